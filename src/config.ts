@@ -1,0 +1,319 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment (index.ts loads a local `.env` first). Parsing collects all
+ * problems at once so a misconfigured start-up names everything to fix in one message.
+ */
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+const boolish = z.preprocess(
+  blankToUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+);
+const positiveInt = (fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int({ message: 'must be a whole number' })
+      .positive({ message: 'must be greater than 0' })
+      .default(fallback),
+  );
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v), { message: 'must be an http:// or https:// URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+const optionalUrl = z.preprocess(blankToUndefined, httpUrl.optional());
+const timeZone = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .default('UTC')
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be an IANA time zone name such as UTC or Europe/Berlin' },
+    ),
+);
+const idList = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) =>
+        (v ?? '')
+          .split(/[\s,]+/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .refine((ids) => ids.every((id) => pattern.test(id)), {
+        message: `must be a comma-separated list of ${what}`,
+      }),
+  );
+const slackUserIds = idList(/^[UW][A-Z0-9]+$/, 'Slack user ids (U…)');
+
+const rawSchema = z.object({
+  LP_ACCOUNT_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ message: 'is required: your LivePerson account (site) id' })
+      .trim()
+      .regex(/^(le)?\d+$/i, {
+        message: 'must be a LivePerson account id: digits, optionally prefixed with "le"',
+      })
+      .transform((v) => v.replace(/^le/i, '')),
+  ),
+  LP_CLIENT_ID: optionalString,
+  LP_CLIENT_SECRET: optionalString,
+  LP_APP_KEY: optionalString,
+  LP_APP_SECRET: optionalString,
+  LP_ACCESS_TOKEN: optionalString,
+  LP_ACCESS_TOKEN_SECRET: optionalString,
+  LP_BEARER_TOKEN: optionalString,
+  LP_DOMAIN_API_URL: z.preprocess(blankToUndefined, httpUrl.default('https://api.liveperson.net')),
+  LP_RTBF_URL: optionalUrl,
+  LP_SENTINEL_URL: optionalUrl,
+  LP_TIMEOUT_MS: positiveInt(15_000),
+  LP_MONTHLY_LIMIT: positiveInt(100),
+  LP_LEGACY_TICKETING: boolish,
+  QUOTA_TIMEZONE: timeZone,
+  DATA_FILE: z.preprocess(blankToUndefined, z.string().default('./data/lp-delete.json')),
+});
+
+const slackSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ message: 'is required: the bot token (xoxb-…) from OAuth & Permissions' })
+      .startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
+  ),
+  SLACK_API_URL: optionalUrl,
+  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  PRIVACY_CHANNEL_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ message: 'is required: the id (C…) of the channel where approvals are posted' })
+      .regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id such as C0123ABCD' }),
+  ),
+  APPROVER_USER_IDS: slackUserIds,
+  APPROVER_USERGROUP_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id such as S0123ABCD' })
+      .optional(),
+  ),
+  REQUESTER_USER_IDS: slackUserIds,
+  REQUESTER_USERGROUP_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id such as S0123ABCD' })
+      .optional(),
+  ),
+});
+
+export type LivePersonAuth =
+  | { kind: 'oauth2'; clientId: string; clientSecret: string }
+  | { kind: 'oauth1'; appKey: string; appSecret: string; accessToken: string; accessTokenSecret: string }
+  | { kind: 'bearer'; token: string };
+
+export interface LivePersonConfig {
+  accountId: string;
+  auth: LivePersonAuth;
+  domainApiUrl: string;
+  rtbfUrl?: string;
+  sentinelUrl?: string;
+  timeoutMs: number;
+  legacyTicketing: boolean;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  port: number;
+  privacyChannelId: string;
+  approverUserIds: readonly string[];
+  approverUsergroupId?: string;
+  requesterUserIds: readonly string[];
+  requesterUsergroupId?: string;
+}
+
+export interface CoreConfig {
+  liveperson: LivePersonConfig;
+  monthlyLimit: number;
+  quotaTimeZone: string;
+  dataFile: string;
+}
+
+export interface Config extends CoreConfig {
+  slack: SlackConfig;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(
+      `lp-delete cannot start: the configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}.\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSet these in the environment or in a .env file (see .env.example and README.md).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const CREDENTIAL_SETS = {
+  oauth2: ['LP_CLIENT_ID', 'LP_CLIENT_SECRET'],
+  oauth1: ['LP_APP_KEY', 'LP_APP_SECRET', 'LP_ACCESS_TOKEN', 'LP_ACCESS_TOKEN_SECRET'],
+  bearer: ['LP_BEARER_TOKEN'],
+} as const;
+
+function issuesToProblems(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    return `${name} ${issue.message}`;
+  });
+}
+
+function resolveAuth(env: Env, problems: string[]): LivePersonAuth | undefined {
+  const raw: Env = Object.fromEntries(
+    Object.values(CREDENTIAL_SETS)
+      .flat()
+      .map((n) => [n, env[n]?.trim() || undefined]),
+  );
+  const present = (name: string) => raw[name] !== undefined;
+  const complete: (keyof typeof CREDENTIAL_SETS)[] = [];
+  for (const [kind, names] of Object.entries(CREDENTIAL_SETS) as [
+    keyof typeof CREDENTIAL_SETS,
+    readonly string[],
+  ][]) {
+    const set = names.filter((n) => present(n));
+    if (set.length === names.length) complete.push(kind);
+    else if (set.length > 0) {
+      const missing = names.filter((n) => !set.includes(n));
+      problems.push(
+        `${set.join(', ')} set but ${missing.join(', ')} missing: a credential set must be complete`,
+      );
+    }
+  }
+  if (complete.length > 1) {
+    problems.push(
+      `more than one LivePerson credential set is configured (${complete
+        .map((k) => CREDENTIAL_SETS[k].join(' + '))
+        .join('; ')}): keep exactly one`,
+    );
+    return undefined;
+  }
+  if (complete.length === 0) {
+    if (!problems.some((p) => p.includes('credential set must be complete'))) {
+      problems.push(
+        'no LivePerson credentials: set LP_CLIENT_ID + LP_CLIENT_SECRET (OAuth 2.0, preferred), or ' +
+          'LP_APP_KEY + LP_APP_SECRET + LP_ACCESS_TOKEN + LP_ACCESS_TOKEN_SECRET (OAuth 1.0a), or LP_BEARER_TOKEN',
+      );
+    }
+    return undefined;
+  }
+  const s = (v: string | undefined) => v ?? '';
+  switch (complete[0]) {
+    case 'oauth2':
+      return { kind: 'oauth2', clientId: s(raw.LP_CLIENT_ID), clientSecret: s(raw.LP_CLIENT_SECRET) };
+    case 'oauth1':
+      return {
+        kind: 'oauth1',
+        appKey: s(raw.LP_APP_KEY),
+        appSecret: s(raw.LP_APP_SECRET),
+        accessToken: s(raw.LP_ACCESS_TOKEN),
+        accessTokenSecret: s(raw.LP_ACCESS_TOKEN_SECRET),
+      };
+    default:
+      return { kind: 'bearer', token: s(raw.LP_BEARER_TOKEN) };
+  }
+}
+
+/** The LivePerson and store settings: enough for the `lp` command line and the audit tools. */
+export function loadCoreConfig(env: Env = process.env): CoreConfig {
+  const problems: string[] = [];
+  const core = parseCore(env, problems);
+  if (problems.length > 0 || !core) throw new ConfigError(problems);
+  return core;
+}
+
+function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
+  const parsed = rawSchema.safeParse(env);
+  if (!parsed.success) problems.push(...issuesToProblems(parsed.error));
+  const auth = resolveAuth(env, problems);
+  if (!parsed.success || !auth) return undefined;
+  const raw = parsed.data;
+  return Object.freeze({
+    liveperson: Object.freeze({
+      accountId: raw.LP_ACCOUNT_ID,
+      auth: Object.freeze(auth),
+      domainApiUrl: raw.LP_DOMAIN_API_URL,
+      rtbfUrl: raw.LP_RTBF_URL,
+      sentinelUrl: raw.LP_SENTINEL_URL,
+      timeoutMs: raw.LP_TIMEOUT_MS,
+      legacyTicketing: raw.LP_LEGACY_TICKETING,
+    }),
+    monthlyLimit: raw.LP_MONTHLY_LIMIT,
+    quotaTimeZone: raw.QUOTA_TIMEZONE,
+    dataFile: raw.DATA_FILE,
+  });
+}
+
+/** Every setting the Slack app needs; throws one ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const core = parseCore(env, problems);
+  const parsedSlack = slackSchema.safeParse(env);
+  let slack: SlackConfig | undefined;
+  if (!parsedSlack.success) problems.push(...issuesToProblems(parsedSlack.error));
+  else {
+    const s = parsedSlack.data;
+    if (!s.SLACK_APP_TOKEN && !s.SLACK_SIGNING_SECRET) {
+      problems.push(
+        'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); ' +
+          'or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
+      );
+    }
+    if (s.APPROVER_USER_IDS.length === 0 && !s.APPROVER_USERGROUP_ID) {
+      problems.push(
+        'no approvers: set APPROVER_USER_IDS (comma-separated U… ids) and/or APPROVER_USERGROUP_ID (S…)',
+      );
+    }
+    slack = Object.freeze({
+      botToken: s.SLACK_BOT_TOKEN,
+      signingSecret: s.SLACK_SIGNING_SECRET,
+      appToken: s.SLACK_APP_TOKEN,
+      apiUrl: s.SLACK_API_URL,
+      port: s.PORT,
+      privacyChannelId: s.PRIVACY_CHANNEL_ID,
+      approverUserIds: Object.freeze([...s.APPROVER_USER_IDS]),
+      approverUsergroupId: s.APPROVER_USERGROUP_ID,
+      requesterUserIds: Object.freeze([...s.REQUESTER_USER_IDS]),
+      requesterUsergroupId: s.REQUESTER_USERGROUP_ID,
+    });
+  }
+  if (problems.length > 0 || !core || !slack) throw new ConfigError(problems);
+  return Object.freeze({ ...core, slack });
+}
