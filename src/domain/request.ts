@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { deletionTypeSchema, lpRecordSchema } from './types.js';
+
+/**
+ * A deletion request as lp-delete keeps it, from filing to LivePerson's answer.
+ *
+ * pending_approval ─approve→ submitting ─LivePerson 201→ submitted ─cancel→ cancelled
+ *        │                        ├─definite failure (4xx/5xx)→ failed
+ *        │                        └─timeout / lost connection / crash→ outcome_unknown
+ *        ├─reject→ rejected
+ *        └─(expiry)→ expired
+ *
+ * `submitting` is written to disk before LivePerson is called, so a crash never leads to a silent
+ * second submission: a request found in `submitting` at start-up is never re-sent automatically.
+ */
+export const REQUEST_STATUSES = [
+  'pending_approval',
+  'rejected',
+  'submitting',
+  'submitted',
+  'failed',
+  'outcome_unknown',
+  'cancelled',
+  'expired',
+] as const;
+export const requestStatusSchema = z.enum(REQUEST_STATUSES);
+export type RequestStatus = z.infer<typeof requestStatusSchema>;
+
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  event: z.enum([
+    'filed',
+    'posted_for_approval',
+    'approval_refused',
+    'approved',
+    'rejected',
+    'submitted',
+    'submission_failed',
+    'outcome_unknown',
+    'cancelled',
+    'expired',
+    'note',
+  ]),
+  /** Slack user id of whoever acted; absent for the app's own steps. */
+  by: z.string().optional(),
+  /** Human-readable detail: never LivePerson ids or the reason (the history is shown and exported). */
+  detail: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const failureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  httpStatus: z.number().optional(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const deletionRequestSchema = z.object({
+  /** Local id shown to people, e.g. `DR-7K3QX9`. */
+  id: z.string(),
+  accountId: z.string(),
+  type: deletionTypeSchema,
+  ids: z.array(z.string()).min(1),
+  reason: z.string(),
+  requestedBy: z.string(),
+  createdAt: z.string(),
+  status: requestStatusSchema,
+  /** Calendar month (yyyy-mm in QUOTA_TIMEZONE) whose quota this request uses once approved. */
+  quotaMonth: z.string().optional(),
+  approvalMessage: z.object({ channelId: z.string(), ts: z.string() }).optional(),
+  decision: z
+    .object({
+      outcome: z.enum(['approved', 'rejected']),
+      by: z.string(),
+      at: z.string(),
+      reason: z.string().optional(),
+    })
+    .optional(),
+  lpRecord: lpRecordSchema.optional(),
+  failure: failureSchema.optional(),
+  history: z.array(historyEntrySchema),
+});
+export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

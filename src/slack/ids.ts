@@ -1,0 +1,24 @@
+/** Every Slack action_id, callback_id and block_id the app uses: builders, listeners, manifest and tests import these. */
+export const COMMAND = '/lp-delete';
+
+export const CALLBACK = {
+  requestModal: 'lp_delete_request',
+  rejectModal: 'lp_delete_reject',
+} as const;
+
+export const BLOCK = {
+  type: 'type_block',
+  ids: 'ids_block',
+  reason: 'reason_block',
+  rejectReason: 'reject_reason_block',
+  decision: 'decision_actions',
+} as const;
+
+export const ACTION = {
+  type: 'type_select',
+  ids: 'ids_input',
+  reason: 'reason_input',
+  rejectReason: 'reject_reason_input',
+  approve: 'approve_request',
+  reject: 'reject_request',
+} as const;
