@@ -9,6 +9,7 @@ export const CALLBACK = {
 export const BLOCK = {
   type: 'type_block',
   ids: 'ids_block',
+  moreIds: 'more_ids_block',
   reason: 'reason_block',
   rejectReason: 'reject_reason_block',
   decision: 'decision_actions',
@@ -17,6 +18,7 @@ export const BLOCK = {
 export const ACTION = {
   type: 'type_select',
   ids: 'ids_input',
+  moreIds: 'more_ids_input',
   reason: 'reason_input',
   rejectReason: 'reject_reason_input',
   approve: 'approve_request',
