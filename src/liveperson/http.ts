@@ -1,0 +1,60 @@
+import axios, { type AxiosInstance } from 'axios';
+import { networkError, type LivePersonOperation } from './errors.js';
+
+/** Receives event names and harmless fields only (method, status, durations, LivePerson request ids). */
+export type LpLogger = (event: string, fields: Record<string, unknown>) => void;
+
+export interface RawAnswer {
+  status: number;
+  body: string;
+}
+
+export interface SendOptions {
+  operation: LivePersonOperation;
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface Transport {
+  send(options: SendOptions): Promise<RawAnswer>;
+}
+
+/**
+ * Every call to LivePerson goes through here: bodies stay raw text (so a broken answer is our parse
+ * error, not axios's silent fallback), every status is returned (the caller classifies it), and network
+ * failures become LivePersonErrors that never carry axios's config (which holds the Authorization header).
+ */
+export function createTransport(http: AxiosInstance | undefined, log: LpLogger, now: () => Date): Transport {
+  const client = http ?? axios.create();
+  return {
+    async send({ operation, method, url, headers, body, timeoutMs }) {
+      const started = now().getTime();
+      try {
+        const response = await client.request<string>({
+          method,
+          url,
+          headers,
+          data: body,
+          timeout: timeoutMs,
+          responseType: 'text',
+          // Keep the body exactly as received; parsing is ours.
+          transformResponse: [(data: unknown) => data],
+          validateStatus: () => true,
+          transitional: { clarifyTimeoutError: true },
+          maxRedirects: 0,
+        });
+        const durationMs = now().getTime() - started;
+        log('lp.http', { operation, method, status: response.status, durationMs });
+        return { status: response.status, body: typeof response.data === 'string' ? response.data : '' };
+      } catch (err) {
+        const durationMs = now().getTime() - started;
+        const code = axios.isAxiosError(err) ? err.code : undefined;
+        log('lp.http.failed', { operation, method, networkCode: code ?? 'UNKNOWN', durationMs });
+        throw networkError(operation, code);
+      }
+    },
+  };
+}
