@@ -1,0 +1,163 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone.js';
+import utc from 'dayjs/plugin/utc.js';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/*
+ * LivePerson limits deletion requests per calendar month but never says in which time zone the month
+ * runs, so the zone is configurable (QUOTA_TIMEZONE, an IANA name). All functions take the zone
+ * explicitly and the clock as an argument; an invalid zone name throws a RangeError (config validates it).
+ */
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** The quota month `now` falls in, as `yyyy-mm` in time zone `tz`. */
+export function quotaMonth(now: Date, tz: string): string {
+  return dayjs(now).tz(tz).format('YYYY-MM');
+}
+
+/** The instant the next quota month starts: the 1st of next month at 00:00 in `tz`. */
+export function nextQuotaReset(now: Date, tz: string): Date {
+  return monthRange(quotaMonth(now, tz), tz).end;
+}
+
+export interface MonthRange {
+  /** First day of the month, `yyyy-mm-dd` (LivePerson's get query format). */
+  fromDate: string;
+  /** Last day of the month, `yyyy-mm-dd`, inclusive. */
+  toDate: string;
+  /** The 1st at 00:00 in the zone. */
+  start: Date;
+  /** The 1st of the next month at 00:00 in the zone: exclusive end. */
+  end: Date;
+}
+
+/** The calendar month `yyyy-mm` in `tz`, as query dates and as instants. Throws on a malformed month. */
+export function monthRange(month: string, tz: string): MonthRange {
+  const match = MONTH.exec(month);
+  if (!match) throw new RangeError(`Expected a month as yyyy-mm, got "${month}"`);
+  const year = Number(match[1]);
+  const monthIndex = Number(match[2]) - 1;
+  const next = monthIndex === 11 ? { year: year + 1, monthIndex: 0 } : { year, monthIndex: monthIndex + 1 };
+  const daysInMonth = new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  return {
+    fromDate: `${month}-01`,
+    toDate: `${month}-${String(daysInMonth).padStart(2, '0')}`,
+    start: startOfMonthIn(year, monthIndex, tz),
+    end: startOfMonthIn(next.year, next.monthIndex, tz),
+  };
+}
+
+/**
+ * Midnight on the 1st in `tz` as an instant. The wall-clock time is parsed in the zone rather than by
+ * `startOf('month')` on a zoned date, which the timezone plugin gets wrong across offset changes.
+ */
+function startOfMonthIn(year: number, monthIndex: number, tz: string): Date {
+  const wallClock = `${year}-${String(monthIndex + 1).padStart(2, '0')}-01 00:00:00`;
+  return dayjs.tz(wallClock, tz).toDate();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Quota status and refusals
+// ---------------------------------------------------------------------------------------------------
+
+export interface QuotaInput {
+  /** Requests counted against this month (by lp-delete and, where known, outside it). */
+  used: number;
+  limit: number;
+  /** LivePerson answered 429 this month: the threshold is reached whatever our count says. */
+  spent: boolean;
+  /** Requests filed but not yet approved; each will use one unit when approved. */
+  pendingApprovals?: number;
+  /** When known, refusals say exactly when the quota resets (see nextQuotaReset). */
+  resetsAt?: Date;
+  /** Zone `resetsAt` is shown in; UTC when absent. */
+  timeZone?: string;
+}
+
+export interface QuotaStatus {
+  used: number;
+  limit: number;
+  remaining: number;
+  /** True when LivePerson refused with 429 or our count reached the limit. */
+  spent: boolean;
+  pendingApprovals: number;
+  resetsAt?: Date;
+  timeZone?: string;
+}
+
+export type QuotaDecision =
+  { ok: true; warning?: string } | { ok: false; code: 'QUOTA_SPENT'; message: string };
+
+export function quotaStatus(input: QuotaInput): QuotaStatus {
+  const remaining = input.spent ? 0 : Math.max(0, input.limit - input.used);
+  return {
+    used: input.used,
+    limit: input.limit,
+    remaining,
+    spent: remaining === 0,
+    pendingApprovals: Math.max(0, input.pendingApprovals ?? 0),
+    ...(input.resetsAt ? { resetsAt: input.resetsAt } : {}),
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+  };
+}
+
+/**
+ * May a new request be filed for approval? Refused only when nothing can be submitted this month; when
+ * the requests already waiting would use up what is left, filing is allowed with a warning.
+ */
+export function canFile(quota: QuotaStatus): QuotaDecision {
+  if (quota.spent) {
+    return {
+      ok: false,
+      code: 'QUOTA_SPENT',
+      message: `You can't file a deletion request right now: ${spentReason(quota)} ${resetSentence(quota)} File it then, or ask a LivePerson admin to raise the monthly limit.`,
+    };
+  }
+  if (quota.pendingApprovals >= quota.remaining) {
+    return {
+      ok: true,
+      warning:
+        `${plural(quota.pendingApprovals, 'request')} already ${quota.pendingApprovals === 1 ? 'waits' : 'wait'} for approval ` +
+        `and only ${quota.remaining} of this month's ${quota.limit} ${quota.remaining === 1 ? 'is' : 'are'} left, ` +
+        `so this one may have to wait until the quota resets. ${resetSentence(quota)}`,
+    };
+  }
+  return { ok: true };
+}
+
+/** May an approved request be sent to LivePerson now? Sending past the threshold only earns a 429. */
+export function canSubmit(quota: QuotaStatus): QuotaDecision {
+  if (quota.spent) {
+    return {
+      ok: false,
+      code: 'QUOTA_SPENT',
+      message: `Nothing was sent to LivePerson: ${spentReason(quota)} ${resetSentence(quota)} Approve the request again after that, or ask a LivePerson admin to raise the monthly limit.`,
+    };
+  }
+  return { ok: true };
+}
+
+function spentReason(quota: QuotaStatus): string {
+  if (quota.used >= quota.limit) {
+    return `this month's limit of ${plural(quota.limit, 'deletion request')} is used up (${quota.used} of ${quota.limit}).`;
+  }
+  // A 429 with room left on our count: requests filed outside lp-delete count against the same limit.
+  return (
+    `LivePerson reports the account's monthly limit is reached (lp-delete counted ${quota.used} of ` +
+    `${quota.limit}; requests filed outside this app count too).`
+  );
+}
+
+function resetSentence(quota: QuotaStatus): string {
+  if (!quota.resetsAt) return 'The quota resets on the 1st of next month.';
+  const tz = quota.timeZone ?? 'UTC';
+  const when = dayjs(quota.resetsAt).tz(tz).format('ddd D MMM YYYY [at] HH:mm');
+  return `The quota resets on ${when} (${tz}).`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
