@@ -1,0 +1,147 @@
+/** Short messages to one person: ephemerals, DMs, command answers. Pure. */
+import type { DeletionRequest } from '../../domain/request.js';
+import { CANCEL_WINDOW_DAYS, DELETION_TYPES, MAX_IDS_PER_REQUEST } from '../../domain/types.js';
+import { COMMAND } from '../ids.js';
+import { escapeMrkdwn, mention, slackDate, truncate } from '../format.js';
+import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
+
+/** The word a person types after `/lp-delete` for each type (`ticket` is friendlier than `ticketing`). */
+const COMMAND_WORD: Record<(typeof DELETION_TYPES)[number], string> = {
+  conversation: 'conversation',
+  engagement: 'engagement',
+  consumer: 'consumer',
+  ticketing: 'ticket',
+};
+
+function notice(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}
+
+/** Only a Slack https permalink becomes a link; anything else could smuggle mrkdwn into the message. */
+function safeLink(url: string | undefined, label: string): string | undefined {
+  if (!url || !/^https:\/\/[^\s<>|]+$/.test(url)) return undefined;
+  return `<${url}|${label}>`;
+}
+
+/** To the requester right after filing. */
+export function filedNotice(request: DeletionRequest, permalink?: string): SlackMessage {
+  const link = safeLink(permalink, 'See the approval message');
+  const lines = [
+    `Your deletion request *${request.id}* (${typeAndCount(request)}) was sent for approval.`,
+    'A second person must approve it before anything is sent to LivePerson. I will message you when it is decided.',
+  ];
+  if (link) lines.push(`${link}.`);
+  return notice(lines.join('\n'));
+}
+
+/** To the requester once the request is decided, or when its submission ended. */
+export function outcomeNotice(request: DeletionRequest): SlackMessage {
+  const decision = request.decision;
+  const by = decision ? ` by ${mention(decision.by)}` : '';
+  const subject = `Your deletion request *${request.id}* (${typeAndCount(request)})`;
+  switch (request.status) {
+    case 'submitted': {
+      const lpId = request.lpRecord ? ` as request *${escapeMrkdwn(request.lpRecord.requestId)}*` : '';
+      const started = submissionTime(request);
+      const dates = started ? deadlines(started.at) : undefined;
+      const until = dates
+        ? `It can be cancelled until ${slackDate(dates.cancellableUntil)}; after that the deletion is final.`
+        : `It can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`;
+      return notice(`${subject} was approved${by} and submitted to LivePerson${lpId}. ${until}`);
+    }
+    case 'submitting':
+      return notice(`${subject} was approved${by} and is being submitted to LivePerson.`);
+    case 'rejected': {
+      const note = decision?.reason ? `: ${quoteNote(decision.reason)}` : '.';
+      return notice(
+        `${subject} was rejected${by}${note}\nNothing was sent to LivePerson. ` +
+          `If it is still needed, fix what the note says and file it again with \`${COMMAND}\`.`,
+      );
+    }
+    case 'failed': {
+      const why = request.failure ? ` (${escapeMrkdwn(truncate(request.failure.message, 300))})` : '';
+      return notice(
+        `${subject} was approved${by}, but LivePerson did not accept it${why}. Nothing was deleted.\n` +
+          'See the thread under the approval message for what to do; once the cause is fixed, file it again.',
+      );
+    }
+    case 'outcome_unknown':
+      return notice(
+        `${subject} was approved${by}, but the connection to LivePerson failed before it answered, so we do not ` +
+          'know whether it was received.\nDo not file it again yet: a second request could delete twice and use ' +
+          "quota twice. Ask the app's admin to check LivePerson's list of deletion requests first.",
+      );
+    case 'cancelled':
+      return notice(`${subject} was cancelled at LivePerson. Nothing will be deleted.`);
+    case 'expired':
+      return notice(
+        `${subject} expired without a decision. Nothing was sent to LivePerson; file it again with \`${COMMAND}\` if it is still needed.`,
+      );
+    case 'pending_approval':
+      return notice(`${subject} is waiting for approval.`);
+  }
+}
+
+/** Why the app will not do what was asked. The message is plain text and is escaped here. */
+export function refusalNotice(message: string): SlackMessage {
+  return notice(`:no_entry: ${escapeMrkdwn(truncate(message, 2500))}`);
+}
+
+/** Every form of the command, for `/lp-delete help` and unknown words. */
+export function helpText(): string {
+  const types = DELETION_TYPES.map((type) => `\`${COMMAND_WORD[type]}\``).join(', ');
+  return [
+    `*${COMMAND}* files a LivePerson personal data deletion request; a second person approves it before it is sent.`,
+    `• \`${COMMAND}\` opens the form.`,
+    `• \`${COMMAND} <type> <ids…>\` opens the form pre-filled. Types: ${types} (\`ticket\` only on legacy accounts). ` +
+      `Up to ${MAX_IDS_PER_REQUEST} ids, separated by spaces, commas or new lines.`,
+    `• \`${COMMAND} quota\` shows how many deletion requests are left this month.`,
+    `• \`${COMMAND} help\` shows this.`,
+    `Only closed conversations can be deleted. Once sent, a request can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that it is final.`,
+  ].join('\n');
+}
+
+export interface QuotaSummary {
+  used: number;
+  limit: number;
+  remaining: number;
+  resetsAt: Date;
+  /** True when the month's threshold is reached (by our count or because LivePerson answered 429). */
+  spent: boolean;
+  /** `yyyy-mm`. */
+  month: string;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function monthName(month: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  const name = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  return match && name ? `${name} ${match[1]}` : escapeMrkdwn(month);
+}
+
+/** The answer to `/lp-delete quota`. */
+export function quotaText(quota: QuotaSummary): string {
+  const resets = slackDate(quota.resetsAt);
+  const head = `*LivePerson deletion quota, ${monthName(quota.month)}*: ${quota.used} of ${quota.limit} used, ${quota.remaining} left.`;
+  if (quota.spent) {
+    return (
+      `${head}\nThe monthly limit is reached: LivePerson refuses new deletion requests until it resets on ${resets}. ` +
+      'Requests filed outside this app count too. To go on sooner, ask your LivePerson account team to raise the limit.'
+    );
+  }
+  return `${head}\nIt resets on ${resets}. Requests filed outside this app count against the same limit.`;
+}

@@ -1,0 +1,127 @@
+/** Small pieces the Block Kit builders share. Pure. */
+import type { types } from '@slack/bolt';
+import type { DeletionRequest } from '../../domain/request.js';
+import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
+import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
+
+// Bolt re-exports @slack/types as a namespace; taking the types from there keeps @slack/bolt our only
+// declared Slack dependency.
+export type KnownBlock = types.KnownBlock;
+export type ModalView = types.ModalView;
+export type SectionBlock = types.SectionBlock;
+export type ContextBlock = types.ContextBlock;
+export type HeaderBlock = types.HeaderBlock;
+export type PlainTextOption = types.PlainTextOption;
+
+/** What chat.postMessage / chat.update / chat.postEphemeral take: blocks plus the notification text. */
+export interface SlackMessage {
+  /** Notification and screen-reader fallback. Never holds LivePerson ids or the reason. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export const SECTION_TEXT_MAX = 3000;
+export const HEADER_TEXT_MAX = 150;
+/** The reason / rejection note inputs' max_length; escaping can grow it at most five-fold (`&` → `&amp;`). */
+export const REASON_MAX = 500;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function plainText(text: string): types.PlainTextElement {
+  return { type: 'plain_text', text, emoji: true };
+}
+
+export function header(text: string): HeaderBlock {
+  return { type: 'header', text: plainText(truncate(text, HEADER_TEXT_MAX)) };
+}
+
+/** A mrkdwn section; `text` must already be escaped where a person typed it. */
+export function section(text: string): SectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) } };
+}
+
+export function fieldsSection(fields: string[]): SectionBlock {
+  return {
+    type: 'section',
+    fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: truncate(text, 2000) })),
+  };
+}
+
+export function context(...lines: string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: lines.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) })),
+  };
+}
+
+/** A person-typed note (reason, rejection note), cut to the input's length and made inert. */
+export function quoteNote(note: string): string {
+  return escapeMrkdwn(truncate(note.trim(), REASON_MAX));
+}
+
+/** `*Messaging conversation* · 100 ids` */
+export function typeAndCount(request: Pick<DeletionRequest, 'type' | 'ids'>): string {
+  return `${DELETION_TYPE_LABELS[request.type]} · ${plural(request.ids.length, 'id')}`;
+}
+
+export function addDays(iso: string | Date, days: number): Date | undefined {
+  const base = typeof iso === 'string' ? new Date(iso) : iso;
+  const ms = base.getTime();
+  return Number.isNaN(ms) ? undefined : new Date(ms + days * DAY_MS);
+}
+
+/**
+ * When LivePerson's clock started: its own `request_time` when it sent one, otherwise when lp-delete
+ * recorded the submission (close enough to show a date; labelled as ours by the caller).
+ */
+export function submissionTime(
+  request: DeletionRequest,
+): { at: string; fromLivePerson: boolean } | undefined {
+  const lpTime = request.lpRecord?.requestTime;
+  if (lpTime && !Number.isNaN(new Date(lpTime).getTime())) return { at: lpTime, fromLivePerson: true };
+  const submitted = [...request.history].reverse().find((entry) => entry.event === 'submitted');
+  return submitted ? { at: submitted.at, fromLivePerson: false } : undefined;
+}
+
+/** The two dates a privacy officer needs: last chance to cancel, and when deletion is guaranteed. */
+export function deadlines(requestTime: string): { cancellableUntil: Date; guaranteedBy: Date } | undefined {
+  const cancellableUntil = addDays(requestTime, CANCEL_WINDOW_DAYS);
+  const guaranteedBy = addDays(requestTime, CANCEL_WINDOW_DAYS + DELETION_GUARANTEE_DAYS);
+  return cancellableUntil && guaranteedBy ? { cancellableUntil, guaranteedBy } : undefined;
+}
+
+/** "Approved by <@U> on <date>" / "Rejected by <@U> on <date>: <note>", or undefined before a decision. */
+export function decisionLine(request: DeletionRequest): string | undefined {
+  const decision = request.decision;
+  if (!decision) return undefined;
+  const who = `${mention(decision.by)} on ${slackDate(decision.at)}`;
+  if (decision.outcome === 'approved') return `Approved by ${who}`;
+  const note = decision.reason ? `: ${quoteNote(decision.reason)}` : '';
+  return `Rejected by ${who}${note}`;
+}
+
+/** The request's status in words, for the approval message's last line. */
+export function statusInWords(request: DeletionRequest): string {
+  switch (request.status) {
+    case 'pending_approval':
+      return 'Waiting for approval.';
+    case 'rejected':
+      return 'Rejected: nothing was sent to LivePerson.';
+    case 'submitting':
+      return 'Submitting to LivePerson…';
+    case 'submitted':
+      return request.lpRecord
+        ? `Submitted as LivePerson request ${escapeMrkdwn(request.lpRecord.requestId)}.`
+        : 'Submitted to LivePerson.';
+    case 'failed':
+      return 'Failed: LivePerson did not accept it, nothing was deleted. See the thread.';
+    case 'outcome_unknown':
+      return 'Outcome unknown: LivePerson may or may not have received it. See the thread before filing again.';
+    case 'cancelled':
+      return request.lpRecord
+        ? `Cancelled at LivePerson (request ${escapeMrkdwn(request.lpRecord.requestId)}): nothing will be deleted.`
+        : 'Cancelled: nothing will be deleted.';
+    case 'expired':
+      return 'Expired without a decision: nothing was sent to LivePerson.';
+  }
+}

@@ -1,0 +1,67 @@
+/** The thread reply once LivePerson accepted a request: what it recorded, and the dates that matter. Pure. */
+import type { DeletionRequest } from '../../domain/request.js';
+import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS } from '../../domain/types.js';
+import { escapeMrkdwn, slackDate } from '../format.js';
+import {
+  context,
+  deadlines,
+  fieldsSection,
+  section,
+  submissionTime,
+  typeAndCount,
+  type KnownBlock,
+  type SlackMessage,
+} from './parts.js';
+
+const NOT_GIVEN = '_not given by LivePerson_';
+
+function orNotGiven(value: string | null | undefined): string {
+  return value ? escapeMrkdwn(value) : NOT_GIVEN;
+}
+
+function cancelledLine(request: DeletionRequest): string {
+  const record = request.lpRecord;
+  if (!record?.isCanceled && request.status !== 'cancelled') return 'No';
+  const by = record?.cancelledBy ? ` by ${escapeMrkdwn(record.cancelledBy)}` : '';
+  const at = record?.cancelTimestamp ? ` on ${slackDate(record.cancelTimestamp)}` : '';
+  return `Yes${by}${at}: nothing will be deleted`;
+}
+
+export function buildRecordMessage(request: DeletionRequest): SlackMessage {
+  const record = request.lpRecord;
+  const started = submissionTime(request);
+  const dates = started ? deadlines(started.at) : undefined;
+
+  const fields = [
+    `*LivePerson request*\n${record ? escapeMrkdwn(record.requestId) : '_none yet_'}`,
+    `*Site*\n${escapeMrkdwn(record?.siteId ?? request.accountId)}`,
+    `*Request time*\n${started ? slackDate(started.at) : NOT_GIVEN}`,
+    `*Requested by (LivePerson)*\n${orNotGiven(record?.requestedBy)}`,
+    `*What*\n${typeAndCount(request)}`,
+    `*Cancelled*\n${cancelledLine(request)}`,
+  ];
+  if (dates) {
+    fields.push(
+      `*Cancellable until*\n${slackDate(dates.cancellableUntil)}`,
+      `*Deletion guaranteed by*\n${slackDate(dates.guaranteedBy)}`,
+    );
+  }
+
+  const notes = [
+    `LivePerson accepts cancellation for ${CANCEL_WINDOW_DAYS} days after the request time; ` +
+      `after that the deletion is final and happens within ${DELETION_GUARANTEE_DAYS} more days.`,
+  ];
+  if (started && !started.fromLivePerson) {
+    notes.push('LivePerson sent no request time, so these dates count from when lp-delete submitted it.');
+  }
+
+  const blocks: KnownBlock[] = [
+    section(`*LivePerson accepted deletion request ${request.id}.*`),
+    fieldsSection(fields),
+    context(...notes),
+  ];
+  const text = record
+    ? `${request.id} accepted by LivePerson as request ${record.requestId}`
+    : `${request.id}: LivePerson record`;
+  return { text, blocks };
+}

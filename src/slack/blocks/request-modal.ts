@@ -1,0 +1,148 @@
+/** The form `/lp-delete` opens: type, ids, reason. Pure. */
+import type { types } from '@slack/bolt';
+import {
+  CANCEL_WINDOW_DAYS,
+  DELETION_TYPE_LABELS,
+  DELETION_TYPES,
+  MAX_IDS_PER_REQUEST,
+  type DeletionType,
+} from '../../domain/types.js';
+import { ACTION, BLOCK, CALLBACK } from '../ids.js';
+import { truncate } from '../format.js';
+import {
+  REASON_MAX,
+  plainText,
+  section,
+  type KnownBlock,
+  type ModalView,
+  type PlainTextOption,
+} from './parts.js';
+
+/** Slack's ceiling for one plain_text_input: 100 UUIDs one per line (3,700 characters) need two inputs. */
+export const IDS_INPUT_MAX = 3000;
+export const REQUEST_REASON_MAX = REASON_MAX;
+
+export interface RequestModalPrefill {
+  type?: DeletionType;
+  idsText?: string;
+  moreIdsText?: string;
+  reason?: string;
+}
+
+export interface RequestModalOptions {
+  /** Only accounts with LivePerson's legacy ticketing system may file `ticketing` deletions. */
+  legacyTicketing: boolean;
+  prefill?: RequestModalPrefill;
+  /** Passed back on submission (e.g. the channel the command came from). Slack allows 3,000 characters. */
+  privateMetadata?: string;
+}
+
+function typeOption(type: DeletionType): PlainTextOption {
+  return { text: plainText(DELETION_TYPE_LABELS[type]), value: type };
+}
+
+function textInput(opts: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  hint: string;
+  placeholder: string;
+  maxLength: number;
+  multiline: boolean;
+  optional: boolean;
+  initialValue: string | undefined;
+}): types.InputBlock {
+  const element: types.PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: opts.actionId,
+    multiline: opts.multiline,
+    max_length: opts.maxLength,
+    placeholder: plainText(opts.placeholder),
+  };
+  // Slack refuses an initial_value longer than max_length, so a long prefill is cut rather than lost.
+  if (opts.initialValue) element.initial_value = truncate(opts.initialValue, opts.maxLength);
+  return {
+    type: 'input',
+    block_id: opts.blockId,
+    optional: opts.optional,
+    label: plainText(opts.label),
+    hint: plainText(opts.hint),
+    element,
+  };
+}
+
+export function buildRequestModal(opts: RequestModalOptions): ModalView {
+  const allowedTypes = DELETION_TYPES.filter((type) => type !== 'ticketing' || opts.legacyTicketing);
+  const prefill = opts.prefill ?? {};
+  const initialType = prefill.type && allowedTypes.includes(prefill.type) ? prefill.type : undefined;
+
+  const typeSelect: types.StaticSelect = {
+    type: 'static_select',
+    action_id: ACTION.type,
+    placeholder: plainText('Choose what to delete'),
+    options: allowedTypes.map(typeOption),
+  };
+  // An initial_option that is not among the options makes Slack refuse the whole view.
+  if (initialType) typeSelect.initial_option = typeOption(initialType);
+
+  const blocks: KnownBlock[] = [
+    section(
+      [
+        'Files a personal data deletion request with LivePerson.',
+        '• Only *closed* conversations can be deleted.',
+        '• A second person must approve it before anything is sent.',
+        `• Once sent, it can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`,
+      ].join('\n'),
+    ),
+    {
+      type: 'input',
+      block_id: BLOCK.type,
+      label: plainText('What to delete'),
+      element: typeSelect,
+    },
+    textInput({
+      blockId: BLOCK.ids,
+      actionId: ACTION.ids,
+      label: 'Ids',
+      hint: `One per line, or separated by commas or spaces, or a JSON array. Up to ${MAX_IDS_PER_REQUEST} in one request.`,
+      placeholder: 'One id per line',
+      maxLength: IDS_INPUT_MAX,
+      multiline: true,
+      optional: false,
+      initialValue: prefill.idsText,
+    }),
+    textInput({
+      blockId: BLOCK.moreIds,
+      actionId: ACTION.moreIds,
+      label: 'More ids (optional)',
+      hint: `One box holds ${IDS_INPUT_MAX.toLocaleString('en-US')} characters, about 80 conversation ids. Put the rest here.`,
+      placeholder: 'Ids that did not fit above',
+      maxLength: IDS_INPUT_MAX,
+      multiline: true,
+      optional: true,
+      initialValue: prefill.moreIdsText,
+    }),
+    textInput({
+      blockId: BLOCK.reason,
+      actionId: ACTION.reason,
+      label: 'Reason (DSR reference)',
+      hint: 'The data subject request this fulfils, e.g. its ticket number. The approver sees it.',
+      placeholder: 'e.g. DSR-2024-0173',
+      maxLength: REQUEST_REASON_MAX,
+      multiline: false,
+      optional: false,
+      initialValue: prefill.reason,
+    }),
+  ];
+
+  const view: ModalView = {
+    type: 'modal',
+    callback_id: CALLBACK.requestModal,
+    title: plainText('LivePerson deletion'),
+    submit: plainText('Send for approval'),
+    close: plainText('Cancel'),
+    blocks,
+  };
+  if (opts.privateMetadata !== undefined) view.private_metadata = opts.privateMetadata;
+  return view;
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  filedNotice,
+  helpText,
+  outcomeNotice,
+  quotaText,
+  refusalNotice,
+} from '../../src/slack/blocks/notices.js';
+import { COMMAND } from '../../src/slack/ids.js';
+import { checkBlockKit } from '../support/block-kit.js';
+import { decided, deletionRequest, uuids } from './request-fixture.js';
+
+describe('filedNotice', () => {
+  it('says it was sent for approval and links the approval message', () => {
+    const notice = filedNotice(
+      deletionRequest({ ids: uuids(100) }),
+      'https://ws.slack.com/archives/C0PRIVACY/p1700000000000100',
+    );
+    expect(checkBlockKit('message', notice)).toEqual([]);
+    expect(notice.text).toContain('DR-7K3QX9');
+    expect(notice.text).toContain('sent for approval');
+    expect(notice.text).toContain(
+      '<https://ws.slack.com/archives/C0PRIVACY/p1700000000000100|See the approval message>',
+    );
+  });
+
+  it('leaves out a missing or suspicious link', () => {
+    expect(filedNotice(deletionRequest()).text).not.toContain('<http');
+    expect(filedNotice(deletionRequest(), 'https://x|<!channel>').text).not.toContain('<!channel>');
+    expect(filedNotice(deletionRequest(), 'javascript:alert(1)').text).not.toContain('javascript');
+  });
+});
+
+describe('outcomeNotice', () => {
+  it('gives the LivePerson request id and the cancel-until date once submitted', () => {
+    const notice = outcomeNotice(decided('submitted'));
+    expect(checkBlockKit('message', notice)).toEqual([]);
+    expect(notice.text).toContain('approved by <@U0APPROVER>');
+    expect(notice.text).toContain('as request *987654*');
+    // 2024-03-01T10:00Z + 5 days.
+    expect(notice.text).toContain(`cancelled until <!date^${Date.parse('2024-03-06T10:00:00Z') / 1000}^`);
+  });
+
+  it('says who rejected it and why, escaped', () => {
+    const notice = outcomeNotice(
+      decided('rejected', {
+        decision: {
+          outcome: 'rejected',
+          by: 'U0APPROVER',
+          at: '2024-03-01T09:45:00Z',
+          reason: 'Wrong <!here>',
+        },
+      }),
+    );
+    expect(notice.text).toContain('rejected by <@U0APPROVER>: Wrong &lt;!here&gt;');
+    expect(notice.text).toContain('Nothing was sent to LivePerson');
+  });
+
+  it('says what to do after a failure or an unknown outcome', () => {
+    const failed = outcomeNotice(
+      decided('failed', { failure: { code: 'LP_403', message: 'Not allowed <x>' } }),
+    );
+    expect(failed.text).toContain('did not accept it (Not allowed &lt;x&gt;)');
+    expect(failed.text).toContain('Nothing was deleted');
+    expect(outcomeNotice(decided('outcome_unknown')).text).toContain('Do not file it again yet');
+  });
+
+  it('has a sentence for every status', () => {
+    for (const status of ['pending_approval', 'submitting', 'cancelled', 'expired'] as const) {
+      const notice = outcomeNotice(
+        status === 'pending_approval' || status === 'expired' ? deletionRequest({ status }) : decided(status),
+      );
+      expect(checkBlockKit('message', notice)).toEqual([]);
+      expect(notice.text).toContain('DR-7K3QX9');
+    }
+  });
+});
+
+describe('refusalNotice', () => {
+  it('escapes the message', () => {
+    const notice = refusalNotice('The id "<!channel>" is not a conversation id.');
+    expect(notice.text).toContain('&lt;!channel&gt;');
+    expect(checkBlockKit('message', notice)).toEqual([]);
+  });
+});
+
+describe('helpText', () => {
+  it('lists every form of the command and every type word', () => {
+    const text = helpText();
+    expect(text).toContain(`\`${COMMAND}\` opens the form`);
+    expect(text).toContain(`\`${COMMAND} <type> <ids…>\``);
+    expect(text).toContain(`\`${COMMAND} quota\``);
+    expect(text).toContain(`\`${COMMAND} help\``);
+    for (const word of ['conversation', 'engagement', 'consumer', 'ticket'])
+      expect(text).toContain(`\`${word}\``);
+  });
+});
+
+describe('quotaText', () => {
+  const resetsAt = new Date('2024-04-01T00:00:00Z');
+
+  it('shows use, what is left and when it resets', () => {
+    const text = quotaText({ used: 59, limit: 100, remaining: 41, resetsAt, spent: false, month: '2024-03' });
+    expect(text).toContain('March 2024');
+    expect(text).toContain('59 of 100 used, 41 left');
+    expect(text).toContain(`<!date^${resetsAt.getTime() / 1000}^`);
+  });
+
+  it('says when the limit is reached and what to do', () => {
+    const text = quotaText({ used: 100, limit: 100, remaining: 0, resetsAt, spent: true, month: '2024-03' });
+    expect(text).toContain('limit is reached');
+    expect(text).toContain('raise the limit');
+  });
+});
