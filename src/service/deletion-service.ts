@@ -1,0 +1,396 @@
+import { canDecide } from '../domain/decide.js';
+import { newRequestId } from '../domain/dates.js';
+import {
+  canFile,
+  canSubmit,
+  nextQuotaReset,
+  quotaMonth,
+  quotaStatus,
+  type QuotaStatus,
+} from '../domain/quota.js';
+import type { DeletionRequest, Failure, HistoryEntry } from '../domain/request.js';
+import type { DeletionType, LpRecord } from '../domain/types.js';
+import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
+import type { LivePersonClient } from '../liveperson/client.js';
+import type { Logger } from '../log.js';
+import { usageIn, type Store, type StoreData } from '../store/store.js';
+
+/** An expected "no": the listener shows `message` to the person who asked. */
+export interface Refusal {
+  ok: false;
+  code: string;
+  message: string;
+}
+export type Outcome<T> = ({ ok: true } & T) | Refusal;
+
+export interface QuotaReport extends QuotaStatus {
+  month: string;
+  resetsAt: Date;
+}
+
+/** What the service needs from Slack: posting and updating; rendering lives on the Slack side. */
+export interface SlackGateway {
+  postApprovalRequest(
+    request: DeletionRequest,
+    quota: QuotaReport,
+  ): Promise<{ channelId: string; ts: string }>;
+  updateApprovalMessage(request: DeletionRequest, quota: QuotaReport): Promise<void>;
+  postRecord(request: DeletionRequest): Promise<void>;
+  postFailure(request: DeletionRequest, explanation: { what: string; next: string }): Promise<void>;
+  postDecisionNote(request: DeletionRequest): Promise<void>;
+  notifyRequesterFiled(request: DeletionRequest, duplicatesDropped: number, notes: string[]): Promise<void>;
+  notifyRequesterOutcome(
+    request: DeletionRequest,
+    explanation?: { what: string; next: string },
+  ): Promise<void>;
+}
+
+/** Who may approve: resolved at the moment of the click (user groups can change). */
+export interface Directory {
+  approvers(): Promise<ReadonlySet<string>>;
+}
+
+export interface DeletionServiceDeps {
+  store: Store;
+  lp: LivePersonClient;
+  slack: SlackGateway;
+  directory: Directory;
+  accountId: string;
+  monthlyLimit: number;
+  quotaTimeZone: string;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface FileInput {
+  userId: string;
+  type: DeletionType;
+  ids: string[];
+  reason: string;
+  duplicatesDropped: number;
+  notes: string[];
+}
+
+/**
+ * The deletion workflow: filing, four-eyes decision, submission to LivePerson, and recovery after a
+ * restart. Every state change is persisted before the next outside call, so a crash at any point loses
+ * nothing and never re-submits silently.
+ */
+export class DeletionService {
+  constructor(private readonly deps: DeletionServiceDeps) {}
+
+  request(id: string): DeletionRequest | undefined {
+    return this.deps.store.getRequest(id);
+  }
+
+  quota(): QuotaReport {
+    const at = this.deps.now();
+    const month = quotaMonth(at, this.deps.quotaTimeZone);
+    return { month, ...this.quotaIn(this.deps.store.data(), month, at) };
+  }
+
+  /** A refusal when this month's quota is already spent, for the modal. */
+  quotaRefusal(): Refusal | null {
+    const verdict = canFile(this.quota());
+    return verdict.ok ? null : verdict;
+  }
+
+  private quotaIn(data: Readonly<StoreData>, month: string, at: Date): QuotaStatus & { resetsAt: Date } {
+    const usage = data.quota[this.deps.accountId]?.[month] ?? { used: 0 };
+    const resetsAt = nextQuotaReset(at, this.deps.quotaTimeZone);
+    return {
+      ...quotaStatus({
+        used: usage.used,
+        limit: this.deps.monthlyLimit,
+        spent: usage.spentAt !== undefined,
+        pendingApprovals: Object.values(data.requests).filter((r) => r.status === 'pending_approval').length,
+        resetsAt,
+        timeZone: this.deps.quotaTimeZone,
+      }),
+      resetsAt,
+    };
+  }
+
+  /** Stores a new request (pending approval). Announcing it in Slack is `announce`, done after the ack. */
+  async file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    const refusal = this.quotaRefusal();
+    if (refusal) return refusal;
+    const at = this.deps.now().toISOString();
+    const request: DeletionRequest = {
+      id: newRequestId(),
+      accountId: this.deps.accountId,
+      type: input.type,
+      ids: input.ids,
+      reason: input.reason,
+      requestedBy: input.userId,
+      createdAt: at,
+      status: 'pending_approval',
+      history: [
+        {
+          at,
+          event: 'filed',
+          by: input.userId,
+          detail: `${input.ids.length} ${input.type} id(s)${input.duplicatesDropped ? `, ${input.duplicatesDropped} duplicate(s) dropped` : ''}`,
+        },
+      ],
+    };
+    await this.deps.store.transact((draft) => {
+      while (draft.requests[request.id]) request.id = newRequestId();
+      draft.requests[request.id] = request;
+    });
+    this.deps.log.info('request_filed', {
+      request: request.id,
+      type: request.type,
+      count: request.ids.length,
+    });
+    return { ok: true, request };
+  }
+
+  /** Posts a stored request for approval and tells the requester. Safe to call again after a crash. */
+  async announce(requestId: string, duplicatesDropped = 0, notes: string[] = []): Promise<void> {
+    const request = this.deps.store.getRequest(requestId);
+    if (!request || request.approvalMessage) return;
+    const location = await this.deps.slack.postApprovalRequest(request, this.quota());
+    const posted = await this.change(requestId, (r) => {
+      r.approvalMessage = location;
+      r.history.push(this.entry('posted_for_approval'));
+    });
+    this.deps.log.info('request_posted_for_approval', { request: requestId });
+    await this.deps.slack.notifyRequesterFiled(posted, duplicatesDropped, notes);
+  }
+
+  /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
+  async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Refusal | null> {
+    const approvers = await this.deps.directory.approvers();
+    return this.decisionRefusal(this.deps.store.getRequest(requestId), userId, approvers, at);
+  }
+
+  /**
+   * Approves and submits. The check and the move to `submitting` (with the quota reserved) happen in
+   * one transaction, so however many clicks arrive, one wins and the rest are refused.
+   */
+  async approve(
+    requestId: string,
+    userId: string,
+    at?: MessageRef,
+  ): Promise<Outcome<{ request: DeletionRequest }>> {
+    const approvers = await this.deps.directory.approvers();
+    const now = this.deps.now();
+    const month = quotaMonth(now, this.deps.quotaTimeZone);
+    const outcome = await this.deps.store.transact((draft): Outcome<{ request: DeletionRequest }> => {
+      const request = draft.requests[requestId];
+      const quota = canSubmit(this.quotaIn(draft, month, now));
+      const refusal = this.decisionRefusal(request, userId, approvers, at) ?? (quota.ok ? null : quota);
+      if (refusal || !request) return refusal ?? notFound();
+      usageIn(draft, this.deps.accountId, month).used += 1;
+      request.quotaMonth = month;
+      request.status = 'submitting';
+      request.decision = { outcome: 'approved', by: userId, at: now.toISOString() };
+      request.history.push(this.entry('approved', userId));
+      return { ok: true, request: structuredClone(request) };
+    });
+    if (!outcome.ok) {
+      this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
+      await this.recordRefusal(requestId, userId, outcome.code);
+      return outcome;
+    }
+    this.deps.log.info('request_approved', { request: requestId });
+    await this.safely('update_approval_message', () =>
+      this.deps.slack.updateApprovalMessage(outcome.request, this.quota()),
+    );
+    return { ok: true, request: await this.submit(outcome.request) };
+  }
+
+  async reject(
+    requestId: string,
+    userId: string,
+    reason: string,
+    at?: MessageRef,
+  ): Promise<Outcome<{ request: DeletionRequest }>> {
+    const approvers = await this.deps.directory.approvers();
+    const now = this.deps.now().toISOString();
+    const outcome = await this.deps.store.transact((draft): Outcome<{ request: DeletionRequest }> => {
+      const request = draft.requests[requestId];
+      const refusal = this.decisionRefusal(request, userId, approvers, at);
+      if (refusal || !request) return refusal ?? notFound();
+      request.status = 'rejected';
+      request.decision = { outcome: 'rejected', by: userId, at: now, reason };
+      request.history.push(this.entry('rejected', userId));
+      return { ok: true, request: structuredClone(request) };
+    });
+    if (!outcome.ok) {
+      await this.recordRefusal(requestId, userId, outcome.code);
+      return outcome;
+    }
+    this.deps.log.info('request_rejected', { request: requestId });
+    const { request } = outcome;
+    await this.safely('update_approval_message', () =>
+      this.deps.slack.updateApprovalMessage(request, this.quota()),
+    );
+    await this.safely('post_decision_note', () => this.deps.slack.postDecisionNote(request));
+    await this.safely('notify_requester', () => this.deps.slack.notifyRequesterOutcome(request));
+    return outcome;
+  }
+
+  /**
+   * Start-up recovery. A request found `submitting` was being sent when the app stopped: LivePerson may
+   * or may not have it, so it is never re-sent; it is marked outcome unknown and posted with what to check.
+   * A request filed but never posted for approval is posted now.
+   */
+  async recover(): Promise<void> {
+    for (const request of this.deps.store.listRequests((r) => r.status === 'submitting')) {
+      const explanation = {
+        what: 'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.',
+        next: 'Check LivePerson’s list of this month’s deletion requests (`npm run lp -- list`) before filing it again; do not file it twice.',
+      };
+      const updated = await this.change(request.id, (r) => {
+        r.status = 'outcome_unknown';
+        r.failure = { code: 'INTERRUPTED', message: explanation.what };
+        r.history.push(this.entry('outcome_unknown', undefined, 'interrupted by a restart'));
+      });
+      this.deps.log.warn('submission_interrupted', { request: request.id });
+      await this.publishOutcome(updated, explanation);
+    }
+    for (const request of this.deps.store.listRequests(
+      (r) => r.status === 'pending_approval' && !r.approvalMessage,
+    )) {
+      await this.safely('announce_after_restart', () => this.announce(request.id));
+    }
+  }
+
+  private async submit(request: DeletionRequest): Promise<DeletionRequest> {
+    let record: LpRecord;
+    const started = Date.now();
+    try {
+      record = await this.deps.lp.create(request.type, request.ids);
+    } catch (error) {
+      return this.submissionFailed(request, error);
+    }
+    const updated = await this.change(request.id, (r) => {
+      r.status = 'submitted';
+      r.lpRecord = record;
+      r.history.push(this.entry('submitted', undefined, `LivePerson request ${record.requestId}`));
+    });
+    this.deps.log.info('request_submitted', {
+      request: request.id,
+      lpRequestId: record.requestId,
+      ms: Date.now() - started,
+    });
+    await this.publishOutcome(updated);
+    return updated;
+  }
+
+  private async submissionFailed(request: DeletionRequest, error: unknown): Promise<DeletionRequest> {
+    const lpError = error instanceof LivePersonError ? error : undefined;
+    const code = lpError?.code ?? 'UNEXPECTED';
+    const explanation = lpError
+      ? describeForPeople(lpError)
+      : {
+          what: 'lp-delete hit an unexpected error while sending the request; it may or may not exist at LivePerson.',
+          next: 'Check LivePerson’s list of deletion requests (`npm run lp -- list`) before filing it again, and tell the lp-delete maintainers.',
+        };
+    const unknown = code === 'LP_OUTCOME_UNKNOWN' || !lpError;
+    const failure: Failure = { code, message: explanation.what, httpStatus: lpError?.httpStatus };
+    const updated = await this.deps.store.transact((draft: StoreData) => {
+      const r = draft.requests[request.id];
+      if (!r) throw new Error(`request ${request.id} vanished from the store`);
+      const usage = usageIn(draft, this.deps.accountId, r.quotaMonth ?? '');
+      // A definite failure did not spend LivePerson's quota; an unknown outcome may have, so it stays counted.
+      if (!unknown) usage.used = Math.max(0, usage.used - 1);
+      if (code === 'LP_QUOTA_REACHED') usage.spentAt = this.deps.now().toISOString();
+      r.status = unknown ? 'outcome_unknown' : 'failed';
+      r.failure = failure;
+      r.history.push(this.entry(unknown ? 'outcome_unknown' : 'submission_failed', undefined, code));
+      return structuredClone(r);
+    });
+    this.deps.log.warn('submission_failed', { request: request.id, code, httpStatus: lpError?.httpStatus });
+    await this.publishOutcome(updated, explanation);
+    return updated;
+  }
+
+  /** Thread post, approval message refresh and requester DM; each best effort, the state is already stored. */
+  private async publishOutcome(request: DeletionRequest, explanation?: { what: string; next: string }) {
+    await this.safely('post_outcome', () =>
+      explanation ? this.deps.slack.postFailure(request, explanation) : this.deps.slack.postRecord(request),
+    );
+    await this.safely('update_approval_message', () =>
+      this.deps.slack.updateApprovalMessage(request, this.quota()),
+    );
+    await this.safely('notify_requester', () => this.deps.slack.notifyRequesterOutcome(request, explanation));
+  }
+
+  private decisionRefusal(
+    request: DeletionRequest | undefined,
+    userId: string,
+    approvers: ReadonlySet<string>,
+    at: MessageRef | undefined,
+  ): Refusal | null {
+    if (!request) return notFound();
+    const { approvalMessage } = request;
+    if (
+      at &&
+      approvalMessage &&
+      (approvalMessage.channelId !== at.channelId || approvalMessage.ts !== at.ts)
+    ) {
+      return {
+        ok: false,
+        code: 'WRONG_MESSAGE',
+        message: `This button does not belong to request ${request.id}'s approval message. Use the buttons on that message.`,
+      };
+    }
+    const verdict = canDecide({ request, userId, approvers });
+    return verdict.ok ? null : verdict;
+  }
+
+  private async recordRefusal(requestId: string, userId: string, code: string): Promise<void> {
+    if (!this.deps.store.getRequest(requestId)) return;
+    // The audit trail keeps refused clicks too; a lost write here must not hide the refusal from the clicker.
+    await this.safely('record_refusal', () =>
+      this.change(requestId, (r) => {
+        r.history.push(this.entry('approval_refused', userId, code));
+      }),
+    );
+  }
+
+  private async change(
+    requestId: string,
+    mutate: (request: DeletionRequest) => void,
+  ): Promise<DeletionRequest> {
+    return this.deps.store.transact((draft) => {
+      const request = draft.requests[requestId];
+      if (!request) throw new Error(`request ${requestId} is not in the store`);
+      mutate(request);
+      return structuredClone(request);
+    });
+  }
+
+  private entry(event: HistoryEntry['event'], by?: string, detail?: string): HistoryEntry {
+    return { at: this.deps.now().toISOString(), event, ...(by ? { by } : {}), ...(detail ? { detail } : {}) };
+  }
+
+  private async safely(step: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.deps.log.error('slack_step_failed', {
+        step,
+        code: (error as { code?: string }).code ?? (error as Error).name,
+        slackError: (error as { data?: { error?: string } }).data?.error,
+      });
+    }
+  }
+}
+
+export interface MessageRef {
+  channelId: string;
+  ts: string;
+}
+
+function notFound(): Refusal {
+  return {
+    ok: false,
+    code: 'NOT_FOUND',
+    message:
+      'lp-delete has no record of this request. If it was filed long ago, ask an admin to check the data file.',
+  };
+}

@@ -1,0 +1,16 @@
+import type { App } from '@slack/bolt';
+import { ACTION, CALLBACK, COMMAND } from '../ids.js';
+import { approveAction } from './actions/approve.js';
+import { rejectAction } from './actions/reject.js';
+import { lpDeleteCommand } from './commands/lp-delete-command.js';
+import type { ListenerContext } from './context.js';
+import { rejectSubmission } from './views/reject-submission.js';
+import { requestSubmission } from './views/request-submission.js';
+
+export function registerListeners(app: App, ctx: ListenerContext): void {
+  app.command(COMMAND, lpDeleteCommand(ctx));
+  app.view(CALLBACK.requestModal, requestSubmission(ctx));
+  app.view(CALLBACK.rejectModal, rejectSubmission(ctx));
+  app.action(ACTION.approve, approveAction(ctx));
+  app.action(ACTION.reject, rejectAction(ctx));
+}

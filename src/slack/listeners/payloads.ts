@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** The few payload fields the listeners rely on, validated so a malformed request is refused cleanly. */
+export const blockActionSchema = z.object({
+  user: z.object({ id: z.string() }),
+  trigger_id: z.string().optional(),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
+  channel: z.object({ id: z.string() }).optional(),
+  message: z.object({ ts: z.string() }).optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().max(255).optional() })).min(1),
+});
+export type BlockActionBody = z.infer<typeof blockActionSchema>;
+
+const stateValueSchema = z.object({
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
+export const viewSubmissionSchema = z.object({
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    private_metadata: z.string().optional(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), stateValueSchema)) }),
+  }),
+});
+export type ViewSubmissionBody = z.infer<typeof viewSubmissionSchema>;
+
+export function stateValue(body: ViewSubmissionBody, blockId: string, actionId: string) {
+  return body.view.state.values[blockId]?.[actionId];
+}
+
+/** Where an action's message is: the button's own message, so decisions cannot be replayed elsewhere. */
+export function messageRef(body: BlockActionBody): { channelId: string; ts: string } | undefined {
+  const channelId = body.container?.channel_id ?? body.channel?.id;
+  const ts = body.container?.message_ts ?? body.message?.ts;
+  return channelId && ts ? { channelId, ts } : undefined;
+}
+
+export const rejectMetadataSchema = z.object({
+  requestId: z.string(),
+  channelId: z.string(),
+  ts: z.string(),
+});

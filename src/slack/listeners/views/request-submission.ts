@@ -1,0 +1,77 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { canRequest } from '../../../domain/decide.js';
+import { validateIdsText } from '../../../domain/ids.js';
+import { deletionTypeSchema } from '../../../domain/types.js';
+import { ACTION, BLOCK } from '../../ids.js';
+import type { ListenerContext } from '../context.js';
+import { stateValue, viewSubmissionSchema } from '../payloads.js';
+
+/**
+ * The filing form. Every problem is shown under its field (`response_action: errors`), naming the
+ * offending ids; the form stays open so nothing typed is lost. A valid request is stored before the ack
+ * and announced after it.
+ */
+export function requestSubmission(ctx: ListenerContext) {
+  return async ({ ack, body }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    if (!parsed.success) {
+      ctx.log.warn('malformed_view_submission', { issues: parsed.error.issues.length });
+      return ack({
+        response_action: 'errors',
+        errors: { [BLOCK.ids]: 'Slack sent an incomplete form. Please try again.' },
+      });
+    }
+    const submission = parsed.data;
+    const userId = submission.user.id;
+    const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
+    if (!verdict.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: verdict.message } });
+
+    const errors: Record<string, string> = {};
+    const type = deletionTypeSchema.safeParse(
+      stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value,
+    );
+    const reason = (stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? '').trim();
+    if (!reason) errors[BLOCK.reason] = 'Enter the reason: the data subject request (DSR) reference.';
+    if (!type.success) errors[BLOCK.type] = 'Choose what to delete.';
+    const idTexts = [
+      stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
+      stateValue(submission, BLOCK.moreIds, ACTION.moreIds)?.value,
+    ];
+    let validIds: { ids: string[]; duplicatesDropped: number; notes: string[] } | undefined;
+    if (type.success) {
+      const result = validateIdsText(type.data, idTexts, {
+        accountId: ctx.accountId,
+        legacyTicketing: ctx.legacyTicketing,
+      });
+      if (result.ok) validIds = result;
+      else
+        for (const e of result.errors)
+          addError(errors, e.field === 'type' ? BLOCK.type : BLOCK.ids, e.message);
+    }
+    const quotaRefusal = ctx.service.quotaRefusal();
+    if (quotaRefusal) addError(errors, BLOCK.type, quotaRefusal.message);
+    if (Object.keys(errors).length > 0 || !type.success || !validIds) {
+      return ack({ response_action: 'errors', errors });
+    }
+
+    const filed = await ctx.service.file({ userId, type: type.data, reason, ...validIds });
+    if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
+    await ack();
+    try {
+      await ctx.service.announce(filed.request.id, validIds.duplicatesDropped, validIds.notes);
+    } catch (error) {
+      // Stored already: recovery at start-up posts it if Slack refused now.
+      ctx.log.error('announce_failed', { request: filed.request.id, slackError: slackErrorCode(error) });
+    }
+  };
+}
+
+/** Slack shows at most 2000 characters under a field: several problems are joined, the rest cut. */
+function addError(errors: Record<string, string>, blockId: string, message: string): void {
+  const joined = errors[blockId] ? `${errors[blockId]}\n${message}` : message;
+  errors[blockId] = joined.length > 2000 ? `${joined.slice(0, 1997)}...` : joined;
+}
+
+export function slackErrorCode(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
+}

@@ -1,0 +1,432 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import {
+  ACCOUNT_ID,
+  APPROVER,
+  APPROVER_2,
+  Harness,
+  OUTSIDER,
+  REQUESTER,
+  SIGNING_SECRET,
+} from '../support/harness.js';
+import { sendSlashCommand, viewSubmissionPayload, viewValue } from '../support/slack-request.js';
+
+const uuids = (n: number) => Array.from({ length: n }, () => randomUUID());
+
+describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack, LivePerson sandbox)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.start();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('happy path: /lp-delete → modal → approval message → Approve → record in the thread, requester told', async () => {
+    const ids = uuids(3);
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: ids.join('\n'),
+      reason: 'DSR-2026-0042',
+    });
+
+    const approval = h.approvalMessage(ts);
+    const approvalText = JSON.stringify(approval.blocks);
+    for (const id of ids) expect(approvalText).toContain(id);
+    expect(approvalText).toContain('DSR-2026-0042');
+    expect(approvalText).toContain(`<@${REQUESTER}>`);
+    expect(h.hasButtons(ts)).toBe(true);
+    const filedDm = await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((m) => /approval/i.test(m)));
+    expect(filedDm).toMatch(/https?:\/\//); // the link to the approval message
+
+    expect((await h.click(APPROVER, ACTION.approve, requestId, ts)).status).toBe(200);
+    const record = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')));
+    expect(record).toContain('127223');
+    expect(h.lp.requests).toHaveLength(1);
+    expect(h.lp.requests[0]?.ids).toEqual(ids);
+    expect(h.lp.requests[0]?.type).toBe('conversation');
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((m) => m.includes('127223')));
+    await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
+    const stored = h.store.getRequest(requestId);
+    expect(stored?.status).toBe('submitted');
+    expect(stored?.decision).toMatchObject({ outcome: 'approved', by: APPROVER });
+    expect(stored?.history.map((e) => e.event)).toEqual([
+      'filed',
+      'posted_for_approval',
+      'approved',
+      'submitted',
+    ]);
+  });
+
+  it('refuses the requester approving their own request even though they are an approver', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    await h.click(REQUESTER, ACTION.approve, requestId, ts);
+    const notice = await h.slack.waitFor(() =>
+      h.ephemeralsTo(REQUESTER).find((t) => /someone else/i.test(t)),
+    );
+    expect(notice).toBeTruthy();
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+    expect(h.store.getRequest(requestId)?.status).toBe('pending_approval');
+    expect(h.hasButtons(ts)).toBe(true);
+  });
+
+  it('refuses a non-approver, privately, and changes nothing', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    await h.click(OUTSIDER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => h.ephemeralsTo(OUTSIDER).find((t) => /approver/i.test(t)));
+    await h.click(OUTSIDER, ACTION.reject, requestId, ts);
+    await h.slack.waitFor(() => (h.ephemeralsTo(OUTSIDER).length >= 2 ? true : undefined));
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+    expect(h.store.getRequest(requestId)?.status).toBe('pending_approval');
+  });
+
+  it('reject asks for a reason, records it, removes the buttons and tells the requester', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'consumer',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-9',
+    });
+    const trigger = h.slack.issueTrigger();
+    await h.click(APPROVER, ACTION.reject, requestId, ts, trigger);
+    const view = await h.slack.waitFor(() =>
+      h.openedViews().find((v) => v.callback_id === CALLBACK.rejectModal),
+    );
+    const blank = await h.interaction(
+      viewSubmissionPayload({
+        user: APPROVER,
+        callbackId: CALLBACK.rejectModal,
+        values: { [BLOCK.rejectReason]: { [ACTION.rejectReason]: viewValue.text('   ') } },
+        privateMetadata: view.private_metadata ?? '',
+        triggerId: h.slack.issueTrigger(),
+      }),
+    );
+    expect(blank.body).toMatchObject({ response_action: 'errors' });
+    const ok = await h.interaction(
+      viewSubmissionPayload({
+        user: APPROVER,
+        callbackId: CALLBACK.rejectModal,
+        values: {
+          [BLOCK.rejectReason]: { [ACTION.rejectReason]: viewValue.text('Wrong consumer id <!channel>') },
+        },
+        privateMetadata: view.private_metadata ?? '',
+        triggerId: h.slack.issueTrigger(),
+      }),
+    );
+    expect(ok.status).toBe(200);
+    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'rejected' ? true : undefined));
+    await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
+    const dm = await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /reject/i.test(t)));
+    expect(dm).not.toContain('<!channel>');
+    expect(h.store.getRequest(requestId)?.decision).toMatchObject({ outcome: 'rejected', by: APPROVER });
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+    // A late Approve click after the rejection is refused.
+    await h.click(APPROVER_2, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => h.ephemeralsTo(APPROVER_2).find((t) => /already|rejected/i.test(t)));
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+  });
+
+  it('refuses 101 ids under the ids field and keeps the form open', async () => {
+    const ids = uuids(101);
+    const answer = await h.submitModal(REQUESTER, {
+      type: 'conversation',
+      idsText: ids.slice(0, 60).join('\n'),
+      moreIdsText: ids.slice(60).join('\n'),
+      reason: 'DSR-1',
+    });
+    expect(answer.body).toMatchObject({ response_action: 'errors' });
+    expect((answer.body as { errors: Record<string, string> }).errors[BLOCK.ids]).toMatch(
+      /101.*100|100.*101/,
+    );
+    expect(h.store.listRequests()).toHaveLength(0);
+  });
+
+  it('accepts exactly 100 ids split over the two inputs, and the approval message fits Slack', async () => {
+    const ids = uuids(100);
+    const { ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: ids.slice(0, 50).join('\n'),
+      moreIdsText: ids.slice(50).join('\n'),
+      reason: 'DSR-100',
+    });
+    const text = JSON.stringify(h.approvalMessage(ts).blocks);
+    for (const id of ids) expect(text).toContain(id);
+  });
+
+  it('names malformed ids in the error', async () => {
+    const answer = await h.submitModal(REQUESTER, {
+      type: 'conversation',
+      idsText: `${randomUUID()}\nnot-a-uuid\n12345`,
+      reason: 'DSR-1',
+    });
+    const error = (answer.body as { errors: Record<string, string> }).errors[BLOCK.ids];
+    expect(error).toContain('not-a-uuid');
+    expect(error).toContain('12345');
+  });
+
+  it('engagement ids must start with the account id', async () => {
+    const answer = await h.submitModal(REQUESTER, {
+      type: 'engagement',
+      idsText: `${ACCOUNT_ID}4295067780, 9999994295067780`,
+      reason: 'DSR-1',
+    });
+    expect((answer.body as { errors: Record<string, string> }).errors[BLOCK.ids]).toContain(
+      '9999994295067780',
+    );
+  });
+
+  it('drops duplicates (UUIDs case-insensitively) and tells the requester how many', async () => {
+    const id = randomUUID();
+    const { requestId } = await h.fileRequest({
+      type: 'conversation',
+      idsText: `${id}\n${id.toUpperCase()}, ${id}`,
+      reason: 'DSR-1',
+    });
+    expect(h.store.getRequest(requestId)?.ids).toEqual([id]);
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /2 duplicate/.test(t)));
+  });
+
+  it('five concurrent approvals from several approvers submit exactly one request', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(2).join(','),
+      reason: 'DSR-5',
+    });
+    const clicks = [APPROVER, APPROVER_2, APPROVER, APPROVER_2, APPROVER].map((user) =>
+      h.click(user, ACTION.approve, requestId, ts),
+    );
+    const answers = await Promise.all(clicks);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'submitted' ? true : undefined));
+    await h.slack.waitFor(() =>
+      h.ephemeralsTo(APPROVER).length + h.ephemeralsTo(APPROVER_2).length >= 4 ? true : undefined,
+    );
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
+    expect(h.lp.requests).toHaveLength(1);
+    expect(h.store.monthUsage(ACCOUNT_ID, h.store.getRequest(requestId)!.quotaMonth!).used).toBe(1);
+  });
+
+  it('a click on another message cannot decide this request (no replay across messages)', async () => {
+    const first = await h.fileRequest({ type: 'conversation', idsText: uuids(1)[0]!, reason: 'DSR-A' });
+    const second = await h.fileRequest({ type: 'conversation', idsText: uuids(1)[0]!, reason: 'DSR-B' });
+    await h.click(APPROVER, ACTION.approve, first.requestId, second.ts);
+    await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /does not belong/.test(t)));
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+  });
+
+  it('LivePerson 5xx: posted in the thread with what to do, quota released, nothing retried', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    h.lp.inject({ kind: 'create', status: 500 });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /try again later/i.test(t)));
+    expect(post).toBeTruthy();
+    expect(h.store.getRequest(requestId)?.status).toBe('failed');
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
+    expect(h.service().quota().used).toBe(0);
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /try again later/i.test(t)));
+  });
+
+  it('LivePerson timeout: outcome unknown, says to check before trying again, quota kept counted', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    h.lp.inject({ kind: 'create', delayMs: 2_000 });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /may or may not/i.test(t)), 5_000);
+    expect(post).toMatch(/before/i);
+    expect(h.store.getRequest(requestId)?.status).toBe('outcome_unknown');
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
+    expect(h.service().quota().used).toBe(1);
+  });
+
+  it('quota spent by a 429 from LivePerson: month marked spent, new filings refused clearly', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    h.lp.inject({ kind: 'create', status: 429 });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /threshold|limit/i.test(t)));
+    expect(h.service().quota().spent).toBe(true);
+    const answer = await h.submitModal(REQUESTER, {
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR-2',
+    });
+    expect(JSON.stringify(answer.body)).toMatch(/resets|reset/);
+    expect(h.store.listRequests()).toHaveLength(1);
+  });
+
+  it('/lp-delete quota shows used, limit, remaining and the reset', async () => {
+    const answer = await h.command(REQUESTER, 'quota');
+    expect(answer.status).toBe(200);
+    const text = JSON.stringify(answer.body);
+    expect(text).toMatch(/0 of 100/);
+    expect(text).toMatch(/reset/i);
+  });
+
+  it('/lp-delete help lists every command', async () => {
+    const text = JSON.stringify((await h.command(REQUESTER, 'help')).body);
+    for (const word of ['quota', 'help', 'conversation', 'engagement', 'consumer'])
+      expect(text).toContain(word);
+  });
+
+  it('/lp-delete <type> <ids…> opens the form pre-filled', async () => {
+    const id = randomUUID();
+    await h.command(REQUESTER, `conversation ${id}`);
+    const view = await h.slack.waitFor(() =>
+      h.openedViews().find((v) => v.callback_id === CALLBACK.requestModal),
+    );
+    expect(JSON.stringify(view)).toContain(id);
+  });
+
+  it('refuses a forged or stale signature with 401 and does nothing', async () => {
+    const forged = await sendSlashCommand(
+      h.appUrl,
+      SIGNING_SECRET,
+      { user_id: REQUESTER, text: 'help', trigger_id: h.slack.issueTrigger() },
+      { signature: 'v0=' + '0'.repeat(64) },
+    );
+    expect(forged.status).toBe(401);
+    const stale = await sendSlashCommand(
+      h.appUrl,
+      SIGNING_SECRET,
+      { user_id: REQUESTER, text: 'help', trigger_id: h.slack.issueTrigger() },
+      { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 },
+    );
+    expect(stale.status).toBe(401);
+    const wrongSecret = await sendSlashCommand(h.appUrl, 'not-the-secret', {
+      user_id: REQUESTER,
+      text: '',
+      trigger_id: h.slack.issueTrigger(),
+    });
+    expect(wrongSecret.status).toBe(401);
+    expect(h.openedViews()).toHaveLength(0);
+  });
+
+  it('escapes mrkdwn: a reason with <!channel> and a link pings and links nobody', async () => {
+    const { ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR <!channel> <@UAPPROVER1> <https://evil.example|click> & more',
+    });
+    const text = JSON.stringify(h.approvalMessage(ts).blocks);
+    expect(text).not.toContain('<!channel>');
+    expect(text).not.toContain('<https://evil.example|click>');
+    expect(text).toContain('&lt;!channel&gt;');
+    expect(text).toContain('&amp; more');
+  });
+
+  it('restart between filing and approval: the pending request can still be decided', async () => {
+    const ids = uuids(2);
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: ids.join(' '),
+      reason: 'DSR-R',
+    });
+    await h.stopApp();
+    await h.startApp();
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')));
+    expect(h.lp.requests).toHaveLength(1);
+  });
+
+  it('killed after storing a filing but before posting it: the restart posts it for approval', async () => {
+    h.slack.failNext('chat.postMessage', { httpStatus: 500 });
+    const answer = await h.submitModal(REQUESTER, {
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR-K',
+    });
+    expect(answer.status).toBe(200);
+    const [request] = h.store.listRequests();
+    expect(request?.status).toBe('pending_approval');
+    await h.slack.waitFor(() => (h.logLines.some((l) => l.includes('announce_failed')) ? true : undefined));
+    expect(h.approvalMessages()).toHaveLength(0);
+    await h.stopApp();
+    await h.startApp();
+    const message = await h.slack.waitFor(() => h.approvalMessages()[0]);
+    expect(JSON.stringify(message.blocks)).toContain(request!.id);
+    expect(h.store.getRequest(request!.id)?.approvalMessage?.ts).toBe(message.ts);
+  });
+
+  it('killed while submitting: the restart never re-sends, marks it outcome unknown and says what to check', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR-S',
+    });
+    // Simulate a kill right after the approval was stored as "submitting", before LivePerson answered.
+    await h.store.transact((d) => {
+      d.requests[requestId]!.status = 'submitting';
+    });
+    await h.stopApp();
+    await h.startApp();
+    await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /may or may not/i.test(t)));
+    expect(h.store.getRequest(requestId)?.status).toBe('outcome_unknown');
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+  });
+
+  it('keeps ids, reasons and tokens out of every log line', async () => {
+    const ids = uuids(2);
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: ids.join('\n'),
+      reason: 'SECRET-DSR-REF',
+    });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')));
+    expect(h.logLines.length).toBeGreaterThan(3);
+    const all = h.logLines.join('\n');
+    for (const secret of [
+      ...ids,
+      'SECRET-DSR-REF',
+      'sandbox-client-secret',
+      SIGNING_SECRET,
+      'xoxb-test-bot-token',
+    ]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+
+  it('the data file is readable by its owner only', async () => {
+    await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-P' });
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(h.config.dataFile)).mode & 0o777).toBe(0o600);
+  });
+
+  it('a payload with the wrong shape is refused cleanly and the app keeps serving', async () => {
+    const bad = await h.interaction({
+      type: 'block_actions',
+      user: { id: APPROVER },
+      actions: [{ action_id: ACTION.approve }],
+    });
+    expect(bad.status).toBeLessThan(500);
+    const answer = await h.command(REQUESTER, 'help');
+    expect(answer.status).toBe(200);
+  });
+
+  it('blocks a stranger from filing when a requester allow-list is set', async () => {
+    await h.stopApp();
+    h.envOverrides = { REQUESTER_USER_IDS: REQUESTER };
+    await h.startApp();
+    const answer = await h.command(OUTSIDER, '');
+    expect(JSON.stringify(answer.body)).toMatch(/requester list/);
+    expect(h.openedViews()).toHaveLength(0);
+  });
+});

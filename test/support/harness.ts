@@ -1,0 +1,237 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type RunningApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLivePersonClient } from '../../src/liveperson/client.js';
+import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { createLogger } from '../../src/log.js';
+import { Store } from '../../src/store/store.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import type { DeletionType } from '../../src/domain/types.js';
+import {
+  blockActionsPayload,
+  sendInteraction,
+  sendSlashCommand,
+  viewSubmissionPayload,
+  viewValue,
+  type SlackResponse,
+} from './slack-request.js';
+
+export interface ModalInput {
+  type: DeletionType;
+  idsText: string;
+  moreIdsText?: string;
+  reason: string;
+}
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const ACCOUNT_ID = '20762324';
+export const PRIVACY_CHANNEL = 'CPRIVACY1';
+export const REQUESTER = 'UREQUESTER';
+export const APPROVER = 'UAPPROVER1';
+export const APPROVER_2 = 'UAPPROVER2';
+export const OUTSIDER = 'UOUTSIDER';
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  /** The app's clock; the sandbox keeps real time unless `sandboxNow` is given. */
+  now?: () => Date;
+  sandboxMonthlyLimit?: number;
+  /** Reuse an existing data file (restart tests). */
+  dataDir?: string;
+}
+
+/**
+ * The real app on a real port, a fake Slack Web API and the LivePerson sandbox, a real temp data file,
+ * and every log line captured (to check that nothing private is logged).
+ */
+export class Harness {
+  readonly logLines: string[] = [];
+  app!: RunningApp;
+  /** Extra settings applied at the next startApp (e.g. a requester allow-list). */
+  envOverrides: Record<string, string> = {};
+  appUrl = '';
+  config!: Config;
+  store!: Store;
+  private constructor(
+    readonly slack: FakeSlack,
+    readonly lp: Sandbox,
+    readonly dataDir: string,
+    private readonly options: HarnessOptions,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const slack = await startFakeSlack({
+      botToken: BOT_TOKEN,
+      channels: [PRIVACY_CHANNEL],
+      users: {
+        [REQUESTER]: { tz: 'Europe/Berlin' },
+        [APPROVER]: { tz: 'America/New_York' },
+        [APPROVER_2]: { tz: 'UTC' },
+        [OUTSIDER]: { tz: 'UTC' },
+      },
+    });
+    const lp = await startSandbox({ accountId: ACCOUNT_ID, monthlyLimit: options.sandboxMonthlyLimit });
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lp-delete-e2e-')));
+    const harness = new Harness(slack, lp, dataDir, options);
+    await harness.startApp();
+    return harness;
+  }
+
+  /** Starts (or restarts) the app process-equivalent: a new Store read from disk, a new Bolt app. */
+  async startApp(): Promise<void> {
+    this.config = loadConfig({
+      LP_ACCOUNT_ID: ACCOUNT_ID,
+      LP_CLIENT_ID: 'sandbox-client',
+      LP_CLIENT_SECRET: 'sandbox-client-secret',
+      LP_DOMAIN_API_URL: this.lp.url,
+      LP_TIMEOUT_MS: '500',
+      DATA_FILE: join(this.dataDir, 'lp-delete.json'),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: this.slack.url,
+      PRIVACY_CHANNEL_ID: PRIVACY_CHANNEL,
+      APPROVER_USER_IDS: `${APPROVER},${APPROVER_2},${REQUESTER}`,
+      PORT: '0',
+      ...this.options.env,
+      ...this.envOverrides,
+    });
+    this.store = await Store.open(this.config.dataFile);
+    const log = createLogger((line) => this.logLines.push(line));
+    const lp = createLivePersonClient(this.config.liveperson, {
+      log: (event, fields) => this.logLines.push(JSON.stringify({ event, ...fields })),
+      retryDelaysMs: [10, 20],
+    });
+    this.app = createApp({
+      config: this.config,
+      lp,
+      store: this.store,
+      log,
+      now: this.options.now,
+      slackRetries: 0,
+    });
+    const { port } = await this.app.start(0);
+    this.appUrl = `http://127.0.0.1:${port}`;
+  }
+
+  async stopApp(): Promise<void> {
+    await this.app.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.app.stop().catch(() => undefined);
+    await Promise.all([this.slack.close(), this.lp.close()]);
+    if (!this.options.dataDir) await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  command(userId: string, text: string, triggerId = this.slack.issueTrigger()): Promise<SlackResponse> {
+    return sendSlashCommand(this.appUrl, SIGNING_SECRET, {
+      user_id: userId,
+      text,
+      trigger_id: triggerId,
+      channel_id: PRIVACY_CHANNEL,
+    });
+  }
+
+  interaction(payload: object): Promise<SlackResponse> {
+    return sendInteraction(this.appUrl, SIGNING_SECRET, payload);
+  }
+
+  service() {
+    return this.app.service;
+  }
+
+  /** Submits the request modal as Slack would, after `/lp-delete` opened it. */
+  submitModal(userId: string, input: ModalInput): Promise<SlackResponse> {
+    return this.interaction(
+      viewSubmissionPayload({
+        user: userId,
+        callbackId: CALLBACK.requestModal,
+        privateMetadata: '',
+        triggerId: this.slack.issueTrigger(),
+        values: {
+          [BLOCK.type]: { [ACTION.type]: viewValue.select(input.type) },
+          [BLOCK.ids]: { [ACTION.ids]: viewValue.text(input.idsText) },
+          [BLOCK.moreIds]: { [ACTION.moreIds]: viewValue.text(input.moreIdsText ?? null) },
+          [BLOCK.reason]: { [ACTION.reason]: viewValue.text(input.reason) },
+        },
+      }),
+    );
+  }
+
+  /** `/lp-delete`, the modal filled in and submitted, and the approval message posted. */
+  async fileRequest(input: ModalInput, userId = REQUESTER): Promise<{ requestId: string; ts: string }> {
+    const before = this.approvalMessages().length;
+    const opened = this.openedViews().length;
+    const command = await this.command(userId, '');
+    if (command.status !== 200) throw new Error(`slash command answered ${command.status}`);
+    await this.slack.waitFor(() => this.openedViews().length > opened);
+    const answer = await this.submitModal(userId, input);
+    if (answer.status !== 200 || answer.body !== '') {
+      throw new Error(`modal refused: ${JSON.stringify(answer.body)}`);
+    }
+    const message = await this.slack.waitFor(() => this.approvalMessages()[before]);
+    const request = this.store.listRequests((r) => r.approvalMessage?.ts === message.ts)[0];
+    if (!request) throw new Error('approval message has no stored request');
+    return { requestId: request.id, ts: message.ts };
+  }
+
+  click(
+    userId: string,
+    actionId: string,
+    requestId: string,
+    ts: string,
+    triggerId = this.slack.issueTrigger(),
+  ) {
+    return this.interaction(
+      blockActionsPayload({
+        user: userId,
+        actionId,
+        value: requestId,
+        channel: PRIVACY_CHANNEL,
+        messageTs: ts,
+        triggerId,
+      }),
+    );
+  }
+
+  approvalMessages() {
+    return this.slack.messagesIn(PRIVACY_CHANNEL);
+  }
+
+  approvalMessage(ts: string) {
+    const message = this.slack.message(PRIVACY_CHANNEL, ts);
+    if (!message) throw new Error(`no message ${ts}`);
+    return message;
+  }
+
+  hasButtons(ts: string): boolean {
+    return JSON.stringify(this.approvalMessage(ts).blocks ?? []).includes(ACTION.approve);
+  }
+
+  /** Text and blocks of the replies in an approval message's thread, as one string each. */
+  threadTexts(ts: string): string[] {
+    return this.slack
+      .threadReplies(PRIVACY_CHANNEL, ts)
+      .map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`);
+  }
+
+  dmsTo(userId: string): string[] {
+    return this.slack.dms
+      .filter((m) => m.dmUser === userId)
+      .map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`);
+  }
+
+  ephemeralsTo(userId: string): string[] {
+    return this.slack.ephemerals.filter((e) => e.user === userId).map((e) => e.text);
+  }
+
+  openedViews(): { callback_id?: string; private_metadata?: string }[] {
+    return this.slack.views
+      .filter((v) => v.type === 'modal')
+      .map((v) => v.view as { callback_id?: string; private_metadata?: string });
+  }
+}
