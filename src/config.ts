@@ -286,21 +286,23 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const core = parseCore(env, problems);
   const parsedSlack = slackSchema.safeParse(env);
-  let slack: SlackConfig | undefined;
   if (!parsedSlack.success) problems.push(...issuesToProblems(parsedSlack.error));
-  else {
+  // Cross-field rules are checked on the raw environment so they are reported alongside any other problem.
+  const set = (name: string) => Boolean(env[name]?.trim());
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); ' +
+        'or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
+    );
+  }
+  if (!set('APPROVER_USER_IDS') && !set('APPROVER_USERGROUP_ID')) {
+    problems.push(
+      'no approvers: set APPROVER_USER_IDS (comma-separated U… ids) and/or APPROVER_USERGROUP_ID (S…)',
+    );
+  }
+  let slack: SlackConfig | undefined;
+  if (parsedSlack.success) {
     const s = parsedSlack.data;
-    if (!s.SLACK_APP_TOKEN && !s.SLACK_SIGNING_SECRET) {
-      problems.push(
-        'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); ' +
-          'or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
-      );
-    }
-    if (s.APPROVER_USER_IDS.length === 0 && !s.APPROVER_USERGROUP_ID) {
-      problems.push(
-        'no approvers: set APPROVER_USER_IDS (comma-separated U… ids) and/or APPROVER_USERGROUP_ID (S…)',
-      );
-    }
     slack = Object.freeze({
       botToken: s.SLACK_BOT_TOKEN,
       signingSecret: s.SLACK_SIGNING_SECRET,

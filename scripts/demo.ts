@@ -1,0 +1,209 @@
+/**
+ * `npm run demo`: the real lp-delete app, offline. It starts the LivePerson sandbox and a local stand-in
+ * for Slack's Web API, then drives one request from the slash command through approval to the record in
+ * the thread with signed requests like Slack's, printing what each person would see. Exits 0 on success.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLivePersonClient } from '../src/liveperson/client.js';
+import { startSandbox } from '../src/liveperson/sandbox.js';
+import { silentLogger } from '../src/log.js';
+import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
+import { Store } from '../src/store/store.js';
+import { startFakeSlack } from '../test/support/fake-slack.js';
+import {
+  blockActionsPayload,
+  sendInteraction,
+  sendSlashCommand,
+  viewSubmissionPayload,
+  viewValue,
+} from '../test/support/slack-request.js';
+
+const ACCOUNT = '20762324';
+const CHANNEL = 'CPRIVACY1';
+const ALICE = 'UALICE0001'; // privacy officer filing the request
+const BOB = 'UBOB000002'; // approver
+const SECRET = 'demo-signing-secret';
+const TOKEN = 'xoxb-demo-token';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const step = (n: number, title: string) => out(`\n\x1b[1m${n}. ${title}\x1b[0m`);
+
+/** Renders Block Kit roughly as Slack shows it, for the transcript. */
+function render(blocks: unknown[] | undefined, fallback: string): string {
+  if (!blocks || blocks.length === 0) return indent(fallback);
+  const lines: string[] = [];
+  for (const block of blocks as Record<string, unknown>[]) {
+    const text = (block.text as { text?: string } | undefined)?.text;
+    if (block.type === 'header' && text) lines.push(`# ${text}`);
+    else if (block.type === 'section') {
+      if (text) lines.push(text);
+      for (const field of (block.fields as { text: string }[] | undefined) ?? []) lines.push(field.text);
+    } else if (block.type === 'context') {
+      lines.push(((block.elements as { text?: string }[]) ?? []).map((e) => e.text ?? '').join('  '));
+    } else if (block.type === 'actions') {
+      const buttons = (block.elements as { text?: { text?: string } }[]).map(
+        (e) => `[ ${e.text?.text ?? '?'} ]`,
+      );
+      lines.push(buttons.join(' '));
+    } else if (block.type === 'divider') lines.push('────────');
+  }
+  return indent(lines.join('\n'));
+}
+/** Slack shows date tokens in the reader's time zone; the transcript shows their UTC fallback. */
+const indent = (text: string) =>
+  text
+    .replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1')
+    .split('\n')
+    .map((l) => `   │ ${l}`)
+    .join('\n');
+
+async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lp-delete-demo-'));
+  const slack = await startFakeSlack({ botToken: TOKEN, channels: [CHANNEL] });
+  const lp = await startSandbox({ accountId: ACCOUNT });
+  const config = loadConfig({
+    LP_ACCOUNT_ID: ACCOUNT,
+    LP_CLIENT_ID: 'sandbox-client',
+    LP_CLIENT_SECRET: 'sandbox-client-secret',
+    LP_DOMAIN_API_URL: lp.url,
+    DATA_FILE: join(dataDir, 'lp-delete.json'),
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    PRIVACY_CHANNEL_ID: CHANNEL,
+    APPROVER_USER_IDS: BOB,
+  });
+  const store = await Store.open(config.dataFile);
+  const app = createApp({
+    config,
+    lp: createLivePersonClient(config.liveperson),
+    store,
+    log: silentLogger,
+    slackRetries: 0,
+  });
+  const { port } = await app.start(0);
+  const appUrl = `http://127.0.0.1:${port}`;
+
+  try {
+    out('lp-delete offline demo: the real app, a local Slack Web API stand-in, and the LivePerson sandbox.');
+    out(`App on ${appUrl}/slack/events · Slack stand-in ${slack.url} · LivePerson sandbox ${lp.url}`);
+
+    step(1, `Alice runs /lp-delete in #privacy (a signed slash command)`);
+    const command = await sendSlashCommand(appUrl, SECRET, {
+      user_id: ALICE,
+      text: '',
+      trigger_id: slack.issueTrigger(),
+      channel_id: CHANNEL,
+    });
+    const modal = await waitFor(() => slack.views.find((v) => v.type === 'modal'), 'the modal');
+    out(
+      `   app answered HTTP ${command.status}; Slack opened the modal "${(modal.view.title as { text: string }).text}"`,
+    );
+
+    const ids = [randomUUID(), randomUUID()];
+    step(2, 'Alice fills in the form: two messaging conversations (one pasted twice), reason DSR-2026-0042');
+    const submitted = await sendInteraction(
+      appUrl,
+      SECRET,
+      viewSubmissionPayload({
+        user: ALICE,
+        callbackId: CALLBACK.requestModal,
+        privateMetadata: '',
+        triggerId: slack.issueTrigger(),
+        values: {
+          [BLOCK.type]: { [ACTION.type]: viewValue.select('conversation') },
+          [BLOCK.ids]: { [ACTION.ids]: viewValue.text(`${ids[0]}\n${ids[1]}, ${ids[0]?.toUpperCase()}`) },
+          [BLOCK.moreIds]: { [ACTION.moreIds]: viewValue.text(null) },
+          [BLOCK.reason]: { [ACTION.reason]: viewValue.text('DSR-2026-0042') },
+        },
+      }),
+    );
+    out(`   app answered HTTP ${submitted.status}; the modal closed`);
+
+    const approval = await waitFor(() => slack.messagesIn(CHANNEL)[0], 'the approval message');
+    step(3, 'The approval request in #privacy');
+    out(render(approval.blocks, approval.text));
+    const dm = await waitFor(() => slack.dms.find((m) => m.dmUser === ALICE), 'the DM to Alice');
+    out('   DM to Alice:');
+    out(render(undefined, dm.text));
+
+    const requestId = store.listRequests()[0]?.id ?? '';
+    step(4, 'Alice tries to approve her own request');
+    await sendInteraction(
+      appUrl,
+      SECRET,
+      blockActionsPayload({
+        user: ALICE,
+        actionId: ACTION.approve,
+        value: requestId,
+        channel: CHANNEL,
+        messageTs: approval.ts,
+        triggerId: slack.issueTrigger(),
+      }),
+    );
+    const refusal = await waitFor(() => slack.ephemerals.find((e) => e.user === ALICE), 'the refusal');
+    out('   only Alice sees:');
+    out(render(undefined, refusal.text));
+
+    step(5, 'Bob (an approver) clicks Approve and confirms');
+    await sendInteraction(
+      appUrl,
+      SECRET,
+      blockActionsPayload({
+        user: BOB,
+        actionId: ACTION.approve,
+        value: requestId,
+        channel: CHANNEL,
+        messageTs: approval.ts,
+        triggerId: slack.issueTrigger(),
+      }),
+    );
+    const record = await waitFor(
+      () => slack.threadReplies(CHANNEL, approval.ts)[0],
+      'the record in the thread',
+    );
+    out(
+      `   LivePerson sandbox received ${lp.calls.filter((c) => c.kind === 'create').length} create call(s)`,
+    );
+    step(6, 'The LivePerson record, in the approval message’s thread');
+    out(render(record.blocks, record.text));
+    const outcome = await waitFor(() => slack.dms.filter((m) => m.dmUser === ALICE)[1], 'the outcome DM');
+    step(7, 'The approval message now: the decision, no more buttons');
+    out(render(slack.message(CHANNEL, approval.ts)?.blocks, approval.text));
+    out('   DM to Alice:');
+    out(render(undefined, outcome.text));
+
+    const stored = store.getRequest(requestId);
+    out(
+      `\nDemo finished: request ${requestId} is "${stored?.status}" with ${stored?.history.length} history entries.`,
+    );
+    if (stored?.status !== 'submitted') throw new Error('the request was not submitted');
+  } finally {
+    await app.stop();
+    await Promise.all([slack.close(), lp.close()]);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`demo failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

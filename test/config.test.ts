@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, loadCoreConfig } from '../src/config.js';
+
+const slack = {
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_SIGNING_SECRET: 'secret',
+  PRIVACY_CHANNEL_ID: 'C0123ABCD',
+  APPROVER_USER_IDS: 'U1AAAA, U2BBBB',
+};
+const oauth2 = { LP_ACCOUNT_ID: '20762324', LP_CLIENT_ID: 'id', LP_CLIENT_SECRET: 'secret' };
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ ...oauth2, ...slack });
+    expect(config.liveperson).toMatchObject({
+      accountId: '20762324',
+      auth: { kind: 'oauth2', clientId: 'id', clientSecret: 'secret' },
+      domainApiUrl: 'https://api.liveperson.net',
+      timeoutMs: 15_000,
+      legacyTicketing: false,
+    });
+    expect(config).toMatchObject({
+      monthlyLimit: 100,
+      quotaTimeZone: 'UTC',
+      dataFile: './data/lp-delete.json',
+    });
+    expect(config.slack).toMatchObject({
+      port: 3000,
+      approverUserIds: ['U1AAAA', 'U2BBBB'],
+      requesterUserIds: [],
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('accepts each credential set alone', () => {
+    expect(loadCoreConfig({ LP_ACCOUNT_ID: 'le123', LP_BEARER_TOKEN: 't' }).liveperson).toMatchObject({
+      accountId: '123',
+      auth: { kind: 'bearer', token: 't' },
+    });
+    const oauth1 = loadCoreConfig({
+      LP_ACCOUNT_ID: '123',
+      LP_APP_KEY: 'k',
+      LP_APP_SECRET: 's',
+      LP_ACCESS_TOKEN: 't',
+      LP_ACCESS_TOKEN_SECRET: 'ts',
+    });
+    expect(oauth1.liveperson.auth.kind).toBe('oauth1');
+  });
+
+  it('names both sets when two are configured, and the missing half of a partial set', () => {
+    expect(problems({ ...oauth2, ...slack, LP_BEARER_TOKEN: 't' }).join('\n')).toMatch(
+      /LP_CLIENT_ID \+ LP_CLIENT_SECRET.*LP_BEARER_TOKEN.*exactly one/,
+    );
+    expect(
+      problems({ LP_ACCOUNT_ID: '1', LP_APP_KEY: 'k', LP_ACCESS_TOKEN: 't', ...slack }).join('\n'),
+    ).toMatch(/LP_APP_KEY, LP_ACCESS_TOKEN set but LP_APP_SECRET, LP_ACCESS_TOKEN_SECRET missing/);
+    expect(problems({ LP_ACCOUNT_ID: '1', ...slack }).join('\n')).toMatch(/no LivePerson credentials/);
+  });
+
+  it('lists every problem at once, each naming its variable', () => {
+    const found = problems({
+      LP_ACCOUNT_ID: 'abc',
+      LP_CLIENT_ID: 'x',
+      LP_TIMEOUT_MS: 'soon',
+      LP_MONTHLY_LIMIT: '-1',
+      LP_LEGACY_TICKETING: 'maybe',
+      QUOTA_TIMEZONE: 'Mars/Olympus',
+      LP_DOMAIN_API_URL: 'ftp://x',
+      SLACK_BOT_TOKEN: 'xoxp-user',
+      PRIVACY_CHANNEL_ID: '#privacy',
+      APPROVER_USER_IDS: 'alice',
+    });
+    for (const name of [
+      'LP_ACCOUNT_ID',
+      'LP_CLIENT_SECRET',
+      'LP_TIMEOUT_MS',
+      'LP_MONTHLY_LIMIT',
+      'LP_LEGACY_TICKETING',
+      'QUOTA_TIMEZONE',
+      'LP_DOMAIN_API_URL',
+      'SLACK_BOT_TOKEN',
+      'PRIVACY_CHANNEL_ID',
+      'APPROVER_USER_IDS',
+      'SLACK_SIGNING_SECRET',
+    ]) {
+      expect(found.join('\n')).toContain(name);
+    }
+    expect(() => loadConfig({})).toThrow(/Set these in the environment or in a \.env file/);
+  });
+
+  it('needs approvers, and a signing secret unless Socket Mode is used', () => {
+    const { APPROVER_USER_IDS: _a, SLACK_SIGNING_SECRET: _s, ...rest } = slack;
+    expect(problems({ ...oauth2, ...rest }).join('\n')).toMatch(/no approvers.*APPROVER_USERGROUP_ID/);
+    const socket = loadConfig({
+      ...oauth2,
+      ...rest,
+      APPROVER_USERGROUP_ID: 'S0123',
+      SLACK_APP_TOKEN: 'xapp-1',
+    });
+    expect(socket.slack).toMatchObject({ appToken: 'xapp-1', approverUsergroupId: 'S0123' });
+  });
+
+  it('documents every setting in .env.example and README.md', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const names = [
+      ...new Set(source.match(/\b(?:LP|SLACK|QUOTA|DATA|PRIVACY|APPROVER|REQUESTER)_[A-Z_]+\b|\bPORT\b/g)),
+    ];
+    expect(names.length).toBeGreaterThan(20);
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const name of names) {
+      expect(example, `${name} in .env.example`).toContain(name);
+      expect(readme, `${name} in README.md`).toContain(name);
+    }
+  });
+});
