@@ -147,6 +147,10 @@ export function httpError(
       retryable: true,
     });
   }
+  if (httpStatus < 400) {
+    // A redirect or other non-error status where an answer was expected: nothing usable came back.
+    return badResponse(operation, httpStatus, `unexpected HTTP status ${httpStatus}`);
+  }
   const suffix = detail ? `: ${detail}` : ': bad request';
   return new LivePersonError('LP_BAD_REQUEST', `${prefix}${suffix}`, { ...base, detail, retryable: false });
 }
@@ -220,10 +224,15 @@ export function describeForPeople(err: unknown): PeopleDescription {
   }
   switch (err.code) {
     case 'LP_BAD_REQUEST':
-      return {
-        what: `LivePerson refused the request as invalid${detailOf(err)}.`,
-        next: 'Check the ids and the deletion type (one type per request, at most 100 unique ids), then file it again.',
-      };
+      return err.operation === 'cancel'
+        ? {
+            what: `LivePerson refused to cancel the request${detailOf(err)}.`,
+            next: 'A request can be cancelled only once and only within 5 days of filing; check its status with `status`.',
+          }
+        : {
+            what: `LivePerson refused the request as invalid${detailOf(err)}.`,
+            next: 'Check the ids and the deletion type (one type per request, at most 100 unique ids), then file it again.',
+          };
     case 'LP_UNAUTHORIZED':
       return {
         what: 'LivePerson did not accept the app’s credentials.',

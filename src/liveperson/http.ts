@@ -45,6 +45,8 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
           validateStatus: () => true,
           transitional: { clarifyTimeoutError: true },
           maxRedirects: 0,
+          // A proxy from HTTP(S)_PROXY can never reach a local sandbox; real LivePerson hosts still use it.
+          ...(isLoopback(url) ? { proxy: false as const } : {}),
         });
         const durationMs = now().getTime() - started;
         log('lp.http', { operation, method, status: response.status, durationMs });
@@ -57,4 +59,9 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
       }
     },
   };
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }
