@@ -1,0 +1,70 @@
+import type { LpRecord } from '../domain/types.js';
+import type { LivePersonCheck } from '../liveperson/client.js';
+
+/** Human output of the `lp` command: aligned `key  value` lines, no colours (it is often piped). */
+
+export function keyValueLines(pairs: ReadonlyArray<readonly [string, string]>): string {
+  const width = Math.max(...pairs.map(([key]) => key.length));
+  return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n') + '\n';
+}
+
+const orDash = (value: string | null | undefined) => (value === null || value === undefined ? '-' : value);
+
+export function formatRecord(record: LpRecord): string {
+  return keyValueLines([
+    ['request id', record.requestId],
+    ['site id', orDash(record.siteId)],
+    ['status', orDash(record.status)],
+    ['requested at', orDash(record.requestTime)],
+    ['requested by', orDash(record.requestedBy)],
+    ['canceled', record.isCanceled ? 'yes' : 'no'],
+    ['cancelled by', orDash(record.cancelledBy)],
+    ['cancelled at', orDash(record.cancelTimestamp)],
+    ['body', orDash(record.deleteJson)],
+  ]);
+}
+
+export function formatRecordTable(records: readonly LpRecord[]): string {
+  if (records.length === 0) return 'No deletion requests match.\n';
+  const rows = [
+    ['REQUEST ID', 'STATUS', 'REQUESTED AT', 'REQUESTED BY'],
+    ...records.map((r) => [r.requestId, orDash(r.status), orDash(r.requestTime), orDash(r.requestedBy)]),
+  ];
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `${lines.join('\n')}\n${records.length} request${records.length === 1 ? '' : 's'}\n`;
+}
+
+const AUTH_LABELS: Record<LivePersonCheck['authKind'], string> = {
+  oauth2: 'OAuth 2.0 client credentials',
+  oauth1: 'OAuth 1.0a API key (legacy)',
+  bearer: 'static bearer token',
+};
+
+export interface CheckReport extends LivePersonCheck {
+  accountId: string;
+  domainApiUrl: string;
+  month: { fromDate: string; toDate: string; timeZone: string; count: number; limit: number };
+}
+
+export function formatCheck(report: CheckReport): string {
+  const m = report.month;
+  return keyValueLines([
+    ['account', report.accountId],
+    ['Domain API', report.domainApiUrl],
+    ['rtbf host', report.rtbfHost],
+    ...(report.sentinelHost ? [['sentinel host', report.sentinelHost] as const] : []),
+    ['credentials', AUTH_LABELS[report.authKind]],
+    ['token', report.authKind === 'oauth2' ? 'ok (Sentinel issued a token)' : 'ok (credentials accepted)'],
+    [
+      'this month',
+      `${m.count} request${m.count === 1 ? '' : 's'} filed ${m.fromDate}..${m.toDate} (${m.timeZone}); threshold ${m.limit}`,
+    ],
+  ]);
+}
