@@ -57,6 +57,14 @@ export class Store {
     return filter ? all.filter(filter) : all;
   }
 
+  /**
+   * Every request ever stored, including any kept outside the hot data (for audit exports and reports).
+   * Async so that archived history can be read from disk without the callers changing.
+   */
+  async allRequests(): Promise<DeletionRequest[]> {
+    return this.listRequests();
+  }
+
   monthUsage(accountId: string, month: string): MonthUsage {
     return this.db.data.quota[accountId]?.[month] ?? { used: 0 };
   }
