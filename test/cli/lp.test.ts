@@ -85,6 +85,37 @@ describe('lp create, get, list, cancel', () => {
     expect(sandbox.requests.map((r) => r.ids)).toEqual([[CONVERSATION]]);
   });
 
+  it.each([
+    [
+      'OAuth 2.0',
+      {
+        LP_CLIENT_ID: SANDBOX_DEFAULT_CREDENTIALS.oauth2.clientId,
+        LP_CLIENT_SECRET: SANDBOX_DEFAULT_CREDENTIALS.oauth2.clientSecret,
+      },
+    ],
+    [
+      'OAuth 1.0a',
+      {
+        LP_APP_KEY: SANDBOX_DEFAULT_CREDENTIALS.oauth1.appKey,
+        LP_APP_SECRET: SANDBOX_DEFAULT_CREDENTIALS.oauth1.appSecret,
+        LP_ACCESS_TOKEN: SANDBOX_DEFAULT_CREDENTIALS.oauth1.accessToken,
+        LP_ACCESS_TOKEN_SECRET: SANDBOX_DEFAULT_CREDENTIALS.oauth1.accessTokenSecret,
+      },
+    ],
+    ['bearer', { LP_BEARER_TOKEN: SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] }],
+  ])(
+    'create --conversation with %s credentials, found through LP_DOMAIN_API_URL, prints the record',
+    async (_mode, credentials) => {
+      const { LP_BEARER_TOKEN: _bearer, ...rest } = env;
+      env = { ...rest, ...credentials };
+      const { code, stdout } = await lp('create', '--conversation', CONVERSATION);
+      expect(code).toBe(EXIT_OK);
+      expect(stdout).toMatch(/request id\s+127223/);
+      expect(sandbox.requests).toHaveLength(1);
+      expect(sandbox.calls.some((c) => c.kind === 'domain')).toBe(true);
+    },
+  );
+
   it('create --json, then get, list and cancel it', async () => {
     const created = await lp('create', '--consumer', 'c-1', 'c-2', '--json');
     const record = JSON.parse(created.stdout) as { requestId: string; deleteJson: string };

@@ -272,6 +272,31 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(h.store.listRequests()).toHaveLength(1);
   });
 
+  it('quota spent locally (LP_MONTHLY_LIMIT): a second approval and new filings are refused before LivePerson', async () => {
+    await h.stopApp();
+    h.envOverrides = { LP_MONTHLY_LIMIT: '1' };
+    await h.startApp();
+    const first = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-Q1' });
+    const second = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-Q2' });
+    await h.click(APPROVER, ACTION.approve, first.requestId, first.ts);
+    await h.slack.waitFor(() =>
+      h.store.getRequest(first.requestId)?.status === 'submitted' ? true : undefined,
+    );
+    await h.click(APPROVER, ACTION.approve, second.requestId, second.ts);
+    const refusal = await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /limit|quota/i.test(t)));
+    expect(refusal).toMatch(/1 of 1/);
+    expect(h.store.getRequest(second.requestId)?.status).toBe('pending_approval');
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
+    const filing = await h.submitModal(REQUESTER, {
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR-Q3',
+    });
+    expect(JSON.stringify(filing.body)).toMatch(/response_action.*errors.*reset/);
+    const quota = JSON.stringify((await h.command(REQUESTER, 'quota')).body);
+    expect(quota).toMatch(/1 of 1/);
+  });
+
   it('/lp-delete quota shows used, limit, remaining and the reset', async () => {
     const answer = await h.command(REQUESTER, 'quota');
     expect(answer.status).toBe(200);
