@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient } from './liveperson/client.js';
 import { createLogger } from './log.js';
 import { Store } from './store/store.js';
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   console.error(
     `lp-delete is running (${config.slack.appToken ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}).`,
   );
+  // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
+  void runChecks(process.env, { slackClient: running.app.client })
+    .then((results) => logSelfCheck(results, log))
+    .catch((error: unknown) => log.warn('self_check_failed', { code: (error as Error).name }));
   const shutdown = async (signal: string) => {
     log.info('shutdown', { signal });
     await running.stop();

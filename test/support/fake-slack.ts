@@ -24,6 +24,8 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   /** Channel ids that exist; default `['C0PRIVACY']`. */
   channels?: string[];
+  /** Channels (among `channels`) the bot has not joined: conversations.info answers `is_member: false`. */
+  nonMemberChannels?: string[];
 }
 
 export type Body = Record<string, unknown>;
@@ -208,6 +210,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const now = opts.now ?? (() => Date.now());
   const botUserId = 'U0LPBOT';
   const channels = new Set(opts.channels ?? FAKE_DEFAULT_CHANNELS);
+  const nonMemberChannels = new Set(opts.nonMemberChannels ?? []);
   const users = opts.users;
   const usergroups = opts.usergroups ?? {};
 
@@ -521,7 +524,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           is_channel: !isIm,
           is_im: isIm,
           is_private: false,
-          is_member: true,
+          is_member: !nonMemberChannels.has(key),
           is_archived: false,
         },
       };

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { runChecks, type CheckResult, type DoctorDeps } from './doctor.js';
+
+/**
+ * `npm run doctor`: checks the whole set-up (configuration, Slack, LivePerson, the data file) and prints
+ * one line per check, with the fix for each failure. All logic lives here so tests run it in-process.
+ */
+
+export interface DoctorIo extends DoctorDeps {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export const DOCTOR_USAGE = `Usage: npm run doctor [-- --json]
+
+Checks the configuration, the Slack token, the bot's membership of the privacy channel, the approver
+and requester groups, LivePerson's domain look-up and credentials, and the data file.
+Prints one line per check (OK, WARN, SKIP or FAIL, with what to do). Exit code 0 when every check
+passes (warnings included), 1 otherwise, 2 on a usage error.
+
+Options:
+  --json      Machine-readable output on stdout
+  --help      Show this help
+`;
+
+export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(DOCTOR_USAGE);
+    return 0;
+  }
+  let results: CheckResult[];
+  try {
+    results = await runChecks(io.env, { slackClient: io.slackClient, lpDeps: io.lpDeps, now: io.now });
+  } catch (err) {
+    io.stderr.write(`The doctor itself failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  const allOk = results.every((r) => r.ok);
+  if (values.json) io.stdout.write(`${JSON.stringify({ ok: allOk, checks: results }, null, 2)}\n`);
+  else io.stdout.write(formatResults(results));
+  return allOk ? 0 : 1;
+}
+
+/** `OK   <name>  <detail>` / `FAIL <name>  <detail> → <fix>`, names aligned; a summary line last. */
+export function formatResults(results: readonly CheckResult[]): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines = results.map((r) => {
+    const status = r.skipped ? 'SKIP' : !r.ok ? 'FAIL' : r.warning ? 'WARN' : 'OK';
+    const fix = r.fix && (!r.ok || r.warning) ? ` → ${r.fix}` : '';
+    return `${status.padEnd(4)} ${r.name.padEnd(width)}  ${r.detail}${fix}`;
+  });
+  const failed = results.filter((r) => !r.ok && !r.skipped).length;
+  const skipped = results.filter((r) => r.skipped).length;
+  const warnings = results.filter((r) => r.ok && r.warning).length;
+  const summary =
+    failed + skipped === 0
+      ? `Everything checked is in order${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}.`
+      : `${failed} problem${failed === 1 ? '' : 's'} to fix` +
+        (skipped > 0 ? `; ${skipped} check${skipped === 1 ? '' : 's'} skipped until then` : '') +
+        '.';
+  return `${lines.join('\n')}\n\n${summary}\n`;
+}
