@@ -13,7 +13,7 @@ import type { DeletionType, LpRecord } from '../domain/types.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
-import { usageIn, type Store, type StoreData } from '../store/store.js';
+import { requestsIn, usageIn, type Store, type StoreData } from '../store/store.js';
 
 /** An expected "no": the listener shows `message` to the person who asked. */
 export interface Refusal {
@@ -103,7 +103,7 @@ export class DeletionService {
         used: usage.used,
         limit: this.deps.monthlyLimit,
         spent: usage.spentAt !== undefined,
-        pendingApprovals: Object.values(data.requests).filter((r) => r.status === 'pending_approval').length,
+        pendingApprovals: requestsIn(data, (r) => r.status === 'pending_approval').length,
         resetsAt,
         timeZone: this.deps.quotaTimeZone,
       }),

@@ -1,8 +1,7 @@
+import { createHash } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { chmod, copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Adapter } from 'lowdb';
-import type { z } from 'zod';
 
 /** The data file could not be used; the message names the file and what to do. Never overwritten. */
 export class StoreError extends Error {
@@ -15,79 +14,99 @@ export class StoreError extends Error {
   }
 }
 
-const FILE_MODE = 0o600;
-const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+/**
+ * Writes are handed to the disk in pieces of about this many characters; between two pieces the event
+ * loop runs, so serialising a large file never blocks it for long (a piece costs a few milliseconds).
+ */
+const PIECE_CHARS = 256 * 1024;
+
+export function errnoCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'error';
+}
+
+/** Reads a whole file as text; `null` when it does not exist. */
+export async function readTextOrNull(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+export interface AtomicWriteResult {
+  bytes: number;
+  sha256: string;
+}
 
 /**
- * A lowdb adapter for one JSON file that:
- * - validates what it reads with zod and refuses (never "repairs") an empty, truncated or hand-broken file;
- * - writes atomically (temp file, fsync, rename) so a crash mid-write leaves the old or the new file, never half;
- * - keeps the previous good file as `<file>.bak`;
- * - keeps the file readable by its owner only (0600), because it holds the ids and reasons of deletion requests.
+ * Writes `file` atomically and owner-only: the text (produced piece by piece, see PIECE_CHARS) goes to a
+ * temp file which is fsynced and renamed over `file`, so a crash leaves the old or the new file, never
+ * half of one. With `backup`, the previous file is kept as `<file>.bak` (0600) first.
  */
-export class ValidatedJsonFile<T> implements Adapter<T> {
-  constructor(
-    readonly file: string,
-    private readonly schema: z.ZodType<T>,
-  ) {}
-
-  async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw this.unreadable(`it could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+export async function writeFileAtomic(
+  file: string,
+  pieces: Iterable<string>,
+  options: { backup: boolean },
+): Promise<AtomicWriteResult> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await mkdir(dirname(file), { recursive: true, mode: DIR_MODE });
+  const handle = await open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, FILE_MODE);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    let buffer: string[] = [];
+    let size = 0;
+    const drain = async () => {
+      const chunk = Buffer.from(buffer.join(''), 'utf8');
+      buffer = [];
+      size = 0;
+      hash.update(chunk);
+      bytes += chunk.length;
+      await handle.write(chunk);
+    };
+    for (const piece of pieces) {
+      buffer.push(piece);
+      size += piece.length;
+      if (size >= PIECE_CHARS) await drain();
     }
-    if (text.trim() === '') throw this.unreadable('it is empty (a previous write may have been cut short)');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw this.unreadable('it is not valid JSON (truncated or edited by hand?)');
-    }
-    const parsed = this.schema.safeParse(json);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const where = first ? `${first.path.join('.') || '(top level)'}: ${first.message}` : 'unknown problem';
-      throw this.unreadable(`its content does not match what lp-delete writes (${where})`);
-    }
-    await chmod(this.file, FILE_MODE).catch(() => undefined);
-    return parsed.data;
+    if (size > 0) await drain();
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw error;
   }
-
-  async write(data: T): Promise<void> {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    await mkdir(dirname(this.file), { recursive: true, mode: DIR_MODE });
-    const handle = await open(
-      tmp,
-      fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC,
-      FILE_MODE,
-    );
+  await handle.close();
+  if (options.backup) {
     try {
-      await handle.writeFile(JSON.stringify(data));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await copyFile(this.file, `${this.file}.bak`);
-      await chmod(`${this.file}.bak`, FILE_MODE);
+      await copyFile(file, `${file}.bak`);
+      await chmod(`${file}.bak`, FILE_MODE);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (errnoCode(error) !== 'ENOENT') {
         await rm(tmp, { force: true });
         throw error;
       }
     }
-    await rename(tmp, this.file);
   }
+  await rename(tmp, file);
+  return { bytes, sha256: hash.digest('hex') };
+}
 
-  private unreadable(why: string): StoreError {
-    return new StoreError(
-      'STORE_UNREADABLE',
-      `The data file ${this.file} cannot be used: ${why}. lp-delete has not changed it. ` +
-        `Restore it from ${this.file}.bak (the last good copy) or from your backups, or point DATA_FILE ` +
-        `elsewhere; only move it away if you accept losing the request history it holds.`,
-    );
+/** `"key":value` pieces of a JSON object, so a large record is serialised one entry at a time. */
+export function* jsonObjectPieces(entries: Iterable<readonly [string, string]>): Generator<string> {
+  let first = true;
+  yield '{';
+  for (const [key, json] of entries) {
+    yield `${first ? '' : ','}${JSON.stringify(key)}:${json}`;
+    first = false;
   }
+  yield '}';
+}
+
+/** Writes nothing but tightens the mode of an existing file (a file restored by hand may be 0644). */
+export async function tightenMode(file: string): Promise<void> {
+  await chmod(file, FILE_MODE).catch(() => undefined);
 }

@@ -44,12 +44,19 @@ describe('Store (real temp files)', () => {
     expect(reopened.monthUsage('123', '2026-11')).toEqual({ used: 1 });
   });
 
-  it('keeps the previous good file as .bak, also owner-only', async () => {
+  it('keeps the previous good snapshot as .bak when the journal is folded in, also owner-only', async () => {
     const store = await Store.open(file);
     await store.transact((d) => void (d.requests['DR-AAAAAA'] = aRequest()));
     await store.transact((d) => void (d.requests['DR-BBBBBB'] = aRequest({ id: 'DR-BBBBBB' })));
+    await store.flush();
+    // A journal longer than the snapshot is folded into a new one; the one before it becomes the backup.
+    const reopened = await Store.open(file, { compactAfterBytes: 1 });
+    await reopened.transact((d) => void (d.requests['DR-BBBBBB']!.reason = 'DSR-2'));
+    await reopened.flush();
     const backup = JSON.parse(await readFile(`${file}.bak`, 'utf8')) as { requests: Record<string, unknown> };
     expect(Object.keys(backup.requests)).toEqual(['DR-AAAAAA']);
+    const snapshot = JSON.parse(await readFile(file, 'utf8')) as { requests: Record<string, unknown> };
+    expect(Object.keys(snapshot.requests).sort()).toEqual(['DR-AAAAAA', 'DR-BBBBBB']);
     expect((await stat(`${file}.bak`)).mode & 0o777).toBe(0o600);
   });
 
