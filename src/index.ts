@@ -1,38 +1,26 @@
 import dotenv from 'dotenv';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { logSelfCheck, runChecks } from './doctor/doctor.js';
-import { createLivePersonClient } from './liveperson/client.js';
-import { createLogger } from './log.js';
-import { Store } from './store/store.js';
+import { ConfigError } from './config.js';
+import { startServer } from './server.js';
 import { StoreError } from './store/json-file-adapter.js';
 
-/** Entry point: load config, open the store, start the app, stop cleanly on SIGTERM / SIGINT. */
+/** Entry point: load .env, start, and stop gracefully on SIGTERM / SIGINT (exit 0 once flushed). */
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
-  const log = createLogger();
-  const config = loadConfig();
-  const store = await Store.open(config.dataFile);
-  const lp = createLivePersonClient(config.liveperson, {
-    log: (event, fields) =>
-      log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
-  });
-  const running = createApp({ config, lp, store, log });
-  const { port } = await running.start();
+  const server = await startServer();
   console.error(
-    `lp-delete is running (${config.slack.appToken ? 'Socket Mode' : `HTTP on port ${port}, /slack/events`}).`,
+    `lp-delete is running (${server.port === undefined ? 'Socket Mode' : `HTTP on port ${server.port}, /slack/events`}).`,
   );
-  // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
-  void runChecks(process.env, { slackClient: running.app.client })
-    .then((results) => logSelfCheck(results, log))
-    .catch((error: unknown) => log.warn('self_check_failed', { code: (error as Error).name }));
-  const shutdown = async (signal: string) => {
-    log.info('shutdown', { signal });
-    await running.stop();
-    process.exit(0);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.stop(signal).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

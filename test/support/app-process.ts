@@ -1,0 +1,29 @@
+/**
+ * The real app in its own process, for tests that kill it. Same start-up as `npm start` (src/server.ts),
+ * plus an optional fault: LP_DELETE_TEST_FAULT=kill-after-create makes the process die (SIGKILL, no
+ * clean-up) the moment LivePerson has answered a create, before anything is stored.
+ */
+import { startServer } from '../../src/server.js';
+
+const fault = process.env.LP_DELETE_TEST_FAULT;
+
+const server = await startServer({
+  wrapLivePerson: (client) =>
+    fault === 'kill-after-create'
+      ? {
+          ...client,
+          create: async (type, ids) => {
+            const record = await client.create(type, ids);
+            process.kill(process.pid, 'SIGKILL');
+            return record;
+          },
+        }
+      : client,
+});
+
+process.on('SIGTERM', () => {
+  server.stop('SIGTERM').then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
