@@ -9,6 +9,9 @@ import type { Store } from './store/store.js';
 import { SlackDirectory } from './slack/directory.js';
 import { WebApiGateway } from './slack/gateway.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { Housekeeping } from './service/housekeeping.js';
+import { LifecycleService } from './service/lifecycle-service.js';
+import { QuotaSync } from './service/quota-sync.js';
 
 export interface AppDeps {
   config: Config;
@@ -18,11 +21,18 @@ export interface AppDeps {
   log?: Logger;
   /** Tests and the demo set 0 retries so a failing fake answers at once; production keeps Slack's defaults. */
   slackRetries?: number;
+  /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
+  sweepIntervalMs?: number;
 }
 
 export interface RunningApp {
   app: InstanceType<typeof App>;
   service: DeletionService;
+  /** Status, cancel, approval reminders and expiry. */
+  lifecycle: LifecycleService;
+  quotaSync: QuotaSync;
+  /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
+  housekeeping: Housekeeping;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -90,10 +100,12 @@ export function createApp(deps: AppDeps): RunningApp {
     requesterUserIds: config.slack.requesterUserIds,
     requesterUsergroupId: config.slack.requesterUsergroupId,
   });
+  const gateway = new WebApiGateway(app.client, config.slack.privacyChannelId);
+  gateway.clock = { now, timeZone: config.quotaTimeZone };
   const service = new DeletionService({
     store,
     lp,
-    slack: new WebApiGateway(app.client, config.slack.privacyChannelId),
+    slack: gateway,
     directory,
     accountId: config.liveperson.accountId,
     monthlyLimit: config.monthlyLimit,
@@ -101,7 +113,25 @@ export function createApp(deps: AppDeps): RunningApp {
     now,
     log,
   });
+  const lifecycleDeps = { store, lp, slack: gateway, deletion: service, now, log };
+  const lifecycle = new LifecycleService({
+    ...lifecycleDeps,
+    directory,
+    timers: {
+      reminderHours: config.slack.approvalReminderHours,
+      expiryDays: config.slack.approvalExpiryDays,
+    },
+    timeZone: config.quotaTimeZone,
+  });
+  const quotaSync = new QuotaSync({
+    ...lifecycleDeps,
+    accountId: config.liveperson.accountId,
+    quotaTimeZone: config.quotaTimeZone,
+  });
+  const housekeeping = new Housekeeping({ lifecycle, quotaSync, intervalMs: deps.sweepIntervalMs, log });
   registerListeners(app, {
+    lifecycle,
+    quotaSync,
     service,
     directory,
     accountId: config.liveperson.accountId,
@@ -115,6 +145,9 @@ export function createApp(deps: AppDeps): RunningApp {
   return {
     app,
     service,
+    lifecycle,
+    quotaSync,
+    housekeeping,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (socketMode) await app.start();
@@ -124,10 +157,15 @@ export function createApp(deps: AppDeps): RunningApp {
       }
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
       await service.recover();
+      // Start-up: LivePerson's count of the month, then reminders and expiry due while the app was down.
+      await quotaSync.sync();
+      await housekeeping.runOnce();
+      housekeeping.start();
       return { port: boundPort };
     },
     async stop() {
       await app.stop();
+      await housekeeping.stop();
       await store.flush();
     },
   };

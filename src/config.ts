@@ -121,6 +121,8 @@ const slackSchema = z.object({
       .optional(),
   ),
   REQUESTER_USER_IDS: slackUserIds,
+  APPROVAL_REMINDER_HOURS: positiveInt(24),
+  APPROVAL_EXPIRY_DAYS: positiveInt(7),
   REQUESTER_USERGROUP_ID: z.preprocess(
     blankToUndefined,
     z
@@ -156,6 +158,10 @@ export interface SlackConfig {
   approverUsergroupId?: string;
   requesterUserIds: readonly string[];
   requesterUsergroupId?: string;
+  /** A pending approval gets one reminder in its thread after this many hours. */
+  approvalReminderHours: number;
+  /** A pending approval expires after this many days. */
+  approvalExpiryDays: number;
 }
 
 export interface CoreConfig {
@@ -314,6 +320,8 @@ export function loadConfig(env: Env = process.env): Config {
       approverUsergroupId: s.APPROVER_USERGROUP_ID,
       requesterUserIds: Object.freeze([...s.REQUESTER_USER_IDS]),
       requesterUsergroupId: s.REQUESTER_USERGROUP_ID,
+      approvalReminderHours: s.APPROVAL_REMINDER_HOURS,
+      approvalExpiryDays: s.APPROVAL_EXPIRY_DAYS,
     });
   }
   if (problems.length > 0 || !core || !slack) throw new ConfigError(problems);

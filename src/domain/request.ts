@@ -39,6 +39,9 @@ export const historyEntrySchema = z.object({
     'outcome_unknown',
     'cancelled',
     'expired',
+    'reminder_sent',
+    'cancel_failed',
+    'status_checked',
     'note',
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
@@ -78,6 +81,16 @@ export const deletionRequestSchema = z.object({
     .optional(),
   lpRecord: lpRecordSchema.optional(),
   failure: failureSchema.optional(),
+  /** When the data subject made the request (`yyyy-mm-dd`); the GDPR deadline counts from it. Absent on old records. */
+  subjectRequestedOn: z.string().optional(),
+  /** When the approval reminder was posted: it is posted once. */
+  reminderSentAt: z.string().optional(),
+  /** A cancel at LivePerson, claimed in one transaction so concurrent clicks cancel once. */
+  cancellation: z
+    .object({ by: z.string(), at: z.string(), state: z.enum(['in_progress', 'done']) })
+    .optional(),
+  /** When LivePerson's status (lpRecord.status) was last read. */
+  lpStatusCheckedAt: z.string().optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -10,6 +10,7 @@ import {
 } from '../domain/quota.js';
 import type { DeletionRequest, Failure, HistoryEntry } from '../domain/request.js';
 import type { DeletionType, LpRecord } from '../domain/types.js';
+import { effectiveUsed, type UsageSources } from '../domain/quota-usage.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
@@ -26,6 +27,8 @@ export type Outcome<T> = ({ ok: true } & T) | Refusal;
 export interface QuotaReport extends QuotaStatus {
   month: string;
   resetsAt: Date;
+  /** Where `used` comes from: lp-delete's count and LivePerson's list at the last sync. */
+  sources?: UsageSources;
 }
 
 /** What the service needs from Slack: posting and updating; rendering lives on the Slack side. */
@@ -43,6 +46,16 @@ export interface SlackGateway {
     request: DeletionRequest,
     explanation?: { what: string; next: string },
   ): Promise<void>;
+  /** Re-renders a thread record (LivePerson status, Cancel button) in the message at `at`. */
+  updateRecordMessage(request: DeletionRequest, at: MessageRef): Promise<void>;
+  /** In the thread: who cancelled the request at LivePerson. */
+  postCancelled(request: DeletionRequest): Promise<void>;
+  /** In the thread: the approval still waits, and when it expires. */
+  postReminder(request: DeletionRequest, expiresAt: Date): Promise<void>;
+  /** In the thread: the approval expired undecided. */
+  postExpired(request: DeletionRequest): Promise<void>;
+  /** To the privacy channel: the month's quota reached `level` percent. */
+  postQuotaAlert(level: number, quota: QuotaReport): Promise<void>;
 }
 
 /** Who may approve: resolved at the moment of the click (user groups can change). */
@@ -69,6 +82,8 @@ export interface FileInput {
   reason: string;
   duplicatesDropped: number;
   notes: string[];
+  /** When the data subject made the request (`yyyy-mm-dd`), for the GDPR deadline. */
+  subjectRequestedOn?: string;
 }
 
 /**
@@ -95,12 +110,18 @@ export class DeletionService {
     return verdict.ok ? null : verdict;
   }
 
-  private quotaIn(data: Readonly<StoreData>, month: string, at: Date): QuotaStatus & { resetsAt: Date } {
+  private quotaIn(
+    data: Readonly<StoreData>,
+    month: string,
+    at: Date,
+  ): QuotaStatus & { resetsAt: Date; sources: UsageSources } {
     const usage = data.quota[this.deps.accountId]?.[month] ?? { used: 0 };
     const resetsAt = nextQuotaReset(at, this.deps.quotaTimeZone);
+    // Requests made outside lp-delete (LivePerson's list, see quota-sync.ts) count against the same limit.
+    const sources: UsageSources = { counted: usage.used, livePerson: usage.livePerson };
     return {
       ...quotaStatus({
-        used: usage.used,
+        used: effectiveUsed(sources),
         limit: this.deps.monthlyLimit,
         spent: usage.spentAt !== undefined,
         pendingApprovals: requestsIn(data, (r) => r.status === 'pending_approval').length,
@@ -108,6 +129,7 @@ export class DeletionService {
         timeZone: this.deps.quotaTimeZone,
       }),
       resetsAt,
+      sources,
     };
   }
 
@@ -125,6 +147,7 @@ export class DeletionService {
       requestedBy: input.userId,
       createdAt: at,
       status: 'pending_approval',
+      ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
       history: [
         {
           at,

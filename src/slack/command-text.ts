@@ -4,6 +4,8 @@ export type CommandIntent =
   | { kind: 'open' }
   | { kind: 'help' }
   | { kind: 'quota' }
+  | { kind: 'status'; ref: string }
+  | { kind: 'cancel'; ref: string }
   | { kind: 'prefill'; type: DeletionType; idsText: string }
   | { kind: 'unknown'; word: string };
 
@@ -30,6 +32,8 @@ export function parseCommandText(text: string): CommandIntent {
   const word = first.toLowerCase();
   if (word === 'help' || word === '?') return { kind: 'help' };
   if (word === 'quota') return { kind: 'quota' };
+  // `status`/`cancel` take a DR-… id or LivePerson's request number; an empty ref is answered with help.
+  if (word === 'status' || word === 'cancel') return { kind: word, ref: rest[0] ?? '' };
   const type = TYPE_ALIASES[word];
   if (type) return { kind: 'prefill', type, idsText: rest.join('\n') };
   return { kind: 'unknown', word: first };

@@ -6,6 +6,21 @@ import { buildFailureMessage } from './blocks/failure-message.js';
 import { filedNotice, outcomeNotice } from './blocks/notices.js';
 import { buildRecordMessage } from './blocks/record-message.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
+import { todayIn } from '../domain/gdpr.js';
+import type { MessageRef } from '../service/deletion-service.js';
+import {
+  cancelledMessage,
+  expiredMessage,
+  quotaAlertMessage,
+  reminderMessage,
+} from './blocks/lifecycle-messages.js';
+
+/** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
+export interface GatewayClock {
+  now: () => Date;
+  /** The team's zone for calendar dates (QUOTA_TIMEZONE). */
+  timeZone: string;
+}
 
 /** Quota left once this request is submitted, as shown to the approver. */
 function quotaLeftAfter(request: DeletionRequest, quota: QuotaReport): number {
@@ -15,6 +30,9 @@ function quotaLeftAfter(request: DeletionRequest, quota: QuotaReport): number {
 
 /** The Slack side of the workflow: every post, update and DM, rendered by the pure builders. */
 export class WebApiGateway implements SlackGateway {
+  /** Set by app.ts to the injected clock; real time by default. */
+  clock: GatewayClock = { now: () => new Date(), timeZone: 'UTC' };
+
   constructor(
     private readonly client: WebClient,
     private readonly privacyChannelId: string,
@@ -24,6 +42,7 @@ export class WebApiGateway implements SlackGateway {
     const message = buildApprovalMessage(request, {
       quotaLeftAfter: quotaLeftAfter(request, quota),
       limit: quota.limit,
+      today: todayIn(this.clock.now(), this.clock.timeZone),
     });
     const answer = await this.client.chat.postMessage({ channel: this.privacyChannelId, ...message });
     if (!answer.ts || !answer.channel) throw new Error('chat.postMessage answered without ts or channel');
@@ -35,6 +54,7 @@ export class WebApiGateway implements SlackGateway {
     const message = buildApprovalMessage(request, {
       quotaLeftAfter: quotaLeftAfter(request, quota),
       limit: quota.limit,
+      today: todayIn(this.clock.now(), this.clock.timeZone),
     });
     await this.client.chat.update({
       channel: request.approvalMessage.channelId,
@@ -44,7 +64,32 @@ export class WebApiGateway implements SlackGateway {
   }
 
   async postRecord(request: DeletionRequest) {
-    await this.inThread(request, buildRecordMessage(request));
+    await this.inThread(request, buildRecordMessage(request, { now: this.clock.now() }));
+  }
+
+  async updateRecordMessage(request: DeletionRequest, at: MessageRef) {
+    const message = buildRecordMessage(request, { now: this.clock.now() });
+    await this.client.chat.update({ channel: at.channelId, ts: at.ts, ...message });
+  }
+
+  async postCancelled(request: DeletionRequest) {
+    await this.inThread(request, cancelledMessage(request));
+  }
+
+  async postReminder(request: DeletionRequest, expiresAt: Date) {
+    const today = todayIn(this.clock.now(), this.clock.timeZone);
+    await this.inThread(request, reminderMessage(request, new Date(expiresAt), today));
+  }
+
+  async postExpired(request: DeletionRequest) {
+    await this.inThread(request, expiredMessage(request));
+  }
+
+  async postQuotaAlert(level: number, quota: QuotaReport) {
+    await this.client.chat.postMessage({
+      channel: this.privacyChannelId,
+      ...quotaAlertMessage(level, quota),
+    });
   }
 
   async postFailure(request: DeletionRequest, explanation: { what: string; next: string }) {

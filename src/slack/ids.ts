@@ -13,6 +13,8 @@ export const BLOCK = {
   reason: 'reason_block',
   rejectReason: 'reject_reason_block',
   decision: 'decision_actions',
+  subjectRequestedOn: 'subject_requested_on_block',
+  recordActions: 'record_actions',
 } as const;
 
 export const ACTION = {
@@ -23,4 +25,7 @@ export const ACTION = {
   rejectReason: 'reject_reason_input',
   approve: 'approve_request',
   reject: 'reject_request',
+  subjectRequestedOn: 'subject_requested_on_input',
+  refreshStatus: 'refresh_status',
+  cancelDeletion: 'cancel_deletion',
 } as const;

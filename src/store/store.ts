@@ -60,6 +60,12 @@ const monthUsageSchema = z.object({
   used: z.number().int().min(0),
   /** Set when LivePerson answered 429: the month is spent whatever our count says. */
   spentAt: z.string().optional(),
+  /** LivePerson's own list of the month's requests at the last sync: all of them, and those not filed here. */
+  livePerson: z
+    .object({ total: z.number().int().min(0), external: z.number().int().min(0), syncedAt: z.string() })
+    .optional(),
+  /** Quota alert level (80, 100) → when the privacy channel was told: once per month each. */
+  alertsSent: z.record(z.string(), z.string()).optional(),
 });
 export type MonthUsage = z.infer<typeof monthUsageSchema>;
 

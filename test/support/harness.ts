@@ -14,6 +14,7 @@ import {
   blockActionsPayload,
   sendInteraction,
   sendSlashCommand,
+  signSlackRequest,
   viewSubmissionPayload,
   viewValue,
   type SlackResponse,
@@ -24,6 +25,8 @@ export interface ModalInput {
   idsText: string;
   moreIdsText?: string;
   reason: string;
+  /** The modal's "when did the data subject ask?" date (`yyyy-mm-dd`); absent as from an old form. */
+  subjectRequestedOn?: string;
 }
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -40,6 +43,8 @@ export interface HarnessOptions {
   /** The app's clock; the sandbox keeps real time unless `sandboxNow` is given. */
   now?: () => Date;
   sandboxMonthlyLimit?: number;
+  /** The sandbox's clock (cancel window, statuses, list dates); real time when absent. */
+  sandboxNow?: () => Date;
   /** Reuse an existing data file (restart tests). */
   dataDir?: string;
 }
@@ -74,7 +79,11 @@ export class Harness {
         [OUTSIDER]: { tz: 'UTC' },
       },
     });
-    const lp = await startSandbox({ accountId: ACCOUNT_ID, monthlyLimit: options.sandboxMonthlyLimit });
+    const lp = await startSandbox({
+      accountId: ACCOUNT_ID,
+      monthlyLimit: options.sandboxMonthlyLimit,
+      now: options.sandboxNow,
+    });
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lp-delete-e2e-')));
     const harness = new Harness(slack, lp, dataDir, options);
     await harness.startApp();
@@ -136,6 +145,27 @@ export class Harness {
     });
   }
 
+  /** An Events API callback (e.g. app_home_opened), signed, as JSON the way Slack sends events. */
+  async event(event: Record<string, unknown>): Promise<number> {
+    const body = JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: 'T0TEST',
+      api_app_id: 'A0TEST',
+      type: 'event_callback',
+      event_id: `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event,
+    });
+    const headers = signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000));
+    const response = await fetch(`${this.appUrl}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    await response.text();
+    return response.status;
+  }
+
   interaction(payload: object): Promise<SlackResponse> {
     return sendInteraction(this.appUrl, SIGNING_SECRET, payload);
   }
@@ -157,6 +187,16 @@ export class Harness {
           [BLOCK.ids]: { [ACTION.ids]: viewValue.text(input.idsText) },
           [BLOCK.moreIds]: { [ACTION.moreIds]: viewValue.text(input.moreIdsText ?? null) },
           [BLOCK.reason]: { [ACTION.reason]: viewValue.text(input.reason) },
+          ...(input.subjectRequestedOn
+            ? {
+                [BLOCK.subjectRequestedOn]: {
+                  [ACTION.subjectRequestedOn]: {
+                    type: 'datepicker',
+                    selected_date: input.subjectRequestedOn,
+                  },
+                },
+              }
+            : {}),
         },
       }),
     );

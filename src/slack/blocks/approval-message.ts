@@ -3,6 +3,7 @@ import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
+import { deadlineText } from './lifecycle-messages.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
@@ -23,6 +24,8 @@ export interface ApprovalContext {
   /** Requests left this month if this one is submitted. */
   quotaLeftAfter: number;
   limit: number;
+  /** Today (`yyyy-mm-dd`, team zone): warns when the GDPR deadline is near or passed. */
+  today?: string;
 }
 
 /**
@@ -104,6 +107,10 @@ function decisionButtons(request: DeletionRequest): types.ActionsBlock {
   };
 }
 
+function optionalContext(text: string | undefined): KnownBlock[] {
+  return text ? [context(text)] : [];
+}
+
 export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalContext): SlackMessage {
   const pending = request.status === 'pending_approval';
   const blocks: KnownBlock[] = [
@@ -115,6 +122,7 @@ export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalCont
       `*Filed*\n${slackDate(request.createdAt)}`,
     ]),
     section(`*Reason (DSR reference)*\n${quoteNote(request.reason) || '_none given_'}`),
+    ...optionalContext(deadlineText(request, ctx.today)),
     ...idListSections(request),
     context(
       `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month. ` +

@@ -95,8 +95,11 @@ export function helpText(): string {
     `• \`${COMMAND}\` opens the form.`,
     `• \`${COMMAND} <type> <ids…>\` opens the form pre-filled. Types: ${types} (\`ticket\` only on legacy accounts). ` +
       `Up to ${MAX_IDS_PER_REQUEST} ids, separated by spaces, commas or new lines.`,
-    `• \`${COMMAND} quota\` shows how many deletion requests are left this month.`,
+    `• \`${COMMAND} quota\` shows how many deletion requests are left this month (LivePerson's own count included) and how many wait for approval.`,
+    `• \`${COMMAND} status <DR-… or LivePerson request id>\` shows LivePerson's live status and the request's dates.`,
+    `• \`${COMMAND} cancel <DR-… or LivePerson request id>\` cancels a submitted request while LivePerson still allows it (${CANCEL_WINDOW_DAYS} days); the requester or an approver may.`,
     `• \`${COMMAND} help\` shows this.`,
+    'The Home tab of the app shows the quota, approvals waiting and recent requests with their GDPR deadlines.',
     `Only closed conversations can be deleted. Once sent, a request can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that it is final.`,
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS } from '../../domain/types.js';
 import { escapeMrkdwn, slackDate } from '../format.js';
+import { lpStatusInWords, recordActions } from './lifecycle-messages.js';
 import {
   context,
   deadlines,
@@ -27,7 +28,8 @@ function cancelledLine(request: DeletionRequest): string {
   return `Yes${by}${at}: nothing will be deleted`;
 }
 
-export function buildRecordMessage(request: DeletionRequest): SlackMessage {
+/** `now` adds the Refresh status and (inside the cancel window) Cancel deletion buttons. */
+export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date } = {}): SlackMessage {
   const record = request.lpRecord;
   const started = submissionTime(request);
   const dates = started ? deadlines(started.at) : undefined;
@@ -40,6 +42,10 @@ export function buildRecordMessage(request: DeletionRequest): SlackMessage {
     `*What*\n${typeAndCount(request)}`,
     `*Cancelled*\n${cancelledLine(request)}`,
   ];
+  if (record?.status) {
+    const checked = request.lpStatusCheckedAt ? `, checked ${slackDate(request.lpStatusCheckedAt)}` : '';
+    fields.push(`*LivePerson status*\n${lpStatusInWords(record.status)}${checked}`);
+  }
   if (dates) {
     fields.push(
       `*Cancellable until*\n${slackDate(dates.cancellableUntil)}`,
@@ -56,10 +62,16 @@ export function buildRecordMessage(request: DeletionRequest): SlackMessage {
   }
 
   const blocks: KnownBlock[] = [
-    section(`*LivePerson accepted deletion request ${request.id}.*`),
+    section(
+      request.status === 'cancelled'
+        ? `*Deletion request ${request.id} was cancelled at LivePerson.* Nothing will be deleted.`
+        : `*LivePerson accepted deletion request ${request.id}.*`,
+    ),
     fieldsSection(fields),
     context(...notes),
   ];
+  const actions = opts.now ? recordActions(request, opts.now) : undefined;
+  if (actions) blocks.push(actions);
   const text = record
     ? `${request.id} accepted by LivePerson as request ${record.requestId}`
     : `${request.id}: LivePerson record`;

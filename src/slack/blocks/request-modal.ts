@@ -35,6 +35,8 @@ export interface RequestModalOptions {
   prefill?: RequestModalPrefill;
   /** Passed back on submission (e.g. the channel the command came from). Slack allows 3,000 characters. */
   privateMetadata?: string;
+  /** Today (`yyyy-mm-dd`): adds "when did the data subject ask?", starting on today. */
+  today?: string;
 }
 
 function typeOption(type: DeletionType): PlainTextOption {
@@ -68,6 +70,19 @@ function textInput(opts: {
     label: plainText(opts.label),
     hint: plainText(opts.hint),
     element,
+  };
+}
+
+/** GDPR Art. 12(3): the answer is due one month after the data subject's request arrived. */
+function subjectRequestedOnInput(today: string): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: BLOCK.subjectRequestedOn,
+    label: plainText('When did the data subject ask?'),
+    hint: plainText(
+      'GDPR gives one month from this day to act; lp-delete shows the deadline and warns when it is near.',
+    ),
+    element: { type: 'datepicker', action_id: ACTION.subjectRequestedOn, initial_date: today },
   };
 }
 
@@ -134,6 +149,7 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
       initialValue: prefill.reason,
     }),
   ];
+  if (opts.today) blocks.push(subjectRequestedOnInput(opts.today));
 
   const view: ModalView = {
     type: 'modal',

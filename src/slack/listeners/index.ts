@@ -5,6 +5,9 @@ import { rejectAction } from './actions/reject.js';
 import { lpDeleteCommand } from './commands/lp-delete-command.js';
 import type { ListenerContext } from './context.js';
 import { rejectSubmission } from './views/reject-submission.js';
+import { cancelDeletionAction } from './actions/cancel-deletion.js';
+import { refreshStatusAction } from './actions/refresh-status.js';
+import { appHomeOpened } from './events/app-home-opened.js';
 import { requestSubmission } from './views/request-submission.js';
 
 export function registerListeners(app: App, ctx: ListenerContext): void {
@@ -13,4 +16,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.view(CALLBACK.rejectModal, rejectSubmission(ctx));
   app.action(ACTION.approve, approveAction(ctx));
   app.action(ACTION.reject, rejectAction(ctx));
+  app.action(ACTION.refreshStatus, refreshStatusAction(ctx));
+  app.action(ACTION.cancelDeletion, cancelDeletionAction(ctx));
+  app.event('app_home_opened', appHomeOpened(ctx));
 }

@@ -14,6 +14,7 @@ export type BlockActionBody = z.infer<typeof blockActionSchema>;
 const stateValueSchema = z.object({
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
+  selected_date: z.string().nullish(),
 });
 export const viewSubmissionSchema = z.object({
   user: z.object({ id: z.string() }),

@@ -16,5 +16,7 @@ export function approveAction(ctx: ListenerContext) {
     const at = messageRef(parsed.data);
     const outcome = await ctx.service.approve(requestId, parsed.data.user.id, at);
     if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, outcome.message);
+    // 80% / 100% of the month's quota: the privacy channel hears it once.
+    else await ctx.quotaSync.checkAlerts();
   };
 }

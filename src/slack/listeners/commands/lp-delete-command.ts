@@ -1,18 +1,24 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { buildRequestModal } from '../../blocks/request-modal.js';
-import { helpText, quotaText } from '../../blocks/notices.js';
+import { helpText } from '../../blocks/notices.js';
 import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import type { ListenerContext } from '../context.js';
+import { answerCancel, answerStatus, needsId, quotaAnswer } from './lifecycle-commands.js';
 
-/** `/lp-delete [help | quota | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
+/** `/lp-delete [help | quota | status <id> | cancel <id> | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
 export function lpDeleteCommand(ctx: ListenerContext) {
   return async ({ ack, command, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const intent = parseCommandText(command.text ?? '');
     if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
-    if (intent.kind === 'quota')
-      return ack({ response_type: 'ephemeral', text: quotaText(ctx.service.quota()) });
+    if (intent.kind === 'quota') return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx) });
+    if (intent.kind === 'status' || intent.kind === 'cancel') {
+      if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
+      await ack();
+      const args = { ctx, client, userId: command.user_id, channelId: command.channel_id };
+      return intent.kind === 'status' ? answerStatus(args, intent.ref) : answerCancel(args, intent.ref);
+    }
     if (intent.kind === 'unknown') {
       return ack({
         response_type: 'ephemeral',
@@ -27,7 +33,11 @@ export function lpDeleteCommand(ctx: ListenerContext) {
     try {
       await client.views.open({
         trigger_id: command.trigger_id,
-        view: buildRequestModal({ legacyTicketing: ctx.legacyTicketing, prefill }),
+        view: buildRequestModal({
+          legacyTicketing: ctx.legacyTicketing,
+          prefill,
+          today: ctx.lifecycle.today(),
+        }),
       });
     } catch (error) {
       ctx.log.warn('modal_open_failed', { slackError: (error as { data?: { error?: string } }).data?.error });

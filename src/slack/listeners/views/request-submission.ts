@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { validateIdsText } from '../../../domain/ids.js';
+import { isCalendarDate } from '../../../domain/gdpr.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
 import { ACTION, BLOCK } from '../../ids.js';
 import type { ListenerContext } from '../context.js';
@@ -48,13 +49,25 @@ export function requestSubmission(ctx: ListenerContext) {
         for (const e of result.errors)
           addError(errors, e.field === 'type' ? BLOCK.type : BLOCK.ids, e.message);
     }
+    // The modal starts on today; a form from before the field existed counts from today too.
+    const today = ctx.lifecycle.today();
+    const subjectRequestedOn =
+      stateValue(submission, BLOCK.subjectRequestedOn, ACTION.subjectRequestedOn)?.selected_date ?? today;
+    const dateProblem = subjectDateProblem(subjectRequestedOn, today);
+    if (dateProblem) errors[BLOCK.subjectRequestedOn] = dateProblem;
     const quotaRefusal = ctx.service.quotaRefusal();
     if (quotaRefusal) addError(errors, BLOCK.type, quotaRefusal.message);
     if (Object.keys(errors).length > 0 || !type.success || !validIds) {
       return ack({ response_action: 'errors', errors });
     }
 
-    const filed = await ctx.service.file({ userId, type: type.data, reason, ...validIds });
+    const filed = await ctx.service.file({
+      userId,
+      type: type.data,
+      reason,
+      subjectRequestedOn,
+      ...validIds,
+    });
     if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
     await ack();
     try {
@@ -64,6 +77,12 @@ export function requestSubmission(ctx: ListenerContext) {
       ctx.log.error('announce_failed', { request: filed.request.id, slackError: slackErrorCode(error) });
     }
   };
+}
+
+function subjectDateProblem(date: string, today: string): string | undefined {
+  if (!isCalendarDate(date)) return 'Choose the day the data subject made the request.';
+  if (date > today) return 'This day is in the future. Choose the day the data subject made the request.';
+  return undefined;
 }
 
 /** Slack shows at most 2000 characters under a field: several problems are joined, the rest cut. */

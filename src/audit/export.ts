@@ -1,0 +1,153 @@
+import { gdprDeadline, isCalendarDate } from '../domain/gdpr.js';
+import { monthRange } from '../domain/quota.js';
+import type { DeletionRequest } from '../domain/request.js';
+
+/*
+ * The audit export: every request filed in a month (in QUOTA_TIMEZONE), with who filed and who decided,
+ * when, the reason, LivePerson's request id and status, and the history. The deletion ids themselves are
+ * personal data, so they are included only when asked for.
+ */
+
+export type AuditFormat = 'csv' | 'json';
+
+export interface AuditOptions {
+  /** `yyyy-mm`. */
+  month: string;
+  timeZone: string;
+  format: AuditFormat;
+  withIds: boolean;
+}
+
+export interface AuditRow {
+  request: string;
+  filedAt: string;
+  filedBy: string;
+  type: string;
+  idCount: number;
+  reason: string;
+  subjectRequestedOn: string;
+  gdprDeadline: string;
+  status: string;
+  decision: string;
+  decidedBy: string;
+  decidedAt: string;
+  decisionNote: string;
+  lpRequestId: string;
+  lpStatus: string;
+  lpRequestTime: string;
+  cancelledBy: string;
+  cancelledAt: string;
+  history: { at: string; event: string; by?: string; detail?: string }[];
+  ids?: string[];
+}
+
+export const AUDIT_COLUMNS = [
+  'request',
+  'filedAt',
+  'filedBy',
+  'type',
+  'idCount',
+  'reason',
+  'subjectRequestedOn',
+  'gdprDeadline',
+  'status',
+  'decision',
+  'decidedBy',
+  'decidedAt',
+  'decisionNote',
+  'lpRequestId',
+  'lpStatus',
+  'lpRequestTime',
+  'cancelledBy',
+  'cancelledAt',
+  'history',
+] as const;
+
+/** The month's requests as rows, oldest first. */
+export function auditRows(
+  requests: readonly DeletionRequest[],
+  opts: Omit<AuditOptions, 'format'>,
+): AuditRow[] {
+  const { start, end } = monthRange(opts.month, opts.timeZone);
+  return requests
+    .filter((r) => {
+      const at = Date.parse(r.createdAt);
+      return at >= start.getTime() && at < end.getTime();
+    })
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((r) => toRow(r, opts.withIds));
+}
+
+function toRow(r: DeletionRequest, withIds: boolean): AuditRow {
+  const received = r.subjectRequestedOn && isCalendarDate(r.subjectRequestedOn) ? r.subjectRequestedOn : '';
+  const cancelled = r.cancellation?.state === 'done' ? r.cancellation : undefined;
+  return {
+    request: r.id,
+    filedAt: r.createdAt,
+    filedBy: r.requestedBy,
+    type: r.type,
+    idCount: r.ids.length,
+    reason: r.reason,
+    subjectRequestedOn: received,
+    gdprDeadline: received ? gdprDeadline(received) : '',
+    status: r.status,
+    decision: r.decision?.outcome ?? '',
+    decidedBy: r.decision?.by ?? '',
+    decidedAt: r.decision?.at ?? '',
+    decisionNote: r.decision?.reason ?? '',
+    lpRequestId: r.lpRecord?.requestId ?? '',
+    lpStatus: r.lpRecord?.status ?? (r.lpRecord?.isCanceled ? 'CANCELED' : ''),
+    lpRequestTime: r.lpRecord?.requestTime ?? '',
+    cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
+    cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
+    history: r.history.map((e) => ({
+      at: e.at,
+      event: e.event,
+      ...(e.by ? { by: e.by } : {}),
+      ...(e.detail ? { detail: e.detail } : {}),
+    })),
+    ...(withIds ? { ids: [...r.ids] } : {}),
+  };
+}
+
+/**
+ * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. A cell starting with
+ * `=`, `+`, `-`, `@` (or a tab / carriage return) is prefixed with `'` so a spreadsheet shows it as text
+ * instead of running it as a formula (CSV injection): a reason typed in Slack must not become one.
+ */
+export function csvCell(value: string | number): string {
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function historyText(history: AuditRow['history']): string {
+  return history.map((e) => [e.at, e.event, e.by, e.detail].filter(Boolean).join(' ')).join('\n');
+}
+
+export function formatAudit(
+  rows: readonly AuditRow[],
+  opts: Pick<AuditOptions, 'format' | 'withIds' | 'month'>,
+): string {
+  if (opts.format === 'json') {
+    return `${JSON.stringify({ month: opts.month, count: rows.length, requests: rows }, null, 2)}\n`;
+  }
+  const columns: string[] = [...AUDIT_COLUMNS, ...(opts.withIds ? ['ids'] : [])];
+  const lines = [columns.join(',')];
+  for (const row of rows) {
+    const cells = AUDIT_COLUMNS.map((column) =>
+      column === 'history' ? historyText(row.history) : (row[column] as string | number),
+    );
+    if (opts.withIds) cells.push((row.ids ?? []).join(' '));
+    lines.push(cells.map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Reads every request the store holds (archived ones too) and formats the month's. */
+export async function auditExport(
+  store: { allRequests(): Promise<DeletionRequest[]> },
+  opts: AuditOptions,
+): Promise<string> {
+  return formatAudit(auditRows(await store.allRequests(), opts), opts);
+}

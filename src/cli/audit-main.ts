@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { auditExport, type AuditFormat } from '../audit/export.js';
+import { Store } from '../store/store.js';
+
+/** `npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]`: reads the data file only. */
+
+export interface AuditIo {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export const AUDIT_USAGE = `Usage: npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]
+
+Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE): who filed it, who
+decided and when, the reason, LivePerson's request id and status, and the history. Reads DATA_FILE only;
+Slack and LivePerson are not contacted. The deletion ids are personal data: they are included only with
+--with-ids.
+`;
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
+  let values: { month?: string; format?: string; 'with-ids'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        month: { type: 'string' },
+        format: { type: 'string', default: 'csv' },
+        'with-ids': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(AUDIT_USAGE);
+    return 0;
+  }
+  if (!values.month || !MONTH.test(values.month)) {
+    io.stderr.write(`--month must be a month such as 2026-11.\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  if (values.format !== 'csv' && values.format !== 'json') {
+    io.stderr.write(`--format must be csv or json.\n\n${AUDIT_USAGE}`);
+    return 2;
+  }
+  const timeZone = io.env.QUOTA_TIMEZONE?.trim() || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);
+    return 2;
+  }
+  const file = io.env.DATA_FILE?.trim() || './data/lp-delete.json';
+  if (!existsSync(file)) {
+    io.stderr.write(`There is no data file at ${file}. Set DATA_FILE to the app's data file.\n`);
+    return 2;
+  }
+  try {
+    const store = await Store.open(file);
+    io.stdout.write(
+      await auditExport(store, {
+        month: values.month,
+        timeZone,
+        format: values.format as AuditFormat,
+        withIds: values['with-ids'] ?? false,
+      }),
+    );
+    return 0;
+  } catch (error) {
+    io.stderr.write(`Could not read ${file}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

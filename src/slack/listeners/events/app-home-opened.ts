@@ -1,0 +1,41 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { buildHomeView, HOME_MAX_PENDING } from '../../blocks/home-view.js';
+import type { ListenerContext } from '../context.js';
+
+const homeOpenedSchema = z.object({ user: z.string(), tab: z.string().optional() });
+
+/** The Home tab is rendered fresh each time it is opened: quota, pending approvals, recent requests. */
+export function appHomeOpened(ctx: ListenerContext) {
+  return async ({ event, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
+    const parsed = homeOpenedSchema.safeParse(event);
+    if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
+    const userId = parsed.data.user;
+    const approvers = await ctx.directory.approvers();
+    const lists = ctx.lifecycle.homeLists(userId, approvers.has(userId));
+    const pending = await Promise.all(
+      lists.pending.map(async (request, index) => {
+        if (index >= HOME_MAX_PENDING || !request.approvalMessage) return { request };
+        const { channelId, ts } = request.approvalMessage;
+        const answer = await client.chat
+          .getPermalink({ channel: channelId, message_ts: ts })
+          .catch(() => undefined);
+        return { request, link: answer?.permalink };
+      }),
+    );
+    const view = buildHomeView({
+      quota: ctx.service.quota(),
+      pending,
+      mine: lists.mine,
+      everyone: lists.everyone,
+      today: ctx.lifecycle.today(),
+    });
+    try {
+      await client.views.publish({ user_id: userId, view });
+    } catch (error) {
+      ctx.log.warn('home_publish_failed', {
+        slackError: (error as { data?: { error?: string } }).data?.error,
+      });
+    }
+  };
+}

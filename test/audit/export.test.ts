@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditExport, auditRows, csvCell, formatAudit } from '../../src/audit/export.js';
+import { runAudit } from '../../src/cli/audit-main.js';
+import { Store } from '../../src/store/store.js';
+import { decided, deletionRequest, uuids } from '../slack/request-fixture.js';
+
+const november = [
+  decided('submitted', {
+    id: 'DR-AAAAAA',
+    createdAt: '2026-11-02T09:00:00.000Z',
+    reason: '=HYPERLINK("http://evil","click"), "quoted"',
+    subjectRequestedOn: '2026-10-31',
+    ids: uuids(2),
+  }),
+  decided('rejected', { id: 'DR-BBBBBB', createdAt: '2026-11-30T23:30:00.000Z', reason: 'DSR-2' }),
+];
+const others = [
+  deletionRequest({ id: 'DR-CCCCCC', createdAt: '2026-10-31T23:59:59.000Z' }),
+  deletionRequest({ id: 'DR-DDDDDD', createdAt: '2026-12-01T00:00:00.000Z' }),
+];
+const all = [...others, ...november];
+
+describe('audit export', () => {
+  it('picks the month’s requests in the zone, oldest first', () => {
+    expect(
+      auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: false }).map((r) => r.request),
+    ).toEqual(['DR-AAAAAA', 'DR-BBBBBB']);
+    // In Berlin 23:30 UTC on 30 November is already December.
+    expect(
+      auditRows(all, { month: '2026-11', timeZone: 'Europe/Berlin', withIds: false }).map((r) => r.request),
+    ).toEqual(['DR-CCCCCC', 'DR-AAAAAA']);
+  });
+
+  it('JSON: who filed, who decided, when, the reason, LivePerson id and status, history; ids only when asked', () => {
+    const rows = auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: false });
+    const json = JSON.parse(formatAudit(rows, { format: 'json', withIds: false, month: '2026-11' })) as {
+      count: number;
+      requests: Record<string, unknown>[];
+    };
+    expect(json.count).toBe(2);
+    expect(json.requests[0]).toMatchObject({
+      request: 'DR-AAAAAA',
+      filedBy: 'U0REQUEST',
+      decision: 'approved',
+      decidedBy: 'U0APPROVER',
+      decidedAt: '2024-03-01T09:45:00.000Z',
+      lpRequestId: '987654',
+      lpStatus: 'NOT_STARTED',
+      subjectRequestedOn: '2026-10-31',
+      gdprDeadline: '2026-11-30',
+    });
+    expect(json.requests[0]?.history).toEqual([
+      { at: '2024-03-01T09:30:00.000Z', event: 'filed', by: 'U0REQUEST' },
+    ]);
+    expect(json.requests[0]).not.toHaveProperty('ids');
+    expect(JSON.stringify(json)).not.toContain(uuids(1)[0]);
+
+    const withIds = auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: true });
+    expect(withIds[0]?.ids).toEqual(uuids(2));
+  });
+
+  it('CSV: quoted per RFC 4180, formulas defused, ids column only with --with-ids', () => {
+    const rows = auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: false });
+    const csv = formatAudit(rows, { format: 'csv', withIds: false, month: '2026-11' });
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toMatch(/^request,filedAt,filedBy,.*,history$/);
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"",""click""), ""quoted"""`);
+    expect(csv).not.toContain('ids');
+    expect(csv).not.toContain(uuids(1)[0]);
+    const withIds = formatAudit(auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: true }), {
+      format: 'csv',
+      withIds: true,
+      month: '2026-11',
+    });
+    expect(withIds.split('\r\n')[0]).toMatch(/,ids$/);
+    expect(withIds).toContain(uuids(2).join(' '));
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1', "'-1"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['line\nbreak', '"line\nbreak"'],
+    [42, '42'],
+  ])('csvCell(%j) = %j', (input, expected) => {
+    expect(csvCell(input)).toBe(expected);
+  });
+});
+
+describe('npm run audit', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  function io(env: Record<string, string>) {
+    let out = '';
+    let err = '';
+    return {
+      io: { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
+      out: () => out,
+      err: () => err,
+    };
+  }
+
+  it('reads the data file only and prints the month', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lp-audit-'));
+    const file = join(dir, 'data.json');
+    const store = await Store.open(file);
+    await store.transact((draft) => {
+      for (const request of all) draft.requests[request.id] = request;
+    });
+    await store.flush();
+    expect(
+      (await auditExport(store, { month: '2026-11', timeZone: 'UTC', format: 'csv', withIds: false })).split(
+        '\r\n',
+      ),
+    ).toHaveLength(4);
+
+    const run = io({ DATA_FILE: file });
+    expect(await runAudit(['--month', '2026-11', '--format', 'json'], run.io)).toBe(0);
+    expect((JSON.parse(run.out()) as { count: number }).count).toBe(2);
+
+    const bad = io({ DATA_FILE: file });
+    expect(await runAudit(['--month', '2026-13'], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/--month/);
+    const missing = io({ DATA_FILE: join(dir, 'nope.json') });
+    expect(await runAudit(['--month', '2026-11'], missing.io)).toBe(2);
+    expect(missing.err()).toMatch(/no data file/);
+  });
+});
