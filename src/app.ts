@@ -12,6 +12,8 @@ import { registerListeners } from './slack/listeners/index.js';
 import { Housekeeping } from './service/housekeeping.js';
 import { LifecycleService } from './service/lifecycle-service.js';
 import { QuotaSync } from './service/quota-sync.js';
+import { classifySlackError, deliverThrough, durableGateway } from './outbox/durable-gateway.js';
+import { Outbox } from './outbox/outbox.js';
 
 export interface AppDeps {
   config: Config;
@@ -19,10 +21,19 @@ export interface AppDeps {
   store: Store;
   now?: () => Date;
   log?: Logger;
-  /** Tests and the demo set 0 retries so a failing fake answers at once; production keeps Slack's defaults. */
+  /** Tests and the demo set 0 retries so a failing fake answers at once; the outbox retries durably anyway. */
   slackRetries?: number;
   /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
   sweepIntervalMs?: number;
+  /** First retry delay of the Slack outbox (default 1 s); tests shorten it. */
+  outboxBaseDelayMs?: number;
+  /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
+  shutdownGraceMs?: number;
+}
+
+/** The outbox lives beside the data file: `lp-delete.json` → `lp-delete.outbox.json`. */
+export function outboxFileFor(dataFile: string): string {
+  return dataFile.replace(/(\.json)?$/, '.outbox.json');
 }
 
 export interface RunningApp {
@@ -33,6 +44,7 @@ export interface RunningApp {
   quotaSync: QuotaSync;
   /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
   housekeeping: Housekeeping;
+  outbox: Outbox;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -77,7 +89,10 @@ export function createApp(deps: AppDeps): RunningApp {
     logLevel: LogLevel.INFO,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
-      ...(deps.slackRetries !== undefined ? { retryConfig: { retries: deps.slackRetries } } : {}),
+      // Slack's client would otherwise sit out rate limits and outages in memory for up to 30 minutes;
+      // the durable outbox waits them out instead, and survives a restart while doing so.
+      retryConfig: { retries: deps.slackRetries ?? 2 },
+      rejectRateLimitedCalls: true,
     },
     customRoutes: socketMode
       ? undefined
@@ -100,20 +115,38 @@ export function createApp(deps: AppDeps): RunningApp {
     requesterUserIds: config.slack.requesterUserIds,
     requesterUsergroupId: config.slack.requesterUsergroupId,
   });
-  const gateway = new WebApiGateway(app.client, config.slack.privacyChannelId);
-  gateway.clock = { now, timeZone: config.quotaTimeZone };
-  const service = new DeletionService({
+  const direct = new WebApiGateway(app.client, config.slack.privacyChannelId, (id, at) =>
+    service.approvalPosted(id, at),
+  );
+  const getRequest = (id: string) => store.getRequest(id);
+  const outbox = new Outbox({
+    file: outboxFileFor(config.dataFile),
+    deliver: (item) => deliverThrough(direct, item, getRequest),
+    classify: classifySlackError,
+    log,
+    baseDelayMs: deps.outboxBaseDelayMs,
+  });
+  const service: DeletionService = new DeletionService({
     store,
     lp,
-    slack: gateway,
+    slack: durableGateway({ enqueue: (lane, op, args) => outbox.enqueue(lane, op, args), getRequest }),
     directory,
     accountId: config.liveperson.accountId,
     monthlyLimit: config.monthlyLimit,
     quotaTimeZone: config.quotaTimeZone,
     now,
     log,
+    isQueued: (id, op) => outbox.has(id, op),
   });
-  const lifecycleDeps = { store, lp, slack: gateway, deletion: service, now, log };
+  direct.clock = { now, timeZone: config.quotaTimeZone };
+  const lifecycleDeps = {
+    store,
+    lp,
+    slack: durableGateway({ enqueue: (lane, op, args) => outbox.enqueue(lane, op, args), getRequest }),
+    deletion: service,
+    now,
+    log,
+  };
   const lifecycle = new LifecycleService({
     ...lifecycleDeps,
     directory,
@@ -138,17 +171,29 @@ export function createApp(deps: AppDeps): RunningApp {
     legacyTicketing: config.liveperson.legacyTicketing,
     log,
   });
+  // Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num). Bolt has already acked it;
+  // the first delivery did the work, so a retry does nothing. (Clicks are made idempotent by the store.)
+  app.use(async ({ context, body, next }) => {
+    if (context.retryNum !== undefined && (body as { type?: string }).type === 'event_callback') {
+      log.info('slack_retry_ignored', { retryNum: context.retryNum, reason: context.retryReason });
+      return;
+    }
+    await next();
+  });
   app.error(async (error) => {
     log.error('unhandled_listener_error', { code: (error as { code?: string }).code ?? error.name });
   });
 
+  const grace = deps.shutdownGraceMs ?? 10_000;
   return {
     app,
     service,
+    outbox,
     lifecycle,
     quotaSync,
     housekeeping,
     async start(port = config.slack.port) {
+      await outbox.load();
       let boundPort: number | undefined;
       if (socketMode) await app.start();
       else {
@@ -157,6 +202,7 @@ export function createApp(deps: AppDeps): RunningApp {
       }
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
       await service.recover();
+      outbox.kick();
       // Start-up: LivePerson's count of the month, then reminders and expiry due while the app was down.
       await quotaSync.sync();
       await housekeeping.runOnce();
@@ -164,9 +210,18 @@ export function createApp(deps: AppDeps): RunningApp {
       return { port: boundPort };
     },
     async stop() {
+      // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
       await app.stop();
       await housekeeping.stop();
+      const idle = await service.idle(grace);
+      const delivered = await outbox.flush(grace);
+      await outbox.stop();
       await store.flush();
+      log.info('stopped', {
+        submissionsFinished: idle,
+        outboxEmpty: delivered,
+        outboxLeft: outbox.pending.length,
+      });
     },
   };
 }

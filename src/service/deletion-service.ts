@@ -33,10 +33,8 @@ export interface QuotaReport extends QuotaStatus {
 
 /** What the service needs from Slack: posting and updating; rendering lives on the Slack side. */
 export interface SlackGateway {
-  postApprovalRequest(
-    request: DeletionRequest,
-    quota: QuotaReport,
-  ): Promise<{ channelId: string; ts: string }>;
+  /** Posts the approval message; where it landed is reported through `DeletionService.approvalPosted`. */
+  postApprovalRequest(request: DeletionRequest, quota: QuotaReport): Promise<void>;
   updateApprovalMessage(request: DeletionRequest, quota: QuotaReport): Promise<void>;
   postRecord(request: DeletionRequest): Promise<void>;
   postFailure(request: DeletionRequest, explanation: { what: string; next: string }): Promise<void>;
@@ -73,6 +71,8 @@ export interface DeletionServiceDeps {
   quotaTimeZone: string;
   now: () => Date;
   log: Logger;
+  /** Whether a Slack delivery for this request is already queued (the durable outbox), so recovery does not queue it twice. */
+  isQueued?: (requestId: string, op: keyof SlackGateway) => boolean;
 }
 
 export interface FileInput {
@@ -92,7 +92,28 @@ export interface FileInput {
  * nothing and never re-submits silently.
  */
 export class DeletionService {
+  /** Submissions under way: shutdown waits for them so none is cut between LivePerson and the store. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
   constructor(private readonly deps: DeletionServiceDeps) {}
+
+  /** Resolves when no submission is under way, or after `timeoutMs`; true when idle. */
+  async idle(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    const result = await Promise.race([settled, timeout]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
 
   request(id: string): DeletionRequest | undefined {
     return this.deps.store.getRequest(id);
@@ -173,13 +194,22 @@ export class DeletionService {
   async announce(requestId: string, duplicatesDropped = 0, notes: string[] = []): Promise<void> {
     const request = this.deps.store.getRequest(requestId);
     if (!request || request.approvalMessage) return;
-    const location = await this.deps.slack.postApprovalRequest(request, this.quota());
-    const posted = await this.change(requestId, (r) => {
+    await this.deps.slack.postApprovalRequest(request, this.quota());
+    // Delivered after the approval post (same request, in order), so it can link to it.
+    await this.deps.slack.notifyRequesterFiled(request, duplicatesDropped, notes);
+  }
+
+  /**
+   * Slack accepted the approval message: remember where, since decisions are only taken on that message.
+   * A second post of the same request (a delivery repeated after a crash) replaces the first, whose
+   * buttons are then refused.
+   */
+  async approvalPosted(requestId: string, location: MessageRef): Promise<void> {
+    await this.change(requestId, (r) => {
       r.approvalMessage = location;
       r.history.push(this.entry('posted_for_approval'));
     });
     this.deps.log.info('request_posted_for_approval', { request: requestId });
-    await this.deps.slack.notifyRequesterFiled(posted, duplicatesDropped, notes);
   }
 
   /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
@@ -221,7 +251,7 @@ export class DeletionService {
     await this.safely('update_approval_message', () =>
       this.deps.slack.updateApprovalMessage(outcome.request, this.quota()),
     );
-    return { ok: true, request: await this.submit(outcome.request) };
+    return { ok: true, request: await this.track(this.submit(outcome.request)) };
   }
 
   async reject(
@@ -261,24 +291,90 @@ export class DeletionService {
    * A request filed but never posted for approval is posted now.
    */
   async recover(): Promise<void> {
-    for (const request of this.deps.store.listRequests((r) => r.status === 'submitting')) {
-      const explanation = {
-        what: 'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.',
-        next: 'Check LivePerson’s list of this month’s deletion requests (`npm run lp -- list`) before filing it again; do not file it twice.',
-      };
-      const updated = await this.change(request.id, (r) => {
-        r.status = 'outcome_unknown';
-        r.failure = { code: 'INTERRUPTED', message: explanation.what };
-        r.history.push(this.entry('outcome_unknown', undefined, 'interrupted by a restart'));
-      });
-      this.deps.log.warn('submission_interrupted', { request: request.id });
-      await this.publishOutcome(updated, explanation);
+    const unsure = (r: DeletionRequest) =>
+      r.status === 'submitting' ||
+      (r.status === 'outcome_unknown' &&
+        UNSURE_CODES.includes(r.failure?.code ?? '') &&
+        this.deps.now().getTime() - Date.parse(r.createdAt) < RECONCILE_MAX_AGE_MS);
+    for (const request of this.deps.store.listRequests(unsure)) {
+      await this.safely('reconcile', () => this.reconcile(request));
     }
-    for (const request of this.deps.store.listRequests(
-      (r) => r.status === 'pending_approval' && !r.approvalMessage,
-    )) {
+    const unposted = (r: DeletionRequest) =>
+      r.status === 'pending_approval' &&
+      !r.approvalMessage &&
+      !this.deps.isQueued?.(r.id, 'postApprovalRequest');
+    for (const request of this.deps.store.listRequests(unposted)) {
       await this.safely('announce_after_restart', () => this.announce(request.id));
     }
+  }
+
+  /**
+   * Looks for a request whose submission was cut off (a crash, a timeout) in LivePerson's own list. That
+   * list has no ids, so a match is a request made within minutes of the submission that no other stored
+   * request claims; exactly one such match completes the request as if nothing had happened. None, or
+   * more than one, leaves it `outcome_unknown` with what to check: never a silent second submission.
+   */
+  private async reconcile(request: DeletionRequest): Promise<void> {
+    const startedAt = new Date(request.decision?.at ?? request.createdAt).getTime();
+    const from = startedAt - RECONCILE_WINDOW_MS;
+    const to = startedAt + RECONCILE_WINDOW_MS;
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    let candidates: LpRecord[] | undefined;
+    try {
+      const claimed = new Set(
+        this.deps.store.listRequests((r) => Boolean(r.lpRecord)).map((r) => r.lpRecord?.requestId),
+      );
+      const listed = await this.deps.lp.list({ fromDate: day(from - DAY_MS), toDate: day(to + DAY_MS) });
+      candidates = listed.filter((record) => {
+        const time = record.requestTime ? Date.parse(record.requestTime) : NaN;
+        return time >= from && time <= to && !claimed.has(record.requestId);
+      });
+    } catch (error) {
+      this.deps.log.warn('reconcile_unavailable', {
+        request: request.id,
+        code: (error as { code?: string }).code,
+      });
+    }
+    const match = candidates?.length === 1 ? candidates[0] : undefined;
+    if (match) {
+      const updated = await this.change(request.id, (r) => {
+        r.status = 'submitted';
+        r.lpRecord = match;
+        delete r.failure;
+        r.history.push(
+          this.entry(
+            'submitted',
+            undefined,
+            `LivePerson request ${match.requestId}, found after an interruption`,
+          ),
+        );
+      });
+      this.deps.log.info('submission_reconciled', { request: request.id, lpRequestId: match.requestId });
+      await this.publishOutcome(updated);
+      return;
+    }
+    // A request already posted as unknown (after a timeout or an earlier restart) has nothing new to say.
+    if (request.status !== 'submitting') return;
+    const found = candidates ?? [];
+    const explanation = {
+      what:
+        request.status === 'submitting'
+          ? 'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.'
+          : 'LivePerson did not answer in time, so this request may or may not exist there.',
+      next:
+        candidates === undefined
+          ? 'lp-delete could not reach LivePerson to check. Check its list of deletion requests (`npm run lp -- list`) before filing it again; do not file it twice.'
+          : found.length > 1
+            ? `LivePerson has ${found.length} requests from around that time (${found.map((c) => c.requestId).join(', ')}); check which one is this before filing it again.`
+            : 'LivePerson’s list shows no request from that time, but check it (`npm run lp -- list`) before filing it again; do not file it twice.',
+    };
+    const updated = await this.change(request.id, (r) => {
+      r.status = 'outcome_unknown';
+      r.failure = { code: 'INTERRUPTED', message: explanation.what };
+      r.history.push(this.entry('outcome_unknown', undefined, 'interrupted by a restart'));
+    });
+    this.deps.log.warn('submission_interrupted', { request: request.id, candidates: found.length });
+    await this.publishOutcome(updated, explanation);
   }
 
   private async submit(request: DeletionRequest): Promise<DeletionRequest> {
@@ -403,6 +499,14 @@ export class DeletionService {
     }
   }
 }
+
+/** Failures after which LivePerson may hold the request: reconciled with its list at start-up. */
+const UNSURE_CODES = ['INTERRUPTED', 'LP_OUTCOME_UNKNOWN', 'UNEXPECTED'];
+/** How far from the submission a request in LivePerson's list may be and still be ours. */
+const RECONCILE_WINDOW_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+/** Unknown outcomes are looked up again at each start for this long; after that a person must check. */
+const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
 
 export interface MessageRef {
   channelId: string;

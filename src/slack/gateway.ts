@@ -36,6 +36,11 @@ export class WebApiGateway implements SlackGateway {
   constructor(
     private readonly client: WebClient,
     private readonly privacyChannelId: string,
+    /** Told where each approval message landed (the service stores it). */
+    private readonly onApprovalPosted: (
+      requestId: string,
+      at: { channelId: string; ts: string },
+    ) => Promise<void>,
   ) {}
 
   async postApprovalRequest(request: DeletionRequest, quota: QuotaReport) {
@@ -46,7 +51,7 @@ export class WebApiGateway implements SlackGateway {
     });
     const answer = await this.client.chat.postMessage({ channel: this.privacyChannelId, ...message });
     if (!answer.ts || !answer.channel) throw new Error('chat.postMessage answered without ts or channel');
-    return { channelId: answer.channel, ts: answer.ts };
+    await this.onApprovalPosted(request.id, { channelId: answer.channel, ts: answer.ts });
   }
 
   async updateApprovalMessage(request: DeletionRequest, quota: QuotaReport) {

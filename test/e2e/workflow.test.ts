@@ -371,8 +371,8 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(h.lp.requests).toHaveLength(1);
   });
 
-  it('killed after storing a filing but before posting it: the restart posts it for approval', async () => {
-    h.slack.failNext('chat.postMessage', { httpStatus: 500 });
+  it('Slack rate-limits the approval post: the request is stored, and posted once Slack is back, across a restart', async () => {
+    h.slack.failNext('chat.postMessage', { httpStatus: 429, retryAfter: 1 });
     const answer = await h.submitModal(REQUESTER, {
       type: 'conversation',
       idsText: randomUUID(),
@@ -381,13 +381,41 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(answer.status).toBe(200);
     const [request] = h.store.listRequests();
     expect(request?.status).toBe('pending_approval');
-    await h.slack.waitFor(() => (h.logLines.some((l) => l.includes('announce_failed')) ? true : undefined));
+    await h.slack.waitFor(() => (h.logLines.some((l) => l.includes('outbox_retry')) ? true : undefined));
     expect(h.approvalMessages()).toHaveLength(0);
     await h.stopApp();
     await h.startApp();
     const message = await h.slack.waitFor(() => h.approvalMessages()[0]);
     expect(JSON.stringify(message.blocks)).toContain(request!.id);
-    expect(h.store.getRequest(request!.id)?.approvalMessage?.ts).toBe(message.ts);
+    await h.slack.waitFor(() =>
+      h.store.getRequest(request!.id)?.approvalMessage?.ts === message.ts ? true : undefined,
+    );
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => t.includes(request!.id)));
+    expect(h.approvalMessages()).toHaveLength(1);
+  });
+
+  it('killed after storing a filing but before queueing its post: the restart posts it for approval', async () => {
+    const id = 'DR-KILLED';
+    await h.store.transact((d) => {
+      d.requests[id] = {
+        id,
+        accountId: ACCOUNT_ID,
+        type: 'conversation',
+        ids: [randomUUID()],
+        reason: 'DSR-K2',
+        requestedBy: REQUESTER,
+        createdAt: new Date().toISOString(),
+        status: 'pending_approval',
+        history: [{ at: new Date().toISOString(), event: 'filed', by: REQUESTER }],
+      };
+    });
+    await h.stopApp();
+    await h.startApp();
+    const message = await h.slack.waitFor(() => h.approvalMessages()[0]);
+    expect(JSON.stringify(message.blocks)).toContain(id);
+    await h.slack.waitFor(() =>
+      h.store.getRequest(id)?.approvalMessage?.ts === message.ts ? true : undefined,
+    );
   });
 
   it('killed while submitting: the restart never re-sends, marks it outcome unknown and says what to check', async () => {

@@ -56,6 +56,8 @@ export interface HarnessOptions {
 export class Harness {
   readonly logLines: string[] = [];
   app!: RunningApp;
+  /** True when `appUrl` is a child process (crash tests): no in-process store to look at. */
+  external = false;
   /** Extra settings applied at the next startApp (e.g. a requester allow-list). */
   envOverrides: Record<string, string> = {};
   appUrl = '';
@@ -91,8 +93,9 @@ export class Harness {
   }
 
   /** Starts (or restarts) the app process-equivalent: a new Store read from disk, a new Bolt app. */
-  async startApp(): Promise<void> {
-    this.config = loadConfig({
+  /** The settings the app runs with (in-process, or as a child process in the crash tests). */
+  appEnv(): Record<string, string> {
+    return {
       LP_ACCOUNT_ID: ACCOUNT_ID,
       LP_CLIENT_ID: 'sandbox-client',
       LP_CLIENT_SECRET: 'sandbox-client-secret',
@@ -107,7 +110,11 @@ export class Harness {
       PORT: '0',
       ...this.options.env,
       ...this.envOverrides,
-    });
+    };
+  }
+
+  async startApp(): Promise<void> {
+    this.config = loadConfig(this.appEnv());
     this.store = await Store.open(this.config.dataFile);
     const log = createLogger((line) => this.logLines.push(line));
     const lp = createLivePersonClient(this.config.liveperson, {
@@ -121,6 +128,9 @@ export class Harness {
       log,
       now: this.options.now,
       slackRetries: 0,
+      outboxBaseDelayMs: 50,
+      // A stop is a restart in these tests: don't wait out Slack back-offs before it.
+      shutdownGraceMs: 200,
     });
     const { port } = await this.app.start(0);
     this.appUrl = `http://127.0.0.1:${port}`;
@@ -214,9 +224,12 @@ export class Harness {
       throw new Error(`modal refused: ${JSON.stringify(answer.body)}`);
     }
     const message = await this.slack.waitFor(() => this.approvalMessages()[before]);
-    const request = this.store.listRequests((r) => r.approvalMessage?.ts === message.ts)[0];
-    if (!request) throw new Error('approval message has no stored request');
-    return { requestId: request.id, ts: message.ts };
+    const requestId = approveButtonValue(message.blocks);
+    // In-process, wait until the store has learnt where the message landed (right after Slack answered).
+    if (!this.external) {
+      await this.slack.waitFor(() => this.store.getRequest(requestId)?.approvalMessage?.ts === message.ts);
+    }
+    return { requestId, ts: message.ts };
   }
 
   click(
@@ -274,4 +287,13 @@ export class Harness {
       .filter((v) => v.type === 'modal')
       .map((v) => v.view as { callback_id?: string; private_metadata?: string });
   }
+}
+
+/** The request id the Approve button carries. */
+export function approveButtonValue(blocks: unknown[] | undefined): string {
+  for (const block of (blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]) {
+    const button = block.elements?.find((e) => e.action_id === ACTION.approve);
+    if (button?.value) return button.value;
+  }
+  throw new Error('the message has no Approve button');
 }

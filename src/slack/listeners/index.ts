@@ -9,6 +9,7 @@ import { cancelDeletionAction } from './actions/cancel-deletion.js';
 import { refreshStatusAction } from './actions/refresh-status.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { requestSubmission } from './views/request-submission.js';
+import { registerUnknownHandlers } from './unknown.js';
 
 export function registerListeners(app: App, ctx: ListenerContext): void {
   app.command(COMMAND, lpDeleteCommand(ctx));
@@ -19,4 +20,6 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action(ACTION.refreshStatus, refreshStatusAction(ctx));
   app.action(ACTION.cancelDeletion, cancelDeletionAction(ctx));
   app.event('app_home_opened', appHomeOpened(ctx));
+  // Last, and matching only ids not handled above.
+  registerUnknownHandlers(app, ctx);
 }
