@@ -83,7 +83,14 @@ export function createApp(deps: AppDeps): RunningApp {
   const app = new App({
     token: config.slack.botToken,
     ...(socketMode
-      ? { socketMode: true, appToken: config.slack.appToken }
+      ? {
+          socketMode: true,
+          appToken: config.slack.appToken,
+          // The Socket Mode client makes its own Web API calls (apps.connections.open): same base URL.
+          installerOptions: config.slack.apiUrl
+            ? { clientOptions: { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } }
+            : undefined,
+        }
       : { signingSecret: config.slack.signingSecret ?? '' }),
     logger: boltLogger(log),
     logLevel: LogLevel.INFO,

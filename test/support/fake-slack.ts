@@ -22,6 +22,8 @@ export interface FakeSlackOptions {
   users?: Record<string, { tz?: string; name?: string }>;
   /** Usergroup id → member user ids. */
   usergroups?: Record<string, string[]>;
+  /** Socket Mode: the app-level token apps.connections.open accepts, and the WebSocket URL it hands out. */
+  socketMode?: { appToken: string; url: () => string };
   /** Channel ids that exist; default `['C0PRIVACY']`. */
   channels?: string[];
   /** Channels (among `channels`) the bot has not joined: conversations.info answers `is_member: false`. */
@@ -566,6 +568,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : str(body, 'token');
     if (token === undefined) {
       send(res, 200, { ok: false, error: 'not_authed' });
+      return;
+    }
+    // Socket Mode: only apps.connections.open takes the app-level token (xapp-…), as on real Slack.
+    if (method === 'apps.connections.open') {
+      if (!opts.socketMode || token !== opts.socketMode.appToken)
+        send(res, 200, { ok: false, error: 'invalid_auth' });
+      else send(res, 200, { ok: true, url: opts.socketMode.url() });
       return;
     }
     if (token !== botToken) {

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLivePersonClient } from '../../src/liveperson/client.js';
+import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { silentLogger } from '../../src/log.js';
+import { CALLBACK, COMMAND } from '../../src/slack/ids.js';
+import { Store } from '../../src/store/store.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { FakeSocketMode } from '../support/fake-socket-mode.js';
+
+const APP_TOKEN = 'xapp-1-test';
+const BOT_TOKEN = 'xoxb-socket-test';
+
+describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', () => {
+  let socket: FakeSocketMode;
+  let slack: FakeSlack;
+  let lp: Sandbox;
+  let app: RunningApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    socket = await FakeSocketMode.start();
+    slack = await startFakeSlack({
+      botToken: BOT_TOKEN,
+      channels: ['CPRIVACY1'],
+      socketMode: { appToken: APP_TOKEN, url: () => socket.url },
+    });
+    lp = await startSandbox({ accountId: '20762324' });
+    dir = await mkdtemp(join(tmpdir(), 'lp-delete-socket-'));
+    const config = loadConfig({
+      LP_ACCOUNT_ID: '20762324',
+      LP_BEARER_TOKEN: 'sandbox-bearer-token',
+      LP_DOMAIN_API_URL: lp.url,
+      DATA_FILE: join(dir, 'lp-delete.json'),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_APP_TOKEN: APP_TOKEN,
+      SLACK_API_URL: slack.url,
+      PRIVACY_CHANNEL_ID: 'CPRIVACY1',
+      APPROVER_USER_IDS: 'UAPPROVER1',
+    });
+    const store = await Store.open(config.dataFile);
+    app = createApp({
+      config,
+      lp: createLivePersonClient(config.liveperson),
+      store,
+      log: silentLogger,
+      slackRetries: 0,
+    });
+    await app.start();
+    await socket.connected;
+  });
+  afterAll(async () => {
+    await app.stop();
+    await Promise.all([socket.close(), slack.close(), lp.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const command = (text: string, triggerId = slack.issueTrigger()) => ({
+    token: 'legacy',
+    team_id: 'T0TEST',
+    team_domain: 'test',
+    channel_id: 'CPRIVACY1',
+    channel_name: 'privacy',
+    user_id: 'UREQUESTER',
+    user_name: 'requester',
+    command: COMMAND,
+    text,
+    api_app_id: 'A0TEST',
+    is_enterprise_install: 'false',
+    response_url: 'https://hooks.slack.com/commands/T0TEST/1/x',
+    trigger_id: triggerId,
+  });
+
+  it('connects with the app-level token and answers /lp-delete help through the socket', async () => {
+    expect(slack.callsTo('apps.connections.open')).toHaveLength(1);
+    const ack = (await socket.send('slash_commands', command('help'))) as { text?: string };
+    expect(ack.text).toContain('/lp-delete');
+  });
+
+  it('opens the request form from a slash command received over the socket', async () => {
+    await socket.send('slash_commands', command(''));
+    const view = await slack.waitFor(() => slack.views.find((v) => v.type === 'modal'));
+    expect(view.view.callback_id).toBe(CALLBACK.requestModal);
+  });
+});
