@@ -75,7 +75,8 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
 
     const second = await ChildApp.start(env);
     h.appUrl = second.url;
-    const thread = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')));
+    // A fresh process (tsx start-up) under a loaded CI machine: allow it time.
+    const thread = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')), 20_000);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     const stored = (await Store.open(h.appEnv().DATA_FILE!)).getRequest(requestId);
@@ -89,7 +90,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
       lost: stored ? 0 : 1,
       duplicates: duplicates(h),
     });
-  });
+  }, 90_000);
 
   it('kill during store writes: the data file opens and every acknowledged filing is there', async () => {
     await h.stopApp();
@@ -110,7 +111,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
         if (answer.status === 200 && answer.body === '') acknowledged.push(reason);
       }
     });
-    await h.slack.waitFor(() => acknowledged.length >= 10, 15_000);
+    await h.slack.waitFor(() => acknowledged.length >= 10, 30_000);
     child.kill('SIGKILL');
     await Promise.all(streams);
     await child.exited;
@@ -124,7 +125,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
       lost,
       duplicates: 0,
     });
-  });
+  }, 90_000);
 
   it('SIGTERM during a submission: it finishes, Slack is told, the process exits 0', async () => {
     await h.stopApp();
@@ -139,7 +140,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     });
     h.lp.inject({ kind: 'create', delayMs: 800 });
     await h.click(APPROVER, ACTION.approve, requestId, ts);
-    await h.slack.waitFor(() => h.lp.calls.some((c) => c.kind === 'create'));
+    await h.slack.waitFor(() => h.lp.calls.some((c) => c.kind === 'create'), 20_000);
     child.kill('SIGTERM');
     const exit = await child.exited;
     const stored = (await Store.open(env.DATA_FILE!)).getRequest(requestId);
@@ -154,7 +155,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     expect(exit.code).toBe(0);
     expect(stored?.status).toBe('submitted');
     expect(recordPosted).toBe(true);
-  });
+  }, 90_000);
 
   it.each([
     ['the approval post', 'chat.postMessage', 0],
