@@ -45,3 +45,31 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     },
   };
 }
+
+/**
+ * Starts the server and stops it gracefully on SIGTERM or SIGINT, then exits 0 (1 if the stop failed).
+ * The handlers are in place before start-up begins: a signal that arrives while the app is still
+ * starting (recovery, the first quota sync) waits for the start to finish and then stops it cleanly.
+ */
+export async function serveUntilSignalled(options: ServerOptions = {}): Promise<Server> {
+  let server: Server | undefined;
+  let requested: string | undefined;
+  const stop = (signal: string) => {
+    if (!server) {
+      requested ??= signal;
+      return;
+    }
+    const running = server;
+    server = undefined; // a second signal does not stop twice
+    running.stop(signal).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const started = await startServer(options);
+  server = started;
+  if (requested) stop(requested);
+  return started;
+}

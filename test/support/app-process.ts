@@ -3,11 +3,11 @@
  * plus an optional fault: LP_DELETE_TEST_FAULT=kill-after-create makes the process die (SIGKILL, no
  * clean-up) the moment LivePerson has answered a create, before anything is stored.
  */
-import { startServer } from '../../src/server.js';
+import { serveUntilSignalled } from '../../src/server.js';
 
 const fault = process.env.LP_DELETE_TEST_FAULT;
 
-const server = await startServer({
+await serveUntilSignalled({
   wrapLivePerson: (client) =>
     fault === 'kill-after-create'
       ? {
@@ -19,11 +19,4 @@ const server = await startServer({
           },
         }
       : client,
-});
-
-process.on('SIGTERM', () => {
-  server.stop('SIGTERM').then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
 });
