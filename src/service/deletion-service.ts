@@ -15,6 +15,7 @@ import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import { requestsIn, usageIn, type Store, type StoreData } from '../store/store.js';
+import { bestEffort, changeRequest, historyEntry } from './request-steps.js';
 
 /** An expected "no": the listener shows `message` to the person who asked. */
 export interface Refusal {
@@ -471,32 +472,16 @@ export class DeletionService {
     );
   }
 
-  private async change(
-    requestId: string,
-    mutate: (request: DeletionRequest) => void,
-  ): Promise<DeletionRequest> {
-    return this.deps.store.transact((draft) => {
-      const request = draft.requests[requestId];
-      if (!request) throw new Error(`request ${requestId} is not in the store`);
-      mutate(request);
-      return structuredClone(request);
-    });
+  private change(requestId: string, mutate: (request: DeletionRequest) => void): Promise<DeletionRequest> {
+    return changeRequest(this.deps.store, requestId, mutate);
   }
 
   private entry(event: HistoryEntry['event'], by?: string, detail?: string): HistoryEntry {
-    return { at: this.deps.now().toISOString(), event, ...(by ? { by } : {}), ...(detail ? { detail } : {}) };
+    return historyEntry(this.deps.now(), event, by, detail);
   }
 
-  private async safely(step: string, work: () => Promise<unknown>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.deps.log.error('slack_step_failed', {
-        step,
-        code: (error as { code?: string }).code ?? (error as Error).name,
-        slackError: (error as { data?: { error?: string } }).data?.error,
-      });
-    }
+  private safely(step: string, work: () => Promise<unknown>): Promise<void> {
+    return bestEffort(this.deps.log, step, work);
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   Refusal,
   SlackGateway,
 } from './deletion-service.js';
+import { bestEffort, changeRequest, historyEntry } from './request-steps.js';
 
 /** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
 const STALE_CANCEL_MS = 2 * 60 * 1000;
@@ -252,25 +253,16 @@ export class LifecycleService {
     };
   }
 
-  private async change(id: string, mutate: (r: DeletionRequest) => void): Promise<DeletionRequest> {
-    return this.deps.store.transact((draft) => {
-      const request = draft.requests[id];
-      if (!request) throw new Error(`request ${id} is not in the store`);
-      mutate(request);
-      return structuredClone(request);
-    });
+  private change(requestId: string, mutate: (request: DeletionRequest) => void): Promise<DeletionRequest> {
+    return changeRequest(this.deps.store, requestId, mutate);
   }
 
   private entry(event: HistoryEntry['event'], by?: string, detail?: string): HistoryEntry {
-    return { at: this.deps.now().toISOString(), event, ...(by ? { by } : {}), ...(detail ? { detail } : {}) };
+    return historyEntry(this.deps.now(), event, by, detail);
   }
 
-  private async safely(step: string, work: () => Promise<unknown>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.deps.log.error('slack_step_failed', { step, code: errorCode(error) });
-    }
+  private safely(step: string, work: () => Promise<unknown>): Promise<void> {
+    return bestEffort(this.deps.log, step, work);
   }
 }
 

@@ -61,3 +61,19 @@ export function truncate(text: string, max: number): string {
 export function plural(n: number, word: string, pluralWord: string = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
+
+/** English month names, for dates written out in messages (`28 February 2026`, `November 2026`). */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;

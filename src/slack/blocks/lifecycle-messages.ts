@@ -7,7 +7,7 @@ import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
 import { deletionGuaranteedBy } from '../../domain/dates.js';
 import type { QuotaReport } from '../../service/deletion-service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
-import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
+import { escapeMrkdwn, mention, MONTH_NAMES, plural, slackDate, truncate } from '../format.js';
 import {
   context,
   plainText,
@@ -17,21 +17,6 @@ import {
   type KnownBlock,
   type SlackMessage,
 } from './parts.js';
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** `2026-02-28` → `28 February 2026`; anything else is shown inert as given. */
 export function calendarDate(date: string): string {

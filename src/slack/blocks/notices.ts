@@ -2,7 +2,7 @@
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPES, MAX_IDS_PER_REQUEST } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
-import { escapeMrkdwn, mention, slackDate, truncate } from '../format.js';
+import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
 import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
 
 /** The word a person types after `/lp-delete` for each type (`ticket` is friendlier than `ticketing`). */
@@ -115,24 +115,9 @@ export interface QuotaSummary {
   month: string;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 function monthName(month: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(month);
-  const name = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  const name = match ? MONTH_NAMES[Number(match[2]) - 1] : undefined;
   return match && name ? `${name} ${match[1]}` : escapeMrkdwn(month);
 }
 
