@@ -1,23 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, runLp } from '../../src/cli/lp-main.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { capture } from '../support/capture.js';
 
 const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
 const NOW = new Date('2025-03-10T12:00:00.000Z');
 const now = () => NOW;
-
-function capture() {
-  let text = '';
-  return {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
 
 let sandbox: Sandbox;
 let env: Record<string, string | undefined>;

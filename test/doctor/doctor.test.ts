@@ -9,6 +9,7 @@ import { runDoctor } from '../../src/doctor/doctor-main.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { createLogger } from '../../src/log.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { capture } from '../support/capture.js';
 
 const BOT_TOKEN = 'xoxb-doctor-test-token';
 const SIGNING_SECRET = 'doctor-signing-secret-0123456789';
@@ -18,19 +19,6 @@ const APPROVER_GROUP = 'SAPPROVERS';
 const REQUESTER_GROUP = 'SREQUESTERS';
 const { clientId, clientSecret } = SANDBOX_DEFAULT_CREDENTIALS.oauth2;
 const SECRETS = [BOT_TOKEN, SIGNING_SECRET, clientSecret];
-
-function capture() {
-  let text = '';
-  return {
-    write(chunk: string) {
-      text += chunk;
-      return true;
-    },
-    get text() {
-      return text;
-    },
-  };
-}
 
 let slack: FakeSlack;
 let slackRunning = false;
