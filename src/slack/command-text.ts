@@ -1,3 +1,4 @@
+import { ID_INPUT_MAX_LENGTH } from '../domain/ids.js';
 import type { DeletionType } from '../domain/types.js';
 
 export type CommandIntent =
@@ -6,7 +7,7 @@ export type CommandIntent =
   | { kind: 'quota' }
   | { kind: 'status'; ref: string }
   | { kind: 'cancel'; ref: string }
-  | { kind: 'prefill'; type: DeletionType; idsText: string }
+  | { kind: 'prefill'; type: DeletionType; idsText: string; moreIdsText?: string }
   | { kind: 'unknown'; word: string };
 
 /** Words people type for each deletion type (`/lp-delete conversation …`, `/lp-delete ticket …`). */
@@ -25,6 +26,27 @@ const TYPE_ALIASES: Record<string, DeletionType> = {
   ticketing: 'ticketing',
 };
 
+/**
+ * One id per line, over the form's two id boxes: one box holds at most ID_INPUT_MAX_LENGTH characters
+ * (100 UUIDs need 3,700), and a prefill longer than that would be cut.
+ */
+export function splitForInputs(ids: readonly string[]): { idsText: string; moreIdsText?: string } {
+  const first: string[] = [];
+  let length = 0;
+  let i = 0;
+  for (; i < ids.length; i++) {
+    const id = ids[i] ?? '';
+    const added = (first.length > 0 ? 1 : 0) + id.length;
+    if (length + added > ID_INPUT_MAX_LENGTH) break;
+    first.push(id);
+    length += added;
+  }
+  const rest = ids.slice(i);
+  return rest.length > 0
+    ? { idsText: first.join('\n'), moreIdsText: rest.join('\n') }
+    : { idsText: first.join('\n') };
+}
+
 export function parseCommandText(text: string): CommandIntent {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'open' };
@@ -35,6 +57,6 @@ export function parseCommandText(text: string): CommandIntent {
   // `status`/`cancel` take a DR-… id or LivePerson's request number; an empty ref is answered with help.
   if (word === 'status' || word === 'cancel') return { kind: word, ref: rest[0] ?? '' };
   const type = TYPE_ALIASES[word];
-  if (type) return { kind: 'prefill', type, idsText: rest.join('\n') };
+  if (type) return { kind: 'prefill', type, ...splitForInputs(rest) };
   return { kind: 'unknown', word: first };
 }

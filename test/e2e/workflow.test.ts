@@ -320,6 +320,16 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(JSON.stringify(view)).toContain(id);
   });
 
+  it('/lp-delete conversation <100 ids> spreads them over both id boxes, none cut', async () => {
+    const ids = uuids(100);
+    await h.command(REQUESTER, `conversation ${ids.join(' ')}`);
+    const view = await h.slack.waitFor(() =>
+      h.openedViews().find((v) => v.callback_id === CALLBACK.requestModal),
+    );
+    const text = JSON.stringify(view);
+    for (const id of ids) expect(text).toContain(id);
+  });
+
   it('refuses a forged or stale signature with 401 and does nothing', async () => {
     const forged = await sendSlashCommand(
       h.appUrl,

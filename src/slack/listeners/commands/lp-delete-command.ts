@@ -29,7 +29,10 @@ export function lpDeleteCommand(ctx: ListenerContext) {
     if (!verdict.ok) return ack({ response_type: 'ephemeral', text: verdict.message });
     // The trigger expires ~3 s after the command: ack, then open the modal at once; nothing slow before it.
     await ack();
-    const prefill = intent.kind === 'prefill' ? { type: intent.type, idsText: intent.idsText } : undefined;
+    const prefill =
+      intent.kind === 'prefill'
+        ? { type: intent.type, idsText: intent.idsText, moreIdsText: intent.moreIdsText }
+        : undefined;
     try {
       await client.views.open({
         trigger_id: command.trigger_id,
