@@ -2,9 +2,9 @@
  * The request repository, and how it stays cheap as history grows (see docs/benchmarks.md).
  *
  * Files, all owner-only (0600) in an owner-only folder:
- * - `<file>`: a snapshot of the hot data: every request still in play or created in the last `hotMonths`
- *   calendar months, the quota, and the list of archives (with each one's size and SHA-256) and the
- *   sequence number of the last change it holds. The previous snapshot is kept as `<file>.bak`.
+ * - `<file>`: a snapshot of the hot data: every request still in play or created in the current or the
+ *   previous calendar month (`hotMonths`), the quota, the list of archives (each with its size and
+ *   SHA-256) and the sequence number of the last change it holds. The previous snapshot is kept as `<file>.bak`.
  * - `<file>.journal.<n>`: append-only lines, one per committed batch of transactions, holding only the
  *   requests that batch changed (and the quota when it changed). A write is one append + fsync, so its
  *   cost does not depend on how many requests are stored.
@@ -86,7 +86,11 @@ const snapshotSchema = storeDataSchema.extend({
 export interface StoreOptions {
   /** The clock that decides which months are hot (archiving); default: the system clock. */
   now?: () => Date;
-  /** Calendar months (UTC, by `createdAt`, the current one included) whose requests all stay hot; default 3. */
+  /**
+   * Calendar months (UTC, by `createdAt`, the current one included) whose requests all stay hot; default 2:
+   * the current month and the previous one, which covers LivePerson's 5-day cancel window and its 25-day
+   * deletion guarantee.
+   */
   hotMonths?: number;
   /** The journal is folded into a new snapshot once it exceeds this and the snapshot's size; default 8 MB. */
   compactAfterBytes?: number;
@@ -169,7 +173,7 @@ export class Store {
     this.segment = segmentPath(file, seq + 1);
     this.oldSegments = oldSegments.filter((s) => s !== this.segment);
     this.now = options.now ?? (() => new Date());
-    this.hotMonths = Math.max(1, options.hotMonths ?? 3);
+    this.hotMonths = Math.max(1, options.hotMonths ?? 2);
     this.compactAfterBytes = options.compactAfterBytes ?? 8 * 1024 * 1024;
   }
 

@@ -1,0 +1,81 @@
+/** Shared helpers for the benchmark scripts: percentiles, the machine, child processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+export function summarise(samples: number[]): { p50: number; p99: number; max: number; n: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    n: sorted.length,
+  };
+}
+
+export function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}, ${process.platform}`;
+}
+
+export const ms = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+export interface Child<T> {
+  process: ChildProcess;
+  /** The first JSON line the child printed. */
+  ready: Promise<T>;
+  /** Every later JSON line. */
+  next(): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/** Runs `bench/<script>` with tsx in its own process; it reports by printing JSON lines on stdout. */
+export function child<T>(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Child<T> {
+  const proc = spawn(tsx, [fileURLToPath(new URL(script, import.meta.url)), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const lines = createInterface({ input: proc.stdout! });
+  const queue: unknown[] = [];
+  const waiters: ((v: unknown) => void)[] = [];
+  let failed: Error | undefined;
+  const failAll = (error: Error) => {
+    failed = error;
+    for (const w of waiters.splice(0)) w(Promise.reject(error));
+  };
+  lines.on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    const value = JSON.parse(line) as unknown;
+    const waiter = waiters.shift();
+    if (waiter) waiter(value);
+    else queue.push(value);
+  });
+  proc.on('exit', (code) => failAll(new Error(`${script} exited with ${code}`)));
+  const next = () =>
+    queue.length > 0
+      ? Promise.resolve(queue.shift())
+      : failed
+        ? Promise.reject(failed)
+        : new Promise<unknown>((resolve) => waiters.push(resolve));
+  return {
+    process: proc,
+    ready: next() as Promise<T>,
+    next,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
