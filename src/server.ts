@@ -24,7 +24,13 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
-  const store = await Store.open(config.dataFile);
+  const store = await Store.open(config.dataFile, {
+    // Snapshot folding and archiving run in the background and are retried later; say when they fail.
+    onMaintenanceError: (error) =>
+      log.warn('store_maintenance_failed', {
+        code: (error as { code?: string }).code ?? (error as Error).name,
+      }),
+  });
   const client = createLivePersonClient(config.liveperson, {
     log: (event, fields) =>
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
