@@ -1,5 +1,6 @@
 /** Shared helpers for the benchmark scripts: percentiles, the machine, child processes. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -78,4 +79,25 @@ export function child<T>(script: string, args: string[] = [], env: NodeJS.Proces
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * CPU time (user + system, ms) used so far by a process and all its descendants, from /proc (Linux).
+ * tsx runs the script in a child node process, so the tree is summed. Undefined where /proc is missing.
+ */
+export function cpuMsOfTree(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (clock ticks, 100/s).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) ms += cpuMsOfTree(Number(child)) ?? 0;
+    }
+    return ms;
+  } catch {
+    return undefined;
+  }
 }

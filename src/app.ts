@@ -192,6 +192,7 @@ export function createApp(deps: AppDeps): RunningApp {
   });
 
   const grace = deps.shutdownGraceMs ?? 10_000;
+  let stopping: Promise<void> | undefined;
   return {
     app,
     service,
@@ -216,19 +217,23 @@ export function createApp(deps: AppDeps): RunningApp {
       housekeeping.start();
       return { port: boundPort };
     },
-    async stop() {
-      // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
-      await app.stop();
-      await housekeeping.stop();
-      const idle = await service.idle(grace);
-      const delivered = await outbox.flush(grace);
-      await outbox.stop();
-      await store.flush();
-      log.info('stopped', {
-        submissionsFinished: idle,
-        outboxEmpty: delivered,
-        outboxLeft: outbox.pending.length,
-      });
+    stop() {
+      // Idempotent: a second signal, or a test's close after a stop, must not stop Bolt twice (it throws).
+      stopping ??= (async () => {
+        // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
+        await app.stop();
+        await housekeeping.stop();
+        const idle = await service.idle(grace);
+        const delivered = await outbox.flush(grace);
+        await outbox.stop();
+        await store.flush();
+        log.info('stopped', {
+          submissionsFinished: idle,
+          outboxEmpty: delivered,
+          outboxLeft: outbox.pending.length,
+        });
+      })();
+      return stopping;
     },
   };
 }

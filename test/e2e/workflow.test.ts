@@ -467,6 +467,11 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     }
   });
 
+  it('a second stop (two signals, or a stop during a stop) is harmless', async () => {
+    await expect(Promise.all([h.app.stop(), h.app.stop()])).resolves.toBeDefined();
+    await expect(h.app.stop()).resolves.toBeUndefined();
+  });
+
   it('the data file is readable by its owner only', async () => {
     await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-P' });
     const { stat } = await import('node:fs/promises');
