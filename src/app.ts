@@ -122,8 +122,11 @@ export function createApp(deps: AppDeps): RunningApp {
     requesterUserIds: config.slack.requesterUserIds,
     requesterUsergroupId: config.slack.requesterUsergroupId,
   });
-  const direct = new WebApiGateway(app.client, config.slack.privacyChannelId, (id, at) =>
-    service.approvalPosted(id, at),
+  const direct = new WebApiGateway(
+    app.client,
+    config.slack.privacyChannelId,
+    (id, at) => service.approvalPosted(id, at),
+    (id, at) => service.recordPosted(id, at),
   );
   const getRequest = (id: string) => store.getRequest(id);
   const outbox = new Outbox({

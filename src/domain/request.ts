@@ -89,6 +89,10 @@ export const deletionRequestSchema = z.object({
   cancellation: z
     .object({ by: z.string(), at: z.string(), state: z.enum(['in_progress', 'done']) })
     .optional(),
+  /** Where LivePerson's record was posted in the thread (its Cancel button lives there). */
+  recordMessage: z.object({ channelId: z.string(), ts: z.string() }).optional(),
+  /** When the record was re-rendered without Cancel because the window had closed: done once. */
+  recordClosedAt: z.string().optional(),
   /** When LivePerson's status (lpRecord.status) was last read. */
   lpStatusCheckedAt: z.string().optional(),
   history: z.array(historyEntrySchema),

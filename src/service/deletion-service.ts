@@ -213,6 +213,13 @@ export class DeletionService {
     this.deps.log.info('request_posted_for_approval', { request: requestId });
   }
 
+  /** Slack accepted the thread record: remember where, so the sweep can take its Cancel button away later. */
+  async recordPosted(requestId: string, location: MessageRef): Promise<void> {
+    await this.change(requestId, (r) => {
+      r.recordMessage = location;
+    });
+  }
+
   /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
   async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Refusal | null> {
     const approvers = await this.deps.directory.approvers();

@@ -50,6 +50,9 @@ export class Housekeeping {
     } catch (error) {
       this.deps.log.error('sweep_failed', { step: 'approvals', code: (error as Error).name });
     }
+    await this.deps.lifecycle.sweepRecords().catch((error: unknown) => {
+      this.deps.log.error('sweep_failed', { step: 'records', code: (error as Error).name });
+    });
     await this.deps.quotaSync.syncIfStale();
     await this.deps.quotaSync.checkAlerts().catch((error: unknown) => {
       this.deps.log.error('sweep_failed', { step: 'quota_alerts', code: (error as Error).name });

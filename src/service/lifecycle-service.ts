@@ -1,5 +1,11 @@
 import { todayIn } from '../domain/gdpr.js';
-import { approvalDue, canCancel, expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
+import {
+  approvalDue,
+  canCancel,
+  cancellableUntil,
+  expiresAt,
+  type ApprovalTimers,
+} from '../domain/lifecycle.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
@@ -193,6 +199,38 @@ export class LifecycleService {
    * Reminds about approvals waiting longer than APPROVAL_REMINDER_HOURS (once: reminderSentAt is stored
    * first) and expires those older than APPROVAL_EXPIRY_DAYS. Safe to run at any time and repeatedly.
    */
+  /**
+   * Takes the Cancel button off thread records whose cancel window has closed (once: recordClosedAt is
+   * stored first), so nobody is offered a cancel LivePerson would refuse.
+   */
+  async sweepRecords(): Promise<string[]> {
+    const now = this.deps.now();
+    const closed = (r: DeletionRequest) => {
+      const until = cancellableUntil(r);
+      return (
+        r.status === 'submitted' &&
+        !!r.recordMessage &&
+        !r.recordClosedAt &&
+        !!until &&
+        until.getTime() <= now.getTime()
+      );
+    };
+    const done: string[] = [];
+    for (const candidate of this.deps.store.listRequests(closed)) {
+      const changed = await this.deps.store.transact((draft) => {
+        const request = draft.requests[candidate.id];
+        if (!request || !closed(request)) return undefined;
+        request.recordClosedAt = now.toISOString();
+        return structuredClone(request);
+      });
+      const at = changed?.recordMessage;
+      if (!changed || !at) continue;
+      done.push(changed.id);
+      await this.safely('update_record_message', () => this.deps.slack.updateRecordMessage(changed, at));
+    }
+    return done;
+  }
+
   async sweepApprovals(): Promise<SweepResult> {
     const result: SweepResult = { reminded: [], expired: [] };
     const now = this.deps.now();

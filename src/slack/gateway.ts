@@ -41,6 +41,8 @@ export class WebApiGateway implements SlackGateway {
       requestId: string,
       at: { channelId: string; ts: string },
     ) => Promise<void>,
+    /** Told where each LivePerson record landed, so its Cancel button can be removed when the window closes. */
+    private readonly onRecordPosted: (requestId: string, at: MessageRef) => Promise<void> = async () => {},
   ) {}
 
   async postApprovalRequest(request: DeletionRequest, quota: QuotaReport) {
@@ -69,7 +71,8 @@ export class WebApiGateway implements SlackGateway {
   }
 
   async postRecord(request: DeletionRequest) {
-    await this.inThread(request, buildRecordMessage(request, { now: this.clock.now() }));
+    const at = await this.inThread(request, buildRecordMessage(request, { now: this.clock.now() }));
+    if (at) await this.onRecordPosted(request.id, at);
   }
 
   async updateRecordMessage(request: DeletionRequest, at: MessageRef) {
@@ -135,15 +138,21 @@ export class WebApiGateway implements SlackGateway {
     await this.client.chat.postMessage({ channel: request.requestedBy, text });
   }
 
-  private async inThread(request: DeletionRequest, message: { text: string; blocks?: unknown[] }) {
-    if (!request.approvalMessage) return;
-    await this.client.chat.postMessage({
+  private async inThread(
+    request: DeletionRequest,
+    message: { text: string; blocks?: unknown[] },
+  ): Promise<MessageRef | undefined> {
+    if (!request.approvalMessage) return undefined;
+    const answer = await this.client.chat.postMessage({
       channel: request.approvalMessage.channelId,
       thread_ts: request.approvalMessage.ts,
       text: message.text,
       // Builders return Block Kit objects checked against Slack's limits in their tests.
       blocks: message.blocks as never,
     });
+    return answer.ts
+      ? { channelId: answer.channel ?? request.approvalMessage.channelId, ts: answer.ts }
+      : undefined;
   }
 
   private async permalink(ref: { channelId: string; ts: string }): Promise<string | undefined> {

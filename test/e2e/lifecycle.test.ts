@@ -132,6 +132,29 @@ describe('cancel', () => {
     expect(h.lp.requests[0]?.isCanceled).toBe(false);
   });
 
+  it('when the window closes, the sweep takes the Cancel button off the record by itself, once, across a restart', async () => {
+    const { h, clock } = await start('2026-11-10T10:00:00Z');
+    const { requestId, recordTs } = await submitted(h);
+    await h.slack.waitFor(() => h.store.getRequest(requestId)?.recordMessage?.ts === recordTs);
+    expect(recordBlocks(h, recordTs)).toContain(ACTION.cancelDeletion);
+    clock.advance(4 * DAY);
+    expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
+    clock.advance(DAY + HOUR);
+    await h.stopApp();
+    await h.startApp();
+    await h.app.housekeeping.runOnce();
+    await h.slack.waitFor(() =>
+      recordBlocks(h, recordTs).includes(ACTION.cancelDeletion) ? undefined : true,
+    );
+    expect(recordBlocks(h, recordTs)).toContain(ACTION.refreshStatus);
+    expect(h.store.getRequest(requestId)?.recordClosedAt).toBeDefined();
+    const updates = h.slack.message(PRIVACY_CHANNEL, recordTs)?.updates.length;
+    await h.app.housekeeping.runOnce();
+    expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
+    expect(h.slack.message(PRIVACY_CHANNEL, recordTs)?.updates.length).toBe(updates);
+    expect(cancelCalls(h)).toBe(0);
+  });
+
   it('/lp-delete cancel by LivePerson request id works inside the window', async () => {
     const { h } = await start('2026-11-10T10:00:00Z');
     const { requestId } = await submitted(h);
