@@ -7,12 +7,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, LogLevel } from '@slack/bolt';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLivePersonClient } from '../src/liveperson/client.js';
 import { silentLogger } from '../src/log.js';
 import { ACTION, CALLBACK, COMMAND } from '../src/slack/ids.js';
-import { Store } from '../src/store/store.js';
+import { serveUntilSignalled } from '../src/server.js';
 import { APPROVER, SIGNING_SECRET } from './load.js';
 import { BOT_TOKEN, CHANNEL } from './stand-in-ids.js';
 
@@ -34,29 +31,24 @@ if (kind === 'bare') {
   port = (server.address() as AddressInfo).port;
   process.on('SIGTERM', () => process.exit(0));
 } else {
-  const config = loadConfig({
-    LP_ACCOUNT_ID: '20762324',
-    LP_CLIENT_ID: 'sandbox-client',
-    LP_CLIENT_SECRET: 'sandbox-client-secret',
-    LP_DOMAIN_API_URL: lpUrl,
-    LP_MONTHLY_LIMIT: '1000000',
-    DATA_FILE: dataFile,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slackUrl,
-    PRIVACY_CHANNEL_ID: CHANNEL,
-    APPROVER_USER_IDS: APPROVER,
-    PORT: '0',
-  });
-  const store = await Store.open(config.dataFile);
-  const app = createApp({
-    config,
-    lp: createLivePersonClient(config.liveperson),
-    store,
+  // lp-delete as `npm start` builds it (src/server.ts), stopped gracefully on SIGTERM.
+  const server = await serveUntilSignalled({
     log: silentLogger,
-    slackRetries: 0,
+    env: {
+      LP_ACCOUNT_ID: '20762324',
+      LP_CLIENT_ID: 'sandbox-client',
+      LP_CLIENT_SECRET: 'sandbox-client-secret',
+      LP_DOMAIN_API_URL: lpUrl,
+      LP_MONTHLY_LIMIT: '1000000',
+      DATA_FILE: dataFile,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slackUrl,
+      PRIVACY_CHANNEL_ID: CHANNEL,
+      APPROVER_USER_IDS: APPROVER,
+      PORT: '0',
+    },
   });
-  port = (await app.start(0)).port ?? 0;
-  process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
+  port = server.port ?? 0;
 }
 console.log(JSON.stringify({ port }));

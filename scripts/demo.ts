@@ -7,13 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLivePersonClient } from '../src/liveperson/client.js';
 import { startSandbox } from '../src/liveperson/sandbox.js';
 import { silentLogger } from '../src/log.js';
 import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
-import { Store } from '../src/store/store.js';
+import { startServer } from '../src/server.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import {
   blockActionsPayload,
@@ -62,41 +59,28 @@ const indent = (text: string) =>
     .map((l) => `   │ ${l}`)
     .join('\n');
 
-async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'lp-delete-demo-'));
   const slack = await startFakeSlack({ botToken: TOKEN, channels: [CHANNEL] });
   const lp = await startSandbox({ accountId: ACCOUNT });
-  const config = loadConfig({
-    LP_ACCOUNT_ID: ACCOUNT,
-    LP_CLIENT_ID: 'sandbox-client',
-    LP_CLIENT_SECRET: 'sandbox-client-secret',
-    LP_DOMAIN_API_URL: lp.url,
-    DATA_FILE: join(dataDir, 'lp-delete.json'),
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    PRIVACY_CHANNEL_ID: CHANNEL,
-    APPROVER_USER_IDS: BOB,
-  });
-  const store = await Store.open(config.dataFile);
-  const app = createApp({
-    config,
-    lp: createLivePersonClient(config.liveperson),
-    store,
+  // The same start-up as `npm start` (src/server.ts), with the stand-ins' addresses as settings.
+  const server = await startServer({
     log: silentLogger,
-    slackRetries: 0,
+    env: {
+      LP_ACCOUNT_ID: ACCOUNT,
+      LP_CLIENT_ID: 'sandbox-client',
+      LP_CLIENT_SECRET: 'sandbox-client-secret',
+      LP_DOMAIN_API_URL: lp.url,
+      DATA_FILE: join(dataDir, 'lp-delete.json'),
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      PRIVACY_CHANNEL_ID: CHANNEL,
+      APPROVER_USER_IDS: BOB,
+      PORT: '0',
+    },
   });
-  const { port } = await app.start(0);
+  const { store, port } = server;
   const appUrl = `http://127.0.0.1:${port}`;
 
   try {
@@ -110,7 +94,7 @@ async function main(): Promise<void> {
       trigger_id: slack.issueTrigger(),
       channel_id: CHANNEL,
     });
-    const modal = await waitFor(() => slack.views.find((v) => v.type === 'modal'), 'the modal');
+    const modal = await slack.waitFor(() => slack.views.find((v) => v.type === 'modal'));
     out(
       `   app answered HTTP ${command.status}; Slack opened the modal "${(modal.view.title as { text: string }).text}"`,
     );
@@ -135,10 +119,10 @@ async function main(): Promise<void> {
     );
     out(`   app answered HTTP ${submitted.status}; the modal closed`);
 
-    const approval = await waitFor(() => slack.messagesIn(CHANNEL)[0], 'the approval message');
+    const approval = await slack.waitFor(() => slack.messagesIn(CHANNEL)[0]);
     step(3, 'The approval request in #privacy');
     out(render(approval.blocks, approval.text));
-    const dm = await waitFor(() => slack.dms.find((m) => m.dmUser === ALICE), 'the DM to Alice');
+    const dm = await slack.waitFor(() => slack.dms.find((m) => m.dmUser === ALICE));
     out('   DM to Alice:');
     out(render(undefined, dm.text));
 
@@ -156,7 +140,7 @@ async function main(): Promise<void> {
         triggerId: slack.issueTrigger(),
       }),
     );
-    const refusal = await waitFor(() => slack.ephemerals.find((e) => e.user === ALICE), 'the refusal');
+    const refusal = await slack.waitFor(() => slack.ephemerals.find((e) => e.user === ALICE));
     out('   only Alice sees:');
     out(render(undefined, refusal.text));
 
@@ -173,16 +157,13 @@ async function main(): Promise<void> {
         triggerId: slack.issueTrigger(),
       }),
     );
-    const record = await waitFor(
-      () => slack.threadReplies(CHANNEL, approval.ts)[0],
-      'the record in the thread',
-    );
+    const record = await slack.waitFor(() => slack.threadReplies(CHANNEL, approval.ts)[0]);
     out(
       `   LivePerson sandbox received ${lp.calls.filter((c) => c.kind === 'create').length} create call(s)`,
     );
     step(6, 'The LivePerson record, in the approval message’s thread');
     out(render(record.blocks, record.text));
-    const outcome = await waitFor(() => slack.dms.filter((m) => m.dmUser === ALICE)[1], 'the outcome DM');
+    const outcome = await slack.waitFor(() => slack.dms.filter((m) => m.dmUser === ALICE)[1]);
     step(7, 'The approval message now: the decision, no more buttons');
     out(render(slack.message(CHANNEL, approval.ts)?.blocks, approval.text));
     out('   DM to Alice:');
@@ -194,7 +175,7 @@ async function main(): Promise<void> {
     );
     if (stored?.status !== 'submitted') throw new Error('the request was not submitted');
   } finally {
-    await app.stop();
+    await server.stop('demo finished');
     await Promise.all([slack.close(), lp.close()]);
     await rm(dataDir, { recursive: true, force: true });
   }

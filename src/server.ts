@@ -14,6 +14,8 @@ export interface ServerOptions {
 
 export interface Server {
   running: RunningApp;
+  /** The opened data store (read-only use: the demo shows what it holds). */
+  store: Store;
   port?: number;
   /** Graceful stop: no new work, submissions under way finish, queued Slack messages delivered, store flushed. */
   stop(signal: string): Promise<void>;
@@ -44,6 +46,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     .catch((error: unknown) => log.warn('self_check_failed', { code: (error as Error).name }));
   return {
     running,
+    store,
     port,
     async stop(signal) {
       log.info('shutdown', { signal });
