@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * The Slack messages a change to a request owes, stored with the change itself (same write or transaction),
+ * so a crash can never leave a change without its messages or a message without its change. A notice holds
+ * only what the request does not: it is rendered at delivery from the request's latest state.
+ */
+export const requestNoticeSchema = z.discriminatedUnion('kind', [
+  /** The approval message in the privacy channel (its location is stored when Slack takes it). */
+  z.object({ kind: z.literal('approval_post') }),
+  /** Re-render the approval message (decided, submitted, cancelled…); repeated ones collapse into one. */
+  z.object({ kind: z.literal('approval_update') }),
+  /** DM to the requester: filed, with a link to the approval message (so it follows approval_post). */
+  z.object({
+    kind: z.literal('requester_filed'),
+    duplicatesDropped: z.number().int().min(0),
+    notes: z.array(z.string()),
+  }),
+  /** LivePerson's record in the thread (its location is stored, for the Cancel button's removal). */
+  z.object({ kind: z.literal('record_post') }),
+  /** Re-render a record already in the thread; repeated ones for the same message collapse into one. */
+  z.object({ kind: z.literal('record_update'), channelId: z.string(), ts: z.string() }),
+  /** In the thread: why the submission failed or may not have reached LivePerson. */
+  z.object({ kind: z.literal('failure_post'), what: z.string(), next: z.string() }),
+  /** In the thread: who approved or rejected, and why. */
+  z.object({ kind: z.literal('decision_note') }),
+  /** DM to the requester: the outcome (approved and submitted, rejected, failed, cancelled, expired). */
+  z.object({
+    kind: z.literal('requester_outcome'),
+    what: z.string().optional(),
+    next: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('cancelled_post') }),
+  z.object({ kind: z.literal('reminder_post'), expiresAt: z.string() }),
+  z.object({ kind: z.literal('expired_post') }),
+]);
+export type RequestNotice = z.infer<typeof requestNoticeSchema>;
+
+/** Messages about no single request. */
+export const channelNoticeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('quota_alert'), level: z.number().int(), month: z.string() }),
+]);
+export type ChannelNotice = z.infer<typeof channelNoticeSchema>;
+
+export type Notice = RequestNotice | ChannelNotice;
+
+/** A notice waiting for Slack: its place in its lane, and how delivery has gone so far. */
+export const queuedNoticeSchema = z.object({
+  seq: z.number().int().min(1),
+  notice: z.union([requestNoticeSchema, channelNoticeSchema]),
+  queuedAt: z.string(),
+  attempts: z.number().int().min(0),
+  nextAttemptAt: z.string(),
+  /** Slack's error code of the last failed attempt (never the payload). */
+  lastError: z.string().optional(),
+});
+export type QueuedNotice = z.infer<typeof queuedNoticeSchema>;
+
+/**
+ * Adds `notice` to a lane's queue unless an equivalent one is still waiting there: two re-renders of the
+ * same message deliver the same latest state, so the second adds nothing.
+ */
+export function collapses(waiting: readonly QueuedNotice[], notice: Notice): boolean {
+  if (notice.kind === 'approval_update') return waiting.some((q) => q.notice.kind === 'approval_update');
+  if (notice.kind === 'record_update') {
+    return waiting.some(
+      (q) =>
+        q.notice.kind === 'record_update' &&
+        q.notice.channelId === notice.channelId &&
+        q.notice.ts === notice.ts,
+    );
+  }
+  return false;
+}

@@ -1,0 +1,176 @@
+import type { ChannelNotice, Notice, QueuedNotice, RequestNotice } from '../domain/notices.js';
+import type { DeletionRequest } from '../domain/request.js';
+
+/**
+ * The store port: everything the services need to keep requests, the monthly quota and the Slack notices
+ * they owe. Two implementations: `lowdb/` (JSON files, one app per data folder) and `postgres/` (any
+ * number of replicas). The services depend on this interface only.
+ *
+ * Rules every implementation keeps:
+ * - Reads return copies; a change is one call with a function from the old state to the new one, and
+ *   the new state and the notices it causes are saved together (one file write, or one transaction).
+ * - A change that throws, or whose write fails, changes nothing; a failed write rejects with a
+ *   StoreError 'STORE_WRITE_FAILED' and is never reported as saved.
+ * - Changes to one request are serialised; a change with `quota` set is also serialised with every
+ *   other such change of that account and month, so a check of the quota and the reservation are atomic.
+ */
+export interface RequestStore {
+  /** Identifies this process among replicas; stored on requests it is submitting. */
+  readonly replicaId: string;
+  /** False while writes fail (e.g. disk full); true again after the next successful write. */
+  healthy(): boolean;
+
+  /** The request with this id (`DR-yyyy-mm-nnnn`, or an old `DR-XXXXXX`), whatever its age. */
+  get(id: string): Promise<DeletionRequest | undefined>;
+  /** The request LivePerson knows by this request id, if lp-delete filed it. */
+  findByLpRequestId(lpRequestId: string): Promise<DeletionRequest | undefined>;
+  /** Requests still in play: pending approval, submitting, submitted and not final, outcome unknown, … */
+  listOpen(): Promise<DeletionRequest[]>;
+  /** Every request filed in `month` (`yyyy-mm`, the month in its id), oldest first. */
+  listMonth(month: string): Promise<DeletionRequest[]>;
+  /** Months (`yyyy-mm`) that hold requests, oldest first. */
+  months(): Promise<string[]>;
+
+  /**
+   * Stores a new request. `build` receives the id the store allocated (`DR-<month>-nnnn`, numbered within
+   * `month`) and returns the request; `notices` are queued in the same write.
+   */
+  create(
+    month: string,
+    build: (id: string) => DeletionRequest,
+    notices?: RequestNotice[],
+  ): Promise<DeletionRequest>;
+
+  /**
+   * Changes one request. `change` gets a copy of the current state (undefined when there is no such
+   * request) and returns what to save: the new state and/or notices, or neither (nothing is written).
+   * With `quota`, `context.usage` is that month's usage, read under the month's lock.
+   */
+  update<T>(id: string, change: ChangeFn<T>, options?: { quota?: QuotaKey }): Promise<T>;
+
+  /** A month's usage: derived from the stored requests, plus what LivePerson's list said and alerts sent. */
+  usage(key: QuotaKey): Promise<MonthUsage>;
+  /** Records LivePerson's count of the month or alerts sent; `notices` go to the channel lane. */
+  updateMonth<T>(key: QuotaKey, change: (month: MonthState) => MonthChange<T>): Promise<T>;
+
+  /**
+   * Notices due now, at most one per lane (the oldest, so each lane is delivered in order), taken by this
+   * process: no other caller or replica gets them until they are settled or `claimMs` passes.
+   */
+  claimDueNotices(now: Date, limit: number, claimMs?: number): Promise<OwedNotice[]>;
+  /** When the next waiting notice is due (undefined when none waits). */
+  nextNoticeDueAt(): Promise<Date | undefined>;
+  /** Slack took the notice: it is removed and `effect` (e.g. where the message landed) saved with it. */
+  noticeDelivered(ref: NoticeRef, effect?: (request: DeletionRequest) => DeletionRequest): Promise<void>;
+  /** The attempt failed: try again at `retryAt`. */
+  noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void>;
+  /** Every notice still owed (for the doctor and the approvers' Home tab). */
+  owedNotices(): Promise<OwedNotice[]>;
+
+  /** Requests left `submitting` by a process that is gone (this one's earlier life, or a dead replica). */
+  orphanedSubmissions(): Promise<DeletionRequest[]>;
+  /**
+   * Runs periodic work `name` unless another replica is running it right now (then resolves undefined).
+   * The file store has one process, so it always runs it.
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+
+  /** Waits for changes under way, releases the lock or connections. */
+  close(): Promise<void>;
+}
+
+export interface QuotaKey {
+  accountId: string;
+  /** `yyyy-mm` in QUOTA_TIMEZONE. */
+  month: string;
+}
+
+export interface ChangeContext {
+  /** Present when the change was made with `quota`. */
+  usage?: MonthUsage;
+}
+
+export interface Change<T> {
+  value: T;
+  /** The new state of the request (the same id); absent = unchanged. */
+  request?: DeletionRequest;
+  notices?: RequestNotice[];
+}
+
+export type ChangeFn<T> = (current: DeletionRequest | undefined, context: ChangeContext) => Change<T>;
+
+/** What lp-delete knows of one account's calendar month. */
+export interface MonthUsage {
+  /** Requests this app submitted (or is submitting) in that month: derived from the requests. */
+  used: number;
+  /** LivePerson answered 429 to a create of that month: the month is spent whatever `used` says. */
+  spent: boolean;
+  /** Requests waiting for approval now (any month). */
+  pendingApprovals: number;
+  /** LivePerson's own list of the month at the last sync: all requests, and those not filed here. */
+  livePerson?: { total: number; external: number; syncedAt: string };
+  /** Alert level (80, 100) → when the privacy channel was told. */
+  alertsSent: Record<string, string>;
+}
+
+/** The part of a month's usage that is not derived from requests. */
+export interface MonthState {
+  livePerson?: { total: number; external: number; syncedAt: string };
+  alertsSent: Record<string, string>;
+}
+
+export interface MonthChange<T> {
+  value: T;
+  state?: MonthState;
+  notices?: ChannelNotice[];
+}
+
+/** The lane of notices about no single request. */
+export const CHANNEL_LANE = '_channel';
+
+export interface NoticeRef {
+  /** A request id, or CHANNEL_LANE. */
+  lane: string;
+  seq: number;
+}
+
+export interface OwedNotice extends QueuedNotice {
+  lane: string;
+  notice: Notice;
+}
+
+/** Requests that hold a quota unit: submitted, or possibly submitted. */
+export const COUNTING_STATUSES: ReadonlySet<DeletionRequest['status']> = new Set([
+  'submitting',
+  'submitted',
+  'outcome_unknown',
+  'cancelled',
+]);
+
+/** Whether a request still counts against its month's quota. */
+export function countsAgainstQuota(request: DeletionRequest): boolean {
+  return request.quotaMonth !== undefined && COUNTING_STATUSES.has(request.status);
+}
+
+/** Whether a request's 429 marks its month spent. */
+export function marksMonthSpent(request: DeletionRequest): boolean {
+  return request.quotaMonth !== undefined && request.failure?.code === 'LP_QUOTA_REACHED';
+}
+
+/**
+ * Requests that are finished: nothing more will happen to them at LivePerson or in the approval flow
+ * (a person may still look at them). Everything else is open.
+ */
+export function isFinished(request: DeletionRequest): boolean {
+  switch (request.status) {
+    case 'rejected':
+    case 'failed':
+    case 'expired':
+    case 'cancelled':
+      return true;
+    case 'submitted':
+      return request.lpRecord?.status === 'DONE' || request.lpRecord?.status === 'CANCELED';
+    default:
+      return false;
+  }
+}
