@@ -40,7 +40,7 @@ if (kind === 'bare') {
       LP_CLIENT_SECRET: 'sandbox-client-secret',
       LP_DOMAIN_API_URL: lpUrl,
       LP_MONTHLY_LIMIT: '1000000',
-      DATA_FILE: dataFile,
+      DATA_DIR: dataFile,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slackUrl,

@@ -1,10 +1,8 @@
-/**
- * Generated request history, written through the real Store (journal, snapshots, monthly archiving), a
- * month at a time with the store's clock set to that month: what years of use would leave on disk.
- */
+/** Generated request history: the data folder years of use would leave on disk. */
 import { randomUUID } from 'node:crypto';
 import type { DeletionRequest, RequestStatus } from '../src/domain/request.js';
-import { Store, usageIn } from '../src/store/store.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export const ACCOUNT_ID = '20762324';
 export const PER_MONTH = 1000;
@@ -20,12 +18,12 @@ export function hundredIds(): string[] {
 
 let counter = 0;
 /** A request as the app stores it, 100 ids; finished ones carry LivePerson's record (which echoes the ids). */
-export function generatedRequest(createdAt: Date, status: RequestStatus): DeletionRequest {
+export function generatedRequest(createdAt: Date, status: RequestStatus, id?: string): DeletionRequest {
   counter += 1;
   const at = createdAt.toISOString();
   const ids = hundredIds();
   const request: DeletionRequest = {
-    id: `DR-G${counter.toString(36).toUpperCase().padStart(6, '0')}`,
+    id: id ?? `DR-G${counter.toString(36).toUpperCase().padStart(6, '0')}`,
     accountId: ACCOUNT_ID,
     type: 'conversation',
     ids,
@@ -69,39 +67,55 @@ export function generatedRequest(createdAt: Date, status: RequestStatus): Deleti
   return request;
 }
 
-/** Appends `months` months of history (PER_MONTH requests each), starting at `first`, with one store whose clock moves. */
-export async function growHistory(file: string, first: Date, months: number): Promise<void> {
-  let now = first;
-  const store = await Store.open(file, { now: () => now });
-  for (let m = 0; m < months; m += 1) {
-    const start = monthStart(first, m);
-    now = new Date(start.getTime() + 27 * 86_400_000);
-    // Pending approvals of the month before are decided (here: expired) before this one is filed.
-    await store.transact((draft) => {
-      for (const r of store.listRequests((x) => x.status === 'pending_approval')) {
-        const d = draft.requests[r.id];
-        if (d) d.status = 'expired';
-      }
-    });
-    for (let batch = 0; batch < PER_MONTH / 100; batch += 1) {
-      await store.transact((draft) => {
-        for (let i = 0; i < 100; i += 1) {
-          const n = batch * 100 + i;
-          const createdAt = new Date(start.getTime() + n * 2_000_000);
-          const status: RequestStatus =
-            n % 20 === 0
-              ? 'pending_approval'
-              : n % 10 === 1
-                ? 'rejected'
-                : n % 25 === 2
-                  ? 'failed'
-                  : 'submitted';
-          const request = generatedRequest(createdAt, status);
-          draft.requests[request.id] = request;
-          if (request.quotaMonth) usageIn(draft, ACCOUNT_ID, request.quotaMonth).used += 1;
-        }
-      });
+/**
+ * Writes the data folder ten years of use would leave: `finishedMonths` months of finished requests
+ * (`perFinishedMonth` each) in their month folders, and `currentPerMonth` requests in the current month
+ * (about 85 % submitted; the open ones in open/). Files are written the way the store writes them
+ * (one JSON document per request), without fsync: the bench measures reading and writing, not this setup.
+ */
+export async function writeHistory(
+  folder: string,
+  now: Date,
+  opts: { finishedMonths: number; perFinishedMonth: number; currentPerMonth: number },
+): Promise<{ files: number; bytes: number; sample: Record<string, string> }> {
+  await mkdir(join(folder, 'open'), { recursive: true, mode: 0o700 });
+  await writeFile(
+    join(folder, 'store.json'),
+    JSON.stringify({ version: 1, layout: 'file-per-request', createdAt: now.toISOString(), legacyIds: {} }),
+    { mode: 0o600 },
+  );
+  let files = 0;
+  let bytes = 0;
+  const sample: Record<string, string> = {};
+  const put = async (place: string, request: DeletionRequest) => {
+    const text = JSON.stringify({ version: 1, request, notices: [], nextSeq: 1 });
+    await writeFile(join(folder, place, `${request.id}.json`), text, { mode: 0o600 });
+    files += 1;
+    bytes += text.length;
+  };
+  for (let m = opts.finishedMonths; m >= 0; m -= 1) {
+    const start = monthStart(now, -m);
+    const month = start.toISOString().slice(0, 7);
+    const count = m === 0 ? opts.currentPerMonth : opts.perFinishedMonth;
+    await mkdir(join(folder, month), { recursive: true, mode: 0o700 });
+    const spacing = m === 0 ? Math.max(1, Math.floor((now.getTime() - start.getTime()) / count)) : 2_000_000;
+    for (let n = 0; n < count; n += 1) {
+      const createdAt = new Date(start.getTime() + n * spacing);
+      const status: RequestStatus =
+        m === 0 && n % 20 === 0
+          ? 'pending_approval'
+          : n % 10 === 1
+            ? 'rejected'
+            : n % 25 === 2
+              ? 'failed'
+              : 'submitted';
+      const request = generatedRequest(createdAt, status, `DR-${month}-${String(n + 1).padStart(4, '0')}`);
+      // Finished months: LivePerson has done them. This month's submitted ones are still in progress.
+      if (m === 0 && request.lpRecord) request.lpRecord.status = 'IN_PROGRESS';
+      const open = request.status === 'pending_approval' || request.lpRecord?.status === 'IN_PROGRESS';
+      await put(open ? 'open' : month, request);
+      if (n === 7) sample[month] = request.id;
     }
-    await store.flush();
   }
+  return { files, bytes, sample };
 }

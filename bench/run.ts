@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { child, cpuMsOfTree, machine, mb, ms } from './common.js';
-import { growHistory, monthStart, PER_MONTH } from './history.js';
+import { monthStart, PER_MONTH, writeHistory } from './history.js';
 import {
   approveBody,
   drive,
@@ -21,18 +21,12 @@ import { Agent } from 'node:http';
 
 interface Probe {
   openMs: number;
-  hotRequests: number;
-  allRequests: number | null;
-  files: { hot: number; journal: number; archives: number; total: number };
+  open: number;
   rssMb: number;
-  heapMb: number;
   day: { write: { p50: number; p99: number; max: number }; stallMs: number };
-  rollover: {
-    write: { p50: number; p99: number; max: number };
-    stallMs: number;
-    openMs: number;
-    maintenanceMs: number;
-  };
+  status: { p50: number; p99: number; max: number; n: number };
+  auditMs: number;
+  auditRows: number;
 }
 
 const quick = process.argv.includes('--quick');
@@ -44,64 +38,54 @@ const say = (line = '') => {
   console.log(line);
 };
 const dir = await mkdtemp(join(tmpdir(), 'lp-delete-bench-'));
-const file = join(dir, 'data', 'lp-delete.json');
+const file = join(dir, 'data');
 
 async function storeSection(): Promise<void> {
-  const totalMonths = 100;
-  const first = monthStart(startedAt, -(totalMonths - 1));
-  const checkpoints = (quick ? [1, 10] : [1, 10, 100]).map((months) => months);
-  let done = 0;
-  const rows: string[] = [];
-  for (const months of checkpoints) {
-    const t = performance.now();
-    await growHistory(file, monthStart(first, done), months - done);
-    const generatedS = (performance.now() - t) / 1000;
-    done = months;
-    const now = new Date(monthStart(first, months - 1).getTime() + 27 * 86_400_000);
-    const probe = child<Probe>('store-probe.ts', [file, now.toISOString(), months <= 10 ? 'all' : ''], {
-      NODE_OPTIONS: '--expose-gc',
-    });
-    const p = await probe.ready;
-    await probe.stop();
-    const stored = months * PER_MONTH;
-    rows.push(
-      `| ${stored.toLocaleString('en')} | ${p.hotRequests.toLocaleString('en')} | ${ms(p.day.write.p50, 2)} / ${ms(p.day.write.p99)} | ${ms(p.day.stallMs)} | ` +
-        `${ms(p.rollover.write.p50, 2)} / ${ms(p.rollover.write.p99)} | ${ms(p.rollover.stallMs)} | ` +
-        `${mb(p.files.hot)} + ${mb(p.files.journal)} journal + ${mb(p.files.archives)} archives | ${ms(p.openMs, 0)} | ${p.rssMb.toFixed(0)} MB (heap +${p.heapMb.toFixed(0)} MB) |`,
-    );
-    if (months === checkpoints.at(-1)) {
-      const label = `${stored.toLocaleString('en')} stored`;
-      targets.push(
-        {
-          what: `${label}: no event-loop stall over 20 ms (ordinary day ${ms(p.day.stallMs)} ms, month rollover ${ms(p.rollover.stallMs)} ms)`,
-          ok: Math.max(p.day.stallMs, p.rollover.stallMs) <= 20,
-        },
-        {
-          what: `${label}: write p99 under 10 ms (ordinary day ${ms(p.day.write.p99)} ms, month rollover ${ms(p.rollover.write.p99)} ms)`,
-          ok: Math.max(p.day.write.p99, p.rollover.write.p99) < 10,
-        },
-        { what: `${label}: start-up under 1 s (Store.open ${ms(p.openMs, 0)} ms)`, ok: p.openMs < 1000 },
-      );
-    }
-    console.error(
-      `  store: ${stored} requests generated in ${generatedS.toFixed(1)} s, probed (all=${p.allRequests ?? 'not read'})`,
-    );
-  }
-  say('## Store cost as history grows');
+  const folder = join(dir, 'store-bench');
+  const now = new Date(monthStart(startedAt, 0).getTime() + 27 * 86_400_000);
+  const shape = { finishedMonths: quick ? 12 : 120, perFinishedMonth: 100, currentPerMonth: PER_MONTH };
+  const t = performance.now();
+  const written = await writeHistory(folder, now, shape);
+  console.error(
+    `  store: ${written.files} request files written in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const probe = child<Probe>('store-probe.ts', [folder, now.toISOString(), JSON.stringify(written.sample)], {
+    NODE_OPTIONS: '--expose-gc',
+  });
+  const p = await probe.ready;
+  await probe.stop();
+  const label = `${shape.finishedMonths / 12} years of finished months + a ${PER_MONTH}-request month`;
+  targets.push(
+    { what: `${label}: write p99 under 10 ms (${ms(p.day.write.p99)} ms)`, ok: p.day.write.p99 < 10 },
+    { what: `${label}: no event-loop stall over 20 ms (${ms(p.day.stallMs)} ms)`, ok: p.day.stallMs <= 20 },
+    { what: `${label}: start-up under 1 s (${ms(p.openMs, 0)} ms)`, ok: p.openMs < 1000 },
+    {
+      what: `${label}: status of a request from any month under 50 ms (max ${ms(p.status.max)} ms)`,
+      ok: p.status.max < 50,
+    },
+    {
+      what: `${label}: audit of the ${PER_MONTH}-request month under 500 ms (${ms(p.auditMs, 0)} ms)`,
+      ok: p.auditMs < 500,
+    },
+  );
+  say('## Store (lowdb JSON files, one per request)');
   say();
   say(
-    `Generated through the real Store, ${PER_MONTH.toLocaleString('en')} requests a month (ten times LivePerson's default quota), ` +
-      "100 ids each, ~85 % submitted with LivePerson's record (which echoes the ids), the rest rejected, failed or (this month) pending. " +
-      'Writes: 300 in a row, alternately filing a 100-id request and approving one, as the app does. ' +
-      '"Rollover" is the first start in a new month: the oldest hot month is archived and a new snapshot written in the background while the writes run. ' +
-      'Stall: longest event-loop delay during the writes (perf_hooks.monitorEventLoopDelay). Memory: after Store.open, in a fresh process.',
+    `A data folder holding ${(shape.finishedMonths / 12).toFixed(0)} years of finished months (${shape.perFinishedMonth} requests a month, LivePerson's default quota) ` +
+      `and a current month of ${PER_MONTH.toLocaleString('en')} requests (ten times it), 100 ids each: ${written.files.toLocaleString('en')} files, ${mb(written.bytes)}. ` +
+      'Writes: 300 in a row, alternately filing a 100-id request and approving one (under the quota lock), each with its notices, as the app does. ' +
+      'Status: one request from every month looked up by its id. Audit: the CSV export of the current month. ' +
+      'Stall: longest event-loop delay during the writes. Memory: after start-up, in a fresh process.',
   );
   say();
   say(
-    '| stored requests | hot | write p50 / p99 (ms) | stall (ms) | rollover write p50 / p99 (ms) | rollover stall (ms) | files | Store.open (ms) | memory (RSS) |',
+    '| start-up (ms) | open requests | write p50 / p99 (ms) | stall (ms) | status p50 / max (ms) | audit month (ms) | memory (RSS) |',
   );
-  say('| --: | --: | --: | --: | --: | --: | --- | --: | --: |');
-  for (const r of rows) say(r);
+  say('| --: | --: | --: | --: | --: | --: | --: |');
+  say(
+    `| ${ms(p.openMs, 0)} | ${p.open} | ${ms(p.day.write.p50, 2)} / ${ms(p.day.write.p99)} | ${ms(p.day.stallMs)} | ` +
+      `${ms(p.status.p50, 2)} / ${ms(p.status.max)} | ${ms(p.auditMs, 0)} (${p.auditRows} rows) | ${p.rssMb.toFixed(0)} MB |`,
+  );
   say();
 }
 

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       LP_CLIENT_ID: 'sandbox-client',
       LP_CLIENT_SECRET: 'sandbox-client-secret',
       LP_DOMAIN_API_URL: lp.url,
-      DATA_FILE: join(dataDir, 'lp-delete.json'),
+      DATA_DIR: dataDir,
       SLACK_BOT_TOKEN: TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: slack.url,
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     out('   DM to Alice:');
     out(render(undefined, dm.text));
 
-    const requestId = store.listRequests()[0]?.id ?? '';
+    const requestId = (await store.listOpen())[0]?.id ?? '';
     step(4, 'Alice tries to approve her own request');
     await sendInteraction(
       appUrl,
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     out('   DM to Alice:');
     out(render(undefined, outcome.text));
 
-    const stored = store.getRequest(requestId);
+    const stored = await store.get(requestId);
     out(
       `\nDemo finished: request ${requestId} is "${stored?.status}" with ${stored?.history.length} history entries.`,
     );

@@ -5,35 +5,31 @@ import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
 import { DeletionService } from './service/deletion-service.js';
-import type { Store } from './store/store.js';
+import type { RequestStore } from './store/port.js';
 import { SlackDirectory } from './slack/directory.js';
-import { WebApiGateway } from './slack/gateway.js';
+import { SlackNoticeSender } from './slack/notice-sender.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { Housekeeping } from './service/housekeeping.js';
 import { LifecycleService } from './service/lifecycle-service.js';
+import { NoticeDelivery } from './service/notice-delivery.js';
+import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
-import { classifySlackError, deliverThrough, durableGateway } from './outbox/durable-gateway.js';
-import { Outbox } from './outbox/outbox.js';
+import { errorCode } from './service/request-steps.js';
 
 export interface AppDeps {
   config: Config;
   lp: LivePersonClient;
-  store: Store;
+  store: RequestStore;
   now?: () => Date;
   log?: Logger;
   /** Tests and the demo set 0 retries so a failing fake answers at once; the outbox retries durably anyway. */
   slackRetries?: number;
   /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
   sweepIntervalMs?: number;
-  /** First retry delay of the Slack outbox (default 1 s); tests shorten it. */
-  outboxBaseDelayMs?: number;
+  /** First retry delay of Slack notices (default 1 s); tests shorten it. */
+  noticeBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
-}
-
-/** The outbox lives beside the data file: `lp-delete.json` → `lp-delete.outbox.json`. */
-export function outboxFileFor(dataFile: string): string {
-  return dataFile.replace(/(\.json)?$/, '.outbox.json');
 }
 
 export interface RunningApp {
@@ -44,7 +40,9 @@ export interface RunningApp {
   quotaSync: QuotaSync;
   /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
   housekeeping: Housekeeping;
-  outbox: Outbox;
+  quota: QuotaService;
+  /** Delivers the Slack notices the store holds. */
+  delivery: NoticeDelivery;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -122,56 +120,55 @@ export function createApp(deps: AppDeps): RunningApp {
     requesterUserIds: config.slack.requesterUserIds,
     requesterUsergroupId: config.slack.requesterUsergroupId,
   });
-  const direct = new WebApiGateway(
-    app.client,
-    config.slack.privacyChannelId,
-    (id, at) => service.approvalPosted(id, at),
-    (id, at) => service.recordPosted(id, at),
-  );
-  const getRequest = (id: string) => store.getRequest(id);
-  const outbox = new Outbox({
-    file: outboxFileFor(config.dataFile),
-    deliver: (item) => deliverThrough(direct, item, getRequest),
-    classify: classifySlackError,
-    log,
-    baseDelayMs: deps.outboxBaseDelayMs,
-  });
-  const service: DeletionService = new DeletionService({
+  const quota = new QuotaService({
     store,
-    lp,
-    slack: durableGateway({ enqueue: (lane, op, args) => outbox.enqueue(lane, op, args), getRequest }),
-    directory,
     accountId: config.liveperson.accountId,
     monthlyLimit: config.monthlyLimit,
     quotaTimeZone: config.quotaTimeZone,
     now,
-    log,
-    isQueued: (id, op) => outbox.has(id, op),
   });
-  direct.clock = { now, timeZone: config.quotaTimeZone };
-  const lifecycleDeps = {
+  const service = new DeletionService({
     store,
     lp,
-    slack: durableGateway({ enqueue: (lane, op, args) => outbox.enqueue(lane, op, args), getRequest }),
-    deletion: service,
+    quota,
+    directory,
+    accountId: config.liveperson.accountId,
     now,
     log,
-  };
+  });
   const lifecycle = new LifecycleService({
-    ...lifecycleDeps,
+    store,
+    lp,
     directory,
+    now,
+    log,
     timers: {
       reminderHours: config.slack.approvalReminderHours,
       expiryDays: config.slack.approvalExpiryDays,
     },
     timeZone: config.quotaTimeZone,
   });
-  const quotaSync = new QuotaSync({
-    ...lifecycleDeps,
-    accountId: config.liveperson.accountId,
-    quotaTimeZone: config.quotaTimeZone,
+  const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
+  const delivery = new NoticeDelivery({
+    store,
+    sender: new SlackNoticeSender(app.client, config.slack.privacyChannelId, {
+      now,
+      timeZone: config.quotaTimeZone,
+    }),
+    quota: () => quota.report(),
+    log,
+    now,
+    baseDelayMs: deps.noticeBaseDelayMs,
   });
-  const housekeeping = new Housekeeping({ lifecycle, quotaSync, intervalMs: deps.sweepIntervalMs, log });
+  store.onNoticesQueued(() => delivery.kick());
+  const housekeeping = new Housekeeping({
+    store,
+    lifecycle,
+    quotaSync,
+    recover: () => service.submission.recover(),
+    intervalMs: deps.sweepIntervalMs,
+    log,
+  });
   registerListeners(app, {
     lifecycle,
     quotaSync,
@@ -191,7 +188,7 @@ export function createApp(deps: AppDeps): RunningApp {
     await next();
   });
   app.error(async (error) => {
-    log.error('unhandled_listener_error', { code: (error as { code?: string }).code ?? error.name });
+    log.error('unhandled_listener_error', { code: errorCode(error) });
   });
 
   const grace = deps.shutdownGraceMs ?? 10_000;
@@ -199,12 +196,12 @@ export function createApp(deps: AppDeps): RunningApp {
   return {
     app,
     service,
-    outbox,
+    quota,
+    delivery,
     lifecycle,
     quotaSync,
     housekeeping,
     async start(port = config.slack.port) {
-      await outbox.load();
       let boundPort: number | undefined;
       if (socketMode) await app.start();
       else {
@@ -212,9 +209,9 @@ export function createApp(deps: AppDeps): RunningApp {
         boundPort = (server.address() as AddressInfo).port;
       }
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
-      await service.recover();
-      outbox.kick();
-      // Start-up: LivePerson's count of the month, then reminders and expiry due while the app was down.
+      // Notices owed from before (a crash, Slack down) go out first; then interrupted submissions are
+      // looked up at LivePerson, LivePerson's count of the month read, and reminders and expiry caught up.
+      delivery.start();
       await quotaSync.sync();
       await housekeeping.runOnce();
       housekeeping.start();
@@ -223,18 +220,14 @@ export function createApp(deps: AppDeps): RunningApp {
     stop() {
       // Idempotent: a second signal, or a test's close after a stop, must not stop Bolt twice (it throws).
       stopping ??= (async () => {
-        // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
+        // Take no new work, let submissions under way finish, deliver what Slack will take.
         await app.stop();
         await housekeeping.stop();
         const idle = await service.idle(grace);
-        const delivered = await outbox.flush(grace);
-        await outbox.stop();
-        await store.flush();
-        log.info('stopped', {
-          submissionsFinished: idle,
-          outboxEmpty: delivered,
-          outboxLeft: outbox.pending.length,
-        });
+        const delivered = await delivery.flush(grace);
+        await delivery.stop();
+        const left = (await store.owedNotices()).length;
+        log.info('stopped', { submissionsFinished: idle, noticesDelivered: delivered, noticesLeft: left });
       })();
       return stopping;
     },

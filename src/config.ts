@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -89,7 +90,9 @@ const rawSchema = z.object({
   LP_MONTHLY_LIMIT: positiveInt(100),
   LP_LEGACY_TICKETING: boolish,
   QUOTA_TIMEZONE: timeZone,
-  DATA_FILE: z.preprocess(blankToUndefined, z.string().default('./data/lp-delete.json')),
+  DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
+  /** lp-delete 0.1's setting: still read for one release (its folder becomes the data folder). */
+  DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
 });
 
 const slackSchema = z.object({
@@ -168,7 +171,10 @@ export interface CoreConfig {
   liveperson: LivePersonConfig;
   monthlyLimit: number;
   quotaTimeZone: string;
-  dataFile: string;
+  /** The data folder (DATA_DIR; or DATA_FILE's folder, for one release). */
+  dataDir: string;
+  /** DATA_FILE when still set: the old data file to convert, and a warning to move to DATA_DIR. */
+  legacyDataFile?: string;
 }
 
 export interface Config extends CoreConfig {
@@ -283,7 +289,8 @@ function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
     }),
     monthlyLimit: raw.LP_MONTHLY_LIMIT,
     quotaTimeZone: raw.QUOTA_TIMEZONE,
-    dataFile: raw.DATA_FILE,
+    dataDir: raw.DATA_DIR ?? (raw.DATA_FILE ? dirname(raw.DATA_FILE) : './data'),
+    ...(raw.DATA_FILE && !raw.DATA_DIR ? { legacyDataFile: raw.DATA_FILE } : {}),
   });
 }
 

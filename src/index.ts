@@ -1,7 +1,7 @@
 import dotenv from 'dotenv';
 import { ConfigError } from './config.js';
 import { serveUntilSignalled } from './server.js';
-import { StoreError } from './store/json-file-adapter.js';
+import { StoreError } from './store/errors.js';
 
 /** Entry point: load .env, start, and stop gracefully on SIGTERM / SIGINT (exit 0 once flushed). */
 async function main(): Promise<void> {

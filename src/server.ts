@@ -3,7 +3,9 @@ import { loadConfig } from './config.js';
 import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
-import { Store } from './store/store.js';
+import { errorCode } from './service/request-steps.js';
+import { openStore } from './store/open-store.js';
+import type { RequestStore } from './store/port.js';
 
 export interface ServerOptions {
   env?: Record<string, string | undefined>;
@@ -15,7 +17,7 @@ export interface ServerOptions {
 export interface Server {
   running: RunningApp;
   /** The opened data store (read-only use: the demo shows what it holds). */
-  store: Store;
+  store: RequestStore;
   port?: number;
   /** Graceful stop: no new work, submissions under way finish, queued Slack messages delivered, store flushed. */
   stop(signal: string): Promise<void>;
@@ -26,31 +28,35 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
-  const store = await Store.open(config.dataFile, {
-    // Snapshot folding and archiving run in the background and are retried later; say when they fail.
-    onMaintenanceError: (error) =>
-      log.warn('store_maintenance_failed', {
-        code: (error as { code?: string }).code ?? (error as Error).name,
-      }),
-  });
+  const store = await openStore(config, { log });
   const client = createLivePersonClient(config.liveperson, {
     log: (event, fields) =>
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
   const running = createApp({ config, lp, store, log });
-  const { port } = await running.start();
+  let port: number | undefined;
+  try {
+    ({ port } = await running.start());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
   void runChecks(env, { slackClient: running.app.client })
     .then((results) => logSelfCheck(results, log))
-    .catch((error: unknown) => log.warn('self_check_failed', { code: (error as Error).name }));
+    .catch((error: unknown) => log.warn('self_check_failed', { code: errorCode(error) }));
   return {
     running,
     store,
     port,
     async stop(signal) {
       log.info('shutdown', { signal });
-      await running.stop();
+      try {
+        await running.stop();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -144,10 +144,23 @@ export function formatAudit(
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** Reads every request the store holds (archived ones too) and formats the month's. */
+/**
+ * Formats the month's requests. Only the month's files and its two neighbours are read (a request's id
+ * carries the month it was filed in; the neighbours cover time zones around midnight on the 1st).
+ */
 export async function auditExport(
-  store: { allRequests(): Promise<DeletionRequest[]> },
+  store: { listMonth(month: string): Promise<DeletionRequest[]> },
   opts: AuditOptions,
 ): Promise<string> {
-  return formatAudit(auditRows(await store.allRequests(), opts), opts);
+  const requests: DeletionRequest[] = [];
+  for (const month of [shiftMonth(opts.month, -1), opts.month, shiftMonth(opts.month, 1)]) {
+    requests.push(...(await store.listMonth(month)));
+  }
+  return formatAudit(auditRows(requests, opts), opts);
+}
+
+function shiftMonth(month: string, by: number): string {
+  const [year, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(year ?? 1970, (m ?? 1) - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
 }

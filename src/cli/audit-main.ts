@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditExport, type AuditFormat } from '../audit/export.js';
-import { Store } from '../store/store.js';
+import { dirname } from 'node:path';
+import { openStore } from '../store/open-store.js';
 
 /** `npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]`: reads the data file only. */
 
@@ -14,7 +15,7 @@ export interface AuditIo {
 export const AUDIT_USAGE = `Usage: npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]
 
 Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE): who filed it, who
-decided and when, the reason, LivePerson's request id and status, and the history. Reads DATA_FILE only;
+decided and when, the reason, LivePerson's request id and status, and the history. Reads the data folder (DATA_DIR) only;
 Slack and LivePerson are not contacted. The deletion ids are personal data: they are included only with
 --with-ids.
 `;
@@ -56,24 +57,33 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);
     return 2;
   }
-  const file = io.env.DATA_FILE?.trim() || './data/lp-delete.json';
-  if (!existsSync(file)) {
-    io.stderr.write(`There is no data file at ${file}. Set DATA_FILE to the app's data file.\n`);
+  const legacyDataFile = io.env.DATA_FILE?.trim() || undefined;
+  const dataDir = io.env.DATA_DIR?.trim() || (legacyDataFile ? dirname(legacyDataFile) : './data');
+  if (!existsSync(dataDir)) {
+    io.stderr.write(`There is no data folder at ${dataDir}. Set DATA_DIR to the app's data folder.\n`);
     return 2;
   }
   try {
-    const store = await Store.open(file);
-    io.stdout.write(
-      await auditExport(store, {
-        month: values.month,
-        timeZone,
-        format: values.format as AuditFormat,
-        withIds: values['with-ids'] ?? false,
-      }),
+    // Read-only: no lock, no writes, so the export runs beside the app.
+    const store = await openStore(
+      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}) },
+      { readOnly: true },
     );
+    try {
+      io.stdout.write(
+        await auditExport(store, {
+          month: values.month,
+          timeZone,
+          format: values.format as AuditFormat,
+          withIds: values['with-ids'] ?? false,
+        }),
+      );
+    } finally {
+      await store.close();
+    }
     return 0;
   } catch (error) {
-    io.stderr.write(`Could not read ${file}: ${(error as Error).message}\n`);
+    io.stderr.write(`Could not read ${dataDir}: ${(error as Error).message}\n`);
     return 1;
   }
 }

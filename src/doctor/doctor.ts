@@ -6,8 +6,8 @@ import { ConfigError, loadConfig, loadCoreConfig, type Config, type CoreConfig }
 import { createLivePersonClient, type LivePersonClientDeps } from '../liveperson/client.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { Logger } from '../log.js';
-import { StoreError } from '../store/json-file-adapter.js';
-import { Store } from '../store/store.js';
+import { StoreError } from '../store/errors.js';
+import { openStore } from '../store/open-store.js';
 
 /**
  * The set-up self-check behind `npm run doctor` and the start-up log: one result per thing that can be
@@ -73,9 +73,9 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
 
   if (core) {
     results.push(await checkLivePerson(core, deps));
-    results.push(...(await checkDataFile(core.dataFile)));
+    results.push(...(await checkDataFolderAndStore(core.dataDir, core.legacyDataFile)));
   } else {
-    for (const name of ['liveperson', 'data file']) {
+    for (const name of ['liveperson', 'data']) {
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
     }
   }
@@ -411,9 +411,9 @@ async function nearestExisting(folder: string): Promise<{ path: string; isDirect
   }
 }
 
-async function checkDataFolder(file: string): Promise<CheckResult> {
+async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   const name = 'data folder';
-  const folder = dirname(resolve(file));
+  const folder = resolve(dataDir);
   let existing;
   try {
     existing = await nearestExisting(folder);
@@ -422,15 +422,15 @@ async function checkDataFolder(file: string): Promise<CheckResult> {
       name,
       ok: false,
       detail: `${folder} cannot be examined (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      fix: `check the permissions on ${folder}, or set DATA_FILE to a file in a folder lp-delete can write`,
+      fix: `check the permissions on ${folder}, or set DATA_DIR to a folder lp-delete can write`,
     };
   }
   if (!existing.isDirectory) {
     return {
       name,
       ok: false,
-      detail: `${existing.path} is a file, so the data file cannot be kept in ${folder}`,
-      fix: `move ${existing.path} away, or set DATA_FILE to a file in a folder lp-delete can write`,
+      detail: `${existing.path} is a file, so the data cannot be kept in ${folder}`,
+      fix: `move ${existing.path} away, or set DATA_DIR to a folder lp-delete can write`,
     };
   }
   // Creating a file is the only reliable test: permission bits do not tell about root, ACLs or read-only mounts.
@@ -444,56 +444,86 @@ async function checkDataFolder(file: string): Promise<CheckResult> {
       name,
       ok: false,
       detail: `cannot create files in ${existing.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      fix: `give the user running lp-delete write access to ${existing.path} (it writes the data file atomically through a temp file beside it), or set DATA_FILE elsewhere`,
+      fix: `give the user running lp-delete write access to ${existing.path} (it writes each file atomically through a temp file beside it), or set DATA_DIR elsewhere`,
     };
   }
   const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
   return { name, ok: true, detail: `${existing.path} is writable${created}` };
 }
 
-async function checkDataFile(file: string): Promise<CheckResult[]> {
-  const folder = await checkDataFolder(file);
+async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string): Promise<CheckResult[]> {
+  const folder = await checkDataFolder(dataDir);
+  const results: CheckResult[] = [];
+  if (legacyDataFile) {
+    results.push({
+      name: 'DATA_FILE',
+      ok: true,
+      warning: true,
+      detail:
+        'DATA_FILE is still set; lp-delete reads it for one more release (its folder is the data folder)',
+      fix: `set DATA_DIR=${dirname(legacyDataFile)} and remove DATA_FILE`,
+    });
+  }
   if (!folder.ok) {
     return [
+      ...results,
       folder,
-      { name: 'data file', ok: false, skipped: true, detail: 'skipped: fix the data folder first' },
+      { name: 'data', ok: false, skipped: true, detail: 'skipped: fix the data folder first' },
     ];
   }
-  const results: CheckResult[] = [folder];
-  // Read the modes before opening: opening the store tightens the data file's own mode.
-  const before = { file: await modeOf(file), backup: await modeOf(`${file}.bak`) };
+  results.push(folder);
+  // Read-only: no lock and no writes, so the doctor can run beside the app.
   try {
-    await Store.open(file);
-    results.push({
-      name: 'data file',
-      ok: true,
-      detail:
-        before.file === undefined
-          ? `${file} does not exist yet; it will be created at the first request`
-          : `${file} is readable and valid`,
-    });
+    const store = await openStore(
+      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}) },
+      { readOnly: true },
+    );
+    try {
+      const open = await store.listOpen();
+      const owed = await store.owedNotices();
+      results.push({
+        name: 'data',
+        ok: true,
+        detail: `${dataDir} is valid: ${plural(open.length, 'request')} in play`,
+      });
+      const stuck = owed.filter((n) => n.attempts > 0);
+      if (stuck.length > 0) {
+        const errors = [...new Set(stuck.map((n) => n.lastError).filter(Boolean))].join(', ');
+        results.push({
+          name: 'Slack notices',
+          ok: false,
+          detail: `${plural(stuck.length, 'Slack message')} could not be delivered yet (Slack said: ${errors || 'no answer'}); lp-delete keeps trying`,
+          fix: "fix what Slack reports (token, the bot's membership of the privacy channel, scopes); lp-delete delivers them without a restart",
+        });
+      } else {
+        results.push({
+          name: 'Slack notices',
+          ok: true,
+          detail: owed.length === 0 ? 'none waiting' : `${plural(owed.length, 'message')} on the way`,
+        });
+      }
+    } finally {
+      await store.close();
+    }
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     results.push({
-      name: 'data file',
+      name: 'data',
       ok: false,
       detail: err.message,
-      fix: `restore ${file} from ${file}.bak or your backups, or set DATA_FILE elsewhere`,
+      fix: 'restore the data folder from your backup (README, "Backups"), or set DATA_DIR elsewhere',
     });
   }
-  const loose = [
-    [file, before.file],
-    [`${file}.bak`, before.backup],
-  ].filter((entry): entry is [string, number] => entry[1] !== undefined && entry[1] !== FILE_MODE);
-  if (loose.length > 0) {
+  const mode = await modeOf(dataDir);
+  if (mode !== undefined && (mode & 0o077) !== 0) {
     results.push({
-      name: 'data file mode',
+      name: 'data folder mode',
       ok: false,
-      detail: `${loose.map(([f, mode]) => `${f} has mode ${mode.toString(8).padStart(4, '0')}`).join(', ')}: people other than its owner may read the deletion requests`,
-      fix: `chmod 600 ${loose.map(([f]) => f).join(' ')}`,
+      detail: `${dataDir} has mode ${mode.toString(8).padStart(4, '0')}: people other than its owner may read the deletion requests`,
+      fix: `chmod 700 ${dataDir}`,
     });
-  } else if (before.file !== undefined) {
-    results.push({ name: 'data file mode', ok: true, detail: '0600 (owner only)' });
+  } else if (mode !== undefined) {
+    results.push({ name: 'data folder mode', ok: true, detail: '0700 (owner only)' });
   }
   return results;
 }

@@ -1,10 +1,15 @@
 import type { Logger } from '../log.js';
+import type { RequestStore } from '../store/port.js';
 import type { LifecycleService, SweepResult } from './lifecycle-service.js';
 import type { QuotaSync } from './quota-sync.js';
+import { errorCode } from './request-steps.js';
 
 export interface HousekeepingDeps {
+  store: RequestStore;
   lifecycle: LifecycleService;
   quotaSync: QuotaSync;
+  /** Looks up submissions cut off by a crash (here or on a replica) and unknown outcomes at LivePerson. */
+  recover: () => Promise<void>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
   log: Logger;
@@ -13,9 +18,10 @@ export interface HousekeepingDeps {
 export const DEFAULT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * The periodic sweep: approval reminders and expiry, the daily quota sync, quota alerts. Everything it
- * does is decided from the store and the clock, so a restart loses nothing and a run never repeats what an
- * earlier one did. Tests call `runOnce` directly with their own clock.
+ * The periodic sweep: interrupted submissions and unknown outcomes reconciled with LivePerson, approval
+ * reminders and expiry, Cancel buttons taken off closed windows, the daily quota sync, quota alerts.
+ * Everything it does is decided from the store and the clock, so a restart loses nothing and a run
+ * never repeats what an earlier one did; with replicas, one runs it at a time (store.exclusive).
  */
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -25,38 +31,47 @@ export class Housekeeping {
 
   /** One sweep; a sweep already under way is joined rather than run twice at once. */
   runOnce(): Promise<SweepResult> {
-    this.running ??= this.sweep().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.deps.store
+      .exclusive('sweep', () => this.sweep())
+      .then((result) => result ?? { reminded: [], expired: [] })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce(), this.deps.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.runOnce().catch(() => undefined),
+      this.deps.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.running;
+    await this.running?.catch(() => undefined);
   }
 
   private async sweep(): Promise<SweepResult> {
-    let result: SweepResult = { reminded: [], expired: [] };
-    try {
-      result = await this.deps.lifecycle.sweepApprovals();
-    } catch (error) {
-      this.deps.log.error('sweep_failed', { step: 'approvals', code: (error as Error).name });
-    }
-    await this.deps.lifecycle.sweepRecords().catch((error: unknown) => {
-      this.deps.log.error('sweep_failed', { step: 'records', code: (error as Error).name });
-    });
-    await this.deps.quotaSync.syncIfStale();
-    await this.deps.quotaSync.checkAlerts().catch((error: unknown) => {
-      this.deps.log.error('sweep_failed', { step: 'quota_alerts', code: (error as Error).name });
-    });
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await work();
+      } catch (error) {
+        this.deps.log.error('sweep_failed', { step: name, code: errorCode(error) });
+        return undefined;
+      }
+    };
+    await step('recover', () => this.deps.recover());
+    const result = (await step('approvals', () => this.deps.lifecycle.sweepApprovals())) ?? {
+      reminded: [],
+      expired: [],
+    };
+    await step('records', () => this.deps.lifecycle.sweepRecords());
+    await step('quota_sync', () => this.deps.quotaSync.syncIfStale());
+    await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
     return result;
   }
 }

@@ -6,31 +6,24 @@ import {
   expiresAt,
   type ApprovalTimers,
 } from '../domain/lifecycle.js';
-import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
+import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
+import { describeForPeople } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
-import type {
-  DeletionService,
-  Directory,
-  MessageRef,
-  Outcome,
-  Refusal,
-  SlackGateway,
-} from './deletion-service.js';
-import { bestEffort, changeRequest, historyEntry } from './request-steps.js';
+import type { RequestNotice } from '../domain/notices.js';
+import type { Change, RequestStore } from '../store/port.js';
+import type { Directory, MessageRef } from './deletion-service.js';
+import type { Outcome, Refusal } from './quota-service.js';
+import { errorCode, historyEntry } from './request-steps.js';
 
 /** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
 const STALE_CANCEL_MS = 2 * 60 * 1000;
 
 export interface LifecycleServiceDeps {
-  store: Store;
+  store: RequestStore;
   lp: LivePersonClient;
-  slack: SlackGateway;
   directory: Directory;
-  deletion: DeletionService;
   timers: ApprovalTimers;
   /** The team's zone for calendar dates (QUOTA_TIMEZONE). */
   timeZone: string;
@@ -71,19 +64,17 @@ export class LifecycleService {
   }
 
   /** Finds a request by its local id (`DR-…`, any case) or by LivePerson's request id. */
-  find(ref: string): DeletionRequest | undefined {
+  async find(ref: string): Promise<DeletionRequest | undefined> {
     const key = ref.trim();
-    const local = this.deps.store.getRequest(key.toUpperCase());
-    if (local) return local;
-    return this.deps.store.listRequests((r) => r.lpRecord?.requestId === key)[0];
+    return (await this.deps.store.get(key.toUpperCase())) ?? (await this.deps.store.findByLpRequestId(key));
   }
 
   /**
    * LivePerson's live status of a request, stored on the record (and a cancel made elsewhere is taken
    * over). A LivePerson request id lp-delete does not know is looked up too: requests made elsewhere.
    */
-  async status(ref: string): Promise<Outcome<StatusAnswer>> {
-    const request = this.find(ref);
+  async status(ref: string, at?: MessageRef): Promise<Outcome<StatusAnswer>> {
+    const request = await this.find(ref);
     const lpRequestId = request?.lpRecord?.requestId ?? (request ? undefined : ref.trim());
     if (!request && !/^\d{1,20}$/.test(ref.trim())) return notFound(ref);
     if (!lpRequestId) return { ok: true, request };
@@ -97,62 +88,71 @@ export class LifecycleService {
     if (!request) return { ok: true, lp, lpRequestId };
     if (!lp) return { ok: true, request, lp, lpRequestId };
     const fresh = lp;
-    const updated = await this.change(request.id, (r) => {
-      if (!r.lpRecord) return;
-      r.lpRecord = mergeRecord(r.lpRecord, fresh);
-      r.lpStatusCheckedAt = this.deps.now().toISOString();
+    const now = this.deps.now();
+    const updated = await this.deps.store.update(request.id, (r): Change<DeletionRequest | undefined> => {
+      if (!r?.lpRecord) return { value: r };
+      const next: DeletionRequest = {
+        ...r,
+        lpRecord: mergeRecord(r.lpRecord, fresh),
+        lpStatusCheckedAt: now.toISOString(),
+      };
+      const notices: RequestNotice[] = at ? [{ kind: 'record_update', ...at }] : [];
       // Cancelled elsewhere (LivePerson's UI, `npm run lp -- cancel`): the record follows LivePerson.
       if (fresh.status === 'CANCELED' && r.status === 'submitted') {
-        r.status = 'cancelled';
-        if (r.cancellation) r.cancellation.state = 'done';
-        r.history.push(this.entry('cancelled', undefined, 'reported cancelled by LivePerson'));
+        next.status = 'cancelled';
+        if (r.cancellation) next.cancellation = { ...r.cancellation, state: 'done' };
+        next.history = [
+          ...r.history,
+          historyEntry(now, 'cancelled', undefined, 'reported cancelled by LivePerson'),
+        ];
+        notices.push({ kind: 'approval_update' });
       } else if (
         r.cancellation?.state === 'in_progress' &&
-        this.deps.now().getTime() - Date.parse(r.cancellation.at) > STALE_CANCEL_MS
+        now.getTime() - Date.parse(r.cancellation.at) > STALE_CANCEL_MS
       ) {
         // A cancel interrupted by a restart, and LivePerson did not cancel: let people try again.
-        delete r.cancellation;
+        delete next.cancellation;
       }
+      return { value: next, request: next, notices };
     });
     this.deps.log.info('status_checked', { request: request.id, lpStatus: fresh.status ?? 'none' });
-    return { ok: true, request: updated, lp: fresh, lpRequestId };
+    return { ok: true, request: updated ?? request, lp: fresh, lpRequestId };
   }
 
   /** Refresh status: reads LivePerson and re-renders the clicked record (the Cancel button goes after the window). */
-  async refresh(requestId: string, at: MessageRef | undefined): Promise<Outcome<StatusAnswer>> {
-    const answer = await this.status(requestId);
-    if (answer.ok && answer.request && at) {
-      const { request } = answer;
-      await this.safely('update_record_message', () => this.deps.slack.updateRecordMessage(request, at));
-    }
-    return answer;
+  refresh(requestId: string, at: MessageRef | undefined): Promise<Outcome<StatusAnswer>> {
+    return this.status(requestId, at);
   }
 
   /**
-   * Cancels at LivePerson. The permission check and the claim happen in one transaction, so of any number
-   * of concurrent clicks one cancels and the rest are told it is under way or done.
+   * Cancels at LivePerson. The permission check and the claim happen in one store change, so of any
+   * number of concurrent clicks one cancels and the rest are told it is under way or done.
    */
   async cancel(ref: string, userId: string, at?: MessageRef): Promise<Outcome<{ request: DeletionRequest }>> {
-    const found = this.find(ref);
+    const found = await this.find(ref);
     if (!found) return notFound(ref);
     const id = found.id;
     const approvers = await this.deps.directory.approvers();
     const now = this.deps.now();
-    const claim = await this.deps.store.transact((draft): Outcome<{ request: DeletionRequest }> => {
-      const request = draft.requests[id];
-      if (!request) return notFound(ref);
-      const verdict = canCancel({ request, userId, approvers, now });
-      if (!verdict.ok) return verdict;
-      request.cancellation = { by: userId, at: now.toISOString(), state: 'in_progress' };
-      return { ok: true, request: structuredClone(request) };
-    });
+    const claim = await this.deps.store.update(
+      id,
+      (request): Change<Outcome<{ request: DeletionRequest }>> => {
+        if (!request) return { value: notFound(ref) };
+        const verdict = canCancel({ request, userId, approvers, now });
+        if (!verdict.ok) {
+          // A click after the window: re-render so the button disappears.
+          const notices: RequestNotice[] = at && request.lpRecord ? [{ kind: 'record_update', ...at }] : [];
+          return { value: verdict, notices };
+        }
+        const next: DeletionRequest = {
+          ...request,
+          cancellation: { by: userId, at: now.toISOString(), state: 'in_progress' },
+        };
+        return { value: { ok: true, request: next }, request: next };
+      },
+    );
     if (!claim.ok) {
       this.deps.log.info('cancel_refused', { request: id, code: claim.code });
-      // A click after the window: re-render so the button disappears.
-      const current = this.deps.store.getRequest(id);
-      if (at && current?.lpRecord) {
-        await this.safely('update_record_message', () => this.deps.slack.updateRecordMessage(current, at));
-      }
       return claim;
     }
     const lpRequestId = claim.request.lpRecord?.requestId ?? '';
@@ -162,9 +162,14 @@ export class LifecycleService {
     } catch (error) {
       const code = errorCode(error);
       const people = describeForPeople(error);
-      await this.change(id, (r) => {
-        delete r.cancellation;
-        r.history.push(this.entry('cancel_failed', userId, code));
+      await this.deps.store.update(id, (r) => {
+        if (!r) return { value: undefined };
+        const next: DeletionRequest = {
+          ...r,
+          history: [...r.history, historyEntry(now, 'cancel_failed', userId, code)],
+        };
+        delete next.cancellation;
+        return { value: undefined, request: next };
       });
       this.deps.log.warn('cancel_failed', { request: id, code });
       const unknown = code === 'LP_OUTCOME_UNKNOWN';
@@ -178,30 +183,27 @@ export class LifecycleService {
             : ''),
       };
     }
-    const updated = await this.change(id, (r) => {
-      r.lpRecord = mergeRecord(r.lpRecord, { ...record, status: record.status ?? 'CANCELED' });
-      r.status = 'cancelled';
-      r.cancellation = { by: userId, at: now.toISOString(), state: 'done' };
-      r.history.push(this.entry('cancelled', userId, `LivePerson request ${lpRequestId}`));
+    const updated = await this.deps.store.update(id, (r) => {
+      if (!r) throw new Error(`request ${id} vanished from the store`);
+      const next: DeletionRequest = {
+        ...r,
+        lpRecord: mergeRecord(r.lpRecord, { ...record, status: record.status ?? 'CANCELED' }),
+        status: 'cancelled',
+        cancellation: { by: userId, at: now.toISOString(), state: 'done' },
+        history: [...r.history, historyEntry(now, 'cancelled', userId, `LivePerson request ${lpRequestId}`)],
+      };
+      const notices: RequestNotice[] = [{ kind: 'approval_update' }];
+      if (at) notices.push({ kind: 'record_update', ...at });
+      notices.push({ kind: 'cancelled_post' }, { kind: 'requester_outcome' });
+      return { value: next, request: next, notices };
     });
     this.deps.log.info('request_cancelled', { request: id, lpRequestId });
-    await this.safely('update_approval_message', () =>
-      this.deps.slack.updateApprovalMessage(updated, this.deps.deletion.quota()),
-    );
-    if (at)
-      await this.safely('update_record_message', () => this.deps.slack.updateRecordMessage(updated, at));
-    await this.safely('post_cancelled', () => this.deps.slack.postCancelled(updated));
-    await this.safely('notify_requester', () => this.deps.slack.notifyRequesterOutcome(updated));
     return { ok: true, request: updated };
   }
 
   /**
-   * Reminds about approvals waiting longer than APPROVAL_REMINDER_HOURS (once: reminderSentAt is stored
-   * first) and expires those older than APPROVAL_EXPIRY_DAYS. Safe to run at any time and repeatedly.
-   */
-  /**
    * Takes the Cancel button off thread records whose cancel window has closed (once: recordClosedAt is
-   * stored first), so nobody is offered a cancel LivePerson would refuse.
+   * stored with the re-render it causes), so nobody is offered a cancel LivePerson would refuse.
    */
   async sweepRecords(): Promise<string[]> {
     const now = this.deps.now();
@@ -216,55 +218,62 @@ export class LifecycleService {
       );
     };
     const done: string[] = [];
-    for (const candidate of this.deps.store.listRequests(closed)) {
-      const changed = await this.deps.store.transact((draft) => {
-        const request = draft.requests[candidate.id];
-        if (!request || !closed(request)) return undefined;
-        request.recordClosedAt = now.toISOString();
-        return structuredClone(request);
+    for (const candidate of (await this.deps.store.listOpen()).filter(closed)) {
+      const changed = await this.deps.store.update(candidate.id, (request) => {
+        if (!request || !closed(request) || !request.recordMessage) return { value: false };
+        const next = { ...request, recordClosedAt: now.toISOString() };
+        return { value: true, request: next, notices: [{ kind: 'record_update', ...request.recordMessage }] };
       });
-      const at = changed?.recordMessage;
-      if (!changed || !at) continue;
-      done.push(changed.id);
-      await this.safely('update_record_message', () => this.deps.slack.updateRecordMessage(changed, at));
+      if (changed) done.push(candidate.id);
     }
     return done;
   }
 
+  /**
+   * Reminds about approvals waiting longer than APPROVAL_REMINDER_HOURS (once: reminderSentAt is stored
+   * with the reminder) and expires those older than APPROVAL_EXPIRY_DAYS. Safe to run at any time.
+   */
   async sweepApprovals(): Promise<SweepResult> {
     const result: SweepResult = { reminded: [], expired: [] };
     const now = this.deps.now();
-    const due = this.deps.store.listRequests((r) => approvalDue(r, now, this.deps.timers) !== null);
+    const due = (await this.deps.store.listOpen()).filter(
+      (r) => approvalDue(r, now, this.deps.timers) !== null,
+    );
     for (const candidate of due) {
       const action = approvalDue(candidate, now, this.deps.timers);
-      const changed = await this.deps.store.transact((draft) => {
-        const request = draft.requests[candidate.id];
-        // Checked again inside the transaction: an approval may have landed since the list was taken.
-        if (!request || approvalDue(request, now, this.deps.timers) !== action) return undefined;
+      const changed = await this.deps.store.update(candidate.id, (request): Change<boolean> => {
+        // Checked again inside the change: an approval may have landed since the list was taken.
+        if (!request || approvalDue(request, now, this.deps.timers) !== action) return { value: false };
         if (action === 'expire') {
-          request.status = 'expired';
-          request.history.push(this.entry('expired'));
-        } else {
-          request.reminderSentAt = now.toISOString();
-          request.history.push(this.entry('reminder_sent'));
+          const next: DeletionRequest = {
+            ...request,
+            status: 'expired',
+            history: [...request.history, historyEntry(now, 'expired')],
+          };
+          return {
+            value: true,
+            request: next,
+            notices: [{ kind: 'approval_update' }, { kind: 'expired_post' }, { kind: 'requester_outcome' }],
+          };
         }
-        return structuredClone(request);
+        const next: DeletionRequest = {
+          ...request,
+          reminderSentAt: now.toISOString(),
+          history: [...request.history, historyEntry(now, 'reminder_sent')],
+        };
+        return {
+          value: true,
+          request: next,
+          notices: [{ kind: 'reminder_post', expiresAt: expiresAt(next, this.deps.timers).toISOString() }],
+        };
       });
       if (!changed) continue;
       if (action === 'expire') {
-        result.expired.push(changed.id);
-        this.deps.log.info('request_expired', { request: changed.id });
-        await this.safely('update_approval_message', () =>
-          this.deps.slack.updateApprovalMessage(changed, this.deps.deletion.quota()),
-        );
-        await this.safely('post_expired', () => this.deps.slack.postExpired(changed));
-        await this.safely('notify_requester', () => this.deps.slack.notifyRequesterOutcome(changed));
+        result.expired.push(candidate.id);
+        this.deps.log.info('request_expired', { request: candidate.id });
       } else {
-        result.reminded.push(changed.id);
-        this.deps.log.info('approval_reminder_sent', { request: changed.id });
-        await this.safely('post_reminder', () =>
-          this.deps.slack.postReminder(changed, expiresAt(changed, this.deps.timers)),
-        );
+        result.reminded.push(candidate.id);
+        this.deps.log.info('approval_reminder_sent', { request: candidate.id });
       }
     }
     return result;
@@ -272,13 +281,17 @@ export class LifecycleService {
 
   /**
    * The Home tab's lists: every pending approval (oldest first), the viewer's recent requests and, for
-   * approvers, everyone's (newest first).
+   * approvers, everyone's (newest first): requests still open and those of this month and the last.
    */
-  homeLists(
+  async homeLists(
     userId: string,
     isApprover: boolean,
-  ): { pending: DeletionRequest[]; mine: DeletionRequest[]; everyone?: DeletionRequest[] } {
-    const all = this.deps.store.listRequests();
+  ): Promise<{ pending: DeletionRequest[]; mine: DeletionRequest[]; everyone?: DeletionRequest[] }> {
+    const byId = new Map<string, DeletionRequest>();
+    const months = (await this.deps.store.months()).slice(-2);
+    for (const month of months) for (const r of await this.deps.store.listMonth(month)) byId.set(r.id, r);
+    for (const r of await this.deps.store.listOpen()) byId.set(r.id, r);
+    const all = [...byId.values()];
     const newestFirst = [...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const pending = all
       .filter((r) => r.status === 'pending_approval')
@@ -290,18 +303,6 @@ export class LifecycleService {
       ...(isApprover ? { everyone: newestFirst } : {}),
     };
   }
-
-  private change(requestId: string, mutate: (request: DeletionRequest) => void): Promise<DeletionRequest> {
-    return changeRequest(this.deps.store, requestId, mutate);
-  }
-
-  private entry(event: HistoryEntry['event'], by?: string, detail?: string): HistoryEntry {
-    return historyEntry(this.deps.now(), event, by, detail);
-  }
-
-  private safely(step: string, work: () => Promise<unknown>): Promise<void> {
-    return bestEffort(this.deps.log, step, work);
-  }
 }
 
 /** LivePerson's newer answer wins field by field; a field it left out keeps what we knew. */
@@ -312,11 +313,6 @@ function mergeRecord(old: LpRecord | undefined, fresh: LpRecord): LpRecord {
     if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
   return merged;
-}
-
-function errorCode(error: unknown): string {
-  if (error instanceof LivePersonError) return error.code;
-  return (error as { code?: string }).code ?? (error as Error).name ?? 'UNEXPECTED';
 }
 
 function notFound(ref: string): Refusal {

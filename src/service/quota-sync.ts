@@ -1,17 +1,16 @@
-import { monthRange, quotaMonth } from '../domain/quota.js';
+import { monthRange } from '../domain/quota.js';
 import { alertsDue } from '../domain/quota-usage.js';
-import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
+import { describeForPeople } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
-import { usageIn, type Store } from '../store/store.js';
-import type { DeletionService, QuotaReport, SlackGateway } from './deletion-service.js';
+import type { RequestStore } from '../store/port.js';
+import type { QuotaReport, QuotaService } from './quota-service.js';
+import { errorCode } from './request-steps.js';
 
 export interface QuotaSyncDeps {
-  store: Store;
+  store: RequestStore;
   lp: LivePersonClient;
-  slack: SlackGateway;
-  deletion: DeletionService;
-  accountId: string;
+  quota: QuotaService;
   quotaTimeZone: string;
   now: () => Date;
   log: Logger;
@@ -32,9 +31,8 @@ export class QuotaSync {
   /** Reads LivePerson's list of this month's requests and stores the count. Never throws. */
   async sync(): Promise<SyncOutcome> {
     const now = this.deps.now();
-    const tz = this.deps.quotaTimeZone;
-    const month = quotaMonth(now, tz);
-    const range = monthRange(month, tz);
+    const key = this.deps.quota.key(now);
+    const range = monthRange(key.month, this.deps.quotaTimeZone);
     try {
       // LivePerson does not say in which zone fromDate/toDate are read, so one day more on each side is
       // asked for and the month is cut by the exact instants (the 1st, 00:00 in QUOTA_TIMEZONE).
@@ -47,63 +45,54 @@ export class QuotaSync {
         // Without a request time LivePerson's own date filter is all we have: count it, erring high.
         return Number.isNaN(at) || (at >= range.start.getTime() && at < range.end.getTime());
       });
-      const known = new Set(
-        (await this.deps.store.allRequests())
-          .map((r) => r.lpRecord?.requestId)
-          .filter((id): id is string => Boolean(id)),
-      );
-      const external = inMonth.filter((r) => !known.has(r.requestId)).length;
-      await this.deps.store.transact((draft) => {
-        usageIn(draft, this.deps.accountId, month).livePerson = {
-          total: inMonth.length,
-          external,
-          syncedAt: now.toISOString(),
-        };
-      });
-      this.deps.log.info('quota_synced', { month, livePersonTotal: inMonth.length, external });
+      let external = 0;
+      for (const record of inMonth) {
+        if (!(await this.deps.store.findByLpRequestId(record.requestId))) external += 1;
+      }
+      await this.deps.store.updateMonth(key, (state) => ({
+        value: undefined,
+        state: { ...state, livePerson: { total: inMonth.length, external, syncedAt: now.toISOString() } },
+      }));
+      this.deps.log.info('quota_synced', { month: key.month, livePersonTotal: inMonth.length, external });
       await this.checkAlerts();
-      return { ok: true, quota: this.deps.deletion.quota() };
+      return { ok: true, quota: await this.deps.quota.report() };
     } catch (error) {
-      const code = error instanceof LivePersonError ? error.code : (error as Error).name;
-      this.deps.log.warn('quota_sync_failed', { month, code });
-      return { ok: false, error: describeForPeople(error).what, quota: this.deps.deletion.quota() };
+      this.deps.log.warn('quota_sync_failed', { month: key.month, code: errorCode(error) });
+      return { ok: false, error: describeForPeople(error).what, quota: await this.deps.quota.report() };
     }
   }
 
   /** Syncs when this month was never synced or the last sync is older than `maxAgeMs` (a day). */
   async syncIfStale(maxAgeMs: number = DAY_MS): Promise<SyncOutcome | undefined> {
     const now = this.deps.now();
-    const month = quotaMonth(now, this.deps.quotaTimeZone);
-    const last = this.deps.store.monthUsage(this.deps.accountId, month).livePerson?.syncedAt;
+    const last = (await this.deps.store.usage(this.deps.quota.key(now))).livePerson?.syncedAt;
     if (last && now.getTime() - Date.parse(last) < maxAgeMs) return undefined;
     return this.sync();
   }
 
   /**
    * Tells the privacy channel when the month's use reaches 80% and 100%, once per month each: the level
-   * is marked as sent in the same transaction that decides to send it.
+   * is marked as sent in the same write that queues the alert.
    */
   async checkAlerts(): Promise<number[]> {
-    const quota = this.deps.deletion.quota();
-    const sent = () => this.deps.store.monthUsage(this.deps.accountId, quota.month).alertsSent ?? {};
-    if (alertsDue(quota.used, quota.limit, quota.spent, sent()).length === 0) return [];
+    const quota = await this.deps.quota.report();
+    const key = { ...this.deps.quota.key(), month: quota.month };
     const at = this.deps.now().toISOString();
-    const levels = await this.deps.store.transact((draft) => {
-      const usage = usageIn(draft, this.deps.accountId, quota.month);
-      const due = alertsDue(quota.used, quota.limit, quota.spent, usage.alertsSent ?? {});
-      usage.alertsSent = { ...usage.alertsSent, ...Object.fromEntries(due.map((l) => [String(l), at])) };
-      return due;
+    const levels = await this.deps.store.updateMonth(key, (state) => {
+      const due = alertsDue(quota.used, quota.limit, quota.spent, state.alertsSent);
+      const [highest] = due;
+      if (highest === undefined) return { value: due };
+      return {
+        value: due,
+        state: {
+          ...state,
+          alertsSent: { ...state.alertsSent, ...Object.fromEntries(due.map((l) => [String(l), at])) },
+        },
+        notices: [{ kind: 'quota_alert', level: highest, month: quota.month }],
+      };
     });
-    const [highest] = levels;
-    if (highest === undefined) return [];
-    this.deps.log.info('quota_alert', { month: quota.month, level: highest, used: quota.used });
-    try {
-      await this.deps.slack.postQuotaAlert(highest, quota);
-    } catch (error) {
-      this.deps.log.error('slack_step_failed', {
-        step: 'post_quota_alert',
-        code: (error as { code?: string }).code ?? (error as Error).name,
-      });
+    if (levels[0] !== undefined) {
+      this.deps.log.info('quota_alert', { month: quota.month, level: levels[0], used: quota.used });
     }
     return levels;
   }

@@ -66,6 +66,8 @@ export interface RequestStore {
   noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void>;
   /** Every notice still owed (for the doctor and the approvers' Home tab). */
   owedNotices(): Promise<OwedNotice[]>;
+  /** Calls `listener` after each write of this process that queued notices (the deliverer wakes up). */
+  onNoticesQueued(listener: () => void): void;
 
   /** Requests left `submitting` by a process that is gone (this one's earlier life, or a dead replica). */
   orphanedSubmissions(): Promise<DeletionRequest[]>;
@@ -117,6 +119,8 @@ export interface MonthUsage {
 export interface MonthState {
   livePerson?: { total: number; external: number; syncedAt: string };
   alertsSent: Record<string, string>;
+  /** A 429 recorded by lp-delete 0.1, before requests carried it (upgraded data). */
+  spentAt?: string;
 }
 
 export interface MonthChange<T> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditExport, auditRows, csvCell, formatAudit } from '../../src/audit/export.js';
 import { runAudit } from '../../src/cli/audit-main.js';
-import { Store } from '../../src/store/store.js';
+import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { decided, deletionRequest, uuids } from '../slack/request-fixture.js';
 
 const november = [
@@ -109,29 +109,29 @@ describe('npm run audit', () => {
     };
   }
 
-  it('reads the data file only and prints the month', async () => {
+  it('reads the data folder only (beside a running app: no lock needed) and prints the month', async () => {
     dir = await mkdtemp(join(tmpdir(), 'lp-audit-'));
-    const file = join(dir, 'data.json');
-    const store = await Store.open(file);
-    await store.transact((draft) => {
-      for (const request of all) draft.requests[request.id] = request;
-    });
-    await store.flush();
+    const file = dir;
+    const store = await openFileStore(dir);
+    for (const request of all)
+      await store.create(request.createdAt.slice(0, 7), (id) => ({ ...request, id }));
     expect(
       (await auditExport(store, { month: '2026-11', timeZone: 'UTC', format: 'csv', withIds: false })).split(
         '\r\n',
       ),
     ).toHaveLength(4);
 
-    const run = io({ DATA_FILE: file });
+    // The app still holds the folder: the reader works beside it.
+    const run = io({ DATA_DIR: file });
     expect(await runAudit(['--month', '2026-11', '--format', 'json'], run.io)).toBe(0);
     expect((JSON.parse(run.out()) as { count: number }).count).toBe(2);
 
-    const bad = io({ DATA_FILE: file });
+    await store.close();
+    const bad = io({ DATA_DIR: file });
     expect(await runAudit(['--month', '2026-13'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--month/);
-    const missing = io({ DATA_FILE: join(dir, 'nope.json') });
+    const missing = io({ DATA_DIR: join(dir, 'nope') });
     expect(await runAudit(['--month', '2026-11'], missing.io)).toBe(2);
-    expect(missing.err()).toMatch(/no data file/);
+    expect(missing.err()).toMatch(/no data folder/);
   });
 });

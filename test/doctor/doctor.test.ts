@@ -45,7 +45,7 @@ async function startSlack(options: { nonMemberChannels?: string[]; approvers?: s
 beforeEach(async () => {
   sandbox = await startSandbox({ accountId: ACCOUNT_ID });
   dir = await mkdtemp(join(tmpdir(), 'lp-delete-doctor-'));
-  dataFile = join(dir, 'data', 'lp-delete.json');
+  dataFile = join(dir, 'data', 'store.json');
   env = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -57,7 +57,7 @@ beforeEach(async () => {
     LP_CLIENT_SECRET: clientSecret,
     LP_DOMAIN_API_URL: sandbox.url,
     LP_TIMEOUT_MS: '2000',
-    DATA_FILE: dataFile,
+    DATA_DIR: join(dir, 'data'),
   };
   await startSlack();
 });
@@ -99,8 +99,18 @@ function onlyFailure(failed: string[], name: string): string {
 async function writeValidData(mode = 0o600) {
   await rm(join(dir, 'data'), { recursive: true, force: true });
   await mkdir(join(dir, 'data'), { mode: 0o700 });
-  await writeFile(dataFile, JSON.stringify({ version: 1, requests: {}, quota: {} }), { mode });
-  await chmod(dataFile, mode);
+  // A data folder as the app leaves it: its layout file and nothing filed yet.
+  await writeFile(
+    dataFile,
+    JSON.stringify({
+      version: 1,
+      layout: 'file-per-request',
+      createdAt: '2026-11-01T00:00:00Z',
+      legacyIds: {},
+    }),
+    { mode: 0o600 },
+  );
+  await chmod(join(dir, 'data'), mode === 0o600 ? 0o700 : 0o755);
 }
 
 describe('npm run doctor', () => {
@@ -118,8 +128,9 @@ describe('npm run doctor', () => {
       'requester group',
       'liveperson',
       'data folder',
-      'data file',
-      'data file mode',
+      'data',
+      'Slack notices',
+      'data folder mode',
     ]) {
       expect(lines.some((l) => new RegExp(`^OK   ${name}\\s`).test(l))).toBe(true);
     }
@@ -136,10 +147,10 @@ describe('npm run doctor', () => {
     ]);
   });
 
-  it('passes with a data file that does not exist yet (created at the first request)', async () => {
+  it('passes with a data folder that does not exist yet (created at the first start)', async () => {
     const { code, stdout } = await doctor();
     expect(code).toBe(0);
-    expect(stdout).toMatch(/data file\s+.*does not exist yet/);
+    expect(stdout).toMatch(/data\s+.*is valid: 0 requests in play/);
     expect(stdout).toMatch(/data folder\s+.* will be created at the first write/);
   });
 
@@ -234,36 +245,36 @@ describe('npm run doctor', () => {
     expect(line).toMatch(/Settings involved: .*LP_DOMAIN_API_URL/);
   });
 
-  it('a corrupt data file: the store’s message, and the file is left alone', async () => {
+  it('a corrupt data file: the store’s message naming it, and the file is left alone', async () => {
     await writeValidData();
     await writeFile(dataFile, '{"version":1,"requ');
     const { code, failed } = await doctor();
     expect(code).toBe(1);
-    const line = onlyFailure(failed, 'data file');
+    const line = onlyFailure(failed, 'data');
     expect(line).toContain(`The data file ${dataFile} cannot be used: it is not valid JSON`);
-    expect(line).toContain(`restore ${dataFile} from ${dataFile}.bak`);
+    expect(line).toContain('restore the data folder from your backup');
     expect(await readFile(dataFile, 'utf8')).toBe('{"version":1,"requ');
   });
 
-  it('a data file others can read: chmod 600', async () => {
+  it('a data folder others can read: chmod 700', async () => {
     await writeValidData(0o644);
     const { code, failed } = await doctor();
     expect(code).toBe(1);
-    const line = onlyFailure(failed, 'data file mode');
-    expect(line).toContain(`${dataFile} has mode 0644`);
-    expect(line).toContain(`→ chmod 600 ${dataFile}`);
+    const line = onlyFailure(failed, 'data folder mode');
+    expect(line).toContain(`${join(dir, 'data')} has mode 0755`);
+    expect(line).toContain(`→ chmod 700 ${join(dir, 'data')}`);
   });
 
   it('a data folder that cannot hold files (a file stands where the folder should be)', async () => {
     const blocker = join(dir, 'not-a-folder');
     await writeFile(blocker, 'x');
-    env.DATA_FILE = join(blocker, 'lp-delete.json');
+    env.DATA_DIR = blocker;
     const { code, failed, lines } = await doctor();
     expect(code).toBe(1);
     const line = onlyFailure(failed, 'data folder');
     expect(line).toContain(`${blocker} is a file`);
-    expect(line).toContain('set DATA_FILE');
-    expect(lines.some((l) => /^SKIP data file\s/.test(l))).toBe(true);
+    expect(line).toContain('set DATA_DIR');
+    expect(lines.some((l) => /^SKIP data\s/.test(l))).toBe(true);
   });
 
   it('removes its probe file: the data folder holds only what was there', async () => {
@@ -285,7 +296,7 @@ describe('npm run doctor', () => {
     expect(failed[1]).toMatch(
       /^FAIL configuration\s+PRIVACY_CHANNEL_ID must be a Slack channel id .* → set PRIVACY_CHANNEL_ID in \.env/,
     );
-    for (const name of ['slack token', 'liveperson', 'data file']) {
+    for (const name of ['slack token', 'liveperson', 'data']) {
       expect(lines.find((l) => l.startsWith(`SKIP ${name}`))).toContain('fix the configuration first');
     }
     expect(slack.calls).toHaveLength(0);

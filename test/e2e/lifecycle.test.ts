@@ -82,7 +82,9 @@ describe('cancel', () => {
       h.click(user, ACTION.cancelDeletion, requestId, recordTs),
     );
     expect((await Promise.all(clicks)).every((a) => a.status === 200)).toBe(true);
-    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'cancelled' ? true : undefined));
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'cancelled' ? true : undefined,
+    );
     // The four losing clicks are told, privately, that it is under way or done.
     await h.slack.waitFor(() =>
       [REQUESTER, APPROVER, APPROVER_2]
@@ -94,7 +96,7 @@ describe('cancel', () => {
     expect(cancelCalls(h)).toBe(1);
     expect(h.lp.requests[0]?.isCanceled).toBe(true);
 
-    const stored = h.store.getRequest(requestId)!;
+    const stored = (await h.store.get(requestId))!;
     expect(stored.lpRecord?.isCanceled).toBe(true);
     expect(stored.cancellation?.state).toBe('done');
     expect(stored.history.filter((e) => e.event === 'cancelled')).toHaveLength(1);
@@ -128,14 +130,14 @@ describe('cancel', () => {
     expect(answer.status).toBe(200);
     await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /can no longer be cancelled/.test(t)));
     expect(cancelCalls(h)).toBe(0);
-    expect(h.store.getRequest(requestId)?.status).toBe('submitted');
+    expect((await h.store.get(requestId))?.status).toBe('submitted');
     expect(h.lp.requests[0]?.isCanceled).toBe(false);
   });
 
   it('when the window closes, the sweep takes the Cancel button off the record by itself, once, across a restart', async () => {
     const { h, clock } = await start('2026-11-10T10:00:00Z');
     const { requestId, recordTs } = await submitted(h);
-    await h.slack.waitFor(() => h.store.getRequest(requestId)?.recordMessage?.ts === recordTs);
+    await h.slack.waitFor(async () => (await h.store.get(requestId))?.recordMessage?.ts === recordTs);
     expect(recordBlocks(h, recordTs)).toContain(ACTION.cancelDeletion);
     clock.advance(4 * DAY);
     expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
@@ -147,7 +149,7 @@ describe('cancel', () => {
       recordBlocks(h, recordTs).includes(ACTION.cancelDeletion) ? undefined : true,
     );
     expect(recordBlocks(h, recordTs)).toContain(ACTION.refreshStatus);
-    expect(h.store.getRequest(requestId)?.recordClosedAt).toBeDefined();
+    expect((await h.store.get(requestId))?.recordClosedAt).toBeDefined();
     const updates = h.slack.message(PRIVACY_CHANNEL, recordTs)?.updates.length;
     await h.app.housekeeping.runOnce();
     expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
@@ -158,10 +160,10 @@ describe('cancel', () => {
   it('/lp-delete cancel by LivePerson request id works inside the window', async () => {
     const { h } = await start('2026-11-10T10:00:00Z');
     const { requestId } = await submitted(h);
-    const lpId = h.store.getRequest(requestId)!.lpRecord!.requestId;
+    const lpId = (await h.store.get(requestId))!.lpRecord!.requestId;
     await h.command(REQUESTER, `cancel ${lpId}`);
     await h.slack.waitFor(() => h.ephemeralsTo(REQUESTER).find((t) => /was cancelled at LivePerson/.test(t)));
-    expect(h.store.getRequest(requestId)?.status).toBe('cancelled');
+    expect((await h.store.get(requestId))?.status).toBe('cancelled');
     expect(cancelCalls(h)).toBe(1);
   });
 });
@@ -195,7 +197,7 @@ describe('status', () => {
     // The record shows the status it read, and no longer offers Cancel.
     await h.slack.waitFor(() => (recordBlocks(h, recordTs).includes('in progress') ? true : undefined));
     expect(recordBlocks(h, recordTs)).not.toContain(ACTION.cancelDeletion);
-    expect(h.store.getRequest(requestId)?.lpRecord?.status).toBe('IN_PROGRESS');
+    expect((await h.store.get(requestId))?.lpRecord?.status).toBe('IN_PROGRESS');
 
     clock.advance(30 * DAY);
     await h.command(REQUESTER, `status ${requestId}`);
@@ -207,12 +209,12 @@ describe('status', () => {
   it('a request cancelled elsewhere is taken over; one made elsewhere is shown; an unknown id is explained', async () => {
     const { h } = await start('2026-11-10T10:00:00Z');
     const { requestId } = await submitted(h);
-    const lpId = h.store.getRequest(requestId)!.lpRecord!.requestId;
+    const lpId = (await h.store.get(requestId))!.lpRecord!.requestId;
     const record = h.lp.requests.find((r) => String(r.requestId) === lpId)!;
     record.isCanceled = true;
     await h.command(REQUESTER, `status ${lpId}`);
     await h.slack.waitFor(() => h.ephemeralsTo(REQUESTER).find((t) => t.includes('cancelled (nothing will')));
-    expect(h.store.getRequest(requestId)?.status).toBe('cancelled');
+    expect((await h.store.get(requestId))?.status).toBe('cancelled');
 
     const external = h.lp.addExternalRequest();
     await h.command(APPROVER, `status ${external.requestId}`);
@@ -233,7 +235,7 @@ describe('quota you can trust', () => {
     await h.stopApp();
     await h.startApp(); // start-up sync
 
-    expect(h.service().quota()).toMatchObject({ used: 3, remaining: 2 });
+    expect(await h.service().quota()).toMatchObject({ used: 3, remaining: 2 });
     const report = JSON.stringify((await h.command(REQUESTER, 'quota')).body);
     expect(report).toContain('3 of 5 used');
     expect(report).toMatch(/lp-delete counted 0 requests/);
@@ -243,11 +245,11 @@ describe('quota you can trust', () => {
     const alerts = () => h.approvalMessages().filter((m) => /deletion quota/.test(m.text));
     await h.slack.waitFor(() => (alerts().length === 1 ? true : undefined));
     expect(alerts()[0]?.text).toMatch(/80%/);
-    expect(h.service().quota()).toMatchObject({ used: 4, sources: { counted: 1 } });
+    expect(await h.service().quota()).toMatchObject({ used: 4, sources: { counted: 1 } });
 
     // Our own request now appears in LivePerson's list but is not counted twice.
     await h.command(REQUESTER, 'quota');
-    expect(h.service().quota().used).toBe(4);
+    expect((await h.service().quota()).used).toBe(4);
 
     h.lp.addExternalRequest({ requestTime: '2026-11-10T09:00:00Z' });
     const full = JSON.stringify((await h.command(REQUESTER, 'quota')).body);
@@ -281,9 +283,11 @@ describe('quota you can trust', () => {
     expect(report).toMatch(/LivePerson listed 1 request for the month \(1 made outside/);
 
     const { requestId } = await submitted(h);
-    expect(h.store.getRequest(requestId)?.quotaMonth).toBe('2026-12');
-    expect(h.service().quota()).toMatchObject({ month: '2026-12', used: 2 });
-    expect(h.store.monthUsage(h.config.liveperson.accountId, '2026-11').used).toBe(0);
+    expect((await h.store.get(requestId))?.quotaMonth).toBe('2026-12');
+    expect(await h.service().quota()).toMatchObject({ month: '2026-12', used: 2 });
+    expect((await h.store.usage({ accountId: h.config.liveperson.accountId, month: '2026-11' })).used).toBe(
+      0,
+    );
   });
 });
 
@@ -307,7 +311,7 @@ describe('reminders and expiry', () => {
     await h.startApp(); // the start-up sweep sends the reminder
     await h.slack.waitFor(() => (reminders().length === 1 ? true : undefined));
     expect(reminders()[0]).toContain('GDPR deadline 1 December 2026');
-    expect(h.store.getRequest(requestId)?.reminderSentAt).toBe('2026-11-03T10:00:00.000Z');
+    expect((await h.store.get(requestId))?.reminderSentAt).toBe('2026-11-03T10:00:00.000Z');
 
     await h.app.housekeeping.runOnce();
     await h.stopApp();
@@ -319,7 +323,9 @@ describe('reminders and expiry', () => {
     clock.set('2026-11-09T09:00:01Z');
     await h.stopApp();
     await h.startApp(); // expired by the start-up sweep
-    await h.slack.waitFor(() => (h!.store.getRequest(requestId)?.status === 'expired' ? true : undefined));
+    await h.slack.waitFor(async () =>
+      (await h!.store.get(requestId))?.status === 'expired' ? true : undefined,
+    );
     await h.slack.waitFor(() => (h!.hasButtons(ts) ? undefined : true));
     await h.slack.waitFor(() => h!.dmsTo(REQUESTER).find((t) => /expired without a decision/.test(t)));
     await h.slack.waitFor(() => h!.threadTexts(ts).find((t) => /expired: nobody approved/.test(t)));
@@ -328,7 +334,7 @@ describe('reminders and expiry', () => {
     await h.stopApp();
     await h.startApp();
     expect(h.threadTexts(ts).filter((t) => /expired: nobody approved/.test(t))).toHaveLength(1);
-    expect(h.store.getRequest(requestId)?.history.filter((e) => e.event === 'expired')).toHaveLength(1);
+    expect((await h.store.get(requestId))?.history.filter((e) => e.event === 'expired')).toHaveLength(1);
 
     // A late approval is refused and nothing reaches LivePerson.
     await h.click(APPROVER, ACTION.approve, requestId, ts);
@@ -346,7 +352,7 @@ describe('GDPR deadline', () => {
       reason: 'DSR-JAN31',
       subjectRequestedOn: '2027-01-31',
     });
-    expect(h.store.getRequest(requestId)?.subjectRequestedOn).toBe('2027-01-31');
+    expect((await h.store.get(requestId))?.subjectRequestedOn).toBe('2027-01-31');
     const approval = JSON.stringify(h.approvalMessage(ts).blocks);
     expect(approval).toContain('GDPR deadline 28 February 2027');
     expect(approval).toContain(':warning:');

@@ -60,7 +60,7 @@ describe('malformed and unknown Slack payloads get a clean answer and never cras
     });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ response_action: 'errors' });
-    expect(h.store.listRequests()).toHaveLength(0);
+    expect(await h.store.listOpen()).toHaveLength(0);
   });
 
   it('an unknown form is closed, an unknown shortcut acknowledged', async () => {

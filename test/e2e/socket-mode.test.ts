@@ -8,7 +8,7 @@ import { createLivePersonClient } from '../../src/liveperson/client.js';
 import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { silentLogger } from '../../src/log.js';
 import { CALLBACK, COMMAND } from '../../src/slack/ids.js';
-import { Store } from '../../src/store/store.js';
+import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { FakeSocketMode } from '../support/fake-socket-mode.js';
 
@@ -20,6 +20,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
   let slack: FakeSlack;
   let lp: Sandbox;
   let app: RunningApp;
+  let store: FileStore;
   let dir: string;
 
   beforeAll(async () => {
@@ -35,14 +36,14 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
       LP_ACCOUNT_ID: '20762324',
       LP_BEARER_TOKEN: 'sandbox-bearer-token',
       LP_DOMAIN_API_URL: lp.url,
-      DATA_FILE: join(dir, 'lp-delete.json'),
+      DATA_DIR: dir,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_APP_TOKEN: APP_TOKEN,
       SLACK_API_URL: slack.url,
       PRIVACY_CHANNEL_ID: 'CPRIVACY1',
       APPROVER_USER_IDS: 'UAPPROVER1',
     });
-    const store = await Store.open(config.dataFile);
+    store = await openFileStore(config.dataDir);
     app = createApp({
       config,
       lp: createLivePersonClient(config.liveperson),
@@ -55,6 +56,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
   });
   afterAll(async () => {
     await app.stop();
+    await store.close();
     await Promise.all([socket.close(), slack.close(), lp.close()]);
     await rm(dir, { recursive: true, force: true });
   });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
@@ -48,7 +50,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(h.lp.requests[0]?.type).toBe('conversation');
     await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((m) => m.includes('127223')));
     await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
-    const stored = h.store.getRequest(requestId);
+    const stored = await h.store.get(requestId);
     expect(stored?.status).toBe('submitted');
     expect(stored?.decision).toMatchObject({ outcome: 'approved', by: APPROVER });
     expect(stored?.history.map((e) => e.event)).toEqual([
@@ -71,7 +73,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     );
     expect(notice).toBeTruthy();
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
-    expect(h.store.getRequest(requestId)?.status).toBe('pending_approval');
+    expect((await h.store.get(requestId))?.status).toBe('pending_approval');
     expect(h.hasButtons(ts)).toBe(true);
   });
 
@@ -86,7 +88,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     await h.click(OUTSIDER, ACTION.reject, requestId, ts);
     await h.slack.waitFor(() => (h.ephemeralsTo(OUTSIDER).length >= 2 ? true : undefined));
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
-    expect(h.store.getRequest(requestId)?.status).toBe('pending_approval');
+    expect((await h.store.get(requestId))?.status).toBe('pending_approval');
   });
 
   it('reject asks for a reason, records it, removes the buttons and tells the requester', async () => {
@@ -122,11 +124,13 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
       }),
     );
     expect(ok.status).toBe(200);
-    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'rejected' ? true : undefined));
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'rejected' ? true : undefined,
+    );
     await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
     const dm = await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /reject/i.test(t)));
     expect(dm).not.toContain('<!channel>');
-    expect(h.store.getRequest(requestId)?.decision).toMatchObject({ outcome: 'rejected', by: APPROVER });
+    expect((await h.store.get(requestId))?.decision).toMatchObject({ outcome: 'rejected', by: APPROVER });
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
     // A late Approve click after the rejection is refused.
     await h.click(APPROVER_2, ACTION.approve, requestId, ts);
@@ -146,7 +150,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect((answer.body as { errors: Record<string, string> }).errors[BLOCK.ids]).toMatch(
       /101.*100|100.*101/,
     );
-    expect(h.store.listRequests()).toHaveLength(0);
+    expect(await h.store.listOpen()).toHaveLength(0);
   });
 
   it('accepts exactly 100 ids split over the two inputs, and the approval message fits Slack', async () => {
@@ -190,7 +194,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
       idsText: `${id}\n${id.toUpperCase()}, ${id}`,
       reason: 'DSR-1',
     });
-    expect(h.store.getRequest(requestId)?.ids).toEqual([id]);
+    expect((await h.store.get(requestId))?.ids).toEqual([id]);
     await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /2 duplicate/.test(t)));
   });
 
@@ -205,13 +209,16 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     );
     const answers = await Promise.all(clicks);
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'submitted' ? true : undefined));
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'submitted' ? true : undefined,
+    );
     await h.slack.waitFor(() =>
       h.ephemeralsTo(APPROVER).length + h.ephemeralsTo(APPROVER_2).length >= 4 ? true : undefined,
     );
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
     expect(h.lp.requests).toHaveLength(1);
-    expect(h.store.monthUsage(ACCOUNT_ID, h.store.getRequest(requestId)!.quotaMonth!).used).toBe(1);
+    const month = (await h.store.get(requestId))!.quotaMonth!;
+    expect((await h.store.usage({ accountId: ACCOUNT_ID, month })).used).toBe(1);
   });
 
   it('a click on another message cannot decide this request (no replay across messages)', async () => {
@@ -232,9 +239,9 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     await h.click(APPROVER, ACTION.approve, requestId, ts);
     const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /try again later/i.test(t)));
     expect(post).toBeTruthy();
-    expect(h.store.getRequest(requestId)?.status).toBe('failed');
+    expect((await h.store.get(requestId))?.status).toBe('failed');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
-    expect(h.service().quota().used).toBe(0);
+    expect((await h.service().quota()).used).toBe(0);
     await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /try again later/i.test(t)));
   });
 
@@ -248,9 +255,9 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     await h.click(APPROVER, ACTION.approve, requestId, ts);
     const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /may or may not/i.test(t)), 5_000);
     expect(post).toMatch(/before/i);
-    expect(h.store.getRequest(requestId)?.status).toBe('outcome_unknown');
+    expect((await h.store.get(requestId))?.status).toBe('outcome_unknown');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
-    expect(h.service().quota().used).toBe(1);
+    expect((await h.service().quota()).used).toBe(1);
   });
 
   it('quota spent by a 429 from LivePerson: month marked spent, new filings refused clearly', async () => {
@@ -262,14 +269,15 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     h.lp.inject({ kind: 'create', status: 429 });
     await h.click(APPROVER, ACTION.approve, requestId, ts);
     await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /threshold|limit/i.test(t)));
-    expect(h.service().quota().spent).toBe(true);
+    expect((await h.service().quota()).spent).toBe(true);
     const answer = await h.submitModal(REQUESTER, {
       type: 'conversation',
       idsText: randomUUID(),
       reason: 'DSR-2',
     });
     expect(JSON.stringify(answer.body)).toMatch(/resets|reset/);
-    expect(h.store.listRequests()).toHaveLength(1);
+    // Only the failed request is stored, nothing new.
+    expect(await h.store.listMonth(requestId.slice(3, 10))).toHaveLength(1);
   });
 
   it('quota spent locally (LP_MONTHLY_LIMIT): a second approval and new filings are refused before LivePerson', async () => {
@@ -279,13 +287,13 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     const first = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-Q1' });
     const second = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-Q2' });
     await h.click(APPROVER, ACTION.approve, first.requestId, first.ts);
-    await h.slack.waitFor(() =>
-      h.store.getRequest(first.requestId)?.status === 'submitted' ? true : undefined,
+    await h.slack.waitFor(async () =>
+      (await h.store.get(first.requestId))?.status === 'submitted' ? true : undefined,
     );
     await h.click(APPROVER, ACTION.approve, second.requestId, second.ts);
     const refusal = await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /limit|quota/i.test(t)));
     expect(refusal).toMatch(/1 of 1/);
-    expect(h.store.getRequest(second.requestId)?.status).toBe('pending_approval');
+    expect((await h.store.get(second.requestId))?.status).toBe('pending_approval');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
     const filing = await h.submitModal(REQUESTER, {
       type: 'conversation',
@@ -389,26 +397,29 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
       reason: 'DSR-K',
     });
     expect(answer.status).toBe(200);
-    const [request] = h.store.listRequests();
+    const [request] = await h.store.listOpen();
     expect(request?.status).toBe('pending_approval');
-    await h.slack.waitFor(() => (h.logLines.some((l) => l.includes('outbox_retry')) ? true : undefined));
+    await h.slack.waitFor(() => (h.logLines.some((l) => l.includes('notice_retry')) ? true : undefined));
     expect(h.approvalMessages()).toHaveLength(0);
     await h.stopApp();
     await h.startApp();
     const message = await h.slack.waitFor(() => h.approvalMessages()[0]);
     expect(JSON.stringify(message.blocks)).toContain(request!.id);
-    await h.slack.waitFor(() =>
-      h.store.getRequest(request!.id)?.approvalMessage?.ts === message.ts ? true : undefined,
+    await h.slack.waitFor(async () =>
+      (await h.store.get(request!.id))?.approvalMessage?.ts === message.ts ? true : undefined,
     );
     await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => t.includes(request!.id)));
     expect(h.approvalMessages()).toHaveLength(1);
   });
 
-  it('killed after storing a filing but before queueing its post: the restart posts it for approval', async () => {
-    const id = 'DR-KILLED';
-    await h.store.transact((d) => {
-      d.requests[id] = {
-        id,
+  it('a filing stored with its notices while the app was down: the start posts it and tells the requester', async () => {
+    // The filing and its two notices are one file: stored while no app runs, they go out at the start.
+    await h.stopApp();
+    const store = await openFileStore(h.dataDir);
+    const { id } = await store.create(
+      new Date().toISOString().slice(0, 7),
+      (newId) => ({
+        id: newId,
         accountId: ACCOUNT_ID,
         type: 'conversation',
         ids: [randomUUID()],
@@ -417,14 +428,15 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
         createdAt: new Date().toISOString(),
         status: 'pending_approval',
         history: [{ at: new Date().toISOString(), event: 'filed', by: REQUESTER }],
-      };
-    });
-    await h.stopApp();
+      }),
+      [{ kind: 'approval_post' }, { kind: 'requester_filed', duplicatesDropped: 0, notes: [] }],
+    );
+    await store.close();
     await h.startApp();
     const message = await h.slack.waitFor(() => h.approvalMessages()[0]);
     expect(JSON.stringify(message.blocks)).toContain(id);
-    await h.slack.waitFor(() =>
-      h.store.getRequest(id)?.approvalMessage?.ts === message.ts ? true : undefined,
+    await h.slack.waitFor(async () =>
+      (await h.store.get(id))?.approvalMessage?.ts === message.ts ? true : undefined,
     );
   });
 
@@ -435,13 +447,11 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
       reason: 'DSR-S',
     });
     // Simulate a kill right after the approval was stored as "submitting", before LivePerson answered.
-    await h.store.transact((d) => {
-      d.requests[requestId]!.status = 'submitting';
-    });
+    await h.store.update(requestId, (r) => ({ value: undefined, request: { ...r!, status: 'submitting' } }));
     await h.stopApp();
     await h.startApp();
     await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /may or may not/i.test(t)));
-    expect(h.store.getRequest(requestId)?.status).toBe('outcome_unknown');
+    expect((await h.store.get(requestId))?.status).toBe('outcome_unknown');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
   });
 
@@ -472,10 +482,16 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     await expect(h.app.stop()).resolves.toBeUndefined();
   });
 
-  it('the data file is readable by its owner only', async () => {
+  it('the data folder and its files are readable by their owner only', async () => {
     await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-P' });
     const { stat } = await import('node:fs/promises');
-    expect((await stat(h.config.dataFile)).mode & 0o777).toBe(0o600);
+    expect((await stat(h.dataDir)).mode & 0o777).toBe(0o700);
+    const { readdir } = await import('node:fs/promises');
+    const files = [
+      join(h.dataDir, 'store.json'),
+      ...(await readdir(join(h.dataDir, 'open'))).map((f) => join(h.dataDir, 'open', f)),
+    ];
+    for (const file of files) expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('a payload with the wrong shape is refused cleanly and the app keeps serving', async () => {

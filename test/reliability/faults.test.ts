@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateIdsText } from '../../src/domain/ids.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
-import { Store } from '../../src/store/store.js';
+import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { ChildApp } from '../support/child-app.js';
 import { ACCOUNT_ID, APPROVER, APPROVER_2, Harness, REQUESTER, SIGNING_SECRET } from '../support/harness.js';
 import { signSlackRequest } from '../support/slack-request.js';
@@ -79,7 +79,8 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     const thread = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => t.includes('127223')), 20_000);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-    const stored = (await Store.open(h.appEnv().DATA_FILE!)).getRequest(requestId);
+    const reader = await openFileStore(h.appEnv().DATA_DIR!, { readOnly: true });
+    const stored = await reader.get(requestId);
     expect(stored?.status).toBe('submitted');
     expect(stored?.lpRecord?.requestId).toBe('127223');
     record({
@@ -115,8 +116,8 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     child.kill('SIGKILL');
     await Promise.all(streams);
     await child.exited;
-    const store = await Store.open(env.DATA_FILE!);
-    const reasons = new Set(store.listRequests().map((r) => r.reason));
+    const store = await openFileStore(env.DATA_DIR!, { readOnly: true });
+    const reasons = new Set((await store.listOpen()).map((r) => r.reason));
     const lost = acknowledged.filter((r) => !reasons.has(r)).length;
     record({
       fault: 'SIGKILL in the middle of a stream of filings (store writes under way)',
@@ -143,7 +144,8 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     await h.slack.waitFor(() => h.lp.calls.some((c) => c.kind === 'create'), 20_000);
     child.kill('SIGTERM');
     const exit = await child.exited;
-    const stored = (await Store.open(env.DATA_FILE!)).getRequest(requestId);
+    const reader = await openFileStore(env.DATA_DIR!, { readOnly: true });
+    const stored = await reader.get(requestId);
     const recordPosted = h.threadTexts(ts).some((t) => t.includes('127223'));
     record({
       fault: 'SIGTERM while a create is under way at LivePerson (800 ms)',
@@ -185,8 +187,8 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     record({
       fault: `Slack answers 5xx / ratelimited for ${what}`,
       expected: 'state stored at once; the message delivered once Slack is back, exactly once',
-      observed: `approval messages ${approvals}, records in thread ${records}, request ${h.store.getRequest(requestId)?.status}`,
-      lost: h.store.getRequest(requestId) ? 0 : 1,
+      observed: `approval messages ${approvals}, records in thread ${records}, request ${(await h.store.get(requestId))?.status}`,
+      lost: (await h.store.get(requestId)) ? 0 : 1,
       duplicates: duplicates(h) + Math.max(0, approvals - 1) + Math.max(0, records - 1),
     });
   });
@@ -200,12 +202,14 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     await h.command(REQUESTER, 'quota'); // a first LivePerson call, so a token is cached
     h.lp.expireTokens();
     await h.click(APPROVER, ACTION.approve, requestId, ts);
-    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'submitted' ? true : undefined));
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'submitted' ? true : undefined,
+    );
     const creates = h.lp.calls.filter((c) => c.kind === 'create').map((c) => c.status);
     record({
       fault: 'LivePerson answers 401 (token expired) to the create',
       expected: 'one fresh token, one retry, submitted',
-      observed: `create answers ${creates.join(', ')}; status ${h.store.getRequest(requestId)?.status}`,
+      observed: `create answers ${creates.join(', ')}; status ${(await h.store.get(requestId))?.status}`,
       lost: 0,
       duplicates: duplicates(h),
     });
@@ -230,20 +234,25 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
     });
     h.lp.inject({ kind: 'create', ...injection });
     await h.click(APPROVER, ACTION.approve, requestId, ts);
-    await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === status ? true : undefined), 5_000);
+    await h.slack.waitFor(
+      async () => ((await h.store.get(requestId))?.status === status ? true : undefined),
+      5_000,
+    );
     await h.slack.waitFor(() => h.threadTexts(ts)[0]);
     let observed = `status ${status}; thread: "${h.threadTexts(ts)[0]?.split('\n')[0]?.slice(0, 60)}…"`;
     if (status === 'outcome_unknown') {
       await h.stopApp();
       await h.startApp();
-      await h.slack.waitFor(() => (h.store.getRequest(requestId)?.status === 'submitted' ? true : undefined));
-      observed += `; after restart: ${h.store.getRequest(requestId)?.status} (LivePerson request ${h.store.getRequest(requestId)?.lpRecord?.requestId})`;
+      await h.slack.waitFor(async () =>
+        (await h.store.get(requestId))?.status === 'submitted' ? true : undefined,
+      );
+      observed += `; after restart: ${(await h.store.get(requestId))?.status} (LivePerson request ${(await h.store.get(requestId))?.lpRecord?.requestId})`;
     }
     record({
       fault: `LivePerson answers ${what} to the create`,
       expected,
       observed: `${observed}; creates ${h.lp.calls.filter((c) => c.kind === 'create').length}`,
-      lost: h.store.getRequest(requestId) ? 0 : 1,
+      lost: (await h.store.get(requestId)) ? 0 : 1,
       duplicates: duplicates(h),
     });
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
@@ -300,15 +309,15 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
       ),
     );
     const answers = await Promise.all(clicks);
-    await h.slack.waitFor(
-      () => filed.every((f) => h.store.getRequest(f.requestId)?.status === 'submitted'),
-      15_000,
-    );
+    const statuses = async () =>
+      Promise.all(filed.map(async (f) => (await h.store.get(f.requestId))?.status));
+    await h.slack.waitFor(async () => (await statuses()).every((s) => s === 'submitted'), 15_000);
+    const final = await statuses();
     record({
       fault: '200 concurrent Approve clicks (10 each, two approvers) on 20 pending requests',
       expected: 'exactly 20 creates; every other click refused privately',
-      observed: `${answers.filter((a) => a.status === 200).length} acks, ${h.lp.calls.filter((c) => c.kind === 'create').length} creates, ${filed.filter((f) => h.store.getRequest(f.requestId)?.status === 'submitted').length} submitted`,
-      lost: filed.filter((f) => !h.store.getRequest(f.requestId)).length,
+      observed: `${answers.filter((a) => a.status === 200).length} acks, ${h.lp.calls.filter((c) => c.kind === 'create').length} creates, ${final.filter((s) => s === 'submitted').length} submitted`,
+      lost: final.filter((s) => s === undefined).length,
       duplicates: h.lp.calls.filter((c) => c.kind === 'create').length - 20,
     });
   }, 60_000);
@@ -348,7 +357,7 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
         }
       }
     }
-    const stored = h.store.listRequests();
+    const stored = await h.store.listOpen();
     const invalid = stored.filter(
       (r) => r.ids.length > 100 || r.ids.some((id) => !/^[0-9a-f-]{36}$/.test(id)),
     );

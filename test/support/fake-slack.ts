@@ -113,7 +113,10 @@ export interface FakeSlack {
   message(channel: string, ts: string): FakeMessage | undefined;
   callsTo(method: string): FakeCall[];
   /** Polls until `predicate` returns something truthy, and returns it; rejects after `timeoutMs` (default 5 s, generous for a loaded CI machine). */
-  waitFor<T>(predicate: () => T | false | null | undefined, timeoutMs?: number): Promise<T>;
+  waitFor<T>(
+    predicate: () => T | false | null | undefined | Promise<T | false | null | undefined>,
+    timeoutMs?: number,
+  ): Promise<T>;
   /** The next call to `method` fails this way (queue several by calling again). */
   failNext(method: string, failure?: FakeFailure): void;
   close(): Promise<void>;
@@ -632,10 +635,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     callsTo(method) {
       return calls.filter((call) => call.method === method);
     },
-    async waitFor<T>(predicate: () => T | false | null | undefined, timeoutMs = 5000): Promise<T> {
+    async waitFor<T>(
+      predicate: () => T | false | null | undefined | Promise<T | false | null | undefined>,
+      timeoutMs = 5000,
+    ): Promise<T> {
       const deadline = Date.now() + timeoutMs; // Real time: this waits for real async work.
       for (;;) {
-        const result = predicate();
+        const result = await predicate();
         if (result) return result;
         if (Date.now() > deadline) {
           const seen = calls.map((call) => call.method).join(', ') || 'none';

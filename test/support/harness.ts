@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLivePersonClient } from '../../src/liveperson/client.js';
 import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { createLogger } from '../../src/log.js';
-import { Store } from '../../src/store/store.js';
+import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import type { DeletionType } from '../../src/domain/types.js';
@@ -62,7 +62,7 @@ export class Harness {
   envOverrides: Record<string, string> = {};
   appUrl = '';
   config!: Config;
-  store!: Store;
+  store!: FileStore;
   private constructor(
     readonly slack: FakeSlack,
     readonly lp: Sandbox,
@@ -101,7 +101,7 @@ export class Harness {
       LP_CLIENT_SECRET: 'sandbox-client-secret',
       LP_DOMAIN_API_URL: this.lp.url,
       LP_TIMEOUT_MS: '500',
-      DATA_FILE: join(this.dataDir, 'lp-delete.json'),
+      DATA_DIR: this.dataDir,
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: this.slack.url,
@@ -115,7 +115,7 @@ export class Harness {
 
   async startApp(): Promise<void> {
     this.config = loadConfig(this.appEnv());
-    this.store = await Store.open(this.config.dataFile);
+    this.store = await openFileStore(this.config.dataDir);
     const log = createLogger((line) => this.logLines.push(line));
     const lp = createLivePersonClient(this.config.liveperson, {
       log: (event, fields) => this.logLines.push(JSON.stringify({ event, ...fields })),
@@ -128,7 +128,7 @@ export class Harness {
       log,
       now: this.options.now,
       slackRetries: 0,
-      outboxBaseDelayMs: 50,
+      noticeBaseDelayMs: 50,
       // A stop is a restart in these tests: don't wait out Slack back-offs before it.
       shutdownGraceMs: 200,
     });
@@ -137,11 +137,16 @@ export class Harness {
   }
 
   async stopApp(): Promise<void> {
-    await this.app.stop();
+    try {
+      await this.app.stop();
+    } finally {
+      await this.store.close();
+    }
   }
 
   async close(): Promise<void> {
     await this.app.stop().catch(() => undefined);
+    await this.store?.close().catch(() => undefined);
     await Promise.all([this.slack.close(), this.lp.close()]);
     if (!this.options.dataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
@@ -227,7 +232,9 @@ export class Harness {
     const requestId = approveButtonValue(message.blocks);
     // In-process, wait until the store has learnt where the message landed (right after Slack answered).
     if (!this.external) {
-      await this.slack.waitFor(() => this.store.getRequest(requestId)?.approvalMessage?.ts === message.ts);
+      await this.slack.waitFor(
+        async () => (await this.store.get(requestId))?.approvalMessage?.ts === message.ts,
+      );
     }
     return { requestId, ts: message.ts };
   }

@@ -17,7 +17,7 @@ export function rejectAction(ctx: ListenerContext) {
     }
     const userId = parsed.data.user.id;
     const refusal = await ctx.service.mayDecide(requestId, userId, at);
-    const request = ctx.service.request(requestId);
+    const request = await ctx.service.request(requestId);
     if (refusal || !request) {
       await tellPrivately(
         client,

@@ -50,7 +50,7 @@ export async function quotaAnswer(ctx: ListenerContext): Promise<string> {
   clearTimeout(timer);
   if (!outcome) {
     return quotaReportText(
-      ctx.service.quota(),
+      await ctx.service.quota(),
       'LivePerson is slow to answer; these are the last known counts. Ask again in a minute for its fresh count.',
     );
   }

@@ -12,7 +12,7 @@ export function appHomeOpened(ctx: ListenerContext) {
     if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
     const userId = parsed.data.user;
     const approvers = await ctx.directory.approvers();
-    const lists = ctx.lifecycle.homeLists(userId, approvers.has(userId));
+    const lists = await ctx.lifecycle.homeLists(userId, approvers.has(userId));
     const pending = await Promise.all(
       lists.pending.map(async (request, index) => {
         if (index >= HOME_MAX_PENDING || !request.approvalMessage) return { request };
@@ -24,7 +24,7 @@ export function appHomeOpened(ctx: ListenerContext) {
       }),
     );
     const view = buildHomeView({
-      quota: ctx.service.quota(),
+      quota: await ctx.service.quota(),
       pending,
       mine: lists.mine,
       everyone: lists.everyone,

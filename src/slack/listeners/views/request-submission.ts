@@ -55,7 +55,7 @@ export function requestSubmission(ctx: ListenerContext) {
       stateValue(submission, BLOCK.subjectRequestedOn, ACTION.subjectRequestedOn)?.selected_date ?? today;
     const dateProblem = subjectDateProblem(subjectRequestedOn, today);
     if (dateProblem) errors[BLOCK.subjectRequestedOn] = dateProblem;
-    const quotaRefusal = ctx.service.quotaRefusal();
+    const quotaRefusal = await ctx.service.quotaRefusal();
     if (quotaRefusal) addError(errors, BLOCK.type, quotaRefusal.message);
     if (Object.keys(errors).length > 0 || !type.success || !validIds) {
       return ack({ response_action: 'errors', errors });
@@ -69,13 +69,8 @@ export function requestSubmission(ctx: ListenerContext) {
       ...validIds,
     });
     if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
+    // The approval message and the requester's DM were queued with the request: delivered after the ack.
     await ack();
-    try {
-      await ctx.service.announce(filed.request.id, validIds.duplicatesDropped, validIds.notes);
-    } catch (error) {
-      // Stored already: recovery at start-up posts it if Slack refused now.
-      ctx.log.error('announce_failed', { request: filed.request.id, slackError: slackErrorCode(error) });
-    }
   };
 }
 

@@ -1,0 +1,63 @@
+import type { DeliveryVerdict } from '../service/notice-delivery.js';
+
+/** Slack answers worth waiting out. */
+const TRANSIENT = new Set([
+  'ratelimited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+/** Refusals caused by what we sent: a bug in our blocks or text. */
+const OURS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'invalid_arguments',
+  'too_many_attachments',
+  'no_text',
+  'invalid_arg_name',
+  'request_missing',
+]);
+
+/** Slack's own error code of an @slack/web-api error, or the client's code. */
+export function slackErrorCode(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    data?: { error?: unknown };
+  };
+  if (typeof e.data?.error === 'string') return e.data.error;
+  return typeof e.code === 'string' ? e.code : 'unexpected';
+}
+
+/**
+ * The one classifier of Slack Web API failures: wait (outage, rate limit), needs an admin (token revoked,
+ * bot removed from the channel, missing scope…: retried for days), or ours (blocks Slack refuses).
+ */
+export function classifySlackError(error: unknown): DeliveryVerdict {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: string;
+    retryAfter?: number;
+    statusCode?: number;
+    data?: { error?: string; response_metadata?: { messages?: string[] } };
+  };
+  const code = slackErrorCode(error);
+  switch (e.code) {
+    case 'slack_webapi_rate_limited_error':
+      return { kind: 'transient', afterMs: (e.retryAfter ?? 1) * 1000, code: 'ratelimited' };
+    case 'slack_webapi_request_error':
+      return { kind: 'transient', code: 'unreachable' };
+    case 'slack_webapi_http_error':
+      return (e.statusCode ?? 500) >= 500 || e.statusCode === 429
+        ? { kind: 'transient', code: `http_${e.statusCode ?? 500}` }
+        : { kind: 'admin', code: `http_${e.statusCode ?? 0}` };
+    case 'slack_webapi_platform_error':
+      if (TRANSIENT.has(code)) return { kind: 'transient', code };
+      if (OURS.has(code)) {
+        return { kind: 'ours', code, detail: e.data?.response_metadata?.messages?.join('; ').slice(0, 300) };
+      }
+      return { kind: 'admin', code };
+    default:
+      return OURS.has(code) ? { kind: 'ours', code } : { kind: 'transient', code };
+  }
+}

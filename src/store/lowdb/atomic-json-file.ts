@@ -1,0 +1,126 @@
+import { constants as fs } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Adapter } from 'lowdb';
+import type { z } from 'zod';
+import { errnoCode, StoreError } from '../errors.js';
+
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+let tmpCounter = 0;
+
+/** fsyncs a folder, so a rename or unlink in it survives a power cut. */
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, fs.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates `folder` owner-only (0700) if missing. */
+export async function ensureFolder(folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true, mode: DIR_MODE });
+}
+
+/**
+ * Writes `text` to `file` atomically and owner-only: a temp file in the same folder is written, fsynced
+ * and renamed over `file`, then the folder is fsynced. A crash leaves the old or the new file, never half
+ * of one, so a copy of the folder taken at any moment is a consistent set of whole files.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const folder = dirname(file);
+  const tmp = `${file}.${process.pid}.${(tmpCounter += 1)}.tmp`;
+  try {
+    await ensureFolder(folder);
+    const handle = await open(tmp, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, FILE_MODE);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+    await syncFolder(folder);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw writeFailed(file, error);
+  }
+}
+
+export function writeFailed(file: string, error: unknown): StoreError {
+  const code = errnoCode(error);
+  const why =
+    code === 'ENOSPC'
+      ? 'the disk is full'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'lp-delete may not write there'
+        : code === 'EROFS'
+          ? 'the file system is read-only'
+          : `the system said ${code}`;
+  return new StoreError(
+    'STORE_WRITE_FAILED',
+    `lp-delete could not save ${file}: ${why}. Nothing was changed; free space or fix the permissions and try again.`,
+  );
+}
+
+export function unreadable(file: string, why: string, fix?: string): StoreError {
+  return new StoreError(
+    'STORE_UNREADABLE',
+    `The data file ${file} cannot be used: ${why}. lp-delete has not changed it. ` +
+      (fix ??
+        'Restore the data folder from your backup (see README, "Backups"), or move this file away only if you accept losing what it holds.'),
+  );
+}
+
+/**
+ * lowdb's adapter for one small JSON file: validated with zod on read (a file that does not match stops
+ * start-up and is never overwritten), written atomically (see writeFileAtomic).
+ */
+export class AtomicJsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly file: string,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return null;
+      throw unreadable(this.file, `it could not be read (${errnoCode(error)})`);
+    }
+    return parseDocument(this.file, text, this.schema);
+  }
+
+  async write(data: T): Promise<void> {
+    await writeFileAtomic(this.file, JSON.stringify(data));
+  }
+}
+
+export function parseDocument<T>(file: string, text: string, schema: z.ZodType<T>): T {
+  if (text.trim() === '') throw unreadable(file, 'it is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw unreadable(file, 'it is not valid JSON (cut short, or edited by hand?)');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw unreadable(
+      file,
+      `its content does not match what lp-delete writes (${issue ? `${issue.path.join('.') || 'top level'}: ${issue.message}` : 'unknown problem'})`,
+    );
+  }
+  return parsed.data;
+}
+
+/** A file restored by hand may be 0644: make it owner-only again. */
+export async function tightenMode(path: string, mode = FILE_MODE): Promise<void> {
+  await chmod(path, mode).catch(() => undefined);
+}
