@@ -265,6 +265,12 @@ export function describeForPeople(err: unknown): PeopleDescription {
   }
   switch (err.code) {
     case 'LP_BAD_REQUEST':
+      if (err.operation === 'get' || err.operation === 'list') {
+        return {
+          what: `LivePerson refused the look-up as invalid${detailOf(err)}.`,
+          next: 'Check the request id (digits) or the filters (a status, dates as yyyy-mm-dd), then try again.',
+        };
+      }
       return err.operation === 'cancel'
         ? {
             what: `LivePerson refused to cancel the request${detailOf(err)}.`,
