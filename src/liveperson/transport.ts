@@ -10,7 +10,7 @@
 /** What to name when a URL is refused and no setting is known (e.g. the transport's own last check). */
 export const LIVEPERSON_URL_SETTINGS = 'LP_DOMAIN_API_URL, LP_RTBF_URL or LP_SENTINEL_URL';
 
-const LOOPBACK_RULE = 'plain http:// is accepted only for this machine (localhost, 127.x.x.x or [::1])';
+const LOOPBACK_RULE = 'plain http:// is accepted only for this machine: localhost, 127.x.x.x or [::1]';
 
 /**
  * Loopback hosts as the WHATWG URL parser writes them (it lowercases names, turns `127.1` or `0x7f.0.0.1`
@@ -28,6 +28,13 @@ export function isLoopbackUrl(url: string): boolean {
   return parsed !== undefined && isLoopbackHostname(parsed.hostname);
 }
 
+const EXAMPLES: Record<string, string> = {
+  LP_DOMAIN_API_URL: ', such as the default https://api.liveperson.net',
+  LP_RTBF_URL: ', such as https://va.data.liveperson.net, or leave it unset so the Domain API finds the host',
+  LP_SENTINEL_URL:
+    ', such as https://va.sentinel.liveperson.net, or leave it unset so the Domain API finds the host',
+};
+
 /**
  * Checks a LivePerson base URL (LP_DOMAIN_API_URL, LP_RTBF_URL, LP_SENTINEL_URL). Returns null when it
  * may be used, otherwise one sentence for a person that names `setting` and says what to set. The URL's
@@ -35,17 +42,14 @@ export function isLoopbackUrl(url: string): boolean {
  */
 export function checkLivePersonUrl(url: string, setting: string): string | null {
   const parsed = parseUrl(url.trim());
-  if (!parsed) {
-    return `${setting} is not a URL: set it to an https:// address such as https://api.liveperson.net.`;
-  }
-  if (parsed.protocol === 'https:') return null;
-  if (parsed.protocol === 'http:') {
-    return isLoopbackHostname(parsed.hostname)
-      ? null
-      : `${setting} must be an https:// address: calls to LivePerson carry credentials and deletion ids, ` +
-          `and ${LOOPBACK_RULE}. Change it to https://.`;
-  }
-  return `${setting} must be an https:// address (${LOOPBACK_RULE}); it uses ${parsed.protocol.replace(/:$/, '')}.`;
+  if (parsed?.protocol === 'https:') return null;
+  if (parsed?.protocol === 'http:' && isLoopbackHostname(parsed.hostname)) return null;
+  const why = !parsed
+    ? 'is not a URL'
+    : parsed.protocol === 'http:'
+      ? 'uses plain http, which would send credentials and deletion ids unencrypted'
+      : `uses ${parsed.protocol.replace(/:$/, '')}`;
+  return `${setting} ${why}: set it to an https:// address${EXAMPLES[setting] ?? ''} (${LOOPBACK_RULE}).`;
 }
 
 /**
