@@ -1,4 +1,4 @@
-import type { LpRecord } from '../domain/types.js';
+import type { DeletionType, LpRecord } from '../domain/types.js';
 import type { LivePersonCheck } from '../liveperson/client.js';
 
 /** Human output of the `lp` command: aligned `key  value` lines, no colours (it is often piped). */
@@ -67,4 +67,48 @@ export function formatCheck(report: CheckReport): string {
       `${m.count} request${m.count === 1 ? '' : 's'} filed ${m.fromDate}..${m.toDate} (${m.timeZone}); threshold ${m.limit}`,
     ],
   ]);
+}
+
+/** What `lp create` is about to file, after the same checks as the Slack form. */
+export interface CreatePlan {
+  accountId: string;
+  type: DeletionType;
+  /** Normalised and unique: exactly what LivePerson will be sent. */
+  ids: readonly string[];
+  duplicatesDropped: number;
+  notes: readonly string[];
+}
+
+const TYPE_LABELS: Record<DeletionType, string> = {
+  conversation: 'conversation (messaging conversation ids)',
+  engagement: 'engagement (chat engagement ids)',
+  consumer: 'consumer (consumer ids)',
+  ticketing: 'ticketing (legacy ticket ids)',
+};
+
+/**
+ * The summary shown before filing. `showIds` lists the ids too; only for a person at a terminal, since
+ * a script's output may end up in a log.
+ */
+export function formatCreatePlan(plan: CreatePlan, options: { showIds: boolean }): string {
+  const dropped = plan.duplicatesDropped;
+  const count =
+    `${plan.ids.length} unique id${plan.ids.length === 1 ? '' : 's'}` +
+    (dropped > 0 ? ` (${dropped} duplicate${dropped === 1 ? '' : 's'} dropped)` : '');
+  const pairs: [string, string][] = [
+    ['account', plan.accountId],
+    ['type', TYPE_LABELS[plan.type]],
+    ['ids', count],
+    ...plan.notes.map((note): [string, string] => ['note', note]),
+  ];
+  const ids = options.showIds ? plan.ids.map((id) => `      ${id}\n`).join('') : '';
+  return (
+    'About to file this deletion request with LivePerson, without the Slack approval:\n' +
+    keyValueLines(pairs)
+      .split('\n')
+      .map((line) => (line ? `  ${line}` : line))
+      .join('\n') +
+    ids +
+    'It counts against this month’s requests and can be cancelled only within 5 days.\n'
+  );
 }

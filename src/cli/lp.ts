@@ -7,4 +7,5 @@ process.exitCode = await runLp(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
 });

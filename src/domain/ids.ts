@@ -59,8 +59,9 @@ const EXTRA_LINE_BREAKS = /\u0085/g;
 const CONTROL = /\p{Cc}/gu;
 // Whitespace of any kind (including NBSP and U+2028/9), commas and semicolons separate ids.
 const SEPARATORS = /[\s,;]+/u;
-// Quotes and brackets around an id come from pasted JSON arrays, CSV cells or prose.
-const EDGE_PUNCTUATION = /^[\p{Ps}\p{Pe}\p{Pi}\p{Pf}"'`]+|[\p{Ps}\p{Pe}\p{Pi}\p{Pf}"'`]+$/gu;
+// Quotes and brackets around an id come from pasted JSON arrays, CSV cells or prose. One character at a
+// time: see stripEdgePunctuation for why this is not a `[…]+$` regex.
+const EDGE_CHARACTER = /^[\p{Ps}\p{Pe}\p{Pi}\p{Pf}"'`]$/u;
 
 /**
  * Splits pasted text into raw id tokens. Accepts one id per line, ids separated by commas, semicolons,
@@ -77,10 +78,42 @@ export function parseIdsText(text: string): string[] {
     .replace(CONTROL, '');
   const ids: string[] = [];
   for (const token of cleaned.split(SEPARATORS)) {
-    const id = token.replace(EDGE_PUNCTUATION, '');
+    const id = stripEdgePunctuation(token);
     if (id !== '') ids.push(id);
   }
   return ids;
+}
+
+/**
+ * Removes quotes and brackets (Unicode open, close, initial and final punctuation, and `"`, `'`, `` ` ``)
+ * from both ends of a token, in one pass from each end.
+ *
+ * Not `token.replace(/^[…]+|[…]+$/gu, '')`: the engine retries the `[…]+$` branch from every position of a
+ * punctuation run that does not reach the end, so `a((((…((a` took quadratic time (a 20,000-character
+ * token blocked the event loop for about a second).
+ */
+export function stripEdgePunctuation(token: string): string {
+  let start = 0;
+  while (start < token.length) {
+    const character = String.fromCodePoint(token.codePointAt(start) ?? 0);
+    if (!EDGE_CHARACTER.test(character)) break;
+    start += character.length;
+  }
+  let end = token.length;
+  while (end > start) {
+    const width = endsWithSurrogatePair(token, start, end) ? 2 : 1;
+    if (!EDGE_CHARACTER.test(token.slice(end - width, end))) break;
+    end -= width;
+  }
+  return token.slice(start, end);
+}
+
+/** True when `text[end - 2]`, `text[end - 1]` form one code point that lies after `start`. */
+function endsWithSurrogatePair(text: string, start: number, end: number): boolean {
+  if (end - 2 < start) return false;
+  const high = text.charCodeAt(end - 2);
+  const low = text.charCodeAt(end - 1);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
 
 /** Parses each text (e.g. the modal's "ids" and "more ids" inputs) and concatenates the ids. */

@@ -8,6 +8,7 @@ import {
   extractDetail,
   httpError,
   LivePersonError,
+  outcomeUnknown,
   type LivePersonOperation,
 } from './errors.js';
 import { createTransport, type LpLogger, type RawAnswer, type Transport } from './http.js';
@@ -139,8 +140,17 @@ export function createLivePersonClient(
   return {
     async create(type, ids) {
       const body = JSON.stringify({ [type]: ids });
+      // Only a refusal (a 4xx, 429 included) is a definite failure; callRtbf turns a 5xx into an unknown
+      // outcome, and a 2xx we cannot read (even an empty 200) means LivePerson may well have filed it.
       const answer = await call({ operation: 'create', method: 'POST', body, sent: ids });
-      const record = parseWith('create', answer, parseSingleRecord);
+      let record: LpRecord;
+      try {
+        record = parseWith('create', answer, parseSingleRecord);
+      } catch {
+        const what = answer.body.trim() === '' ? 'an empty body' : 'a body that could not be read';
+        log('lp.create.unreadable', { status: answer.status });
+        throw outcomeUnknown('create', answer.status, `answered ${answer.status} with ${what}`);
+      }
       log('lp.created', { requestId: record.requestId, status: answer.status });
       return record;
     },

@@ -1,6 +1,7 @@
-import { LivePersonError, isLivePersonError } from './errors.js';
+import { LivePersonError, httpError, insecureUrl, isLivePersonError } from './errors.js';
 import type { LpLogger, Transport } from './http.js';
 import { domainAnswerSchema } from './schemas.js';
+import { baseUrlForHost, checkLivePersonUrl } from './transport.js';
 
 /** LivePerson's service names are case sensitive. */
 export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep';
@@ -33,15 +34,24 @@ interface CacheEntry {
 /** A bare host, optionally with a port; LivePerson answers e.g. `va.data.liveperson.net`. */
 const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
+/** The setting behind each fixed base URL, named when one is refused. */
+const OVERRIDE_SETTINGS: Record<LivePersonService, string> = {
+  rtbf: 'LP_RTBF_URL',
+  sentinel: 'LP_SENTINEL_URL',
+  agentVep: 'the agentVep base URL',
+};
+
 export function createDomainResolver(options: DomainResolverOptions): DomainResolver {
   const ttlMs = options.ttlMs ?? DOMAIN_CACHE_TTL_MS;
-  // The Domain API answers a bare host; call it with the Domain API's own scheme so a local http sandbox
-  // works end to end while production stays on https.
-  const scheme = new URL(options.domainApiUrl).protocol;
   const cache = new Map<LivePersonService, CacheEntry>();
   const inFlight = new Map<LivePersonService, Promise<string>>();
 
   async function lookUp(service: LivePersonService): Promise<string> {
+    // Refused before anything is sent; config.ts refuses it at start-up too, but a client can be built
+    // from any config.
+    if (checkLivePersonUrl(options.domainApiUrl, 'LP_DOMAIN_API_URL')) {
+      throw insecureUrl('LP_DOMAIN_API_URL', 'domain');
+    }
     const url =
       `${options.domainApiUrl}/api/account/${encodeURIComponent(options.accountId)}` +
       `/service/${encodeURIComponent(service)}/baseURI.json?version=1.0`;
@@ -57,12 +67,16 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
     } catch (err) {
       throw lookupFailed(service, isLivePersonError(err) ? err.message : 'network error', undefined, true);
     }
+    // A 429 is a short-term rate limit on reads, not a broken look-up (and never the monthly threshold).
+    if (answer.status === 429) throw httpError('domain', answer.status);
     if (answer.status !== 200) {
       throw lookupFailed(service, `HTTP ${answer.status}`, answer.status, answer.status >= 500);
     }
     const host = parseBaseUri(answer.body);
     if (!host) throw lookupFailed(service, 'unreadable answer', answer.status, false);
-    return `${scheme}//${host}`;
+    // A LivePerson host is called over https whatever scheme the Domain API was reached with; only a
+    // loopback host (the local sandbox) keeps the Domain API's own scheme.
+    return baseUrlForHost(host, options.domainApiUrl);
   }
 
   async function refresh(service: LivePersonService): Promise<string> {
@@ -81,7 +95,12 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
   return {
     async baseUrl(service) {
       const override = options.overrides?.[service];
-      if (override) return override.replace(/\/+$/, '');
+      if (override) {
+        if (checkLivePersonUrl(override, OVERRIDE_SETTINGS[service])) {
+          throw insecureUrl(OVERRIDE_SETTINGS[service]);
+        }
+        return override.trim().replace(/\/+$/, '');
+      }
       const cached = cache.get(service);
       if (cached && options.now().getTime() - cached.fetchedAt < ttlMs) return cached.baseUrl;
       try {

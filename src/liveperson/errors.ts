@@ -16,6 +16,7 @@ export const LIVEPERSON_ERROR_CODES = [
   'LP_UNREACHABLE',
   'LP_DOMAIN_LOOKUP_FAILED',
   'LP_BAD_RESPONSE',
+  'LP_INSECURE_URL',
 ] as const;
 export type LivePersonErrorCode = (typeof LIVEPERSON_ERROR_CODES)[number];
 
@@ -34,6 +35,8 @@ export interface LivePersonErrorOptions {
   networkCode?: string;
   /** LivePerson's own explanation of a 400, stripped of anything the caller sent. */
   detail?: string;
+  /** The setting a person must change (LP_INSECURE_URL: e.g. LP_RTBF_URL). */
+  setting?: string;
 }
 
 export class LivePersonError extends Error {
@@ -43,6 +46,7 @@ export class LivePersonError extends Error {
   readonly operation?: LivePersonOperation;
   readonly networkCode?: string;
   readonly detail?: string;
+  readonly setting?: string;
 
   constructor(code: LivePersonErrorCode, message: string, options: LivePersonErrorOptions) {
     super(message);
@@ -53,6 +57,7 @@ export class LivePersonError extends Error {
     this.operation = options.operation;
     this.networkCode = options.networkCode;
     this.detail = options.detail;
+    this.setting = options.setting;
   }
 }
 
@@ -133,13 +138,21 @@ export function httpError(
     return new LivePersonError('LP_NOT_FOUND', `${prefix}: not found`, { ...base, retryable: false });
   }
   if (httpStatus === 429) {
-    // On create, 429 is LivePerson's monthly threshold: retrying cannot help before the month turns.
+    // Only on create is 429 LivePerson's monthly threshold (retrying cannot help before the month turns).
+    // Anywhere else (a read, the Domain API, a token, a cancel) it is a short-term rate limit.
     return operation === 'create'
       ? new LivePersonError('LP_QUOTA_REACHED', `${prefix}: monthly request threshold reached`, {
           ...base,
           retryable: false,
         })
-      : new LivePersonError('LP_RATE_LIMITED', `${prefix}: too many requests`, { ...base, retryable: true });
+      : new LivePersonError('LP_RATE_LIMITED', `${prefix}: rate limited, too many calls`, {
+          ...base,
+          retryable: true,
+        });
+  }
+  if (operation === 'create' && (httpStatus >= 500 || httpStatus < 400)) {
+    // The create reached LivePerson and was not refused: a 5xx (or a redirect) may come after it acted.
+    return outcomeUnknown(operation, httpStatus, `answered ${httpStatus}`);
   }
   if (httpStatus >= 500) {
     return new LivePersonError('LP_SERVER_ERROR', `${prefix}: LivePerson internal error`, {
@@ -153,6 +166,34 @@ export function httpError(
   }
   const suffix = detail ? `: ${detail}` : ': bad request';
   return new LivePersonError('LP_BAD_REQUEST', `${prefix}${suffix}`, { ...base, detail, retryable: false });
+}
+
+/**
+ * A write that reached LivePerson without a definite answer (a 5xx, or a 2xx whose body cannot be read):
+ * it may or may not have been carried out, so it must be checked, never repeated blindly.
+ */
+export function outcomeUnknown(
+  operation: LivePersonOperation,
+  httpStatus: number | undefined,
+  why: string,
+): LivePersonError {
+  return new LivePersonError(
+    'LP_OUTCOME_UNKNOWN',
+    `LivePerson ${operation} ${why}: the request may or may not have been carried out`,
+    { httpStatus, operation, retryable: false },
+  );
+}
+
+/**
+ * An http:// base URL for a host other than this machine. Nothing is sent: the call would carry
+ * credentials and deletion ids in clear text. `setting` names what to change.
+ */
+export function insecureUrl(setting: string, operation?: LivePersonOperation): LivePersonError {
+  return new LivePersonError(
+    'LP_INSECURE_URL',
+    `${setting} is not an https address for a LivePerson host; nothing was sent`,
+    { retryable: false, operation, setting },
+  );
 }
 
 /** A 2xx answer whose body could not be understood. */
@@ -224,6 +265,12 @@ export function describeForPeople(err: unknown): PeopleDescription {
   }
   switch (err.code) {
     case 'LP_BAD_REQUEST':
+      if (err.operation === 'get' || err.operation === 'list') {
+        return {
+          what: `LivePerson refused the look-up as invalid${detailOf(err)}.`,
+          next: 'Check the request id (digits) or the filters (a status, dates as yyyy-mm-dd), then try again.',
+        };
+      }
       return err.operation === 'cancel'
         ? {
             what: `LivePerson refused to cancel the request${detailOf(err)}.`,
@@ -254,18 +301,30 @@ export function describeForPeople(err: unknown): PeopleDescription {
         next: 'The threshold resets on the 1st of next month; file the request again then, or ask your LivePerson account team to raise the limit.',
       };
     case 'LP_RATE_LIMITED':
-      return {
-        what: 'LivePerson is receiving too many calls from this account right now.',
-        next: 'Wait a minute and try again.',
-      };
+      // Never the monthly threshold: that is LP_QUOTA_REACHED, and only a create can meet it.
+      return err.operation === 'cancel'
+        ? {
+            what: 'LivePerson is rate-limiting calls from this account right now (too many in a short time), so the request was not cancelled.',
+            next: 'Wait a minute and cancel it again; the month’s deletion quota is not affected.',
+          }
+        : {
+            what: 'LivePerson is rate-limiting reads from this account right now (too many calls in a short time); nothing was changed.',
+            next: 'Wait a minute and try again; the month’s deletion quota is not affected.',
+          };
     case 'LP_SERVER_ERROR':
       return {
         what: 'LivePerson had an internal error and could not handle the request.',
         next: 'Try again later; if it persists for hours, contact LivePerson support.',
       };
     case 'LP_OUTCOME_UNKNOWN':
+      if (err.operation === 'cancel') {
+        return {
+          what: `${unknownCause(err)}, so LivePerson may or may not have cancelled the request.`,
+          next: 'Check with `status` whether LivePerson cancelled it before trying again.',
+        };
+      }
       return {
-        what: 'The connection to LivePerson was lost before it answered, so the request may or may not exist at LivePerson.',
+        what: `${unknownCause(err)}, so the request may or may not exist at LivePerson.`,
         next: 'Before trying again, check with `status` (or the list of this month’s requests) whether LivePerson has it; filing it twice would spend quota twice.',
       };
     case 'LP_UNREACHABLE':
@@ -281,6 +340,13 @@ export function describeForPeople(err: unknown): PeopleDescription {
         what: 'LivePerson’s directory (Domain API) could not tell which server handles this account.',
         next: 'Check LP_ACCOUNT_ID and LP_DOMAIN_API_URL and the network, then try again.',
       };
+    case 'LP_INSECURE_URL': {
+      const setting = err.setting ?? 'the LivePerson address settings';
+      return {
+        what: `Nothing was sent to LivePerson: ${setting} is not an https:// address, and calls carry credentials and deletion ids.`,
+        next: `Set ${setting} to an https:// address (plain http:// is accepted only for this machine: localhost, 127.x.x.x or [::1]), then try again.`,
+      };
+    }
     case 'LP_BAD_RESPONSE':
       return err.operation && WRITE_OPERATIONS.includes(err.operation)
         ? {
@@ -292,6 +358,15 @@ export function describeForPeople(err: unknown): PeopleDescription {
             next: 'Try again later; if it persists, ask the app administrator to check for LivePerson API changes.',
           };
   }
+}
+
+/** Why an outcome is unknown, without the closing clause. */
+function unknownCause(err: LivePersonError): string {
+  const status = err.httpStatus;
+  if (status === undefined) return 'The connection to LivePerson was lost before it answered';
+  if (status >= 500)
+    return `LivePerson received the call but answered with an internal error (HTTP ${status})`;
+  return 'LivePerson answered, but its answer could not be read';
 }
 
 function detailOf(err: LivePersonError): string {

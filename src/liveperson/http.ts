@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
-import { networkError, type LivePersonOperation } from './errors.js';
+import { insecureUrl, networkError, type LivePersonOperation } from './errors.js';
+import { checkLivePersonUrl, isLoopbackUrl, LIVEPERSON_URL_SETTINGS } from './transport.js';
 
 /** Receives event names and harmless fields only (method, status, durations, LivePerson request ids). */
 export type LpLogger = (event: string, fields: Record<string, unknown>) => void;
@@ -31,6 +32,11 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
   const client = http ?? axios.create();
   return {
     async send({ operation, method, url, headers, body, timeoutMs }) {
+      // Last line of defence: the resolver already refuses insecure settings with the setting's name.
+      if (checkLivePersonUrl(url, LIVEPERSON_URL_SETTINGS)) {
+        log('lp.http.refused', { operation, method, reason: 'insecure_url' });
+        throw insecureUrl(LIVEPERSON_URL_SETTINGS, operation);
+      }
       const started = now().getTime();
       try {
         const response = await client.request<string>({
@@ -46,7 +52,7 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
           transitional: { clarifyTimeoutError: true },
           maxRedirects: 0,
           // A proxy from HTTP(S)_PROXY can never reach a local sandbox; real LivePerson hosts still use it.
-          ...(isLoopback(url) ? { proxy: false as const } : {}),
+          ...(isLoopbackUrl(url) ? { proxy: false as const } : {}),
         });
         const durationMs = now().getTime() - started;
         log('lp.http', { operation, method, status: response.status, durationMs });
@@ -59,9 +65,4 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
       }
     },
   };
-}
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
 }

@@ -40,8 +40,14 @@ export interface SandboxInjection {
   kind: SandboxCallKind;
   /** How many matching calls the rule applies to (default 1). */
   times?: number;
-  /** Answer with this status instead of handling the call. */
+  /** Answer with this status instead of handling the call (unless `carryOut`). */
   status?: number;
+  /**
+   * With `status`: carry the call out first (a create really files the request), then answer with
+   * `status` and `body`/`rawBody` instead of the real answer. `{ kind: 'create', status: 200, rawBody: '',
+   * carryOut: true }` is a create that LivePerson performed but answered with an empty 200.
+   */
+  carryOut?: boolean;
   /** JSON body for `status` (default `{"message": …}` for errors). */
   body?: unknown;
   /** A raw body (sent as is, e.g. to test unreadable answers); wins over `body`. */
@@ -180,9 +186,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     calls.push(call);
     if (!route) return answerCall(res, call, message(404, 'Not found'), undefined);
     const rule = takeInjection(route.kind);
-    const answer =
-      rule?.status !== undefined ? injectedAnswer(rule) : dispatch(route.kind, route.params, req, url, body);
-    return answerCall(res, call, answer, rule);
+    if (rule?.status === undefined) {
+      return answerCall(res, call, dispatch(route.kind, route.params, req, url, body), rule);
+    }
+    // The real answer of a carried-out call is discarded: only its effect (a filed request) remains.
+    if (rule.carryOut) dispatch(route.kind, route.params, req, url, body);
+    return answerCall(res, call, injectedAnswer(rule), rule);
   }
 
   function findRoute(method: string, path: string) {

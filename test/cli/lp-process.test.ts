@@ -1,26 +1,91 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run lp -- …` as npm does (tsx), with stdin a pipe: not a terminal. */
+async function lp(argv: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/lp.ts', ...argv], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: unknown; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw err;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 describe('npm run lp (the real entry point)', () => {
   it('check --sandbox works with an empty environment, as on a fresh clone', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/lp.ts', 'check', '--sandbox', '--json'],
-      { cwd: root, env: { PATH: process.env.PATH ?? '' } },
-    );
+    const { code, stdout } = await lp(['check', '--sandbox', '--json']);
+    expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, authKind: 'oauth2', tokenOk: true });
   });
 
-  it('exits 2 on a usage error', async () => {
-    const err = await run(process.execPath, ['--import', 'tsx', 'src/cli/lp.ts', 'nonsense'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '' },
-    }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 2 });
+  it('exits 2 on a usage error, with one line and a pointer to --help', async () => {
+    const { code, stderr } = await lp(['nonsense']);
+    expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      expect.stringContaining('unknown command'),
+      expect.stringContaining('npm run lp -- --help'),
+    ]);
+  });
+});
+
+describe('npm run lp -- create against a sandbox in this process', () => {
+  let sandbox: Sandbox;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ accountId: '20762324' });
+    env = {
+      LP_ACCOUNT_ID: '20762324',
+      LP_BEARER_TOKEN: SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] ?? '',
+      LP_DOMAIN_API_URL: sandbox.url,
+    };
+  });
+  beforeEach(() => {
+    sandbox.reset();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  const creates = () => sandbox.calls.filter((c) => c.kind === 'create');
+
+  it('an invalid id files nothing (exit 2), even with --yes', async () => {
+    const { code, stderr } = await lp(['create', '--conversation', 'not-a-uuid', '--yes'], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('not a valid conversation id');
+    expect(sandbox.calls).toHaveLength(0);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('without --yes and without a terminal files nothing (exit 2)', async () => {
+    const { code, stderr } = await lp(['create', '--conversation', CONVERSATION], env);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Add --yes');
+    expect(creates()).toHaveLength(0);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('with --yes files exactly once', async () => {
+    const { code, stdout } = await lp(['create', '--conversation', CONVERSATION, '--yes', '--json'], env);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ deleteJson: `{"conversation":["${CONVERSATION}"]}` });
+    expect(creates()).toHaveLength(1);
+    expect(sandbox.requests.map((r) => r.ids)).toEqual([[CONVERSATION]]);
   });
 });

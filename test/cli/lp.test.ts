@@ -1,9 +1,12 @@
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, runLp } from '../../src/cli/lp-main.js';
+import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, runLp, type LpIo } from '../../src/cli/lp-main.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { capture } from '../support/capture.js';
 
 const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
+const CONSUMER_1 = '5a8c0f3e-2b1d-4c7e-9f60-1d2e3f4a5b6c';
+const CONSUMER_2 = 'c7d8e9f0-a1b2-4c3d-8e4f-5a6b7c8d9e0f';
 const NOW = new Date('2025-03-10T12:00:00.000Z');
 const now = () => NOW;
 
@@ -24,10 +27,22 @@ afterEach(async () => {
 });
 
 async function lp(...argv: string[]) {
+  return lpWith(undefined, ...argv);
+}
+
+/** Runs lp with the given stdin (undefined: none, as under a scheduler). */
+async function lpWith(stdin: LpIo['stdin'], ...argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const code = await runLp(argv, { env, stdout, stderr, now, clientDeps: { retryDelaysMs: [] } });
+  const code = await runLp(argv, { env, stdout, stderr, stdin, now, clientDeps: { retryDelaysMs: [] } });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** A terminal on which the person types `typed` (or nothing, when undefined: end of input). */
+function terminal(typed?: string): LpIo['stdin'] {
+  const stream = Object.assign(new PassThrough(), { isTTY: true });
+  stream.end(typed);
+  return stream;
 }
 
 describe('lp check', () => {
@@ -65,7 +80,7 @@ describe('lp check', () => {
 
 describe('lp create, get, list, cancel', () => {
   it('create --conversation prints the record', async () => {
-    const { code, stdout } = await lp('create', '--conversation', CONVERSATION);
+    const { code, stdout } = await lp('create', '--conversation', CONVERSATION, '--yes');
     expect(code).toBe(EXIT_OK);
     expect(stdout).toContain('LivePerson accepted the deletion request.');
     expect(stdout).toMatch(/request id\s+127223/);
@@ -96,7 +111,7 @@ describe('lp create, get, list, cancel', () => {
     async (_mode, credentials) => {
       const { LP_BEARER_TOKEN: _bearer, ...rest } = env;
       env = { ...rest, ...credentials };
-      const { code, stdout } = await lp('create', '--conversation', CONVERSATION);
+      const { code, stdout } = await lp('create', '--conversation', CONVERSATION, '--yes');
       expect(code).toBe(EXIT_OK);
       expect(stdout).toMatch(/request id\s+127223/);
       expect(sandbox.requests).toHaveLength(1);
@@ -105,9 +120,9 @@ describe('lp create, get, list, cancel', () => {
   );
 
   it('create --json, then get, list and cancel it', async () => {
-    const created = await lp('create', '--consumer', 'c-1', 'c-2', '--json');
+    const created = await lp('create', '--consumer', CONSUMER_1, CONSUMER_2, '--json', '--yes');
     const record = JSON.parse(created.stdout) as { requestId: string; deleteJson: string };
-    expect(record.deleteJson).toBe('{"consumer":["c-1","c-2"]}');
+    expect(record.deleteJson).toBe(`{"consumer":["${CONSUMER_1}","${CONSUMER_2}"]}`);
 
     const got = await lp('get', record.requestId, '--json');
     expect(JSON.parse(got.stdout)).toMatchObject({ requestId: record.requestId, status: 'NOT_STARTED' });
@@ -128,12 +143,118 @@ describe('lp create, get, list, cancel', () => {
   });
 });
 
+describe('lp create guards like the Slack form', () => {
+  const creates = () => sandbox.calls.filter((c) => c.kind === 'create');
+
+  it.each([
+    ['an invalid conversation id', ['--conversation', 'not-a-uuid'], 'not a valid conversation id'],
+    ['an engagement id of another account', ['--engagement', '999123456'], 'account id 20762324'],
+    ['a ticket without legacy ticketing', ['--ticketing', 'LTK0012345X'], 'LP_LEGACY_TICKETING'],
+    [
+      'more than 100 different ids',
+      [
+        '--consumer',
+        Array.from(
+          { length: 101 },
+          (_, i) => `${'0'.repeat(8)}-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        ).join(','),
+      ],
+      'at most 100',
+    ],
+  ])('%s: exit 2, says why, files nothing and calls nothing', async (_what, args, why) => {
+    const { code, stderr, stdout } = await lp('create', ...args, '--yes');
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain(why);
+    expect(stderr).toContain('Nothing was filed.');
+    expect(stdout).toBe('');
+    expect(sandbox.calls).toHaveLength(0);
+  });
+
+  it('--json: an invalid id is a parseable refusal', async () => {
+    const { code, stdout } = await lp('create', '--conversation', 'nope', '--yes', '--json');
+    expect(code).toBe(EXIT_USAGE);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_IDS' } });
+  });
+
+  it('normalises and de-duplicates as the form does, and says so', async () => {
+    const pasted = `["${CONVERSATION.toUpperCase()}", "${CONVERSATION}"]`;
+    const { code, stderr } = await lp('create', '--conversation', pasted, `${CONSUMER_1},`, '--yes');
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).toContain('2 unique ids (1 duplicate dropped)');
+    expect(sandbox.requests.map((r) => r.ids)).toEqual([[CONVERSATION, CONSUMER_1]]);
+  });
+
+  it('engagement ids are checked against the account; ticket ids lose LTK and X, with a note', async () => {
+    env = { ...env, LP_LEGACY_TICKETING: 'true' };
+    await sandbox.close();
+    sandbox = await startSandbox({ accountId: '20762324', now, legacyTicketing: true });
+    env = { ...env, LP_DOMAIN_API_URL: sandbox.url };
+    expect((await lp('create', '--engagement', '207623244294967296', '--yes')).code).toBe(EXIT_OK);
+    const ticket = await lp('create', '--ticketing', 'LTK0012345X', '--yes');
+    expect(ticket.code).toBe(EXIT_OK);
+    expect(ticket.stderr).toContain('Removed the LTK prefix from 1 ticket id');
+    expect(sandbox.requests.map((r) => r.ids)).toEqual([['207623244294967296'], ['0012345']]);
+  });
+
+  it('without --yes and without a terminal: shows the plan without ids, exits 2, files nothing', async () => {
+    const { code, stderr, stdout } = await lp('create', '--conversation', CONVERSATION);
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr).toContain('About to file this deletion request');
+    expect(stderr).toContain('1 unique id');
+    expect(stderr).not.toContain(CONVERSATION);
+    expect(stderr).toContain('Add --yes');
+    expect(stderr).toContain('npm run lp -- --help');
+    expect(stdout).toBe('');
+    expect(sandbox.calls).toHaveLength(0);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('--json without --yes off a terminal is a parseable refusal', async () => {
+    const { code, stdout } = await lp('create', '--conversation', CONVERSATION, '--json');
+    expect(code).toBe(EXIT_USAGE);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'CONFIRMATION_REQUIRED' } });
+    expect(creates()).toHaveLength(0);
+  });
+
+  it('on a terminal: lists the ids, asks, and files once after "yes"', async () => {
+    const { code, stderr, stdout } = await lpWith(
+      terminal('yes\n'),
+      'create',
+      '--conversation',
+      CONVERSATION,
+    );
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).toContain(CONVERSATION);
+    expect(stderr).toContain('Type "yes" to confirm');
+    expect(stdout).toContain('LivePerson accepted the deletion request.');
+    expect(creates()).toHaveLength(1);
+    expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it.each([['no\n'], ['\n'], ['yes please\n'], [undefined]])(
+    'on a terminal, answering %j files nothing and exits 1',
+    async (typed) => {
+      const { code, stderr } = await lpWith(terminal(typed), 'create', '--conversation', CONVERSATION);
+      expect(code).toBe(EXIT_API_ERROR);
+      expect(stderr).toContain('Nothing was filed.');
+      expect(sandbox.calls).toHaveLength(0);
+    },
+  );
+
+  it('--yes on a terminal files without asking', async () => {
+    const { code, stderr } = await lpWith(terminal(), 'create', '--conversation', CONVERSATION, '-y');
+    expect(code).toBe(EXIT_OK);
+    expect(stderr).not.toContain('confirm');
+    expect(creates()).toHaveLength(1);
+  });
+});
+
 describe('failures', () => {
   it('an API error prints what happened and what to do, and exits 1', async () => {
     sandbox.addExternalRequest();
     sandbox.addExternalRequest();
     sandbox.addExternalRequest();
-    const { code, stderr } = await lp('create', '--conversation', CONVERSATION);
+    const { code, stderr } = await lp('create', '--conversation', CONVERSATION, '--yes');
     expect(code).toBe(EXIT_API_ERROR);
     expect(stderr).toContain('monthly threshold');
     expect(stderr).toContain('Next:');
@@ -143,9 +264,36 @@ describe('failures', () => {
 
   it('--json errors are parseable', async () => {
     sandbox.inject({ kind: 'create', delayMs: 2000 });
-    const { code, stdout } = await lp('create', '--conversation', CONVERSATION, '--json');
+    const { code, stdout } = await lp('create', '--conversation', CONVERSATION, '--json', '--yes');
     expect(code).toBe(EXIT_API_ERROR);
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'LP_OUTCOME_UNKNOWN' } });
+  });
+
+  it('an unknown outcome of create points at lp list, not at Slack', async () => {
+    sandbox.inject({ kind: 'create', status: 200, rawBody: '', carryOut: true });
+    const { code, stderr } = await lp('create', '--conversation', CONVERSATION, '--yes');
+    expect(code).toBe(EXIT_API_ERROR);
+    expect(stderr).toContain('may or may not exist');
+    expect(stderr).toContain('npm run lp -- list --from 2025-03-09');
+    expect(stderr).not.toContain('`status`');
+    expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it('a refused list speaks of the filters, not of ids and deletion types', async () => {
+    sandbox.inject({ kind: 'list', status: 400, body: { message: 'Bad date range' } });
+    const { code, stderr } = await lp('list', '--from', '2025-03-01');
+    expect(code).toBe(EXIT_API_ERROR);
+    expect(stderr).toContain('refused the look-up as invalid (“Bad date range”)');
+    expect(stderr).toContain('filters');
+    expect(stderr).not.toContain('deletion type');
+  });
+
+  it('a refused cancel points at lp get for that request', async () => {
+    const record = sandbox.addExternalRequest({ requestTime: '2025-03-01T00:00:00Z' });
+    const { code, stderr } = await lp('cancel', String(record.requestId));
+    expect(code).toBe(EXIT_API_ERROR);
+    expect(stderr).toContain(`npm run lp -- get ${record.requestId}`);
+    expect(stderr).not.toContain('`status`');
   });
 
   it.each([
@@ -159,11 +307,33 @@ describe('failures', () => {
     [['frobnicate']],
     [['list', '--bogus']],
     [[]],
-  ])('usage error %j exits 2 and calls nothing', async (argv) => {
-    const { code, stderr } = await lp(...argv);
+    [['get', 'DR-20250310-0001']],
+    [['get', CONVERSATION]],
+    [['get', '12 34']],
+    [['cancel', 'abc']],
+    [['cancel', '../1']],
+    [['list', '--status', 'FINISHED']],
+    [['list', '--from', '2025-02-30']],
+    [['list', '--from', '2025-03-10', '--to', '2025-03-01']],
+    [['list', 'extra']],
+    [['get', '1', '--yes']],
+    [['create', '--conversation']],
+    [['create', '--conversation', '']],
+  ])('usage error %j exits 2 with one line and a pointer to --help, and calls nothing', async (argv) => {
+    const { code, stderr, stdout } = await lp(...argv);
     expect(code).toBe(EXIT_USAGE);
-    expect(stderr).toContain('Usage: npm run lp');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^lp: \S/);
+    expect(lines[1]).toContain('npm run lp -- --help');
+    expect(stdout).toBe('');
     expect(sandbox.calls).toHaveLength(0);
+  });
+
+  it('a request id that is not LivePerson’s is not repeated back', async () => {
+    const { stderr } = await lp('get', CONVERSATION);
+    expect(stderr).toContain('digits only');
+    expect(stderr).not.toContain(CONVERSATION);
   });
 
   it('--help exits 0 with the usage on stdout', async () => {

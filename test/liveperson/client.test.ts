@@ -147,12 +147,19 @@ describe('error classes', () => {
     await expect(client.create('consumer', ['c-2'])).resolves.toMatchObject({ isCanceled: false });
   });
 
-  it('500 on create is not retried', async () => {
+  it('500 on create is not retried, and LivePerson may have filed it: outcome unknown', async () => {
     h.sandbox.inject({ kind: 'create', status: 500 });
     const err = asLpError(await failure(h.client().create('consumer', ['c'])));
-    expect(err).toMatchObject({ code: 'LP_SERVER_ERROR', httpStatus: 500 });
+    expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: 500 });
     expect(h.kindCount('create')).toBe(1);
     expect(h.sleeps).toEqual([]);
+    expect(describeForPeople(err).what).toContain('internal error');
+  });
+
+  it('500 on a read is LP_SERVER_ERROR', async () => {
+    h.sandbox.inject({ kind: 'list', status: 500 });
+    const err = asLpError(await failure(h.client({}, { retryDelaysMs: [] }).list()));
+    expect(err).toMatchObject({ code: 'LP_SERVER_ERROR', httpStatus: 500 });
     expect(describeForPeople(err).what).toContain('LivePerson had an internal error');
   });
 
@@ -214,11 +221,11 @@ describe('answer quirks', () => {
     expect(await h.client().list()).toEqual([expect.objectContaining({ requestId: '777', status: 'DONE' })]);
   });
 
-  it('an unreadable answer is LP_BAD_RESPONSE; after a create, people are told to check first', async () => {
+  it('an unreadable answer is LP_BAD_RESPONSE, or an unknown outcome after a create', async () => {
     h.sandbox.inject({ kind: 'create', status: 201, rawBody: '<html>gateway</html>' });
     const err = asLpError(await failure(h.client().create('consumer', ['c'])));
-    expect(err).toMatchObject({ code: 'LP_BAD_RESPONSE', httpStatus: 201, operation: 'create' });
-    expect(describeForPeople(err).next).toContain('before trying again');
+    expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: 201, operation: 'create' });
+    expect(describeForPeople(err).next).toContain('Before trying again');
     h.sandbox.inject({ kind: 'list', status: 200, body: [{ no_id: true }] });
     expect(asLpError(await failure(h.client().list())).code).toBe('LP_BAD_RESPONSE');
     h.sandbox.inject({ kind: 'list', status: 302, rawBody: '' });

@@ -183,4 +183,40 @@ describe('test controls', () => {
     expect(sandbox.calls).toHaveLength(0);
     expect(sandbox.requests).toHaveLength(0);
   });
+
+  it('carryOut files the request for real, then answers a 200 with an empty body', async () => {
+    sandbox.inject({ kind: 'create', status: 200, rawBody: '', carryOut: true });
+    const res = await fetch(rtbf(), {
+      method: 'POST',
+      body: JSON.stringify({ consumer: ['c-1'] }),
+      headers: { Authorization: BEARER, 'Content-Type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(sandbox.requests.map((r) => r.ids)).toEqual([['c-1']]);
+    expect(sandbox.calls.map((c) => [c.kind, c.status])).toEqual([['create', 200]]);
+    // The next create is handled normally again.
+    expect((await createJson({ consumer: ['c-2'] })).status).toBe(201);
+  });
+
+  it('carryOut still applies LivePerson’s rules: a refused create files nothing', async () => {
+    sandbox.inject({ kind: 'create', status: 200, rawBody: '', carryOut: true });
+    const res = await fetch(rtbf(), {
+      method: 'POST',
+      body: 'not json',
+      headers: { Authorization: BEARER, 'Content-Type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    expect(sandbox.requests).toHaveLength(0);
+  });
+
+  it('without carryOut an injected status replaces the call: nothing is filed', async () => {
+    sandbox.inject({ kind: 'create', status: 200, rawBody: '' });
+    await fetch(rtbf(), {
+      method: 'POST',
+      body: JSON.stringify({ consumer: ['c-1'] }),
+      headers: { Authorization: BEARER, 'Content-Type': 'application/json' },
+    });
+    expect(sandbox.requests).toHaveLength(0);
+  });
 });

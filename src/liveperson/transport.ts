@@ -1,0 +1,75 @@
+/**
+ * Which addresses lp-delete may send LivePerson calls to. Every call carries credentials (a bearer token,
+ * an OAuth 1.0a signature, a client secret) and most carry personal data (deletion ids), so they go over
+ * https only. Plain http is accepted for this machine alone, where the sandbox and local tests run.
+ *
+ * config.ts checks the settings with `checkLivePersonUrl` at start-up; the client checks them again at
+ * run time (a client can be built from any config) and upgrades hosts named by the Domain API to https.
+ */
+
+/** What to name when a URL is refused and no setting is known (e.g. the transport's own last check). */
+export const LIVEPERSON_URL_SETTINGS = 'LP_DOMAIN_API_URL, LP_RTBF_URL or LP_SENTINEL_URL';
+
+const LOOPBACK_RULE = 'plain http:// is accepted only for this machine: localhost, 127.x.x.x or [::1]';
+
+/**
+ * Loopback hosts as the WHATWG URL parser writes them (it lowercases names, turns `127.1` or `0x7f.0.0.1`
+ * into `127.0.0.1`, and `[0:0:0:0:0:0:0:1]` into `[::1]`). `127.example.com` is a name, not loopback.
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
+
+/** True when the URL parses and names a loopback host; false for anything else, never throws. */
+export function isLoopbackUrl(url: string): boolean {
+  const parsed = parseUrl(url);
+  return parsed !== undefined && isLoopbackHostname(parsed.hostname);
+}
+
+const EXAMPLES: Record<string, string> = {
+  LP_DOMAIN_API_URL: ', such as the default https://api.liveperson.net',
+  LP_RTBF_URL: ', such as https://va.data.liveperson.net, or leave it unset so the Domain API finds the host',
+  LP_SENTINEL_URL:
+    ', such as https://va.sentinel.liveperson.net, or leave it unset so the Domain API finds the host',
+};
+
+/**
+ * Checks a LivePerson base URL (LP_DOMAIN_API_URL, LP_RTBF_URL, LP_SENTINEL_URL). Returns null when it
+ * may be used, otherwise one sentence for a person that names `setting` and says what to set. The URL's
+ * value is never repeated (it could hold a user name or password).
+ */
+export function checkLivePersonUrl(url: string, setting: string): string | null {
+  const parsed = parseUrl(url.trim());
+  if (parsed?.protocol === 'https:') return null;
+  if (parsed?.protocol === 'http:' && isLoopbackHostname(parsed.hostname)) return null;
+  const why = !parsed
+    ? 'is not a URL'
+    : parsed.protocol === 'http:'
+      ? 'uses plain http, which would send credentials and deletion ids unencrypted'
+      : `uses ${parsed.protocol.replace(/:$/, '')}`;
+  return `${setting} ${why}: set it to an https:// address${EXAMPLES[setting] ?? ''} (${LOOPBACK_RULE}).`;
+}
+
+/**
+ * The base URL for a bare host named by the Domain API. A LivePerson host is always called over https,
+ * whatever scheme the Domain API itself was reached with; only a loopback host (the sandbox) keeps the
+ * Domain API's scheme, so a local http sandbox still works end to end.
+ */
+export function baseUrlForHost(host: string, domainApiUrl: string): string {
+  const candidate = parseUrl(`https://${host}`);
+  if (candidate && isLoopbackHostname(candidate.hostname)) {
+    const scheme = parseUrl(domainApiUrl)?.protocol ?? 'https:';
+    return `${scheme}//${host}`;
+  }
+  return `https://${host}`;
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
