@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { planRequests, type PersonFindings } from '../../src/domain/plan.js';
 import { createEngagementHistoryClient } from '../../src/liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
 import {
@@ -81,6 +82,15 @@ describe('searchPerson', () => {
     expect(searches.some((c) => (c.offset ?? 0) > 0)).toBe(true);
     expect(searches.every((c) => c.status === 200 && (c.limit ?? 0) <= 100)).toBe(true);
     expect(sandbox.calls.filter((c) => c.kind === 'mi.consumer')).toHaveLength(1);
+
+    // The result is what the plan takes: two requests, consumer then the 4 closed conversations.
+    const findings: PersonFindings = result;
+    const plan = planRequests({ findings });
+    expect(plan.requests.map((r) => [r.type, r.ids.length])).toEqual([
+      ['consumer', 1],
+      ['conversation', 4],
+    ]);
+    expect(plan.heldBack).toEqual([person.open.conversationId]);
   });
 
   it('keeps a keyword-only hit apart: the conversation merely mentions the email', async () => {
