@@ -1,7 +1,12 @@
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
 import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
 import type { LpLogger } from '../liveperson/http.js';
-import type { MsgHistoryClient, PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
+import {
+  MSG_HIST_MAX_IDS,
+  type MsgHistoryClient,
+  type PageRequest,
+  type TimeRange,
+} from '../liveperson/history/msg-history-client.js';
 import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
 
 /**
@@ -271,6 +276,31 @@ export async function searchPerson(
   };
   log('lp.history.person_search', { identifierKind: kind, ...result.counts, calls });
   return result;
+}
+
+export interface HeldBackCheck {
+  /** Closed since: can go into a new approval. */
+  closed: string[];
+  stillOpen: string[];
+  /** No longer returned (past retention, or deleted meanwhile). */
+  gone: string[];
+}
+
+/** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
+export async function recheckHeldBack(
+  conversationIds: readonly string[],
+  msgHist: MsgHistoryClient,
+): Promise<HeldBackCheck> {
+  const status = new Map<string, ConversationStatus>();
+  for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
+    const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
+    for (const record of page.records) status.set(record.conversationId, record.status);
+  }
+  return {
+    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
+    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
+    gone: conversationIds.filter((id) => !status.has(id)),
+  };
 }
 
 function byStart(a: { startTime: number }, b: { startTime: number }): number {

@@ -12,6 +12,7 @@ import {
   MESSAGING_WINDOW_DAYS,
   identifierKind,
   monthsBefore,
+  recheckHeldBack,
   searchPerson,
   searchWindows,
   type PersonSearchClients,
@@ -230,6 +231,26 @@ describe('searchPerson', () => {
       expect(line).not.toContain(PERSON.email);
       expect(line).not.toContain(PERSON.consumerId);
     }
+  });
+});
+
+describe('recheckHeldBack', () => {
+  it('tells which held-back conversations have closed since, in batches of 100', async () => {
+    const sandbox = await standIn();
+    const person = seedPerson(sandbox);
+    const openIds = [person.open.conversationId];
+    for (let i = 0; i < 120; i++) {
+      openIds.push(sandbox.addConversation({ status: 'OPEN', startTime: daysAgo(1) }).conversationId);
+    }
+    const client = createMsgHistoryClient(bearerConnection(sandbox.url, recorder()));
+    expect(await recheckHeldBack(openIds, client)).toEqual({ closed: [], stillOpen: openIds, gone: [] });
+    sandbox.setStatus(person.open.conversationId, 'CLOSE');
+    const unknown = '99999999-9999-4999-8999-999999999999';
+    const check = await recheckHeldBack([...openIds, unknown], client);
+    expect(check.closed).toEqual([person.open.conversationId]);
+    expect(check.stillOpen).toHaveLength(120);
+    expect(check.gone).toEqual([unknown]);
+    expect(sandbox.calls.filter((c) => c.kind === 'mi.byId')).toHaveLength(4);
   });
 });
 

@@ -12,6 +12,8 @@ export const HISTORY_ERROR_CODES = [
   'HISTORY_RATE_LIMITED',
   'HISTORY_SERVER_ERROR',
   'HISTORY_UNREACHABLE',
+  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
+  'HISTORY_HOST_UNKNOWN',
   'HISTORY_BAD_RESPONSE',
   /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
   'HISTORY_INCOMPLETE',

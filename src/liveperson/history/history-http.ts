@@ -117,7 +117,12 @@ export async function postSearch(connection: HistoryConnection, request: History
   const sleep = connection.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = connection.log ?? (() => {});
   const source = connection.source ?? HISTORY_SOURCE;
-  const base = await connection.baseUrl(request.service);
+  let base: string;
+  try {
+    base = await connection.baseUrl(request.service);
+  } catch (err) {
+    throw asHistoryError(err, request);
+  }
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(request.query ?? {})) {
     if (value !== undefined) query.set(key, String(value));
@@ -146,7 +151,8 @@ export async function postSearch(connection: HistoryConnection, request: History
         timeoutMs: connection.timeoutMs,
       });
     } catch (err) {
-      if (!isLivePersonError(err) || !err.retryable) throw err;
+      // A lost connection, or a token that could not be fetched: the latter is final unless retryable.
+      if (!isLivePersonError(err) || !err.retryable) throw asHistoryError(err, request);
       answer = undefined;
     }
     if (answer && (answer.status === 200 || answer.status === 204)) return answer;
@@ -179,6 +185,31 @@ export async function postSearch(connection: HistoryConnection, request: History
     }
     log('lp.history.failed', { ...fields, code: failure.code });
     throw failure;
+  }
+}
+
+/**
+ * Failures from the shared pieces (Domain API look-up, OAuth 2.0 token) in the history's own codes, so
+ * callers handle one error type. Anything else is passed on untouched.
+ */
+function asHistoryError(err: unknown, request: HistoryCall): unknown {
+  if (!isLivePersonError(err)) return err;
+  const why = `LivePerson ${request.call} could not be prepared (${err.code})`;
+  switch (err.code) {
+    case 'LP_UNAUTHORIZED':
+      return new HistoryError('HISTORY_UNAUTHORIZED', request.service, why, err.httpStatus);
+    case 'LP_FORBIDDEN':
+      return new HistoryError('HISTORY_FORBIDDEN', request.service, why, err.httpStatus);
+    case 'LP_RATE_LIMITED':
+      return new HistoryError('HISTORY_RATE_LIMITED', request.service, why, err.httpStatus);
+    case 'LP_SERVER_ERROR':
+      return new HistoryError('HISTORY_SERVER_ERROR', request.service, why, err.httpStatus);
+    case 'LP_UNREACHABLE':
+      return new HistoryError('HISTORY_UNREACHABLE', request.service, why, err.httpStatus);
+    case 'LP_DOMAIN_LOOKUP_FAILED':
+      return new HistoryError('HISTORY_HOST_UNKNOWN', request.service, why, err.httpStatus);
+    default:
+      return new HistoryError('HISTORY_BAD_RESPONSE', request.service, why, err.httpStatus);
   }
 }
 

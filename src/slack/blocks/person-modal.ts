@@ -256,6 +256,8 @@ const FAILURE_WORDS: Record<HistoryErrorCode, string> = {
   HISTORY_SERVER_ERROR: 'LivePerson had an internal error while searching. Try again later.',
   HISTORY_UNREACHABLE:
     'LivePerson could not be reached. Check the network and search again in a few minutes.',
+  HISTORY_HOST_UNKNOWN:
+    'LivePerson’s directory (Domain API) could not say which server holds this account’s conversation history. Ask the app administrator to check LP_ACCOUNT_ID and LP_DOMAIN_API_URL (`npm run doctor`).',
   HISTORY_BAD_REQUEST:
     'LivePerson refused the search. Try a shorter identifier; if it keeps happening, ask the app administrator to check the logs.',
   HISTORY_BAD_RESPONSE:

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngagementHistoryClient } from '../../../src/liveperson/history/engagement-history-client.js';
+import { checkHistoryAccess } from '../../../src/liveperson/history/check.js';
 import { HistoryError } from '../../../src/liveperson/history/errors.js';
 import { createHistoryConnection, HISTORY_SOURCE } from '../../../src/liveperson/history/history-http.js';
 import { createMsgHistoryClient } from '../../../src/liveperson/history/msg-history-client.js';
@@ -171,6 +172,47 @@ describe('Messaging Interactions client', () => {
     await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE']);
     expect(sandbox.calls.filter((c) => c.kind === 'token')).toHaveLength(2);
     expect(history.calls.map((c) => c.status)).toEqual([200, 401, 200]);
+  });
+});
+
+describe('shared failures', () => {
+  it('reports rejected OAuth 2.0 client credentials and a failed host look-up as history errors', async () => {
+    const history = createHistoryStandIn({ accountId: ACCOUNT_ID, now: () => NOW });
+    const sandbox = await startSandbox({ accountId: ACCOUNT_ID, now: () => NOW, extensions: [history] });
+    running.push(sandbox);
+    const wrongSecret = configFor(sandbox, {
+      auth: { kind: 'oauth2', clientId: 'sandbox-client', clientSecret: 'no' },
+    });
+    const client = createMsgHistoryClient(createHistoryConnection(wrongSecret, { now: () => NOW }));
+    await expect(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'])).rejects.toMatchObject({
+      name: 'HistoryError',
+      code: 'HISTORY_UNAUTHORIZED',
+    });
+    const otherAccount = configFor(sandbox, { accountId: '999' });
+    const lost = createMsgHistoryClient(createHistoryConnection(otherAccount, { now: () => NOW }));
+    await expect(lost.conversationsByConsumer(PERSON.consumerId, ['CLOSE'])).rejects.toMatchObject({
+      code: 'HISTORY_HOST_UNKNOWN',
+    });
+  });
+});
+
+describe('checkHistoryAccess', () => {
+  it('says which history APIs the credentials can read', async () => {
+    const sandbox = await standIn();
+    const ok = bearerConnection(sandbox.url, recorder());
+    expect(
+      await checkHistoryAccess(
+        { msgHist: createMsgHistoryClient(ok), engHist: createEngagementHistoryClient(ok) },
+        NOW,
+      ),
+    ).toEqual([
+      { service: 'msgHist', ok: true },
+      { service: 'engHistDomain', ok: true },
+    ]);
+    sandbox.inject({ kind: 'mi.search', status: 403 });
+    expect(await checkHistoryAccess({ msgHist: createMsgHistoryClient(ok) }, NOW)).toEqual([
+      { service: 'msgHist', ok: false, code: 'HISTORY_FORBIDDEN' },
+    ]);
   });
 });
 
