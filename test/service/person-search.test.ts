@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planRequests, type PersonFindings } from '../../src/domain/plan.js';
 import { createEngagementHistoryClient } from '../../src/liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
+import { DEMO_PERSON, seedDemoHistory } from '../../src/liveperson/sandbox-history/demo-seed.js';
 import {
   startHistorySandbox,
   type HistorySandbox,
@@ -279,5 +280,23 @@ describe('identifierKind', () => {
     expect(identifierKind(PERSON.consumerId)).toBe('consumer_id');
     expect(identifierKind(PERSON.email)).toBe('email');
     expect(identifierKind('Ada Lovelace')).toBe('text');
+  });
+});
+
+describe('the demo person', () => {
+  it('is found as the issue describes: 4 closed, 1 open, 1 consumer id, 1 mention, 1 chat', async () => {
+    const sandbox = await standIn();
+    seedDemoHistory(sandbox, NOW);
+    const result = await searchPerson(
+      { identifier: DEMO_PERSON.email, now: NOW, chatHistory: true },
+      clientsFor(sandbox, recorder()),
+    );
+    expect(result.counts).toEqual({
+      closedConversations: 4,
+      openConversations: 1,
+      consumerIds: 1,
+      chats: 1,
+      keywordOnly: 1,
+    });
   });
 });
