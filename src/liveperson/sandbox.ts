@@ -75,7 +75,31 @@ export interface SandboxOptions {
   credentials?: SandboxCredentials;
   host?: string;
   port?: number;
+  /** More LivePerson APIs on this port (e.g. the history stand-ins in sandbox-history/). */
+  extensions?: readonly SandboxExtension[];
 }
+
+// --- Extensions: other LivePerson APIs served on the sandbox's port, with its Domain API and auth. ---
+export interface SandboxExtensionCall {
+  method: string;
+  url: URL;
+  contentType: string | undefined;
+  body: string;
+  /** Checks the caller's credentials exactly as the deletion API does (tokens, OAuth 1.0a, bearer). */
+  authorize(): boolean;
+}
+export interface SandboxExtensionAnswer {
+  status: number;
+  json?: unknown;
+  raw?: string;
+}
+export interface SandboxExtension {
+  /** Domain API service names answered with this sandbox's host. */
+  readonly services: readonly string[];
+  /** The answer to a call the extension serves, or undefined to leave the call to the sandbox. */
+  handle(call: SandboxExtensionCall): SandboxExtensionAnswer | undefined;
+}
+// --- End of extensions. ---
 
 export interface ExternalRequestInput {
   type?: DeletionType;
@@ -177,6 +201,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? baseHost}`);
     const body = await readBody(req);
+    for (const extension of options.extensions ?? []) {
+      const contentType = req.headers['content-type'];
+      const authorize = () => authenticate(req, url).ok;
+      const answer = extension.handle({ method: req.method ?? 'GET', url, contentType, body, authorize });
+      if (answer) return send(res, answer);
+    }
     const route = findRoute(req.method ?? 'GET', url.pathname);
     const call: SandboxCall = {
       method: req.method ?? 'GET',
@@ -267,7 +297,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   function domainLookup(account: string, service: string, url: URL): Answer {
     if (url.searchParams.get('version') !== '1.0') return message(400, 'version=1.0 is required');
     if (plainAccount(account) !== accountId) return message(404, 'Account not found');
-    if (!['rtbf', 'sentinel', 'agentVep'].includes(service)) return message(404, 'Service not found');
+    const extended = (options.extensions ?? []).flatMap((e) => e.services);
+    if (![...['rtbf', 'sentinel', 'agentVep'], ...extended].includes(service)) {
+      return message(404, 'Service not found');
+    }
     return { status: 200, json: { service, account, baseURI: baseHost } };
   }
 

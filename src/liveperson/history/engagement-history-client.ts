@@ -1,0 +1,57 @@
+import { HistoryError } from './errors.js';
+import { parseAnswer, postSearch, type HistoryConnection } from './history-http.js';
+import { quotedPhrase, type PageRequest, type TimeRange } from './msg-history-client.js';
+import { chatPageSchema, type ChatPage } from './schemas.js';
+
+/**
+ * LivePerson's Engagement History API (`engHistDomain`, chat): ended chats only. The parse keeps
+ * engagementId, visitorId and times; transcripts, surveys and visitor info are dropped at the edge.
+ */
+
+export const ENG_HIST_MAX_LIMIT = 100;
+
+/**
+ * Where a phrase is looked for: identifying fields only, never chat lines, so a hit is the visitor
+ * themselves rather than someone mentioning them.
+ */
+export const IDENTITY_SEARCH_AREAS = ['ea.personalInfo', 'ea.customerInfo', 'visitorInfo', 'surveyAnswer'];
+
+export interface ChatSearch {
+  /** `start` window; LivePerson refuses more than 1 month (and ignores it for a visitor search). */
+  start: TimeRange;
+  /** Exact phrase (sent in double quotes) in IDENTITY_SEARCH_AREAS. */
+  phrase?: string;
+  /** All chats of one visitor. */
+  visitorId?: string;
+}
+
+export interface EngagementHistoryClient {
+  searchChats(search: ChatSearch, page: PageRequest): Promise<ChatPage>;
+}
+
+const EMPTY: ChatPage = { count: 0, records: [], partial: false };
+
+export function createEngagementHistoryClient(connection: HistoryConnection): EngagementHistoryClient {
+  const path = `/interaction_history/api/account/${encodeURIComponent(connection.accountId)}/interactions/search`;
+  return {
+    async searchChats(search, page) {
+      if (page.limit < 1 || page.limit > ENG_HIST_MAX_LIMIT || page.offset < 0) {
+        throw new HistoryError('HISTORY_BAD_REQUEST', 'engHistDomain', 'limit must be 1–100 and offset ≥ 0');
+      }
+      const body: Record<string, unknown> = { start: { from: search.start.from, to: search.start.to } };
+      if (search.phrase !== undefined) {
+        body.keyword = quotedPhrase(search.phrase);
+        body.keyword_search_area = { types: IDENTITY_SEARCH_AREAS };
+      }
+      if (search.visitorId !== undefined) body.visitor = search.visitorId;
+      const answer = await postSearch(connection, {
+        service: 'engHistDomain',
+        call: 'interactions.search',
+        path,
+        body,
+        query: { offset: page.offset, limit: page.limit, sort: 'start:asc' },
+      });
+      return parseAnswer('engHistDomain', 'interactions.search', answer, chatPageSchema, EMPTY);
+    },
+  };
+}

@@ -1,0 +1,308 @@
+import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
+import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
+import type { LpLogger } from '../liveperson/http.js';
+import {
+  MSG_HIST_MAX_IDS,
+  type MsgHistoryClient,
+  type PageRequest,
+  type TimeRange,
+} from '../liveperson/history/msg-history-client.js';
+import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
+
+/**
+ * Finds every LivePerson id one data subject left behind, the way the reference's "How to find all ids"
+ * describes: 13 months back in windows LivePerson accepts, every page read and counted, SDE matches
+ * kept apart from mere mentions in message text, then every conversation of each consumer id found.
+ *
+ * The result holds ids, statuses, dates and counts — never the identifier searched for, and nothing of
+ * what LivePerson answered beyond that (the clients drop it at the edge). Logs carry counts only.
+ */
+
+/** LivePerson keeps history 13 months. */
+export const RETENTION_MONTHS = 13;
+/**
+ * Window lengths. LivePerson allows 3 months (messaging) and 1 month (chat) and rounds each window out to
+ * 10 minutes; the shortest 3 calendar months are 89 days and the shortest month 28, hence these.
+ */
+export const MESSAGING_WINDOW_DAYS = 88;
+export const CHAT_WINDOW_DAYS = 27;
+export const PAGE_SIZE = 100;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
+
+/** A LivePerson consumer id (`participantId`) is a UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export type IdentifierKind = 'email' | 'consumer_id' | 'text';
+
+export interface PersonSearchInput {
+  /** What the officer typed: an email address, a consumer id, or other text (a name, a customer id). */
+  identifier: string;
+  now: Date;
+  /** Also search chat engagements (Engagement History), when the account has chat (LP_CHAT_HISTORY). */
+  chatHistory: boolean;
+}
+
+export interface PersonSearchClients {
+  msgHist: MsgHistoryClient;
+  /** Needed when `chatHistory` is true. */
+  engHist?: EngagementHistoryClient;
+  /** Records per page: LivePerson's maximum unless a test wants more pages. */
+  pageSize?: number;
+  log?: LpLogger;
+}
+
+/** A conversation found only because its message text mentions the identifier. */
+export interface KeywordOnlyHit {
+  conversationId: string;
+  status: ConversationStatus;
+  /** ISO. */
+  startTime: string;
+  endTime: string | null;
+}
+
+export interface PersonSearchResult {
+  identifierKind: IdentifierKind;
+  /** CLOSE: can be deleted now. */
+  closedConversationIds: string[];
+  /** Not closed: held back, LivePerson cannot delete them yet. */
+  openConversationIds: string[];
+  consumerIds: string[];
+  chatEngagementIds: string[];
+  /** Shown apart and excluded unless the officer ticks them in. */
+  keywordOnly: KeywordOnlyHit[];
+  /** Earliest start and latest end of what was found (keyword-only hits aside); ISO or null. */
+  firstDate: string | null;
+  lastDate: string | null;
+  counts: {
+    closedConversations: number;
+    openConversations: number;
+    consumerIds: number;
+    chats: number;
+    keywordOnly: number;
+  };
+  searched: { from: string; to: string; messagingWindows: number; chatWindows: number; calls: number };
+}
+
+export function identifierKind(identifier: string): IdentifierKind {
+  const value = identifier.trim();
+  if (UUID.test(value)) return 'consumer_id';
+  if (EMAIL.test(value)) return 'email';
+  return 'text';
+}
+
+/** The same moment `months` calendar months earlier (UTC), clamped to that month's last day. */
+export function monthsBefore(date: Date, months: number): Date {
+  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
+  target.setUTCHours(
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    date.getUTCMilliseconds(),
+  );
+  return target;
+}
+
+/** Back-to-back windows of at most `days`, newest first, from `now` back to the retention start. */
+export function searchWindows(now: Date, days: number, retentionMonths = RETENTION_MONTHS): TimeRange[] {
+  const oldest = monthsBefore(now, retentionMonths).getTime();
+  const windows: TimeRange[] = [];
+  let to = now.getTime();
+  while (to >= oldest) {
+    const from = Math.max(oldest, to - days * DAY_MS + 1);
+    windows.push({ from, to });
+    to = from - 1;
+  }
+  return windows;
+}
+
+function incomplete(service: HistoryService, expected: number, received: number): HistoryError {
+  return new HistoryError(
+    'HISTORY_INCOMPLETE',
+    service,
+    `The search was incomplete: LivePerson announced ${expected} records and sent ${received}. Search again.`,
+  );
+}
+
+interface Page<T> {
+  count: number;
+  records: T[];
+  partial: boolean;
+}
+
+export async function searchPerson(
+  input: PersonSearchInput,
+  clients: PersonSearchClients,
+): Promise<PersonSearchResult> {
+  const typed = input.identifier.trim();
+  if (typed === '') throw new RangeError('identifier is empty');
+  const kind = identifierKind(typed);
+  // LivePerson writes consumer ids in lower case; a UUID pasted in upper case is the same id.
+  const identifier = kind === 'consumer_id' ? typed.toLowerCase() : typed;
+  if (input.chatHistory && !clients.engHist)
+    throw new Error('chat history search needs an Engagement History client');
+  const pageSize = clients.pageSize ?? PAGE_SIZE;
+  const log = clients.log ?? (() => {});
+  let calls = 0;
+
+  /** Every page, offset = records received so far, until `_metadata.count` records are in. */
+  async function readAll<T>(service: HistoryService, fetchPage: (page: PageRequest) => Promise<Page<T>>) {
+    const records: T[] = [];
+    let expected: number | undefined;
+    for (;;) {
+      calls += 1;
+      const page = await fetchPage({ offset: records.length, limit: pageSize });
+      if (page.partial) throw incomplete(service, page.count, records.length + page.records.length);
+      // A count that moves between pages means records were added or removed while reading.
+      if (expected !== undefined && page.count !== expected)
+        throw incomplete(service, expected, records.length);
+      expected = page.count;
+      records.push(...page.records);
+      if (records.length >= expected || page.records.length === 0) break;
+    }
+    if (records.length !== expected) throw incomplete(service, expected, records.length);
+    return records;
+  }
+
+  // Messaging: SDE matches and keyword mentions, window by window.
+  const messagingWindows = searchWindows(input.now, MESSAGING_WINDOW_DAYS);
+  const bySde: ConversationSummary[] = [];
+  const byKeyword: ConversationSummary[] = [];
+  for (const start of messagingWindows) {
+    bySde.push(
+      ...(await readAll('msgHist', (page) =>
+        clients.msgHist.searchConversations({ start, status: BOTH, sde: identifier }, page),
+      )),
+    );
+    byKeyword.push(
+      ...(await readAll('msgHist', (page) =>
+        clients.msgHist.searchConversations({ start, status: BOTH, phrase: identifier }, page),
+      )),
+    );
+  }
+
+  // Consumer ids: those of SDE matches, plus the identifier itself when it looks like one.
+  const candidates = new Set(bySde.flatMap((c) => c.consumerIds));
+  if (kind === 'consumer_id') candidates.add(identifier);
+  const found = new Map<string, ConversationSummary>();
+  const keep = (c: ConversationSummary) => {
+    const known = found.get(c.conversationId);
+    // Two answers disagreeing (it closed between calls): hold it back rather than delete too early.
+    found.set(c.conversationId, known && known.status !== c.status ? { ...c, status: 'OPEN' } : c);
+  };
+  bySde.forEach(keep);
+  const consumerIds: string[] = [];
+  for (const consumerId of candidates) {
+    calls += 1;
+    const page = await clients.msgHist.conversationsByConsumer(consumerId, BOTH);
+    if (page.partial || page.records.length !== page.count) {
+      throw incomplete('msgHist', page.count, page.records.length);
+    }
+    page.records.forEach(keep);
+    const seen = page.records.length > 0 || bySde.some((c) => c.consumerIds.includes(consumerId));
+    // A typed UUID nobody answers to may be a conversation id or a typo: never file it as a consumer.
+    if (seen) consumerIds.push(consumerId);
+  }
+
+  const keywordOnly = new Map<string, ConversationSummary>();
+  for (const hit of byKeyword) if (!found.has(hit.conversationId)) keywordOnly.set(hit.conversationId, hit);
+
+  // Chat: identity fields only (never chat lines), then every chat of each visitor found.
+  const chats = new Map<string, ChatSummary>();
+  let chatWindows = 0;
+  if (input.chatHistory && clients.engHist) {
+    const engHist = clients.engHist;
+    const windows = searchWindows(input.now, CHAT_WINDOW_DAYS);
+    chatWindows = windows.length;
+    const visitors = new Set<string>();
+    for (const start of windows) {
+      for (const chat of await readAll('engHistDomain', (page) =>
+        engHist.searchChats({ start, phrase: identifier }, page),
+      )) {
+        chats.set(chat.engagementId, chat);
+        if (chat.visitorId) visitors.add(chat.visitorId);
+      }
+    }
+    const newest = windows[0];
+    for (const visitorId of newest ? visitors : []) {
+      for (const chat of await readAll('engHistDomain', (page) =>
+        engHist.searchChats({ start: newest as TimeRange, visitorId }, page),
+      )) {
+        chats.set(chat.engagementId, chat);
+      }
+    }
+  }
+
+  const conversations = [...found.values()].sort(byStart);
+  const closed = conversations.filter((c) => c.status === 'CLOSE').map((c) => c.conversationId);
+  const open = conversations.filter((c) => c.status !== 'CLOSE').map((c) => c.conversationId);
+  const chatList = [...chats.values()].sort(byStart);
+  const spans = [...conversations, ...chatList];
+  const first = spans.length ? Math.min(...spans.map((s) => s.startTime)) : null;
+  const last = spans.length ? Math.max(...spans.map((s) => s.endTime ?? s.startTime)) : null;
+  const oldest = messagingWindows[messagingWindows.length - 1]?.from ?? input.now.getTime();
+
+  const result: PersonSearchResult = {
+    identifierKind: kind,
+    closedConversationIds: closed,
+    openConversationIds: open,
+    consumerIds,
+    chatEngagementIds: chatList.map((c) => c.engagementId),
+    keywordOnly: [...keywordOnly.values()].sort(byStart).map((c) => ({
+      conversationId: c.conversationId,
+      status: c.status,
+      startTime: new Date(c.startTime).toISOString(),
+      endTime: c.endTime === null ? null : new Date(c.endTime).toISOString(),
+    })),
+    firstDate: first === null ? null : new Date(first).toISOString(),
+    lastDate: last === null ? null : new Date(last).toISOString(),
+    counts: {
+      closedConversations: closed.length,
+      openConversations: open.length,
+      consumerIds: consumerIds.length,
+      chats: chatList.length,
+      keywordOnly: keywordOnly.size,
+    },
+    searched: {
+      from: new Date(oldest).toISOString(),
+      to: input.now.toISOString(),
+      messagingWindows: messagingWindows.length,
+      chatWindows,
+      calls,
+    },
+  };
+  log('lp.history.person_search', { identifierKind: kind, ...result.counts, calls });
+  return result;
+}
+
+export interface HeldBackCheck {
+  /** Closed since: can go into a new approval. */
+  closed: string[];
+  stillOpen: string[];
+  /** No longer returned (past retention, or deleted meanwhile). */
+  gone: string[];
+}
+
+/** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
+export async function recheckHeldBack(
+  conversationIds: readonly string[],
+  msgHist: MsgHistoryClient,
+): Promise<HeldBackCheck> {
+  const status = new Map<string, ConversationStatus>();
+  for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
+    const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
+    for (const record of page.records) status.set(record.conversationId, record.status);
+  }
+  return {
+    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
+    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
+    gone: conversationIds.filter((id) => !status.has(id)),
+  };
+}
+
+function byStart(a: { startTime: number }, b: { startTime: number }): number {
+  return a.startTime - b.startTime;
+}

@@ -1,0 +1,285 @@
+/** The "erase a person" views: searching, then what was found and what it becomes. Pure. */
+import type { types } from '@slack/bolt';
+import type { PlanOutcome, PlanRefusal, PlanSummary, PlannedRequest } from '../../domain/plan.js';
+import { DELETION_TYPE_LABELS, type DeletionType } from '../../domain/types.js';
+import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
+import type { PersonSearchResult } from '../../service/person-search.js';
+import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
+import {
+  isKeywordHitsBlockId,
+  keywordHitsBlockId,
+  KEYWORD_HITS_MAX_GROUPS,
+  KEYWORD_HITS_PER_GROUP,
+  PERSON_ACTION,
+  PERSON_BLOCK,
+  PERSON_CALLBACK,
+} from '../person-ids.js';
+import {
+  REASON_MAX,
+  context,
+  fieldsSection,
+  plainText,
+  section,
+  type KnownBlock,
+  type ModalView,
+} from './parts.js';
+
+export { isKeywordHitsBlockId };
+
+const TITLE = 'Erase a person';
+/** The identifier is shown back to the officer, cut to this length. */
+const IDENTIFIER_SHOWN_MAX = 200;
+const DATE_FORMAT = '{date_short}';
+
+function shownIdentifier(identifier: string): string {
+  return escapeMrkdwn(truncate(identifier.trim().replace(/\s+/g, ' '), IDENTIFIER_SHOWN_MAX));
+}
+
+function withMetadata(view: ModalView, privateMetadata: string | undefined): ModalView {
+  return privateMetadata ? { ...view, private_metadata: privateMetadata } : view;
+}
+
+export interface PersonSearchingModalOptions {
+  identifier: string;
+  chatHistory: boolean;
+  privateMetadata?: string;
+}
+
+/** Opened at once (inside the 3-second ack); `views.update` replaces it when the search is done. */
+export function buildPersonSearchingModal(options: PersonSearchingModalOptions): ModalView {
+  const what = options.chatHistory ? 'messaging conversations and chats' : 'messaging conversations';
+  return withMetadata(
+    {
+      type: 'modal',
+      callback_id: PERSON_CALLBACK.searching,
+      title: plainText(TITLE),
+      close: plainText('Cancel'),
+      blocks: [
+        section(
+          `:hourglass_flowing_sand: *Searching LivePerson* for *${shownIdentifier(options.identifier)}*…`,
+        ),
+        context(
+          `Looking through the last 13 months of ${what}. This can take a minute; this view updates by itself.`,
+          'Nothing is filed until you send it for approval.',
+        ),
+      ],
+    },
+    options.privateMetadata,
+  );
+}
+
+/** "1 consumer id, 12 closed conversations (2 open held back) → 2 LivePerson requests" */
+export function planSummaryLine(summary: PlanSummary): string {
+  const parts: string[] = [];
+  if (summary.consumerIds > 0) parts.push(plural(summary.consumerIds, 'consumer id'));
+  if (summary.closedConversations > 0 || summary.openHeldBack > 0) {
+    const held = summary.openHeldBack > 0 ? ` (${summary.openHeldBack} open held back)` : '';
+    parts.push(`${plural(summary.closedConversations, 'closed conversation')}${held}`);
+  }
+  if (summary.chats > 0) parts.push(plural(summary.chats, 'chat'));
+  if (summary.tickets > 0) parts.push(plural(summary.tickets, 'ticket'));
+  const found = parts.length > 0 ? parts.join(', ') : 'nothing to delete';
+  return `${found} → ${plural(summary.requests, 'LivePerson request')}`;
+}
+
+/** "• Consumer: 1 request (1 id)" per type, in the plan's order. */
+export function requestsByType(requests: readonly PlannedRequest[]): string[] {
+  const types: DeletionType[] = [];
+  for (const request of requests) if (!types.includes(request.type)) types.push(request.type);
+  return types.map((type) => {
+    const ofType = requests.filter((r) => r.type === type);
+    const ids = ofType.reduce((sum, r) => sum + r.ids.length, 0);
+    return `• ${DELETION_TYPE_LABELS[type]}: ${plural(ofType.length, 'request')} (${plural(ids, 'id')})`;
+  });
+}
+
+/** The words for a plan the domain refused. */
+export function planRefusalText(refusal: PlanRefusal): string {
+  switch (refusal.code) {
+    case 'quota_short': {
+      const resets = refusal.resetsAt ? `on ${slackDate(refusal.resetsAt)}` : 'on the 1st of next month';
+      return (
+        `:no_entry: *This needs ${plural(refusal.needed, 'LivePerson request')}, but only ${refusal.remaining} ` +
+        `${refusal.remaining === 1 ? 'is' : 'are'} left this month.* Nothing was filed. The quota resets ${resets}; ` +
+        'search again then, or ask a LivePerson admin to raise the monthly limit.'
+      );
+    }
+    case 'nothing_to_delete':
+      return refusal.openHeldBack > 0
+        ? `*Nothing can be deleted yet:* ${plural(refusal.openHeldBack, 'conversation')} found ` +
+            `${refusal.openHeldBack === 1 ? 'is' : 'are'} still open, and LivePerson deletes closed ones only. ` +
+            'Search again once the person’s conversations have closed.'
+        : '*Nothing to delete:* LivePerson has nothing under this identifier in the last 13 months. ' +
+            'Check the spelling, or try the person’s consumer id or another email address.';
+  }
+}
+
+export interface PersonResultModalOptions {
+  identifier: string;
+  result: PersonSearchResult;
+  /** buildPlan's answer for the untouched view (no keyword-only hits ticked). */
+  outcome: PlanOutcome;
+  /** This month's requests left and limit, for "uses 2 of the 37 left". */
+  quota: { remaining: number; limit: number };
+  chatHistory: boolean;
+  privateMetadata?: string;
+}
+
+function dateField(label: string, iso: string | null): string {
+  return `*${label}*\n${iso ? slackDate(iso, DATE_FORMAT) : '—'}`;
+}
+
+function keywordHitOption(hit: PersonSearchResult['keywordOnly'][number]): types.Option {
+  const state = hit.status === 'CLOSE' ? 'Closed' : 'Open, held back';
+  return {
+    text: plainText(truncate(`${state} · ${hit.startTime.slice(0, 10)} · ${hit.conversationId}`, 75)),
+    value: hit.conversationId,
+  };
+}
+
+function keywordHitBlocks(hits: PersonSearchResult['keywordOnly']): KnownBlock[] {
+  if (hits.length === 0) return [];
+  const shown = hits.slice(0, KEYWORD_HITS_PER_GROUP * KEYWORD_HITS_MAX_GROUPS);
+  const groups: (typeof shown)[] = [];
+  for (let i = 0; i < shown.length; i += KEYWORD_HITS_PER_GROUP) {
+    groups.push(shown.slice(i, i + KEYWORD_HITS_PER_GROUP));
+  }
+  const blocks: KnownBlock[] = [
+    { type: 'divider' },
+    section(
+      `*${plural(hits.length, 'conversation')} only mention${hits.length === 1 ? 's' : ''} it in message text.* ` +
+        'They are left out unless you tick them: tick only those you have checked belong to this person.',
+    ),
+  ];
+  groups.forEach((group, index) => {
+    blocks.push({
+      type: 'input',
+      block_id: keywordHitsBlockId(index),
+      optional: true,
+      label: plainText(groups.length > 1 ? `Mentions (${index + 1} of ${groups.length})` : 'Mentions'),
+      element: {
+        type: 'checkboxes',
+        action_id: PERSON_ACTION.keywordHits,
+        options: group.map(keywordHitOption),
+      },
+    });
+  });
+  if (hits.length > shown.length) {
+    blocks.push(
+      context(
+        `${plural(hits.length - shown.length, 'more mention')} not shown. A more specific identifier finds fewer.`,
+      ),
+    );
+  }
+  return blocks;
+}
+
+function reasonInput(): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: PERSON_BLOCK.reason,
+    label: plainText('Reason'),
+    hint: plainText('The DSR reference or ticket, shown to the approver and kept with the request.'),
+    element: {
+      type: 'plain_text_input',
+      action_id: PERSON_ACTION.reason,
+      max_length: REASON_MAX,
+      placeholder: plainText('e.g. DSR-2026-0142'),
+    },
+  };
+}
+
+/**
+ * What was found, in counts and dates only (never transcripts, names, emails or phone numbers), what it
+ * becomes and how much of the month's quota it takes. Keyword-only hits are offered as unticked boxes.
+ */
+export function buildPersonResultModal(options: PersonResultModalOptions): ModalView {
+  const { result, outcome, quota } = options;
+  const counts = result.counts;
+  const blocks: KnownBlock[] = [
+    section(`*LivePerson has this for ${shownIdentifier(options.identifier)}* (last 13 months):`),
+    {
+      ...fieldsSection([
+        `*Closed conversations to delete*\n${counts.closedConversations}`,
+        `*Open, held back*\n${counts.openConversations}`,
+        `*Consumer ids*\n${counts.consumerIds}`,
+        `*Chats*\n${options.chatHistory ? String(counts.chats) : 'not searched'}`,
+        dateField('First', result.firstDate),
+        dateField('Last', result.lastDate),
+      ]),
+      block_id: PERSON_BLOCK.summary,
+    },
+  ];
+  if (counts.openConversations > 0) {
+    blocks.push(
+      context(
+        'LivePerson deletes closed conversations only. Open ones are held back; lp-delete checks them again ' +
+          'and offers them for a new approval once they have closed.',
+      ),
+    );
+  }
+
+  const planText = outcome.ok
+    ? [
+        `*${planSummaryLine(outcome.plan.summary)}*`,
+        ...requestsByType(outcome.plan.requests),
+        `Uses ${outcome.plan.quotaNeeded} of the ${quota.remaining} requests left this month (limit ${quota.limit}).`,
+      ].join('\n')
+    : planRefusalText(outcome);
+  blocks.push({ ...section(planText), block_id: PERSON_BLOCK.plan });
+
+  // Ticking mentions in can make an empty plan fileable, never a quota-short one fit.
+  const canSend = outcome.ok || (outcome.code === 'nothing_to_delete' && result.keywordOnly.length > 0);
+  if (canSend) {
+    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput());
+    blocks.push(context('Nothing reaches LivePerson until a second person approves in the privacy channel.'));
+  }
+  const view: ModalView = {
+    type: 'modal',
+    callback_id: PERSON_CALLBACK.result,
+    title: plainText(TITLE),
+    close: plainText(canSend ? 'Cancel' : 'Close'),
+    blocks,
+  };
+  if (canSend) view.submit = plainText('Send for approval');
+  return withMetadata(view, options.privateMetadata);
+}
+
+const FAILURE_WORDS: Record<HistoryErrorCode, string> = {
+  HISTORY_INCOMPLETE:
+    'The search was incomplete: LivePerson sent fewer records than it counted, so some ids could be missing. Nothing was filed; search again in a minute.',
+  HISTORY_UNAUTHORIZED:
+    'LivePerson did not accept the app’s credentials for its history APIs. Ask the app administrator to run `npm run doctor`.',
+  HISTORY_FORBIDDEN:
+    'The app’s LivePerson key may not read conversation history. Ask a LivePerson admin to give the key the Messaging Interactions (and, for chat, Engagement History) permission.',
+  HISTORY_RATE_LIMITED: 'LivePerson is receiving too many calls right now. Wait a minute and search again.',
+  HISTORY_SERVER_ERROR: 'LivePerson had an internal error while searching. Try again later.',
+  HISTORY_UNREACHABLE:
+    'LivePerson could not be reached. Check the network and search again in a few minutes.',
+  HISTORY_HOST_UNKNOWN:
+    'LivePerson’s directory (Domain API) could not say which server holds this account’s conversation history. Ask the app administrator to check LP_ACCOUNT_ID and LP_DOMAIN_API_URL (`npm run doctor`).',
+  HISTORY_BAD_REQUEST:
+    'LivePerson refused the search. Try a shorter identifier; if it keeps happening, ask the app administrator to check the logs.',
+  HISTORY_BAD_RESPONSE:
+    'LivePerson answered in a form the app does not understand. Try again later; if it persists, ask the app administrator to check for API changes.',
+};
+
+/** The view when the search failed: what happened and what to do next, by code. */
+export function buildPersonSearchFailedModal(options: {
+  code: HistoryErrorCode | undefined;
+  privateMetadata?: string;
+}): ModalView {
+  const words = options.code
+    ? FAILURE_WORDS[options.code]
+    : 'Something unexpected went wrong while searching LivePerson. Try again; if it keeps happening, ask the app administrator to check the logs.';
+  return withMetadata(
+    {
+      type: 'modal',
+      callback_id: PERSON_CALLBACK.result,
+      title: plainText(TITLE),
+      close: plainText('Close'),
+      blocks: [section(`:warning: ${words}`)],
+    },
+    options.privateMetadata,
+  );
+}

@@ -1,0 +1,152 @@
+import { createAuthProvider } from '../../../src/liveperson/auth.js';
+import { createTransport } from '../../../src/liveperson/http.js';
+import type { HistoryConnection, HistoryRetryPolicy } from '../../../src/liveperson/history/history-http.js';
+import { SANDBOX_DEFAULT_CREDENTIALS } from '../../../src/liveperson/sandbox.js';
+import type {
+  HistoryStandIn,
+  SeededConversation,
+} from '../../../src/liveperson/sandbox-history/history-sandbox.js';
+
+/** Shared by the history client, stand-in and person-search tests. */
+
+export const ACCOUNT_ID = '20762324';
+export const NOW = new Date('2026-11-20T12:00:00.000Z');
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function daysAgo(days: number, from: Date = NOW): Date {
+  return new Date(from.getTime() - days * DAY_MS);
+}
+
+export interface Recorder {
+  sleeps: number[];
+  logs: { event: string; fields: Record<string, unknown> }[];
+}
+
+export function recorder(): Recorder {
+  return { sleeps: [], logs: [] };
+}
+
+/** A connection to a stand-in on its own port, with the sandbox's default bearer token. */
+export function bearerConnection(
+  url: string,
+  rec: Recorder,
+  options: { token?: string; retry?: Partial<HistoryRetryPolicy>; now?: () => Date } = {},
+): HistoryConnection {
+  const now = options.now ?? (() => NOW);
+  const log = (event: string, fields: Record<string, unknown>) => rec.logs.push({ event, fields });
+  const transport = createTransport(undefined, log, now);
+  const token = options.token ?? SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] ?? '';
+  return {
+    accountId: ACCOUNT_ID,
+    transport,
+    auth: createAuthProvider(
+      { kind: 'bearer', token },
+      { accountId: ACCOUNT_ID, transport, timeoutMs: 2000, now, log, sentinelBaseUrl: async () => url },
+    ),
+    baseUrl: async () => url,
+    timeoutMs: 2000,
+    sleep: async (ms) => {
+      rec.sleeps.push(ms);
+    },
+    log,
+    retry: options.retry,
+  };
+}
+
+/** What the stand-in sends along and must never get past the client: checked in every leak test. */
+export const PERSON = {
+  email: 'ada.lovelace@example.org',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  phone: '+44 20 7946 0958',
+  consumerId: '6f9619ff-8b86-d011-b42d-00cf4fc964ff',
+  transcript: 'my card number ends in 4242 and I live at 12 Analytical Lane',
+  secondLine: 'please forget everything about me',
+} as const;
+
+export const SECRETS: readonly string[] = [
+  PERSON.email,
+  PERSON.firstName,
+  PERSON.lastName,
+  PERSON.phone,
+  PERSON.transcript,
+  PERSON.secondLine,
+  'Analytical Lane',
+  'consumer-token-do-not-leak',
+  'Sandra Agent',
+  '203.0.113.9',
+];
+
+export interface SeededPerson {
+  closed: SeededConversation[];
+  open: SeededConversation;
+  /** Has the consumer id but no SDE: found only through 1c. */
+  withoutSde: SeededConversation;
+  /** Mentions the email in message text only, another consumer. */
+  mention: SeededConversation;
+}
+
+/**
+ * The person of issue 11: 4 closed conversations and 1 open one over 11 months (one of them without an
+ * SDE, found only by consumer id), a conversation of someone else that merely mentions the email, and
+ * `noise` unrelated conversations in the newest window so a search there needs more than one page.
+ */
+export function seedPerson(standIn: HistoryStandIn, noise = 0): SeededPerson {
+  const consumer = {
+    participantId: PERSON.consumerId,
+    firstName: PERSON.firstName,
+    lastName: PERSON.lastName,
+    email: PERSON.email,
+    phone: PERSON.phone,
+  };
+  const withSde = (days: number) =>
+    standIn.addConversation({
+      status: 'CLOSE',
+      startTime: daysAgo(days),
+      consumer,
+      personalInfo: [PERSON.email],
+      customerInfo: ['CUST-7731-99'],
+      messages: [PERSON.transcript, 'Thanks, noted.', PERSON.secondLine],
+    });
+  const closed = [withSde(20), withSde(130), withSde(330)];
+  const withoutSde = standIn.addConversation({
+    status: 'CLOSE',
+    startTime: daysAgo(200),
+    consumer,
+    messages: [PERSON.secondLine],
+  });
+  closed.push(withoutSde);
+  const open = standIn.addConversation({
+    status: 'OPEN',
+    startTime: daysAgo(2),
+    consumer,
+    personalInfo: [PERSON.email],
+    messages: [`reach me on ${PERSON.phone}`],
+  });
+  const mention = standIn.addConversation({
+    status: 'CLOSE',
+    startTime: daysAgo(45),
+    consumer: {
+      participantId: '0b7c8a52-2f4e-4b8e-9d7e-5b3b0f6a1c11',
+      firstName: 'Grace',
+      email: 'grace@example.net',
+    },
+    messages: [`Has ${PERSON.email} written to you before?`],
+  });
+  for (let i = 0; i < noise; i++) {
+    standIn.addConversation({
+      status: 'CLOSE',
+      startTime: daysAgo(10 + (i % 50) / 10),
+      consumer: { participantId: `noise-${i}`, email: `noise${i}@example.com` },
+      personalInfo: [`noise${i}@example.com`],
+      messages: ['unrelated'],
+    });
+  }
+  return { closed, open, withoutSde, mention };
+}
+
+/** Asserts none of the seeded personal data appears in `value` (serialised). */
+export function leaks(value: unknown): string[] {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return SECRETS.filter((secret) => text.includes(secret));
+}
