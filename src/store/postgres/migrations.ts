@@ -124,6 +124,8 @@ export async function migrateWith(
 export async function migrate(url: string, options: { log?: Logger } = {}): Promise<MigrationResult> {
   const client = new pg.Client(poolConfig(url));
   const server = describeServer(url);
+  // A lost connection also rejects the query under way; the event alone would crash the process.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (error) {

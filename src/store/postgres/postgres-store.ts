@@ -110,25 +110,25 @@ export class PostgresStore implements RequestStore {
       store.isHealthy = false;
       log.warn('store_connection_lost', { code: pgErrorCode(error) ?? 'unknown' });
     });
-    let client: pg.PoolClient;
+    let checkout: { client: pg.PoolClient; release(broken: boolean): void };
     try {
-      client = await pool.connect();
+      checkout = await store.connect('read');
     } catch (error) {
       await pool.end().catch(() => undefined);
       const wrapped = toStoreError(error, 'read');
       throw new StoreError(wrapped.code, `Cannot connect to the database ${server}. ${wrapped.message}`);
     }
     try {
-      await migrateWith(client, server, {
+      await migrateWith(checkout.client, server, {
         log,
         ...(options.migrations ? { migrations: options.migrations } : {}),
       });
     } catch (error) {
-      client.release();
+      checkout.release(true);
       await pool.end().catch(() => undefined);
       throw error;
     }
-    client.release();
+    checkout.release(false);
     try {
       await store.renewLease();
     } catch (error) {
@@ -353,7 +353,7 @@ export class PostgresStore implements RequestStore {
 
   async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
     // A session lock on a connection of its own, held while `work` runs (work uses the pool's others).
-    const client = await this.connect('read');
+    const { client, release } = await this.connect('read');
     let locked = false;
     try {
       const result = await client.query<{ locked: boolean }>(
@@ -364,11 +364,11 @@ export class PostgresStore implements RequestStore {
       this.isHealthy = true;
     } catch (error) {
       this.isHealthy = false;
-      client.release(true);
+      release(true);
       throw toStoreError(error, 'read');
     }
     if (!locked) {
-      client.release();
+      release(false);
       return undefined;
     }
     try {
@@ -376,10 +376,10 @@ export class PostgresStore implements RequestStore {
     } finally {
       try {
         await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS_EXCLUSIVE, name]);
-        client.release();
+        release(false);
       } catch {
         // Closing the connection releases the lock too.
-        client.release(true);
+        release(true);
       }
     }
   }
@@ -470,16 +470,38 @@ export class PostgresStore implements RequestStore {
     );
   }
 
-  private async connect(kind: 'read' | 'write'): Promise<pg.PoolClient> {
+  /**
+   * A pooled connection for one transaction or lock. While checked out, pg leaves a connection's 'error'
+   * event (the server going away between two queries) without a listener, which would crash the process:
+   * it is listened to here until release.
+   */
+  private async connect(
+    kind: 'read' | 'write',
+  ): Promise<{ client: pg.PoolClient; release(broken: boolean): void }> {
     if (this.closed)
       throw new StoreError('STORE_WRITE_FAILED', 'lp-delete is shutting down: nothing was saved.');
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (error) {
       this.isHealthy = false;
       this.options.log.warn('store_connect_failed', { code: pgErrorCode(error) ?? 'unknown' });
       throw toStoreError(error, kind);
     }
+    let lost = false;
+    const onError = (error: Error) => {
+      lost = true;
+      this.isHealthy = false;
+      this.options.log.warn('store_connection_lost', { code: pgErrorCode(error) ?? 'unknown' });
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (broken) => {
+        client.removeListener('error', onError);
+        client.release(broken || lost);
+      },
+    };
   }
 
   private read<T>(work: (q: Query) => Promise<T>): Promise<T> {
@@ -496,7 +518,7 @@ export class PostgresStore implements RequestStore {
    */
   private transaction<T>(kind: 'read' | 'write', work: (q: Query) => Promise<T>): Promise<T> {
     const run = (async () => {
-      const client = await this.connect(kind);
+      const { client, release } = await this.connect(kind);
       let broken = false;
       const q: Query = async (sql, params) => {
         try {
@@ -519,7 +541,7 @@ export class PostgresStore implements RequestStore {
         throw error;
       } finally {
         // A connection whose query failed may be unusable: it is closed rather than reused.
-        client.release(broken);
+        release(broken);
       }
     })();
     this.inFlight.add(run);
