@@ -139,7 +139,11 @@ const NETWORK_CODES = new Set([
 export function explainDriverError(error: unknown): string {
   const code = pgErrorCode(error);
   const message = error instanceof Error ? error.message : '';
-  if ((code !== undefined && NETWORK_CODES.has(code)) || /terminat|timeout|ECONN|connect/i.test(message)) {
+  const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+  if (
+    (code !== undefined && NETWORK_CODES.has(code)) ||
+    (!sqlState && /terminat|timeout|ECONN|connect/i.test(message))
+  ) {
     return `the PostgreSQL server could not be reached or dropped the connection (${code ?? 'connection lost'}); check that it runs and that DATABASE_URL points at it`;
   }
   if (code === undefined) return 'the PostgreSQL driver failed; see the server log and try again';
