@@ -429,9 +429,12 @@ export class PostgresStore implements RequestStore {
     });
   }
 
-  /** Stores a notice of the channel lane from another store, keeping its delivery state. */
-  async importChannelNotice(owed: ImportedNotice): Promise<void> {
-    await this.write((q) => this.insertNotice(q, CHANNEL_LANE, owed));
+  /**
+   * Stores a notice from another store in `lane` (CHANNEL_LANE, or a request id), keeping its delivery state;
+   * it goes after the lane's notices already here. importRequest takes a request's own notices with it.
+   */
+  async importNotice(lane: string, owed: ImportedNotice): Promise<void> {
+    await this.write((q) => this.insertNotice(q, lane, owed));
   }
 
   /** Stores a month's state (LivePerson's count, alerts sent) from another store. */
