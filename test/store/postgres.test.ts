@@ -136,6 +136,71 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
     });
   });
 
+  describe('details of this store', () => {
+    let store: PostgresStore;
+    beforeEach(async () => {
+      await sql(db.url, `TRUNCATE ${TABLES}`);
+      store = await openStore();
+    });
+    afterEach(closeAll);
+
+    it('ids grow past four digits and stay in filing order', async () => {
+      await sql(db.url, `INSERT INTO request_ids (month, last) VALUES ('2026-12', 9998)`);
+      const ids = [];
+      for (let i = 0; i < 2; i++) ids.push((await store.create('2026-12', (id) => aRequest(id))).id);
+      expect(ids).toEqual(['DR-2026-12-9999', 'DR-2026-12-10000']);
+      expect((await store.listMonth('2026-12')).map((r) => r.id)).toEqual(ids);
+    });
+
+    it('update cannot create a request, nor change its id', async () => {
+      await expect(
+        store.update('DR-2026-12-0001', () => ({ value: 0, request: aRequest('DR-2026-12-0001') })),
+      ).rejects.toThrow(/no request DR-2026-12-0001/);
+      const { id } = await store.create('2026-12', (id) => aRequest(id));
+      await expect(
+        store.update(id, (current) => ({ value: 0, request: { ...current!, id: 'DR-2026-12-0099' } })),
+      ).rejects.toThrow(/keep the id/);
+      expect(await store.months()).toEqual(['2026-12']);
+      expect(await store.get('DR-2026-12-0099')).toBeUndefined();
+    });
+
+    it('the submitting replica is recorded when a request moves into submitting, and cleared after', async () => {
+      const { id } = await store.create('2026-12', (id) => aRequest(id));
+      const replicaOf = async () =>
+        (
+          await sql<{ r: string | null }>(
+            db.url,
+            'SELECT submitting_replica AS r FROM requests WHERE id = $1',
+            [id],
+          )
+        )[0]?.r;
+      const move = (status: DeletionRequest['status']) =>
+        store.update(id, (current) => ({
+          value: 0,
+          request: { ...current!, status, quotaMonth: '2026-12' },
+        }));
+      await move('submitting');
+      expect(await replicaOf()).toBe(store.replicaId);
+      const other = await openStore();
+      await other.update(id, (current) => ({
+        value: 0,
+        request: { ...current!, reason: 'still submitting' },
+      }));
+      expect(await replicaOf()).toBe(store.replicaId);
+      await move('submitted');
+      expect(await replicaOf()).toBeNull();
+    });
+
+    it('a request stored by hand in a shape lp-delete does not know is refused on read, naming the table', async () => {
+      await sql(
+        db.url,
+        `INSERT INTO requests (id, month, account_id, status, is_open, created_at, doc)
+         VALUES ('DR-2026-12-0001', '2026-12', '1', 'pending_approval', true, now(), '{"id": 1}')`,
+      );
+      await expect(store.get('DR-2026-12-0001')).rejects.toThrow(/table requests/);
+    });
+  });
+
   describe('migrations', () => {
     let fresh: TestDatabase;
     beforeEach(async () => {

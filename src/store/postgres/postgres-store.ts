@@ -516,7 +516,7 @@ export class PostgresStore implements RequestStore {
   }
 
   /**
-   * Runs `work` in one transaction. Driver failures become StoreErrors (and make the store unhealthy until
+   * Runs `work` (a write: in one transaction). Driver failures become StoreErrors (and make the store unhealthy until
    * a transaction succeeds); whatever `work` itself throws (a change refusing) rolls back and passes as is.
    */
   private transaction<T>(kind: 'read' | 'write', work: (q: Query) => Promise<T>): Promise<T> {
@@ -533,14 +533,16 @@ export class PostgresStore implements RequestStore {
           throw toStoreError(error, kind);
         }
       };
+      // Reads need no transaction of their own: one round trip each instead of three.
+      const inTransaction = kind === 'write';
       try {
-        await q('BEGIN');
+        if (inTransaction) await q('BEGIN');
         const result = await work(q);
-        await q('COMMIT');
+        if (inTransaction) await q('COMMIT');
         this.isHealthy = true;
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
+        if (inTransaction) await client.query('ROLLBACK').catch(() => (broken = true));
         throw error;
       } finally {
         // A connection whose query failed may be unusable: it is closed rather than reused.
