@@ -97,12 +97,18 @@ export class PostgresStore implements RequestStore {
   /** Use openPostgresStore. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const server = describeServer(options.url);
+    const lease = options.replicaLeaseSeconds ?? DEFAULT_LEASE_SECONDS;
+    if (!Number.isFinite(lease) || lease <= 0) {
+      throw new RangeError(
+        `replicaLeaseSeconds (REPLICA_LEASE_SECONDS) must be a positive number, not ${lease}`,
+      );
+    }
     const pool = new pg.Pool({ ...poolConfig(options.url), max: options.poolSize ?? 10 });
     const log = options.log ?? silentLogger;
     const store = new PostgresStore(pool, {
       now: options.now ?? (() => new Date()),
       log,
-      replicaLeaseSeconds: options.replicaLeaseSeconds ?? DEFAULT_LEASE_SECONDS,
+      replicaLeaseSeconds: lease,
       server,
     });
     // An idle connection that breaks emits here; without a listener it would crash the process.
