@@ -119,7 +119,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
     });
 
     it('a submission of a replica whose lease ran out is orphaned; a live one’s is not', async () => {
-      const dying = await openStore({ replicaLeaseSeconds: 1 });
+      const dying = await openStore({ replicaLeaseSeconds: 2 });
       const { id } = await dying.create(MONTH, (id) => aRequest(id));
       await dying.update(id, (current) => ({
         value: 0,
@@ -127,11 +127,11 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
       }));
       expect(await b.orphanedSubmissions()).toEqual([]);
       // Renewed while it lives…
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await new Promise((resolve) => setTimeout(resolve, 2500));
       expect(await b.orphanedSubmissions()).toEqual([]);
       // …and gone a lease after it dies without a word.
       await dying.close({ keepLease: true });
-      await new Promise((resolve) => setTimeout(resolve, 1200));
+      await new Promise((resolve) => setTimeout(resolve, 2200));
       expect((await b.orphanedSubmissions()).map((r) => r.id)).toEqual([id]);
     });
   });
@@ -272,7 +272,9 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
       );
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let waited = 0; store.healthy() && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       expect(store.healthy()).toBe(false);
       expect((await store.get(id))?.id).toBe(id);
       expect(store.healthy()).toBe(true);
