@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import { StoreError } from '../json-file-adapter.js';
+
+/**
+ * Turning DATABASE_URL into a pg pool, and pg's errors into StoreErrors a person can act on. Messages name
+ * the server (host:port) and PostgreSQL's error code, never a password, a query or a value.
+ */
+
+type Env = Record<string, string | undefined>;
+
+const SSL_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey'] as const;
+
+/**
+ * The pool settings for `url`. TLS follows `?sslmode=` in the URL, else PGSSLMODE, with libpq's meaning:
+ * `disable`/`allow`/`prefer` or unset: no TLS (pg cannot fall back, so `prefer` does not try TLS first);
+ * `require`: TLS without checking the certificate (checked against `sslrootcert` when one is given);
+ * `verify-ca`: the certificate must come from `sslrootcert`; `verify-full`: the certificate and host name
+ * are checked (system CAs, or `sslrootcert`). `sslrootcert`/`sslcert`/`sslkey` come from the URL or
+ * PGSSLROOTCERT/PGSSLCERT/PGSSLKEY.
+ */
+export function poolConfig(url: string, env: Env = process.env): pg.PoolConfig {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreError(
+      'STORE_UNREADABLE',
+      'DATABASE_URL is not a URL: set it to postgres://user@host:5432/database.',
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new StoreError(
+      'STORE_UNREADABLE',
+      `DATABASE_URL must start with postgres:// (it starts with ${parsed.protocol}//).`,
+    );
+  }
+  const param = (name: (typeof SSL_PARAMS)[number], envName: string) =>
+    parsed.searchParams.get(name) ?? env[envName] ?? undefined;
+  const mode = param('sslmode', 'PGSSLMODE') ?? 'disable';
+  const files = {
+    ca: param('sslrootcert', 'PGSSLROOTCERT'),
+    cert: param('sslcert', 'PGSSLCERT'),
+    key: param('sslkey', 'PGSSLKEY'),
+  };
+  // pg would read these parameters itself with other rules; they are applied here instead.
+  for (const name of SSL_PARAMS) parsed.searchParams.delete(name);
+  return { connectionString: parsed.toString(), ssl: sslOptions(mode, files) };
+}
+
+function sslOptions(
+  mode: string,
+  files: { ca: string | undefined; cert: string | undefined; key: string | undefined },
+): false | ConnectionOptions {
+  const read = (file: string | undefined, what: string) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      throw new StoreError(
+        'STORE_UNREADABLE',
+        `Cannot read the ${what} file ${file} named for PostgreSQL's TLS.`,
+      );
+    }
+  };
+  const loaded = (): ConnectionOptions => {
+    const options: ConnectionOptions = {};
+    const ca = read(files.ca, 'sslrootcert');
+    const cert = read(files.cert, 'sslcert');
+    const key = read(files.key, 'sslkey');
+    if (ca !== undefined) options.ca = ca;
+    if (cert !== undefined) options.cert = cert;
+    if (key !== undefined) options.key = key;
+    return options;
+  };
+  switch (mode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      return false;
+    case 'require':
+    case 'no-verify': {
+      const options = loaded();
+      if (options.ca !== undefined && mode === 'require')
+        return { ...options, checkServerIdentity: () => undefined };
+      return { ...options, rejectUnauthorized: false };
+    }
+    case 'verify-ca': {
+      const options = loaded();
+      if (options.ca === undefined) {
+        throw new StoreError(
+          'STORE_UNREADABLE',
+          'sslmode=verify-ca needs the server’s CA certificate: set sslrootcert in DATABASE_URL or PGSSLROOTCERT.',
+        );
+      }
+      return { ...options, checkServerIdentity: () => undefined };
+    }
+    case 'verify-full':
+      return loaded();
+    default:
+      throw new StoreError(
+        'STORE_UNREADABLE',
+        `sslmode "${mode}" is not one of disable, allow, prefer, require, verify-ca, verify-full: fix ?sslmode= in DATABASE_URL or PGSSLMODE.`,
+      );
+  }
+}
+
+/** `host:port/database` of a URL, for messages (never the user or password). */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+/** PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error. */
+export function pgErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * Why a database call failed, in words, with what to do next. Only error codes and fixed texts go in:
+ * PostgreSQL's own messages can quote the values of a statement.
+ */
+export function explainDriverError(error: unknown): string {
+  const code = pgErrorCode(error);
+  const message = error instanceof Error ? error.message : '';
+  const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+  if (
+    (code !== undefined && NETWORK_CODES.has(code)) ||
+    (!sqlState && /terminat|timeout|ECONN|connect/i.test(message))
+  ) {
+    return `the PostgreSQL server could not be reached or dropped the connection (${code ?? 'connection lost'}); check that it runs and that DATABASE_URL points at it`;
+  }
+  if (code === undefined) return 'the PostgreSQL driver failed; see the server log and try again';
+  if (code.startsWith('28'))
+    return `PostgreSQL refused the login (${code}): check the user and password in DATABASE_URL`;
+  if (code === '3D000')
+    return `the database named in DATABASE_URL does not exist (${code}): create it, or fix the URL`;
+  if (code === '42501') {
+    return `the database user lacks a privilege (${code}): grant it SELECT, INSERT, UPDATE, DELETE on lp-delete's tables (and CREATE on the schema for migrations)`;
+  }
+  if (code === '53100') return `the database server is out of disk space (${code}): free space on it`;
+  if (code.startsWith('53')) return `the database server is out of resources (${code}): see its log`;
+  if (code.startsWith('57') || code.startsWith('08')) {
+    return `the PostgreSQL server is shutting down or lost the connection (${code}); try again in a moment`;
+  }
+  if (code === '40001' || code === '40P01')
+    return `the database aborted a conflicting transaction (${code}); try again`;
+  return `PostgreSQL answered with error ${code}; see the server log`;
+}
+
+/** A driver error as the StoreError the services expect: 'STORE_WRITE_FAILED' promises nothing was saved. */
+export function toStoreError(error: unknown, kind: 'read' | 'write'): StoreError {
+  if (error instanceof StoreError) return error;
+  const why = explainDriverError(error);
+  return kind === 'write'
+    ? new StoreError('STORE_WRITE_FAILED', `lp-delete could not save the change, nothing was saved: ${why}.`)
+    : new StoreError('STORE_UNREADABLE', `lp-delete could not read its database: ${why}.`);
+}
