@@ -91,6 +91,17 @@ const rawSchema = z.object({
   LP_LEGACY_TICKETING: boolish,
   QUOTA_TIMEZONE: timeZone,
   DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'DATABASE_URL must be a PostgreSQL URL such as postgres://user@host:5432/lpdelete',
+      )
+      .optional(),
+  ),
+  REPLICA_LEASE_SECONDS: positiveInt(30),
   /** lp-delete 0.1's setting: still read for one release (its folder becomes the data folder). */
   DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
 });
@@ -175,6 +186,9 @@ export interface CoreConfig {
   dataDir: string;
   /** DATA_FILE when still set: the old data file to convert, and a warning to move to DATA_DIR. */
   legacyDataFile?: string;
+  /** When set, everything is kept in PostgreSQL (several replicas may run); the data folder is not used. */
+  databaseUrl?: string;
+  replicaLeaseSeconds: number;
 }
 
 export interface Config extends CoreConfig {
@@ -291,6 +305,8 @@ function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
     quotaTimeZone: raw.QUOTA_TIMEZONE,
     dataDir: raw.DATA_DIR ?? (raw.DATA_FILE ? dirname(raw.DATA_FILE) : './data'),
     ...(raw.DATA_FILE && !raw.DATA_DIR ? { legacyDataFile: raw.DATA_FILE } : {}),
+    ...(raw.DATABASE_URL ? { databaseUrl: raw.DATABASE_URL } : {}),
+    replicaLeaseSeconds: raw.REPLICA_LEASE_SECONDS,
   });
 }
 

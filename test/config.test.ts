@@ -33,14 +33,43 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       monthlyLimit: 100,
       quotaTimeZone: 'UTC',
-      dataFile: './data/lp-delete.json',
+      dataDir: './data',
+      replicaLeaseSeconds: 30,
     });
+    expect(config).not.toHaveProperty('legacyDataFile');
+    expect(config).not.toHaveProperty('databaseUrl');
     expect(config.slack).toMatchObject({
       port: 3000,
       approverUserIds: ['U1AAAA', 'U2BBBB'],
       requesterUserIds: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('DATA_FILE (lp-delete 0.1) still locates the data: its folder is the data folder, and it is converted', () => {
+    const core = loadCoreConfig({
+      LP_ACCOUNT_ID: '1',
+      LP_BEARER_TOKEN: 't',
+      DATA_FILE: '/srv/lpd/data.json',
+    });
+    expect(core).toMatchObject({ dataDir: '/srv/lpd', legacyDataFile: '/srv/lpd/data.json' });
+    const both = loadCoreConfig({
+      LP_ACCOUNT_ID: '1',
+      LP_BEARER_TOKEN: 't',
+      DATA_FILE: '/a/x.json',
+      DATA_DIR: '/b',
+    });
+    expect(both.dataDir).toBe('/b');
+  });
+
+  it('DATABASE_URL must be a PostgreSQL URL', () => {
+    expect(() =>
+      loadCoreConfig({ LP_ACCOUNT_ID: '1', LP_BEARER_TOKEN: 't', DATABASE_URL: 'mysql://x' }),
+    ).toThrow(/DATABASE_URL must be a PostgreSQL URL/);
+    expect(
+      loadCoreConfig({ LP_ACCOUNT_ID: '1', LP_BEARER_TOKEN: 't', DATABASE_URL: 'postgres://u@h/db' })
+        .databaseUrl,
+    ).toBe('postgres://u@h/db');
   });
 
   it('accepts each credential set alone', () => {

@@ -59,7 +59,8 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   }
   const legacyDataFile = io.env.DATA_FILE?.trim() || undefined;
   const dataDir = io.env.DATA_DIR?.trim() || (legacyDataFile ? dirname(legacyDataFile) : './data');
-  if (!existsSync(dataDir)) {
+  const databaseUrl = io.env.DATABASE_URL?.trim() || undefined;
+  if (!databaseUrl && !existsSync(dataDir)) {
     io.stderr.write(`There is no data folder at ${dataDir}. Set DATA_DIR to the app's data folder.\n`);
     return 2;
   }
@@ -83,7 +84,9 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     }
     return 0;
   } catch (error) {
-    io.stderr.write(`Could not read ${dataDir}: ${(error as Error).message}\n`);
+    io.stderr.write(
+      `Could not read ${databaseUrl ? 'the database' : dataDir}: ${(error as Error).message}\n`,
+    );
     return 1;
   }
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DeletionRequest } from '../domain/request.js';
-import { StoreError } from '../store/json-file-adapter.js';
+import { StoreError } from '../store/errors.js';
 import type { OwedNotice, QuotaKey, RequestStore } from '../store/port.js';
 import { describeServer } from '../store/postgres/connection.js';
 import { migrate } from '../store/postgres/migrations.js';

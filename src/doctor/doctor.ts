@@ -8,6 +8,7 @@ import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
 import { openStore } from '../store/open-store.js';
+import { checkDatabase } from './checks/database.js';
 
 /**
  * The set-up self-check behind `npm run doctor` and the start-up log: one result per thing that can be
@@ -73,7 +74,8 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
 
   if (core) {
     results.push(await checkLivePerson(core, deps));
-    results.push(...(await checkDataFolderAndStore(core.dataDir, core.legacyDataFile)));
+    if (core.databaseUrl) results.push(await databaseResult(core.databaseUrl));
+    else results.push(...(await checkDataFolderAndStore(core.dataDir, core.legacyDataFile)));
   } else {
     for (const name of ['liveperson', 'data']) {
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
@@ -449,6 +451,17 @@ async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   }
   const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
   return { name, ok: true, detail: `${existing.path} is writable${created}` };
+}
+
+async function databaseResult(url: string): Promise<CheckResult> {
+  const check = await checkDatabase(url);
+  return {
+    name: 'database',
+    ok: check.status !== 'fail',
+    ...(check.status === 'warn' ? { warning: true } : {}),
+    detail: check.message,
+    ...(check.fix ? { fix: check.fix } : {}),
+  };
 }
 
 async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string): Promise<CheckResult[]> {

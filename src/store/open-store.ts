@@ -1,17 +1,26 @@
 import type { CoreConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { openFileStore } from './lowdb/file-store.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import type { RequestStore } from './port.js';
 
 /**
- * The store the configuration names: the data folder (lowdb JSON files, one app) by default.
+ * The store the configuration names: PostgreSQL when DATABASE_URL is set (any number of replicas),
+ * else the data folder (lowdb JSON files, one app).
  * `readOnly` is for the audit export, the doctor and the self-check: no lock, no writes, safe beside
  * the running app.
  */
 export async function openStore(
-  config: Pick<CoreConfig, 'dataDir' | 'legacyDataFile'>,
+  config: Pick<CoreConfig, 'dataDir' | 'legacyDataFile' | 'databaseUrl'> & { replicaLeaseSeconds?: number },
   options: { log?: Logger; readOnly?: boolean } = {},
 ): Promise<RequestStore> {
+  if (config.databaseUrl) {
+    return openPostgresStore({
+      url: config.databaseUrl,
+      ...(config.replicaLeaseSeconds ? { replicaLeaseSeconds: config.replicaLeaseSeconds } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
   if (config.legacyDataFile && !options.readOnly) {
     options.log?.warn('setting_deprecated', {
       setting: 'DATA_FILE',

@@ -229,7 +229,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
   });
 
-  it('LivePerson 5xx: posted in the thread with what to do, quota released, nothing retried', async () => {
+  it('LivePerson 5xx: it may have filed it, so outcome unknown, what to check, quota kept, nothing re-sent', async () => {
     const { requestId, ts } = await h.fileRequest({
       type: 'conversation',
       idsText: uuids(1)[0]!,
@@ -237,12 +237,27 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     });
     h.lp.inject({ kind: 'create', status: 500 });
     await h.click(APPROVER, ACTION.approve, requestId, ts);
-    const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /try again later/i.test(t)));
-    expect(post).toBeTruthy();
-    expect((await h.store.get(requestId))?.status).toBe('failed');
+    const post = await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /may or may not/i.test(t)));
+    expect(post).toMatch(/before/i);
+    expect((await h.store.get(requestId))?.status).toBe('outcome_unknown');
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
+    expect((await h.service().quota()).used).toBe(1);
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /may or may not/i.test(t)));
+  });
+
+  it('LivePerson 400: a definite refusal, so failed, quota given back, nothing retried', async () => {
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: uuids(1)[0]!,
+      reason: 'DSR-1',
+    });
+    h.lp.inject({ kind: 'create', status: 400 });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'failed' ? true : undefined,
+    );
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
     expect((await h.service().quota()).used).toBe(0);
-    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /try again later/i.test(t)));
   });
 
   it('LivePerson timeout: outcome unknown, says to check before trying again, quota kept counted', async () => {
@@ -489,7 +504,9 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     const { readdir } = await import('node:fs/promises');
     const files = [
       join(h.dataDir, 'store.json'),
-      ...(await readdir(join(h.dataDir, 'open'))).map((f) => join(h.dataDir, 'open', f)),
+      ...(await readdir(join(h.dataDir, 'open')))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => join(h.dataDir, 'open', f)),
     ];
     for (const file of files) expect((await stat(file)).mode & 0o777).toBe(0o600);
   });

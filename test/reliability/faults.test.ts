@@ -218,7 +218,19 @@ describe('fault injection (real app, fake Slack, LivePerson sandbox)', () => {
 
   it.each([
     ['429 (monthly threshold)', { status: 429 }, 'failed', 'month marked spent, nothing retried'],
-    ['500', { status: 500 }, 'failed', 'failure explained, quota given back, nothing retried'],
+    [
+      '500 after really filing it',
+      { status: 500, carryOut: true },
+      'outcome_unknown',
+      'outcome unknown (it may exist), found in LivePerson’s list and completed, never re-sent',
+    ],
+    [
+      'an empty 200 after really filing it',
+      { status: 200, rawBody: '', carryOut: true },
+      'outcome_unknown',
+      'outcome unknown (the answer cannot be read), found in LivePerson’s list and completed, never re-sent',
+    ],
+    ['400', { status: 400 }, 'failed', 'failure explained, quota given back, nothing retried'],
     ['a timeout', { delayMs: 2_000 }, 'outcome_unknown', 'outcome unknown, reconciled at the next start'],
     [
       'a dropped connection',

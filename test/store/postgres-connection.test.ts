@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreError } from '../../src/store/json-file-adapter.js';
+import { StoreError } from '../../src/store/errors.js';
 import { describeServer, poolConfig, toStoreError } from '../../src/store/postgres/connection.js';
 
 describe('poolConfig: DATABASE_URL and sslmode', () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import { StoreError } from '../../src/store/json-file-adapter.js';
+import { StoreError } from '../../src/store/errors.js';
 import { loadMigrations, migrate } from '../../src/store/postgres/migrations.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ChangeFn } from '../../src/store/port.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { StoreError } from '../../store/json-file-adapter.js';
+import { StoreError } from '../../store/errors.js';
 import { describeServer, explainDriverError, poolConfig } from '../../store/postgres/connection.js';
 import { loadMigrations, schemaVersion } from '../../store/postgres/migrations.js';
 

@@ -368,8 +368,8 @@ export class FileStore implements RequestStore {
       const head = notices[0];
       if (!head || Date.parse(head.nextAttemptAt) > at) continue;
       const claim = this.claims.get(lane);
-      if (claim && claim.until > Date.now()) continue;
-      this.claims.set(lane, { seq: head.seq, until: Date.now() + claimMs });
+      if (claim && claim.until > at) continue;
+      this.claims.set(lane, { seq: head.seq, until: at + claimMs });
       out.push({ ...structuredClone(head), lane });
     }
     return out;

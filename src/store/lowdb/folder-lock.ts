@@ -27,12 +27,8 @@ const heldHere = new Set<string>();
 
 export async function acquireFolderLock(folder: string): Promise<() => Promise<void>> {
   const path = join(folder, LOCK_FILE);
-  if (heldHere.has(resolve(folder))) {
-    throw new StoreError(
-      'STORE_LOCKED',
-      `The data folder ${folder} is already open in this process; open it once, or read-only.`,
-    );
-  }
+  if (heldHere.has(resolve(folder)))
+    throw lockedBy(folder, { pid: process.pid, host: hostname(), since: 'earlier' });
   const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
@@ -66,17 +62,19 @@ export async function acquireFolderLock(folder: string): Promise<() => Promise<v
       }
     }
     const holder = await readHolder(path);
-    if (holder && (await heldByOther(path, holder, me))) {
-      throw new StoreError(
-        'STORE_LOCKED',
-        `Another lp-delete (process ${holder.pid} on ${holder.host}, since ${holder.since}) is using the data folder ${folder}. ` +
-          'One app owns a data folder: stop the other one first. To run several replicas, use the PostgreSQL store (set DATABASE_URL).',
-      );
-    }
+    if (holder && (await heldByOther(path, holder, me))) throw lockedBy(folder, holder);
     // Left by a process that is gone (or unreadable: a crash while it was written): take it over.
     await rm(path, { force: true });
   }
   throw new StoreError('STORE_LOCKED', `lp-delete could not take the lock ${path}; try again.`);
+}
+
+function lockedBy(folder: string, holder: Holder): StoreError {
+  return new StoreError(
+    'STORE_LOCKED',
+    `Another lp-delete (process ${holder.pid} on ${holder.host}, since ${holder.since}) is using the data folder ${folder}. ` +
+      'One app owns a data folder: stop the other one first. To run several replicas, use the PostgreSQL store (set DATABASE_URL).',
+  );
 }
 
 async function readHolder(path: string): Promise<Holder | undefined> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
-import { StoreError } from '../json-file-adapter.js';
+import { StoreError } from '../errors.js';
 
 /**
  * Turning DATABASE_URL into a pg pool, and pg's errors into StoreErrors a person can act on. Messages name

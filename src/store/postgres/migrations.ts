@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../../log.js';
-import { StoreError } from '../json-file-adapter.js';
+import { StoreError } from '../errors.js';
 import { describeServer, poolConfig, toStoreError } from './connection.js';
 
 /**

@@ -12,7 +12,7 @@ import {
 } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import { silentLogger, type Logger } from '../../log.js';
-import { StoreError } from '../json-file-adapter.js';
+import { StoreError } from '../errors.js';
 import {
   CHANNEL_LANE,
   COUNTING_STATUSES,
@@ -55,6 +55,7 @@ const noticeSchema = z.union([requestNoticeSchema, channelNoticeSchema]);
 const monthStateSchema = z.object({
   livePerson: z.object({ total: z.number(), external: z.number(), syncedAt: z.string() }).optional(),
   alertsSent: z.record(z.string(), z.string()),
+  spentAt: z.string().optional(),
 });
 
 /** A notice as importRequest takes it: its delivery state is kept, its seq is given anew (order kept). */
@@ -85,6 +86,7 @@ export class PostgresStore implements RequestStore {
   private isHealthy = true;
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
 
   private constructor(
@@ -199,13 +201,22 @@ export class PostgresStore implements RequestStore {
 
   // ── changes ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /** Other replicas' notices are found by the deliverer's polling; this process's wake it at once. */
+  onNoticesQueued(listener: () => void): void {
+    this.noticeListeners.push(listener);
+  }
+
+  private noticesQueued(count: number | undefined): void {
+    if (count) for (const listener of this.noticeListeners) listener();
+  }
+
   async create(
     month: string,
     build: (id: string) => DeletionRequest,
     notices: RequestNotice[] = [],
   ): Promise<DeletionRequest> {
     if (!MONTH.test(month)) throw new RangeError(`create() needs a month as yyyy-mm, not "${month}"`);
-    return this.write(async (q) => {
+    const created = await this.write(async (q) => {
       const counter = await q<{ last: number }>(
         `INSERT INTO request_ids (month, last) VALUES ($1, 1)
          ON CONFLICT (month) DO UPDATE SET last = request_ids.last + 1 RETURNING last`,
@@ -219,10 +230,13 @@ export class PostgresStore implements RequestStore {
       await this.queue(q, id, notices);
       return structuredClone(request);
     });
+    this.noticesQueued(notices.length);
+    return created;
   }
 
   async update<T>(id: string, change: ChangeFn<T>, options: { quota?: QuotaKey } = {}): Promise<T> {
-    return this.write(async (q) => {
+    let queued = 0;
+    const value = await this.write(async (q) => {
       const context: ChangeContext = {};
       if (options.quota) {
         await this.lockMonth(q, options.quota);
@@ -239,12 +253,16 @@ export class PostgresStore implements RequestStore {
         await this.saveRequest(q, result.request);
       }
       if (result.notices?.length) await this.queue(q, id, result.notices);
+      queued = result.notices?.length ?? 0;
       return result.value;
     });
+    this.noticesQueued(queued);
+    return value;
   }
 
   async updateMonth<T>(key: QuotaKey, change: (month: MonthState) => MonthChange<T>): Promise<T> {
-    return this.write(async (q) => {
+    let queued = 0;
+    const value = await this.write(async (q) => {
       const state = await this.lockMonth(q, key);
       const result = change(state);
       if (result.state) {
@@ -255,8 +273,11 @@ export class PostgresStore implements RequestStore {
         ]);
       }
       if (result.notices?.length) await this.queue(q, CHANNEL_LANE, result.notices);
+      queued = result.notices?.length ?? 0;
       return result.value;
     });
+    this.noticesQueued(queued);
+    return value;
   }
 
   // ── notices ──────────────────────────────────────────────────────────────────────────────────────────
@@ -591,7 +612,7 @@ export class PostgresStore implements RequestStore {
     const row = counts.rows[0];
     return {
       used: row?.used ?? 0,
-      spent: row?.spent ?? false,
+      spent: (row?.spent ?? false) || month.spentAt !== undefined,
       pendingApprovals: row?.pending ?? 0,
       ...(month.livePerson ? { livePerson: month.livePerson } : {}),
       alertsSent: month.alertsSent,
@@ -652,7 +673,8 @@ export class PostgresStore implements RequestStore {
         notice: noticeSchema.parse(notice),
         queuedAt: now.toISOString(),
         attempts: 0,
-        nextAttemptAt: now.toISOString(),
+        // Due at once, whatever clock the deliverer keeps (tests run the app on a clock of their own).
+        nextAttemptAt: new Date(0).toISOString(),
       };
       const seq = await this.insertNotice(q, lane, owed);
       unclaimed.push({ ...owed, seq });

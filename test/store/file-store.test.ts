@@ -1,0 +1,189 @@
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/store/errors.js';
+import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
+import { aRequest, describeStoreContract } from './contract.js';
+
+const open: FileStore[] = [];
+const folders: string[] = [];
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lp-delete-store-'));
+  folders.push(dir);
+  return dir;
+}
+async function openAt(dir: string, options: Parameters<typeof openFileStore>[1] = {}): Promise<FileStore> {
+  const store = await openFileStore(dir, options);
+  open.push(store);
+  return store;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+  await Promise.all(folders.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describeStoreContract('lowdb files', async () => {
+  const dir = await folder();
+  let current = await openAt(dir);
+  return {
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = await openAt(dir);
+      return current;
+    },
+    cleanup: async () => {
+      await current.close();
+    },
+  };
+});
+
+const MONTH = '2026-12';
+const file = (id: string) => (month: string) => aRequest(id, { createdAt: `${month}-01T10:00:00.000Z` });
+
+describe('the lowdb file store', () => {
+  it('one app per data folder: a second writer is refused with who holds it; readers work beside it', async () => {
+    const dir = await folder();
+    const writer = await openAt(dir);
+    await writer.create(MONTH, (id) => file(id)(MONTH));
+    const second = openFileStore(dir);
+    await expect(second).rejects.toBeInstanceOf(StoreError);
+    await expect(second).rejects.toThrow(
+      /Another lp-delete \(process \d+ on .*\) is using the data folder.*PostgreSQL/s,
+    );
+    const reader = await openAt(dir, { readOnly: true });
+    expect(await reader.listOpen()).toHaveLength(1);
+    await expect(reader.create(MONTH, (id) => file(id)(MONTH))).rejects.toThrow(/read only/);
+    await writer.close();
+    // Released at close: the next app opens it.
+    await openAt(dir);
+  });
+
+  it('a lock left by a process that is gone is taken over', async () => {
+    const dir = await folder();
+    await writeFile(
+      join(dir, 'lp-delete.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), since: 'x' }),
+    );
+    const store = await openAt(dir);
+    expect(store.healthy()).toBe(true);
+  });
+
+  it('files are owner-only; a finished request moves to its month folder, ids carry the month', async () => {
+    const dir = await folder();
+    const store = await openAt(dir);
+    const created = await store.create(MONTH, (id) => file(id)(MONTH));
+    expect(created.id).toBe('DR-2026-12-0001');
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'open', `${created.id}.json`))).mode & 0o777).toBe(0o600);
+    await store.update(created.id, (r) => ({ value: undefined, request: { ...r!, status: 'rejected' } }));
+    for (let i = 0; i < 50 && (await readdir(join(dir, 'open'))).length > 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(await readdir(join(dir, '2026-12'))).toEqual([`${created.id}.json`]);
+    expect((await store.get(created.id))?.status).toBe('rejected');
+    // A later change (a refused click) brings it back to open/ and it settles again.
+    await store.update(created.id, (r) => ({
+      value: undefined,
+      request: { ...r!, history: [...r!.history, { at: 'x', event: 'approval_refused', by: 'U2' }] },
+    }));
+    expect((await store.get(created.id))?.history).toHaveLength(2);
+  });
+
+  it('a disk that fails a write: refused, nothing changed, reported unhealthy, fine again once it works', async () => {
+    const dir = await folder();
+    const store = await openAt(dir);
+    const created = await store.create(MONTH, (id) => file(id)(MONTH));
+    // The open/ folder made read-only stands in for a full disk here; the reliability suite fills a real tmpfs.
+    const { chmod } = await import('node:fs/promises');
+    await chmod(join(dir, 'open'), 0o500);
+    const failing = store.update(created.id, (r) => ({ value: 1, request: { ...r!, reason: 'changed' } }));
+    if (process.getuid?.() === 0) {
+      // root writes anyway: nothing to prove here (the tmpfs test covers it)
+      await failing;
+    } else {
+      await expect(failing).rejects.toMatchObject({ code: 'STORE_WRITE_FAILED' });
+      expect(store.healthy()).toBe(false);
+      expect((await store.get(created.id))?.reason).toBe('DSR-1');
+    }
+    await chmod(join(dir, 'open'), 0o700);
+    await store.update(created.id, (r) => ({ value: 1, request: { ...r!, reason: 'changed again' } }));
+    expect(store.healthy()).toBe(true);
+  });
+
+  it('a data file cut short stops start-up naming it, and is never overwritten', async () => {
+    const dir = await folder();
+    const store = await openAt(dir);
+    const created = await store.create(MONTH, (id) => file(id)(MONTH));
+    await store.close();
+    const path = join(dir, 'open', `${created.id}.json`);
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length / 2));
+    await expect(openFileStore(dir)).rejects.toThrow(
+      new RegExp(`${created.id}\\.json cannot be used: it is not valid JSON`),
+    );
+    expect(await readFile(path, 'utf8')).toBe(text.slice(0, text.length / 2));
+  });
+
+  it('a copy of the folder (the documented backup) restores every request', async () => {
+    const dir = await folder();
+    const store = await openAt(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await store.create(MONTH, (id) => file(id)(MONTH))).id);
+    await store.update(ids[0]!, (r) => ({ value: undefined, request: { ...r!, status: 'rejected' } }));
+    const backup = await folder();
+    // What README's backup command does: copy the folder while the app runs (the lock file is skipped on restore).
+    await cp(dir, backup, { recursive: true });
+    await rm(join(backup, 'lp-delete.lock'), { force: true });
+    const restored = await openAt(backup);
+    for (const id of ids) expect(await restored.get(id)).toBeDefined();
+    expect((await restored.get(ids[0]!))?.status).toBe('rejected');
+  });
+
+  it('upgrades a data folder of lp-delete 0.1 (snapshot, journal, archive, outbox): every request and owed message kept', async () => {
+    const dir = await folder();
+    await cp(new URL('../fixtures/old-layout/', import.meta.url), dir, { recursive: true });
+    const store = await openAt(dir, { legacyDataFile: join(dir, 'lp-delete.json') });
+    for (const id of ['DR-OLD001', 'DR-OLD002', 'DR-OLD003', 'DR-OLD004', 'DR-OLD005']) {
+      expect(await store.get(id), id).toBeDefined();
+    }
+    expect((await store.get('DR-OLD002'))?.decision?.reason).toBe('wrong ids');
+    const owed = await store.owedNotices();
+    expect(owed.filter((n) => n.lane === 'DR-OLD005').map((n) => n.notice.kind)).toEqual([
+      'approval_post',
+      'requester_filed',
+    ]);
+    expect((await store.usage({ accountId: '20762324', month: '2026-08' })).livePerson?.external).toBe(1);
+    expect((await store.usage({ accountId: '20762324', month: '2026-05' })).used).toBe(1);
+    // The old files are kept beside the new ones as a backup, and a second start does not convert again.
+    const backups = (await readdir(dir)).filter((n) => n.startsWith('old-layout-backup-'));
+    expect(backups).toHaveLength(1);
+    expect(await readdir(join(dir, backups[0]!))).toContain('lp-delete.json');
+    await store.close();
+    const again = await openAt(dir, { legacyDataFile: join(dir, 'lp-delete.json') });
+    expect(await again.get('DR-OLD001')).toBeDefined();
+  });
+
+  it('an old data file that cannot be read stops start-up naming it; nothing is written', async () => {
+    const dir = await folder();
+    await cp(new URL('../fixtures/old-layout/', import.meta.url), dir, { recursive: true });
+    await writeFile(join(dir, 'lp-delete.json.journal.3'), '{"seq":3,"requests":{"DR-X":{"id":1}}}\n');
+    await expect(openFileStore(dir)).rejects.toThrow(
+      /lp-delete\.json\.journal\.3: line 1 is not what lp-delete 0\.1 wrote/,
+    );
+    expect(await readdir(dir)).not.toContain('store.json');
+    expect(await readdir(dir)).not.toContain('lp-delete.lock');
+  });
+
+  it('a request from ten years ago is found by its id without reading any other file', async () => {
+    const dir = await folder();
+    const store = await openAt(dir);
+    const old = await store.create('2016-03', (id) => file(id)('2016-03'));
+    await store.update(old.id, (r) => ({ value: undefined, request: { ...r!, status: 'expired' } }));
+    await store.close();
+    const reopened = await openAt(dir);
+    expect((await reopened.get(old.id))?.status).toBe('expired');
+    expect(await reopened.listMonth('2016-03')).toHaveLength(1);
+  });
+});
