@@ -127,12 +127,17 @@ export function createApp(deps: AppDeps): RunningApp {
     quotaTimeZone: config.quotaTimeZone,
     now,
   });
+  const timers = {
+    reminderHours: config.slack.approvalReminderHours,
+    expiryDays: config.slack.approvalExpiryDays,
+  };
   const service = new DeletionService({
     store,
     lp,
     quota,
     directory,
     accountId: config.liveperson.accountId,
+    timers,
     now,
     log,
   });
@@ -142,10 +147,7 @@ export function createApp(deps: AppDeps): RunningApp {
     directory,
     now,
     log,
-    timers: {
-      reminderHours: config.slack.approvalReminderHours,
-      expiryDays: config.slack.approvalExpiryDays,
-    },
+    timers,
     timeZone: config.quotaTimeZone,
   });
   const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });

@@ -8,7 +8,7 @@ export interface Refusal<Code extends string> {
 }
 export type Permission<Code extends string> = { ok: true } | Refusal<Code>;
 
-export type DecideRefusalCode = 'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED';
+export type DecideRefusalCode = 'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED';
 export type RequestRefusalCode = 'NOT_REQUESTER';
 
 export interface DecideInput {
@@ -17,6 +17,9 @@ export interface DecideInput {
   userId: string;
   /** Resolved approvers (APPROVER_USER_IDS plus members of APPROVER_USERGROUP_ID). */
   approvers: ReadonlySet<string>;
+  /** The time of the click and when the request expires: a decision after that is refused. */
+  now?: Date;
+  expiresAt?: Date;
 }
 
 /**
@@ -27,9 +30,23 @@ export interface DecideInput {
  * act on it, and saying who decided is the most useful answer); then the requester is refused even when
  * they are an approver themselves; then anyone who is not an approver.
  */
-export function canDecide({ request, userId, approvers }: DecideInput): Permission<DecideRefusalCode> {
+export function canDecide({
+  request,
+  userId,
+  approvers,
+  now,
+  expiresAt,
+}: DecideInput): Permission<DecideRefusalCode> {
   if (request.status !== 'pending_approval') {
     return { ok: false, code: 'ALREADY_DECIDED', message: alreadyDecidedMessage(request) };
+  }
+  // At the click, not only when the sweep runs: an approval that waited too long is not taken.
+  if (now && expiresAt && now.getTime() >= expiresAt.getTime()) {
+    return {
+      ok: false,
+      code: 'EXPIRED',
+      message: `${request.id} waited too long for a decision and has expired, so nothing was sent to LivePerson. File it again if the deletion is still needed.`,
+    };
   }
   if (request.requestedBy === userId) {
     return {

@@ -1,4 +1,5 @@
 import { canDecide } from '../domain/decide.js';
+import { expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
 import { canSubmit } from '../domain/quota.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
@@ -29,6 +30,8 @@ export interface DeletionServiceDeps {
   quota: QuotaService;
   directory: Directory;
   accountId: string;
+  /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */
+  timers: ApprovalTimers;
   now: () => Date;
   log: Logger;
 }
@@ -53,6 +56,10 @@ export class DeletionService {
 
   constructor(private readonly deps: DeletionServiceDeps) {
     this.submission = new Submission(deps);
+  }
+
+  private clock(now: Date = this.deps.now()): { now: Date; timers: ApprovalTimers } {
+    return { now, timers: this.deps.timers };
   }
 
   request(id: string): Promise<DeletionRequest | undefined> {
@@ -123,7 +130,7 @@ export class DeletionService {
   /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
   async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Refusal | null> {
     const approvers = await this.deps.directory.approvers();
-    return decisionRefusal(await this.deps.store.get(requestId), userId, approvers, at);
+    return decisionRefusal(await this.deps.store.get(requestId), userId, approvers, at, this.clock());
   }
 
   /**
@@ -146,7 +153,8 @@ export class DeletionService {
           const quota = context.usage
             ? canSubmit(this.deps.quota.reportFrom(key.month, context.usage, now))
             : ({ ok: true } as const);
-          const refusal = decisionRefusal(request, userId, approvers, at) ?? (quota.ok ? null : quota);
+          const refusal =
+            decisionRefusal(request, userId, approvers, at, this.clock(now)) ?? (quota.ok ? null : quota);
           if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
           const next: DeletionRequest = {
             ...request,
@@ -187,7 +195,7 @@ export class DeletionService {
       outcome = await this.deps.store.update(
         requestId,
         (request): Change<Outcome<{ request: DeletionRequest }>> => {
-          const refusal = decisionRefusal(request, userId, approvers, at);
+          const refusal = decisionRefusal(request, userId, approvers, at, this.clock(now));
           if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
           const next: DeletionRequest = {
             ...request,
@@ -212,7 +220,10 @@ export class DeletionService {
   }
 }
 
-/** A refused click is kept in the audit trail, in the same change that decides to refuse it. */
+/**
+ * A refused click is kept in the audit trail, in the same change that decides to refuse it. A click on
+ * a request past its expiry expires it there and then (as the sweep would have).
+ */
 function refused(
   request: DeletionRequest | undefined,
   refusal: Refusal,
@@ -221,6 +232,17 @@ function refused(
 ): Change<Refusal> {
   if (!request) return { value: refusal };
   const entry: HistoryEntry = historyEntry(now, 'approval_refused', userId, refusal.code);
+  if (refusal.code === 'EXPIRED') {
+    return {
+      value: refusal,
+      request: {
+        ...request,
+        status: 'expired',
+        history: [...request.history, entry, historyEntry(now, 'expired')],
+      },
+      notices: [{ kind: 'approval_update' }, { kind: 'expired_post' }, { kind: 'requester_outcome' }],
+    };
+  }
   return { value: refusal, request: { ...request, history: [...request.history, entry] } };
 }
 
@@ -229,6 +251,7 @@ function decisionRefusal(
   userId: string,
   approvers: ReadonlySet<string>,
   at: MessageRef | undefined,
+  clock: { now: Date; timers: ApprovalTimers },
 ): Refusal | null {
   if (!request) return notFound();
   const { approvalMessage } = request;
@@ -239,7 +262,13 @@ function decisionRefusal(
       message: `This button does not belong to request ${request.id}'s approval message. Use the buttons on that message.`,
     };
   }
-  const verdict = canDecide({ request, userId, approvers });
+  const verdict = canDecide({
+    request,
+    userId,
+    approvers,
+    now: clock.now,
+    expiresAt: expiresAt(request, clock.timers),
+  });
   return verdict.ok ? null : verdict;
 }
 

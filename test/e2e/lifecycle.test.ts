@@ -343,6 +343,28 @@ describe('reminders and expiry', () => {
   });
 });
 
+describe('expiry at the click', () => {
+  it('Approve after the expiry time is refused in the decision itself, with the sweep stopped', async () => {
+    const { h, clock } = await start('2026-11-02T10:00:00Z');
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: 'DSR-LATE',
+    });
+    await h.app.housekeeping.stop(); // no sweep will run: the click alone must refuse
+    clock.advance(7 * 24 * HOUR + 1000);
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    const refusal = await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /expired/.test(t)));
+    expect(refusal).toMatch(/File it again/);
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+    const stored = await h.store.get(requestId);
+    expect(stored?.status).toBe('expired');
+    // The message loses its buttons and the requester is told, as when the sweep expires it.
+    await h.slack.waitFor(() => (h.hasButtons(ts) ? undefined : true));
+    await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /expired/.test(t)));
+  });
+});
+
 describe('GDPR deadline', () => {
   it('a request made on 31 January is due on 28 February, and the messages warn as it nears', async () => {
     const { h } = await start('2027-02-24T10:00:00Z');
