@@ -1,19 +1,22 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditExport, type AuditFormat } from '../audit/export.js';
+import { auditExport, formatAudit, type AuditFormat } from '../audit/export.js';
 import { Store } from '../store/store.js';
 
-/** `npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]`: reads the data file only. */
+/** `npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data file only. */
 
 export interface AuditIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** The clock that picks the default month; default the real time. */
+  now?: () => Date;
 }
 
-export const AUDIT_USAGE = `Usage: npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]
+export const AUDIT_USAGE = `Usage: npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
 
-Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE): who filed it, who
+Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE; this month when
+--month is not given): who filed it, who
 decided and when, the reason, LivePerson's request id and status, and the history. Reads DATA_FILE only;
 Slack and LivePerson are not contacted. The deletion ids are personal data: they are included only with
 --with-ids.
@@ -41,7 +44,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
-  if (!values.month || !MONTH.test(values.month)) {
+  if (values.month !== undefined && !MONTH.test(values.month)) {
     io.stderr.write(`--month must be a month such as 2026-11.\n\n${AUDIT_USAGE}`);
     return 2;
   }
@@ -56,16 +59,23 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);
     return 2;
   }
+  const month = values.month ?? monthIn(timeZone, (io.now ?? (() => new Date()))());
   const file = io.env.DATA_FILE?.trim() || './data/lp-delete.json';
   if (!existsSync(file)) {
-    io.stderr.write(`There is no data file at ${file}. Set DATA_FILE to the app's data file.\n`);
-    return 2;
+    // A fresh install has filed nothing yet: an empty export, and a word on stderr in case the path is wrong.
+    io.stderr.write(
+      `No data file at ${file} yet, so nothing has been filed: the export is empty. If the app keeps its data elsewhere, set DATA_FILE.\n`,
+    );
+    io.stdout.write(
+      formatAudit([], { month, format: values.format as AuditFormat, withIds: values['with-ids'] ?? false }),
+    );
+    return 0;
   }
   try {
     const store = await Store.open(file);
     io.stdout.write(
       await auditExport(store, {
-        month: values.month,
+        month,
         timeZone,
         format: values.format as AuditFormat,
         withIds: values['with-ids'] ?? false,
@@ -76,4 +86,15 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(`Could not read ${file}: ${(error as Error).message}\n`);
     return 1;
   }
+}
+
+/** The calendar month (yyyy-mm) that `at` falls in, in `timeZone`. */
+export function monthIn(timeZone: string, at: Date): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}`;
 }

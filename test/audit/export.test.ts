@@ -130,8 +130,9 @@ describe('npm run audit', () => {
     const bad = io({ DATA_FILE: file });
     expect(await runAudit(['--month', '2026-13'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--month/);
+    // A fresh install: no data file yet is an empty export (see test/cli/audit-defaults.test.ts).
     const missing = io({ DATA_FILE: join(dir, 'nope.json') });
-    expect(await runAudit(['--month', '2026-11'], missing.io)).toBe(2);
-    expect(missing.err()).toMatch(/no data file/);
+    expect(await runAudit(['--month', '2026-11'], missing.io)).toBe(0);
+    expect(missing.err()).toMatch(/No data file/);
   });
 });
