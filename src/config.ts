@@ -70,8 +70,19 @@ const timeZone = z.preprocess(
       { message: 'must be an IANA time zone name such as UTC or Europe/Berlin' },
     ),
 );
-// Slack ids are upper case; Slack itself accepts u0123 for U0123, so a lower-case copy is normalised.
-const upperCase = (v: unknown) => (typeof v === 'string' ? blankToUndefined(v.trim().toUpperCase()) : v);
+// Slack ids are upper case and Slack accepts c0123abcd for C0123ABCD, so a lower-case copy is normalised.
+// Only values with a digit: real ids have them, and "general" is a channel name, not the id G-ENERAL.
+const upperCaseId = (s: string) => (/\d/.test(s) ? s.toUpperCase() : s);
+const upperCase = (v: unknown) =>
+  typeof v === 'string'
+    ? blankToUndefined(
+        v
+          .trim()
+          .split(/([\s,]+)/)
+          .map(upperCaseId)
+          .join(''),
+      )
+    : v;
 const idList = (pattern: RegExp, what: string) =>
   z.preprocess(
     upperCase,
@@ -171,7 +182,10 @@ const slackSchema = z.object({
     upperCase,
     z
       .string({ message: 'is required: the id (C…) of the channel where approvals are posted' })
-      .regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id such as C0123ABCD' }),
+      .regex(/^[CG][A-Z0-9]+$/, {
+        message:
+          "must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+      }),
   ),
   APPROVER_USER_IDS: slackUserIds,
   APPROVER_USERGROUP_ID: z.preprocess(

@@ -159,6 +159,10 @@ describe('configuration', () => {
       approverUsergroupId: 'S0123',
       requesterUsergroupId: 'S0456',
     });
+    // A channel name is not upper-cased into a plausible id (G…): it is refused, saying what to copy.
+    expect(problems({ ...oauth2, ...slack, PRIVACY_CHANNEL_ID: 'general' })).toEqual([
+      "PRIVACY_CHANNEL_ID must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+    ]);
   });
 
   it('names a token put in the wrong variable', () => {
