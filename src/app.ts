@@ -14,6 +14,8 @@ import { LifecycleService } from './service/lifecycle-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { classifySlackError, deliverThrough, durableGateway } from './outbox/durable-gateway.js';
 import { Outbox } from './outbox/outbox.js';
+import { createReadinessFlags, probeRoutes, type ReadinessFlags } from './startup/probes.js';
+import { signInToSlack } from './startup/slack-auth.js';
 
 export interface AppDeps {
   config: Config;
@@ -29,6 +31,14 @@ export interface AppDeps {
   outboxBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
+  /** What /readyz reports; start-up sets Slack's flag, the store's is set here until the store feeds it. */
+  readiness?: ReadinessFlags;
+  /** Called once the app listens (before start-up recovery and the first quota sync finish). */
+  onListening?: (info: { port?: number }) => void;
+  /** Waits between start-up sign-in attempts while Slack is unreachable (tests shorten them). */
+  slackAuthDelaysMs?: readonly number[];
+  /** True once a signal asked the process to stop: start-up stops waiting for Slack. */
+  shutdownRequested?: () => boolean;
 }
 
 /** The outbox lives beside the data file: `lp-delete.json` → `lp-delete.outbox.json`. */
@@ -80,8 +90,12 @@ export function createApp(deps: AppDeps): RunningApp {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
   const socketMode = Boolean(config.slack.appToken);
+  const readiness = deps.readiness ?? createReadinessFlags({ store: true });
   const app = new App({
     token: config.slack.botToken,
+    // Bolt would otherwise call auth.test in the constructor, crash the process on a rejected token and
+    // cache a failed call forever; start() signs in instead, retrying while Slack is unreachable.
+    deferInitialization: true,
     ...(socketMode
       ? {
           socketMode: true,
@@ -112,6 +126,7 @@ export function createApp(deps: AppDeps): RunningApp {
               res.end(JSON.stringify({ ok: true }));
             },
           },
+          ...probeRoutes(readiness),
         ],
   });
 
@@ -196,6 +211,7 @@ export function createApp(deps: AppDeps): RunningApp {
 
   const grace = deps.shutdownGraceMs ?? 10_000;
   let stopping: Promise<void> | undefined;
+  let listening = false;
   return {
     app,
     service,
@@ -205,13 +221,22 @@ export function createApp(deps: AppDeps): RunningApp {
     housekeeping,
     async start(port = config.slack.port) {
       await outbox.load();
+      const signedIn = await signInToSlack(() => app.init(), {
+        log,
+        delaysMs: deps.slackAuthDelaysMs,
+        stopping: () => stopping !== undefined || (deps.shutdownRequested?.() ?? false),
+      });
+      if (!signedIn) return {};
+      readiness.setSlackOk(true);
       let boundPort: number | undefined;
       if (socketMode) await app.start();
       else {
         const server = (await app.start(port)) as Server;
         boundPort = (server.address() as AddressInfo).port;
       }
+      listening = true;
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
+      deps.onListening?.({ port: boundPort });
       await service.recover();
       outbox.kick();
       // Start-up: LivePerson's count of the month, then reminders and expiry due while the app was down.
@@ -224,7 +249,8 @@ export function createApp(deps: AppDeps): RunningApp {
       // Idempotent: a second signal, or a test's close after a stop, must not stop Bolt twice (it throws).
       stopping ??= (async () => {
         // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
-        await app.stop();
+        // Bolt refuses to stop a receiver that never started (a stop while waiting for Slack at start-up).
+        if (listening) await app.stop();
         await housekeeping.stop();
         const idle = await service.idle(grace);
         const delivered = await outbox.flush(grace);

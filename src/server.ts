@@ -4,12 +4,17 @@ import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
 import { Store } from './store/store.js';
+import { ensureWritableDataFolder } from './startup/data-folder.js';
 
 export interface ServerOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Lets a test process put a fault around the LivePerson client (e.g. die right after a create). */
   wrapLivePerson?: (client: LivePersonClient) => LivePersonClient;
+  /** Called as soon as the app listens (index.ts prints "lp-delete is running"). */
+  onListening?: (info: { port?: number }) => void;
+  /** True once a signal asked the process to stop (set by serveUntilSignalled). */
+  shutdownRequested?: () => boolean;
 }
 
 export interface Server {
@@ -26,6 +31,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
+  await ensureWritableDataFolder(config.dataFile);
   const store = await Store.open(config.dataFile, {
     // Snapshot folding and archiving run in the background and are retried later; say when they fail.
     onMaintenanceError: (error) =>
@@ -38,7 +44,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
-  const running = createApp({ config, lp, store, log });
+  const running = createApp({
+    config,
+    lp,
+    store,
+    log,
+    onListening: options.onListening,
+    shutdownRequested: options.shutdownRequested,
+  });
   const { port } = await running.start();
   // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
   void runChecks(env, { slackClient: running.app.client })
@@ -77,7 +90,7 @@ export async function serveUntilSignalled(options: ServerOptions = {}): Promise<
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const started = await startServer(options);
+  const started = await startServer({ ...options, shutdownRequested: () => requested !== undefined });
   server = started;
   if (requested) stop(requested);
   return started;

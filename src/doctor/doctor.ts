@@ -185,14 +185,19 @@ async function checkToken(slack: webApi.WebClient): Promise<CheckResult> {
       detail: `workspace ${answer.team ?? answer.team_id ?? '?'}, bot user @${answer.user ?? '?'} (${answer.user_id ?? '?'})`,
     };
   } catch (err) {
-    return slackFailure(name, err, {
-      invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
-      not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
-      account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
-      token_revoked: `the token was revoked: ${REINSTALL}`,
-      token_expired: `the token expired: ${REINSTALL}`,
-    });
+    return tokenFailure(err);
   }
+}
+
+/** What a failed auth.test means and how to fix it; start-up prints the same words (src/startup). */
+export function tokenFailure(err: unknown): CheckResult {
+  return slackFailure('slack token', err, {
+    invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
+    not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
+    account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
+    token_revoked: `the token was revoked: ${REINSTALL}`,
+    token_expired: `the token expired: ${REINSTALL}`,
+  });
 }
 
 async function checkPrivacyChannel(slack: webApi.WebClient, channel: string): Promise<CheckResult> {
@@ -411,7 +416,7 @@ async function nearestExisting(folder: string): Promise<{ path: string; isDirect
   }
 }
 
-async function checkDataFolder(file: string): Promise<CheckResult> {
+export async function checkDataFolder(file: string): Promise<CheckResult> {
   const name = 'data folder';
   const folder = dirname(resolve(file));
   let existing;
