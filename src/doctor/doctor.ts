@@ -32,6 +32,8 @@ export interface DoctorDeps {
   /** Extra LivePerson client dependencies; the doctor's default is no read retries, to answer quickly. */
   lpDeps?: LivePersonClientDeps;
   now?: () => Date;
+  /** Told what is being waited for (src/cli/progress.ts shows it on a terminal). */
+  progress?: { step(label: string, service?: string): void; done(): void };
 }
 
 type Env = Record<string, string | undefined>;
@@ -64,6 +66,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
     }
   }
 
+  deps.progress?.step('Asking Slack', 'Slack');
   if (config) results.push(...(await checkSlack(config, deps.slackClient)));
   else {
     for (const name of ['slack token', 'privacy channel', 'approvers']) {
@@ -72,13 +75,16 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
   }
 
   if (core) {
+    deps.progress?.step('Asking LivePerson', 'LivePerson');
     results.push(await checkLivePerson(core, deps));
+    deps.progress?.step('Reading the data file');
     results.push(...(await checkDataFile(core.dataFile)));
   } else {
     for (const name of ['liveperson', 'data file']) {
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
     }
   }
+  deps.progress?.done();
   return results;
 }
 
