@@ -15,7 +15,7 @@ import { QuotaSync } from './service/quota-sync.js';
 import { classifySlackError, deliverThrough, durableGateway } from './outbox/durable-gateway.js';
 import { Outbox } from './outbox/outbox.js';
 import { createReadinessFlags, probeRoutes, type ReadinessFlags } from './startup/probes.js';
-import { signInToSlack } from './startup/slack-auth.js';
+import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 
 export interface AppDeps {
   config: Config;
@@ -229,8 +229,11 @@ export function createApp(deps: AppDeps): RunningApp {
       if (!signedIn) return {};
       readiness.setSlackOk(true);
       let boundPort: number | undefined;
-      if (socketMode) await app.start();
-      else {
+      if (socketMode) {
+        await app.start().catch((error: unknown) => {
+          throw explainSocketModeFailure(error);
+        });
+      } else {
         const server = (await app.start(port)) as Server;
         boundPort = (server.address() as AddressInfo).port;
       }

@@ -73,3 +73,26 @@ async function sleepUnlessStopping(ms: number, stopping: () => boolean): Promise
     await new Promise<void>((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
   }
 }
+
+/** Slack's answers to apps.connections.open that a wrong or misplaced app-level token gets. */
+const APP_TOKEN_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'not_allowed_token_type',
+]);
+
+/**
+ * Socket Mode's connection (apps.connections.open with SLACK_APP_TOKEN) refused: a StartupError with the
+ * fix when the app-level token is the problem; anything else is returned unchanged.
+ */
+export function explainSocketModeFailure(err: unknown): unknown {
+  const error = platformError(err);
+  if (error === undefined || !APP_TOKEN_ERRORS.has(error)) return err;
+  return new StartupError(
+    'SLACK_APP_TOKEN_REJECTED',
+    `lp-delete cannot start: Slack answered ${error} for SLACK_APP_TOKEN. Fix: under Basic Information → App-Level Tokens create a token with the connections:write scope and put it (xapp-…) in SLACK_APP_TOKEN, with Socket Mode turned on for the app (manifest.socket-mode.yml does that).`,
+  );
+}

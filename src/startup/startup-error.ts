@@ -4,7 +4,7 @@
  */
 export class StartupError extends Error {
   constructor(
-    readonly code: 'SLACK_TOKEN_REJECTED' | 'DATA_FOLDER_UNWRITABLE',
+    readonly code: 'SLACK_TOKEN_REJECTED' | 'SLACK_APP_TOKEN_REJECTED' | 'DATA_FOLDER_UNWRITABLE',
     message: string,
   ) {
     super(message);

@@ -108,6 +108,15 @@ describe('start-up', () => {
     expect(line).not.toContain('xoxb-revoked-or-wrong');
   }, 60_000);
 
+  it('Socket Mode with an app-level token Slack rejects: exit 1 naming SLACK_APP_TOKEN and the fix', async () => {
+    const child = startApp({ SLACK_APP_TOKEN: 'xapp-1-wrong', SLACK_SIGNING_SECRET: '' });
+    expect((await child.exited).code).toBe(1);
+    const line = expectOneLineNoStack(child.stderr);
+    expect(line).toMatch(/^lp-delete cannot start: Slack answered invalid_auth for SLACK_APP_TOKEN\. Fix: /);
+    expect(line).toContain('connections:write');
+    expect(line).not.toContain('xapp-1-wrong');
+  }, 60_000);
+
   it('a data folder it cannot write: exit 1 with the fix, before touching Slack', async () => {
     const blocker = join(dir, `not-a-folder-${randomUUID()}`);
     await writeFile(blocker, 'a file where the data folder should be');
