@@ -14,7 +14,7 @@ import { LifecycleService } from './service/lifecycle-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { classifySlackError, deliverThrough, durableGateway } from './outbox/durable-gateway.js';
 import { Outbox } from './outbox/outbox.js';
-import { createReadinessFlags, probeRoutes, type ReadinessFlags } from './startup/probes.js';
+import { probeRoutes, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 
 export interface AppDeps {
@@ -31,8 +31,8 @@ export interface AppDeps {
   outboxBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
-  /** What /readyz reports; start-up sets Slack's flag, the store's is set here until the store feeds it. */
-  readiness?: ReadinessFlags;
+  /** For /readyz: whether the store is open and usable (default: always, once createApp has it). */
+  storeOk?: () => boolean;
   /** Called once the app listens (before start-up recovery and the first quota sync finish). */
   onListening?: (info: { port?: number }) => void;
   /** Waits between start-up sign-in attempts while Slack is unreachable (tests shorten them). */
@@ -55,6 +55,8 @@ export interface RunningApp {
   /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
   housekeeping: Housekeeping;
   outbox: Outbox;
+  /** What /readyz answers from: the store (AppDeps.storeOk) and Slack sign-in at start-up. */
+  readiness: Readiness;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -90,7 +92,8 @@ export function createApp(deps: AppDeps): RunningApp {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
   const socketMode = Boolean(config.slack.appToken);
-  const readiness = deps.readiness ?? createReadinessFlags({ store: true });
+  let slackSignedIn = false;
+  const readiness: Readiness = { storeOk: deps.storeOk ?? (() => true), slackOk: () => slackSignedIn };
   const app = new App({
     token: config.slack.botToken,
     // Bolt would otherwise call auth.test in the constructor, crash the process on a rejected token and
@@ -216,6 +219,7 @@ export function createApp(deps: AppDeps): RunningApp {
     app,
     service,
     outbox,
+    readiness,
     lifecycle,
     quotaSync,
     housekeeping,
@@ -227,7 +231,7 @@ export function createApp(deps: AppDeps): RunningApp {
         stopping: () => stopping !== undefined || (deps.shutdownRequested?.() ?? false),
       });
       if (!signedIn) return {};
-      readiness.setSlackOk(true);
+      slackSignedIn = true;
       let boundPort: number | undefined;
       if (socketMode) {
         await app.start().catch((error: unknown) => {
