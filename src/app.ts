@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
@@ -94,6 +93,27 @@ export function createApp(deps: AppDeps): RunningApp {
   const socketMode = Boolean(config.slack.appToken);
   let slackSignedIn = false;
   const readiness: Readiness = { storeOk: deps.storeOk ?? (() => true), slackOk: () => slackSignedIn };
+  const logger = boltLogger(log);
+  // HTTP mode: our own receiver, so the port (and /healthz, /readyz) is up while start-up still waits for
+  // Slack; Bolt's App.start would refuse to listen before its sign-in (App.init) has succeeded.
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        logger,
+        logLevel: LogLevel.INFO,
+        customRoutes: [
+          {
+            path: '/health',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ ok: true }));
+            },
+          },
+          ...probeRoutes(readiness),
+        ],
+      });
   const app = new App({
     token: config.slack.botToken,
     // Bolt would otherwise call auth.test in the constructor, crash the process on a rejected token and
@@ -108,8 +128,8 @@ export function createApp(deps: AppDeps): RunningApp {
             ? { clientOptions: { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } }
             : undefined,
         }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
-    logger: boltLogger(log),
+      : { receiver }),
+    logger,
     logLevel: LogLevel.INFO,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
@@ -118,19 +138,6 @@ export function createApp(deps: AppDeps): RunningApp {
       retryConfig: { retries: deps.slackRetries ?? 2 },
       rejectRateLimitedCalls: true,
     },
-    customRoutes: socketMode
-      ? undefined
-      : [
-          {
-            path: '/health',
-            method: ['GET'],
-            handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: true }));
-            },
-          },
-          ...probeRoutes(readiness),
-        ],
   });
 
   const directory = new SlackDirectory({
@@ -225,23 +232,26 @@ export function createApp(deps: AppDeps): RunningApp {
     housekeeping,
     async start(port = config.slack.port) {
       await outbox.load();
+      let boundPort: number | undefined;
+      if (receiver) {
+        const server = await receiver.start(port);
+        boundPort = (server.address() as AddressInfo).port;
+        listening = true;
+        log.info('http_listening', { port: boundPort });
+      }
       const signedIn = await signInToSlack(() => app.init(), {
         log,
         delaysMs: deps.slackAuthDelaysMs,
         stopping: () => stopping !== undefined || (deps.shutdownRequested?.() ?? false),
       });
-      if (!signedIn) return {};
+      if (!signedIn) return { port: boundPort };
       slackSignedIn = true;
-      let boundPort: number | undefined;
       if (socketMode) {
         await app.start().catch((error: unknown) => {
           throw explainSocketModeFailure(error);
         });
-      } else {
-        const server = (await app.start(port)) as Server;
-        boundPort = (server.address() as AddressInfo).port;
+        listening = true;
       }
-      listening = true;
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
       deps.onListening?.({ port: boundPort });
       await service.recover();

@@ -145,21 +145,31 @@ describe('start-up', () => {
     60_000,
   );
 
-  it('Slack answering 503 at start: logged, retried with back-off, serving once Slack recovers', async () => {
-    // Enough failures to outlast the Web API client's own retries, so start-up's back-off is exercised.
-    for (let i = 0; i < 4; i++) slack.failNext('auth.test', { httpStatus: 503 });
+  it('Slack answering 503 at start: alive but not ready, retried with back-off, serving once Slack recovers', async () => {
+    // Enough failures to outlast the Web API client's own retries (3 calls each), so start-up backs off twice.
+    for (let i = 0; i < 7; i++) slack.failNext('auth.test', { httpStatus: 503 });
     const child = startApp();
+    const [, listening] = await child.waitFor(/"event":"http_listening","port":(\d+)/, 30_000);
+    const port = Number(listening);
     await child.waitFor(/"event":"slack_unreachable"/, 30_000);
-    const [, port] = await child.waitFor(RUNNING, 60_000);
+    // Alive for a platform's liveness probe, not ready for traffic; no "running" claim yet.
+    expect(await get(port, '/healthz')).toEqual({ status: 200, body: { ok: true } });
+    expect(await get(port, '/readyz')).toEqual({
+      status: 503,
+      body: { ok: false, store: true, slack: false },
+    });
+    expect(child.stderr).not.toContain('lp-delete is running');
+
+    const [, running] = await child.waitFor(RUNNING, 60_000);
+    expect(Number(running)).toBe(port);
     expect(child.stdout).toMatch(/"event":"slack_unreachable".*"detail":"Slack answered HTTP 503"/);
     expect(child.stdout).toMatch(/"event":"slack_reachable"/);
     expect(child.stderr).not.toMatch(/^\s+at /m);
-    expect(await get(Number(port), '/healthz')).toEqual({ status: 200, body: { ok: true } });
-    expect(await get(Number(port), '/readyz')).toEqual({
+    expect(await get(port, '/readyz')).toEqual({
       status: 200,
       body: { ok: true, store: true, slack: true },
     });
-    expect(await get(Number(port), '/health')).toEqual({ status: 200, body: { ok: true } });
+    expect(await get(port, '/health')).toEqual({ status: 200, body: { ok: true } });
     child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
   }, 90_000);
