@@ -1,15 +1,18 @@
 /**
  * `npm run demo`: the real lp-delete app, offline. It starts the LivePerson sandbox and a local stand-in
  * for Slack's Web API, then drives one request from the slash command through approval to the record in
- * the thread with signed requests like Slack's, printing what each person would see. Exits 0 on success.
+ * the thread with signed requests like Slack's, printing what each person would see, as plain text (bold
+ * only on a terminal without NO_COLOR). It keeps its data and ends by saying where it is and what to try
+ * next. Exits 0 on success.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../src/liveperson/sandbox.js';
 import { silentLogger } from '../src/log.js';
 import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
+import { mrkdwnToText } from '../src/slack/mrkdwn-text.js';
 import { startServer } from '../src/server.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import {
@@ -27,12 +30,32 @@ const BOB = 'UBOB000002'; // approver
 const SECRET = 'demo-signing-secret';
 const TOKEN = 'xoxb-demo-token';
 
+const USAGE = `Usage: npm run demo [-- --help]
+
+Runs lp-delete offline: the real app, the LivePerson sandbox and a local stand-in for Slack's Web API.
+One request goes from /lp-delete through a refused self-approval and a second person's approval to
+LivePerson's record in the thread; the transcript shows what each person sees in Slack. Nothing leaves
+this machine. The demo's data is kept; the last lines say where, and which command to try next.
+`;
+
+/** Bold only for a person at a terminal that wants it (https://no-color.org). */
+const useEscapes = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const bold = (text: string) => (useEscapes ? `\x1b[1m${text}\x1b[0m` : text);
+const NAMES = { UALICE0001: 'Alice', UBOB000002: 'Bob' };
+
 const out = (line = '') => process.stdout.write(`${line}\n`);
-const step = (n: number, title: string) => out(`\n\x1b[1m${n}. ${title}\x1b[0m`);
+const step = (n: number, title: string) => out(`\n${bold(`${n}. ${title}`)}`);
+
+/** Slack's markup as a person reads it: names, link text, no asterisks. */
+const plain = (mrkdwn: string) => mrkdwnToText(mrkdwn, { names: NAMES, bold });
 
 /** Renders Block Kit roughly as Slack shows it, for the transcript. */
 function render(blocks: unknown[] | undefined, fallback: string): string {
-  if (!blocks || blocks.length === 0) return indent(fallback);
+  return indent(lines(blocks, fallback).join('\n'));
+}
+
+function lines(blocks: unknown[] | undefined, fallback: string): string[] {
+  if (!blocks || blocks.length === 0) return plain(fallback).split('\n');
   const lines: string[] = [];
   for (const block of blocks as Record<string, unknown>[]) {
     const text = (block.text as { text?: string } | undefined)?.text;
@@ -49,17 +72,27 @@ function render(blocks: unknown[] | undefined, fallback: string): string {
       lines.push(buttons.join(' '));
     } else if (block.type === 'divider') lines.push('────────');
   }
-  return indent(lines.join('\n'));
+  // Slack shows date tokens in the reader's time zone; the transcript shows their UTC fallback.
+  return plain(lines.join('\n')).split('\n');
 }
-/** Slack shows date tokens in the reader's time zone; the transcript shows their UTC fallback. */
+
 const indent = (text: string) =>
   text
-    .replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1')
     .split('\n')
     .map((l) => `   │ ${l}`)
     .join('\n');
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    out(USAGE);
+    return;
+  }
+  const unknown = process.argv.slice(2).filter((a) => a !== '--');
+  if (unknown.length > 0) {
+    process.stderr.write(`Unknown argument ${unknown[0]}.\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const dataDir = await mkdtemp(join(tmpdir(), 'lp-delete-demo-'));
   const slack = await startFakeSlack({ botToken: TOKEN, channels: [CHANNEL] });
   const lp = await startSandbox({ accountId: ACCOUNT });
@@ -121,7 +154,8 @@ async function main(): Promise<void> {
 
     const approval = await slack.waitFor(() => slack.messagesIn(CHANNEL)[0]);
     step(3, 'The approval request in #privacy');
-    out(render(approval.blocks, approval.text));
+    const shown = lines(approval.blocks, approval.text);
+    out(indent(shown.join('\n')));
     const dm = await slack.waitFor(() => slack.dms.find((m) => m.dmUser === ALICE));
     out('   DM to Alice:');
     out(render(undefined, dm.text));
@@ -164,8 +198,11 @@ async function main(): Promise<void> {
     step(6, 'The LivePerson record, in the approval message’s thread');
     out(render(record.blocks, record.text));
     const outcome = await slack.waitFor(() => slack.dms.filter((m) => m.dmUser === ALICE)[1]);
-    step(7, 'The approval message now: the decision, no more buttons');
-    out(render(slack.message(CHANNEL, approval.ts)?.blocks, approval.text));
+    // Shown once: step 3 printed the message; here only what the decision changed.
+    step(7, 'The approval message in #privacy is updated: its buttons are gone, and it now ends with');
+    const before = new Set(shown);
+    const after = lines(slack.message(CHANNEL, approval.ts)?.blocks, approval.text);
+    out(indent(after.filter((line) => !before.has(line) && !/^GDPR deadline/.test(line)).join('\n')));
     out('   DM to Alice:');
     out(render(undefined, outcome.text));
 
@@ -177,12 +214,14 @@ async function main(): Promise<void> {
   } finally {
     await server.stop('demo finished');
     await Promise.all([slack.close(), lp.close()]);
-    await rm(dataDir, { recursive: true, force: true });
   }
+  out(`\nThe demo's data is kept in ${dataDir} (delete the folder when you no longer need it).`);
+  out('Try next: the audit trail of what it just did, as an auditor would get it:');
+  out(`   DATA_DIR=${dataDir} npm run audit -- --format json`);
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(`demo failed: ${(error as Error).message}`);
     process.exit(1);

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
@@ -15,6 +14,8 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './service/request-steps.js';
+import { probeRoutes, type Readiness } from './startup/probes.js';
+import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 
 export interface AppDeps {
   config: Config;
@@ -22,7 +23,7 @@ export interface AppDeps {
   store: RequestStore;
   now?: () => Date;
   log?: Logger;
-  /** Tests and the demo set 0 retries so a failing fake answers at once; the outbox retries durably anyway. */
+  /** Tests and the demo set 0 retries so a failing fake answers at once; notices are retried durably anyway. */
   slackRetries?: number;
   /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
   sweepIntervalMs?: number;
@@ -30,6 +31,14 @@ export interface AppDeps {
   noticeBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
+  /** For /readyz: whether the store is open and usable (default: always, once createApp has it). */
+  storeOk?: () => boolean;
+  /** Called once the app listens (before start-up recovery and the first quota sync finish). */
+  onListening?: (info: { port?: number }) => void;
+  /** Waits between start-up sign-in attempts while Slack is unreachable (tests shorten them). */
+  slackAuthDelaysMs?: readonly number[];
+  /** True once a signal asked the process to stop: start-up stops waiting for Slack. */
+  shutdownRequested?: () => boolean;
 }
 
 export interface RunningApp {
@@ -43,6 +52,8 @@ export interface RunningApp {
   quota: QuotaService;
   /** Delivers the Slack notices the store holds. */
   delivery: NoticeDelivery;
+  /** What /readyz answers from: the store (AppDeps.storeOk) and Slack sign-in at start-up. */
+  readiness: Readiness;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -78,8 +89,37 @@ export function createApp(deps: AppDeps): RunningApp {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
   const socketMode = Boolean(config.slack.appToken);
+  let slackSignedIn = false;
+  const readiness: Readiness = {
+    storeOk: deps.storeOk ?? (() => store.healthy()),
+    slackOk: () => slackSignedIn,
+  };
+  const logger = boltLogger(log);
+  // HTTP mode: our own receiver, so the port (and /healthz, /readyz) is up while start-up still waits for
+  // Slack; Bolt's App.start would refuse to listen before its sign-in (App.init) has succeeded.
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        logger,
+        logLevel: LogLevel.INFO,
+        customRoutes: [
+          {
+            path: '/health',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ ok: true }));
+            },
+          },
+          ...probeRoutes(readiness),
+        ],
+      });
   const app = new App({
     token: config.slack.botToken,
+    // Bolt would otherwise call auth.test in the constructor, crash the process on a rejected token and
+    // cache a failed call forever; start() signs in instead, retrying while Slack is unreachable.
+    deferInitialization: true,
     ...(socketMode
       ? {
           socketMode: true,
@@ -89,28 +129,16 @@ export function createApp(deps: AppDeps): RunningApp {
             ? { clientOptions: { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } }
             : undefined,
         }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
-    logger: boltLogger(log),
+      : { receiver }),
+    logger,
     logLevel: LogLevel.INFO,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
       // Slack's client would otherwise sit out rate limits and outages in memory for up to 30 minutes;
-      // the durable outbox waits them out instead, and survives a restart while doing so.
+      // the notices kept in the store wait them out instead, and survive a restart while doing so.
       retryConfig: { retries: deps.slackRetries ?? 2 },
       rejectRateLimitedCalls: true,
     },
-    customRoutes: socketMode
-      ? undefined
-      : [
-          {
-            path: '/health',
-            method: ['GET'],
-            handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: true }));
-            },
-          },
-        ],
   });
 
   const directory = new SlackDirectory({
@@ -195,22 +223,39 @@ export function createApp(deps: AppDeps): RunningApp {
 
   const grace = deps.shutdownGraceMs ?? 10_000;
   let stopping: Promise<void> | undefined;
+  let listening = false;
   return {
     app,
     service,
     quota,
     delivery,
+    readiness,
     lifecycle,
     quotaSync,
     housekeeping,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
-      if (socketMode) await app.start();
-      else {
-        const server = (await app.start(port)) as Server;
+      if (receiver) {
+        const server = await receiver.start(port);
         boundPort = (server.address() as AddressInfo).port;
+        listening = true;
+        log.info('http_listening', { port: boundPort });
+      }
+      const signedIn = await signInToSlack(() => app.init(), {
+        log,
+        delaysMs: deps.slackAuthDelaysMs,
+        stopping: () => stopping !== undefined || (deps.shutdownRequested?.() ?? false),
+      });
+      if (!signedIn) return { port: boundPort };
+      slackSignedIn = true;
+      if (socketMode) {
+        await app.start().catch((error: unknown) => {
+          throw explainSocketModeFailure(error);
+        });
+        listening = true;
       }
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
+      deps.onListening?.({ port: boundPort });
       // Notices owed from before (a crash, Slack down) go out first; then interrupted submissions are
       // looked up at LivePerson, LivePerson's count of the month read, and reminders and expiry caught up.
       delivery.start();
@@ -222,8 +267,9 @@ export function createApp(deps: AppDeps): RunningApp {
     stop() {
       // Idempotent: a second signal, or a test's close after a stop, must not stop Bolt twice (it throws).
       stopping ??= (async () => {
-        // Take no new work, let submissions under way finish, deliver what Slack will take.
-        await app.stop();
+        // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
+        // Bolt refuses to stop a receiver that never started (a stop while waiting for Slack at start-up).
+        if (listening) await app.stop();
         await housekeeping.stop();
         const idle = await service.idle(grace);
         const delivered = await delivery.flush(grace);

@@ -8,8 +8,9 @@ import { z } from 'zod';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+// Case-insensitive: TRUE, True and true all mean the same (as do yes/no and 1/0).
 const boolish = z.preprocess(
-  blankToUndefined,
+  (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v),
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
     .optional()
@@ -30,6 +31,29 @@ const httpUrl = z
   .refine((v) => /^https?:\/\/[^\s/]+/.test(v), { message: 'must be an http:// or https:// URL' })
   .transform((v) => v.replace(/\/+$/, ''));
 const optionalUrl = z.preprocess(blankToUndefined, httpUrl.optional());
+
+/** 127.0.0.0/8, localhost and ::1: the only hosts LivePerson settings may reach over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * LivePerson URLs carry credentials and deletion ids: https only, except a loopback host (the sandbox,
+ * a local proxy). The LivePerson client applies the same rule when it calls.
+ */
+const secureUrl = httpUrl.refine(
+  (v) => {
+    if (v.startsWith('https://')) return true;
+    try {
+      return isLoopbackHost(new URL(v).hostname);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an https:// URL (plain http:// only for localhost or 127.0.0.1)' },
+);
+const optionalSecureUrl = z.preprocess(blankToUndefined, secureUrl.optional());
 const timeZone = z.preprocess(
   blankToUndefined,
   z
@@ -47,9 +71,22 @@ const timeZone = z.preprocess(
       { message: 'must be an IANA time zone name such as UTC or Europe/Berlin' },
     ),
 );
+// Slack ids are upper case and Slack accepts c0123abcd for C0123ABCD, so a lower-case copy is normalised.
+// Only values with a digit: real ids have them, and "general" is a channel name, not the id G-ENERAL.
+const upperCaseId = (s: string) => (/\d/.test(s) ? s.toUpperCase() : s);
+const upperCase = (v: unknown) =>
+  typeof v === 'string'
+    ? blankToUndefined(
+        v
+          .trim()
+          .split(/([\s,]+)/)
+          .map(upperCaseId)
+          .join(''),
+      )
+    : v;
 const idList = (pattern: RegExp, what: string) =>
   z.preprocess(
-    blankToUndefined,
+    upperCase,
     z
       .string()
       .optional()
@@ -83,9 +120,9 @@ const rawSchema = z.object({
   LP_ACCESS_TOKEN: optionalString,
   LP_ACCESS_TOKEN_SECRET: optionalString,
   LP_BEARER_TOKEN: optionalString,
-  LP_DOMAIN_API_URL: z.preprocess(blankToUndefined, httpUrl.default('https://api.liveperson.net')),
-  LP_RTBF_URL: optionalUrl,
-  LP_SENTINEL_URL: optionalUrl,
+  LP_DOMAIN_API_URL: z.preprocess(blankToUndefined, secureUrl.default('https://api.liveperson.net')),
+  LP_RTBF_URL: optionalSecureUrl,
+  LP_SENTINEL_URL: optionalSecureUrl,
   LP_TIMEOUT_MS: positiveInt(15_000),
   LP_MONTHLY_LIMIT: positiveInt(100),
   LP_LEGACY_TICKETING: boolish,
@@ -106,29 +143,67 @@ const rawSchema = z.object({
   DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
 });
 
+const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000 (the HTTP port the app listens on)';
+
 const slackSchema = z.object({
   SLACK_BOT_TOKEN: z.preprocess(
     blankToUndefined,
     z
       .string({ message: 'is required: the bot token (xoxb-…) from OAuth & Permissions' })
-      .startsWith('xoxb-', { message: 'must be a bot token starting with xoxb-' }),
+      .trim()
+      .refine((v) => !v.startsWith('xapp-'), {
+        message:
+          'holds an app-level token (xapp-…): put it in SLACK_APP_TOKEN, and set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+        abort: true,
+      })
+      .refine((v) => !v.startsWith('xoxp-'), {
+        message:
+          'holds a user token (xoxp-…): set it to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions instead',
+        abort: true,
+      })
+      .refine((v) => v.startsWith('xoxb-'), {
+        message: 'must be the Bot User OAuth Token starting with xoxb- (OAuth & Permissions)',
+      }),
   ),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: z.preprocess(
     blankToUndefined,
-    z.string().startsWith('xapp-', { message: 'must be an app-level token starting with xapp-' }).optional(),
+    z
+      .string()
+      .trim()
+      .refine((v) => !v.startsWith('xoxb-'), {
+        message:
+          'holds the bot token (xoxb-…): it belongs in SLACK_BOT_TOKEN; SLACK_APP_TOKEN is the app-level token (xapp-…) from Basic Information → App-Level Tokens',
+        abort: true,
+      })
+      .refine((v) => v.startsWith('xapp-'), {
+        message:
+          'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+      })
+      .optional(),
   ),
   SLACK_API_URL: optionalUrl,
-  PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
-  PRIVACY_CHANNEL_ID: z.preprocess(
+  PORT: z.preprocess(
     blankToUndefined,
+    z.coerce
+      .number({ message: PORT_RULE })
+      .int({ message: PORT_RULE })
+      .min(0, { message: PORT_RULE })
+      .max(65535, { message: PORT_RULE })
+      .default(3000),
+  ),
+  PRIVACY_CHANNEL_ID: z.preprocess(
+    upperCase,
     z
       .string({ message: 'is required: the id (C…) of the channel where approvals are posted' })
-      .regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id such as C0123ABCD' }),
+      .regex(/^[CG][A-Z0-9]+$/, {
+        message:
+          "must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+      }),
   ),
   APPROVER_USER_IDS: slackUserIds,
   APPROVER_USERGROUP_ID: z.preprocess(
-    blankToUndefined,
+    upperCase,
     z
       .string()
       .regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id such as S0123ABCD' })
@@ -138,7 +213,7 @@ const slackSchema = z.object({
   APPROVAL_REMINDER_HOURS: positiveInt(24),
   APPROVAL_EXPIRY_DAYS: positiveInt(7),
   REQUESTER_USERGROUP_ID: z.preprocess(
-    blankToUndefined,
+    upperCase,
     z
       .string()
       .regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id such as S0123ABCD' })
@@ -215,6 +290,42 @@ const CREDENTIAL_SETS = {
   bearer: ['LP_BEARER_TOKEN'],
 } as const;
 
+/**
+ * What each setting must be, in our words: used for any problem a schema above has no message of its own
+ * for (a wrong type, say), so zod's raw wording never reaches a person.
+ */
+const SETTING_RULES: Record<string, string> = {
+  LP_ACCOUNT_ID: 'must be your LivePerson account (site) id: digits, optionally prefixed with "le"',
+  LP_DOMAIN_API_URL: 'must be an https:// URL such as https://api.liveperson.net',
+  LP_RTBF_URL: 'must be an https:// URL such as https://va.data.liveperson.net, or unset',
+  LP_SENTINEL_URL: 'must be an https:// URL such as https://va.sentinel.liveperson.net, or unset',
+  LP_TIMEOUT_MS: 'must be a whole number of milliseconds greater than 0, such as 15000',
+  LP_MONTHLY_LIMIT: 'must be a whole number greater than 0, such as 100',
+  LP_LEGACY_TICKETING: 'must be true or false',
+  QUOTA_TIMEZONE: 'must be an IANA time zone name such as UTC or Europe/Berlin',
+  DATA_FILE: 'must be a file path such as ./data/lp-delete.json',
+  SLACK_BOT_TOKEN: 'must be the Bot User OAuth Token starting with xoxb- (OAuth & Permissions)',
+  SLACK_SIGNING_SECRET: 'must be the Signing Secret from Basic Information',
+  SLACK_APP_TOKEN: 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',
+  SLACK_API_URL: 'must be an http:// or https:// URL, or unset to use Slack’s',
+  PORT: PORT_RULE,
+  PRIVACY_CHANNEL_ID: 'must be a Slack channel id such as C0123ABCD',
+  APPROVER_USER_IDS: 'must be a comma-separated list of Slack user ids (U…)',
+  APPROVER_USERGROUP_ID: 'must be a Slack user group id such as S0123ABCD',
+  REQUESTER_USER_IDS: 'must be a comma-separated list of Slack user ids (U…)',
+  REQUESTER_USERGROUP_ID: 'must be a Slack user group id such as S0123ABCD',
+  APPROVAL_REMINDER_HOURS: 'must be a whole number of hours greater than 0, such as 24',
+  APPROVAL_EXPIRY_DAYS: 'must be a whole number of days greater than 0, such as 7',
+};
+
+/** Parse options: a problem without a message of its own gets the setting's rule above. */
+const OUR_WORDS = {
+  error: (issue: { path?: PropertyKey[] }) => {
+    const name = String(issue.path?.[0] ?? '');
+    return SETTING_RULES[name] ?? 'has a value lp-delete does not understand: see .env.example';
+  },
+};
+
 function issuesToProblems(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
@@ -286,7 +397,7 @@ export function loadCoreConfig(env: Env = process.env): CoreConfig {
 }
 
 function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
-  const parsed = rawSchema.safeParse(env);
+  const parsed = rawSchema.safeParse(env, OUR_WORDS);
   if (!parsed.success) problems.push(...issuesToProblems(parsed.error));
   const auth = resolveAuth(env, problems);
   if (!parsed.success || !auth) return undefined;
@@ -314,7 +425,7 @@ function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const core = parseCore(env, problems);
-  const parsedSlack = slackSchema.safeParse(env);
+  const parsedSlack = slackSchema.safeParse(env, OUR_WORDS);
   if (!parsedSlack.success) problems.push(...issuesToProblems(parsedSlack.error));
   // Cross-field rules are checked on the raw environment so they are reported alongside any other problem.
   const set = (name: string) => Boolean(env[name]?.trim());

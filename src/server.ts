@@ -6,12 +6,17 @@ import { createLogger, type Logger } from './log.js';
 import { errorCode } from './service/request-steps.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
+import { ensureWritableDataFolder } from './startup/data-folder.js';
 
 export interface ServerOptions {
   env?: Record<string, string | undefined>;
   log?: Logger;
   /** Lets a test process put a fault around the LivePerson client (e.g. die right after a create). */
   wrapLivePerson?: (client: LivePersonClient) => LivePersonClient;
+  /** Called as soon as the app listens (index.ts prints "lp-delete is running"). */
+  onListening?: (info: { port?: number }) => void;
+  /** True once a signal asked the process to stop (set by serveUntilSignalled). */
+  shutdownRequested?: () => boolean;
 }
 
 export interface Server {
@@ -28,13 +33,21 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
+  if (!config.databaseUrl) await ensureWritableDataFolder(config.dataDir);
   const store = await openStore(config, { log });
   const client = createLivePersonClient(config.liveperson, {
     log: (event, fields) =>
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
-  const running = createApp({ config, lp, store, log });
+  const running = createApp({
+    config,
+    lp,
+    store,
+    log,
+    onListening: options.onListening,
+    shutdownRequested: options.shutdownRequested,
+  });
   let port: number | undefined;
   try {
     ({ port } = await running.start());
@@ -83,7 +96,7 @@ export async function serveUntilSignalled(options: ServerOptions = {}): Promise<
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const started = await startServer(options);
+  const started = await startServer({ ...options, shutdownRequested: () => requested !== undefined });
   server = started;
   if (requested) stop(requested);
   return started;

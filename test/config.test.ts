@@ -140,6 +140,91 @@ describe('configuration', () => {
     expect(socket.slack).toMatchObject({ appToken: 'xapp-1', approverUsergroupId: 'S0123' });
   });
 
+  it('says in its own words what each setting must be: no raw zod text', () => {
+    const found = problems({
+      ...oauth2,
+      ...slack,
+      PORT: 'abc',
+      LP_TIMEOUT_MS: '1.5',
+      APPROVAL_EXPIRY_DAYS: 'week',
+      LP_MONTHLY_LIMIT: '0',
+    });
+    expect(found).toContain(
+      'PORT must be a port number from 0 to 65535, such as 3000 (the HTTP port the app listens on)',
+    );
+    expect(problems({ ...oauth2, ...slack, PORT: '70000' }).join('\n')).toContain(
+      'PORT must be a port number',
+    );
+    for (const problem of found) {
+      expect(problem).toMatch(/^[A-Z_]+ must be /);
+      expect(problem).not.toMatch(/Invalid|expected|received|NaN|Too (small|big)/i);
+    }
+  });
+
+  it('reads booleans and Slack ids case-insensitively', () => {
+    for (const [value, expected] of [
+      ['TRUE', true],
+      ['True', true],
+      ['yes', true],
+      ['1', true],
+      ['FALSE', false],
+      ['No', false],
+    ] as const) {
+      expect(loadCoreConfig({ ...oauth2, LP_LEGACY_TICKETING: value }).liveperson.legacyTicketing).toBe(
+        expected,
+      );
+    }
+    const config = loadConfig({
+      ...oauth2,
+      ...slack,
+      PRIVACY_CHANNEL_ID: 'c0123abcd',
+      APPROVER_USER_IDS: 'u1aaaa, U2bbbb',
+      APPROVER_USERGROUP_ID: 's0123',
+      REQUESTER_USERGROUP_ID: ' s0456 ',
+    });
+    expect(config.slack).toMatchObject({
+      privacyChannelId: 'C0123ABCD',
+      approverUserIds: ['U1AAAA', 'U2BBBB'],
+      approverUsergroupId: 'S0123',
+      requesterUsergroupId: 'S0456',
+    });
+    // A channel name is not upper-cased into a plausible id (G…): it is refused, saying what to copy.
+    expect(problems({ ...oauth2, ...slack, PRIVACY_CHANNEL_ID: 'general' })).toEqual([
+      "PRIVACY_CHANNEL_ID must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+    ]);
+  });
+
+  it('names a token put in the wrong variable', () => {
+    expect(problems({ ...oauth2, ...slack, SLACK_BOT_TOKEN: 'xapp-1-A0-123' })).toEqual([
+      'SLACK_BOT_TOKEN holds an app-level token (xapp-…): put it in SLACK_APP_TOKEN, and set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+    ]);
+    expect(problems({ ...oauth2, ...slack, SLACK_APP_TOKEN: 'xoxb-2' }).join('\n')).toMatch(
+      /^SLACK_APP_TOKEN holds the bot token \(xoxb-…\): it belongs in SLACK_BOT_TOKEN/,
+    );
+    expect(problems({ ...oauth2, ...slack, SLACK_BOT_TOKEN: 'xoxp-3' }).join('\n')).toMatch(
+      /SLACK_BOT_TOKEN holds a user token/,
+    );
+  });
+
+  it('LivePerson URLs must be https://, except on a loopback host', () => {
+    for (const name of ['LP_DOMAIN_API_URL', 'LP_RTBF_URL', 'LP_SENTINEL_URL']) {
+      expect(problems({ ...oauth2, ...slack, [name]: 'http://va.data.liveperson.net' })).toEqual([
+        `${name} must be an https:// URL (plain http:// only for localhost or 127.0.0.1)`,
+      ]);
+      for (const ok of [
+        'https://va.data.liveperson.net',
+        'http://127.0.0.1:4000',
+        'http://127.8.9.10',
+        'http://localhost:8080/',
+        'http://[::1]:9000',
+      ]) {
+        expect(problems({ ...oauth2, ...slack, [name]: ok }), `${name}=${ok}`).toEqual([]);
+      }
+    }
+    expect(problems({ ...oauth2, ...slack, LP_RTBF_URL: 'http://127.0.0.1.evil.example' })).toHaveLength(1);
+    expect(problems({ ...oauth2, ...slack, LP_RTBF_URL: 'http://localhost.evil.example' })).toHaveLength(1);
+  });
+
   it('documents every setting in .env.example and README.md', () => {
     const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
     const names = [

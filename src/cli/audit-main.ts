@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditExport, type AuditFormat } from '../audit/export.js';
+import { auditExport, formatAudit, type AuditFormat } from '../audit/export.js';
 import { dirname } from 'node:path';
 import { openStore } from '../store/open-store.js';
 
-/** `npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]`: reads the data file only. */
+/** `npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
 
 export interface AuditIo {
   env: Record<string, string | undefined>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** The clock that picks the default month; default the real time. */
+  now?: () => Date;
 }
 
-export const AUDIT_USAGE = `Usage: npm run audit -- --month yyyy-mm [--format csv|json] [--with-ids]
+export const AUDIT_USAGE = `Usage: npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
 
-Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE): who filed it, who
-decided and when, the reason, LivePerson's request id and status, and the history. Reads the data folder (DATA_DIR) only;
+Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE; this month when
+--month is not given): who filed it, who
+decided and when, the reason, LivePerson's request id and status, and the history. Reads the data folder (DATA_DIR), or the database
+(DATABASE_URL), only, without a lock;
 Slack and LivePerson are not contacted. The deletion ids are personal data: they are included only with
 --with-ids.
 `;
@@ -42,7 +46,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
-  if (!values.month || !MONTH.test(values.month)) {
+  if (values.month !== undefined && !MONTH.test(values.month)) {
     io.stderr.write(`--month must be a month such as 2026-11.\n\n${AUDIT_USAGE}`);
     return 2;
   }
@@ -57,23 +61,30 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);
     return 2;
   }
+  const month = values.month ?? monthIn(timeZone, (io.now ?? (() => new Date()))());
   const legacyDataFile = io.env.DATA_FILE?.trim() || undefined;
   const dataDir = io.env.DATA_DIR?.trim() || (legacyDataFile ? dirname(legacyDataFile) : './data');
   const databaseUrl = io.env.DATABASE_URL?.trim() || undefined;
   if (!databaseUrl && !existsSync(dataDir)) {
-    io.stderr.write(`There is no data folder at ${dataDir}. Set DATA_DIR to the app's data folder.\n`);
-    return 2;
+    // A fresh install has filed nothing yet: an empty export, and a word on stderr in case the path is wrong.
+    io.stderr.write(
+      `No data folder at ${dataDir} yet, so nothing has been filed: the export is empty. If the app keeps its data elsewhere, set DATA_DIR.\n`,
+    );
+    io.stdout.write(
+      formatAudit([], { month, format: values.format as AuditFormat, withIds: values['with-ids'] ?? false }),
+    );
+    return 0;
   }
   try {
     // Read-only: no lock, no writes, so the export runs beside the app.
     const store = await openStore(
-      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}) },
+      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}), ...(databaseUrl ? { databaseUrl } : {}) },
       { readOnly: true },
     );
     try {
       io.stdout.write(
         await auditExport(store, {
-          month: values.month,
+          month,
           timeZone,
           format: values.format as AuditFormat,
           withIds: values['with-ids'] ?? false,
@@ -89,4 +100,15 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     );
     return 1;
   }
+}
+
+/** The calendar month (yyyy-mm) that `at` falls in, in `timeZone`. */
+export function monthIn(timeZone: string, at: Date): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}`;
 }

@@ -1,4 +1,5 @@
 import dotenv from 'dotenv';
+import { stderrProgress } from '../cli/progress.js';
 import { runDoctor } from './doctor-main.js';
 
 // A local .env fills in what the environment leaves unset; quiet keeps dotenv's banner off stdout.
@@ -7,4 +8,6 @@ process.exitCode = await runDoctor(process.argv.slice(2), {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  // A spinner on a terminal while Slack or LivePerson takes its time; nothing when piped.
+  progress: stderrProgress(),
 });

@@ -41,7 +41,12 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
   }
   let results: CheckResult[];
   try {
-    results = await runChecks(io.env, { slackClient: io.slackClient, lpDeps: io.lpDeps, now: io.now });
+    results = await runChecks(io.env, {
+      slackClient: io.slackClient,
+      lpDeps: io.lpDeps,
+      now: io.now,
+      progress: io.progress,
+    });
   } catch (err) {
     io.stderr.write(`The doctor itself failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -33,6 +33,8 @@ export interface DoctorDeps {
   /** Extra LivePerson client dependencies; the doctor's default is no read retries, to answer quickly. */
   lpDeps?: LivePersonClientDeps;
   now?: () => Date;
+  /** Told what is being waited for (src/cli/progress.ts shows it on a terminal). */
+  progress?: { step(label: string, service?: string): void; done(): void };
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,6 +67,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
     }
   }
 
+  deps.progress?.step('Asking Slack', 'Slack');
   if (config) results.push(...(await checkSlack(config, deps.slackClient)));
   else {
     for (const name of ['slack token', 'privacy channel', 'approvers']) {
@@ -73,7 +76,9 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
   }
 
   if (core) {
+    deps.progress?.step('Asking LivePerson', 'LivePerson');
     results.push(await checkLivePerson(core, deps));
+    deps.progress?.step('Reading the data');
     if (core.databaseUrl) results.push(await databaseResult(core.databaseUrl));
     else results.push(...(await checkDataFolderAndStore(core.dataDir, core.legacyDataFile)));
   } else {
@@ -81,6 +86,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
     }
   }
+  deps.progress?.done();
   return results;
 }
 
@@ -187,14 +193,19 @@ async function checkToken(slack: webApi.WebClient): Promise<CheckResult> {
       detail: `workspace ${answer.team ?? answer.team_id ?? '?'}, bot user @${answer.user ?? '?'} (${answer.user_id ?? '?'})`,
     };
   } catch (err) {
-    return slackFailure(name, err, {
-      invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
-      not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
-      account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
-      token_revoked: `the token was revoked: ${REINSTALL}`,
-      token_expired: `the token expired: ${REINSTALL}`,
-    });
+    return tokenFailure(err);
   }
+}
+
+/** What a failed auth.test means and how to fix it; start-up prints the same words (src/startup). */
+export function tokenFailure(err: unknown): CheckResult {
+  return slackFailure('slack token', err, {
+    invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
+    not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
+    account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
+    token_revoked: `the token was revoked: ${REINSTALL}`,
+    token_expired: `the token expired: ${REINSTALL}`,
+  });
 }
 
 async function checkPrivacyChannel(slack: webApi.WebClient, channel: string): Promise<CheckResult> {
@@ -413,7 +424,7 @@ async function nearestExisting(folder: string): Promise<{ path: string; isDirect
   }
 }
 
-async function checkDataFolder(dataDir: string): Promise<CheckResult> {
+export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   const name = 'data folder';
   const folder = resolve(dataDir);
   let existing;

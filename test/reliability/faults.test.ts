@@ -4,7 +4,6 @@
  * `npm run reliability` writes the table to docs/reliability.md.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateIdsText } from '../../src/domain/ids.js';
@@ -13,35 +12,9 @@ import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { ChildApp } from '../support/child-app.js';
 import { ACCOUNT_ID, APPROVER, APPROVER_2, Harness, REQUESTER, SIGNING_SECRET } from '../support/harness.js';
 import { signSlackRequest } from '../support/slack-request.js';
+import { record, writeRowsOnExit } from './rows.js';
 
-interface Row {
-  fault: string;
-  expected: string;
-  observed: string;
-  lost: number;
-  duplicates: number;
-}
-const rows: Row[] = [];
-function record(row: Row): void {
-  rows.push(row);
-  expect(row.lost, `${row.fault}: requests lost`).toBe(0);
-  expect(row.duplicates, `${row.fault}: duplicate submissions`).toBe(0);
-}
-
-afterAll(async () => {
-  if (process.env.WRITE_RELIABILITY_DOC !== '1') return;
-  const table = rows
-    .map((r) => `| ${r.fault} | ${r.expected} | ${r.observed} | ${r.lost} | ${r.duplicates} |`)
-    .join('\n');
-  await writeFile(
-    new URL('../../docs/reliability.md', import.meta.url),
-    `# Reliability: fault injection\n\nWritten by \`npm run reliability\` (test/reliability/faults.test.ts) on ` +
-      `${new Date().toISOString().slice(0, 10)}, against the real app: signed Slack requests in, the fake Slack ` +
-      `Web API and the LivePerson sandbox out, real data files. "Lost" counts requests a person filed that ` +
-      `are not in the store afterwards; "duplicates" counts LivePerson requests beyond one per approved request.\n\n` +
-      `| fault | expected | observed | requests lost | duplicate submissions |\n| --- | --- | --- | --- | --- |\n${table}\n`,
-  );
-});
+writeRowsOnExit(afterAll, 'The app under faults');
 
 /** LivePerson requests created beyond one per distinct approved request. */
 function duplicates(h: Harness): number {

@@ -119,6 +119,8 @@ export interface FakeSlack {
   ): Promise<T>;
   /** The next call to `method` fails this way (queue several by calling again). */
   failNext(method: string, failure?: FakeFailure): void;
+  /** Forgets every queued failure (Slack is back). */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -649,6 +651,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+    },
+    clearFailures() {
+      failures.clear();
     },
     failNext(method, failure = {}) {
       const queue = failures.get(method) ?? [];

@@ -1,0 +1,17 @@
+import { checkDataFolder } from '../doctor/doctor.js';
+import { StartupError } from './startup-error.js';
+
+/**
+ * Start-up refuses a data folder it cannot write, with the doctor's words: otherwise the app would take
+ * requests and fail at the first write. Same probe as `npm run doctor` (creating a file is the only
+ * reliable test: permission bits say nothing about root, ACLs or read-only mounts).
+ */
+export async function ensureWritableDataFolder(dataDir: string): Promise<void> {
+  const result = await checkDataFolder(dataDir);
+  if (!result.ok) {
+    throw new StartupError(
+      'DATA_FOLDER_UNWRITABLE',
+      `lp-delete cannot start: ${result.detail}. Fix: ${result.fix ?? 'set DATA_DIR to a folder lp-delete can write'}.`,
+    );
+  }
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * What `/readyz` asks before saying the app can take work. Others feed it: the store says whether it is
+ * open, start-up says whether Slack accepted the token.
+ */
+export interface Readiness {
+  storeOk(): boolean;
+  slackOk(): boolean;
+}
+
+/** A Readiness made of two flags that start-up (and the store, once open) set. */
+export interface ReadinessFlags extends Readiness {
+  setStoreOk(ok: boolean): void;
+  setSlackOk(ok: boolean): void;
+}
+
+export function createReadinessFlags(initial: { store?: boolean; slack?: boolean } = {}): ReadinessFlags {
+  let store = initial.store ?? false;
+  let slack = initial.slack ?? false;
+  return {
+    storeOk: () => store,
+    slackOk: () => slack,
+    setStoreOk: (ok) => {
+      store = ok;
+    },
+    setSlackOk: (ok) => {
+      slack = ok;
+    },
+  };
+}
+
+interface Route {
+  path: string;
+  method: string[];
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * Bolt custom routes for platforms that probe: `/healthz` answers 200 while the process is alive,
+ * `/readyz` 200 only when the store is open and Slack sign-in is done (503 with what is missing otherwise).
+ * No ids, tokens or data in either answer.
+ */
+export function probeRoutes(readiness: Readiness): Route[] {
+  return [
+    {
+      path: '/healthz',
+      method: ['GET'],
+      handler: (_req, res) => json(res, 200, { ok: true }),
+    },
+    {
+      path: '/readyz',
+      method: ['GET'],
+      handler: (_req, res) => {
+        const store = readiness.storeOk();
+        const slack = readiness.slackOk();
+        json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack });
+      },
+    },
+  ];
+}

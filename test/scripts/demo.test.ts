@@ -1,0 +1,63 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAudit } from '../../src/cli/audit-main.js';
+import { Spawned } from '../support/spawned.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DEMO = join(ROOT, 'scripts', 'demo.ts');
+const kept: string[] = [];
+
+afterAll(async () => {
+  for (const folder of kept) await rm(folder, { recursive: true, force: true });
+});
+
+function demo(args: string[] = [], env: Record<string, string> = {}): Spawned {
+  // Piped stdout, as in CI or `npm run demo | less`: no terminal, so no escapes.
+  return Spawned.run(process.execPath, ['--import', 'tsx', DEMO, ...args], env, ROOT);
+}
+
+describe('npm run demo', () => {
+  it('reads like Slack when piped: no raw mrkdwn, no escapes, each message once; keeps its data', async () => {
+    const run = demo([], { FORCE_COLOR: '1' });
+    const exit = await run.exited;
+    expect(exit.code, run.stderr).toBe(0);
+    const text = run.stdout;
+    for (const raw of ['*Requested by*', '<@U', '<https://', '<!date', '&lt;', '`']) {
+      expect(text, raw).not.toContain(raw);
+    }
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('Requested by\n   │ @Alice');
+    expect(text).toContain('approved by @Bob');
+    // The approval message is printed once; step 7 shows only what the decision added.
+    expect(text.match(/# Deletion request DR-/g)).toHaveLength(1);
+    expect(text.match(/Requested by\n/g)).toHaveLength(1);
+    expect(text).toMatch(/it now ends with\n {3}│ Approved by @Bob on /);
+
+    // It ends by saying where its data is and which command to try next, and that command works.
+    const [, folder] = /The demo's data is kept in (\S+) /.exec(text) ?? [];
+    const [, dataDir] = /DATA_DIR=(\S+) npm run audit -- --format json\n$/.exec(text) ?? [];
+    expect(folder).toBeDefined();
+    expect(dataDir).toBeDefined();
+    kept.push(folder ?? '');
+    expect(dataDir).toBe(folder);
+    let out = '';
+    const code = await runAudit(['--format', 'json'], {
+      env: { DATA_DIR: dataDir },
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: () => true },
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ count: 1, requests: [{ status: 'submitted' }] });
+  }, 60_000);
+
+  it('--help explains it and exits 0; an unknown argument is a usage error', async () => {
+    const help = demo(['--help']);
+    expect((await help.exited).code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run demo/);
+    const wrong = demo(['--fast']);
+    expect((await wrong.exited).code).toBe(2);
+    expect(wrong.stderr).toMatch(/^Unknown argument --fast\./);
+  }, 30_000);
+});

@@ -1,0 +1,43 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createReadinessFlags, probeRoutes, type Readiness } from '../../src/startup/probes.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+/** The probe routes on a real port, routed by path as Bolt's HTTPReceiver does for customRoutes. */
+async function serve(readiness: Readiness): Promise<string> {
+  const routes = probeRoutes(readiness);
+  server = createServer((req, res) => {
+    const route = routes.find((r) => r.path === req.url && r.method.includes(req.method ?? ''));
+    if (route) route.handler(req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('/healthz and /readyz', () => {
+  it('healthz answers while alive; readyz only once the store is open and Slack signed in', async () => {
+    const flags = createReadinessFlags();
+    const url = await serve(flags);
+    const probe = async (path: string) => {
+      const res = await fetch(url + path);
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    expect(await probe('/healthz')).toEqual({ status: 200, body: { ok: true } });
+    expect(await probe('/readyz')).toEqual({ status: 503, body: { ok: false, store: false, slack: false } });
+    flags.setStoreOk(true);
+    expect(await probe('/readyz')).toEqual({ status: 503, body: { ok: false, store: true, slack: false } });
+    flags.setSlackOk(true);
+    expect(await probe('/readyz')).toEqual({ status: 200, body: { ok: true, store: true, slack: true } });
+    // Anyone can feed it: a store that closes makes the app unready again.
+    flags.setStoreOk(false);
+    expect((await probe('/readyz')).status).toBe(503);
+    expect((await fetch(`${url}/readyz`)).headers.get('cache-control')).toBe('no-store');
+  });
+});
