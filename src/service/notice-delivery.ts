@@ -79,18 +79,18 @@ export class NoticeDelivery {
     });
   }
 
-  /** Delivers until nothing is due or `timeoutMs` passes; true when nothing due is left. */
+  /**
+   * Delivers until nothing is due or `timeoutMs` passes; true when nothing due is left. What is not
+   * delivered by then stays stored and goes out after the next start.
+   */
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - Date.now()))));
     while (Date.now() < deadline) {
-      await this.running;
       const due = await this.deps.store.nextNoticeDueAt();
       if (!due || due.getTime() > this.now().getTime()) return true;
-      if (this.stopped) await this.deliverDue();
-      else {
-        this.kick();
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      this.kick();
+      await pause(20);
     }
     return false;
   }

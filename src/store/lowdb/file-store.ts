@@ -291,15 +291,19 @@ export class FileStore implements RequestStore {
   ): Promise<DeletionRequest> {
     this.writable();
     if (!MONTH_FOLDER.test(month)) throw new Error(`not a month: ${month}`);
-    return this.mutex.run([`month:${month}`], async () => {
+    // The number is taken under the month's lock; the write runs under the request's own, so filings
+    // do not wait for each other's fsync. A write that fails leaves a gap in the numbering, nothing else.
+    const id = await this.mutex.run([`month:${month}`], async () => {
       await this.knowNumbers(month);
       const number = (this.lastNumber.get(month) ?? 0) + 1;
-      const id = `DR-${month}-${String(number).padStart(4, '0')}`;
+      this.lastNumber.set(month, number);
+      return `DR-${month}-${String(number).padStart(4, '0')}`;
+    });
+    return this.mutex.run([`request:${id}`], async () => {
       const request = build(id);
       if (request.id !== id) throw new Error('a new request must keep the id it was given');
       const doc = this.withNotices({ version: 1, request, notices: [], nextSeq: 1 }, notices);
       await this.writeOpen(doc);
-      this.lastNumber.set(month, number);
       if (notices.length > 0) this.noticesQueued();
       return structuredClone(request);
     });
