@@ -85,7 +85,8 @@ export class NoticeDelivery {
    */
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - Date.now()))));
+    const pause = (ms: number) =>
+      new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - Date.now()))));
     while (Date.now() < deadline) {
       const due = await this.deps.store.nextNoticeDueAt();
       if (!due || due.getTime() > this.now().getTime()) return true;
