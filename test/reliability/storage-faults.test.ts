@@ -364,6 +364,14 @@ describe('storage faults (lowdb data folder)', () => {
         (await reader()).every((s) => s === 'submitted' || s === 'outcome_unknown') ? true : undefined,
       30_000,
     );
+    // Every notice saved with those changes reaches Slack after the crash: each thread gets its record or
+    // its "may or may not" explanation.
+    for (const f of filed) {
+      await h.slack.waitFor(
+        () => h!.threadTexts(f.ts).find((t) => /LivePerson request|may or may not/i.test(t)),
+        20_000,
+      );
+    }
     second.kill('SIGTERM');
     await second.exited;
     const statuses = await reader();
