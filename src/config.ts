@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { checkLivePersonUrl } from './liveperson/transport.js';
 import { z } from 'zod';
 
 /**
@@ -32,27 +33,13 @@ const httpUrl = z
   .transform((v) => v.replace(/\/+$/, ''));
 const optionalUrl = z.preprocess(blankToUndefined, httpUrl.optional());
 
-/** 127.0.0.0/8, localhost and ::1: the only hosts LivePerson settings may reach over plain http. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /**
  * LivePerson URLs carry credentials and deletion ids: https only, except a loopback host (the sandbox,
- * a local proxy). The LivePerson client applies the same rule when it calls.
+ * a local proxy). One rule, src/liveperson/transport.ts, which the LivePerson client applies when it calls.
  */
-const secureUrl = httpUrl.refine(
-  (v) => {
-    if (v.startsWith('https://')) return true;
-    try {
-      return isLoopbackHost(new URL(v).hostname);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an https:// URL (plain http:// only for localhost or 127.0.0.1)' },
-);
+const secureUrl = httpUrl.refine((v) => checkLivePersonUrl(v, 'url') === null, {
+  message: 'must be an https:// URL (plain http:// only for localhost or 127.0.0.1)',
+});
 const optionalSecureUrl = z.preprocess(blankToUndefined, secureUrl.optional());
 const timeZone = z.preprocess(
   blankToUndefined,

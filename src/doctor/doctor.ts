@@ -355,6 +355,7 @@ function lpSettingsFor(err: unknown, core: CoreConfig): string {
     (host === 'rtbf' ? lp.rtbfUrl : lp.sentinelUrl)
       ? `LP_${host.toUpperCase()}_URL`
       : 'LP_DOMAIN_API_URL and LP_ACCOUNT_ID';
+  if (err.setting) return err.setting;
   switch (err.code) {
     case 'LP_UNAUTHORIZED':
     case 'LP_FORBIDDEN':
