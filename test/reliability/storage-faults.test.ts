@@ -28,9 +28,10 @@ const INDEX = join(ROOT, 'src', 'index.ts');
 let h: Harness | undefined;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  // Child processes first (they may still write into the data folder), then the harness removes it.
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
   await h?.close();
   h = undefined;
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
 function creates(harness: Harness): number {
@@ -47,7 +48,10 @@ async function smallDisk(): Promise<string | undefined> {
     return undefined;
   }
   cleanups.push(async () => {
-    execFileSync('umount', [dir], { stdio: 'ignore' });
+    // The app on it is closed first (below); lazy, so a test that failed half-way still leaves no mount.
+    await h?.close();
+    h = undefined;
+    execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
     await rm(dir, { recursive: true, force: true });
   });
   return dir;
