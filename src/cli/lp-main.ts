@@ -1,3 +1,4 @@
+import type { Progress } from './progress.js';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,8 @@ export interface LpIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Clock for the month shown by `check` (and the sandbox). */
   now?: () => Date;
+  /** Shows that LivePerson is being waited for (a spinner on a terminal); none in tests. */
+  progress?: Pick<Progress, 'run'>;
   /** Extra client dependencies (tests: quicker retries). */
   clientDeps?: LivePersonClientDeps;
 }
@@ -124,14 +127,23 @@ export async function runLp(argv: readonly string[], io: LpIo): Promise<number> 
       // Checked and confirmed before a client exists: nothing can reach LivePerson until then.
       const approved = await prepareCreate(command, ctx);
       if (typeof approved === 'number') return approved;
-      return await execute(approved, ctx, createClient(config, ctx));
+      return await waiting(ctx, 'Sending the deletion request', () =>
+        execute(approved, ctx, createClient(config, ctx)),
+      );
     }
-    return await execute(command, ctx, createClient(config, ctx));
+    return await waiting(ctx, `Asking LivePerson (${command.name})`, () =>
+      execute(command, ctx, createClient(config, ctx)),
+    );
   } catch (err) {
     return reportFailure(err, io, parsed.json, command, now);
   } finally {
     await sandbox?.close();
   }
+}
+
+/** Runs a LivePerson call under the progress indicator, when there is one. */
+function waiting<T>(ctx: Context, label: string, work: () => Promise<T>): Promise<T> {
+  return ctx.io.progress ? ctx.io.progress.run(label, 'LivePerson', work) : work();
 }
 
 function createClient(config: CoreConfig, ctx: Context): LivePersonClient {
