@@ -136,7 +136,10 @@ describe('follow-up at LivePerson', () => {
     const { requestId, ts } = await submitted(h);
     clock.advance(31 * DAY); // LivePerson's clock stays: still not started there
 
+    const [listsBefore, getsBefore] = [lpCalls(h, 'list'), lpCalls(h, 'get')];
     await h.app.followUp.runOnce();
+    // One request due: a get for it, no list.
+    expect([lpCalls(h, 'list') - listsBefore, lpCalls(h, 'get') - getsBefore]).toEqual([0, 1]);
     await h.slack.waitFor(() =>
       h.threadTexts(ts).find((t) => t.includes('still not done at LivePerson 30 days')),
     );
@@ -153,6 +156,33 @@ describe('follow-up at LivePerson', () => {
       h.slack.views.find((v) => v.type === 'home' && v.userId === REQUESTER),
     );
     expect(JSON.stringify(home.view)).toContain('not done at LivePerson 30 days after submission');
+  });
+});
+
+describe('unknown outcomes on the follow-up schedule', () => {
+  it('a create answered 200 with an empty body is reconciled by the next poll, no restart and no sweep', async () => {
+    const { h } = await start('2026-11-10T10:00:00Z', { env: { STATUS_POLL_MINUTES: '0.05' } });
+    await h.app.housekeeping.stop(); // only the follow-up runs from here on
+    const { requestId, ts } = await h.fileRequest({
+      type: 'conversation',
+      idsText: randomUUID(),
+      reason: REASON,
+    });
+    h.lp.inject({ kind: 'create', status: 200, rawBody: '', carryOut: true });
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(async () =>
+      (await h.store.get(requestId))?.status === 'outcome_unknown' ? true : undefined,
+    );
+    await h.slack.waitFor(
+      async () => ((await h.store.get(requestId))?.status === 'submitted' ? true : undefined),
+      4500,
+    );
+    await h.slack.waitFor(() =>
+      h.slack
+        .threadReplies(PRIVACY_CHANNEL, ts)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes(ACTION.refreshStatus)),
+    );
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
   });
 });
 
