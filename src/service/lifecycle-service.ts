@@ -185,6 +185,17 @@ export class LifecycleService {
     if (!found) return notFound(ref);
     const id = found.id;
     const approvers = await this.deps.directory.approvers();
+    if (found.requestedBy !== userId && !approvers.has(userId)) {
+      // Before anything about the request (its state, who filed or is cancelling it) reaches the message.
+      this.deps.log.info('cancel_refused', { request: id, code: 'NOT_ALLOWED' });
+      return {
+        ok: false,
+        code: 'NOT_ALLOWED',
+        message:
+          `Only the requester of a deletion request or an approver can cancel it, and "${shown(ref)}" is not ` +
+          'yours: nothing was done. If it must be cancelled, ask one of the approvers in the privacy channel.',
+      };
+    }
     const now = this.deps.now();
     const claim = await this.deps.store.update(
       id,
