@@ -8,6 +8,7 @@ import type { RequestStore } from './store/port.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { FollowUp } from './service/follow-up.js';
 import { Housekeeping } from './service/housekeeping.js';
 import { LifecycleService } from './service/lifecycle-service.js';
 import { NoticeDelivery } from './service/notice-delivery.js';
@@ -49,6 +50,8 @@ export interface RunningApp {
   quotaSync: QuotaSync;
   /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
   housekeeping: Housekeeping;
+  /** Submitted requests followed at LivePerson until final, every STATUS_POLL_MINUTES. */
+  followUp: FollowUp;
   quota: QuotaService;
   /** Delivers the Slack notices the store holds. */
   delivery: NoticeDelivery;
@@ -199,6 +202,14 @@ export function createApp(deps: AppDeps): RunningApp {
     intervalMs: deps.sweepIntervalMs,
     log,
   });
+  const followUp = new FollowUp({
+    store,
+    lp,
+    recover: () => service.submission.recover(),
+    intervalMs: config.slack.statusPollMinutes * 60_000,
+    now,
+    log,
+  });
   registerListeners(app, {
     lifecycle,
     quotaSync,
@@ -233,6 +244,7 @@ export function createApp(deps: AppDeps): RunningApp {
     lifecycle,
     quotaSync,
     housekeeping,
+    followUp,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (receiver) {
@@ -262,6 +274,10 @@ export function createApp(deps: AppDeps): RunningApp {
       await quotaSync.sync();
       await housekeeping.runOnce();
       housekeeping.start();
+      // A round at start too: the schedule restarts with the process, the state (when each request was
+      // last checked) is in the store, so only requests already due are asked about.
+      await followUp.runOnce();
+      followUp.start();
       return { port: boundPort };
     },
     stop() {
@@ -271,6 +287,7 @@ export function createApp(deps: AppDeps): RunningApp {
         // Bolt refuses to stop a receiver that never started (a stop while waiting for Slack at start-up).
         if (listening) await app.stop();
         await housekeeping.stop();
+        await followUp.stop();
         const idle = await service.idle(grace);
         const delivered = await delivery.flush(grace);
         await delivery.stop();

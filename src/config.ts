@@ -199,6 +199,13 @@ const slackSchema = z.object({
   REQUESTER_USER_IDS: slackUserIds,
   APPROVAL_REMINDER_HOURS: positiveInt(24),
   APPROVAL_EXPIRY_DAYS: positiveInt(7),
+  STATUS_POLL_MINUTES: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a number of minutes' })
+      .positive({ message: 'must be greater than 0' })
+      .default(360),
+  ),
   REQUESTER_USERGROUP_ID: z.preprocess(
     upperCase,
     z
@@ -238,6 +245,8 @@ export interface SlackConfig {
   approvalReminderHours: number;
   /** A pending approval expires after this many days. */
   approvalExpiryDays: number;
+  /** Submitted requests are checked at LivePerson this often until final (decimals allowed). */
+  statusPollMinutes: number;
 }
 
 export interface CoreConfig {
@@ -443,6 +452,7 @@ export function loadConfig(env: Env = process.env): Config {
       requesterUsergroupId: s.REQUESTER_USERGROUP_ID,
       approvalReminderHours: s.APPROVAL_REMINDER_HOURS,
       approvalExpiryDays: s.APPROVAL_EXPIRY_DAYS,
+      statusPollMinutes: s.STATUS_POLL_MINUTES,
     });
   }
   if (problems.length > 0 || !core || !slack) throw new ConfigError(problems);

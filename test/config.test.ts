@@ -46,6 +46,19 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('STATUS_POLL_MINUTES: 360 by default, decimals allowed, zero or words refused', () => {
+    expect(loadConfig({ ...oauth2, ...slack }).slack.statusPollMinutes).toBe(360);
+    expect(loadConfig({ ...oauth2, ...slack, STATUS_POLL_MINUTES: '0.05' }).slack.statusPollMinutes).toBe(
+      0.05,
+    );
+    expect(problems({ ...oauth2, ...slack, STATUS_POLL_MINUTES: '0' }).join()).toContain(
+      'STATUS_POLL_MINUTES',
+    );
+    expect(problems({ ...oauth2, ...slack, STATUS_POLL_MINUTES: 'often' }).join()).toContain(
+      'STATUS_POLL_MINUTES',
+    );
+  });
+
   it('DATA_FILE (lp-delete 0.1) still locates the data: its folder is the data folder, and it is converted', () => {
     const core = loadCoreConfig({
       LP_ACCOUNT_ID: '1',
@@ -228,7 +241,9 @@ describe('configuration', () => {
   it('documents every setting in .env.example and README.md', () => {
     const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
     const names = [
-      ...new Set(source.match(/\b(?:LP|SLACK|QUOTA|DATA|PRIVACY|APPROVER|REQUESTER)_[A-Z_]+\b|\bPORT\b/g)),
+      ...new Set(
+        source.match(/\b(?:LP|SLACK|QUOTA|DATA|PRIVACY|APPROVER|REQUESTER|STATUS)_[A-Z_]+\b|\bPORT\b/g),
+      ),
     ];
     expect(names.length).toBeGreaterThan(20);
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');

@@ -1,3 +1,4 @@
+import { completion } from '../domain/follow-up.js';
 import { gdprDeadline, isCalendarDate } from '../domain/gdpr.js';
 import { monthRange } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -35,6 +36,10 @@ export interface AuditRow {
   lpRequestId: string;
   lpStatus: string;
   lpRequestTime: string;
+  /** When LivePerson was first seen reporting the deletion done (`yyyy-mm-dd` in the zone); empty before. */
+  completedOn: string;
+  /** `yes` when completed on or before the GDPR deadline, `no` after it; empty when either is unknown. */
+  completedBeforeDeadline: string;
   cancelledBy: string;
   cancelledAt: string;
   history: { at: string; event: string; by?: string; detail?: string }[];
@@ -58,6 +63,8 @@ export const AUDIT_COLUMNS = [
   'lpRequestId',
   'lpStatus',
   'lpRequestTime',
+  'completedOn',
+  'completedBeforeDeadline',
   'cancelledBy',
   'cancelledAt',
   'history',
@@ -75,10 +82,11 @@ export function auditRows(
       return at >= start.getTime() && at < end.getTime();
     })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((r) => toRow(r, opts.withIds));
+    .map((r) => toRow(r, opts.withIds, opts.timeZone));
 }
 
-function toRow(r: DeletionRequest, withIds: boolean): AuditRow {
+function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow {
+  const done = completion(r, timeZone);
   const received = r.subjectRequestedOn && isCalendarDate(r.subjectRequestedOn) ? r.subjectRequestedOn : '';
   const cancelled = r.cancellation?.state === 'done' ? r.cancellation : undefined;
   return {
@@ -98,6 +106,8 @@ function toRow(r: DeletionRequest, withIds: boolean): AuditRow {
     lpRequestId: r.lpRecord?.requestId ?? '',
     lpStatus: r.lpRecord?.status ?? (r.lpRecord?.isCanceled ? 'CANCELED' : ''),
     lpRequestTime: r.lpRecord?.requestTime ?? '',
+    completedOn: done?.completedOn ?? '',
+    completedBeforeDeadline: done?.beforeDeadline === undefined ? '' : done.beforeDeadline ? 'yes' : 'no',
     cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
     cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
     history: r.history.map((e) => ({

@@ -179,6 +179,14 @@ async function checkSlack(config: Config, client?: webApi.WebClient): Promise<Ch
   results.push(...(await checkApprovers(slack, config)));
   if (config.slack.requesterUsergroupId) {
     results.push(await checkRequesterGroup(slack, config.slack.requesterUsergroupId));
+  } else if (config.slack.requesterUserIds.length === 0) {
+    results.push({
+      name: 'requesters',
+      ok: true,
+      warning: true,
+      detail: 'no requester allow-list: anyone in the workspace may file a deletion request',
+      fix: 'set REQUESTER_USER_IDS (comma-separated U… ids) and/or REQUESTER_USERGROUP_ID (S…) to the privacy team',
+    });
   }
   return results;
 }

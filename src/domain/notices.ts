@@ -33,6 +33,12 @@ export const requestNoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancelled_post') }),
   z.object({ kind: z.literal('reminder_post'), expiresAt: z.string() }),
   z.object({ kind: z.literal('expired_post') }),
+  /** In the thread: LivePerson finished deleting (status DONE), with the date. */
+  z.object({ kind: z.literal('completed_post') }),
+  /** DM to the requester: the deletion is done, with a confirmation text for the data subject. */
+  z.object({ kind: z.literal('completed_requester') }),
+  /** In the thread: still not final 30 days after submission (once). */
+  z.object({ kind: z.literal('overdue_post') }),
 ]);
 export type RequestNotice = z.infer<typeof requestNoticeSchema>;
 

@@ -42,6 +42,8 @@ export const historyEntrySchema = z.object({
     'reminder_sent',
     'cancel_failed',
     'status_checked',
+    'completed',
+    'overdue_flagged',
     'note',
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
@@ -95,6 +97,12 @@ export const deletionRequestSchema = z.object({
   recordClosedAt: z.string().optional(),
   /** When LivePerson's status (lpRecord.status) was last read. */
   lpStatusCheckedAt: z.string().optional(),
+  /** When a person's click or command last claimed a LivePerson read (at most one per 30 s per request). */
+  lpStatusAskedAt: z.string().optional(),
+  /** When lp-delete first read LivePerson's status DONE: the deletion is complete (the follow-up told people). */
+  completedAt: z.string().optional(),
+  /** When the thread was told the request was still not final 30 days after submission: once. */
+  overdueFlaggedAt: z.string().optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

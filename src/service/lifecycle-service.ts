@@ -15,7 +15,12 @@ import type { RequestNotice } from '../domain/notices.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { Directory, MessageRef } from './deletion-service.js';
 import type { Outcome, Refusal } from './quota-service.js';
+import { PersonRateLimit } from './rate-limit.js';
 import { errorCode, historyEntry } from './request-steps.js';
+import { mergeRecord, REFRESH_MIN_INTERVAL_MS, takeLpStatus } from '../domain/follow-up.js';
+
+/** How many status / quota / Refresh reads one person may make a minute. */
+export const READS_PER_MINUTE = 10;
 
 /** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
 const STALE_CANCEL_MS = 2 * 60 * 1000;
@@ -38,6 +43,8 @@ export interface StatusAnswer {
   lp?: LpRecord | null;
   lpError?: string;
   lpRequestId?: string;
+  /** Set when LivePerson was not asked again (read less than 30 s ago): when the stored status was read. */
+  storedAt?: string;
 }
 
 export interface SweepResult {
@@ -52,7 +59,11 @@ export interface SweepResult {
  * act once.
  */
 export class LifecycleService {
-  constructor(private readonly deps: LifecycleServiceDeps) {}
+  private readonly reads: PersonRateLimit;
+
+  constructor(private readonly deps: LifecycleServiceDeps) {
+    this.reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
+  }
 
   /** Today's date in the team's zone (`yyyy-mm-dd`): the modal's default and the GDPR deadline's "today". */
   today(): string {
@@ -70,14 +81,50 @@ export class LifecycleService {
   }
 
   /**
-   * LivePerson's live status of a request, stored on the record (and a cancel made elsewhere is taken
-   * over). A LivePerson request id lp-delete does not know is looked up too: requests made elsewhere.
+   * LivePerson's live status of a request, for `viewer`: only its requester and the approvers may see a
+   * request, and only approvers may look up a LivePerson request id lp-delete does not know (requests
+   * made elsewhere). Anyone else is refused before LivePerson is asked. Each person's reads are rate
+   * limited, and a request is read at LivePerson at most once per 30 s: later asks get the stored status.
+   * What LivePerson says is stored on the record (a cancel made elsewhere is taken over; DONE completes it).
    */
-  async status(ref: string, at?: MessageRef): Promise<Outcome<StatusAnswer>> {
+  async status(ref: string, viewer: string, at?: MessageRef): Promise<Outcome<StatusAnswer>> {
+    const allowed = this.allowRead(viewer);
+    if (!allowed.ok) return allowed;
     const request = await this.find(ref);
-    const lpRequestId = request?.lpRecord?.requestId ?? (request ? undefined : ref.trim());
+    const isApprover = (await this.deps.directory.approvers()).has(viewer);
     if (!request && !/^\d{1,20}$/.test(ref.trim())) return notFound(ref);
+    if (request && request.requestedBy !== viewer && !isApprover) {
+      this.deps.log.info('status_refused', { request: request.id, code: 'NOT_YOURS' });
+      return notYours(ref);
+    }
+    if (!request && !isApprover) {
+      this.deps.log.info('status_refused', { code: 'UNKNOWN_LP_ID_NOT_APPROVER' });
+      return onlyApproversLookUp(ref);
+    }
+    const lpRequestId = request?.lpRecord?.requestId ?? (request ? undefined : ref.trim());
     if (!lpRequestId) return { ok: true, request };
+    const now = this.deps.now();
+    if (request) {
+      // One LivePerson read per request per 30 s, claimed in the store so concurrent clicks (and replicas) agree.
+      const claim = await this.deps.store.update(request.id, (r): Change<DeletionRequest | 'ask'> => {
+        if (!r) return { value: request };
+        const last = Math.max(
+          Date.parse(r.lpStatusAskedAt ?? '') || 0,
+          Date.parse(r.lpStatusCheckedAt ?? '') || 0,
+        );
+        if (now.getTime() - last < REFRESH_MIN_INTERVAL_MS) return { value: r };
+        return { value: 'ask', request: { ...r, lpStatusAskedAt: now.toISOString() } };
+      });
+      if (claim !== 'ask') {
+        return {
+          ok: true,
+          request: claim,
+          lp: claim.lpRecord,
+          lpRequestId,
+          storedAt: claim.lpStatusCheckedAt,
+        };
+      }
+    }
     let lp: LpRecord | null;
     try {
       lp = await this.deps.lp.get(lpRequestId);
@@ -88,25 +135,12 @@ export class LifecycleService {
     if (!request) return { ok: true, lp, lpRequestId };
     if (!lp) return { ok: true, request, lp, lpRequestId };
     const fresh = lp;
-    const now = this.deps.now();
     const updated = await this.deps.store.update(request.id, (r): Change<DeletionRequest | undefined> => {
       if (!r?.lpRecord) return { value: r };
-      const next: DeletionRequest = {
-        ...r,
-        lpRecord: mergeRecord(r.lpRecord, fresh),
-        lpStatusCheckedAt: now.toISOString(),
-      };
-      const notices: RequestNotice[] = at ? [{ kind: 'record_update', ...at }] : [];
-      // Cancelled elsewhere (LivePerson's UI, `npm run lp -- cancel`): the record follows LivePerson.
-      if (fresh.status === 'CANCELED' && r.status === 'submitted') {
-        next.status = 'cancelled';
-        if (r.cancellation) next.cancellation = { ...r.cancellation, state: 'done' };
-        next.history = [
-          ...r.history,
-          historyEntry(now, 'cancelled', undefined, 'reported cancelled by LivePerson'),
-        ];
-        notices.push({ kind: 'approval_update' });
-      } else if (
+      const { next, notices } = takeLpStatus(r, fresh, now);
+      if (at) notices.unshift({ kind: 'record_update', ...at });
+      if (
+        next.status === 'submitted' &&
         r.cancellation?.state === 'in_progress' &&
         now.getTime() - Date.parse(r.cancellation.at) > STALE_CANCEL_MS
       ) {
@@ -120,8 +154,26 @@ export class LifecycleService {
   }
 
   /** Refresh status: reads LivePerson and re-renders the clicked record (the Cancel button goes after the window). */
-  refresh(requestId: string, at: MessageRef | undefined): Promise<Outcome<StatusAnswer>> {
-    return this.status(requestId, at);
+  refresh(requestId: string, viewer: string, at: MessageRef | undefined): Promise<Outcome<StatusAnswer>> {
+    return this.status(requestId, viewer, at);
+  }
+
+  /**
+   * One person's LivePerson reads (`status`, `quota`, Refresh): at most READS_PER_MINUTE a minute, so one
+   * person cannot spend the account's API rate limit. The refusal says when to try again.
+   */
+  allowRead(userId: string): Outcome<object> {
+    const verdict = this.reads.take(userId, this.deps.now());
+    if (verdict.ok) return { ok: true };
+    const seconds = Math.max(1, Math.ceil((verdict.retryAt.getTime() - this.deps.now().getTime()) / 1000));
+    this.deps.log.info('read_rate_limited', { retryInSeconds: seconds });
+    return {
+      ok: false,
+      code: 'RATE_LIMITED',
+      message:
+        `You have asked ${READS_PER_MINUTE} times in the last minute, the most one person may (each ask may ` +
+        `call LivePerson, whose API limits calls). Nothing was looked up. Try again in ${seconds} seconds.`,
+    };
   }
 
   /**
@@ -133,6 +185,17 @@ export class LifecycleService {
     if (!found) return notFound(ref);
     const id = found.id;
     const approvers = await this.deps.directory.approvers();
+    if (found.requestedBy !== userId && !approvers.has(userId)) {
+      // Before anything about the request (its state, who filed or is cancelling it) reaches the message.
+      this.deps.log.info('cancel_refused', { request: id, code: 'NOT_ALLOWED' });
+      return {
+        ok: false,
+        code: 'NOT_ALLOWED',
+        message:
+          `Only the requester of a deletion request or an approver can cancel it, and "${shown(ref)}" is not ` +
+          'yours: nothing was done. If it must be cancelled, ask one of the approvers in the privacy channel.',
+      };
+    }
     const now = this.deps.now();
     const claim = await this.deps.store.update(
       id,
@@ -280,24 +343,31 @@ export class LifecycleService {
   }
 
   /**
-   * The Home tab's lists: every pending approval (oldest first), the viewer's recent requests and, for
-   * approvers, everyone's (newest first): requests still open and those of this month and the last.
+   * The Home tab's lists for `userId`. Approvers see every pending approval (oldest first) and everyone's
+   * recent requests; anyone else sees only their own requests (their own pending ones among them): a
+   * request's details are for its requester and the approvers. Requests still open and those of this
+   * month and the last, newest first.
    */
-  async homeLists(
-    userId: string,
-    isApprover: boolean,
-  ): Promise<{ pending: DeletionRequest[]; mine: DeletionRequest[]; everyone?: DeletionRequest[] }> {
+  async homeLists(userId: string): Promise<{
+    isApprover: boolean;
+    pending: DeletionRequest[];
+    mine: DeletionRequest[];
+    everyone?: DeletionRequest[];
+  }> {
+    const isApprover = (await this.deps.directory.approvers()).has(userId);
     const byId = new Map<string, DeletionRequest>();
     const months = (await this.deps.store.months()).slice(-2);
     for (const month of months) for (const r of await this.deps.store.listMonth(month)) byId.set(r.id, r);
     for (const r of await this.deps.store.listOpen()) byId.set(r.id, r);
     const all = [...byId.values()];
-    const newestFirst = [...all].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const pending = all
+    const visible = isApprover ? all : all.filter((r) => r.requestedBy === userId);
+    const newestFirst = [...visible].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const pending = visible
       .filter((r) => r.status === 'pending_approval')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     // Whole lists: the view shows the first few and counts the rest.
     return {
+      isApprover,
       pending,
       mine: newestFirst.filter((r) => r.requestedBy === userId),
       ...(isApprover ? { everyone: newestFirst } : {}),
@@ -305,26 +375,42 @@ export class LifecycleService {
   }
 }
 
-/** LivePerson's newer answer wins field by field; a field it left out keeps what we knew. */
-function mergeRecord(old: LpRecord | undefined, fresh: LpRecord): LpRecord {
-  if (!old) return fresh;
-  const merged = { ...old };
-  for (const [key, value] of Object.entries(fresh) as [keyof LpRecord, LpRecord[keyof LpRecord]][]) {
-    if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
-  }
-  return merged;
+function shown(ref: string): string {
+  return ref
+    .trim()
+    .slice(0, 40)
+    .replace(/[<>&`*_~]/g, '');
+}
+
+/** Someone who is neither the requester nor an approver: nothing about the request, not even whose it is. */
+function notYours(ref: string): Refusal {
+  return {
+    ok: false,
+    code: 'NOT_YOURS',
+    message:
+      `"${shown(ref)}" is not yours to see: a deletion request's details are shown only to the person who filed ` +
+      'it and to the approvers. Nothing was looked up. If you need its status, ask one of the approvers in the ' +
+      'privacy channel.',
+  };
+}
+
+/** A LivePerson request id lp-delete did not file: only approvers may look those up. */
+function onlyApproversLookUp(ref: string): Refusal {
+  return {
+    ok: false,
+    code: 'NOT_YOURS',
+    message:
+      `lp-delete did not file a request "${shown(ref)}", and only approvers may look up LivePerson requests made ` +
+      'elsewhere. Nothing was looked up. For a request you filed, give its DR-… id; otherwise ask an approver.',
+  };
 }
 
 function notFound(ref: string): Refusal {
-  const shown = ref
-    .trim()
-    .slice(0, 40)
-    .replace(/[<>&`]/g, '');
   return {
     ok: false,
     code: 'NOT_FOUND',
     message:
-      `lp-delete has no request "${shown}". Give its DR-… id (from the approval message) or LivePerson's ` +
+      `lp-delete has no request "${shown(ref)}". Give its DR-… id (from the approval message) or LivePerson's ` +
       'request number (from the record in the thread).',
   };
 }

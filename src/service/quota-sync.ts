@@ -19,6 +19,8 @@ export interface QuotaSyncDeps {
 export type SyncOutcome = { ok: true; quota: QuotaReport } | { ok: false; error: string; quota: QuotaReport };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** `/lp-delete quota` reuses a sync younger than this. */
+export const QUOTA_REUSE_MS = 60_000;
 
 /**
  * Keeps the monthly count honest: LivePerson's own list of the month's requests (those made in its UI or
@@ -26,10 +28,33 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * and stored beside lp-delete's count; the quota then uses the higher of the two (see quota-usage.ts).
  */
 export class QuotaSync {
+  private inFlight: Promise<SyncOutcome> | undefined;
+
   constructor(private readonly deps: QuotaSyncDeps) {}
 
-  /** Reads LivePerson's list of this month's requests and stores the count. Never throws. */
-  async sync(): Promise<SyncOutcome> {
+  /**
+   * For `/lp-delete quota`: the last sync when it is younger than `maxAgeMs` (60 s), else a new one; a
+   * sync under way is joined. So any number of people asking within a minute cost one LivePerson call.
+   */
+  async syncFresh(maxAgeMs: number = QUOTA_REUSE_MS): Promise<SyncOutcome> {
+    if (this.inFlight) return this.inFlight;
+    const now = this.deps.now();
+    const last = (await this.deps.store.usage(this.deps.quota.key(now))).livePerson?.syncedAt;
+    if (last && now.getTime() - Date.parse(last) < maxAgeMs) {
+      return { ok: true, quota: await this.deps.quota.report() };
+    }
+    return this.sync();
+  }
+
+  /** Reads LivePerson's list of this month's requests and stores the count; joins one under way. Never throws. */
+  sync(): Promise<SyncOutcome> {
+    this.inFlight ??= this.syncNow().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async syncNow(): Promise<SyncOutcome> {
     const now = this.deps.now();
     const key = this.deps.quota.key(now);
     const range = monthRange(key.month, this.deps.quotaTimeZone);

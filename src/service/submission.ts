@@ -73,6 +73,8 @@ export class Submission {
     const now = this.deps.now();
     return this.deps.store.update(id, (r) => {
       if (!r) throw new Error(`request ${id} vanished from the store`);
+      // Already completed (the sweep and the follow-up may both reconcile it): post the record once.
+      if (r.status !== 'submitting' && r.status !== 'outcome_unknown') return { value: r };
       const next: DeletionRequest = {
         ...r,
         status: 'submitted',

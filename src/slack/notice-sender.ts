@@ -14,6 +14,13 @@ import {
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
 import { filedNotice, outcomeNotice } from './blocks/notices.js';
+import { completion } from '../domain/follow-up.js';
+import {
+  completedMessage,
+  completedRequesterMessage,
+  overdueMessage,
+  type Completion,
+} from './blocks/follow-up-messages.js';
 import { buildRecordMessage } from './blocks/record-message.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
 import { classifySlackError } from './slack-errors.js';
@@ -122,9 +129,33 @@ export class SlackNoticeSender implements NoticeSender {
       case 'expired_post':
         await this.inThread(request, expiredMessage(request));
         return {};
+      case 'completed_post':
+        await this.inThread(request, completedMessage(request, this.completion(request)));
+        return {};
+      case 'completed_requester': {
+        const message = completedRequesterMessage(request, this.completion(request));
+        await this.client.chat.postMessage({
+          channel: request.requestedBy,
+          text: message.text,
+          blocks: message.blocks as never,
+        });
+        return {};
+      }
+      case 'overdue_post':
+        await this.inThread(request, overdueMessage(request));
+        return {};
       default:
         return assertNever(notice);
     }
+  }
+
+  /** When LivePerson finished (the day lp-delete first read DONE) and whether it beat the GDPR deadline. */
+  private completion(request: DeletionRequest): Completion {
+    return (
+      completion(request, this.clock.timeZone) ?? {
+        completedOn: todayIn(this.clock.now(), this.clock.timeZone),
+      }
+    );
   }
 
   private approvalMessage(request: DeletionRequest, quota: QuotaReport) {

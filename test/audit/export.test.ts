@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditExport, auditRows, csvCell, formatAudit } from '../../src/audit/export.js';
 import { runAudit } from '../../src/cli/audit-main.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
-import { decided, deletionRequest, uuids } from '../slack/request-fixture.js';
+import { decided, deletionRequest, lpRecord, uuids } from '../slack/request-fixture.js';
 
 const november = [
   decided('submitted', {
@@ -60,6 +60,33 @@ describe('audit export', () => {
 
     const withIds = auditRows(all, { month: '2026-11', timeZone: 'UTC', withIds: true });
     expect(withIds[0]?.ids).toEqual(uuids(2));
+  });
+
+  it('the completion date (in the zone) and whether it came before the GDPR deadline', () => {
+    const onTime = decided('submitted', {
+      id: 'DR-EEEEEE',
+      createdAt: '2026-11-03T09:00:00.000Z',
+      subjectRequestedOn: '2026-11-01',
+      completedAt: '2026-11-30T23:30:00.000Z', // 1 December in Berlin: on the deadline
+      lpRecord: { ...lpRecord(), status: 'DONE' },
+    });
+    const late = { ...onTime, id: 'DR-FFFFFF', completedAt: '2026-12-02T10:00:00.000Z' };
+    const unknownDeadline = { ...onTime, id: 'DR-GGGGGG', subjectRequestedOn: undefined };
+    const rows = auditRows([onTime, late, unknownDeadline, ...november], {
+      month: '2026-11',
+      timeZone: 'Europe/Berlin',
+      withIds: false,
+    });
+    const byId = new Map(rows.map((r) => [r.request, r]));
+    expect(byId.get('DR-EEEEEE')).toMatchObject({
+      completedOn: '2026-12-01',
+      completedBeforeDeadline: 'yes',
+    });
+    expect(byId.get('DR-FFFFFF')).toMatchObject({ completedOn: '2026-12-02', completedBeforeDeadline: 'no' });
+    expect(byId.get('DR-GGGGGG')).toMatchObject({ completedOn: '2026-12-01', completedBeforeDeadline: '' });
+    expect(byId.get('DR-AAAAAA')).toMatchObject({ completedOn: '', completedBeforeDeadline: '' });
+    const csv = formatAudit(rows, { format: 'csv', withIds: false, month: '2026-11' });
+    expect(csv.split('\r\n')[0]).toContain('lpRequestTime,completedOn,completedBeforeDeadline,');
   });
 
   it('CSV: quoted per RFC 4180, formulas defused, ids column only with --with-ids', () => {

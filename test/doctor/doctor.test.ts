@@ -212,6 +212,17 @@ describe('npm run doctor', () => {
     expect(line).toContain('→ add another approver');
   });
 
+  it('no requester allow-list is a warning: anyone in the workspace may file', async () => {
+    delete env.REQUESTER_USERGROUP_ID;
+    const { code, lines } = await doctor();
+    expect(code).toBe(0);
+    const line = lines.find((l) => l.startsWith('WARN requesters')) ?? '';
+    expect(line).toContain('anyone in the workspace may file');
+    expect(line).toContain('REQUESTER_USER_IDS');
+    env.REQUESTER_USER_IDS = 'UREQUESTER';
+    expect((await doctor()).lines.some((l) => l.startsWith('WARN requesters'))).toBe(false);
+  });
+
   it('an empty approver group with no other approvers fails: nobody can approve', async () => {
     await startSlack({ approvers: [] });
     const { code, lines, failed } = await doctor();

@@ -1,5 +1,6 @@
 /** The App Home tab: the month's quota, approvals waiting, recent requests with their status. Pure. */
 import type { types } from '@slack/bolt';
+import { awaitsLivePerson, OVERDUE_AFTER_DAYS } from '../../domain/follow-up.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import type { QuotaReport } from '../../service/deletion-service.js';
 import { COMMAND } from '../ids.js';
@@ -53,9 +54,14 @@ export function requestLine(request: DeletionRequest, today: string, link?: stri
       ? ` (LivePerson: ${lpStatusInWords(request.lpRecord.status)})`
       : '';
   const deadline = deadlineText(request, today);
+  const overdue =
+    request.overdueFlaggedAt && awaitsLivePerson(request)
+      ? `:warning: *not done at LivePerson ${OVERDUE_AFTER_DAYS} days after submission*`
+      : undefined;
   return [
     `${id} · ${STATUS_WORDS[request.status]}${lp}`,
     `${typeAndCount(request)} · filed ${slackDate(request.createdAt)} by ${mention(request.requestedBy)}`,
+    ...(overdue ? [overdue] : []),
     ...(deadline ? [deadline] : []),
   ].join('\n');
 }

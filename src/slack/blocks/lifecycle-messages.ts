@@ -98,6 +98,8 @@ export interface StatusView {
   lpError?: string;
   /** LivePerson request id asked about, when no local request is known. */
   lpRequestId?: string;
+  /** LivePerson was not asked again (asked moments ago): when the status shown was read. */
+  storedAt?: string;
 }
 
 /** The answer to `/lp-delete status <id>` and to Refresh status: live status and the timeline. */
@@ -111,7 +113,12 @@ export function statusText(view: StatusView, now: Date, today: string): string {
   lines.push(request ? `${title}: ${typeAndCount(request)}` : `${title}: not filed through lp-delete`);
   if (view.lpError) lines.push(`LivePerson status: _unknown right now_ (${escapeMrkdwn(view.lpError)})`);
   else if (lp === null) lines.push('LivePerson status: _LivePerson has no request with this id_');
-  else if (lp) lines.push(`LivePerson status: *${lpStatusInWords(lp.status)}*`);
+  else if (lp) {
+    const stored = view.storedAt
+      ? ` _(as read ${slackDate(view.storedAt)}; LivePerson is asked at most every 30 seconds per request)_`
+      : '';
+    lines.push(`LivePerson status: *${lpStatusInWords(lp.status)}*${stored}`);
+  }
   if (request) lines.push(`lp-delete: ${statusInWords(request)}`);
 
   const timeline: string[] = [];

@@ -65,7 +65,9 @@ export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date 
     section(
       request.status === 'cancelled'
         ? `*Deletion request ${request.id} was cancelled at LivePerson.* Nothing will be deleted.`
-        : `*LivePerson accepted deletion request ${request.id}.*`,
+        : request.completedAt
+          ? `*LivePerson finished deleting ${request.id}* (reported done ${slackDate(request.completedAt)}).`
+          : `*LivePerson accepted deletion request ${request.id}.*`,
     ),
     fieldsSection(fields),
     context(...notes),

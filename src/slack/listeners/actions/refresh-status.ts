@@ -15,7 +15,7 @@ export function refreshStatusAction(ctx: ListenerContext) {
       return;
     }
     const at = messageRef(parsed.data);
-    const answer = await ctx.lifecycle.refresh(requestId, at);
+    const answer = await ctx.lifecycle.refresh(requestId, parsed.data.user.id, at);
     const text = answer.ok ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today()) : answer.message;
     await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, text);
   };

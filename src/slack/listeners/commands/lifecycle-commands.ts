@@ -17,7 +17,7 @@ interface CommandArgs {
 
 /** `/lp-delete status <id>`: acked at once, answered privately once LivePerson has replied. */
 export async function answerStatus({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  const answer = await ctx.lifecycle.status(ref);
+  const answer = await ctx.lifecycle.status(ref, userId);
   const text = answer.ok ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today()) : answer.message;
   await tellPrivately(client, ctx, userId, channelId, text);
 }
@@ -40,8 +40,11 @@ export function needsId(word: 'status' | 'cancel'): string {
  * `/lp-delete quota`: asks LivePerson for the month's list first when it answers within the ack budget;
  * otherwise answers with the last known counts and lets the sync finish in the background.
  */
-export async function quotaAnswer(ctx: ListenerContext): Promise<string> {
-  const sync = ctx.quotaSync.sync();
+export async function quotaAnswer(ctx: ListenerContext, userId: string): Promise<string> {
+  const allowed = ctx.lifecycle.allowRead(userId);
+  if (!allowed.ok) return allowed.message;
+  // A sync younger than a minute (or one under way) answers every `quota` asked meanwhile.
+  const sync = ctx.quotaSync.syncFresh();
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), QUOTA_SYNC_BUDGET_MS);

@@ -12,7 +12,8 @@ export function lpDeleteCommand(ctx: ListenerContext) {
   return async ({ ack, command, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const intent = parseCommandText(command.text ?? '');
     if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
-    if (intent.kind === 'quota') return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx) });
+    if (intent.kind === 'quota')
+      return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx, command.user_id) });
     if (intent.kind === 'status' || intent.kind === 'cancel') {
       if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
       await ack();

@@ -11,8 +11,8 @@ export function appHomeOpened(ctx: ListenerContext) {
     const parsed = homeOpenedSchema.safeParse(event);
     if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
     const userId = parsed.data.user;
-    const approvers = await ctx.directory.approvers();
-    const lists = await ctx.lifecycle.homeLists(userId, approvers.has(userId));
+    // Who sees what is decided in the service: others' requests only for approvers.
+    const lists = await ctx.lifecycle.homeLists(userId);
     const pending = await Promise.all(
       lists.pending.map(async (request, index) => {
         if (index >= HOME_MAX_PENDING || !request.approvalMessage) return { request };
