@@ -353,8 +353,11 @@ export class LifecycleService {
     pending: DeletionRequest[];
     mine: DeletionRequest[];
     everyone?: DeletionRequest[];
+    /** For approvers: Slack messages lp-delete could not deliver yet (it keeps trying), and why. */
+    undelivered?: { count: number; errors: string[] };
   }> {
     const isApprover = (await this.deps.directory.approvers()).has(userId);
+    const stuck = isApprover ? (await this.deps.store.owedNotices()).filter((n) => n.attempts > 0) : [];
     const byId = new Map<string, DeletionRequest>();
     const months = (await this.deps.store.months()).slice(-2);
     for (const month of months) for (const r of await this.deps.store.listMonth(month)) byId.set(r.id, r);
@@ -371,6 +374,14 @@ export class LifecycleService {
       pending,
       mine: newestFirst.filter((r) => r.requestedBy === userId),
       ...(isApprover ? { everyone: newestFirst } : {}),
+      ...(stuck.length > 0
+        ? {
+            undelivered: {
+              count: stuck.length,
+              errors: [...new Set(stuck.map((n) => n.lastError ?? 'no answer'))],
+            },
+          }
+        : {}),
     };
   }
 }

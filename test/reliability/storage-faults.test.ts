@@ -214,6 +214,14 @@ describe('storage faults (lowdb data folder)', () => {
     expect(notices?.detail).toMatch(
       /could not be delivered yet \(Slack said: (not_in_channel|invalid_blocks)/,
     );
+    // And the approvers' Home tab says so (no one else's).
+    await h.event({ type: 'app_home_opened', user: APPROVER, channel: 'D0HOME', tab: 'home' });
+    const home = await h.slack.waitFor(() =>
+      h!.slack.views.find(
+        (v) => v.type === 'home' && JSON.stringify(v.view).includes('could not be delivered yet'),
+      ),
+    );
+    expect(JSON.stringify(home.view)).toMatch(/not_in_channel|invalid_blocks/);
     const message = await h.slack.waitFor(() => h!.approvalMessages()[0], 20_000);
     await h.slack.waitFor(() => h!.dmsTo(REQUESTER)[0], 10_000);
     expect(h.approvalMessages()).toHaveLength(1);

@@ -4,7 +4,7 @@ import { awaitsLivePerson, OVERDUE_AFTER_DAYS } from '../../domain/follow-up.js'
 import type { DeletionRequest } from '../../domain/request.js';
 import type { QuotaReport } from '../../service/deletion-service.js';
 import { COMMAND } from '../ids.js';
-import { mention, plural, slackDate } from '../format.js';
+import { escapeMrkdwn, mention, plural, slackDate } from '../format.js';
 import { deadlineText, lpStatusInWords, quotaSourcesText } from './lifecycle-messages.js';
 import { context, header, section, typeAndCount, type KnownBlock } from './parts.js';
 
@@ -25,6 +25,8 @@ export interface HomeData {
   everyone?: DeletionRequest[];
   /** `yyyy-mm-dd` in the team's zone, for GDPR deadline warnings. */
   today: string;
+  /** For approvers: Slack messages not delivered yet, and Slack's error codes. */
+  undelivered?: { count: number; errors: string[] };
 }
 
 /** `▓▓▓▓▓▓░░░░░░░░░░░░░░ 30%` */
@@ -92,6 +94,15 @@ export function buildHomeView(data: HomeData): types.HomeView {
           : ''),
     ),
     context(quotaSourcesText(quota)),
+    ...(data.undelivered
+      ? [
+          section(
+            `:warning: *${plural(data.undelivered.count, 'Slack message')} could not be delivered yet* ` +
+              `(Slack said: ${data.undelivered.errors.map((e) => `\`${escapeMrkdwn(e)}\``).join(', ')}). ` +
+              'lp-delete keeps trying; `npm run doctor` shows the fix (e.g. invite the bot to the privacy channel, renew the token).',
+          ),
+        ]
+      : []),
     ...list('Waiting for approval', data.pending, HOME_MAX_PENDING, today, 'Nothing waits for approval.'),
     ...list(
       'Your recent requests',

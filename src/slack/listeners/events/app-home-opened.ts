@@ -29,6 +29,7 @@ export function appHomeOpened(ctx: ListenerContext) {
       mine: lists.mine,
       everyone: lists.everyone,
       today: ctx.lifecycle.today(),
+      ...(lists.undelivered ? { undelivered: lists.undelivered } : {}),
     });
     try {
       await client.views.publish({ user_id: userId, view });
