@@ -167,7 +167,7 @@ export function createApp(deps: AppDeps): RunningApp {
     store,
     lifecycle,
     quotaSync,
-    recover: () => service.submission.recover(),
+    recover: () => service.recover(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });

@@ -33,6 +33,8 @@ export const requestNoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancelled_post') }),
   z.object({ kind: z.literal('reminder_post'), expiresAt: z.string() }),
   z.object({ kind: z.literal('expired_post') }),
+  /** In the lead's thread: held-back open conversations have closed; a button files them anew. */
+  z.object({ kind: z.literal('held_back_closed'), conversationIds: z.array(z.string()).min(1) }),
 ]);
 export type RequestNotice = z.infer<typeof requestNoticeSchema>;
 

@@ -3,9 +3,12 @@ import type { types } from '@slack/bolt';
 import type { PlanOutcome, PlanRefusal, PlanSummary, PlannedRequest } from '../../domain/plan.js';
 import { DELETION_TYPE_LABELS, type DeletionType } from '../../domain/types.js';
 import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
+import type { DeletionRequest } from '../../domain/request.js';
 import type { PersonSearchResult } from '../../service/person-search.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import {
+  ACTION,
+  BLOCK,
   isKeywordHitsBlockId,
   keywordHitsBlockId,
   KEYWORD_HITS_MAX_GROUPS,
@@ -13,7 +16,7 @@ import {
   PERSON_ACTION,
   PERSON_BLOCK,
   PERSON_CALLBACK,
-} from '../person-ids.js';
+} from '../ids.js';
 import {
   REASON_MAX,
   context,
@@ -22,6 +25,7 @@ import {
   section,
   type KnownBlock,
   type ModalView,
+  type SlackMessage,
 } from './parts.js';
 
 export { isKeywordHitsBlockId };
@@ -282,4 +286,37 @@ export function buildPersonSearchFailedModal(options: {
     },
     options.privateMetadata,
   );
+}
+
+/**
+ * In the lead's thread: held-back conversations have closed; the button files them for a new four-eyes
+ * approval (the clicker files it, so someone else must approve).
+ */
+export function heldBackClosedMessage(
+  lead: Pick<DeletionRequest, 'id'>,
+  conversationIds: readonly string[],
+): SlackMessage {
+  const count = conversationIds.length;
+  const text = `${plural(count, 'held-back conversation')} ${count === 1 ? 'is' : 'are'} now closed`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:white_check_mark: *${text}.* LivePerson can delete ${count === 1 ? 'it' : 'them'} now. ` +
+          'Filing them starts a new approval: someone other than the person who clicks must approve it.',
+      ),
+      {
+        type: 'actions',
+        block_id: BLOCK.heldBack,
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.fileHeldBack,
+            text: plainText('File them for approval'),
+            value: lead.id,
+          },
+        ],
+      },
+    ],
+  };
 }
