@@ -4,6 +4,7 @@ import {
   CANCEL_WINDOW_DAYS,
   DELETION_TYPE_LABELS,
   DELETION_TYPES,
+  MAX_IDS_PER_APPROVAL,
   MAX_IDS_PER_REQUEST,
   type DeletionType,
 } from '../../domain/types.js';
@@ -119,7 +120,7 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
       blockId: BLOCK.ids,
       actionId: ACTION.ids,
       label: 'Ids',
-      hint: `One per line, or separated by commas or spaces, or a JSON array. Up to ${MAX_IDS_PER_REQUEST} in one request.`,
+      hint: `One per line, or separated by commas or spaces, or a JSON array. Up to ${MAX_IDS_PER_APPROVAL}; more than ${MAX_IDS_PER_REQUEST} become several LivePerson requests under one approval.`,
       placeholder: 'One id per line',
       maxLength: IDS_INPUT_MAX,
       multiline: true,

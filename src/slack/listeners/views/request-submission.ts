@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { validateIdsText } from '../../../domain/ids.js';
 import { isCalendarDate } from '../../../domain/gdpr.js';
+import { planRequests } from '../../../domain/plan.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
 import { ACTION, BLOCK } from '../../ids.js';
 import type { ListenerContext } from '../context.js';
@@ -61,12 +62,16 @@ export function requestSubmission(ctx: ListenerContext) {
       return ack({ response_action: 'errors', errors });
     }
 
-    const filed = await ctx.service.file({
+    // More than 100 ids of one type become several requests under one approval.
+    const plan = planRequests({ ids: { [type.data]: validIds.ids } });
+    const filed = await ctx.service.filePlan({
       userId,
-      type: type.data,
       reason,
       subjectRequestedOn,
-      ...validIds,
+      duplicatesDropped: validIds.duplicatesDropped,
+      notes: validIds.notes,
+      requests: plan.requests,
+      summary: plan.summary,
     });
     if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
     // The approval message and the requester's DM were queued with the request: delivered after the ack.
