@@ -15,6 +15,12 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './service/request-steps.js';
+import { createEngagementHistoryClient } from './liveperson/history/engagement-history-client.js';
+import { createHistoryConnection } from './liveperson/history/history-http.js';
+import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
+import type { LpLogger } from './liveperson/http.js';
+import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
+import type { LogFields } from './log.js';
 
 export interface AppDeps {
   config: Config;
@@ -30,6 +36,10 @@ export interface AppDeps {
   noticeBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
+  /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
+  history?: HistoryClients;
+  /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
+  historyPageSize?: number;
 }
 
 export interface RunningApp {
@@ -43,6 +53,8 @@ export interface RunningApp {
   quota: QuotaService;
   /** Delivers the Slack notices the store holds. */
   delivery: NoticeDelivery;
+  /** Erasing a person: search, file the plan, held-back conversations. */
+  person: PersonErasure;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -163,11 +175,26 @@ export function createApp(deps: AppDeps): RunningApp {
     baseDelayMs: deps.noticeBaseDelayMs,
   });
   store.onNoticesQueued(() => delivery.kick());
+  const chatHistory = config.liveperson.chatHistory ?? false;
+  const person = new PersonErasure({
+    service,
+    quota,
+    store,
+    history: deps.history ?? {
+      ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
+      ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
+    },
+    chatHistory,
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
     quotaSync,
     recover: () => service.recover(),
+    recheckHeldBack: () => person.recheckHeldBack(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });
@@ -175,6 +202,7 @@ export function createApp(deps: AppDeps): RunningApp {
     lifecycle,
     quotaSync,
     service,
+    person,
     directory,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
@@ -203,6 +231,7 @@ export function createApp(deps: AppDeps): RunningApp {
     lifecycle,
     quotaSync,
     housekeeping,
+    person,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (socketMode) await app.start();
@@ -233,6 +262,16 @@ export function createApp(deps: AppDeps): RunningApp {
       })();
       return stopping;
     },
+  };
+}
+
+/** The history clients from the rtbf client's settings (same Domain API, same credentials). */
+function historyClients(config: Config, chatHistory: boolean, log: LpLogger): HistoryClients {
+  const connection = createHistoryConnection(config.liveperson, { log });
+  return {
+    msgHist: createMsgHistoryClient(connection),
+    ...(chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),
+    log,
   };
 }
 

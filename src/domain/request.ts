@@ -89,6 +89,8 @@ export const requestGroupSchema = z.object({
   heldBack: z.array(z.string()).optional(),
   /** Lead only: held-back conversations found closed since and offered for a new approval. */
   heldBackOffered: z.array(z.string()).optional(),
+  /** Lead only: offered held-back conversations already filed anew (claimed once, whoever clicks). */
+  heldBackFiled: z.array(z.string()).optional(),
   /** A group filed for held-back conversations: the lead of the group they were held back from. */
   heldBackFrom: z.string().optional(),
 });
