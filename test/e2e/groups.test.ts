@@ -109,4 +109,25 @@ describe('several requests under one approval (real app over signed HTTP, fake S
     await h.app.housekeeping.runOnce();
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
   });
+
+  it('expiry applies to every part, said once in the thread and once to the requester', async () => {
+    let now = new Date();
+    h = await Harness.start({ now: () => now });
+    const { requestId, ts } = await h.fileRequest({
+      type: 'engagement',
+      idsText: engagementIds(150).join('\n'),
+      reason: 'DSR-E',
+    });
+    await h.slack.waitFor(() => (h.dmsTo(REQUESTER).length >= 1 ? true : undefined));
+    now = new Date(now.getTime() + 8 * 24 * 60 * 60 * 1000);
+    await h.app.housekeeping.runOnce();
+    const lead = await h.store.get(requestId);
+    for (const id of lead?.group?.members ?? []) expect((await h.store.get(id))?.status).toBe('expired');
+    await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
+    await h.slack.waitFor(() => (h.dmsTo(REQUESTER).length >= 2 ? true : undefined));
+    await h.app.delivery.flush(2000);
+    expect(h.threadTexts(ts).filter((t) => /expired/i.test(t))).toHaveLength(1);
+    expect(h.dmsTo(REQUESTER).filter((t) => /expired/i.test(t))).toHaveLength(1);
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+  });
 });

@@ -183,13 +183,33 @@ export function buildGroupApprovalMessage(
     ...optionalContext(deadlineText(lead, ctx.today)),
   );
   // The id lists share what one message may hold; a part past it is named with its count only.
+  // Past the budget, the remaining parts share one section (one message holds at most 50 blocks).
   let budget = ID_LIST_BUDGET;
+  const unlisted: DeletionRequest[] = [];
   for (const [index, part] of parts.entries()) {
     const state = pending ? '' : ` · ${statusInWords(part)}`;
     const heading = `*${index + 1}. ${escapeMrkdwn(part.id)}: ${DELETION_TYPE_LABELS[part.type]}, ${plural(part.ids.length, 'id')}*${state}`;
-    const sections = idListSections(part, { heading, budget: Math.max(0, budget) });
+    if (budget <= 0) {
+      unlisted.push(part);
+      continue;
+    }
+    const sections = idListSections(part, { heading, budget });
     budget -= sections.reduce((sum, b) => sum + (b.text?.text.length ?? 0), 0);
     blocks.push(...sections);
+  }
+  const [firstUnlisted] = unlisted;
+  const lastUnlisted = unlisted[unlisted.length - 1];
+  if (firstUnlisted && lastUnlisted) {
+    const ids = unlisted.reduce((sum, p) => sum + p.ids.length, 0);
+    const range =
+      firstUnlisted === lastUnlisted
+        ? escapeMrkdwn(firstUnlisted.id)
+        : `${escapeMrkdwn(firstUnlisted.id)} to ${escapeMrkdwn(lastUnlisted.id)}`;
+    blocks.push(
+      section(
+        `*${plural(unlisted.length, 'more request')}* (${range}, ${plural(ids, 'id')}): their ids are not shown, Slack limits how long one message can be. Every id is kept with its request (\`npm run audit -- --with-ids\`).`,
+      ),
+    );
   }
   if (heldBack > 0) {
     blocks.push(
