@@ -169,6 +169,7 @@ function plural(count: number, noun: string): string {
 export function canTakePlan(
   quota: QuotaStatus,
   needed: number,
+  at: 'filing' | 'approval' = 'filing',
 ): { ok: true } | { ok: false; code: 'QUOTA_SHORT'; message: string } {
   if (needed <= 1 || quota.remaining >= needed) return { ok: true };
   return {
@@ -176,7 +177,7 @@ export function canTakePlan(
     code: 'QUOTA_SHORT',
     message:
       `This needs ${plural(needed, 'LivePerson request')}, but only ${quota.remaining} ` +
-      `${quota.remaining === 1 ? 'is' : 'are'} left this month, so nothing was filed or sent. ${resetSentence(quota)} ` +
-      'File it again then, or ask a LivePerson admin to raise the monthly limit.',
+      `${quota.remaining === 1 ? 'is' : 'are'} left this month, so ${at === 'filing' ? 'nothing was filed' : 'nothing was sent to LivePerson'}. ` +
+      `${resetSentence(quota)} ${at === 'filing' ? 'File it again then' : 'Approve it again then'}, or ask a LivePerson admin to raise the monthly limit.`,
   };
 }
