@@ -44,6 +44,13 @@ describe('several requests under one approval (real app over signed HTTP, fake S
       expect((await h.store.get(id))?.status).toBe('submitted');
     }
     await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
+    // Status and cancel work per part: cancelling the second leaves the others alone.
+    const second = lead?.group?.members?.[1] ?? '';
+    expect(await h.app.lifecycle.status(second)).toMatchObject({ ok: true });
+    expect(await h.app.lifecycle.cancel(second, REQUESTER)).toMatchObject({ ok: true });
+    expect((await h.store.get(second))?.status).toBe('cancelled');
+    expect((await h.store.get(requestId))?.status).toBe('submitted');
+    await h.slack.waitFor(() => (h.threadTexts(ts).some((t) => /cancelled/i.test(t)) ? true : undefined));
     // A second click is refused and sends nothing more.
     await h.click(APPROVER, ACTION.approve, requestId, ts);
     await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /already/i.test(t)));
