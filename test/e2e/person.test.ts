@@ -174,6 +174,27 @@ describe('erasing a person (real app over signed HTTP, fake Slack, LivePerson sa
     });
   });
 
+  it('with LP_CHAT_HISTORY=true, the person’s chats become an engagement request too', async () => {
+    await start({ env: { LP_CHAT_HISTORY: 'true' } });
+    const chat = h.history!.addChat({
+      visitorId: 'visitor-ada',
+      visitorName: PERSON.firstName,
+      startTime: new Date(NOW.getTime() - 60 * 24 * 60 * 60 * 1000),
+      visitorInfo: [PERSON.email],
+      lines: [PERSON.transcript],
+    });
+    const view = await search(PERSON.email);
+    expect(JSON.stringify(view.view)).toContain('3 LivePerson requests');
+    const { requestId, ts } = await send(view);
+    await h.click(APPROVER, ACTION.approve, requestId, ts);
+    await h.slack.waitFor(() => (h.lp.requests.length === 3 ? true : undefined));
+    expect(creates()[2]).toEqual({ type: 'engagement', ids: [chat.engagementId] });
+    expect(h.history!.calls.some((c) => c.kind === 'eh.search')).toBe(true);
+    for (const text of [...h.slack.messages.map((m) => JSON.stringify(m)), ...h.logLines]) {
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+    }
+  });
+
   it('refuses up front a plan needing more requests than the month has left', async () => {
     await start({ env: { LP_MONTHLY_LIMIT: '1' } });
     const view = await search(PERSON.email);
