@@ -26,6 +26,7 @@ function group(
   if (!first) throw new Error('no parts');
   parts[0] = {
     ...first,
+    subject: 'ada.lovelace@example.org',
     ...lead,
     group: {
       id: first.id,
@@ -74,6 +75,45 @@ describe('buildGroupApprovalMessage', () => {
     expect(json).toContain('2 open conversations held back');
     expect(json.split(ACTION.approve)).toHaveLength(2);
     expect(message.text).not.toContain(all[0]);
+  });
+
+  it('ids typed into the form: their type and count, not a person’s plan line; the identifier is never shown', () => {
+    const message = buildGroupApprovalMessage(
+      group(
+        splitIds(engagementIds(150)).map((ids) => ({ type: 'engagement' as const, ids })),
+        {
+          subject: undefined,
+          group: {
+            id: 'DR-2026-11-0001',
+            index: 0,
+            size: 2,
+            summary: {
+              consumerIds: 0,
+              closedConversations: 0,
+              openHeldBack: 0,
+              chats: 150,
+              tickets: 0,
+              keywordTicked: 0,
+              requests: 2,
+            },
+          },
+        },
+      ),
+      ctx,
+    );
+    const json = JSON.stringify(message);
+    expect(json).toContain('Chat engagement · 150 ids in 2 LivePerson requests');
+    expect(json).not.toMatch(/\d+ closed conversation/);
+    const person = JSON.stringify(
+      buildGroupApprovalMessage(
+        group([
+          { type: 'consumer', ids: uuids(1) },
+          { type: 'conversation', ids: uuids(2) },
+        ]),
+        ctx,
+      ),
+    );
+    expect(person).not.toContain('ada.lovelace@example.org');
   });
 
   it('stays within Slack’s limits at the worst: 250 UUIDs and a reason that escapes five-fold', () => {

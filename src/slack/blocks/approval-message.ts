@@ -4,7 +4,7 @@ import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { deadlineText } from './lifecycle-messages.js';
-import { planSummaryLine } from './person-modal.js';
+import { groupSummaryLine } from './person-modal.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
@@ -161,7 +161,7 @@ export function buildGroupApprovalMessage(
   const { lead, parts } = group;
   const pending = lead.status === 'pending_approval';
   const totalIds = parts.reduce((sum, p) => sum + p.ids.length, 0);
-  const summary = lead.group?.summary;
+  const summary = groupSummaryLine(lead);
   const heldBack = lead.group?.heldBack?.length ?? 0;
   const blocks: KnownBlock[] = [
     header(`Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}`),
@@ -172,7 +172,7 @@ export function buildGroupApprovalMessage(
       `*Filed*\n${slackDate(lead.createdAt)}`,
     ]),
   ];
-  if (summary) blocks.push(section(`*${escapeMrkdwn(planSummaryLine(summary))}*`));
+  if (summary) blocks.push(section(`*${escapeMrkdwn(summary)}*`));
   if (lead.group?.heldBackFrom) {
     blocks.push(
       context(`Conversations held back from ${escapeMrkdwn(lead.group.heldBackFrom)}, closed since.`),

@@ -7,7 +7,7 @@ import {
   MAX_IDS_PER_REQUEST,
 } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
-import { planSummaryLine } from './person-modal.js';
+import { groupSummaryLine } from './person-modal.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
 import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
 
@@ -33,7 +33,7 @@ function safeLink(url: string | undefined, label: string): string | undefined {
 export function filedNotice(request: DeletionRequest, permalink?: string): SlackMessage {
   const link = safeLink(permalink, 'See the approval message');
   const lines = [
-    `Your deletion request *${request.id}* (${request.group?.summary ? escapeMrkdwn(planSummaryLine(request.group.summary)) : typeAndCount(request)}) was sent for approval.`,
+    `Your deletion request *${request.id}* (${escapeMrkdwn(groupSummaryLine(request) ?? typeAndCount(request))}) was sent for approval.`,
     'A second person must approve it before anything is sent to LivePerson. I will message you when it is decided.',
   ];
   if (link) lines.push(`${link}.`);

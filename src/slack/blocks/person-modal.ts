@@ -86,6 +86,20 @@ export function planSummaryLine(summary: PlanSummary): string {
   return `${found} → ${plural(summary.requests, 'LivePerson request')}`;
 }
 
+/**
+ * One line for a group: the plan line when it came from a person's search (or held-back conversations,
+ * which are known closed); for ids typed into the form, only their type and count ("closed" would be a guess).
+ */
+export function groupSummaryLine(
+  lead: Pick<DeletionRequest, 'type' | 'group' | 'subject'>,
+): string | undefined {
+  const summary = lead.group?.summary;
+  if (!summary) return undefined;
+  if (lead.subject !== undefined || lead.group?.heldBackFrom !== undefined) return planSummaryLine(summary);
+  const ids = summary.consumerIds + summary.closedConversations + summary.chats + summary.tickets;
+  return `${DELETION_TYPE_LABELS[lead.type]} · ${plural(ids, 'id')} in ${plural(summary.requests, 'LivePerson request')}`;
+}
+
 /** "• Consumer: 1 request (1 id)" per type, in the plan's order. */
 export function requestsByType(requests: readonly PlannedRequest[]): string[] {
   const types: DeletionType[] = [];
