@@ -231,5 +231,6 @@ describe('erasing a person (real app over signed HTTP, fake Slack, LivePerson sa
       15_000,
     );
     expect(JSON.stringify(form.view)).toContain('2 LivePerson requests');
+    expect(JSON.stringify(form.view)).toContain('"initial_value":"DSR-1"');
   });
 });

@@ -141,6 +141,8 @@ export interface PersonResultModalOptions {
   quota: { remaining: number; limit: number };
   chatHistory: boolean;
   privateMetadata?: string;
+  /** The reason typed in the form before "A person" was searched, to start from. */
+  reason?: string;
 }
 
 function dateField(label: string, iso: string | null): string {
@@ -192,7 +194,7 @@ function keywordHitBlocks(hits: PersonSearchResult['keywordOnly']): KnownBlock[]
   return blocks;
 }
 
-function reasonInput(): types.InputBlock {
+function reasonInput(initial?: string): types.InputBlock {
   return {
     type: 'input',
     block_id: PERSON_BLOCK.reason,
@@ -203,6 +205,7 @@ function reasonInput(): types.InputBlock {
       action_id: PERSON_ACTION.reason,
       max_length: REASON_MAX,
       placeholder: plainText('e.g. DSR-2026-0142'),
+      ...(initial?.trim() ? { initial_value: truncate(initial.trim(), REASON_MAX) } : {}),
     },
   };
 }
@@ -249,7 +252,7 @@ export function buildPersonResultModal(options: PersonResultModalOptions): Modal
   // Ticking mentions in can make an empty plan fileable, never a quota-short one fit.
   const canSend = outcome.ok || (outcome.code === 'nothing_to_delete' && result.keywordOnly.length > 0);
   if (canSend) {
-    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput());
+    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput(options.reason));
     blocks.push(context('Nothing reaches LivePerson until a second person approves in the privacy channel.'));
   }
   const view: ModalView = {

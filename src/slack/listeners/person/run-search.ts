@@ -23,7 +23,7 @@ export function tokenFrom(privateMetadata: string | undefined): string | undefin
 export async function runPersonSearch(
   ctx: ListenerContext,
   client: WebClient,
-  input: { viewId: string; hash?: string; identifier: string; token: string },
+  input: { viewId: string; hash?: string; identifier: string; token: string; reason?: string },
 ): Promise<void> {
   const outcome = await ctx.person.search(input.token, input.identifier);
   const privateMetadata = personMetadata(input.token);
@@ -35,6 +35,7 @@ export async function runPersonSearch(
         quota: outcome.quota,
         chatHistory: ctx.person.chatHistory,
         privateMetadata,
+        ...(input.reason ? { reason: input.reason } : {}),
       })
     : buildPersonSearchFailedModal({ code: outcome.code, privateMetadata });
   try {

@@ -118,7 +118,9 @@ async function searchForPerson(
       privateMetadata: personMetadata(token),
     }),
   });
-  if (viewId) await runPersonSearch(ctx, client, { viewId, identifier, token });
+  const reason = stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? undefined;
+  if (viewId)
+    await runPersonSearch(ctx, client, { viewId, identifier, token, ...(reason ? { reason } : {}) });
 }
 
 function subjectDateProblem(date: string, today: string): string | undefined {
