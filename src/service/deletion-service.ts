@@ -303,10 +303,12 @@ export class DeletionService {
    */
   private async decideParts(lead: DeletionRequest, only?: readonly string[]): Promise<DeletionRequest[]> {
     const decision = lead.decision;
+    // An expired lead has no decision: its parts expire with it.
+    const outcome = lead.status === 'expired' ? 'expired' : decision?.outcome;
+    if (!outcome) return [];
     const members = (lead.group?.members ?? []).filter(
       (id) => id !== lead.id && (!only || only.includes(id)),
     );
-    if (!decision) return [];
     const now = this.deps.now();
     const key = this.deps.quota.key(now);
     const moved: DeletionRequest[] = [];
@@ -315,26 +317,21 @@ export class DeletionService {
         id,
         (r): Change<DeletionRequest | undefined> => {
           if (r?.status !== 'pending_approval') return { value: undefined };
-          const approved = decision.outcome === 'approved';
-          const status = approved ? 'submitting' : lead.status === 'expired' ? 'expired' : 'rejected';
+          const status =
+            outcome === 'approved' ? 'submitting' : outcome === 'expired' ? 'expired' : 'rejected';
           const changed: DeletionRequest = {
             ...r,
-            ...(approved ? { quotaMonth: key.month } : {}),
+            ...(outcome === 'approved' ? { quotaMonth: key.month } : {}),
             status,
-            ...(status === 'expired' ? {} : { decision }),
+            ...(decision && outcome !== 'expired' ? { decision } : {}),
             history: [
               ...r.history,
-              historyEntry(
-                now,
-                status === 'expired' ? 'expired' : decision.outcome,
-                decision.by,
-                `with ${lead.id}`,
-              ),
+              historyEntry(now, outcome, outcome === 'expired' ? undefined : decision?.by, `with ${lead.id}`),
             ],
           };
           return { value: changed, request: changed, notices: [{ kind: 'approval_update' }] };
         },
-        decision.outcome === 'approved' ? { quota: key } : undefined,
+        outcome === 'approved' ? { quota: key } : undefined,
       );
       if (next?.status === 'submitting') moved.push(next);
     }
@@ -358,9 +355,7 @@ export class DeletionService {
     for (const [leadId, partIds] of byLead) {
       const lead = await this.deps.store.get(leadId);
       if (!lead || lead.status === 'pending_approval') continue;
-      if (!lead.decision && lead.status !== 'expired') continue;
-      const decided = lead.decision ?? { outcome: 'rejected' as const, by: 'expiry', at: lead.createdAt };
-      const parts = await this.decideParts({ ...lead, decision: decided }, partIds);
+      const parts = await this.decideParts(lead, partIds);
       for (const part of parts) await this.submission.submit(part);
       this.deps.log.info('group_continued', { request: leadId, parts: partIds.length });
     }
