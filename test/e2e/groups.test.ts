@@ -137,4 +137,31 @@ describe('several requests under one approval (real app over signed HTTP, fake S
     expect(h.dmsTo(REQUESTER).filter((t) => /expired/i.test(t))).toHaveLength(1);
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
   });
+
+  it('a part left submitting by a crash is looked up at LivePerson after the restart, never sent again', async () => {
+    h = await Harness.start();
+    const { requestId } = await h.fileRequest({
+      type: 'engagement',
+      idsText: engagementIds(150).join('\n'),
+      reason: 'DSR-K',
+    });
+    const partId = (await h.store.get(requestId))?.group?.members?.[1] ?? '';
+    const decision = { outcome: 'approved' as const, by: APPROVER, at: new Date().toISOString() };
+    // What a kill between a part's move to submitting and its call leaves behind.
+    for (const [id, status] of [
+      [requestId, 'submitted'],
+      [partId, 'submitting'],
+    ] as const) {
+      await h.store.update(id, (r) => ({
+        value: undefined,
+        request: { ...r!, status, decision, quotaMonth: new Date().toISOString().slice(0, 7) },
+      }));
+    }
+    await h.stopApp();
+    await h.startApp();
+    await h.slack.waitFor(async () =>
+      (await h.store.get(partId))?.status === 'outcome_unknown' ? true : undefined,
+    );
+    expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+  });
 });
