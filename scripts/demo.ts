@@ -9,12 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../src/liveperson/sandbox.js';
+import { startSandbox, type Sandbox } from '../src/liveperson/sandbox.js';
+import { DEMO_PERSON, seedDemoHistory } from '../src/liveperson/sandbox-history/demo-seed.js';
+import { createHistoryStandIn } from '../src/liveperson/sandbox-history/history-sandbox.js';
 import { silentLogger } from '../src/log.js';
-import { ACTION, BLOCK, CALLBACK } from '../src/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK, PERSON_ACTION, PERSON_BLOCK, PERSON_CALLBACK } from '../src/slack/ids.js';
 import { mrkdwnToText } from '../src/slack/mrkdwn-text.js';
 import { startServer } from '../src/server.js';
-import { startFakeSlack } from '../test/support/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import {
   blockActionsPayload,
   sendInteraction,
@@ -95,7 +97,9 @@ async function main(): Promise<void> {
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'lp-delete-demo-'));
   const slack = await startFakeSlack({ botToken: TOKEN, channels: [CHANNEL] });
-  const lp = await startSandbox({ accountId: ACCOUNT });
+  const history = createHistoryStandIn({ accountId: ACCOUNT });
+  seedDemoHistory(history, new Date());
+  const lp = await startSandbox({ accountId: ACCOUNT, extensions: [history] });
   // The same start-up as `npm start` (src/server.ts), with the stand-ins' addresses as settings.
   const server = await startServer({
     log: silentLogger,
@@ -211,6 +215,8 @@ async function main(): Promise<void> {
       `\nDemo finished: request ${requestId} is "${stored?.status}" with ${stored?.history.length} history entries.`,
     );
     if (stored?.status !== 'submitted') throw new Error('the request was not submitted');
+
+    await erasePersonDemo({ appUrl, slack, lp, firstStep: 8 });
   } finally {
     await server.stop('demo finished');
     await Promise.all([slack.close(), lp.close()]);
@@ -218,6 +224,76 @@ async function main(): Promise<void> {
   out(`\nThe demo's data is kept in ${dataDir} (delete the folder when you no longer need it).`);
   out('Try next: the audit trail of what it just did, as an auditor would get it:');
   out(`   DATA_DIR=${dataDir} npm run audit -- --format json`);
+}
+
+/**
+ * Erasing a person (its own steps, after the request by ids): Alice searches LivePerson for the demo's
+ * fictional person by email, sends the plan for approval, Bob approves once, and LivePerson receives
+ * one request per type; the open conversation is held back.
+ */
+async function erasePersonDemo(env: { appUrl: string; slack: FakeSlack; lp: Sandbox; firstStep: number }) {
+  const { appUrl, slack, lp } = env;
+  let n = env.firstStep;
+  step(n++, `Alice runs /lp-delete person ${DEMO_PERSON.email}`);
+  const viewsBefore = slack.views.length;
+  await sendSlashCommand(appUrl, SECRET, {
+    user_id: ALICE,
+    text: `person ${DEMO_PERSON.email}`,
+    trigger_id: slack.issueTrigger(),
+    channel_id: CHANNEL,
+  });
+  const view = await slack.waitFor(() => slack.views[viewsBefore]);
+  await slack.waitFor(() => (view.view.callback_id === PERSON_CALLBACK.result ? true : undefined), 20_000);
+  out('   Slack opens at once (views.open, within the 3-second trigger):');
+  out(render((view.history[0] ?? view.view).blocks as unknown[] | undefined, 'Searching LivePerson…'));
+  step(n++, 'The search is done: the same view, updated in place (views.update), counts and dates only');
+  out(render(view.view.blocks as unknown[] | undefined, ''));
+
+  step(n++, 'Alice enters the reason DSR-2026-0077 and sends it for approval');
+  const messagesBefore = slack.messagesIn(CHANNEL).length;
+  const createsBefore = lp.requests.length;
+  await sendInteraction(
+    appUrl,
+    SECRET,
+    viewSubmissionPayload({
+      user: ALICE,
+      callbackId: PERSON_CALLBACK.result,
+      privateMetadata: String(view.view.private_metadata ?? ''),
+      triggerId: slack.issueTrigger(),
+      viewId: view.id,
+      values: { [PERSON_BLOCK.reason]: { [PERSON_ACTION.reason]: viewValue.text('DSR-2026-0077') } },
+    }),
+  );
+  const approval = await slack.waitFor(() => slack.messagesIn(CHANNEL)[messagesBefore]);
+  step(n++, 'One approval message for the whole plan');
+  out(render(approval.blocks, approval.text));
+
+  step(n++, 'Bob approves once; every request goes to LivePerson');
+  const leadId = (approval.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === ACTION.approve)?.value;
+  await sendInteraction(
+    appUrl,
+    SECRET,
+    blockActionsPayload({
+      user: BOB,
+      actionId: ACTION.approve,
+      value: leadId ?? '',
+      channel: CHANNEL,
+      messageTs: approval.ts,
+      triggerId: slack.issueTrigger(),
+    }),
+  );
+  const created = await slack.waitFor(() => {
+    const made = lp.requests.slice(createsBefore);
+    return made.length >= 2 && slack.threadReplies(CHANNEL, approval.ts).length >= 2 ? made : undefined;
+  });
+  for (const r of created) out(`   LivePerson received: ${r.type}, ${r.ids.length} id(s)`);
+  out('   In the thread:');
+  for (const reply of slack.threadReplies(CHANNEL, approval.ts)) out(render(reply.blocks, reply.text));
+  out('   The open conversation is held back; the sweep offers it for a new approval once it has closed.');
+  if (created.length !== 2)
+    throw new Error(`expected 2 LivePerson requests for the person, got ${created.length}`);
 }
 
 main().then(

@@ -17,6 +17,12 @@ import { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './service/request-steps.js';
 import { probeRoutes, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
+import { createEngagementHistoryClient } from './liveperson/history/engagement-history-client.js';
+import { createHistoryConnection } from './liveperson/history/history-http.js';
+import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
+import type { LpLogger } from './liveperson/http.js';
+import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
+import type { LogFields } from './log.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +46,10 @@ export interface AppDeps {
   slackAuthDelaysMs?: readonly number[];
   /** True once a signal asked the process to stop: start-up stops waiting for Slack. */
   shutdownRequested?: () => boolean;
+  /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
+  history?: HistoryClients;
+  /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
+  historyPageSize?: number;
 }
 
 export interface RunningApp {
@@ -57,6 +67,8 @@ export interface RunningApp {
   delivery: NoticeDelivery;
   /** What /readyz answers from: the store (AppDeps.storeOk) and Slack sign-in at start-up. */
   readiness: Readiness;
+  /** Erasing a person: search, file the plan, held-back conversations. */
+  person: PersonErasure;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -194,11 +206,26 @@ export function createApp(deps: AppDeps): RunningApp {
     baseDelayMs: deps.noticeBaseDelayMs,
   });
   store.onNoticesQueued(() => delivery.kick());
+  const chatHistory = config.liveperson.chatHistory ?? false;
+  const person = new PersonErasure({
+    service,
+    quota,
+    store,
+    history: deps.history ?? {
+      ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
+      ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
+    },
+    chatHistory,
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
     quotaSync,
-    recover: () => service.submission.recover(),
+    recover: () => service.recover(),
+    recheckHeldBack: () => person.recheckHeldBack(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });
@@ -214,6 +241,7 @@ export function createApp(deps: AppDeps): RunningApp {
     lifecycle,
     quotaSync,
     service,
+    person,
     directory,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
@@ -245,6 +273,7 @@ export function createApp(deps: AppDeps): RunningApp {
     quotaSync,
     housekeeping,
     followUp,
+    person,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (receiver) {
@@ -296,6 +325,16 @@ export function createApp(deps: AppDeps): RunningApp {
       })();
       return stopping;
     },
+  };
+}
+
+/** The history clients from the rtbf client's settings (same Domain API, same credentials). */
+function historyClients(config: Config, chatHistory: boolean, log: LpLogger): HistoryClients {
+  const connection = createHistoryConnection(config.liveperson, { log });
+  return {
+    msgHist: createMsgHistoryClient(connection),
+    ...(chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),
+    log,
   };
 }
 

@@ -113,6 +113,7 @@ const rawSchema = z.object({
   LP_TIMEOUT_MS: positiveInt(15_000),
   LP_MONTHLY_LIMIT: positiveInt(100),
   LP_LEGACY_TICKETING: boolish,
+  LP_CHAT_HISTORY: boolish,
   QUOTA_TIMEZONE: timeZone,
   DATA_DIR: z.preprocess(blankToUndefined, z.string().optional()),
   DATABASE_URL: z.preprocess(
@@ -228,6 +229,8 @@ export interface LivePersonConfig {
   sentinelUrl?: string;
   timeoutMs: number;
   legacyTicketing: boolean;
+  /** Also search chat engagements (Engagement History) when erasing a person. */
+  chatHistory?: boolean;
 }
 
 export interface SlackConfig {
@@ -407,6 +410,7 @@ function parseCore(env: Env, problems: string[]): CoreConfig | undefined {
       sentinelUrl: raw.LP_SENTINEL_URL,
       timeoutMs: raw.LP_TIMEOUT_MS,
       legacyTicketing: raw.LP_LEGACY_TICKETING,
+      chatHistory: raw.LP_CHAT_HISTORY,
     }),
     monthlyLimit: raw.LP_MONTHLY_LIMIT,
     quotaTimeZone: raw.QUOTA_TIMEZONE,

@@ -10,7 +10,8 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
 }
 
-const FORBIDDEN_FIELDS = /^(ids?|reason|text|token|secret|password|authorization|body|payload)$/i;
+const FORBIDDEN_FIELDS =
+  /^(ids?|reason|text|token|secret|password|authorization|body|payload|subject|identifier|email|phone)$/i;
 
 function redact(fields: LogFields | undefined): LogFields {
   const out: LogFields = {};

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadCoreConfig, type CoreConfig } from '../config.js';
 import { validateIdsText } from '../domain/ids.js';
+import { MAX_IDS_PER_REQUEST } from '../domain/types.js';
 import { DELETION_TYPES, type DeletionType } from '../domain/types.js';
 import {
   createLivePersonClient,
@@ -12,6 +13,8 @@ import {
 } from '../liveperson/client.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import { startSandbox, type Sandbox } from '../liveperson/sandbox.js';
+import { seedDemoHistory } from '../liveperson/sandbox-history/demo-seed.js';
+import { createHistoryStandIn } from '../liveperson/sandbox-history/history-sandbox.js';
 import {
   formatCheck,
   formatCreatePlan,
@@ -288,7 +291,11 @@ async function startCliSandbox(env: LpIo['env'], now: () => Date) {
   const clientId = `sandbox-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
   const accountId = env.LP_ACCOUNT_ID?.trim() || '12345678';
+  // The history stand-ins too, with a fictional person to find (erasing a person, offline).
+  const history = createHistoryStandIn({ accountId, now });
+  seedDemoHistory(history, now());
   const sandbox = await startSandbox({
+    extensions: [history],
     accountId,
     now,
     legacyTicketing: /^(true|1|yes)$/i.test(env.LP_LEGACY_TICKETING ?? ''),
@@ -332,6 +339,8 @@ async function prepareCreate(
   const checked = validateIdsText(command.type, command.texts, {
     accountId: lp.accountId,
     legacyTicketing: lp.legacyTicketing,
+    // One LivePerson request: no splitting here.
+    maxIds: MAX_IDS_PER_REQUEST,
   });
   if (!checked.ok) {
     for (const error of checked.errors) io.stderr.write(`lp create: ${error.message}\n`);

@@ -1,4 +1,4 @@
-import { MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
+import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
 
 /**
  * Slack's plain_text_input accepts at most 3000 characters, but 100 UUIDs one per line take 3,700.
@@ -43,6 +43,11 @@ export interface IdValidationContext {
   accountId: string;
   /** Only accounts with the legacy ticketing system may file ticketing deletions. */
   legacyTicketing: boolean;
+  /**
+   * How many ids are taken: MAX_IDS_PER_APPROVAL by default (the form splits more than 100 into several
+   * requests); MAX_IDS_PER_REQUEST where the ids go to LivePerson as one request (`npm run lp -- create`).
+   */
+  maxIds?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -173,8 +178,9 @@ export function validateIds(
   if (invalid.length > 0) {
     errors.push({ field: 'ids', message: invalidIdsMessage(type, invalid, accountId) });
   }
-  if (unique.length > MAX_IDS_PER_REQUEST) {
-    errors.push({ field: 'ids', message: tooManyIdsMessage(unique.length) });
+  const maxIds = ctx.maxIds ?? MAX_IDS_PER_APPROVAL;
+  if (unique.length > maxIds) {
+    errors.push({ field: 'ids', message: tooManyIdsMessage(unique.length, maxIds) });
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -290,10 +296,17 @@ function invalidIdsMessage(type: DeletionType, invalid: readonly Candidate[], ac
   );
 }
 
-function tooManyIdsMessage(count: number): string {
+function tooManyIdsMessage(count: number, max: number): string {
+  if (max <= MAX_IDS_PER_REQUEST) {
+    return (
+      `You entered ${count} different ids, but LivePerson accepts at most ${max} per request. ` +
+      `Split them into ${Math.ceil(count / max)} requests of up to ${max} ids each.`
+    );
+  }
   return (
-    `You entered ${count} different ids, but LivePerson accepts at most ${MAX_IDS_PER_REQUEST} per request. ` +
-    `Split them into ${Math.ceil(count / MAX_IDS_PER_REQUEST)} requests of up to ${MAX_IDS_PER_REQUEST} ids each.`
+    `You entered ${count} different ids, but one approval takes at most ${MAX_IDS_PER_APPROVAL} ` +
+    `(LivePerson takes ${MAX_IDS_PER_REQUEST} per request; more become several requests under one approval). ` +
+    `Split them into ${Math.ceil(count / MAX_IDS_PER_APPROVAL)} approvals of up to ${MAX_IDS_PER_APPROVAL} ids each.`
   );
 }
 
@@ -301,7 +314,7 @@ function textTooLongMessage(length: number): string {
   return (
     `The ids text is ${length.toLocaleString('en-US')} characters long; at most ` +
     `${MAX_IDS_TEXT_LENGTH.toLocaleString('en-US')} are read. Paste only the ids, at most ` +
-    `${MAX_IDS_PER_REQUEST} per request.`
+    `${MAX_IDS_PER_APPROVAL} per approval.`
   );
 }
 

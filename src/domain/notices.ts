@@ -39,6 +39,8 @@ export const requestNoticeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('completed_requester') }),
   /** In the thread: still not final 30 days after submission (once). */
   z.object({ kind: z.literal('overdue_post') }),
+  /** In the lead's thread: held-back open conversations have closed; a button files them anew. */
+  z.object({ kind: z.literal('held_back_closed'), conversationIds: z.array(z.string()).min(1) }),
 ]);
 export type RequestNotice = z.infer<typeof requestNoticeSchema>;
 

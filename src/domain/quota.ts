@@ -161,3 +161,23 @@ function resetSentence(quota: QuotaStatus): string {
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * Several requests under one approval are filed and approved whole or not at all: refused when the month
+ * has fewer than `needed` requests left (a plan half-submitted would leave a person half-erased).
+ */
+export function canTakePlan(
+  quota: QuotaStatus,
+  needed: number,
+  at: 'filing' | 'approval' = 'filing',
+): { ok: true } | { ok: false; code: 'QUOTA_SHORT'; message: string } {
+  if (needed <= 1 || quota.remaining >= needed) return { ok: true };
+  return {
+    ok: false,
+    code: 'QUOTA_SHORT',
+    message:
+      `This needs ${plural(needed, 'LivePerson request')}, but only ${quota.remaining} ` +
+      `${quota.remaining === 1 ? 'is' : 'are'} left this month, so ${at === 'filing' ? 'nothing was filed' : 'nothing was sent to LivePerson'}. ` +
+      `${resetSentence(quota)} ${at === 'filing' ? 'File it again then' : 'Approve it again then'}, or ask a LivePerson admin to raise the monthly limit.`,
+  };
+}

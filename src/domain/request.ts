@@ -60,6 +60,44 @@ export const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
+/** The counts an approval of several requests shows: "1 consumer id, 12 closed conversations (2 open held back)". */
+export const planSummarySchema = z.object({
+  consumerIds: z.number().int().min(0),
+  closedConversations: z.number().int().min(0),
+  openHeldBack: z.number().int().min(0),
+  chats: z.number().int().min(0),
+  tickets: z.number().int().min(0),
+  keywordTicked: z.number().int().min(0),
+  requests: z.number().int().min(1),
+});
+
+/**
+ * Several requests under one approval (a person's plan, or more than 100 ids of one type): each part is
+ * a request of its own (one type, at most 100 ids, its own submission, record, status and cancel), and
+ * the first one filed, the lead, carries the approval message. Decisions are taken on the lead and
+ * applied to every part.
+ */
+export const requestGroupSchema = z.object({
+  /** The lead request's id. */
+  id: z.string(),
+  /** 0 for the lead. */
+  index: z.number().int().min(0),
+  size: z.number().int().min(1),
+  /** Lead only: every part's id, the lead first; set once all parts exist (then it is posted). */
+  members: z.array(z.string()).optional(),
+  /** Lead only. */
+  summary: planSummarySchema.optional(),
+  /** Lead only: open conversations left out (LivePerson deletes closed ones only), checked again later. */
+  heldBack: z.array(z.string()).optional(),
+  /** Lead only: held-back conversations found closed since and offered for a new approval. */
+  heldBackOffered: z.array(z.string()).optional(),
+  /** Lead only: offered held-back conversations already filed anew (claimed once, whoever clicks). */
+  heldBackFiled: z.array(z.string()).optional(),
+  /** A group filed for held-back conversations: the lead of the group they were held back from. */
+  heldBackFrom: z.string().optional(),
+});
+export type RequestGroup = z.infer<typeof requestGroupSchema>;
+
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
   id: z.string(),
@@ -103,6 +141,13 @@ export const deletionRequestSchema = z.object({
   completedAt: z.string().optional(),
   /** When the thread was told the request was still not final 30 days after submission: once. */
   overdueFlaggedAt: z.string().optional(),
+  /** Set when this request is one part of several under one approval. */
+  group: requestGroupSchema.optional(),
+  /**
+   * What the officer searched LivePerson for (an email, a consumer id, a name): kept with the request like
+   * the reason, never logged and never posted to Slack.
+   */
+  subject: z.string().optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -14,6 +14,13 @@ export const DELETION_TYPE_LABELS: Record<DeletionType, string> = {
 
 /** LivePerson allows at most this many unique ids in one request. */
 export const MAX_IDS_PER_REQUEST = 100;
+/**
+ * The form takes up to this many ids of one type; more than 100 become several requests under one
+ * approval. The bound is what one approval message can show: the two id boxes hold 6,000 characters,
+ * so 250 ids listed one per line in code spans stay within the message's 8,000-character id budget
+ * (Slack refuses a message over 12,000 characters of block text).
+ */
+export const MAX_IDS_PER_APPROVAL = 250;
 /** A created request can be cancelled at LivePerson for this many days. */
 export const CANCEL_WINDOW_DAYS = 5;
 /** After the cancel window, LivePerson guarantees deletion within this many days. */

@@ -1,6 +1,7 @@
 import { canDecide } from '../domain/decide.js';
 import { expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
-import { canSubmit } from '../domain/quota.js';
+import { canSubmit, canTakePlan } from '../domain/quota.js';
+import type { PlanSummary } from '../domain/plan.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { DeletionType } from '../domain/types.js';
@@ -45,6 +46,18 @@ export interface FileInput {
   notes: string[];
   /** When the data subject made the request (`yyyy-mm-dd`), for the GDPR deadline. */
   subjectRequestedOn?: string;
+  /** What the officer searched for (erasing a person): kept like the reason, never logged. */
+  subject?: string;
+}
+
+/** Several requests (one type each, at most 100 ids) under one approval. */
+export interface FilePlanInput extends Omit<FileInput, 'type' | 'ids'> {
+  requests: readonly { type: DeletionType; ids: string[] }[];
+  summary: PlanSummary;
+  /** Open conversations left out: checked again by the sweep. */
+  heldBack?: string[];
+  /** Filed for conversations held back from this group (its lead's id). */
+  heldBackFrom?: string;
 }
 
 /**
@@ -102,6 +115,7 @@ export class DeletionService {
           createdAt: at,
           status: 'pending_approval',
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+          ...(input.subject ? { subject: input.subject } : {}),
           history: [
             {
               at,
@@ -125,6 +139,91 @@ export class DeletionService {
       count: request.ids.length,
     });
     return { ok: true, request };
+  }
+
+  /**
+   * Files a plan: one request when it is one request with nothing held back (exactly as `file`), otherwise
+   * a group. The parts are stored first (pending, nothing posted), then the lead learns every part's id
+   * in the change that queues the one approval message, so the message never shows a partial group.
+   * Refused up front when the month has fewer requests left than the plan needs.
+   */
+  async filePlan(input: FilePlanInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    const [first, ...rest] = input.requests;
+    if (!first) throw new RangeError('a plan has at least one request');
+    const grouped = rest.length > 0 || (input.heldBack?.length ?? 0) > 0 || input.heldBackFrom !== undefined;
+    if (!grouped) return this.file({ ...input, type: first.type, ids: first.ids });
+    const refusal = await this.quotaRefusal();
+    if (refusal) return refusal;
+    const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
+    if (!short.ok) return short;
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const month = this.deps.quota.key(now).month;
+    const size = input.requests.length;
+    const part = (
+      id: string,
+      request: { type: DeletionType; ids: string[] },
+      index: number,
+      lead: string,
+    ) => ({
+      id,
+      accountId: this.deps.accountId,
+      type: request.type,
+      ids: request.ids,
+      reason: input.reason,
+      requestedBy: input.userId,
+      createdAt: at,
+      status: 'pending_approval' as const,
+      group: { id: lead, index, size },
+      ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+      ...(input.subject ? { subject: input.subject } : {}),
+      history: [
+        historyEntry(
+          now,
+          'filed',
+          input.userId,
+          `${request.ids.length} ${request.type} id(s), part ${index + 1} of ${size}`,
+        ),
+      ],
+    });
+    let lead: DeletionRequest;
+    try {
+      lead = await this.deps.store.create(month, (id) => part(id, first, 0, id));
+      const members = [lead.id];
+      for (const [i, request] of rest.entries()) {
+        const created = await this.deps.store.create(month, (id) => part(id, request, i + 1, lead.id));
+        members.push(created.id);
+      }
+      lead = await this.deps.store.update(lead.id, (r): Change<DeletionRequest> => {
+        if (!r?.group) throw new Error(`request ${lead.id} vanished from the store`);
+        const next: DeletionRequest = {
+          ...r,
+          group: {
+            ...r.group,
+            members,
+            summary: input.summary,
+            ...(input.heldBack?.length ? { heldBack: input.heldBack } : {}),
+            ...(input.heldBackFrom ? { heldBackFrom: input.heldBackFrom } : {}),
+          },
+        };
+        return {
+          value: next,
+          request: next,
+          notices: [
+            { kind: 'approval_post' },
+            { kind: 'requester_filed', duplicatesDropped: input.duplicatesDropped, notes: input.notes },
+          ],
+        };
+      });
+    } catch (error) {
+      return notSaved(error, 'Nothing was filed');
+    }
+    this.deps.log.info('request_filed', {
+      request: lead.id,
+      group: size,
+      heldBack: input.heldBack?.length ?? 0,
+    });
+    return { ok: true, request: lead };
   }
 
   /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
@@ -153,8 +252,17 @@ export class DeletionService {
           const quota = context.usage
             ? canSubmit(this.deps.quota.reportFrom(key.month, context.usage, now))
             : ({ ok: true } as const);
+          const plan = context.usage
+            ? canTakePlan(
+                this.deps.quota.reportFrom(key.month, context.usage, now),
+                request?.group?.size ?? 1,
+              )
+            : ({ ok: true } as const);
           const refusal =
-            decisionRefusal(request, userId, approvers, at, this.clock(now)) ?? (quota.ok ? null : quota);
+            partRefusal(request) ??
+            decisionRefusal(request, userId, approvers, at, this.clock(now)) ??
+            (quota.ok ? null : quota) ??
+            (plan.ok ? null : plan);
           if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
           const next: DeletionRequest = {
             ...request,
@@ -179,7 +287,78 @@ export class DeletionService {
       return outcome;
     }
     this.deps.log.info('request_approved', { request: requestId });
-    return { ok: true, request: await this.submission.submit(outcome.request) };
+    if (!outcome.request.group) return { ok: true, request: await this.submission.submit(outcome.request) };
+    // Every part moves to `submitting` (each in its own change) before any is sent: after a crash, a part
+    // still pending is continued by `recover`, one left submitting is looked up, never re-sent.
+    const parts = await this.decideParts(outcome.request);
+    const lead = await this.submission.submit(outcome.request);
+    for (const part of parts) await this.submission.submit(part);
+    return { ok: true, request: lead };
+  }
+
+  /**
+   * Applies the lead's decision to the parts still pending, each in its own change; approved parts are
+   * reserved against the month's quota. Returns the parts this call moved to `submitting` (only the caller
+   * that moved a part submits it, so a concurrent sweep never sends one twice).
+   */
+  private async decideParts(lead: DeletionRequest, only?: readonly string[]): Promise<DeletionRequest[]> {
+    const decision = lead.decision;
+    // An expired lead has no decision: its parts expire with it.
+    const outcome = lead.status === 'expired' ? 'expired' : decision?.outcome;
+    if (!outcome) return [];
+    const members = (lead.group?.members ?? []).filter(
+      (id) => id !== lead.id && (!only || only.includes(id)),
+    );
+    const now = this.deps.now();
+    const key = this.deps.quota.key(now);
+    const moved: DeletionRequest[] = [];
+    for (const id of members) {
+      const next = await this.deps.store.update(
+        id,
+        (r): Change<DeletionRequest | undefined> => {
+          if (r?.status !== 'pending_approval') return { value: undefined };
+          const status =
+            outcome === 'approved' ? 'submitting' : outcome === 'expired' ? 'expired' : 'rejected';
+          const changed: DeletionRequest = {
+            ...r,
+            ...(outcome === 'approved' ? { quotaMonth: key.month } : {}),
+            status,
+            ...(decision && outcome !== 'expired' ? { decision } : {}),
+            history: [
+              ...r.history,
+              historyEntry(now, outcome, outcome === 'expired' ? undefined : decision?.by, `with ${lead.id}`),
+            ],
+          };
+          return { value: changed, request: changed, notices: [{ kind: 'approval_update' }] };
+        },
+        outcome === 'approved' ? { quota: key } : undefined,
+      );
+      if (next?.status === 'submitting') moved.push(next);
+    }
+    return moved;
+  }
+
+  /**
+   * After a crash: parts still pending whose lead was decided get the lead's decision, and approved ones
+   * are sent (they never were). Then, as always, interrupted submissions are looked up at LivePerson.
+   */
+  async recover(): Promise<void> {
+    await this.submission.recover();
+    const waiting = (await this.deps.store.listOpen()).filter(
+      (r) => r.status === 'pending_approval' && r.group && r.group.index > 0,
+    );
+    const byLead = new Map<string, string[]>();
+    for (const part of waiting) {
+      const lead = part.group?.id ?? '';
+      byLead.set(lead, [...(byLead.get(lead) ?? []), part.id]);
+    }
+    for (const [leadId, partIds] of byLead) {
+      const lead = await this.deps.store.get(leadId);
+      if (!lead || lead.status === 'pending_approval') continue;
+      const parts = await this.decideParts(lead, partIds);
+      for (const part of parts) await this.submission.submit(part);
+      this.deps.log.info('group_continued', { request: leadId, parts: partIds.length });
+    }
   }
 
   async reject(
@@ -195,7 +374,8 @@ export class DeletionService {
       outcome = await this.deps.store.update(
         requestId,
         (request): Change<Outcome<{ request: DeletionRequest }>> => {
-          const refusal = decisionRefusal(request, userId, approvers, at, this.clock(now));
+          const refusal =
+            partRefusal(request) ?? decisionRefusal(request, userId, approvers, at, this.clock(now));
           if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
           const next: DeletionRequest = {
             ...request,
@@ -214,8 +394,10 @@ export class DeletionService {
     } catch (error) {
       return notSaved(error, 'The request was not rejected');
     }
-    if (outcome.ok) this.deps.log.info('request_rejected', { request: requestId });
-    else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
+    if (outcome.ok) {
+      this.deps.log.info('request_rejected', { request: requestId });
+      if (outcome.request.group) await this.decideParts(outcome.request);
+    } else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
     return outcome;
   }
 }
@@ -270,6 +452,16 @@ function decisionRefusal(
     expiresAt: expiresAt(request, clock.timers),
   });
   return verdict.ok ? null : verdict;
+}
+
+/** A part of a group is decided through its lead's approval message only. */
+function partRefusal(request: DeletionRequest | undefined): Refusal | null {
+  if (!request?.group || request.group.index === 0) return null;
+  return {
+    ok: false,
+    code: 'WRONG_MESSAGE',
+    message: `${request.id} is part of ${request.group.id}: decide it with the buttons on ${request.group.id}'s approval message.`,
+  };
 }
 
 export function notFound(): Refusal {

@@ -10,6 +10,8 @@ export interface HousekeepingDeps {
   quotaSync: QuotaSync;
   /** Looks up submissions cut off by a crash (here or on a replica) and unknown outcomes at LivePerson. */
   recover: () => Promise<void>;
+  /** Offers held-back open conversations that have closed since (erasing a person). */
+  recheckHeldBack?: () => Promise<unknown>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
   log: Logger;
@@ -72,6 +74,8 @@ export class Housekeeping {
     await step('records', () => this.deps.lifecycle.sweepRecords());
     await step('quota_sync', () => this.deps.quotaSync.syncIfStale());
     await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
+    const recheck = this.deps.recheckHeldBack;
+    if (recheck) await step('held_back', recheck);
     return result;
   }
 }

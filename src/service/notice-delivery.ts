@@ -15,12 +15,20 @@ export type DeliveryVerdict =
   /** Slack refused what we sent (invalid blocks, too long): a bug of ours; keep it and say so loudly. */
   | { kind: 'ours'; code: string; detail?: string };
 
+/** A request that is one part of several under one approval: its lead and every part, latest state. */
+export interface GroupState {
+  lead: DeletionRequest;
+  /** Every part, the lead first, in order. */
+  parts: DeletionRequest[];
+}
+
 /** Sends one notice to Slack, rendered from the request's latest state; says where a post landed. */
 export interface NoticeSender {
   send(
     notice: Notice,
     request: DeletionRequest | undefined,
     quota: QuotaReport,
+    group?: GroupState,
   ): Promise<{ posted?: MessageRef }>;
   classify(error: unknown): DeliveryVerdict;
 }
@@ -150,7 +158,8 @@ export class NoticeDelivery {
         // Cannot happen short of hand-editing; drop nothing silently: say so and keep it.
         throw Object.assign(new Error('request missing'), { code: 'request_missing' });
       }
-      const { posted } = await this.deps.sender.send(owed.notice, request, await this.deps.quota());
+      const group = request?.group ? await this.groupOf(request) : undefined;
+      const { posted } = await this.deps.sender.send(owed.notice, request, await this.deps.quota(), group);
       await this.deps.store.noticeDelivered(ref, effectOf(owed.notice, posted, this.now()));
       if (owed.attempts > 0)
         this.deps.log.info('notice_delivered', { kind: owed.notice.kind, attempts: owed.attempts + 1 });
@@ -189,6 +198,19 @@ export class NoticeDelivery {
         this.deps.log.error('notice_bookkeeping_failed', { code: errorCode(storeError) });
       }
     }
+  }
+
+  /** The lead and every part of `request`'s group, read now (the approval message shows them all). */
+  private async groupOf(request: DeletionRequest): Promise<GroupState | undefined> {
+    const leadId = request.group?.id ?? request.id;
+    const lead = leadId === request.id ? request : await this.deps.store.get(leadId);
+    if (!lead) return undefined;
+    const parts: DeletionRequest[] = [];
+    for (const id of lead.group?.members ?? [lead.id]) {
+      const part = id === request.id ? request : await this.deps.store.get(id);
+      if (part) parts.push(part);
+    }
+    return { lead, parts };
   }
 
   private delay(verdict: DeliveryVerdict, attempts: number): number {

@@ -8,6 +8,7 @@ export type CommandIntent =
   | { kind: 'status'; ref: string }
   | { kind: 'cancel'; ref: string }
   | { kind: 'prefill'; type: DeletionType; idsText: string; moreIdsText?: string }
+  | { kind: 'person'; identifier: string }
   | { kind: 'unknown'; word: string };
 
 /** Words people type for each deletion type (`/lp-delete conversation …`, `/lp-delete ticket …`). */
@@ -56,6 +57,8 @@ export function parseCommandText(text: string): CommandIntent {
   if (word === 'quota') return { kind: 'quota' };
   // `status`/`cancel` take a DR-… id or LivePerson's request number; an empty ref is answered with help.
   if (word === 'status' || word === 'cancel') return { kind: word, ref: rest[0] ?? '' };
+  // Everything after the word, spaces kept: a name is an identifier too.
+  if (word === 'person') return { kind: 'person', identifier: trimmed.slice(first.length).trim() };
   const type = TYPE_ALIASES[word];
   if (type) return { kind: 'prefill', type, ...splitForInputs(rest) };
   return { kind: 'unknown', word: first };

@@ -15,6 +15,7 @@ export const BLOCK = {
   decision: 'decision_actions',
   subjectRequestedOn: 'subject_requested_on_block',
   recordActions: 'record_actions',
+  heldBack: 'held_back_actions',
 } as const;
 
 export const ACTION = {
@@ -28,4 +29,42 @@ export const ACTION = {
   subjectRequestedOn: 'subject_requested_on_input',
   refreshStatus: 'refresh_status',
   cancelDeletion: 'cancel_deletion',
+  /** In a lead's thread: file the held-back conversations that have closed since, for a new approval. */
+  fileHeldBack: 'file_held_back',
 } as const;
+
+// The "erase a person" views (`/lp-delete person <identifier>`, or "A person" in the form).
+export const PERSON_COMMAND_WORD = 'person';
+/** The form's "what to delete" option that searches for a person instead of taking ids. */
+export const PERSON_TYPE_VALUE = 'person';
+
+export const PERSON_CALLBACK = {
+  searching: 'lp_delete_person_searching',
+  result: 'lp_delete_person_result',
+} as const;
+
+export const PERSON_BLOCK = {
+  summary: 'person_summary',
+  plan: 'person_plan',
+  /** One input block per group of up to 10 keyword-only hits: see keywordHitsBlockId. */
+  keywordHits: 'person_keyword_hits',
+  reason: 'person_reason_block',
+} as const;
+
+export const PERSON_ACTION = {
+  keywordHits: 'person_keyword_hits_select',
+  reason: 'person_reason_input',
+} as const;
+
+/** Slack takes at most 10 checkboxes per element; hits are shown in groups, at most this many. */
+export const KEYWORD_HITS_PER_GROUP = 10;
+export const KEYWORD_HITS_MAX_GROUPS = 5;
+
+/** `person_keyword_hits_0`, `person_keyword_hits_1`, … */
+export function keywordHitsBlockId(group: number): string {
+  return `${PERSON_BLOCK.keywordHits}_${group}`;
+}
+
+export function isKeywordHitsBlockId(blockId: string): boolean {
+  return new RegExp(`^${PERSON_BLOCK.keywordHits}_\\d+$`).test(blockId);
+}

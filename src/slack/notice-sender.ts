@@ -3,9 +3,10 @@ import { todayIn } from '../domain/gdpr.js';
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { MessageRef } from '../service/deletion-service.js';
-import type { DeliveryVerdict, NoticeSender } from '../service/notice-delivery.js';
+import type { DeliveryVerdict, GroupState, NoticeSender } from '../service/notice-delivery.js';
 import type { QuotaReport } from '../service/quota-service.js';
-import { buildApprovalMessage } from './blocks/approval-message.js';
+import { buildApprovalMessage, buildGroupApprovalMessage } from './blocks/approval-message.js';
+import { heldBackClosedMessage } from './blocks/person-modal.js';
 import { buildFailureMessage } from './blocks/failure-message.js';
 import {
   cancelledMessage,
@@ -37,10 +38,23 @@ interface Message {
   blocks?: unknown[];
 }
 
-/** Quota left once this request is submitted, as shown to the approver. */
-function quotaLeftAfter(request: DeletionRequest, quota: QuotaReport): number {
-  const stillToCount = request.status === 'pending_approval' ? 1 : 0;
+/** Quota left once this request (or every part of its group) is submitted, as shown to the approver. */
+function quotaLeftAfter(requests: readonly DeletionRequest[], quota: QuotaReport): number {
+  const stillToCount = requests.filter((r) => r.status === 'pending_approval').length;
   return Math.max(0, quota.remaining - stillToCount);
+}
+
+/**
+ * What a part of a group (not its lead) leaves to the lead: the decision, reminders and expiry are said
+ * once, on the lead's message and thread; its record, failure, cancel and outcome are its own.
+ */
+function saidByLead(notice: Notice, request: DeletionRequest): boolean {
+  if (!request.group || request.group.index === 0) return false;
+  if (notice.kind === 'requester_outcome')
+    return request.status === 'rejected' || request.status === 'expired';
+  return ['decision_note', 'expired_post', 'reminder_post', 'approval_post', 'requester_filed'].includes(
+    notice.kind,
+  );
 }
 
 /**
@@ -62,6 +76,7 @@ export class SlackNoticeSender implements NoticeSender {
     notice: Notice,
     request: DeletionRequest | undefined,
     quota: QuotaReport,
+    group?: GroupState,
   ): Promise<{ posted?: MessageRef }> {
     if (notice.kind === 'quota_alert') {
       // An alert queued last month is still worth telling, with the numbers it was raised for.
@@ -72,30 +87,39 @@ export class SlackNoticeSender implements NoticeSender {
       return {};
     }
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
+    if (saidByLead(notice, request)) return {};
+    // A part's messages go in its lead's thread, and its changes re-render the lead's message.
+    const thread = request.approvalMessage ?? group?.lead.approvalMessage;
+    const inThread = (message: Message) => this.inThread(thread, message);
     switch (notice.kind) {
       case 'approval_post': {
         const answer = await this.client.chat.postMessage({
           channel: this.privacyChannelId,
-          ...this.approvalMessage(request, quota),
+          ...this.approvalMessage(request, quota, group),
         });
         if (!answer.ts || !answer.channel) throw new Error('chat.postMessage answered without ts or channel');
         return { posted: { channelId: answer.channel, ts: answer.ts } };
       }
-      case 'approval_update':
-        if (request.approvalMessage) {
+      case 'approval_update': {
+        const target = group ? group.lead.approvalMessage : request.approvalMessage;
+        if (target) {
           await this.client.chat.update({
-            channel: request.approvalMessage.channelId,
-            ts: request.approvalMessage.ts,
-            ...this.approvalMessage(request, quota),
+            channel: target.channelId,
+            ts: target.ts,
+            ...this.approvalMessage(group?.lead ?? request, quota, group),
           });
         }
+        return {};
+      }
+      case 'held_back_closed':
+        await inThread(heldBackClosedMessage(request, notice.conversationIds));
         return {};
       case 'requester_filed':
         await this.requesterFiled(request, notice.duplicatesDropped, notice.notes);
         return {};
       case 'record_post':
         return {
-          posted: await this.inThread(request, buildRecordMessage(request, { now: this.clock.now() })),
+          posted: await inThread(buildRecordMessage(request, { now: this.clock.now() })),
         };
       case 'record_update':
         await this.client.chat.update({
@@ -105,10 +129,10 @@ export class SlackNoticeSender implements NoticeSender {
         } as never);
         return {};
       case 'failure_post':
-        await this.inThread(request, buildFailureMessage(request, { what: notice.what, next: notice.next }));
+        await inThread(buildFailureMessage(request, { what: notice.what, next: notice.next }));
         return {};
       case 'decision_note':
-        await this.inThread(request, decisionNote(request));
+        await inThread(decisionNote(request));
         return {};
       case 'requester_outcome': {
         const base = outcomeNotice(request);
@@ -119,18 +143,18 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       }
       case 'cancelled_post':
-        await this.inThread(request, cancelledMessage(request));
+        await inThread(cancelledMessage(request));
         return {};
       case 'reminder_post': {
         const today = todayIn(this.clock.now(), this.clock.timeZone);
-        await this.inThread(request, reminderMessage(request, new Date(notice.expiresAt), today));
+        await inThread(reminderMessage(request, new Date(notice.expiresAt), today));
         return {};
       }
       case 'expired_post':
-        await this.inThread(request, expiredMessage(request));
+        await inThread(expiredMessage(request));
         return {};
       case 'completed_post':
-        await this.inThread(request, completedMessage(request, this.completion(request)));
+        await inThread(completedMessage(request, this.completion(request)));
         return {};
       case 'completed_requester': {
         const message = completedRequesterMessage(request, this.completion(request));
@@ -142,7 +166,7 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       }
       case 'overdue_post':
-        await this.inThread(request, overdueMessage(request));
+        await inThread(overdueMessage(request));
         return {};
       default:
         return assertNever(notice);
@@ -158,11 +182,19 @@ export class SlackNoticeSender implements NoticeSender {
     );
   }
 
-  private approvalMessage(request: DeletionRequest, quota: QuotaReport) {
+  private approvalMessage(request: DeletionRequest, quota: QuotaReport, group?: GroupState) {
+    const today = todayIn(this.clock.now(), this.clock.timeZone);
+    if (group) {
+      return buildGroupApprovalMessage(group, {
+        quotaLeftAfter: quotaLeftAfter(group.parts, quota),
+        limit: quota.limit,
+        today,
+      });
+    }
     return buildApprovalMessage(request, {
-      quotaLeftAfter: quotaLeftAfter(request, quota),
+      quotaLeftAfter: quotaLeftAfter([request], quota),
       limit: quota.limit,
-      today: todayIn(this.clock.now(), this.clock.timeZone),
+      today,
     });
   }
 
@@ -183,19 +215,17 @@ export class SlackNoticeSender implements NoticeSender {
     });
   }
 
-  private async inThread(request: DeletionRequest, message: Message): Promise<MessageRef | undefined> {
+  private async inThread(thread: MessageRef | undefined, message: Message): Promise<MessageRef | undefined> {
     // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
-    if (!request.approvalMessage) return undefined;
+    if (!thread) return undefined;
     const answer = await this.client.chat.postMessage({
-      channel: request.approvalMessage.channelId,
-      thread_ts: request.approvalMessage.ts,
+      channel: thread.channelId,
+      thread_ts: thread.ts,
       text: message.text,
       // Builders return Block Kit objects checked against Slack's limits in their tests.
       blocks: message.blocks as never,
     });
-    return answer.ts
-      ? { channelId: answer.channel ?? request.approvalMessage.channelId, ts: answer.ts }
-      : undefined;
+    return answer.ts ? { channelId: answer.channel ?? thread.channelId, ts: answer.ts } : undefined;
   }
 
   private async permalink(ref: MessageRef): Promise<string | undefined> {

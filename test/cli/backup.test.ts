@@ -28,7 +28,7 @@ describe('npm run backup', () => {
 
   it('copies the data folder while the app runs; the copy restores with every request present', async () => {
     h = await Harness.start();
-    const filed = [];
+    const filed: { requestId: string; ts: string }[] = [];
     for (let i = 0; i < 4; i += 1) {
       filed.push(await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: `DSR-BK${i}` }));
     }

@@ -8,6 +8,10 @@ import { logSelfCheck, runChecks, type CheckResult } from '../../src/doctor/doct
 import { runDoctor } from '../../src/doctor/doctor-main.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { createLogger } from '../../src/log.js';
+import {
+  createHistoryStandIn,
+  type HistoryStandIn,
+} from '../../src/liveperson/sandbox-history/history-sandbox.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { capture } from '../support/capture.js';
 
@@ -23,6 +27,7 @@ const SECRETS = [BOT_TOKEN, SIGNING_SECRET, clientSecret];
 let slack: FakeSlack;
 let slackRunning = false;
 let sandbox: Sandbox;
+let history: HistoryStandIn;
 let dir: string;
 let dataFile: string;
 let env: Record<string, string | undefined>;
@@ -43,7 +48,8 @@ async function startSlack(options: { nonMemberChannels?: string[]; approvers?: s
 }
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ accountId: ACCOUNT_ID });
+  history = createHistoryStandIn({ accountId: ACCOUNT_ID });
+  sandbox = await startSandbox({ accountId: ACCOUNT_ID, extensions: [history] });
   dir = await mkdtemp(join(tmpdir(), 'lp-delete-doctor-'));
   dataFile = join(dir, 'data', 'store.json');
   env = {
@@ -127,6 +133,7 @@ describe('npm run doctor', () => {
       'approvers',
       'requester group',
       'liveperson',
+      'messaging history',
       'data folder',
       'data',
       'Slack notices',
@@ -145,6 +152,25 @@ describe('npm run doctor', () => {
       'usergroups.users.list',
       'usergroups.users.list',
     ]);
+  });
+
+  it('says when the credentials cannot read Messaging Interactions (erasing a person), with the fix, as a warning', async () => {
+    await writeValidData();
+    history.inject({ kind: 'mi.search', status: 403 });
+    const { code, lines } = await doctor();
+    expect(code).toBe(0);
+    const line = lines.find((l) => /messaging history/.test(l)) ?? '';
+    expect(line).toMatch(/^WARN/);
+    expect(line).toContain('erasing a person will not work');
+    expect(line).toMatch(/→ .*permission/);
+  });
+
+  it('checks Engagement History too when LP_CHAT_HISTORY=true', async () => {
+    await writeValidData();
+    env.LP_CHAT_HISTORY = 'true';
+    const { code, lines } = await doctor();
+    expect(code).toBe(0);
+    expect(lines.some((l) => /^OK {3}chat history\s+Engagement History/.test(l))).toBe(true);
   });
 
   it('passes with a data folder that does not exist yet (created at the first start)', async () => {

@@ -8,7 +8,7 @@ import {
   validateIds,
   validateIdsText,
 } from '../../src/domain/ids.js';
-import { DELETION_TYPES, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
+import { DELETION_TYPES, MAX_IDS_PER_APPROVAL } from '../../src/domain/types.js';
 
 const ctx = { accountId: 'le12345678', legacyTicketing: true };
 const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -175,13 +175,13 @@ describe('validateIds properties', () => {
     { maxLength: 160 },
   );
 
-  it('never throws, never accepts more than 100 ids, and keeps every message under 2000 characters', () => {
+  it('never throws, never accepts more than 250 ids, and keeps every message under 2000 characters', () => {
     fc.assert(
       fc.property(anyType, rawIds, fc.boolean(), (type, ids, legacyTicketing) => {
         const result = validateIds(type, ids, { ...ctx, legacyTicketing });
         if (result.ok) {
           expect(result.ids.length).toBeGreaterThan(0);
-          expect(result.ids.length).toBeLessThanOrEqual(MAX_IDS_PER_REQUEST);
+          expect(result.ids.length).toBeLessThanOrEqual(MAX_IDS_PER_APPROVAL);
           expect(new Set(result.ids).size).toBe(result.ids.length);
         } else {
           expect(result.errors.length).toBeGreaterThan(0);
@@ -194,11 +194,11 @@ describe('validateIds properties', () => {
     );
   });
 
-  it('accepts more than 100 inputs only when duplicates bring them to 100 or fewer', () => {
+  it('accepts more than 250 inputs only when duplicates bring them to 250 or fewer', () => {
     fc.assert(
-      fc.property(fc.array(fc.uuid(), { minLength: 90, maxLength: 140 }), (ids) => {
+      fc.property(fc.array(fc.uuid(), { minLength: 240, maxLength: 270 }), (ids) => {
         const unique = new Set(ids.map((id) => id.toLowerCase())).size;
-        expect(validateIds('consumer', ids, ctx).ok).toBe(unique <= MAX_IDS_PER_REQUEST);
+        expect(validateIds('consumer', ids, ctx).ok).toBe(unique <= MAX_IDS_PER_APPROVAL);
       }),
     );
   });

@@ -11,7 +11,7 @@ import {
   validateIdsText,
   type IdValidation,
 } from '../../src/domain/ids.js';
-import { MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
+import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
 
 const A = '3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b';
 const B = '00000000-1111-2222-3333-444444444444';
@@ -155,18 +155,23 @@ describe('validateIds: counts', () => {
     expect(result.duplicatesDropped).toBe(30);
   });
 
-  it('refuses 101 unique ids, saying how many were given and to split them', () => {
-    const [error] = errorsOf(validateIds('conversation', uuids(101), ctx));
+  it('accepts more than 100 ids (they become several requests under one approval) up to 250', () => {
+    expect(accepted(validateIds('conversation', uuids(101), ctx)).ids).toHaveLength(101);
+    expect(accepted(validateIds('conversation', uuids(250), ctx)).ids).toHaveLength(MAX_IDS_PER_APPROVAL);
+  });
+
+  it('refuses 251 unique ids, saying how many were given and to split them', () => {
+    const [error] = errorsOf(validateIds('conversation', uuids(251), ctx));
     expect(error?.field).toBe('ids');
-    expect(error?.message).toContain('101 different ids');
-    expect(error?.message).toContain('at most 100 per request');
+    expect(error?.message).toContain('251 different ids');
+    expect(error?.message).toContain('at most 250');
     expect(error?.message).toMatch(/split/i);
   });
 
   it('reports both invalid ids and too many ids', () => {
-    const errors = errorsOf(validateIds('conversation', [...uuids(120), 'bad'], ctx));
+    const errors = errorsOf(validateIds('conversation', [...uuids(260), 'bad'], ctx));
     expect(errors).toHaveLength(2);
-    expect(errors.map((e) => e.message).join('\n')).toMatch(/"bad"[\s\S]*121 different ids/);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/"bad"[\s\S]*261 different ids/);
   });
 });
 

@@ -138,17 +138,17 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
   });
 
-  it('refuses 101 ids under the ids field and keeps the form open', async () => {
-    const ids = uuids(101);
+  it('refuses 251 ids under the ids field and keeps the form open', async () => {
+    const ids = uuids(251);
     const answer = await h.submitModal(REQUESTER, {
       type: 'conversation',
-      idsText: ids.slice(0, 60).join('\n'),
-      moreIdsText: ids.slice(60).join('\n'),
+      idsText: ids.slice(0, 120).join('\n'),
+      moreIdsText: ids.slice(120).join('\n'),
       reason: 'DSR-1',
     });
     expect(answer.body).toMatchObject({ response_action: 'errors' });
     expect((answer.body as { errors: Record<string, string> }).errors[BLOCK.ids]).toMatch(
-      /101.*100|100.*101/,
+      /251.*250|250.*251/,
     );
     expect(await h.store.listOpen()).toHaveLength(0);
   });

@@ -23,7 +23,7 @@ import {
   PERSON_ACTION,
   PERSON_BLOCK,
   PERSON_CALLBACK,
-} from '../../src/slack/person-ids.js';
+} from '../../src/slack/ids.js';
 import {
   ACCOUNT_ID,
   NOW,

@@ -39,13 +39,13 @@ describe('buildRequestModal', () => {
     expect(text).toContain('5 days');
   });
 
-  it('offers ticketing only to legacy accounts', () => {
+  it('offers ticketing only to legacy accounts, and "A person" (a search) to everyone', () => {
     const values = (legacyTicketing: boolean) =>
       (element(buildRequestModal({ legacyTicketing }), BLOCK.type).options as { value: string }[]).map(
         (o) => o.value,
       );
-    expect(values(false)).toEqual(['conversation', 'engagement', 'consumer']);
-    expect(values(true)).toEqual(['conversation', 'engagement', 'consumer', 'ticketing']);
+    expect(values(false)).toEqual(['conversation', 'engagement', 'consumer', 'person']);
+    expect(values(true)).toEqual(['conversation', 'engagement', 'consumer', 'ticketing', 'person']);
   });
 
   it('requires ids and reason, not the overflow box', () => {

@@ -8,6 +8,10 @@ import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { createLogger } from '../../src/log.js';
 import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
+import {
+  createHistoryStandIn,
+  type HistoryStandIn,
+} from '../../src/liveperson/sandbox-history/history-sandbox.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import type { DeletionType } from '../../src/domain/types.js';
 import {
@@ -47,6 +51,11 @@ export interface HarnessOptions {
   sandboxNow?: () => Date;
   /** Reuse an existing data file (restart tests). */
   dataDir?: string;
+  /**
+   * Mounts LivePerson's history stand-ins (Messaging Interactions, Engagement History) into the sandbox,
+   * for erasing a person; `pageSize` makes the app read small pages (more than one per window).
+   */
+  history?: { pageSize?: number };
 }
 
 /**
@@ -68,6 +77,8 @@ export class Harness {
     readonly lp: Sandbox,
     readonly dataDir: string,
     private readonly options: HarnessOptions,
+    /** The history stand-in mounted into the sandbox, when `options.history` asked for it. */
+    readonly history?: HistoryStandIn,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
@@ -81,13 +92,17 @@ export class Harness {
         [OUTSIDER]: { tz: 'UTC' },
       },
     });
+    const history = options.history
+      ? createHistoryStandIn({ accountId: ACCOUNT_ID, now: options.sandboxNow ?? options.now })
+      : undefined;
     const lp = await startSandbox({
       accountId: ACCOUNT_ID,
       monthlyLimit: options.sandboxMonthlyLimit,
       now: options.sandboxNow,
+      ...(history ? { extensions: [history] } : {}),
     });
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lp-delete-e2e-')));
-    const harness = new Harness(slack, lp, dataDir, options);
+    const harness = new Harness(slack, lp, dataDir, options, history);
     await harness.startApp();
     return harness;
   }
@@ -131,6 +146,7 @@ export class Harness {
       noticeBaseDelayMs: 50,
       // A stop is a restart in these tests: don't wait out Slack back-offs before it.
       shutdownGraceMs: 200,
+      ...(this.options.history?.pageSize ? { historyPageSize: this.options.history.pageSize } : {}),
     });
     const { port } = await this.app.start(0);
     this.appUrl = `http://127.0.0.1:${port}`;

@@ -4,6 +4,7 @@ import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { deadlineText } from './lifecycle-messages.js';
+import { groupSummaryLine } from './person-modal.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
@@ -43,15 +44,19 @@ function formatId(id: string): string {
 }
 
 /** Every id, one per line, in as many sections as the 3,000-character section limit needs. */
-export function idListSections(request: Pick<DeletionRequest, 'type' | 'ids'>): SectionBlock[] {
-  const heading = `*${DELETION_TYPE_LABELS[request.type]} ids (${request.ids.length})*`;
+export function idListSections(
+  request: Pick<DeletionRequest, 'type' | 'ids'>,
+  options: { heading?: string; budget?: number } = {},
+): SectionBlock[] {
+  const heading = options.heading ?? `*${DELETION_TYPE_LABELS[request.type]} ids (${request.ids.length})*`;
+  const budget = options.budget ?? ID_LIST_BUDGET;
   const chunks: string[] = [];
   let current = heading;
   let used = heading.length;
   let shown = 0;
   for (const id of request.ids) {
     const line = formatId(id);
-    if (used + line.length + 1 > ID_LIST_BUDGET) break;
+    if (used + line.length + 1 > budget) break;
     if (current.length + line.length + 1 > SECTION_TEXT_MAX) {
       chunks.push(current);
       current = line;
@@ -145,5 +150,101 @@ export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalCont
   // The fallback shows in notifications and on lock screens: no ids, no reason.
   const state = pending ? 'waiting for approval' : statusInWords(request).replace(/\.$/, '');
   const text = `Deletion request ${request.id}: ${plural(request.ids.length, DELETION_TYPE_LABELS[request.type].toLowerCase() + ' id')}, ${state}`;
+  return { text, blocks };
+}
+
+/** The approval message of several requests under one approval: the plan, then each part. */
+export function buildGroupApprovalMessage(
+  group: { lead: DeletionRequest; parts: readonly DeletionRequest[] },
+  ctx: ApprovalContext,
+): SlackMessage {
+  const { lead, parts } = group;
+  const pending = lead.status === 'pending_approval';
+  const totalIds = parts.reduce((sum, p) => sum + p.ids.length, 0);
+  const summary = groupSummaryLine(lead);
+  const heldBack = lead.group?.heldBack?.length ?? 0;
+  const blocks: KnownBlock[] = [
+    header(`Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}`),
+    fieldsSection([
+      `*Requested by*\n${mention(lead.requestedBy)}`,
+      `*LivePerson requests*\n${parts.length}`,
+      `*Ids*\n${totalIds}`,
+      `*Filed*\n${slackDate(lead.createdAt)}`,
+    ]),
+  ];
+  if (summary) blocks.push(section(`*${escapeMrkdwn(summary)}*`));
+  if (lead.group?.heldBackFrom) {
+    blocks.push(
+      context(`Conversations held back from ${escapeMrkdwn(lead.group.heldBackFrom)}, closed since.`),
+    );
+  }
+  blocks.push(
+    section(`*Reason (DSR reference)*\n${quoteNote(lead.reason) || '_none given_'}`),
+    ...optionalContext(deadlineText(lead, ctx.today)),
+  );
+  // The id lists share what one message may hold; a part past it is named with its count only.
+  // Past the budget, the remaining parts share one section (one message holds at most 50 blocks).
+  let budget = ID_LIST_BUDGET;
+  const unlisted: DeletionRequest[] = [];
+  for (const [index, part] of parts.entries()) {
+    const state = pending ? '' : ` · ${statusInWords(part)}`;
+    const heading = `*${index + 1}. ${escapeMrkdwn(part.id)}: ${DELETION_TYPE_LABELS[part.type]}, ${plural(part.ids.length, 'id')}*${state}`;
+    if (budget <= 0) {
+      unlisted.push(part);
+      continue;
+    }
+    const sections = idListSections(part, { heading, budget });
+    budget -= sections.reduce((sum, b) => sum + (b.text?.text.length ?? 0), 0);
+    blocks.push(...sections);
+  }
+  const [firstUnlisted] = unlisted;
+  const lastUnlisted = unlisted[unlisted.length - 1];
+  if (firstUnlisted && lastUnlisted) {
+    const ids = unlisted.reduce((sum, p) => sum + p.ids.length, 0);
+    const range =
+      firstUnlisted === lastUnlisted
+        ? escapeMrkdwn(firstUnlisted.id)
+        : `${escapeMrkdwn(firstUnlisted.id)} to ${escapeMrkdwn(lastUnlisted.id)}`;
+    blocks.push(
+      section(
+        `*${plural(unlisted.length, 'more request')}* (${range}, ${plural(ids, 'id')}): their ids are not shown, Slack limits how long one message can be. Every id is kept with its request (\`npm run audit -- --with-ids\`).`,
+      ),
+    );
+  }
+  if (heldBack > 0) {
+    blocks.push(
+      context(
+        `${plural(heldBack, 'open conversation')} held back: LivePerson deletes closed conversations only. ` +
+          'lp-delete checks them again and offers them for a new approval once they have closed.',
+      ),
+    );
+  }
+  blocks.push(
+    context(
+      `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month ` +
+        `(this approval uses ${parts.length}). Only closed conversations can be deleted.`,
+    ),
+  );
+  if (pending) {
+    const buttons = decisionButtons(lead);
+    const approve = buttons.elements[0];
+    if (approve?.type === 'button' && approve.confirm) {
+      approve.confirm.text = plainText(
+        `LivePerson will delete the personal data for these ${plural(totalIds, 'id')} in ` +
+          `${plural(parts.length, 'request')}. Each can be cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
+      );
+    }
+    blocks.push(
+      buttons,
+      context(
+        `Needs approval by someone other than ${mention(lead.requestedBy)}. ` +
+          `Approving sends all ${parts.length} requests to LivePerson straight away.`,
+      ),
+    );
+  } else {
+    blocks.push(context([decisionLine(lead), statusInWords(lead)].filter(Boolean).join('\n')));
+  }
+  const state = pending ? 'waiting for approval' : statusInWords(lead).replace(/\.$/, '');
+  const text = `Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}, ${plural(totalIds, 'id')}, ${state}`;
   return { text, blocks };
 }

@@ -1,7 +1,13 @@
 /** Short messages to one person: ephemerals, DMs, command answers. Pure. */
 import type { DeletionRequest } from '../../domain/request.js';
-import { CANCEL_WINDOW_DAYS, DELETION_TYPES, MAX_IDS_PER_REQUEST } from '../../domain/types.js';
+import {
+  CANCEL_WINDOW_DAYS,
+  DELETION_TYPES,
+  MAX_IDS_PER_APPROVAL,
+  MAX_IDS_PER_REQUEST,
+} from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
+import { groupSummaryLine } from './person-modal.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
 import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
 
@@ -27,7 +33,7 @@ function safeLink(url: string | undefined, label: string): string | undefined {
 export function filedNotice(request: DeletionRequest, permalink?: string): SlackMessage {
   const link = safeLink(permalink, 'See the approval message');
   const lines = [
-    `Your deletion request *${request.id}* (${typeAndCount(request)}) was sent for approval.`,
+    `Your deletion request *${request.id}* (${escapeMrkdwn(groupSummaryLine(request) ?? typeAndCount(request))}) was sent for approval.`,
     'A second person must approve it before anything is sent to LivePerson. I will message you when it is decided.',
   ];
   if (link) lines.push(`${link}.`);
@@ -94,7 +100,8 @@ export function helpText(): string {
     `*${COMMAND}* files a LivePerson personal data deletion request; a second person approves it before it is sent.`,
     `• \`${COMMAND}\` opens the form.`,
     `• \`${COMMAND} <type> <ids…>\` opens the form pre-filled. Types: ${types} (\`ticket\` only on legacy accounts). ` +
-      `Up to ${MAX_IDS_PER_REQUEST} ids, separated by spaces, commas or new lines.`,
+      `Up to ${MAX_IDS_PER_APPROVAL} ids, separated by spaces, commas or new lines; more than ${MAX_IDS_PER_REQUEST} become several requests under one approval.`,
+    `• \`${COMMAND} person <email, consumer id or name>\` searches LivePerson for everything of one person (13 months) and files every request it needs under one approval; open conversations are held back until they close.`,
     `• \`${COMMAND} quota\` shows how many deletion requests are left this month (LivePerson's own count included) and how many wait for approval.`,
     `• \`${COMMAND} status <DR-… or LivePerson request id>\` shows LivePerson's live status and the request's dates.`,
     `• \`${COMMAND} cancel <DR-… or LivePerson request id>\` cancels a submitted request while LivePerson still allows it (${CANCEL_WINDOW_DAYS} days); the requester or an approver may.`,

@@ -3,9 +3,12 @@ import type { types } from '@slack/bolt';
 import type { PlanOutcome, PlanRefusal, PlanSummary, PlannedRequest } from '../../domain/plan.js';
 import { DELETION_TYPE_LABELS, type DeletionType } from '../../domain/types.js';
 import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
+import type { DeletionRequest } from '../../domain/request.js';
 import type { PersonSearchResult } from '../../service/person-search.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import {
+  ACTION,
+  BLOCK,
   isKeywordHitsBlockId,
   keywordHitsBlockId,
   KEYWORD_HITS_MAX_GROUPS,
@@ -13,7 +16,7 @@ import {
   PERSON_ACTION,
   PERSON_BLOCK,
   PERSON_CALLBACK,
-} from '../person-ids.js';
+} from '../ids.js';
 import {
   REASON_MAX,
   context,
@@ -22,6 +25,7 @@ import {
   section,
   type KnownBlock,
   type ModalView,
+  type SlackMessage,
 } from './parts.js';
 
 export { isKeywordHitsBlockId };
@@ -82,6 +86,20 @@ export function planSummaryLine(summary: PlanSummary): string {
   return `${found} → ${plural(summary.requests, 'LivePerson request')}`;
 }
 
+/**
+ * One line for a group: the plan line when it came from a person's search (or held-back conversations,
+ * which are known closed); for ids typed into the form, only their type and count ("closed" would be a guess).
+ */
+export function groupSummaryLine(
+  lead: Pick<DeletionRequest, 'type' | 'group' | 'subject'>,
+): string | undefined {
+  const summary = lead.group?.summary;
+  if (!summary) return undefined;
+  if (lead.subject !== undefined || lead.group?.heldBackFrom !== undefined) return planSummaryLine(summary);
+  const ids = summary.consumerIds + summary.closedConversations + summary.chats + summary.tickets;
+  return `${DELETION_TYPE_LABELS[lead.type]} · ${plural(ids, 'id')} in ${plural(summary.requests, 'LivePerson request')}`;
+}
+
 /** "• Consumer: 1 request (1 id)" per type, in the plan's order. */
 export function requestsByType(requests: readonly PlannedRequest[]): string[] {
   const types: DeletionType[] = [];
@@ -123,6 +141,8 @@ export interface PersonResultModalOptions {
   quota: { remaining: number; limit: number };
   chatHistory: boolean;
   privateMetadata?: string;
+  /** The reason typed in the form before "A person" was searched, to start from. */
+  reason?: string;
 }
 
 function dateField(label: string, iso: string | null): string {
@@ -174,7 +194,7 @@ function keywordHitBlocks(hits: PersonSearchResult['keywordOnly']): KnownBlock[]
   return blocks;
 }
 
-function reasonInput(): types.InputBlock {
+function reasonInput(initial?: string): types.InputBlock {
   return {
     type: 'input',
     block_id: PERSON_BLOCK.reason,
@@ -185,6 +205,7 @@ function reasonInput(): types.InputBlock {
       action_id: PERSON_ACTION.reason,
       max_length: REASON_MAX,
       placeholder: plainText('e.g. DSR-2026-0142'),
+      ...(initial?.trim() ? { initial_value: truncate(initial.trim(), REASON_MAX) } : {}),
     },
   };
 }
@@ -231,7 +252,7 @@ export function buildPersonResultModal(options: PersonResultModalOptions): Modal
   // Ticking mentions in can make an empty plan fileable, never a quota-short one fit.
   const canSend = outcome.ok || (outcome.code === 'nothing_to_delete' && result.keywordOnly.length > 0);
   if (canSend) {
-    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput());
+    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput(options.reason));
     blocks.push(context('Nothing reaches LivePerson until a second person approves in the privacy channel.'));
   }
   const view: ModalView = {
@@ -282,4 +303,37 @@ export function buildPersonSearchFailedModal(options: {
     },
     options.privateMetadata,
   );
+}
+
+/**
+ * In the lead's thread: held-back conversations have closed; the button files them for a new four-eyes
+ * approval (the clicker files it, so someone else must approve).
+ */
+export function heldBackClosedMessage(
+  lead: Pick<DeletionRequest, 'id'>,
+  conversationIds: readonly string[],
+): SlackMessage {
+  const count = conversationIds.length;
+  const text = `${plural(count, 'held-back conversation')} ${count === 1 ? 'is' : 'are'} now closed`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:white_check_mark: *${text}.* LivePerson can delete ${count === 1 ? 'it' : 'them'} now. ` +
+          'Filing them starts a new approval: someone other than the person who clicks must approve it.',
+      ),
+      {
+        type: 'actions',
+        block_id: BLOCK.heldBack,
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION.fileHeldBack,
+            text: plainText('File them for approval'),
+            value: lead.id,
+          },
+        ],
+      },
+    ],
+  };
 }

@@ -4,10 +4,11 @@ import {
   CANCEL_WINDOW_DAYS,
   DELETION_TYPE_LABELS,
   DELETION_TYPES,
+  MAX_IDS_PER_APPROVAL,
   MAX_IDS_PER_REQUEST,
   type DeletionType,
 } from '../../domain/types.js';
-import { ACTION, BLOCK, CALLBACK } from '../ids.js';
+import { ACTION, BLOCK, CALLBACK, PERSON_TYPE_VALUE } from '../ids.js';
 import { truncate } from '../format.js';
 import {
   REASON_MAX,
@@ -95,7 +96,11 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
     type: 'static_select',
     action_id: ACTION.type,
     placeholder: plainText('Choose what to delete'),
-    options: allowedTypes.map(typeOption),
+    // "A person": the ids box takes an email address, consumer id or name, and LivePerson is searched.
+    options: [
+      ...allowedTypes.map(typeOption),
+      { text: plainText('A person (search LivePerson)'), value: PERSON_TYPE_VALUE },
+    ],
   };
   // An initial_option that is not among the options makes Slack refuse the whole view.
   if (initialType) typeSelect.initial_option = typeOption(initialType);
@@ -105,6 +110,7 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
       [
         'Files a personal data deletion request with LivePerson.',
         '• Only *closed* conversations can be deleted.',
+        '• To erase everything of one person, choose *A person* and put their email address, consumer id or name under Ids.',
         '• A second person must approve it before anything is sent.',
         `• Once sent, it can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`,
       ].join('\n'),
@@ -119,7 +125,7 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
       blockId: BLOCK.ids,
       actionId: ACTION.ids,
       label: 'Ids',
-      hint: `One per line, or separated by commas or spaces, or a JSON array. Up to ${MAX_IDS_PER_REQUEST} in one request.`,
+      hint: `One per line, or separated by commas or spaces, or a JSON array. Up to ${MAX_IDS_PER_APPROVAL}; more than ${MAX_IDS_PER_REQUEST} become several LivePerson requests under one approval.`,
       placeholder: 'One id per line',
       maxLength: IDS_INPUT_MAX,
       multiline: true,

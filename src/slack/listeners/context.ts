@@ -1,12 +1,14 @@
 import type { Logger } from '../../log.js';
 import type { DeletionService } from '../../service/deletion-service.js';
 import type { LifecycleService } from '../../service/lifecycle-service.js';
+import type { PersonErasure } from '../../service/person-erasure.js';
 import type { QuotaSync } from '../../service/quota-sync.js';
 import type { SlackDirectory } from '../directory.js';
 
 /** What every listener may use: listeners parse, call the service, and render; rules live in domain/. */
 export interface ListenerContext {
   service: DeletionService;
+  person: PersonErasure;
   lifecycle: LifecycleService;
   quotaSync: QuotaSync;
   directory: SlackDirectory;

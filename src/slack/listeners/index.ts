@@ -1,5 +1,7 @@
 import type { App } from '@slack/bolt';
-import { ACTION, CALLBACK, COMMAND } from '../ids.js';
+import { ACTION, CALLBACK, COMMAND, PERSON_CALLBACK } from '../ids.js';
+import { fileHeldBackAction } from './actions/file-held-back.js';
+import { personSubmission } from './views/person-submission.js';
 import { approveAction } from './actions/approve.js';
 import { rejectAction } from './actions/reject.js';
 import { lpDeleteCommand } from './commands/lp-delete-command.js';
@@ -15,10 +17,12 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.command(COMMAND, lpDeleteCommand(ctx));
   app.view(CALLBACK.requestModal, requestSubmission(ctx));
   app.view(CALLBACK.rejectModal, rejectSubmission(ctx));
+  app.view(PERSON_CALLBACK.result, personSubmission(ctx));
   app.action(ACTION.approve, approveAction(ctx));
   app.action(ACTION.reject, rejectAction(ctx));
   app.action(ACTION.refreshStatus, refreshStatusAction(ctx));
   app.action(ACTION.cancelDeletion, cancelDeletionAction(ctx));
+  app.action(ACTION.fileHeldBack, fileHeldBackAction(ctx));
   app.event('app_home_opened', appHomeOpened(ctx));
   // Last, and matching only ids not handled above.
   registerUnknownHandlers(app, ctx);

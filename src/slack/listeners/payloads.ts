@@ -15,10 +15,13 @@ const stateValueSchema = z.object({
   value: z.string().nullish(),
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_date: z.string().nullish(),
+  selected_options: z.array(z.object({ value: z.string() })).nullish(),
 });
 export const viewSubmissionSchema = z.object({
   user: z.object({ id: z.string() }),
   view: z.object({
+    id: z.string().optional(),
+    hash: z.string().optional(),
     private_metadata: z.string().optional(),
     state: z.object({ values: z.record(z.string(), z.record(z.string(), stateValueSchema)) }),
   }),

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ACTION, CALLBACK } from '../ids.js';
+import { ACTION, CALLBACK, PERSON_CALLBACK } from '../ids.js';
 import type { ListenerContext } from './context.js';
 import { blockActionSchema } from './payloads.js';
 import { tellPrivately } from './actions/tell-privately.js';
@@ -27,7 +27,7 @@ export function registerUnknownHandlers(app: App, ctx: ListenerContext): void {
       'lp-delete does not know this button (it may be from an older version of the app). Nothing was done; use `/lp-delete help` to see what you can do.',
     );
   });
-  app.view(anyExcept(Object.values(CALLBACK)), async ({ ack }) => {
+  app.view(anyExcept([...Object.values(CALLBACK), ...Object.values(PERSON_CALLBACK)]), async ({ ack }) => {
     ctx.log.warn('unknown_view', {});
     await ack({ response_action: 'clear' });
   });

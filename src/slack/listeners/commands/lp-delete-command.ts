@@ -6,6 +6,9 @@ import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import type { ListenerContext } from '../context.js';
 import { answerCancel, answerStatus, needsId, quotaAnswer } from './lifecycle-commands.js';
+import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
+import { personMetadata, runPersonSearch } from '../person/run-search.js';
+import type { WebClient } from '@slack/web-api';
 
 /** `/lp-delete [help | quota | status <id> | cancel <id> | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
 export function lpDeleteCommand(ctx: ListenerContext) {
@@ -28,6 +31,16 @@ export function lpDeleteCommand(ctx: ListenerContext) {
     }
     const verdict = canRequest({ userId: command.user_id, requesters: await ctx.directory.requesters() });
     if (!verdict.ok) return ack({ response_type: 'ephemeral', text: verdict.message });
+    if (intent.kind === 'person') {
+      if (!intent.identifier) {
+        return ack({
+          response_type: 'ephemeral',
+          text: 'Say whom to look for: `/lp-delete person <email address, consumer id or name>`.',
+        });
+      }
+      await ack();
+      return openPersonSearch(ctx, client, command, intent.identifier);
+    }
     // The trigger expires ~3 s after the command: ack, then open the modal at once; nothing slow before it.
     await ack();
     const prefill =
@@ -54,4 +67,39 @@ export function lpDeleteCommand(ctx: ListenerContext) {
         .catch(() => undefined);
     }
   };
+}
+
+/** The "Searching LivePerson…" view opens at once (the trigger lasts 3 s); the search runs after it. */
+async function openPersonSearch(
+  ctx: ListenerContext,
+  client: WebClient,
+  command: { trigger_id: string; channel_id: string; user_id: string },
+  identifier: string,
+): Promise<void> {
+  const token = ctx.person.newToken();
+  let opened: { id?: string; hash?: string } | undefined;
+  try {
+    const answer = await client.views.open({
+      trigger_id: command.trigger_id,
+      view: buildPersonSearchingModal({
+        identifier,
+        chatHistory: ctx.person.chatHistory,
+        privateMetadata: personMetadata(token),
+      }),
+    });
+    opened = answer.view;
+  } catch (error) {
+    ctx.log.warn('modal_open_failed', { slackError: (error as { data?: { error?: string } }).data?.error });
+  }
+  if (!opened?.id) {
+    await client.chat
+      .postEphemeral({
+        channel: command.channel_id,
+        user: command.user_id,
+        text: 'Slack did not open the search in time. Please run `/lp-delete person …` again.',
+      })
+      .catch(() => undefined);
+    return;
+  }
+  await runPersonSearch(ctx, client, { viewId: opened.id, hash: opened.hash, identifier, token });
 }

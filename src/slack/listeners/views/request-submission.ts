@@ -2,10 +2,14 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { validateIdsText } from '../../../domain/ids.js';
 import { isCalendarDate } from '../../../domain/gdpr.js';
+import { planRequests } from '../../../domain/plan.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
-import { ACTION, BLOCK } from '../../ids.js';
+import { ACTION, BLOCK, PERSON_TYPE_VALUE } from '../../ids.js';
+import type { WebClient } from '@slack/web-api';
+import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
+import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
-import { stateValue, viewSubmissionSchema } from '../payloads.js';
+import { stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
 
 /**
  * The filing form. Every problem is shown under its field (`response_action: errors`), naming the
@@ -13,7 +17,7 @@ import { stateValue, viewSubmissionSchema } from '../payloads.js';
  * and announced after it.
  */
 export function requestSubmission(ctx: ListenerContext) {
-  return async ({ ack, body }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
       ctx.log.warn('malformed_view_submission', { issues: parsed.error.issues.length });
@@ -26,6 +30,9 @@ export function requestSubmission(ctx: ListenerContext) {
     const userId = submission.user.id;
     const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
     if (!verdict.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: verdict.message } });
+
+    const chosen = stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value;
+    if (chosen === PERSON_TYPE_VALUE) return searchForPerson(ctx, submission, ack, client);
 
     const errors: Record<string, string> = {};
     const type = deletionTypeSchema.safeParse(
@@ -61,17 +68,59 @@ export function requestSubmission(ctx: ListenerContext) {
       return ack({ response_action: 'errors', errors });
     }
 
-    const filed = await ctx.service.file({
+    // More than 100 ids of one type become several requests under one approval.
+    const plan = planRequests({ ids: { [type.data]: validIds.ids } });
+    const filed = await ctx.service.filePlan({
       userId,
-      type: type.data,
       reason,
       subjectRequestedOn,
-      ...validIds,
+      duplicatesDropped: validIds.duplicatesDropped,
+      notes: validIds.notes,
+      requests: plan.requests,
+      summary: plan.summary,
     });
     if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
     // The approval message and the requester's DM were queued with the request: delivered after the ack.
     await ack();
   };
+}
+
+/**
+ * "A person" chosen in the form: the ids box holds the identifier. The form becomes the "Searching…" view
+ * in the ack (response_action update keeps the view's id), and the search updates it when done.
+ */
+async function searchForPerson(
+  ctx: ListenerContext,
+  submission: ViewSubmissionBody,
+  ack: SlackViewMiddlewareArgs['ack'],
+  client: WebClient,
+): Promise<void> {
+  const identifier = [
+    stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
+    stateValue(submission, BLOCK.moreIds, ACTION.moreIds)?.value,
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .trim();
+  if (!identifier) {
+    return ack({
+      response_action: 'errors',
+      errors: { [BLOCK.ids]: 'Enter the person’s email address, consumer id or name.' },
+    });
+  }
+  const viewId = submission.view.id;
+  const token = ctx.person.newToken();
+  await ack({
+    response_action: 'update',
+    view: buildPersonSearchingModal({
+      identifier,
+      chatHistory: ctx.person.chatHistory,
+      privateMetadata: personMetadata(token),
+    }),
+  });
+  const reason = stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? undefined;
+  if (viewId)
+    await runPersonSearch(ctx, client, { viewId, identifier, token, ...(reason ? { reason } : {}) });
 }
 
 function subjectDateProblem(date: string, today: string): string | undefined {

@@ -1,0 +1,62 @@
+import type { CoreConfig } from '../../config.js';
+import { checkHistoryAccess, type HistoryAccess } from '../../liveperson/history/check.js';
+import { createEngagementHistoryClient } from '../../liveperson/history/engagement-history-client.js';
+import { apiName, type HistoryErrorCode } from '../../liveperson/history/errors.js';
+import { createHistoryConnection } from '../../liveperson/history/history-http.js';
+import { createMsgHistoryClient } from '../../liveperson/history/msg-history-client.js';
+
+/**
+ * The doctor's look at LivePerson's history APIs, which erasing a person searches: Messaging
+ * Interactions always, Engagement History when LP_CHAT_HISTORY=true. A failure is a warning: filing
+ * requests by id works without them, erasing a person does not.
+ */
+
+export interface HistoryCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
+  HISTORY_UNAUTHORIZED:
+    'LivePerson refused the credentials for this API: check the LP_* credentials (`npm run lp -- check`).',
+  HISTORY_FORBIDDEN:
+    'ask a LivePerson admin to give the app’s API key or user the permission to read this API (Messaging Interactions: “Data” / Engagement History permissions), or set LP_CHAT_HISTORY=false if the account has no chat.',
+  HISTORY_HOST_UNKNOWN:
+    'LivePerson’s Domain API does not name a host for this API on this account: check LP_ACCOUNT_ID and LP_DOMAIN_API_URL.',
+  HISTORY_UNREACHABLE: 'check the network path to LivePerson, then run the doctor again.',
+  HISTORY_RATE_LIMITED: 'LivePerson is throttling; run the doctor again in a minute.',
+  HISTORY_SERVER_ERROR: 'LivePerson had an internal error; run the doctor again later.',
+};
+
+export async function checkHistory(core: CoreConfig, now: Date): Promise<HistoryCheck[]> {
+  const connection = createHistoryConnection(core.liveperson, {
+    retry: { maxRateLimitRetries: 0, serverErrorPausesMs: [] },
+  });
+  const results = await checkHistoryAccess(
+    {
+      msgHist: createMsgHistoryClient(connection),
+      ...(core.liveperson.chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),
+    },
+    now,
+  );
+  return results.map((access: HistoryAccess) => {
+    const name = access.service === 'msgHist' ? 'messaging history' : 'chat history';
+    if (access.ok) {
+      return {
+        name,
+        ok: true,
+        detail: `${apiName(access.service)}: the credentials can read it (erasing a person works)`,
+      };
+    }
+    return {
+      name,
+      ok: false,
+      detail: `${apiName(access.service)} cannot be read (${access.code}): erasing a person will not work; requests by id still do`,
+      fix:
+        FIXES[access.code] ??
+        'run `npm run doctor` again; if it persists, check the logs for lp.history lines.',
+    };
+  });
+}

@@ -1,0 +1,48 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { canRequest } from '../../../domain/decide.js';
+import { PERSON_ACTION, PERSON_BLOCK, isKeywordHitsBlockId } from '../../ids.js';
+import type { ListenerContext } from '../context.js';
+import { tokenFrom } from '../person/run-search.js';
+import { stateValue, viewSubmissionSchema } from '../payloads.js';
+
+/**
+ * "Send for approval" on a person's search result: the plan (with the mentions the officer ticked) is
+ * filed as one approval before the ack; a problem is shown under the reason, the view stays open.
+ */
+export function personSubmission(ctx: ListenerContext) {
+  return async ({ ack, body }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+    const parsed = viewSubmissionSchema.safeParse(body);
+    const token = parsed.success ? tokenFrom(parsed.data.view.private_metadata) : undefined;
+    if (!parsed.success || !token) {
+      ctx.log.warn('malformed_view_submission', { view: 'person' });
+      return ack({
+        response_action: 'errors',
+        errors: { [PERSON_BLOCK.reason]: 'Slack sent an incomplete form. Please search again.' },
+      });
+    }
+    const submission = parsed.data;
+    const userId = submission.user.id;
+    const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
+    if (!verdict.ok)
+      return ack({ response_action: 'errors', errors: { [PERSON_BLOCK.reason]: verdict.message } });
+    const reason = (stateValue(submission, PERSON_BLOCK.reason, PERSON_ACTION.reason)?.value ?? '').trim();
+    if (!reason) {
+      return ack({
+        response_action: 'errors',
+        errors: { [PERSON_BLOCK.reason]: 'Enter the reason: the data subject request (DSR) reference.' },
+      });
+    }
+    const ticked = Object.entries(submission.view.state.values)
+      .filter(([blockId]) => isKeywordHitsBlockId(blockId))
+      .flatMap(([, actions]) => actions[PERSON_ACTION.keywordHits]?.selected_options ?? [])
+      .map((option) => option.value);
+    const filed = await ctx.person.file({ token, userId, reason, ticked });
+    if (!filed.ok) {
+      return ack({
+        response_action: 'errors',
+        errors: { [PERSON_BLOCK.reason]: filed.message.slice(0, 2000) },
+      });
+    }
+    await ack();
+  };
+}
