@@ -1,4 +1,4 @@
-import { createApp, type RunningApp } from './app.js';
+import { createApp, type AppDeps, type RunningApp } from './app.js';
 import { loadConfig } from './config.js';
 import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
@@ -12,6 +12,8 @@ export interface ServerOptions {
   log?: Logger;
   /** Lets a test process put a fault around the LivePerson client (e.g. die right after a create). */
   wrapLivePerson?: (client: LivePersonClient) => LivePersonClient;
+  /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
+  timings?: Pick<AppDeps, 'sweepIntervalMs' | 'noticeBaseDelayMs' | 'slackRetries' | 'shutdownGraceMs'>;
 }
 
 export interface Server {
@@ -34,7 +36,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
-  const running = createApp({ config, lp, store, log });
+  const running = createApp({ ...options.timings, config, lp, store, log });
   let port: number | undefined;
   try {
     ({ port } = await running.start());
