@@ -1,22 +1,34 @@
 /**
  * Several replicas on one PostgreSQL database: two real app processes (src/server.ts, as `npm start` runs
  * it) behind the same signing secret, one fake Slack and one LivePerson sandbox shared by both. Clicks
- * land on either replica, as Slack's load balancer would send them.
+ * land on either replica, as Slack's load balancer would send them; in Socket Mode, on either replica's
+ * connection.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import { ChildApp } from '../support/child-app.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
+import { FakeSocketMode } from '../support/fake-socket-mode.js';
 import {
   APPROVER,
   APPROVER_2,
+  approveButtonValue,
+  BOT_TOKEN,
   Harness,
+  OUTSIDER,
   PRIVACY_CHANNEL,
   REQUESTER,
   SIGNING_SECRET,
 } from '../support/harness.js';
 import { createTestDatabase, postgresAvailable, sql, type TestDatabase } from '../support/postgres.js';
-import { blockActionsPayload, sendInteraction, type SlackResponse } from '../support/slack-request.js';
+import {
+  blockActionsPayload,
+  sendInteraction,
+  viewSubmissionPayload,
+  viewValue,
+  type SlackResponse,
+} from '../support/slack-request.js';
 
 /** A short lease, so a dead replica is taken for dead within the test (the default is 30 s). */
 const LEASE_SECONDS = 2;
@@ -281,6 +293,79 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL database', (
       expect(dmsAbout(reminded.requestId)).toBe(1);
       expect(h.hasButtons(expiring.ts)).toBe(false);
       expect(h.hasButtons(reminded.ts)).toBe(true);
+    }, 60_000);
+  });
+  describe('replicas in Socket Mode (each holds its own connection)', () => {
+    const APP_TOKEN = 'xapp-1-replicas';
+    let sockets: FakeSocketMode[] = [];
+    let slack: FakeSlack;
+    let replicas: ChildApp[] = [];
+
+    beforeAll(async () => {
+      sockets = await Promise.all([FakeSocketMode.start(), FakeSocketMode.start()]);
+      // Slack hands each connection its own WebSocket URL; here the first replica to ask gets the first.
+      let opened = 0;
+      slack = await startFakeSlack({
+        botToken: BOT_TOKEN,
+        channels: [PRIVACY_CHANNEL],
+        users: { [REQUESTER]: {}, [APPROVER]: {}, [APPROVER_2]: {}, [OUTSIDER]: {} },
+        socketMode: { appToken: APP_TOKEN, url: () => (sockets[opened++ % 2] as FakeSocketMode).url },
+      });
+      const env = replicaEnv({
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_SIGNING_SECRET: '',
+        SLACK_API_URL: slack.url,
+      });
+      replicas = await Promise.all([ChildApp.start(env), ChildApp.start(env)]);
+      await Promise.all(sockets.map((socket) => socket.connected));
+    }, 60_000);
+
+    afterAll(async () => {
+      await stopAll(replicas);
+      await Promise.all([...sockets.map((socket) => socket.close()), slack?.close()]);
+    }, 30_000);
+
+    it('a filing on one connection, Approve on both at once: one create, each post once', async () => {
+      const [first, second] = sockets as [FakeSocketMode, FakeSocketMode];
+      const uuid = randomUUID();
+      await first.send(
+        'interactive',
+        viewSubmissionPayload({
+          user: REQUESTER,
+          callbackId: CALLBACK.requestModal,
+          privateMetadata: '',
+          triggerId: slack.issueTrigger(),
+          values: {
+            [BLOCK.type]: { [ACTION.type]: viewValue.select('conversation') },
+            [BLOCK.ids]: { [ACTION.ids]: viewValue.text(uuid) },
+            [BLOCK.moreIds]: { [ACTION.moreIds]: viewValue.text(null) },
+            [BLOCK.reason]: { [ACTION.reason]: viewValue.text('DSR-SOCKET') },
+          },
+        }),
+      );
+      const message = await slack.waitFor(() => slack.messagesIn(PRIVACY_CHANNEL)[0], 10_000);
+      const requestId = approveButtonValue(message.blocks);
+      const approve = (socket: FakeSocketMode, user: string) =>
+        socket.send(
+          'interactive',
+          blockActionsPayload({
+            user,
+            actionId: ACTION.approve,
+            value: requestId,
+            channel: PRIVACY_CHANNEL,
+            messageTs: message.ts,
+            triggerId: slack.issueTrigger(),
+          }),
+        );
+      await Promise.all([approve(first, APPROVER), approve(second, APPROVER_2)]);
+      await slack.waitFor(() => slack.threadReplies(PRIVACY_CHANNEL, message.ts).length > 0, 20_000);
+      await settled();
+      const [row] = await stored([requestId]);
+      expect(row?.status).toBe('submitted');
+      expect(createsOf(uuid)).toBe(1);
+      expect(slack.messagesIn(PRIVACY_CHANNEL)).toHaveLength(1);
+      expect(slack.threadReplies(PRIVACY_CHANNEL, message.ts)).toHaveLength(1);
+      expect(slack.dms.filter((m) => m.dmUser === REQUESTER)).toHaveLength(2);
     }, 60_000);
   });
 });
