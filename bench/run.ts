@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { child, cpuMsOfTree, machine, mb, ms } from './common.js';
 import { monthStart, PER_MONTH, writeHistory } from './history.js';
+import { postgresSection } from './postgres.js';
 import {
   approveBody,
   drive,
@@ -258,6 +259,10 @@ const targets: { what: string; ok: boolean }[] = [];
 try {
   await storeSection();
   await ackSection();
+  // PostgreSQL beside the file store (one line saying it was skipped when no server is reachable).
+  const postgres = await postgresSection({ quick });
+  for (const line of postgres.lines) say(line);
+  targets.push(...postgres.targets);
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -260,6 +260,30 @@ export function createApp(deps: AppDeps): RunningApp {
     log.error('unhandled_listener_error', { code: errorCode(error) });
   });
 
+  // With PostgreSQL, a replica that dies while sending a request leaves it `submitting`, and its lease
+  // runs out after REPLICA_LEASE_SECONDS. Looking for such requests is one indexed read, so every replica
+  // looks every third of the lease rather than at the 10-minute sweep; finding one runs the sweep at once,
+  // which reconciles it with LivePerson's list (under the sweep's lock: one replica does it).
+  let orphanWatch: NodeJS.Timeout | undefined;
+  const watchOrphans = () => {
+    let checking = false;
+    orphanWatch = setInterval(
+      () => {
+        if (checking) return;
+        checking = true;
+        store
+          .orphanedSubmissions()
+          .then((orphans) => (orphans.length > 0 ? housekeeping.runOnce() : undefined))
+          .catch((error: unknown) => log.warn('orphan_check_failed', { code: errorCode(error) }))
+          .finally(() => {
+            checking = false;
+          });
+      },
+      Math.max(250, (config.replicaLeaseSeconds * 1000) / 3),
+    );
+    orphanWatch.unref();
+  };
+
   const grace = deps.shutdownGraceMs ?? 10_000;
   let stopping: Promise<void> | undefined;
   let listening = false;
@@ -307,6 +331,7 @@ export function createApp(deps: AppDeps): RunningApp {
       // last checked) is in the store, so only requests already due are asked about.
       await followUp.runOnce();
       followUp.start();
+      if (config.databaseUrl) watchOrphans();
       return { port: boundPort };
     },
     stop() {
@@ -315,6 +340,7 @@ export function createApp(deps: AppDeps): RunningApp {
         // Take no new work, let submissions under way finish, deliver what Slack will take, then flush.
         // Bolt refuses to stop a receiver that never started (a stop while waiting for Slack at start-up).
         if (listening) await app.stop();
+        clearInterval(orphanWatch);
         await housekeeping.stop();
         await followUp.stop();
         const idle = await service.idle(grace);

@@ -1,4 +1,4 @@
-import { createApp, type RunningApp } from './app.js';
+import { createApp, type AppDeps, type RunningApp } from './app.js';
 import { loadConfig } from './config.js';
 import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
@@ -17,6 +17,8 @@ export interface ServerOptions {
   onListening?: (info: { port?: number }) => void;
   /** True once a signal asked the process to stop (set by serveUntilSignalled). */
   shutdownRequested?: () => boolean;
+  /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
+  timings?: Pick<AppDeps, 'sweepIntervalMs' | 'noticeBaseDelayMs' | 'slackRetries' | 'shutdownGraceMs'>;
 }
 
 export interface Server {
@@ -41,6 +43,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
   const running = createApp({
+    ...options.timings,
     config,
     lp,
     store,

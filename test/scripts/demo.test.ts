@@ -30,9 +30,11 @@ describe('npm run demo', () => {
     expect(text).not.toContain('\x1b');
     expect(text).toContain('Requested by\n   │ @Alice');
     expect(text).toContain('approved by @Bob');
-    // The approval message is printed once; step 7 shows only what the decision added.
-    expect(text.match(/# Deletion request DR-/g)).toHaveLength(1);
-    expect(text.match(/Requested by\n/g)).toHaveLength(1);
+    // Each approval message is printed once (the single request's, then the person's plan); step 7 shows
+    // only what the decision added.
+    expect(text.match(/# Deletion request DR-/g)).toHaveLength(2);
+    expect(text.match(/# Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(1);
+    expect(text.match(/Requested by\n/g)).toHaveLength(2);
     expect(text).toMatch(/it now ends with\n {3}│ Approved by @Bob on /);
 
     // It ends by saying where its data is and which command to try next, and that command works.
@@ -49,7 +51,10 @@ describe('npm run demo', () => {
       stderr: { write: () => true },
     });
     expect(code).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ count: 1, requests: [{ status: 'submitted' }] });
+    // The single request, and the person's plan (its parts), all sent to LivePerson.
+    const audit = JSON.parse(out) as { count: number; requests: { status: string }[] };
+    expect(audit.count).toBeGreaterThanOrEqual(3);
+    expect(audit.requests.every((r) => r.status === 'submitted')).toBe(true);
   }, 60_000);
 
   it('--help explains it and exits 0; an unknown argument is a usage error', async () => {

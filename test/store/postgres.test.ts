@@ -134,6 +134,24 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
       await new Promise((resolve) => setTimeout(resolve, 2200));
       expect((await b.orphanedSubmissions()).map((r) => r.id)).toEqual([id]);
     });
+
+    it('a notice claimed by a replica whose lease ran out is taken over at once; a live one’s is not', async () => {
+      const dying = await openStore({ replicaLeaseSeconds: 2 });
+      await a.create(MONTH, (id) => aRequest(id), [
+        { kind: 'approval_post' },
+        { kind: 'requester_filed', duplicatesDropped: 0, notes: [] },
+      ]);
+      const now = new Date(Date.now() + 1000);
+      const [claimed] = await dying.claimDueNotices(now, 5);
+      expect(claimed?.notice.kind).toBe('approval_post');
+      // The claim holds while its replica lives (the lane waits behind its head)…
+      expect(await b.claimDueNotices(now, 5)).toEqual([]);
+      // …and not after the replica dies mid-delivery: the head is taken again, long before the claim ends.
+      await dying.close({ keepLease: true });
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      const taken = await b.claimDueNotices(now, 5);
+      expect(taken.map((owed) => [owed.lane, owed.seq])).toEqual([[claimed?.lane, claimed?.seq]]);
+    });
   });
 
   describe('details of this store', () => {

@@ -2,12 +2,16 @@
  * The real app in its own process, for tests that kill it. Same start-up as `npm start` (src/server.ts),
  * plus an optional fault: LP_DELETE_TEST_FAULT=kill-after-create makes the process die (SIGKILL, no
  * clean-up) the moment LivePerson has answered a create, before anything is stored.
+ * LP_DELETE_TEST_SWEEP_MS runs the periodic sweep (reminders, expiry) this often instead of every
+ * 10 minutes, so a test sees it run on every replica.
  */
 import { serveUntilSignalled } from '../../src/server.js';
 
 const fault = process.env.LP_DELETE_TEST_FAULT;
+const sweepMs = Number(process.env.LP_DELETE_TEST_SWEEP_MS ?? '');
 
 await serveUntilSignalled({
+  ...(sweepMs > 0 ? { timings: { sweepIntervalMs: sweepMs } } : {}),
   wrapLivePerson: (client) =>
     fault === 'kill-after-create'
       ? {

@@ -287,13 +287,18 @@ export class PostgresStore implements RequestStore {
     const rows = await this.write((q) =>
       // Only a lane's head (lowest seq) can be taken, so each lane is delivered in order. The due/unclaimed
       // test is on the locked row itself: PostgreSQL re-checks it on the newest version of a row another
-      // replica has just claimed, and SKIP LOCKED passes over rows being claimed right now.
+      // replica has just claimed, and SKIP LOCKED passes over rows being claimed right now. A claim of a
+      // replica whose lease ran out (it died mid-delivery) is void: its lane would otherwise wait out the
+      // claim (a minute) behind a notice nobody is delivering.
       q<NoticeRow>(
         `WITH heads AS (
            SELECT DISTINCT ON (lane) lane, seq FROM notices ORDER BY lane, seq
          ), picked AS (
            SELECT n.lane, n.seq FROM notices n JOIN heads h ON h.lane = n.lane AND h.seq = n.seq
-           WHERE n.next_attempt_at <= $1 AND (n.claimed_until IS NULL OR n.claimed_until <= $1)
+           WHERE n.next_attempt_at <= $1 AND (
+             n.claimed_until IS NULL OR n.claimed_until <= $1
+             OR (n.claimed_by IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM replicas p WHERE p.id = n.claimed_by AND p.lease_until > now())))
            ORDER BY n.next_attempt_at, n.seq
            LIMIT $2
            FOR UPDATE OF n SKIP LOCKED
