@@ -12,16 +12,63 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  {
-    // The domain must not know about Slack, HTTP or the data file (see STYLE.md).
-    files: ['src/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: ['@slack/*', 'axios', 'lowdb', 'lowdb/*', '../slack/*', '../store/*', '../liveperson/*'],
-        },
-      ],
-    },
-  },
+  // Layers (see STYLE.md): domain ← store, liveperson ← service ← slack ← app, server, cli, doctor.
+  // Nothing imports a layer above its own; the services see the store only through its port.
+  ...layer('src/domain/**/*.ts', [
+    '@slack/*',
+    'axios',
+    'pg',
+    'lowdb',
+    'lowdb/*',
+    '**/slack/**',
+    '**/store/**',
+    '**/liveperson/**',
+    '**/service/**',
+  ]),
+  ...layer('src/store/**/*.ts', [
+    '@slack/*',
+    'axios',
+    '**/slack/**',
+    '**/service/**',
+    '**/liveperson/**',
+    '**/cli/**',
+    '**/doctor/**',
+    '**/app.js',
+  ]),
+  ...layer('src/liveperson/**/*.ts', [
+    '@slack/*',
+    'lowdb',
+    'pg',
+    '**/slack/**',
+    '**/service/**',
+    '**/store/**',
+    '**/app.js',
+  ]),
+  ...layer('src/service/**/*.ts', [
+    '@slack/*',
+    'lowdb',
+    'pg',
+    '**/slack/**',
+    '**/cli/**',
+    '**/doctor/**',
+    '**/app.js',
+    '**/server.js',
+    '**/store/lowdb/**',
+    '**/store/postgres/**',
+  ]),
+  ...layer('src/slack/**/*.ts', [
+    'lowdb',
+    'pg',
+    '**/store/lowdb/**',
+    '**/store/postgres/**',
+    '**/cli/**',
+    '**/doctor/**',
+    '**/app.js',
+    '**/server.js',
+  ]),
 );
+
+/** Files matching `files` may not import `patterns` (a lower layer never reaches up). */
+function layer(files, patterns) {
+  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }];
+}
