@@ -1,8 +1,8 @@
 import type { AxiosInstance } from 'axios';
 import type { LivePersonConfig } from '../config.js';
 import type { DeletionType, LpRecord } from '../domain/types.js';
-import { createAuthProvider, type AuthProvider } from './auth.js';
-import { createDomainResolver, type DomainResolver } from './domain-api.js';
+import type { AuthProvider } from './auth.js';
+import type { DomainResolver } from './domain-api.js';
 import {
   badResponse,
   extractDetail,
@@ -11,7 +11,8 @@ import {
   outcomeUnknown,
   type LivePersonOperation,
 } from './errors.js';
-import { createTransport, type LpLogger, type RawAnswer, type Transport } from './http.js';
+import { connectLivePerson } from './connection.js';
+import { type LpLogger, type RawAnswer, type Transport } from './http.js';
 import { parseOptionalRecord, parseRecords, parseSingleRecord, ResponseShapeError } from './schemas.js';
 
 export interface ListFilter {
@@ -83,25 +84,14 @@ export function createLivePersonClient(
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const log: LpLogger = deps.log ?? (() => {});
   const retryDelays = deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-  const transport = createTransport(deps.http, log, now);
-  const resolver = createDomainResolver({
-    accountId: config.accountId,
-    domainApiUrl: config.domainApiUrl,
-    overrides: { rtbf: config.rtbfUrl, sentinel: config.sentinelUrl },
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
-    ttlMs: deps.domainCacheTtlMs,
-  });
-  const auth = createAuthProvider(config.auth, {
-    accountId: config.accountId,
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
-    sentinelBaseUrl: () => resolver.baseUrl('sentinel'),
-  });
+  const { transport, resolver, auth } = connectLivePerson(
+    config,
+    { ...deps, log, now },
+    {
+      rtbf: config.rtbfUrl,
+      sentinel: config.sentinelUrl,
+    },
+  );
   const call = (options: CallOptions) => callRtbf(options, { config, transport, resolver, auth, log });
 
   /** Reads are idempotent, so a 5xx or lost connection is worth another try after a pause. */

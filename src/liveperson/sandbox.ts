@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { readBody, safeEqual } from './sandbox-http.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeletionType } from '../domain/types.js';
@@ -143,7 +144,6 @@ export const SANDBOX_DEFAULT_CREDENTIALS: Required<SandboxCredentials> = {
 };
 
 const OAUTH1_WINDOW_SECONDS = 300;
-const MAX_BODY_BYTES = 1_000_000;
 const FIRST_REQUEST_ID = 127_223;
 
 interface Answer {
@@ -507,33 +507,9 @@ function send(res: ServerResponse, answer: Answer) {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function isContentType(req: IncomingMessage, expected: string): boolean {
   const value = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   return value === expected;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /** Looks like the JWT Sentinel issues (three base64url parts) without being verifiable by anyone. */

@@ -1,9 +1,10 @@
 import type { AxiosInstance } from 'axios';
 import type { LivePersonConfig } from '../../config.js';
-import { createAuthProvider, type AuthProvider } from '../auth.js';
-import { createDomainResolver, type LivePersonService } from '../domain-api.js';
+import type { AuthProvider } from '../auth.js';
+import type { LivePersonService } from '../domain-api.js';
 import { isLivePersonError } from '../errors.js';
-import { createTransport, type LpLogger, type RawAnswer, type Transport } from '../http.js';
+import { connectLivePerson } from '../connection.js';
+import { type LpLogger, type RawAnswer, type Transport } from '../http.js';
 import { HistoryError, historyHttpError, type HistoryService } from './errors.js';
 
 /**
@@ -65,25 +66,13 @@ export function createHistoryConnection(
 ): HistoryConnection {
   const now = deps.now ?? (() => new Date());
   const log: LpLogger = deps.log ?? (() => {});
-  const transport = createTransport(deps.http, log, now);
-  const resolver = createDomainResolver({
-    accountId: config.accountId,
-    domainApiUrl: config.domainApiUrl,
-    overrides: { sentinel: config.sentinelUrl },
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
-    ttlMs: deps.domainCacheTtlMs,
-  });
-  const auth = createAuthProvider(config.auth, {
-    accountId: config.accountId,
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
-    sentinelBaseUrl: () => resolver.baseUrl('sentinel'),
-  });
+  const { transport, resolver, auth } = connectLivePerson(
+    config,
+    { ...deps, log, now },
+    {
+      sentinel: config.sentinelUrl,
+    },
+  );
   return {
     accountId: config.accountId,
     transport,

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { readBody, safeEqual } from '../sandbox-http.js';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyOAuth1 } from '../sandbox-oauth1.js';
@@ -507,7 +507,6 @@ export interface HistorySandbox extends HistoryStandIn {
 }
 
 const OAUTH1_WINDOW_SECONDS = 300;
-const MAX_BODY_BYTES = 1_000_000;
 
 /**
  * The stand-ins on their own port (no Domain API, no Sentinel): accepts a static bearer token or a
@@ -588,28 +587,4 @@ export async function startHistorySandbox(options: HistorySandboxOptions): Promi
         server.closeAllConnections();
       }),
   });
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
