@@ -34,8 +34,14 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   const folder = dirname(file);
   const tmp = `${file}.${process.pid}.${(tmpCounter += 1)}.tmp`;
   try {
-    await ensureFolder(folder);
-    const handle = await open(tmp, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, FILE_MODE);
+    // The folder almost always exists: create it only when opening says it is missing (a mkdir on every
+    // write was 3 % of the app's CPU in a whole flow).
+    const create = () => open(tmp, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, FILE_MODE);
+    const handle = await create().catch(async (error: unknown) => {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+      await ensureFolder(folder);
+      return create();
+    });
     try {
       await handle.writeFile(text, 'utf8');
       await handle.sync();
