@@ -67,7 +67,18 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const answer = async (): Promise<unknown> => {
     if (command === 'stats') {
       const { user, system } = process.cpuUsage();
-      return { cpuMs: (user + system) / 1000, rssBytes: process.memoryUsage.rss() };
+      const memory = process.memoryUsage();
+      return {
+        cpuMs: (user + system) / 1000,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        externalBytes: memory.external + memory.arrayBuffers,
+      };
+    }
+    if (command === 'gc') {
+      // Only with --expose-gc: what stays allocated once garbage is collected.
+      (globalThis as { gc?: () => void }).gc?.();
+      return { gc: typeof (globalThis as { gc?: () => void }).gc === 'function' };
     }
     if (command === 'profile-start') {
       session = new Session();

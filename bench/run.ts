@@ -4,7 +4,8 @@
  * Everything runs on 127.0.0.1 in child processes; `--quick` stores 1 year of history instead of 10.
  * `--only=store,ack,flow` runs some sections and prints them without touching docs/benchmarks.md;
  * `--profile[=file]` also writes a CPU profile of whole flows (default bench/flow.cpuprofile) and lists its
- * top self-time functions.
+ * top self-time functions; `--compiled` runs the app of the flow section compiled by tsc rather than
+ * through tsx (the default follows `npm start`).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import { flowReport, runFlows } from './flow.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { child, cpuMsOfTree, machine, mb, ms } from './common.js';
+import { child, compileForBench, cpuMsOfTree, machine, mb, ms } from './common.js';
 import { monthStart, PER_MONTH, writeHistory } from './history.js';
 import {
   approveBody,
@@ -274,7 +275,16 @@ try {
   if (runs('store')) await storeSection();
   if (runs('ack')) await ackSection();
   if (runs('flow')) {
-    const report = flowReport(await runFlows(dir, profileFile ? { profile: profileFile } : {}));
+    // The app child runs as `npm start` does: through tsx, or compiled once `npm start` runs compiled JS.
+    const start = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      scripts: { start: string };
+    };
+    const wantCompiled = process.argv.includes('--compiled') || !start.scripts.start.startsWith('tsx');
+    const runner = wantCompiled && (await compileForBench()) ? 'compiled' : 'tsx';
+    if (wantCompiled && runner === 'tsx') console.error('  flow: tsc failed; the app runs through tsx');
+    const report = flowReport(
+      await runFlows(dir, { runner, ...(profileFile ? { profile: profileFile } : {}) }),
+    );
     for (const line of report.lines) say(line);
     targets.push(...report.targets);
   }
