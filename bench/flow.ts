@@ -154,14 +154,15 @@ export async function runFlows(
     };
 
     // Warm-up (JIT, connections, the data folder's first files), then the measured phases.
-    await phase(2, 20);
+    // (60 flows: the JIT's compiler threads count in the process's CPU, and still work after 20.)
+    await phase(4, 60);
     await idle(real);
     const phases: FlowFigures['phases'] = [];
     let cpuTotal = 0;
     let flowsTotal = 0;
     for (const [concurrency, flows] of [
       [1, 100],
-      [8, 380],
+      [8, 340],
     ] as const) {
       const before = await ask<Stats>(real, 'stats');
       const { times, failed } = await phase(concurrency, flows);

@@ -20,6 +20,9 @@ interface Profile {
 /** Where a script belongs: `pkg` for node_modules/pkg, `src/…` for ours, `node:…` for Node's own. */
 function area(url: string): string {
   if (!url) return '(native / V8)';
+  // Ours, compiled for the bench (see compileForBench), or run through tsx.
+  const compiled = /\/lp-delete-bench\/((src|bench|test)\/.+)$/.exec(url);
+  if (compiled?.[1]) return compiled[1].replace(/\.js$/, '.ts');
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const [first, second] = url.slice(modules + 'node_modules/'.length).split('/');
@@ -35,7 +38,8 @@ function place(node: ProfileNode): string {
   const name = functionName || '(anonymous)';
   if (!url) return name;
   const a = area(url);
-  const file = url.includes('node_modules/') ? `${a}/${url.split('/').at(-1)}` : a;
+  const file =
+    url.includes('node_modules/') && !url.includes('/lp-delete-bench/') ? `${a}/${url.split('/').at(-1)}` : a;
   return `${name} (${file}:${lineNumber + 1})`;
 }
 
