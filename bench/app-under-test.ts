@@ -70,8 +70,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       const memory = process.memoryUsage();
       return {
         cpuMs: (user + system) / 1000,
+        systemMs: system / 1000,
         rssBytes: memory.rss,
         heapUsedBytes: memory.heapUsed,
+        heapTotalBytes: memory.heapTotal,
         externalBytes: memory.external + memory.arrayBuffers,
       };
     }

@@ -3,7 +3,7 @@
  * message is posted → Approve → LivePerson → the record in the thread. The app's CPU per complete flow is
  * compared with the bare Bolt app's CPU per ack, measured in the same run.
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Agent } from 'node:http';
 import { child, ms, mb, summarise, type Child } from './common.js';
 import {
@@ -24,6 +24,7 @@ export interface FlowFigures {
     concurrency: number;
     flows: number;
     cpuPerFlowMs: number;
+    systemPerFlowMs: number;
     /** Approve sent → the record reached the thread (ms). */
     toRecord: { p50: number; p99: number; max: number; n: number };
     failed: number;
@@ -35,14 +36,24 @@ export interface FlowFigures {
   runner: 'tsx' | 'compiled';
   /** Right after start-up, and after the flows (after a full GC: what stays). */
   rssAtStart: number;
-  rssAfter: { flows: number; bytes: number; heapUsedBytes: number };
+  rssAfter: {
+    flows: number;
+    bytes: number;
+    heapUsedBytes: number;
+    heapTotalBytes: number;
+    externalBytes: number;
+  };
   profile?: { file: string; top: string[] };
 }
 
 interface Stats {
   cpuMs: number;
+  /** The kernel's share (system time): syscalls, fsyncs, sockets. */
+  systemMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
 }
 
 type App = Child<{ port: number }>;
@@ -171,14 +182,28 @@ export async function runFlows(
       const cpu = after.cpuMs - before.cpuMs;
       cpuTotal += cpu;
       flowsTotal += flows;
-      phases.push({ concurrency, flows, cpuPerFlowMs: cpu / flows, toRecord: summarise(times), failed });
+      const systemPerFlowMs = (after.systemMs - before.systemMs) / flows;
+      phases.push({
+        concurrency,
+        flows,
+        cpuPerFlowMs: cpu / flows,
+        systemPerFlowMs,
+        toRecord: summarise(times),
+        failed,
+      });
       console.error(
         `  flow c=${concurrency}: ${ms(cpu / flows)} ms CPU per flow, Approve → record p99 ${ms(summarise(times).p99, 0)} ms, ${failed} failed`,
       );
     }
     await ask(real, 'gc');
     const end = await ask<Stats>(real, 'stats');
-    const rssAfter = { flows: done, bytes: end.rssBytes, heapUsedBytes: end.heapUsedBytes };
+    const rssAfter = {
+      flows: done,
+      bytes: end.rssBytes,
+      heapUsedBytes: end.heapUsedBytes,
+      heapTotalBytes: end.heapTotalBytes,
+      externalBytes: end.externalBytes,
+    };
     const cpuPerFlowMs = cpuTotal / flowsTotal;
     const figures: FlowFigures = {
       bareAck,
@@ -218,17 +243,17 @@ export function flowReport(f: FlowFigures): { lines: string[]; targets: { what: 
       `request in the same run (slash command ${ms(f.bareAck.command, 2)}, submission ${ms(f.bareAck.submission, 2)}, ` +
       `Approve ${ms(f.bareAck.approve, 2)} ms; mean ${ms(f.bareAck.all, 2)} ms). Approve → record: click sent → the thread post reached the fake Slack.`,
     '',
-    '| flows at a time | flows | CPU per flow (ms) | in bare acks | Approve → record p50 / p99 / max (ms) | failed |',
-    '| --: | --: | --: | --: | --: | --: |',
+    '| flows at a time | flows | CPU per flow (ms) | of it in the kernel (ms) | in bare acks | Approve → record p50 / p99 / max (ms) | failed |',
+    '| --: | --: | --: | --: | --: | --: | --: |',
     ...f.phases.map(
       (p) =>
-        `| ${p.concurrency} | ${p.flows} | ${ms(p.cpuPerFlowMs)} | ${ms(p.cpuPerFlowMs / f.bareAck.all)} | ` +
+        `| ${p.concurrency} | ${p.flows} | ${ms(p.cpuPerFlowMs)} | ${ms(p.systemPerFlowMs)} | ${ms(p.cpuPerFlowMs / f.bareAck.all)} | ` +
         `${ms(p.toRecord.p50, 0)} / ${ms(p.toRecord.p99, 0)} / ${ms(p.toRecord.max, 0)} | ${p.failed} |`,
     ),
     '',
     `Over all ${f.phases.reduce((n, p) => n + p.flows, 0)} measured flows: ${ms(f.cpuPerFlowMs)} ms of CPU per flow, ` +
       `${ms(f.bareAcksPerFlow)} bare acks. The app's memory (RSS, after a full GC): ${mb(f.rssAtStart)} after start-up, ` +
-      `${mb(f.rssAfter.bytes)} after ${f.rssAfter.flows} flows (JavaScript heap in use ${mb(f.rssAfter.heapUsedBytes)}). ` +
+      `${mb(f.rssAfter.bytes)} after ${f.rssAfter.flows} flows (JavaScript heap ${mb(f.rssAfter.heapUsedBytes)} in use of ${mb(f.rssAfter.heapTotalBytes)}, buffers ${mb(f.rssAfter.externalBytes)}). ` +
       (f.runner === 'tsx'
         ? 'The app ran through tsx, as `npm start` runs it today.'
         : 'The app ran compiled to JavaScript by tsc (`node`, no tsx), as `npm start` will once it runs a build.'),
@@ -236,7 +261,7 @@ export function flowReport(f: FlowFigures): { lines: string[]; targets: { what: 
   ];
   if (f.profile) {
     lines.push(
-      `CPU profile of 100 more flows, 4 at a time (\`${f.profile.file}\`), top self time:`,
+      `CPU profile of 100 more flows, 4 at a time (\`${relative(process.cwd(), f.profile.file)}\`; open it in Chrome's DevTools), top self time:`,
       '',
       ...f.profile.top,
       '',
