@@ -236,7 +236,7 @@ async function ackSection(): Promise<void> {
   say(
     'Signed requests over keep-alive HTTP from a separate process; the app under test, the bare Bolt app (same signing secret, ' +
       'acks the same requests, nothing else) and the Slack/LivePerson stand-ins each in their own process; both apps measured in this run, ' +
-      `bare first. lp-delete runs on the store generated above (${quick ? '10k' : '100k'} requests), so it acks while filing, posting and submitting in the background.`,
+      'bare first. lp-delete runs on a data folder of its own, empty at the start, and acks while filing, posting and submitting in the background.',
   );
   say();
   say(
@@ -297,7 +297,7 @@ for (const t of targets) say(`- ${t.ok ? 'holds' : '**does not hold**'}: ${t.wha
 say();
 if (targets.some((t) => !t.ok && t.what.startsWith('ack p99'))) {
   say(
-    'Why, as far as these runs show: the store is not what delays the acks (its writes take 1–2 ms at p50 and the ' +
+    'Why the ack targets do not hold, as far as these runs show: the store is not what delays the acks (its writes take 2 ms at p50 and the ' +
       'event loop never stalls long, table above). lp-delete acks first, but then does its real work — a 100-id approval ' +
       'message and DM, LivePerson calls, thread posts, store writes — on the same event loop, so at concurrency the next ' +
       'requests queue behind that work; a bare Bolt app has none. The CPU column measures it: per request, lp-delete ' +
