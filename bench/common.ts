@@ -1,6 +1,8 @@
 /** Shared helpers for the benchmark scripts: percentiles, the machine, child processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -40,9 +42,41 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-/** Runs `bench/<script>` with tsx in its own process; it reports by printing JSON lines on stdout. */
-export function child<T>(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Child<T> {
-  const proc = spawn(tsx, [fileURLToPath(new URL(script, import.meta.url)), ...args], {
+/** Where `compileForBench` puts the JavaScript: under node_modules, so git, eslint and prettier skip it. */
+const COMPILED = new URL('../node_modules/.cache/lp-delete-bench/', import.meta.url);
+
+/**
+ * Compiles src/ and bench/ with tsc to plain JavaScript, for a child run the way `node dist/…` would run
+ * it (no tsx loader thread, no on-the-fly transform). Returns false when tsc fails.
+ */
+export async function compileForBench(): Promise<boolean> {
+  const tsc = fileURLToPath(new URL('../node_modules/.bin/tsc', import.meta.url));
+  const project = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+  try {
+    await promisify(execFile)(tsc, ['-p', project, '--noEmit', 'false', '--outDir', fileURLToPath(COMPILED)]);
+  } catch {
+    return false;
+  }
+  // node_modules ends the search for a package scope: say the output is ESM here.
+  await writeFile(new URL('package.json', COMPILED), '{ "type": "module" }\n');
+  return true;
+}
+
+/**
+ * Runs `bench/<script>` in its own process (with tsx, or with node from compileForBench's output); it
+ * reports by printing JSON lines on stdout.
+ */
+export function child<T>(
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  runner: 'tsx' | 'compiled' = 'tsx',
+): Child<T> {
+  const command =
+    runner === 'tsx'
+      ? [tsx, fileURLToPath(new URL(script, import.meta.url))]
+      : [process.execPath, fileURLToPath(new URL(`bench/${script.replace(/\.ts$/, '.js')}`, COMPILED))];
+  const proc = spawn(command[0] as string, [...command.slice(1), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });

@@ -147,6 +147,8 @@ export function createApp(deps: AppDeps): RunningApp {
       : { receiver }),
     logger,
     logLevel: LogLevel.INFO,
+    // No listener reads Bolt's conversation state: skip its store lookup on every request.
+    convoStore: false,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
       // Slack's client would otherwise sit out rate limits and outages in memory for up to 30 minutes;

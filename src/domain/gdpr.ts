@@ -1,9 +1,4 @@
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import { calendarDate, wallClock } from './zoned-time.js';
 
 /*
  * GDPR Art. 12(3): the controller answers a data subject's request "within one month of receipt". A
@@ -39,7 +34,7 @@ export function gdprDeadline(receivedOn: string): string {
 
 /** Today's calendar date in time zone `tz`, as `yyyy-mm-dd`. */
 export function todayIn(now: Date, tz: string): string {
-  return dayjs(now).tz(tz).format('YYYY-MM-DD');
+  return calendarDate(wallClock(now, tz));
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */

@@ -1,9 +1,4 @@
-import dayjs from 'dayjs';
-import timezone from 'dayjs/plugin/timezone.js';
-import utc from 'dayjs/plugin/utc.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import { calendarMonth, readableTime, wallClock, zonedInstant } from './zoned-time.js';
 
 /*
  * LivePerson limits deletion requests per calendar month but never says in which time zone the month
@@ -15,7 +10,7 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The quota month `now` falls in, as `yyyy-mm` in time zone `tz`. */
 export function quotaMonth(now: Date, tz: string): string {
-  return dayjs(now).tz(tz).format('YYYY-MM');
+  return calendarMonth(wallClock(now, tz));
 }
 
 /** The instant the next quota month starts: the 1st of next month at 00:00 in `tz`. */
@@ -34,8 +29,22 @@ export interface MonthRange {
   end: Date;
 }
 
+/** Months already worked out, by zone and month: a month's range never changes (bounded, see below). */
+const ranges = new Map<string, MonthRange>();
+
 /** The calendar month `yyyy-mm` in `tz`, as query dates and as instants. Throws on a malformed month. */
 export function monthRange(month: string, tz: string): MonthRange {
+  const key = `${tz} ${month}`;
+  const known = ranges.get(key);
+  // A copy: callers may keep or change what they get.
+  if (known) return { ...known, start: new Date(known.start), end: new Date(known.end) };
+  const range = computeMonthRange(month, tz);
+  if (ranges.size >= 256) ranges.clear(); // a handful of months are ever asked for; never grows unbounded
+  ranges.set(key, range);
+  return { ...range, start: new Date(range.start), end: new Date(range.end) };
+}
+
+function computeMonthRange(month: string, tz: string): MonthRange {
   const match = MONTH.exec(month);
   if (!match) throw new RangeError(`Expected a month as yyyy-mm, got "${month}"`);
   const year = Number(match[1]);
@@ -50,13 +59,9 @@ export function monthRange(month: string, tz: string): MonthRange {
   };
 }
 
-/**
- * Midnight on the 1st in `tz` as an instant. The wall-clock time is parsed in the zone rather than by
- * `startOf('month')` on a zoned date, which the timezone plugin gets wrong across offset changes.
- */
+/** Midnight on the 1st in `tz` as an instant (the first instant of that day when midnight is skipped). */
 function startOfMonthIn(year: number, monthIndex: number, tz: string): Date {
-  const wallClock = `${year}-${String(monthIndex + 1).padStart(2, '0')}-01 00:00:00`;
-  return dayjs.tz(wallClock, tz).toDate();
+  return zonedInstant(year, monthIndex, 1, 0, 0, tz);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -154,7 +159,7 @@ function spentReason(quota: QuotaStatus): string {
 function resetSentence(quota: QuotaStatus): string {
   if (!quota.resetsAt) return 'The quota resets on the 1st of next month.';
   const tz = quota.timeZone ?? 'UTC';
-  const when = dayjs(quota.resetsAt).tz(tz).format('ddd D MMM YYYY [at] HH:mm');
+  const when = readableTime(quota.resetsAt, tz);
   return `The quota resets on ${when} (${tz}).`;
 }
 

@@ -247,8 +247,14 @@ export class FileStore implements RequestStore {
   }
 
   async listOpen(): Promise<DeletionRequest[]> {
-    if (this.readOnly) return (await this.readFolder(OPEN_FOLDER)).sort(byId);
-    return [...this.open.values()].map((doc) => structuredClone(doc.request)).sort(byId);
+    // A finished request stays in open/ until it owes Slack nothing and has been moved (settleSoon, after
+    // the change's own write): it is no longer in play, whether or not the move has happened yet, and the
+    // PostgreSQL store lists it the same way (is_open = not finished).
+    if (this.readOnly) return (await this.readFolder(OPEN_FOLDER)).filter((r) => !isFinished(r)).sort(byId);
+    return [...this.open.values()]
+      .filter((doc) => !isFinished(doc.request))
+      .map((doc) => structuredClone(doc.request))
+      .sort(byId);
   }
 
   async listMonth(month: string): Promise<DeletionRequest[]> {
