@@ -24,7 +24,7 @@ const HEADER =
   `# Reliability: fault injection\n\nWritten by \`npm run reliability\` (test/reliability/*.test.ts), against the real ` +
   'app: signed Slack requests in, the fake Slack Web API and the LivePerson sandbox out, real data files (and a ' +
   'real tmpfs for the full disk). "Lost" counts requests a person filed that are not in the store afterwards; ' +
-  '"duplicates" counts LivePerson requests (or Slack posts) beyond one per approved request.\n';
+  '"duplicates" counts LivePerson requests (or Slack posts) beyond one per approved request.\n\n';
 
 /**
  * With WRITE_RELIABILITY_DOC=1, writes this file's rows as its own section of docs/reliability.md
