@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { APPROVER, deliverDue, serviceWorld, type ServiceWorld } from '../support/service-fixture.js';
+
+const owed = async (world: ServiceWorld) =>
+  (await world.store.owedNotices()).map((o) => ({
+    kind: o.notice.kind,
+    attempts: o.attempts,
+    lastError: o.lastError,
+    retryInMs: Date.parse(o.nextAttemptAt) - world.clock.now().getTime(),
+  }));
+
+describe('NoticeDelivery', () => {
+  it('delivers each lane in order: the approval message before the requester’s DM, lanes side by side', async () => {
+    const world = serviceWorld();
+    const a = await world.file();
+    const b = await world.file();
+    await deliverDue(world);
+    const lane = (id: string) => world.sender.delivered({ withLane: true }).filter((s) => s.startsWith(id));
+    expect(lane(a)).toEqual([`${a}:approval_post`, `${a}:requester_filed`]);
+    expect(lane(b)).toEqual([`${b}:approval_post`, `${b}:requester_filed`]);
+    expect(await world.store.owedNotices()).toEqual([]);
+  });
+
+  it('stores where the approval message landed (with the audit line), and where the record landed', async () => {
+    const world = serviceWorld();
+    const id = await world.file();
+    await deliverDue(world);
+    const request = await world.store.get(id);
+    expect(request?.approvalMessage).toEqual({
+      channelId: 'C-PRIVACY',
+      ts: expect.stringMatching(/^\d+\.\d+$/),
+    });
+    expect(request?.history.map((h) => h.event)).toEqual(['filed', 'posted_for_approval']);
+    await world.service.approve(id, APPROVER);
+    await deliverDue(world);
+    expect((await world.store.get(id))?.recordMessage?.channelId).toBe('C-PRIVACY');
+    expect(world.sender.delivered()).toEqual([
+      'approval_post',
+      'requester_filed',
+      'approval_update',
+      'record_post',
+      'requester_outcome',
+    ]);
+  });
+
+  it('a transient failure is retried with growing back-off; the lane waits behind it', async () => {
+    const world = serviceWorld();
+    const id = await world.file();
+    world.sender.failWith({ kind: 'transient', code: 'ratelimited' }, 2);
+    await deliverDue(world);
+    expect(await owed(world)).toEqual([
+      { kind: 'approval_post', attempts: 1, lastError: 'ratelimited', retryInMs: 1_000 },
+      { kind: 'requester_filed', attempts: 0, lastError: undefined, retryInMs: expect.any(Number) },
+    ]);
+    // The DM never overtakes the approval message it links to.
+    expect(world.sender.delivered()).toEqual([]);
+    world.clock.advance(1_000);
+    await deliverDue(world);
+    expect((await owed(world))[0]).toMatchObject({ attempts: 2, retryInMs: 2_000 });
+    world.clock.advance(2_000);
+    await deliverDue(world);
+    expect(world.sender.delivered({ withLane: true })).toEqual([
+      `${id}:approval_post`,
+      `${id}:requester_filed`,
+    ]);
+  });
+
+  it('Slack’s Retry-After is honoured when longer than the back-off', async () => {
+    const world = serviceWorld();
+    await world.file();
+    world.sender.failWith({ kind: 'transient', code: 'ratelimited', afterMs: 30_000 });
+    await deliverDue(world);
+    expect((await owed(world))[0]).toMatchObject({ retryInMs: 30_000 });
+  });
+
+  it('an error an admin must fix is kept and retried later, less often; never dropped', async () => {
+    const world = serviceWorld();
+    await world.file();
+    world.sender.failWith({ kind: 'admin', code: 'not_in_channel' }, 4);
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt += 1) {
+      await deliverDue(world);
+      const [head] = await owed(world);
+      expect(head).toMatchObject({ kind: 'approval_post', attempts: attempt, lastError: 'not_in_channel' });
+      delays.push(head?.retryInMs ?? 0);
+      world.clock.advance(head?.retryInMs ?? 0);
+    }
+    // At least four times the base delay, then doubling (up to an hour).
+    expect(delays).toEqual([4_000, 4_000, 4_000, 8_000]);
+    await deliverDue(world);
+    expect(world.sender.delivered()).toEqual(['approval_post', 'requester_filed']);
+  });
+
+  it('a notice Slack refuses as ours (a bug) stays owed and blocks only its own lane', async () => {
+    const world = serviceWorld();
+    const a = await world.file();
+    const b = await world.file();
+    world.sender.failWith({ kind: 'ours', code: 'invalid_blocks' }, 100, (n) => n.kind === 'approval_post');
+    world.sender.failWith({ kind: 'ours', code: 'invalid_blocks' }, 1);
+    await deliverDue(world);
+    const lanes = (await world.store.owedNotices()).map((o) => `${o.lane}:${o.notice.kind}`);
+    expect(lanes).toEqual([
+      `${a}:approval_post`,
+      `${a}:requester_filed`,
+      `${b}:approval_post`,
+      `${b}:requester_filed`,
+    ]);
+    expect(world.sender.sent.every((s) => s.failed)).toBe(true);
+  });
+
+  it('the channel lane (quota alerts) is delivered beside request lanes', async () => {
+    const world = serviceWorld({ monthlyLimit: 1 });
+    await world.service.approve(await world.file(), APPROVER);
+    await world.quotaSync.checkAlerts();
+    await deliverDue(world);
+    expect(world.sender.delivered({ withLane: true })).toContain('_channel:quota_alert');
+    expect(await world.store.owedNotices()).toEqual([]);
+  });
+});
