@@ -1,28 +1,28 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { App } from '@slack/bolt';
+import { createBolt } from './bolt-app.js';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
-import { DeletionService } from './service/deletion-service.js';
-import type { RequestStore } from './store/port.js';
-import { SlackDirectory } from './slack/directory.js';
-import { SlackNoticeSender } from './slack/notice-sender.js';
-import { registerListeners } from './slack/listeners/index.js';
-import { FollowUp } from './service/follow-up.js';
-import { Housekeeping } from './service/housekeeping.js';
-import { LifecycleService } from './service/lifecycle-service.js';
-import { NoticeDelivery } from './service/notice-delivery.js';
-import { QuotaService } from './service/quota-service.js';
-import { QuotaSync } from './service/quota-sync.js';
+import type { DeletionService } from './service/deletion-service.js';
+import type { FollowUp } from './service/follow-up.js';
+import type { Housekeeping } from './service/housekeeping.js';
+import type { LifecycleService } from './service/lifecycle-service.js';
+import type { NoticeDelivery } from './service/notice-delivery.js';
+import type { HistoryClients, PersonErasure } from './service/person-erasure.js';
+import type { QuotaService } from './service/quota-service.js';
+import type { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './service/request-steps.js';
-import { probeRoutes, type Readiness } from './startup/probes.js';
+import { registerListeners } from './slack/listeners/index.js';
+import type { Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
-import { createEngagementHistoryClient } from './liveperson/history/engagement-history-client.js';
-import { createHistoryConnection } from './liveperson/history/history-http.js';
-import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
-import type { LpLogger } from './liveperson/http.js';
-import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
-import type { LogFields } from './log.js';
+import type { RequestStore } from './store/port.js';
+import { watchOrphans, wireServices } from './wiring.js';
+
+/**
+ * createApp: the Bolt app (bolt-app.ts) and the services (wiring.ts) put together, the listeners
+ * registered, and the order in which everything starts and stops.
+ */
 
 export interface AppDeps {
   config: Config;
@@ -51,7 +51,6 @@ export interface AppDeps {
   /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
   historyPageSize?: number;
 }
-
 export interface RunningApp {
   app: InstanceType<typeof App>;
   service: DeletionService;
@@ -74,171 +73,33 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/**
- * Bolt's own log lines go through our JSON logger at INFO and above only: at DEBUG Bolt prints whole
- * payloads, which hold deletion ids and reasons.
- */
-function boltLogger(log: Logger): SlackLogger {
-  let level = LogLevel.INFO;
-  return {
-    debug: () => {},
-    info: (...msg) => log.info('bolt', { message: msg.map(String).join(' ').slice(0, 300) }),
-    warn: (...msg) => log.warn('bolt', { message: msg.map(String).join(' ').slice(0, 300) }),
-    error: (...msg) =>
-      log.error('bolt', {
-        message: msg
-          .map((m) => (m instanceof Error ? m.name : String(m)))
-          .join(' ')
-          .slice(0, 300),
-      }),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => {},
-  };
-}
-
 export function createApp(deps: AppDeps): RunningApp {
-  const { config, lp, store } = deps;
+  const { config, store } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
-  const socketMode = Boolean(config.slack.appToken);
   let slackSignedIn = false;
   const readiness: Readiness = {
     storeOk: deps.storeOk ?? (() => store.healthy()),
     slackOk: () => slackSignedIn,
   };
-  const logger = boltLogger(log);
-  // HTTP mode: our own receiver, so the port (and /healthz, /readyz) is up while start-up still waits for
-  // Slack; Bolt's App.start would refuse to listen before its sign-in (App.init) has succeeded.
-  const receiver = socketMode
-    ? undefined
-    : new HTTPReceiver({
-        signingSecret: config.slack.signingSecret ?? '',
-        logger,
-        logLevel: LogLevel.INFO,
-        customRoutes: [
-          {
-            path: '/health',
-            method: ['GET'],
-            handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: true }));
-            },
-          },
-          ...probeRoutes(readiness),
-        ],
-      });
-  const app = new App({
-    token: config.slack.botToken,
-    // Bolt would otherwise call auth.test in the constructor, crash the process on a rejected token and
-    // cache a failed call forever; start() signs in instead, retrying while Slack is unreachable.
-    deferInitialization: true,
-    ...(socketMode
-      ? {
-          socketMode: true,
-          appToken: config.slack.appToken,
-          // The Socket Mode client makes its own Web API calls (apps.connections.open): same base URL.
-          installerOptions: config.slack.apiUrl
-            ? { clientOptions: { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } }
-            : undefined,
-        }
-      : { receiver }),
-    logger,
-    logLevel: LogLevel.INFO,
-    // No listener reads Bolt's conversation state: skip its store lookup on every request.
-    convoStore: false,
-    clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
-      // Slack's client would otherwise sit out rate limits and outages in memory for up to 30 minutes;
-      // the notices kept in the store wait them out instead, and survive a restart while doing so.
-      retryConfig: { retries: deps.slackRetries ?? 2 },
-      rejectRateLimitedCalls: true,
-    },
+  const { app, receiver, socketMode } = createBolt(config, {
+    log,
+    readiness,
+    slackRetries: deps.slackRetries,
   });
-
-  const directory = new SlackDirectory({
-    client: app.client,
-    approverUserIds: config.slack.approverUserIds,
-    approverUsergroupId: config.slack.approverUsergroupId,
-    requesterUserIds: config.slack.requesterUserIds,
-    requesterUsergroupId: config.slack.requesterUsergroupId,
-  });
-  const quota = new QuotaService({
+  const services = wireServices({
+    config,
+    lp: deps.lp,
     store,
-    accountId: config.liveperson.accountId,
-    monthlyLimit: config.monthlyLimit,
-    quotaTimeZone: config.quotaTimeZone,
-    now,
-  });
-  const timers = {
-    reminderHours: config.slack.approvalReminderHours,
-    expiryDays: config.slack.approvalExpiryDays,
-  };
-  const service = new DeletionService({
-    store,
-    lp,
-    quota,
-    directory,
-    accountId: config.liveperson.accountId,
-    timers,
+    slack: app.client,
     now,
     log,
+    sweepIntervalMs: deps.sweepIntervalMs,
+    noticeBaseDelayMs: deps.noticeBaseDelayMs,
+    history: deps.history,
+    historyPageSize: deps.historyPageSize,
   });
-  const lifecycle = new LifecycleService({
-    store,
-    lp,
-    directory,
-    now,
-    log,
-    timers,
-    timeZone: config.quotaTimeZone,
-  });
-  const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
-  const delivery = new NoticeDelivery({
-    store,
-    sender: new SlackNoticeSender(app.client, config.slack.privacyChannelId, {
-      now,
-      timeZone: config.quotaTimeZone,
-    }),
-    quota: () => quota.report(),
-    log,
-    now,
-    baseDelayMs: deps.noticeBaseDelayMs,
-  });
-  store.onNoticesQueued(() => delivery.kick());
-  const chatHistory = config.liveperson.chatHistory ?? false;
-  const person = new PersonErasure({
-    service,
-    quota,
-    store,
-    history: deps.history ?? {
-      ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
-      ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
-    },
-    chatHistory,
-    timeZone: config.quotaTimeZone,
-    now,
-    log,
-  });
-  const housekeeping = new Housekeeping({
-    store,
-    lifecycle,
-    quotaSync,
-    recover: () => service.recover(),
-    recheckHeldBack: () => person.recheckHeldBack(),
-    intervalMs: deps.sweepIntervalMs,
-    log,
-  });
-  const followUp = new FollowUp({
-    store,
-    lp,
-    recover: () => service.submission.recover(),
-    intervalMs: config.slack.statusPollMinutes * 60_000,
-    now,
-    log,
-  });
+  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory } = services;
   registerListeners(app, {
     lifecycle,
     quotaSync,
@@ -262,37 +123,15 @@ export function createApp(deps: AppDeps): RunningApp {
     log.error('unhandled_listener_error', { code: errorCode(error) });
   });
 
-  // With PostgreSQL, a replica that dies while sending a request leaves it `submitting`, and its lease
-  // runs out after REPLICA_LEASE_SECONDS. Looking for such requests is one indexed read, so every replica
-  // looks every third of the lease rather than at the 10-minute sweep; finding one runs the sweep at once,
-  // which reconciles it with LivePerson's list (under the sweep's lock: one replica does it).
-  let orphanWatch: NodeJS.Timeout | undefined;
-  const watchOrphans = () => {
-    let checking = false;
-    orphanWatch = setInterval(
-      () => {
-        if (checking) return;
-        checking = true;
-        store
-          .orphanedSubmissions()
-          .then((orphans) => (orphans.length > 0 ? housekeeping.runOnce() : undefined))
-          .catch((error: unknown) => log.warn('orphan_check_failed', { code: errorCode(error) }))
-          .finally(() => {
-            checking = false;
-          });
-      },
-      Math.max(250, (config.replicaLeaseSeconds * 1000) / 3),
-    );
-    orphanWatch.unref();
-  };
-
   const grace = deps.shutdownGraceMs ?? 10_000;
   let stopping: Promise<void> | undefined;
   let listening = false;
+  /** With PostgreSQL only: see watchOrphans. */
+  let orphanWatch: NodeJS.Timeout | undefined;
   return {
     app,
     service,
-    quota,
+    quota: services.quota,
     delivery,
     readiness,
     lifecycle,
@@ -333,7 +172,7 @@ export function createApp(deps: AppDeps): RunningApp {
       // last checked) is in the store, so only requests already due are asked about.
       await followUp.runOnce();
       followUp.start();
-      if (config.databaseUrl) watchOrphans();
+      if (config.databaseUrl) orphanWatch = watchOrphans({ config, store, log }, housekeeping);
       return { port: boundPort };
     },
     stop() {
@@ -354,18 +193,4 @@ export function createApp(deps: AppDeps): RunningApp {
       return stopping;
     },
   };
-}
-
-/** The history clients from the rtbf client's settings (same Domain API, same credentials). */
-function historyClients(config: Config, chatHistory: boolean, log: LpLogger): HistoryClients {
-  const connection = createHistoryConnection(config.liveperson, { log });
-  return {
-    msgHist: createMsgHistoryClient(connection),
-    ...(chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),
-    log,
-  };
-}
-
-function ensureTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { startSandbox } from '../liveperson/sandbox.js';
+import { seedDemoHistory } from '../liveperson/sandbox-history/demo-seed.js';
+import { createHistoryStandIn } from '../liveperson/sandbox-history/history-sandbox.js';
+import type { LpIo } from './lp-io.js';
+
+const CREDENTIAL_VARS = [
+  'LP_CLIENT_ID',
+  'LP_CLIENT_SECRET',
+  'LP_APP_KEY',
+  'LP_APP_SECRET',
+  'LP_ACCESS_TOKEN',
+  'LP_ACCESS_TOKEN_SECRET',
+  'LP_BEARER_TOKEN',
+];
+
+/**
+ * The sandbox gets fresh OAuth 2.0 credentials and replaces every LivePerson URL and credential from the
+ * environment: real credentials are never offered to it, and a fresh clone needs no settings at all.
+ */
+export async function startCliSandbox(env: LpIo['env'], now: () => Date) {
+  const clientId = `sandbox-${randomBytes(4).toString('hex')}`;
+  const clientSecret = randomBytes(16).toString('hex');
+  const accountId = env.LP_ACCOUNT_ID?.trim() || '12345678';
+  // The history stand-ins too, with a fictional person to find (erasing a person, offline).
+  const history = createHistoryStandIn({ accountId, now });
+  seedDemoHistory(history, now());
+  const sandbox = await startSandbox({
+    extensions: [history],
+    accountId,
+    now,
+    legacyTicketing: /^(true|1|yes)$/i.test(env.LP_LEGACY_TICKETING ?? ''),
+    monthlyLimit: Number(env.LP_MONTHLY_LIMIT) > 0 ? Number(env.LP_MONTHLY_LIMIT) : undefined,
+    credentials: { oauth2: { clientId, clientSecret } },
+  });
+  const sandboxEnv: LpIo['env'] = { ...env };
+  for (const name of CREDENTIAL_VARS) delete sandboxEnv[name];
+  Object.assign(sandboxEnv, {
+    LP_ACCOUNT_ID: accountId,
+    LP_DOMAIN_API_URL: sandbox.url,
+    LP_RTBF_URL: undefined,
+    LP_SENTINEL_URL: undefined,
+    LP_CLIENT_ID: clientId,
+    LP_CLIENT_SECRET: clientSecret,
+  });
+  return { sandbox, env: sandboxEnv };
+}

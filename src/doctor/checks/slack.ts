@@ -1,0 +1,224 @@
+import { webApi } from '@slack/bolt';
+import type { Config } from '../../config.js';
+import { plural, type CheckResult } from '../result.js';
+
+const SKIPPED_TOKEN = 'skipped: fix the Slack token first';
+const REINSTALL =
+  'reinstall the app (OAuth & Permissions → Reinstall to Workspace) and copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN';
+
+/** The Slack error code (`invalid_auth`, `channel_not_found`, …) or a transport-level description. */
+function slackErrorOf(err: unknown): { error?: string; transport?: string } {
+  const e = err as { code?: string; data?: { error?: unknown }; statusCode?: number };
+  if (typeof e.data?.error === 'string') return { error: e.data.error };
+  if (e.code === webApi.ErrorCode.RateLimitedError) return { transport: 'Slack is rate limiting this token' };
+  if (e.code === webApi.ErrorCode.HTTPError) return { transport: `Slack answered HTTP ${e.statusCode}` };
+  return { transport: 'Slack could not be reached' };
+}
+
+function slackFailure(name: string, err: unknown, fixes: Record<string, string>): CheckResult {
+  const { error, transport } = slackErrorOf(err);
+  if (transport) {
+    return {
+      name,
+      ok: false,
+      detail: transport,
+      fix: 'check the network (and SLACK_API_URL if set), then run the doctor again',
+    };
+  }
+  const fix =
+    (error && fixes[error]) ??
+    (error === 'missing_scope'
+      ? 'add the missing bot scope under OAuth & Permissions (see manifest.yml) and reinstall the app'
+      : 'see https://api.slack.com/methods for what this error means');
+  return { name, ok: false, detail: `Slack answered ${error}`, fix };
+}
+export async function checkSlack(config: Config, client?: webApi.WebClient): Promise<CheckResult[]> {
+  const slack =
+    client ??
+    new webApi.WebClient(config.slack.botToken, {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl.replace(/\/?$/, '/') } : {}),
+      retryConfig: { retries: 0 },
+      timeout: 10_000,
+      // Each failure becomes a result line; the client's own warnings would only repeat it on stderr.
+      logLevel: webApi.LogLevel.ERROR,
+    });
+  const results: CheckResult[] = [];
+  const tokenResult = await checkToken(slack);
+  results.push(tokenResult);
+  if (!tokenResult.ok) {
+    for (const name of ['privacy channel', 'approvers']) {
+      results.push({ name, ok: false, skipped: true, detail: SKIPPED_TOKEN });
+    }
+    return results;
+  }
+  results.push(await checkPrivacyChannel(slack, config.slack.privacyChannelId));
+  results.push(...(await checkApprovers(slack, config)));
+  if (config.slack.requesterUsergroupId) {
+    results.push(await checkRequesterGroup(slack, config.slack.requesterUsergroupId));
+  } else if (config.slack.requesterUserIds.length === 0) {
+    results.push({
+      name: 'requesters',
+      ok: true,
+      warning: true,
+      detail: 'no requester allow-list: anyone in the workspace may file a deletion request',
+      fix: 'set REQUESTER_USER_IDS (comma-separated U… ids) and/or REQUESTER_USERGROUP_ID (S…) to the privacy team',
+    });
+  }
+  return results;
+}
+
+async function checkToken(slack: webApi.WebClient): Promise<CheckResult> {
+  const name = 'slack token';
+  try {
+    const answer = await slack.auth.test();
+    return {
+      name,
+      ok: true,
+      detail: `workspace ${answer.team ?? answer.team_id ?? '?'}, bot user @${answer.user ?? '?'} (${answer.user_id ?? '?'})`,
+    };
+  } catch (err) {
+    return tokenFailure(err);
+  }
+}
+
+/** What a failed auth.test means and how to fix it; start-up prints the same words (src/startup). */
+export function tokenFailure(err: unknown): CheckResult {
+  return slackFailure('slack token', err, {
+    invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
+    not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
+    account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
+    token_revoked: `the token was revoked: ${REINSTALL}`,
+    token_expired: `the token expired: ${REINSTALL}`,
+  });
+}
+
+async function checkPrivacyChannel(slack: webApi.WebClient, channel: string): Promise<CheckResult> {
+  const name = 'privacy channel';
+  try {
+    const answer = await slack.conversations.info({ channel });
+    const info = answer.channel;
+    const label = info?.name ? `#${info.name} (${channel})` : channel;
+    if (info?.is_archived) {
+      return {
+        name,
+        ok: false,
+        detail: `${label} is archived`,
+        fix: 'unarchive the channel, or set PRIVACY_CHANNEL_ID to an active channel',
+      };
+    }
+    if (!info?.is_member) {
+      return {
+        name,
+        ok: false,
+        detail: `the bot is not a member of ${label}, so it cannot post approvals there`,
+        fix: `type /invite @LP Delete in ${label}`,
+      };
+    }
+    return { name, ok: true, detail: `${label}: the bot is a member` };
+  } catch (err) {
+    return slackFailure(name, err, {
+      channel_not_found: `check PRIVACY_CHANNEL_ID (${channel}): copy the id from the channel's details; for a private channel, first type /invite @LP Delete in it`,
+      missing_scope:
+        'add the channels:read and groups:read bot scopes (OAuth & Permissions) and reinstall the app',
+    });
+  }
+}
+
+async function groupMembers(
+  slack: webApi.WebClient,
+  name: string,
+  setting: string,
+  usergroup: string,
+): Promise<{ members: string[] } | { failure: CheckResult }> {
+  try {
+    const answer = await slack.usergroups.users.list({ usergroup });
+    return { members: answer.users ?? [] };
+  } catch (err) {
+    return {
+      failure: slackFailure(name, err, {
+        no_such_subteam: `check ${setting} (${usergroup}): copy the user group's id (S…) from its page in Slack, or unset it`,
+        subteam_not_found: `check ${setting} (${usergroup}): copy the user group's id (S…) from its page in Slack, or unset it`,
+        missing_scope: 'add the usergroups:read bot scope (OAuth & Permissions) and reinstall the app',
+      }),
+    };
+  }
+}
+
+async function checkApprovers(slack: webApi.WebClient, config: Config): Promise<CheckResult[]> {
+  const { approverUserIds, approverUsergroupId } = config.slack;
+  const results: CheckResult[] = [];
+  const approvers = new Set(approverUserIds);
+  if (approverUsergroupId) {
+    const name = 'approver group';
+    const group = await groupMembers(slack, name, 'APPROVER_USERGROUP_ID', approverUsergroupId);
+    if ('failure' in group) {
+      results.push(group.failure);
+      results.push({
+        name: 'approvers',
+        ok: false,
+        skipped: true,
+        detail: 'skipped: fix the approver group first',
+      });
+      return results;
+    }
+    for (const user of group.members) approvers.add(user);
+    results.push(
+      group.members.length === 0
+        ? {
+            name,
+            ok: true,
+            warning: true,
+            detail: `${approverUsergroupId} has no members`,
+            fix: 'add the privacy team to the user group in Slack',
+          }
+        : {
+            name,
+            ok: true,
+            detail: `${approverUsergroupId}: ${plural(group.members.length, 'member')}`,
+          },
+    );
+  }
+  const total = approvers.size;
+  const sources =
+    `${plural(approverUserIds.length, 'user')} in APPROVER_USER_IDS` +
+    (approverUsergroupId ? ` and the approver group's members` : '');
+  if (total === 0) {
+    results.push({
+      name: 'approvers',
+      ok: false,
+      detail: `nobody can approve (0 approvers from ${sources})`,
+      fix: `add at least 2 people to APPROVER_USER_IDS or the APPROVER_USERGROUP_ID group`,
+    });
+  } else if (total < 2) {
+    results.push({
+      name: 'approvers',
+      ok: true,
+      warning: true,
+      detail: `only 1 approver (from ${sources}): at least 2 are needed so that every request, including the approver's own, can get a second person's approval`,
+      fix: 'add another approver to APPROVER_USER_IDS or the APPROVER_USERGROUP_ID group',
+    });
+  } else {
+    results.push({
+      name: 'approvers',
+      ok: true,
+      detail: `${total} approvers in total (from ${sources}); at least 2 are needed for four-eyes approval`,
+    });
+  }
+  return results;
+}
+
+async function checkRequesterGroup(slack: webApi.WebClient, usergroup: string): Promise<CheckResult> {
+  const name = 'requester group';
+  const group = await groupMembers(slack, name, 'REQUESTER_USERGROUP_ID', usergroup);
+  if ('failure' in group) return group.failure;
+  if (group.members.length === 0) {
+    return {
+      name,
+      ok: true,
+      warning: true,
+      detail: `${usergroup} has no members: only REQUESTER_USER_IDS may file requests`,
+      fix: 'add the people who file requests to the user group in Slack',
+    };
+  }
+  return { name, ok: true, detail: `${usergroup}: ${plural(group.members.length, 'member')}` };
+}

@@ -1,0 +1,166 @@
+import { randomBytes } from 'node:crypto';
+import { open, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { CoreConfig } from '../../config.js';
+import { StoreError } from '../../store/errors.js';
+import { openStore } from '../../store/open-store.js';
+import { plural, type CheckResult } from '../result.js';
+import { checkDatabase } from './database.js';
+
+/** Where the requests are kept: the PostgreSQL database, or the data folder and what is in it. */
+export async function checkStorage(core: CoreConfig): Promise<CheckResult[]> {
+  if (core.databaseUrl) return [await databaseResult(core.databaseUrl)];
+  return checkDataFolderAndStore(core.dataDir, core.legacyDataFile);
+}
+
+const FILE_MODE = 0o600;
+
+async function modeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nearest folder that exists on the way up to `folder` (the app creates the rest on first write). */
+async function nearestExisting(folder: string): Promise<{ path: string; isDirectory: boolean }> {
+  for (let current = resolve(folder); ; current = dirname(current)) {
+    try {
+      const info = await stat(current);
+      return { path: current, isDirectory: info.isDirectory() };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // ENOTDIR: something on the way is a file; keep climbing to find it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(current) === current) throw err;
+    }
+  }
+}
+
+export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
+  const name = 'data folder';
+  const folder = resolve(dataDir);
+  let existing;
+  try {
+    existing = await nearestExisting(folder);
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      detail: `${folder} cannot be examined (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      fix: `check the permissions on ${folder}, or set DATA_DIR to a folder lp-delete can write`,
+    };
+  }
+  if (!existing.isDirectory) {
+    return {
+      name,
+      ok: false,
+      detail: `${existing.path} is a file, so the data cannot be kept in ${folder}`,
+      fix: `move ${existing.path} away, or set DATA_DIR to a folder lp-delete can write`,
+    };
+  }
+  // Creating a file is the only reliable test: permission bits do not tell about root, ACLs or read-only mounts.
+  const probe = join(existing.path, `.lp-delete-doctor-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(probe, 'wx', FILE_MODE);
+    await handle.close();
+    await rm(probe, { force: true });
+  } catch (err) {
+    return {
+      name,
+      ok: false,
+      detail: `cannot create files in ${existing.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      fix: `give the user running lp-delete write access to ${existing.path} (it writes each file atomically through a temp file beside it), or set DATA_DIR elsewhere`,
+    };
+  }
+  const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
+  return { name, ok: true, detail: `${existing.path} is writable${created}` };
+}
+
+async function databaseResult(url: string): Promise<CheckResult> {
+  const check = await checkDatabase(url);
+  return {
+    name: 'database',
+    ok: check.status !== 'fail',
+    ...(check.status === 'warn' ? { warning: true } : {}),
+    detail: check.message,
+    ...(check.fix ? { fix: check.fix } : {}),
+  };
+}
+
+async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string): Promise<CheckResult[]> {
+  const folder = await checkDataFolder(dataDir);
+  const results: CheckResult[] = [];
+  if (legacyDataFile) {
+    results.push({
+      name: 'DATA_FILE',
+      ok: true,
+      warning: true,
+      detail:
+        'DATA_FILE is still set; lp-delete reads it for one more release (its folder is the data folder)',
+      fix: `set DATA_DIR=${dirname(legacyDataFile)} and remove DATA_FILE`,
+    });
+  }
+  if (!folder.ok) {
+    return [
+      ...results,
+      folder,
+      { name: 'data', ok: false, skipped: true, detail: 'skipped: fix the data folder first' },
+    ];
+  }
+  results.push(folder);
+  // Read-only: no lock and no writes, so the doctor can run beside the app.
+  try {
+    const store = await openStore(
+      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}) },
+      { readOnly: true },
+    );
+    try {
+      const open = await store.listOpen();
+      const owed = await store.owedNotices();
+      results.push({
+        name: 'data',
+        ok: true,
+        detail: `${dataDir} is valid: ${plural(open.length, 'request')} in play`,
+      });
+      const stuck = owed.filter((n) => n.attempts > 0);
+      if (stuck.length > 0) {
+        const errors = [...new Set(stuck.map((n) => n.lastError).filter(Boolean))].join(', ');
+        results.push({
+          name: 'Slack notices',
+          ok: false,
+          detail: `${plural(stuck.length, 'Slack message')} could not be delivered yet (Slack said: ${errors || 'no answer'}); lp-delete keeps trying`,
+          fix: "fix what Slack reports (token, the bot's membership of the privacy channel, scopes); lp-delete delivers them without a restart",
+        });
+      } else {
+        results.push({
+          name: 'Slack notices',
+          ok: true,
+          detail: owed.length === 0 ? 'none waiting' : `${plural(owed.length, 'message')} on the way`,
+        });
+      }
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    results.push({
+      name: 'data',
+      ok: false,
+      detail: err.message,
+      fix: 'restore the data folder from your backup (README, "Backups"), or set DATA_DIR elsewhere',
+    });
+  }
+  const mode = await modeOf(dataDir);
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    results.push({
+      name: 'data folder mode',
+      ok: false,
+      detail: `${dataDir} has mode ${mode.toString(8).padStart(4, '0')}: people other than its owner may read the deletion requests`,
+      fix: `chmod 700 ${dataDir}`,
+    });
+  } else if (mode !== undefined) {
+    results.push({ name: 'data folder mode', ok: true, detail: '0700 (owner only)' });
+  }
+  return results;
+}

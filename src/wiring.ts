@@ -1,0 +1,167 @@
+import type { WebClient } from '@slack/web-api';
+import type { Config } from './config.js';
+import type { LivePersonClient } from './liveperson/client.js';
+import { createEngagementHistoryClient } from './liveperson/history/engagement-history-client.js';
+import { createHistoryConnection } from './liveperson/history/history-http.js';
+import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
+import type { LpLogger } from './liveperson/http.js';
+import type { LogFields, Logger } from './log.js';
+import { DeletionService } from './service/deletion-service.js';
+import { FollowUp } from './service/follow-up.js';
+import { Housekeeping } from './service/housekeeping.js';
+import { LifecycleService } from './service/lifecycle-service.js';
+import { NoticeDelivery } from './service/notice-delivery.js';
+import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
+import { QuotaService } from './service/quota-service.js';
+import { QuotaSync } from './service/quota-sync.js';
+import { errorCode } from './service/request-steps.js';
+import { SlackDirectory } from './slack/directory.js';
+import { SlackNoticeSender } from './slack/notice-sender.js';
+import type { RequestStore } from './store/port.js';
+
+/**
+ * The services and what they are built from, each made once, in the order they depend on each other:
+ * nothing here calls Slack, LivePerson or the store yet (app.ts starts them).
+ */
+
+export interface ServiceDeps {
+  config: Config;
+  lp: LivePersonClient;
+  store: RequestStore;
+  /** The Slack Web API client of the Bolt app: the directory and the notices use it. */
+  slack: WebClient;
+  now: () => Date;
+  log: Logger;
+  sweepIntervalMs?: number;
+  noticeBaseDelayMs?: number;
+  history?: HistoryClients;
+  historyPageSize?: number;
+}
+
+export type Services = ReturnType<typeof wireServices>;
+
+export function wireServices(deps: ServiceDeps) {
+  const { config, lp, store, now, log } = deps;
+  const directory = new SlackDirectory({
+    client: deps.slack,
+    approverUserIds: config.slack.approverUserIds,
+    approverUsergroupId: config.slack.approverUsergroupId,
+    requesterUserIds: config.slack.requesterUserIds,
+    requesterUsergroupId: config.slack.requesterUsergroupId,
+  });
+  const quota = new QuotaService({
+    store,
+    accountId: config.liveperson.accountId,
+    monthlyLimit: config.monthlyLimit,
+    quotaTimeZone: config.quotaTimeZone,
+    now,
+  });
+  const timers = {
+    reminderHours: config.slack.approvalReminderHours,
+    expiryDays: config.slack.approvalExpiryDays,
+  };
+  const service = new DeletionService({
+    store,
+    lp,
+    quota,
+    directory,
+    accountId: config.liveperson.accountId,
+    timers,
+    now,
+    log,
+  });
+  const lifecycle = new LifecycleService({
+    store,
+    lp,
+    directory,
+    now,
+    log,
+    timers,
+    timeZone: config.quotaTimeZone,
+  });
+  const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
+  const delivery = new NoticeDelivery({
+    store,
+    sender: new SlackNoticeSender(deps.slack, config.slack.privacyChannelId, {
+      now,
+      timeZone: config.quotaTimeZone,
+    }),
+    quota: () => quota.report(),
+    log,
+    now,
+    baseDelayMs: deps.noticeBaseDelayMs,
+  });
+  store.onNoticesQueued(() => delivery.kick());
+  const chatHistory = config.liveperson.chatHistory ?? false;
+  const person = new PersonErasure({
+    service,
+    quota,
+    store,
+    history: deps.history ?? {
+      ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
+      ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
+    },
+    chatHistory,
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
+  const housekeeping = new Housekeeping({
+    store,
+    lifecycle,
+    quotaSync,
+    recover: () => service.recover(),
+    recheckHeldBack: () => person.recheckHeldBack(),
+    intervalMs: deps.sweepIntervalMs,
+    log,
+  });
+  const followUp = new FollowUp({
+    store,
+    lp,
+    recover: () => service.submission.recover(),
+    intervalMs: config.slack.statusPollMinutes * 60_000,
+    now,
+    log,
+  });
+  return { directory, quota, service, lifecycle, quotaSync, delivery, person, housekeeping, followUp };
+}
+
+/** The history clients from the rtbf client's settings (same Domain API, same credentials). */
+function historyClients(config: Config, chatHistory: boolean, log: LpLogger): HistoryClients {
+  const connection = createHistoryConnection(config.liveperson, { log });
+  return {
+    msgHist: createMsgHistoryClient(connection),
+    ...(chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),
+    log,
+  };
+}
+
+/**
+ * With PostgreSQL, a replica that dies while sending a request leaves it `submitting`, and its lease
+ * runs out after REPLICA_LEASE_SECONDS. Looking for such requests is one indexed read, so every replica
+ * looks every third of the lease rather than at the 10-minute sweep; finding one runs the sweep at once,
+ * which reconciles it with LivePerson's list (under the sweep's lock: one replica does it).
+ * Returns the timer, for stop to clear.
+ */
+export function watchOrphans(
+  { config, store, log }: Pick<ServiceDeps, 'config' | 'store' | 'log'>,
+  housekeeping: Housekeeping,
+): NodeJS.Timeout {
+  let checking = false;
+  const timer = setInterval(
+    () => {
+      if (checking) return;
+      checking = true;
+      store
+        .orphanedSubmissions()
+        .then((orphans) => (orphans.length > 0 ? housekeeping.runOnce() : undefined))
+        .catch((error: unknown) => log.warn('orphan_check_failed', { code: errorCode(error) }))
+        .finally(() => {
+          checking = false;
+        });
+    },
+    Math.max(250, (config.replicaLeaseSeconds * 1000) / 3),
+  );
+  timer.unref();
+  return timer;
+}
