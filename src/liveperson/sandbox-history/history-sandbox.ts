@@ -1,7 +1,7 @@
-import { readBody, safeEqual } from '../sandbox-http.js';
+import { readBody, safeEqual } from '../sandbox/http.js';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyOAuth1 } from '../sandbox-oauth1.js';
+import { verifyOAuth1 } from '../sandbox/oauth1.js';
 import type { SandboxExtension, SandboxExtensionAnswer, SandboxExtensionCall } from '../sandbox.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, type SandboxCredentials } from '../sandbox.js';
 import {
