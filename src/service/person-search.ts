@@ -1,13 +1,19 @@
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
-import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
+import type { HistoryService } from '../liveperson/history/errors.js';
 import type { LpLogger } from '../liveperson/http.js';
-import {
-  MSG_HIST_MAX_IDS,
-  type MsgHistoryClient,
-  type PageRequest,
-  type TimeRange,
-} from '../liveperson/history/msg-history-client.js';
+import type { MsgHistoryClient, PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
 import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
+import { incomplete, readAllPages, type Page } from './person-search-paging.js';
+import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS, searchWindows } from './person-search-windows.js';
+
+export { recheckHeldBack, type HeldBackCheck } from './held-back-recheck.js';
+export {
+  CHAT_WINDOW_DAYS,
+  MESSAGING_WINDOW_DAYS,
+  monthsBefore,
+  RETENTION_MONTHS,
+  searchWindows,
+} from './person-search-windows.js';
 
 /**
  * Finds every LivePerson id one data subject left behind, the way the reference's "How to find all ids"
@@ -18,16 +24,7 @@ import type { ChatSummary, ConversationStatus, ConversationSummary } from '../li
  * what LivePerson answered beyond that (the clients drop it at the edge). Logs carry counts only.
  */
 
-/** LivePerson keeps history 13 months. */
-export const RETENTION_MONTHS = 13;
-/**
- * Window lengths. LivePerson allows 3 months (messaging) and 1 month (chat) and rounds each window out to
- * 10 minutes; the shortest 3 calendar months are 89 days and the shortest month 28, hence these.
- */
-export const MESSAGING_WINDOW_DAYS = 88;
-export const CHAT_WINDOW_DAYS = 27;
 export const PAGE_SIZE = 100;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
 
 /** A LivePerson consumer id (`participantId`) is a UUID. */
@@ -92,47 +89,6 @@ export function identifierKind(identifier: string): IdentifierKind {
   return 'text';
 }
 
-/** The same moment `months` calendar months earlier (UTC), clamped to that month's last day. */
-export function monthsBefore(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  target.setUTCHours(
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-    date.getUTCMilliseconds(),
-  );
-  return target;
-}
-
-/** Back-to-back windows of at most `days`, newest first, from `now` back to the retention start. */
-export function searchWindows(now: Date, days: number, retentionMonths = RETENTION_MONTHS): TimeRange[] {
-  const oldest = monthsBefore(now, retentionMonths).getTime();
-  const windows: TimeRange[] = [];
-  let to = now.getTime();
-  while (to >= oldest) {
-    const from = Math.max(oldest, to - days * DAY_MS + 1);
-    windows.push({ from, to });
-    to = from - 1;
-  }
-  return windows;
-}
-
-function incomplete(service: HistoryService, expected: number, received: number): HistoryError {
-  return new HistoryError(
-    'HISTORY_INCOMPLETE',
-    service,
-    `The search was incomplete: LivePerson announced ${expected} records and sent ${received}. Search again.`,
-  );
-}
-
-interface Page<T> {
-  count: number;
-  records: T[];
-  partial: boolean;
-}
-
 export async function searchPerson(
   input: PersonSearchInput,
   clients: PersonSearchClients,
@@ -147,25 +103,10 @@ export async function searchPerson(
   const pageSize = clients.pageSize ?? PAGE_SIZE;
   const log = clients.log ?? (() => {});
   let calls = 0;
-
-  /** Every page, offset = records received so far, until `_metadata.count` records are in. */
-  async function readAll<T>(service: HistoryService, fetchPage: (page: PageRequest) => Promise<Page<T>>) {
-    const records: T[] = [];
-    let expected: number | undefined;
-    for (;;) {
+  const readAll = <T>(service: HistoryService, fetchPage: (page: PageRequest) => Promise<Page<T>>) =>
+    readAllPages(service, fetchPage, pageSize, () => {
       calls += 1;
-      const page = await fetchPage({ offset: records.length, limit: pageSize });
-      if (page.partial) throw incomplete(service, page.count, records.length + page.records.length);
-      // A count that moves between pages means records were added or removed while reading.
-      if (expected !== undefined && page.count !== expected)
-        throw incomplete(service, expected, records.length);
-      expected = page.count;
-      records.push(...page.records);
-      if (records.length >= expected || page.records.length === 0) break;
-    }
-    if (records.length !== expected) throw incomplete(service, expected, records.length);
-    return records;
-  }
+    });
 
   // Messaging: SDE matches and keyword mentions, window by window.
   const messagingWindows = searchWindows(input.now, MESSAGING_WINDOW_DAYS);
@@ -276,31 +217,6 @@ export async function searchPerson(
   };
   log('lp.history.person_search', { identifierKind: kind, ...result.counts, calls });
   return result;
-}
-
-export interface HeldBackCheck {
-  /** Closed since: can go into a new approval. */
-  closed: string[];
-  stillOpen: string[];
-  /** No longer returned (past retention, or deleted meanwhile). */
-  gone: string[];
-}
-
-/** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
-export async function recheckHeldBack(
-  conversationIds: readonly string[],
-  msgHist: MsgHistoryClient,
-): Promise<HeldBackCheck> {
-  const status = new Map<string, ConversationStatus>();
-  for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
-    const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
-    for (const record of page.records) status.set(record.conversationId, record.status);
-  }
-  return {
-    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
-    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
-    gone: conversationIds.filter((id) => !status.has(id)),
-  };
 }
 
 function byStart(a: { startTime: number }, b: { startTime: number }): number {

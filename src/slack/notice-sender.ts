@@ -6,7 +6,7 @@ import type { MessageRef } from '../service/deletion-service.js';
 import type { DeliveryVerdict, GroupState, NoticeSender } from '../service/notice-delivery.js';
 import type { QuotaReport } from '../service/quota-service.js';
 import { buildApprovalMessage, buildGroupApprovalMessage } from './blocks/approval-message.js';
-import { heldBackClosedMessage } from './blocks/person-modal.js';
+import { heldBackClosedMessage } from './blocks/held-back-message.js';
 import { buildFailureMessage } from './blocks/failure-message.js';
 import {
   cancelledMessage,

@@ -1,4 +1,4 @@
-import { DELETION_TYPES, type DeletionType } from '../domain/types.js';
+import { DELETION_TYPES, type DeletionType } from '../../domain/types.js';
 
 /**
  * LivePerson's behaviour as the sandbox models it, kept apart from HTTP: which bodies create accepts,

@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SANDBOX_DEFAULT_CREDENTIALS, type SandboxCredentials } from '../sandbox.js';
+import { readBody, safeEqual } from '../sandbox/http.js';
+import { verifyOAuth1 } from '../sandbox/oauth1.js';
+import { error } from './history-answers.js';
+import { createHistoryStandIn } from './history-stand-in.js';
+import type { HistoryStandIn, HistoryStandInOptions } from './history-types.js';
+
+export interface HistorySandboxOptions extends HistoryStandInOptions {
+  /** Bearer tokens and OAuth 1.0a key accepted; defaults to the rtbf sandbox's defaults. */
+  credentials?: Pick<SandboxCredentials, 'bearerTokens' | 'oauth1'>;
+  host?: string;
+  port?: number;
+}
+
+export interface HistorySandbox extends HistoryStandIn {
+  /** e.g. `http://127.0.0.1:54321`: the base URL for both history services. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const OAUTH1_WINDOW_SECONDS = 300;
+
+/**
+ * The stand-ins on their own port (no Domain API, no Sentinel): accepts a static bearer token or a
+ * signed OAuth 1.0a key, verified with the rtbf sandbox's own verifier.
+ */
+export async function startHistorySandbox(options: HistorySandboxOptions): Promise<HistorySandbox> {
+  const standIn = createHistoryStandIn(options);
+  const credentials = options.credentials ?? SANDBOX_DEFAULT_CREDENTIALS;
+  const nowDate = options.now ?? (() => new Date());
+  const nonces = new Set<string>();
+  const host = options.host ?? '127.0.0.1';
+  let baseHost = '';
+
+  function authorize(req: IncomingMessage, url: URL): boolean {
+    const header = req.headers.authorization;
+    if (!header) return false;
+    if (/^Bearer\s/i.test(header)) {
+      const value = header.slice(7).trim();
+      return (credentials.bearerTokens ?? []).some((t) => safeEqual(t, value));
+    }
+    const oauth1 = credentials.oauth1;
+    if (!oauth1) return false;
+    return verifyOAuth1({
+      method: req.method ?? 'GET',
+      absoluteUrl: url.toString(),
+      authorization: header,
+      secretsFor: (key, token) =>
+        safeEqual(key, oauth1.appKey) && safeEqual(token, oauth1.accessToken)
+          ? { consumerSecret: oauth1.appSecret, tokenSecret: oauth1.accessTokenSecret }
+          : undefined,
+      nowSeconds: Math.floor(nowDate().getTime() / 1000),
+      windowSeconds: OAUTH1_WINDOW_SECONDS,
+      rememberNonce: (key, timestamp, nonce) => {
+        const id = `${key}|${timestamp}|${nonce}`;
+        if (nonces.has(id)) return false;
+        nonces.add(id);
+        return true;
+      },
+    }).ok;
+  }
+
+  const server = createServer((req, res) => {
+    void readBody(req)
+      .then((body) => {
+        const url = new URL(req.url ?? '/', `http://${req.headers.host ?? baseHost}`);
+        const answer =
+          standIn.handle({
+            method: req.method ?? 'GET',
+            url,
+            contentType: req.headers['content-type'],
+            body,
+            authorize: () => authorize(req, url),
+          }) ?? error(404, 'Not found');
+        const text = answer.raw ?? JSON.stringify(answer.json ?? {});
+        res.writeHead(answer.status, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(text),
+        });
+        res.end(text);
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseHost = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+  return Object.assign(standIn, {
+    url: `http://${baseHost}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+}

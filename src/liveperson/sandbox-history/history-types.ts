@@ -1,0 +1,51 @@
+import type { SandboxExtension } from '../sandbox.js';
+import type {
+  SeedChatInput,
+  SeedConversationInput,
+  SeededChat,
+  SeededConversation,
+  SeedStatus,
+} from './history-seed.js';
+
+/** The history stand-in's public shapes: its options, the handle a test holds, recorded calls, injections. */
+
+export type HistoryCallKind = 'mi.search' | 'mi.consumer' | 'mi.byId' | 'eh.search';
+
+export interface HistoryCallRecord {
+  kind: HistoryCallKind;
+  status: number;
+  /** The `source` query parameter, as sent (null when missing). */
+  source: string | null;
+  offset?: number;
+  limit?: number;
+}
+
+export interface HistoryInjection {
+  kind: HistoryCallKind;
+  status: number;
+  /** How many matching calls the rule applies to (default 1). */
+  times?: number;
+}
+
+export interface HistoryStandInOptions {
+  accountId: string;
+  now?: () => Date;
+  /**
+   * Caps what 1c (conversations by consumer) returns while `_metadata.count` still says how many matched:
+   * LivePerson documents no paging for it, so a client must notice a short answer.
+   */
+  consumerSearchMaxRecords?: number;
+}
+
+export interface HistoryStandIn extends SandboxExtension {
+  readonly accountId: string;
+  readonly conversations: readonly SeededConversation[];
+  readonly chats: readonly SeededChat[];
+  readonly calls: readonly HistoryCallRecord[];
+  addConversation(input: SeedConversationInput): SeededConversation;
+  addChat(input: SeedChatInput): SeededChat;
+  /** E.g. an open conversation closing later. */
+  setStatus(conversationId: string, status: SeedStatus, endTime?: Date): void;
+  inject(rule: HistoryInjection): void;
+  reset(): void;
+}
