@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
+import { isFinished } from '../port.js';
 import {
   byId,
   listJson,
@@ -23,6 +24,11 @@ export async function readFolder(folder: string, name: string): Promise<Deletion
     if (doc) out.push(doc.request);
   }
   return out;
+}
+
+/** The requests in play as a reader sees them (finished ones not yet moved out of open/ are not). */
+export async function readOpenFresh(folder: string): Promise<DeletionRequest[]> {
+  return (await readFolder(folder, OPEN_FOLDER)).filter((r) => !isFinished(r)).sort(byId);
 }
 
 /** A reader's look-up: open/, its month, then open/ again (it may be moving while we look). */

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
-import { errnoCode } from '../errors.js';
-import { parseDocument, unreadable } from './atomic-json-file.js';
+import { errnoCode, StoreError } from '../errors.js';
+import { AtomicJsonFile, parseDocument, unreadable } from './atomic-json-file.js';
 import { OLD_DATA_FILE } from './upgrade.js';
 
 /*
@@ -52,6 +52,11 @@ export const requestDocSchema = z.object({
 });
 export type RequestDoc = z.infer<typeof requestDocSchema>;
 
+/** The document of a request not stored before: no notices yet. */
+export function newDoc(request: DeletionRequest): RequestDoc {
+  return { version: 1, request, notices: [], nextSeq: 1 };
+}
+
 const monthStateSchema = z.object({
   livePerson: z
     .object({ total: z.number().int().min(0), external: z.number().int().min(0), syncedAt: z.string() })
@@ -68,6 +73,30 @@ export const monthsDocSchema = z.object({
   nextSeq: z.number().int().min(1),
 });
 export type MonthsDoc = z.infer<typeof monthsDocSchema>;
+
+/**
+ * Reads store.json, or starts it (written unless read-only). A reader refuses a folder the app has not
+ * converted yet from lp-delete 0.1's single data file.
+ */
+export async function loadLayout(folder: string, readOnly: boolean, now: () => Date): Promise<Layout> {
+  const layoutFile = new AtomicJsonFile(join(folder, LAYOUT_FILE), layoutSchema);
+  const layout = await layoutFile.read();
+  if (layout) return layout;
+  if (readOnly && (await hasOldLayout(folder))) {
+    throw new StoreError(
+      'STORE_UNREADABLE',
+      `The data folder ${folder} still holds lp-delete 0.1's data file. Start lp-delete once (npm start): it converts the folder, then try again.`,
+    );
+  }
+  const fresh: Layout = {
+    version: 1,
+    layout: 'file-per-request',
+    createdAt: now().toISOString(),
+    legacyIds: {},
+  };
+  if (!readOnly) await layoutFile.write(fresh);
+  return fresh;
+}
 
 /** The month folder of a request id: from the id itself, or for older ids from store.json. */
 export function monthOfId(layout: Layout, id: string): string | undefined {
@@ -116,7 +145,7 @@ export async function monthFolders(folder: string): Promise<string[]> {
   }
 }
 
-export async function hasOldLayout(folder: string): Promise<boolean> {
+async function hasOldLayout(folder: string): Promise<boolean> {
   try {
     return (await readdir(folder)).includes(OLD_DATA_FILE);
   } catch {
