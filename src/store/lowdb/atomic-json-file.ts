@@ -1,7 +1,7 @@
 import * as cb from 'node:fs';
 import { constants as fs } from 'node:fs';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
@@ -43,6 +43,23 @@ async function writeAll(fd: number, data: Buffer): Promise<void> {
 /** Creates `folder` owner-only (0700) if missing. */
 export async function ensureFolder(folder: string): Promise<void> {
   await mkdir(folder, { recursive: true, mode: DIR_MODE });
+}
+
+/** Creates the data folder owner-only if missing and checks it can be written. Throws StoreError with what to do. */
+export async function ensureWritableFolder(folder: string): Promise<void> {
+  try {
+    await ensureFolder(folder);
+    await tightenMode(folder, DIR_MODE);
+    // Can we write here at all? A probe file says so now rather than at the first request.
+    await writeFileAtomic(join(folder, '.write-check'), '{}');
+    await rm(join(folder, '.write-check'), { force: true });
+  } catch (error) {
+    throw new StoreError(
+      'STORE_WRITE_FAILED',
+      `lp-delete cannot write to its data folder ${folder} (${error instanceof StoreError ? error.message.replace(/^.*: /, '').replace(/\..*$/, '') : errnoCode(error)}). ` +
+        'Create it and make it writable by the user running lp-delete, or set DATA_DIR to a folder that is.',
+    );
+  }
 }
 
 /**

@@ -1,0 +1,158 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { queuedNoticeSchema } from '../../domain/notices.js';
+import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
+import { errnoCode, StoreError } from '../errors.js';
+import { AtomicJsonFile, parseDocument, unreadable } from './atomic-json-file.js';
+import { OLD_DATA_FILE } from './upgrade.js';
+
+/*
+ * The data folder (DATA_DIR), every file owner-only (0600) in owner-only folders (0700):
+ *
+ *   store.json                  what this folder is (layout version; ids of requests from before it)
+ *   months.json                 per account and month: LivePerson's count at the last sync, quota alerts
+ *                               sent; notices about no single request (quota alerts) waiting for Slack
+ *   open/DR-2026-12-0042.json   a request still in play, with the Slack notices it still owes
+ *   2026-12/DR-2026-12-0042.json  a finished request (rejected, failed, expired, cancelled, done)
+ *   lp-delete.lock              held by the one app that writes here
+ *
+ * One small file per request keeps the cost of a write independent of history: a change rewrites that
+ * request's file (with its notices: state and notices are saved together) and nothing else. A request
+ * that is finished and owes Slack nothing is moved from open/ to its month's folder with one rename, so
+ * open/ stays small; a later change to it (a refused click, a status check) brings it back to open/ first.
+ * Every file is replaced atomically (see writeFileAtomic), so a copy of the folder taken while the app
+ * runs is a consistent backup. Reads return copies.
+ */
+
+export const LAYOUT_FILE = 'store.json';
+export const MONTHS_FILE = 'months.json';
+export const OPEN_FOLDER = 'open';
+
+export const NEW_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
+export const MONTH_FOLDER = /^\d{4}-\d{2}$/;
+/** Month folders (newest first) read at start-up for the quota counts: a request counts in the month it
+ * was approved, at most an approval's lifetime after it was filed. */
+export const INDEXED_MONTHS = 3;
+
+export const layoutSchema = z.object({
+  version: z.literal(1),
+  layout: z.literal('file-per-request'),
+  createdAt: z.string(),
+  /** Ids from the layout before this one (`DR-7K3QX9`) → the month folder that holds them. */
+  legacyIds: z.record(z.string(), z.string()),
+});
+export type Layout = z.infer<typeof layoutSchema>;
+
+export const requestDocSchema = z.object({
+  version: z.literal(1),
+  request: deletionRequestSchema,
+  notices: z.array(queuedNoticeSchema),
+  nextSeq: z.number().int().min(1),
+});
+export type RequestDoc = z.infer<typeof requestDocSchema>;
+
+/** The document of a request not stored before: no notices yet. */
+export function newDoc(request: DeletionRequest): RequestDoc {
+  return { version: 1, request, notices: [], nextSeq: 1 };
+}
+
+const monthStateSchema = z.object({
+  livePerson: z
+    .object({ total: z.number().int().min(0), external: z.number().int().min(0), syncedAt: z.string() })
+    .optional(),
+  alertsSent: z.record(z.string(), z.string()),
+  /** A 429 recorded before requests carried it (upgraded data). */
+  spentAt: z.string().optional(),
+});
+
+export const monthsDocSchema = z.object({
+  version: z.literal(1),
+  accounts: z.record(z.string(), z.record(z.string(), monthStateSchema)),
+  notices: z.array(queuedNoticeSchema),
+  nextSeq: z.number().int().min(1),
+});
+export type MonthsDoc = z.infer<typeof monthsDocSchema>;
+
+/**
+ * Reads store.json, or starts it (written unless read-only). A reader refuses a folder the app has not
+ * converted yet from lp-delete 0.1's single data file.
+ */
+export async function loadLayout(folder: string, readOnly: boolean, now: () => Date): Promise<Layout> {
+  const layoutFile = new AtomicJsonFile(join(folder, LAYOUT_FILE), layoutSchema);
+  const layout = await layoutFile.read();
+  if (layout) return layout;
+  if (readOnly && (await hasOldLayout(folder))) {
+    throw new StoreError(
+      'STORE_UNREADABLE',
+      `The data folder ${folder} still holds lp-delete 0.1's data file. Start lp-delete once (npm start): it converts the folder, then try again.`,
+    );
+  }
+  const fresh: Layout = {
+    version: 1,
+    layout: 'file-per-request',
+    createdAt: now().toISOString(),
+    legacyIds: {},
+  };
+  if (!readOnly) await layoutFile.write(fresh);
+  return fresh;
+}
+
+/** The month folder of a request id: from the id itself, or for older ids from store.json. */
+export function monthOfId(layout: Layout, id: string): string | undefined {
+  return NEW_ID.exec(id)?.[1] ?? layout.legacyIds[id];
+}
+
+/** The file of a request in its month's folder; undefined for an id that names no file of ours. */
+export function archivedFile(folder: string, layout: Layout, id: string): string | undefined {
+  const month = monthOfId(layout, id);
+  if (!month || !/^DR-[0-9A-Za-z-]+$/.test(id)) return undefined;
+  return join(folder, month, `${id}.json`);
+}
+
+export async function readDocIfPresent(file: string): Promise<RequestDoc | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw unreadable(file, `it could not be read (${errnoCode(error)})`);
+  }
+  return parseDocument(file, text, requestDocSchema);
+}
+
+/** The request files (DR-*.json) in a folder, sorted; none when the folder does not exist. */
+export async function listJson(folder: string): Promise<string[]> {
+  try {
+    return (await readdir(folder)).filter((n) => n.endsWith('.json') && n.startsWith('DR-')).sort();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw unreadable(folder, `it could not be listed (${errnoCode(error)})`);
+  }
+}
+
+/** The month folders (yyyy-mm) in the data folder, oldest first. */
+export async function monthFolders(folder: string): Promise<string[]> {
+  try {
+    const entries = await readdir(folder, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && MONTH_FOLDER.test(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw unreadable(folder, `it could not be listed (${errnoCode(error)})`);
+  }
+}
+
+async function hasOldLayout(folder: string): Promise<boolean> {
+  try {
+    return (await readdir(folder)).includes(OLD_DATA_FILE);
+  } catch {
+    return false;
+  }
+}
+
+export function byId(a: DeletionRequest, b: DeletionRequest): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { listJson, NEW_ID } from './layout.js';
+
+/** The highest request number used per month, so a new request takes the next one. */
+export class RequestNumbers {
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly folder: string) {}
+
+  /** Notes the number of an id seen (DR-yyyy-mm-nnnn; older ids have none). */
+  note(id: string): void {
+    const match = NEW_ID.exec(id);
+    if (!match?.[1] || !match[2]) return;
+    const n = Number(match[2]);
+    if (n > (this.last.get(match[1]) ?? 0)) this.last.set(match[1], n);
+  }
+
+  /** The next id of a month. The caller serialises allocations of one month. */
+  async next(month: string): Promise<string> {
+    await this.knowNumbers(month);
+    const number = (this.last.get(month) ?? 0) + 1;
+    this.last.set(month, number);
+    return `DR-${month}-${String(number).padStart(4, '0')}`;
+  }
+
+  /** Numbers already used in a month folder not read at start-up (a request filed for an old month). */
+  private async knowNumbers(month: string): Promise<void> {
+    if (this.last.has(month)) return;
+    for (const name of await listJson(join(this.folder, month))) this.note(name.slice(0, -5));
+    if (!this.last.has(month)) this.last.set(month, 0);
+  }
+}
