@@ -146,7 +146,7 @@ export function formatAudit(
   const lines = [columns.join(',')];
   for (const row of rows) {
     const cells = AUDIT_COLUMNS.map((column) =>
-      column === 'history' ? historyText(row.history) : (row[column] as string | number),
+      column === 'history' ? historyText(row.history) : row[column],
     );
     if (opts.withIds) cells.push((row.ids ?? []).join(' '));
     lines.push(cells.map(csvCell).join(','));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditExport, formatAudit, type AuditFormat } from '../audit/export.js';
+import { auditExport, formatAudit } from '../audit/export.js';
 import { dirname } from 'node:path';
 import { openStore } from '../store/open-store.js';
 
@@ -70,9 +70,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(
       `No data folder at ${dataDir} yet, so nothing has been filed: the export is empty. If the app keeps its data elsewhere, set DATA_DIR.\n`,
     );
-    io.stdout.write(
-      formatAudit([], { month, format: values.format as AuditFormat, withIds: values['with-ids'] ?? false }),
-    );
+    io.stdout.write(formatAudit([], { month, format: values.format, withIds: values['with-ids'] ?? false }));
     return 0;
   }
   try {
@@ -86,7 +84,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
         await auditExport(store, {
           month,
           timeZone,
-          format: values.format as AuditFormat,
+          format: values.format,
           withIds: values['with-ids'] ?? false,
         }),
       );

@@ -33,8 +33,10 @@ export async function startCliSandbox(env: LpIo['env'], now: () => Date) {
     monthlyLimit: Number(env.LP_MONTHLY_LIMIT) > 0 ? Number(env.LP_MONTHLY_LIMIT) : undefined,
     credentials: { oauth2: { clientId, clientSecret } },
   });
-  const sandboxEnv: LpIo['env'] = { ...env };
-  for (const name of CREDENTIAL_VARS) delete sandboxEnv[name];
+  const credentials = new Set<string>(CREDENTIAL_VARS);
+  const sandboxEnv: LpIo['env'] = Object.fromEntries(
+    Object.entries(env).filter(([name]) => !credentials.has(name)),
+  );
   Object.assign(sandboxEnv, {
     LP_ACCOUNT_ID: accountId,
     LP_DOMAIN_API_URL: sandbox.url,

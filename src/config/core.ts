@@ -19,10 +19,10 @@ export const coreSchema = z
     LP_ACCOUNT_ID: z.preprocess(
       blankToUndefined,
       z
-        .string({ message: 'is required: your LivePerson account (site) id' })
+        .string({ error: 'is required: your LivePerson account (site) id' })
         .trim()
         .regex(/^(le)?\d+$/i, {
-          message: 'must be a LivePerson account id: digits, optionally prefixed with "le"',
+          error: 'must be a LivePerson account id: digits, optionally prefixed with "le"',
         })
         .transform((v) => v.replace(/^le/i, '')),
     ),

@@ -9,7 +9,7 @@ export const optionalString = z.preprocess(blankToUndefined, z.string().trim().o
 export const boolish = z.preprocess(
   (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v),
   z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
     .optional()
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
 );
@@ -17,15 +17,15 @@ export const positiveInt = (fallback: number) =>
   z.preprocess(
     blankToUndefined,
     z.coerce
-      .number({ message: 'must be a whole number' })
-      .int({ message: 'must be a whole number' })
-      .positive({ message: 'must be greater than 0' })
+      .number({ error: 'must be a whole number' })
+      .int({ error: 'must be a whole number' })
+      .positive({ error: 'must be greater than 0' })
       .default(fallback),
   );
 const httpUrl = z
   .string()
   .trim()
-  .refine((v) => /^https?:\/\/[^\s/]+/.test(v), { message: 'must be an http:// or https:// URL' })
+  .refine((v) => /^https?:\/\/[^\s/]+/.test(v), { error: 'must be an http:// or https:// URL' })
   .transform((v) => v.replace(/\/+$/, ''));
 export const optionalUrl = z.preprocess(blankToUndefined, httpUrl.optional());
 
@@ -34,7 +34,7 @@ export const optionalUrl = z.preprocess(blankToUndefined, httpUrl.optional());
  * a local proxy). One rule, src/liveperson/transport.ts, which the LivePerson client applies when it calls.
  */
 export const secureUrl = httpUrl.refine((v) => checkLivePersonUrl(v, 'url') === null, {
-  message: 'must be an https:// URL (plain http:// only for localhost or 127.0.0.1)',
+  error: 'must be an https:// URL (plain http:// only for localhost or 127.0.0.1)',
 });
 export const optionalSecureUrl = z.preprocess(blankToUndefined, secureUrl.optional());
 export const timeZone = z.preprocess(
@@ -51,7 +51,7 @@ export const timeZone = z.preprocess(
           return false;
         }
       },
-      { message: 'must be an IANA time zone name such as UTC or Europe/Berlin' },
+      { error: 'must be an IANA time zone name such as UTC or Europe/Berlin' },
     ),
 );
 // Slack ids are upper case and Slack accepts c0123abcd for C0123ABCD, so a lower-case copy is normalised.
@@ -80,7 +80,7 @@ const idList = (pattern: RegExp, what: string) =>
           .filter(Boolean),
       )
       .refine((ids) => ids.every((id) => pattern.test(id)), {
-        message: `must be a comma-separated list of ${what}`,
+        error: `must be a comma-separated list of ${what}`,
       }),
   );
 export const slackUserIds = idList(/^[UW][A-Z0-9]+$/, 'Slack user ids (U…)');
@@ -88,7 +88,7 @@ export const usergroupId = z.preprocess(
   upperCase,
   z
     .string()
-    .regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user group id such as S0123ABCD' })
+    .regex(/^S[A-Z0-9]+$/, { error: 'must be a Slack user group id such as S0123ABCD' })
     .optional(),
 );
 

@@ -17,20 +17,20 @@ export const slackSchema = z
     SLACK_BOT_TOKEN: z.preprocess(
       blankToUndefined,
       z
-        .string({ message: 'is required: the bot token (xoxb-…) from OAuth & Permissions' })
+        .string({ error: 'is required: the bot token (xoxb-…) from OAuth & Permissions' })
         .trim()
         .refine((v) => !v.startsWith('xapp-'), {
-          message:
+          error:
             'holds an app-level token (xapp-…): put it in SLACK_APP_TOKEN, and set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
           abort: true,
         })
         .refine((v) => !v.startsWith('xoxp-'), {
-          message:
+          error:
             'holds a user token (xoxp-…): set it to the Bot User OAuth Token (xoxb-…) from OAuth & Permissions instead',
           abort: true,
         })
         .refine((v) => v.startsWith('xoxb-'), {
-          message: 'must be the Bot User OAuth Token starting with xoxb- (OAuth & Permissions)',
+          error: 'must be the Bot User OAuth Token starting with xoxb- (OAuth & Permissions)',
         }),
     ),
     SLACK_SIGNING_SECRET: optionalString,
@@ -40,12 +40,12 @@ export const slackSchema = z
         .string()
         .trim()
         .refine((v) => !v.startsWith('xoxb-'), {
-          message:
+          error:
             'holds the bot token (xoxb-…): it belongs in SLACK_BOT_TOKEN; SLACK_APP_TOKEN is the app-level token (xapp-…) from Basic Information → App-Level Tokens',
           abort: true,
         })
         .refine((v) => v.startsWith('xapp-'), {
-          message:
+          error:
             'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
         })
         .optional(),
@@ -54,18 +54,18 @@ export const slackSchema = z
     PORT: z.preprocess(
       blankToUndefined,
       z.coerce
-        .number({ message: PORT_RULE })
-        .int({ message: PORT_RULE })
-        .min(0, { message: PORT_RULE })
-        .max(65535, { message: PORT_RULE })
+        .number({ error: PORT_RULE })
+        .int({ error: PORT_RULE })
+        .min(0, { error: PORT_RULE })
+        .max(65535, { error: PORT_RULE })
         .default(3000),
     ),
     PRIVACY_CHANNEL_ID: z.preprocess(
       upperCase,
       z
-        .string({ message: 'is required: the id (C…) of the channel where approvals are posted' })
+        .string({ error: 'is required: the id (C…) of the channel where approvals are posted' })
         .regex(/^[CG][A-Z0-9]+$/, {
-          message:
+          error:
             "must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
         }),
     ),
@@ -77,8 +77,8 @@ export const slackSchema = z
     STATUS_POLL_MINUTES: z.preprocess(
       blankToUndefined,
       z.coerce
-        .number({ message: 'must be a number of minutes' })
-        .positive({ message: 'must be greater than 0' })
+        .number({ error: 'must be a number of minutes' })
+        .positive({ error: 'must be greater than 0' })
         .default(360),
     ),
     REQUESTER_USERGROUP_ID: usergroupId,

@@ -57,7 +57,7 @@ export function mergeRecord(old: LpRecord | undefined, fresh: LpRecord): LpRecor
   if (!old) return fresh;
   const merged = { ...old };
   for (const [key, value] of Object.entries(fresh) as [keyof LpRecord, LpRecord[keyof LpRecord]][]) {
-    if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
+    if (value !== null) (merged as Record<string, unknown>)[key] = value;
   }
   return merged;
 }

@@ -126,7 +126,7 @@ export class SlackNoticeSender implements NoticeSender {
           channel: notice.channelId,
           ts: notice.ts,
           ...(buildRecordMessage(request, { now: this.clock.now() }) as Message),
-        } as never);
+        });
         return {};
       case 'failure_post':
         await inThread(buildFailureMessage(request, { what: notice.what, next: notice.next }));
@@ -161,7 +161,7 @@ export class SlackNoticeSender implements NoticeSender {
         await this.client.chat.postMessage({
           channel: request.requestedBy,
           text: message.text,
-          blocks: message.blocks as never,
+          blocks: message.blocks,
         });
         return {};
       }
@@ -211,7 +211,7 @@ export class SlackNoticeSender implements NoticeSender {
     await this.client.chat.postMessage({
       channel: request.requestedBy,
       text,
-      blocks: notice.blocks && extra.length === 0 ? (notice.blocks as never) : undefined,
+      blocks: extra.length === 0 ? notice.blocks : undefined,
     });
   }
 

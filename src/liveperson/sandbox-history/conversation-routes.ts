@@ -91,7 +91,7 @@ export function miSearch(data: HistoryData, body: Body, paging: Paging, url: URL
     }
   }
   const sdeQuery = sde as Record<string, string> | undefined;
-  const keyword = body.keyword as string | undefined;
+  const keyword = body.keyword;
   const matches = data.conversations.filter((c) => {
     if (!withinRetention(c.startTime, data.now())) return false;
     if (c.startTime < window.value.from || c.startTime > window.value.to) return false;

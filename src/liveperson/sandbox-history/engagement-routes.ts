@@ -50,7 +50,8 @@ export function ehSearch(data: HistoryData, body: Body, paging: Paging, url: URL
   }
   let areas = EH_AREAS;
   if (body.keyword_search_area !== undefined) {
-    const types = (body.keyword_search_area as { types?: unknown } | null)?.types;
+    const area: unknown = body.keyword_search_area;
+    const types = typeof area === 'object' && area !== null ? (area as { types?: unknown }).types : undefined;
     if (
       !Array.isArray(types) ||
       types.length === 0 ||

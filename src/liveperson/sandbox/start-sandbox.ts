@@ -38,7 +38,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const contentType = req.headers['content-type'];
       const authorize = () => authenticate(state, req, url).ok;
       const answer = extension.handle({ method: req.method ?? 'GET', url, contentType, body, authorize });
-      if (answer) return send(res, answer);
+      if (answer) {
+        send(res, answer);
+        return;
+      }
     }
     const route = findRoute(req.method ?? 'GET', url.pathname);
     const call: SandboxCall = {

@@ -81,7 +81,7 @@ async function readHolder(path: string): Promise<Holder | undefined> {
   try {
     const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<Holder>;
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') {
-      return { pid: parsed.pid, host: parsed.host, since: String(parsed.since ?? 'unknown') };
+      return { pid: parsed.pid, host: parsed.host, since: parsed.since ?? 'unknown' };
     }
   } catch {
     // unreadable → treated as stale

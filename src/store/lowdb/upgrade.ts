@@ -22,21 +22,21 @@ const oldMonthSchema = z
     livePerson: z.object({ total: z.number(), external: z.number(), syncedAt: z.string() }).optional(),
     alertsSent: z.record(z.string(), z.string()).optional(),
   })
-  .passthrough();
+  .loose();
 const oldSnapshotSchema = z.object({
   version: z.literal(1),
   requests: z.record(z.string(), deletionRequestSchema),
   quota: z.record(z.string(), z.record(z.string(), oldMonthSchema)),
   seq: z.number().optional(),
-  archives: z.record(z.string(), z.object({ file: z.string() }).passthrough()).optional(),
+  archives: z.record(z.string(), z.object({ file: z.string() }).loose()).optional(),
 });
 const oldJournalSchema = z.object({
   seq: z.number(),
   requests: z.record(z.string(), deletionRequestSchema.nullable()),
   meta: z.record(z.string(), z.unknown()).optional(),
-  archives: z.record(z.string(), z.object({ file: z.string() }).passthrough()).optional(),
+  archives: z.record(z.string(), z.object({ file: z.string() }).loose()).optional(),
 });
-const oldArchiveSchema = z.object({ requests: z.array(deletionRequestSchema) }).passthrough();
+const oldArchiveSchema = z.object({ requests: z.array(deletionRequestSchema) }).loose();
 const oldOutboxItemSchema = z.object({
   requestId: z.string(),
   op: z.string(),
@@ -71,7 +71,7 @@ export async function upgradeOldLayout(folder: string, legacyDataFile?: string):
     else noticesByRequest.set(item.requestId, [...(noticesByRequest.get(item.requestId) ?? []), notice]);
   }
   const at = new Date().toISOString();
-  const queue = <N extends RequestNotice | ChannelNotice>(notices: N[]): QueuedNotice[] =>
+  const queue = (notices: (RequestNotice | ChannelNotice)[]): QueuedNotice[] =>
     notices.map((notice, i) => ({ seq: i + 1, notice, queuedAt: at, attempts: 0, nextAttemptAt: at }));
   for (const request of requests.values()) {
     const month = request.createdAt.slice(0, 7);
@@ -199,8 +199,8 @@ function convertItem(op: string, args: unknown[]): RequestNotice | ChannelNotice
     case 'postFailure':
       return {
         kind: 'failure_post',
-        what: String(explanation?.what ?? ''),
-        next: String(explanation?.next ?? ''),
+        what: explanation?.what ?? '',
+        next: explanation?.next ?? '',
       };
     case 'postDecisionNote':
       return { kind: 'decision_note' };

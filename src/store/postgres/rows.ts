@@ -74,5 +74,5 @@ export function parseMonthState(server: string, state: unknown): MonthState {
       `A month's state in the database ${server} (table months) is not valid: restore a backup or delete that row.`,
     );
   }
-  return parsed.data as MonthState;
+  return parsed.data;
 }

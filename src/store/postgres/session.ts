@@ -12,7 +12,8 @@ export type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(
 
 export interface Checkout {
   client: pg.PoolClient;
-  release(broken: boolean): void;
+  /** An arrow-typed property: callers destructure it. */
+  release: (broken: boolean) => void;
 }
 
 /**

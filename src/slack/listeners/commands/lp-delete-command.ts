@@ -13,7 +13,7 @@ import type { WebClient } from '@slack/web-api';
 /** `/lp-delete [help | quota | status <id> | cancel <id> | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
 export function lpDeleteCommand(ctx: ListenerContext) {
   return async ({ ack, command, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const intent = parseCommandText(command.text ?? '');
+    const intent = parseCommandText(command.text);
     if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
     if (intent.kind === 'quota')
       return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx, command.user_id) });
