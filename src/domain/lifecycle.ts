@@ -1,5 +1,5 @@
 import { cancelWindowEnds } from './dates.js';
-import type { Permission } from './decide.js';
+import type { Permission } from './outcome.js';
 import type { DeletionRequest } from './request.js';
 
 /*
