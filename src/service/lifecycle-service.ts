@@ -1,4 +1,4 @@
-import { todayIn } from '../domain/gdpr.js';
+import { todayIn } from '../domain/zoned-time.js';
 import type { ApprovalTimers } from '../domain/lifecycle.js';
 import type { Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { todayIn } from '../domain/gdpr.js';
+import { HOUR_MS } from '../domain/durations.js';
+import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, splitIds, type PlanOutcome } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -52,7 +53,7 @@ interface Search {
 }
 
 /** A search is kept this long for its result view to be sent for approval. */
-const SEARCH_TTL_MS = 60 * 60 * 1000;
+const SEARCH_TTL_MS = HOUR_MS;
 const SEARCHES_KEPT = 200;
 
 /**

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../domain/durations.js';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
 import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
 import type { LpLogger } from '../liveperson/http.js';
@@ -27,7 +28,6 @@ export const RETENTION_MONTHS = 13;
 export const MESSAGING_WINDOW_DAYS = 88;
 export const CHAT_WINDOW_DAYS = 27;
 export const PAGE_SIZE = 100;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
 
 /** A LivePerson consumer id (`participantId`) is a UUID. */
