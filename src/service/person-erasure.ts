@@ -11,7 +11,8 @@ import type { LpLogger } from '../liveperson/http.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { DeletionService, Outcome } from './deletion-service.js';
-import { recheckHeldBack, searchPerson, type PersonSearchResult } from './person-search.js';
+import { recheckHeldBack } from './held-back.js';
+import { searchPerson, type PersonSearchResult } from './person-search.js';
 import type { QuotaService } from './quota-service.js';
 import { errorCode } from './request-steps.js';
 

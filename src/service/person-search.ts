@@ -1,14 +1,15 @@
-import { DAY_MS } from '../domain/durations.js';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
 import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
 import type { LpLogger } from '../liveperson/http.js';
-import {
-  MSG_HIST_MAX_IDS,
-  type MsgHistoryClient,
-  type PageRequest,
-  type TimeRange,
-} from '../liveperson/history/msg-history-client.js';
+import type { MsgHistoryClient, PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
 import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
+import {
+  CHAT_WINDOW_DAYS,
+  identifierKind,
+  MESSAGING_WINDOW_DAYS,
+  searchWindows,
+  type IdentifierKind,
+} from './search-windows.js';
 
 /**
  * Finds every LivePerson id one data subject left behind, the way the reference's "How to find all ids"
@@ -19,22 +20,19 @@ import type { ChatSummary, ConversationStatus, ConversationSummary } from '../li
  * what LivePerson answered beyond that (the clients drop it at the edge). Logs carry counts only.
  */
 
-/** LivePerson keeps history 13 months. */
-export const RETENTION_MONTHS = 13;
-/**
- * Window lengths. LivePerson allows 3 months (messaging) and 1 month (chat) and rounds each window out to
- * 10 minutes; the shortest 3 calendar months are 89 days and the shortest month 28, hence these.
- */
-export const MESSAGING_WINDOW_DAYS = 88;
-export const CHAT_WINDOW_DAYS = 27;
 export const PAGE_SIZE = 100;
+export {
+  CHAT_WINDOW_DAYS,
+  identifierKind,
+  MESSAGING_WINDOW_DAYS,
+  monthsBefore,
+  RETENTION_MONTHS,
+  searchWindows,
+  type IdentifierKind,
+} from './search-windows.js';
+export { recheckHeldBack, type HeldBackCheck } from './held-back.js';
+
 const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
-
-/** A LivePerson consumer id (`participantId`) is a UUID. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export type IdentifierKind = 'email' | 'consumer_id' | 'text';
 
 export interface PersonSearchInput {
   /** What the officer typed: an email address, a consumer id, or other text (a name, a customer id). */
@@ -83,40 +81,6 @@ export interface PersonSearchResult {
     keywordOnly: number;
   };
   searched: { from: string; to: string; messagingWindows: number; chatWindows: number; calls: number };
-}
-
-export function identifierKind(identifier: string): IdentifierKind {
-  const value = identifier.trim();
-  if (UUID.test(value)) return 'consumer_id';
-  if (EMAIL.test(value)) return 'email';
-  return 'text';
-}
-
-/** The same moment `months` calendar months earlier (UTC), clamped to that month's last day. */
-export function monthsBefore(date: Date, months: number): Date {
-  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
-  target.setUTCHours(
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-    date.getUTCMilliseconds(),
-  );
-  return target;
-}
-
-/** Back-to-back windows of at most `days`, newest first, from `now` back to the retention start. */
-export function searchWindows(now: Date, days: number, retentionMonths = RETENTION_MONTHS): TimeRange[] {
-  const oldest = monthsBefore(now, retentionMonths).getTime();
-  const windows: TimeRange[] = [];
-  let to = now.getTime();
-  while (to >= oldest) {
-    const from = Math.max(oldest, to - days * DAY_MS + 1);
-    windows.push({ from, to });
-    to = from - 1;
-  }
-  return windows;
 }
 
 function incomplete(service: HistoryService, expected: number, received: number): HistoryError {
@@ -276,31 +240,6 @@ export async function searchPerson(
   };
   log('lp.history.person_search', { identifierKind: kind, ...result.counts, calls });
   return result;
-}
-
-export interface HeldBackCheck {
-  /** Closed since: can go into a new approval. */
-  closed: string[];
-  stillOpen: string[];
-  /** No longer returned (past retention, or deleted meanwhile). */
-  gone: string[];
-}
-
-/** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
-export async function recheckHeldBack(
-  conversationIds: readonly string[],
-  msgHist: MsgHistoryClient,
-): Promise<HeldBackCheck> {
-  const status = new Map<string, ConversationStatus>();
-  for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
-    const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
-    for (const record of page.records) status.set(record.conversationId, record.status);
-  }
-  return {
-    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
-    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
-    gone: conversationIds.filter((id) => !status.has(id)),
-  };
 }
 
 function byStart(a: { startTime: number }, b: { startTime: number }): number {
