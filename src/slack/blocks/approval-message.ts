@@ -4,7 +4,7 @@ import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
 import { deadlineText } from './lifecycle-messages.js';
-import { groupSummaryLine } from './person-modal.js';
+import { groupSummaryLine } from './plan-text.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,

@@ -7,7 +7,7 @@ import {
   MAX_IDS_PER_REQUEST,
 } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
-import { groupSummaryLine } from './person-modal.js';
+import { groupSummaryLine } from './plan-text.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
 import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
 

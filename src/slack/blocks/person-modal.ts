@@ -1,11 +1,11 @@
 /** The "erase a person" views: searching, then what was found and what it becomes. Pure. */
 import type { types } from '@slack/bolt';
-import type { PlanOutcome, PlanRefusal, PlanSummary, PlannedRequest } from '../../domain/plan.js';
-import { DELETION_TYPE_LABELS, type DeletionType } from '../../domain/types.js';
+import type { PlanOutcome } from '../../domain/plan.js';
 import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import type { PersonSearchResult } from '../../service/person-search.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
+import { planRefusalText, planSummaryLine, requestsByType } from './plan-text.js';
 import {
   ACTION,
   BLOCK,
@@ -29,6 +29,7 @@ import {
 } from './parts.js';
 
 export { isKeywordHitsBlockId };
+export { groupSummaryLine, planRefusalText, planSummaryLine, requestsByType } from './plan-text.js';
 
 const TITLE = 'Erase a person';
 /** The identifier is shown back to the officer, cut to this length. */
@@ -70,66 +71,6 @@ export function buildPersonSearchingModal(options: PersonSearchingModalOptions):
     },
     options.privateMetadata,
   );
-}
-
-/** "1 consumer id, 12 closed conversations (2 open held back) → 2 LivePerson requests" */
-export function planSummaryLine(summary: PlanSummary): string {
-  const parts: string[] = [];
-  if (summary.consumerIds > 0) parts.push(plural(summary.consumerIds, 'consumer id'));
-  if (summary.closedConversations > 0 || summary.openHeldBack > 0) {
-    const held = summary.openHeldBack > 0 ? ` (${summary.openHeldBack} open held back)` : '';
-    parts.push(`${plural(summary.closedConversations, 'closed conversation')}${held}`);
-  }
-  if (summary.chats > 0) parts.push(plural(summary.chats, 'chat'));
-  if (summary.tickets > 0) parts.push(plural(summary.tickets, 'ticket'));
-  const found = parts.length > 0 ? parts.join(', ') : 'nothing to delete';
-  return `${found} → ${plural(summary.requests, 'LivePerson request')}`;
-}
-
-/**
- * One line for a group: the plan line when it came from a person's search (or held-back conversations,
- * which are known closed); for ids typed into the form, only their type and count ("closed" would be a guess).
- */
-export function groupSummaryLine(
-  lead: Pick<DeletionRequest, 'type' | 'group' | 'subject'>,
-): string | undefined {
-  const summary = lead.group?.summary;
-  if (!summary) return undefined;
-  if (lead.subject !== undefined || lead.group?.heldBackFrom !== undefined) return planSummaryLine(summary);
-  const ids = summary.consumerIds + summary.closedConversations + summary.chats + summary.tickets;
-  return `${DELETION_TYPE_LABELS[lead.type]} · ${plural(ids, 'id')} in ${plural(summary.requests, 'LivePerson request')}`;
-}
-
-/** "• Consumer: 1 request (1 id)" per type, in the plan's order. */
-export function requestsByType(requests: readonly PlannedRequest[]): string[] {
-  const types: DeletionType[] = [];
-  for (const request of requests) if (!types.includes(request.type)) types.push(request.type);
-  return types.map((type) => {
-    const ofType = requests.filter((r) => r.type === type);
-    const ids = ofType.reduce((sum, r) => sum + r.ids.length, 0);
-    return `• ${DELETION_TYPE_LABELS[type]}: ${plural(ofType.length, 'request')} (${plural(ids, 'id')})`;
-  });
-}
-
-/** The words for a plan the domain refused. */
-export function planRefusalText(refusal: PlanRefusal): string {
-  switch (refusal.code) {
-    case 'quota_short': {
-      const resets = refusal.resetsAt ? `on ${slackDate(refusal.resetsAt)}` : 'on the 1st of next month';
-      return (
-        `:no_entry: *This needs ${plural(refusal.needed, 'LivePerson request')}, but only ${refusal.remaining} ` +
-        `${refusal.remaining === 1 ? 'is' : 'are'} left this month.* Nothing was filed. The quota resets ${resets}; ` +
-        'search again then, or ask a LivePerson admin to raise the monthly limit.'
-      );
-    }
-    case 'nothing_to_delete':
-      return refusal.openHeldBack > 0
-        ? `*Nothing can be deleted yet:* ${plural(refusal.openHeldBack, 'conversation')} found ` +
-            `${refusal.openHeldBack === 1 ? 'is' : 'are'} still open, and LivePerson deletes closed ones only. ` +
-            'Search again once the person’s conversations have closed.'
-        : '*Nothing to delete:* LivePerson has nothing under this identifier in the last 13 months. ' +
-            'Check the spelling, or try the person’s consumer id or another email address.';
-  }
 }
 
 export interface PersonResultModalOptions {
