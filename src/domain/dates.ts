@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS } from './types.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS } from './durations.js';
 
 /*
  * LivePerson states its windows in days from the request time, an instant, so they are added as

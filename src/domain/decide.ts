@@ -1,12 +1,7 @@
+import type { Permission } from './outcome.js';
 import type { DeletionRequest, RequestStatus } from './request.js';
 
-/** An expected refusal: the listener shows `message` to the person; `code` is for logs and tests. */
-export interface Refusal<Code extends string> {
-  ok: false;
-  code: Code;
-  message: string;
-}
-export type Permission<Code extends string> = { ok: true } | Refusal<Code>;
+export type { Permission, Refusal } from './outcome.js';
 
 export type DecideRefusalCode = 'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED';
 export type RequestRefusalCode = 'NOT_REQUESTER';

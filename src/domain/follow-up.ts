@@ -1,4 +1,6 @@
-import { gdprDeadline, isCalendarDate, todayIn } from './gdpr.js';
+import { DAY_MS } from './durations.js';
+import { gdprDeadline, isCalendarDate } from './gdpr.js';
+import { todayIn } from './zoned-time.js';
 import { submittedAt } from './lifecycle.js';
 import type { RequestNotice } from './notices.js';
 import type { DeletionRequest, HistoryEntry } from './request.js';
@@ -9,7 +11,6 @@ import type { LpRecord } from './types.js';
  * read changes, when a request is overdue, and whether it finished before the GDPR deadline. Pure.
  */
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** LivePerson guarantees deletion 25 days after the request (5-day window + 20 days); 30 is late. */
 export const OVERDUE_AFTER_DAYS = 30;
 /** A person's Refresh or status command reads LivePerson at most this often per request. */

@@ -1,4 +1,5 @@
-import { calendarDate, wallClock } from './zoned-time.js';
+import { DAY_MS } from './durations.js';
+export { todayIn } from './zoned-time.js';
 
 /*
  * GDPR Art. 12(3): the controller answers a data subject's request "within one month of receipt". A
@@ -32,14 +33,9 @@ export function gdprDeadline(receivedOn: string): string {
   return formatDate(next.year, next.month, Math.min(day, daysInMonth(next.year, next.month)));
 }
 
-/** Today's calendar date in time zone `tz`, as `yyyy-mm-dd`. */
-export function todayIn(now: Date, tz: string): string {
-  return calendarDate(wallClock(now, tz));
-}
-
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 export type DeadlineUrgency = 'ok' | 'near' | 'today' | 'passed';

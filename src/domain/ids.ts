@@ -1,26 +1,21 @@
-import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
+import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
+import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
+import {
+  invalidIdsMessage,
+  textTooLongMessage,
+  ticketNoteMessages,
+  TICKETING_DISABLED_MESSAGE,
+  tooManyIdsMessage,
+} from './id-messages.js';
 
-/**
- * Slack's plain_text_input accepts at most 3000 characters, but 100 UUIDs one per line take 3,700.
- * The request modal therefore offers two inputs ("ids" and "more ids"); the listener passes both
- * texts to `parseIdsTexts`, which parses each and concatenates the results.
- */
-export const ID_INPUT_MAX_LENGTH = 3000;
-
-/**
- * Guard for `validateIdsText`: far above what two Slack inputs can hold, far below anything that
- * makes parsing noticeable. A paste this long is a mistake (a log file, a whole export), and the
- * person is better served by a clear error than by hundreds of "invalid id" complaints.
- */
-export const MAX_IDS_TEXT_LENGTH = 20_000;
-
-/** Slack rejects a modal field error longer than this. */
-export const MAX_ERROR_MESSAGE_LENGTH = 2000;
-
-/** How many invalid ids an error message names before it says "and N more". */
-const MAX_NAMED_IDS = 10;
-/** How much of each invalid id an error message shows. */
-const MAX_SHOWN_ID_LENGTH = 40;
+export {
+  ID_INPUT_MAX_LENGTH,
+  MAX_IDS_TEXT_LENGTH,
+  parseIdsText,
+  parseIdsTexts,
+  stripEdgePunctuation,
+} from './id-parsing.js';
+export { displayId, MAX_ERROR_MESSAGE_LENGTH } from './id-messages.js';
 
 export type IdField = 'type' | 'ids';
 export interface IdValidationError {
@@ -49,86 +44,6 @@ export interface IdValidationContext {
    */
   maxIds?: number;
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Parsing
-// ---------------------------------------------------------------------------------------------------
-
-// Format characters (zero-width space/joiners U+200B-U+200D, word joiner U+2060, BOM U+FEFF, soft
-// hyphen, bidi controls) and lone surrogates are invisible in Slack, so people cannot see or remove
-// them; they are dropped *inside* a token, not treated as separators ("ab<ZWSP>cd" is "abcd").
-const INVISIBLE = /[\p{Cf}\p{Cs}]/gu;
-// NEL (U+0085) is a line break in some exports but not part of JS's \s, so it is made a separator.
-const EXTRA_LINE_BREAKS = /\u0085/g;
-// Every remaining control character (C0, DEL, C1) is noise from copy and paste.
-const CONTROL = /\p{Cc}/gu;
-// Whitespace of any kind (including NBSP and U+2028/9), commas and semicolons separate ids.
-const SEPARATORS = /[\s,;]+/u;
-// Quotes and brackets around an id come from pasted JSON arrays, CSV cells or prose. One character at a
-// time: see stripEdgePunctuation for why this is not a `[…]+$` regex.
-const EDGE_CHARACTER = /^[\p{Ps}\p{Pe}\p{Pi}\p{Pf}"'`]$/u;
-
-/**
- * Splits pasted text into raw id tokens. Accepts one id per line, ids separated by commas, semicolons,
- * spaces or tabs, or a JSON array of strings or numbers. Never throws and runs in linear time.
- *
- * JSON is deliberately not parsed with `JSON.parse`: numeric engagement ids are longer than 15 digits
- * and would lose precision as JavaScript numbers; tokenising keeps their digits exactly.
- */
-export function parseIdsText(text: string): string[] {
-  const cleaned = text
-    .replace(INVISIBLE, '')
-    .replace(EXTRA_LINE_BREAKS, ' ')
-    .replace(/[\t\n\v\f\r]/g, ' ')
-    .replace(CONTROL, '');
-  const ids: string[] = [];
-  for (const token of cleaned.split(SEPARATORS)) {
-    const id = stripEdgePunctuation(token);
-    if (id !== '') ids.push(id);
-  }
-  return ids;
-}
-
-/**
- * Removes quotes and brackets (Unicode open, close, initial and final punctuation, and `"`, `'`, `` ` ``)
- * from both ends of a token, in one pass from each end.
- *
- * Not `token.replace(/^[…]+|[…]+$/gu, '')`: the engine retries the `[…]+$` branch from every position of a
- * punctuation run that does not reach the end, so `a((((…((a` took quadratic time (a 20,000-character
- * token blocked the event loop for about a second).
- */
-export function stripEdgePunctuation(token: string): string {
-  let start = 0;
-  while (start < token.length) {
-    const character = String.fromCodePoint(token.codePointAt(start) ?? 0);
-    if (!EDGE_CHARACTER.test(character)) break;
-    start += character.length;
-  }
-  let end = token.length;
-  while (end > start) {
-    const width = endsWithSurrogatePair(token, start, end) ? 2 : 1;
-    if (!EDGE_CHARACTER.test(token.slice(end - width, end))) break;
-    end -= width;
-  }
-  return token.slice(start, end);
-}
-
-/** True when `text[end - 2]`, `text[end - 1]` form one code point that lies after `start`. */
-function endsWithSurrogatePair(text: string, start: number, end: number): boolean {
-  if (end - 2 < start) return false;
-  const high = text.charCodeAt(end - 2);
-  const low = text.charCodeAt(end - 1);
-  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
-}
-
-/** Parses each text (e.g. the modal's "ids" and "more ids" inputs) and concatenates the ids. */
-export function parseIdsTexts(texts: readonly (string | undefined | null)[]): string[] {
-  return texts.flatMap((text) => (text ? parseIdsText(text) : []));
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Validation
-// ---------------------------------------------------------------------------------------------------
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIGITS = /^\d+$/;
@@ -250,97 +165,8 @@ function dedupe(candidates: readonly Candidate[]): Candidate[] {
 
 /** Notes count the ids actually sent, so a duplicate does not inflate them. */
 function ticketNotes(sent: readonly Candidate[]): string[] {
-  const prefixes = sent.filter((c) => c.prefixRemoved).length;
-  const suffixes = sent.filter((c) => c.suffixRemoved).length;
-  const notes: string[] = [];
-  if (prefixes > 0) notes.push(`Removed the LTK prefix from ${plural(prefixes, 'ticket id')}`);
-  if (suffixes > 0) notes.push(`Removed the X suffix from ${plural(suffixes, 'ticket id')}`);
-  return notes;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Messages
-// ---------------------------------------------------------------------------------------------------
-
-const TICKETING_DISABLED_MESSAGE =
-  'Ticket deletions are only for legacy LivePerson accounts with the ticketing system, and this app is not ' +
-  'set up for one. Choose another type, or ask an admin to set LP_LEGACY_TICKETING=true if the account has it.';
-
-const TYPE_HINTS: Record<DeletionType, (accountId: string) => string> = {
-  conversation: () =>
-    'A conversation id is a UUID such as 3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b (8-4-4-4-12 hex digits).',
-  consumer: () =>
-    'A consumer id is the participantId UUID such as 3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b (8-4-4-4-12 hex digits).',
-  engagement: (accountId) =>
-    `An engagement id is digits only: the account id ${accountId} followed by the chat id, e.g. ${accountId}4294967296.`,
-  ticketing: () => 'A ticket id has letters and digits only; an LTK prefix and X suffix are removed for you.',
-};
-
-const TYPE_NOUNS: Record<DeletionType, string> = {
-  conversation: 'conversation id',
-  consumer: 'consumer id',
-  engagement: 'engagement id',
-  ticketing: 'ticket id',
-};
-
-function invalidIdsMessage(type: DeletionType, invalid: readonly Candidate[], accountId: string): string {
-  const named = invalid.slice(0, MAX_NAMED_IDS).map((c) => `"${displayId(c.raw)}"`);
-  const rest = invalid.length - named.length;
-  const list = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.join(', ');
-  const what =
-    invalid.length === 1
-      ? `This is not a valid ${TYPE_NOUNS[type]}`
-      : `These are not valid ${TYPE_NOUNS[type]}s`;
-  return clampMessage(
-    `${what}: ${list}. ${TYPE_HINTS[type](accountId)} Correct or remove them and try again.`,
+  return ticketNoteMessages(
+    sent.filter((c) => c.prefixRemoved).length,
+    sent.filter((c) => c.suffixRemoved).length,
   );
-}
-
-function tooManyIdsMessage(count: number, max: number): string {
-  if (max <= MAX_IDS_PER_REQUEST) {
-    return (
-      `You entered ${count} different ids, but LivePerson accepts at most ${max} per request. ` +
-      `Split them into ${Math.ceil(count / max)} requests of up to ${max} ids each.`
-    );
-  }
-  return (
-    `You entered ${count} different ids, but one approval takes at most ${MAX_IDS_PER_APPROVAL} ` +
-    `(LivePerson takes ${MAX_IDS_PER_REQUEST} per request; more become several requests under one approval). ` +
-    `Split them into ${Math.ceil(count / MAX_IDS_PER_APPROVAL)} approvals of up to ${MAX_IDS_PER_APPROVAL} ids each.`
-  );
-}
-
-function textTooLongMessage(length: number): string {
-  return (
-    `The ids text is ${length.toLocaleString('en-US')} characters long; at most ` +
-    `${MAX_IDS_TEXT_LENGTH.toLocaleString('en-US')} are read. Paste only the ids, at most ` +
-    `${MAX_IDS_PER_APPROVAL} per approval.`
-  );
-}
-
-/**
- * Makes an id safe to quote back: control and invisible characters become visible `\uXXXX` escapes
- * (so a bidi override cannot reorder the message) and long ids are shortened. Works on code points
- * so a surrogate pair is never cut in half.
- */
-export function displayId(raw: string): string {
-  const visible = Array.from(raw).map((ch) =>
-    /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u.test(ch)
-      ? `\\u${ch.codePointAt(0)?.toString(16).padStart(4, '0')}`
-      : ch,
-  );
-  const text = visible.join('');
-  const points = Array.from(text);
-  return points.length > MAX_SHOWN_ID_LENGTH ? `${points.slice(0, MAX_SHOWN_ID_LENGTH - 1).join('')}…` : text;
-}
-
-/** Last line of defence for Slack's field error limit; the builders above stay far below it. */
-function clampMessage(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_LENGTH
-    ? message
-    : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

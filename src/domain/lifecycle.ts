@@ -1,14 +1,12 @@
+import { DAY_MS, HOUR_MS } from './durations.js';
 import { cancelWindowEnds } from './dates.js';
-import type { Permission } from './decide.js';
+import type { Permission } from './outcome.js';
 import type { DeletionRequest } from './request.js';
 
 /*
  * What may happen to a request after it was filed: cancelling it at LivePerson inside the window, and
  * reminding or expiring an approval nobody decided. Pure: the clock and the approvers are arguments.
  */
-
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
 
 export type CancelRefusalCode =
   'NOT_SUBMITTED' | 'ALREADY_CANCELLED' | 'CANCEL_IN_PROGRESS' | 'WINDOW_CLOSED' | 'NOT_ALLOWED';

@@ -1,3 +1,4 @@
+import type { Permission, Refusal } from './outcome.js';
 import { calendarMonth, readableTime, wallClock, zonedInstant } from './zoned-time.js';
 
 /*
@@ -93,8 +94,7 @@ export interface QuotaStatus {
   timeZone?: string;
 }
 
-export type QuotaDecision =
-  { ok: true; warning?: string } | { ok: false; code: 'QUOTA_SPENT'; message: string };
+export type QuotaDecision = { ok: true; warning?: string } | Refusal<'QUOTA_SPENT'>;
 
 export function quotaStatus(input: QuotaInput): QuotaStatus {
   const remaining = input.spent ? 0 : Math.max(0, input.limit - input.used);
@@ -175,7 +175,7 @@ export function canTakePlan(
   quota: QuotaStatus,
   needed: number,
   at: 'filing' | 'approval' = 'filing',
-): { ok: true } | { ok: false; code: 'QUOTA_SHORT'; message: string } {
+): Permission<'QUOTA_SHORT'> {
   if (needed <= 1 || quota.remaining >= needed) return { ok: true };
   return {
     ok: false,

@@ -1,3 +1,5 @@
+import { DAY_MS, MINUTE_MS } from './durations.js';
+
 /*
  * Wall-clock time in an IANA zone without a date library. dayjs's timezone plugin builds an
  * Intl.DateTimeFormat on every call (tens of microseconds each), and the quota month and today's date
@@ -6,8 +8,6 @@
  * minute, so an offset read for one instant holds for the rest of that minute and nothing is stale across
  * a DST change. An invalid zone name throws a RangeError, as Intl does (config validates it).
  */
-
-const MINUTE_MS = 60_000;
 
 export interface WallClock {
   year: number;
@@ -84,8 +84,8 @@ export function zonedInstant(
 ): Date {
   const local = Date.UTC(year, monthIndex, day, hour, minute);
   // Offsets a day either side of the wall time: at most one change lies in between.
-  const before = zoneOffsetMs(local - 86_400_000, tz);
-  const after = zoneOffsetMs(local + 86_400_000, tz);
+  const before = zoneOffsetMs(local - DAY_MS, tz);
+  const after = zoneOffsetMs(local + DAY_MS, tz);
   const earlier = local - Math.max(before, after);
   const later = local - Math.min(before, after);
   for (const t of [earlier, later]) {
@@ -100,6 +100,11 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** `yyyy-mm-dd` of a wall clock. */
 export function calendarDate(wall: WallClock): string {
   return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
+}
+
+/** Today's calendar date in time zone `tz`, as `yyyy-mm-dd`: the one "today in the team's zone". */
+export function todayIn(now: Date, tz: string): string {
+  return calendarDate(wallClock(now, tz));
 }
 
 /** `yyyy-mm` of a wall clock. */

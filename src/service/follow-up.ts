@@ -1,3 +1,4 @@
+import { DAY_MS, utcDate } from '../domain/durations.js';
 import { awaitsLivePerson, followUpDue, overdueFlagDue, takeLpStatus } from '../domain/follow-up.js';
 import { submittedAt } from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -23,8 +24,6 @@ export interface FollowUpResult {
   completed: string[];
   overdue: string[];
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Follows every submitted request at LivePerson until it is final (DONE or CANCELED), on one schedule
@@ -115,12 +114,11 @@ export class FollowUp {
     let missing = due;
     if (due.length > 1) {
       const times = due.map((r) => submittedAt(r)?.getTime() ?? now.getTime());
-      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       try {
         // One day more on each side: LivePerson does not say in which zone it reads the dates.
         const listed = await this.deps.lp.list({
-          fromDate: day(Math.min(...times) - DAY_MS),
-          toDate: day(now.getTime() + DAY_MS),
+          fromDate: utcDate(Math.min(...times) - DAY_MS),
+          toDate: utcDate(now.getTime() + DAY_MS),
         });
         const byId = new Map(listed.map((r) => [r.requestId, r]));
         for (const request of due) {

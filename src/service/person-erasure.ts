@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { todayIn } from '../domain/gdpr.js';
+import { HOUR_MS } from '../domain/durations.js';
+import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, splitIds, type PlanOutcome } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -10,7 +11,8 @@ import type { LpLogger } from '../liveperson/http.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { DeletionService, Outcome } from './deletion-service.js';
-import { recheckHeldBack, searchPerson, type PersonSearchResult } from './person-search.js';
+import { recheckHeldBack } from './person-search.js';
+import { searchPerson, type PersonSearchResult } from './person-search.js';
 import type { QuotaService } from './quota-service.js';
 import { errorCode } from './request-steps.js';
 
@@ -52,7 +54,7 @@ interface Search {
 }
 
 /** A search is kept this long for its result view to be sent for approval. */
-const SEARCH_TTL_MS = 60 * 60 * 1000;
+const SEARCH_TTL_MS = HOUR_MS;
 const SEARCHES_KEPT = 200;
 
 /**

@@ -1,5 +1,6 @@
 import { canFile, nextQuotaReset, quotaMonth, quotaStatus, type QuotaStatus } from '../domain/quota.js';
 import { effectiveUsed, type UsageSources } from '../domain/quota-usage.js';
+import type { Refusal } from '../domain/outcome.js';
 import type { MonthUsage, QuotaKey, RequestStore } from '../store/port.js';
 
 export interface QuotaReport extends QuotaStatus {
@@ -9,13 +10,7 @@ export interface QuotaReport extends QuotaStatus {
   sources?: UsageSources;
 }
 
-/** An expected "no": the listener shows `message` to the person who asked. */
-export interface Refusal {
-  ok: false;
-  code: string;
-  message: string;
-}
-export type Outcome<T> = ({ ok: true } & T) | Refusal;
+export type { Outcome, Refusal } from '../domain/outcome.js';
 
 export interface QuotaServiceDeps {
   store: RequestStore;

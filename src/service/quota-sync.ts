@@ -1,3 +1,4 @@
+import { DAY_MS, shiftDate } from '../domain/durations.js';
 import { monthRange } from '../domain/quota.js';
 import { alertsDue } from '../domain/quota-usage.js';
 import { describeForPeople } from '../liveperson/errors.js';
@@ -18,7 +19,6 @@ export interface QuotaSyncDeps {
 
 export type SyncOutcome = { ok: true; quota: QuotaReport } | { ok: false; error: string; quota: QuotaReport };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 /** `/lp-delete quota` reuses a sync younger than this. */
 export const QUOTA_REUSE_MS = 60_000;
 
@@ -62,8 +62,8 @@ export class QuotaSync {
       // LivePerson does not say in which zone fromDate/toDate are read, so one day more on each side is
       // asked for and the month is cut by the exact instants (the 1st, 00:00 in QUOTA_TIMEZONE).
       const records = await this.deps.lp.list({
-        fromDate: shiftDay(range.fromDate, -1),
-        toDate: shiftDay(range.toDate, 1),
+        fromDate: shiftDate(range.fromDate, -1),
+        toDate: shiftDate(range.toDate, 1),
       });
       const inMonth = records.filter((r) => {
         const at = r.requestTime ? Date.parse(r.requestTime) : Number.NaN;
@@ -121,9 +121,4 @@ export class QuotaSync {
     }
     return levels;
   }
-}
-
-/** `2026-11-01` ± days, as `yyyy-mm-dd`. */
-function shiftDay(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

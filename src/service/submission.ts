@@ -1,3 +1,4 @@
+import { DAY_MS, utcDate } from '../domain/durations.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest, Failure } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
@@ -18,7 +19,6 @@ export interface SubmissionDeps {
 const UNSURE_CODES = ['INTERRUPTED', 'LP_OUTCOME_UNKNOWN', 'UNEXPECTED'];
 /** How far from the submission a request in LivePerson's list may be and still be ours. */
 const RECONCILE_WINDOW_MS = 5 * 60_000;
-const DAY_MS = 86_400_000;
 /** Unknown outcomes are looked up again for this long; after that a person must check. */
 const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
 
@@ -153,10 +153,12 @@ export class Submission {
     const startedAt = new Date(request.decision?.at ?? request.createdAt).getTime();
     const from = startedAt - RECONCILE_WINDOW_MS;
     const to = startedAt + RECONCILE_WINDOW_MS;
-    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
     let candidates: LpRecord[] | undefined;
     try {
-      const listed = await this.deps.lp.list({ fromDate: day(from - DAY_MS), toDate: day(to + DAY_MS) });
+      const listed = await this.deps.lp.list({
+        fromDate: utcDate(from - DAY_MS),
+        toDate: utcDate(to + DAY_MS),
+      });
       const inWindow = listed.filter((record) => {
         const time = record.requestTime ? Date.parse(record.requestTime) : NaN;
         return time >= from && time <= to;

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { todayIn } from '../domain/gdpr.js';
+import { todayIn } from '../domain/zoned-time.js';
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { MessageRef } from '../service/deletion-service.js';

@@ -20,14 +20,21 @@ const OURS = new Set([
   'request_missing',
 ]);
 
+/** Slack's own error code (`data.error` of an @slack/web-api platform error), if it gave one. */
+export function slackPlatformError(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const data = (error as { data?: unknown }).data;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const code = (data as { error?: unknown }).error;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** Slack's own error code of an @slack/web-api error, or the client's code. */
 export function slackErrorCode(error: unknown): string {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as {
-    code?: unknown;
-    data?: { error?: unknown };
-  };
-  if (typeof e.data?.error === 'string') return e.data.error;
-  return typeof e.code === 'string' ? e.code : 'unexpected';
+  const platform = slackPlatformError(error);
+  if (platform !== undefined) return platform;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'unexpected';
 }
 
 /**

@@ -4,7 +4,7 @@ import { deadlineStatus, isCalendarDate } from '../../domain/gdpr.js';
 import { cancelOffered, cancellableUntil, submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
-import { deletionGuaranteedBy } from '../../domain/dates.js';
+import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
 import type { QuotaReport } from '../../service/deletion-service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, plural, slackDate, truncate } from '../format.js';
@@ -132,7 +132,7 @@ export function statusText(view: StatusView, now: Date, today: string): string {
   const submitted = request ? submittedAt(request) : lp?.requestTime ? new Date(lp.requestTime) : undefined;
   if (submitted && !Number.isNaN(submitted.getTime())) {
     timeline.push(`Submitted to LivePerson ${slackDate(submitted)}`);
-    const until = request ? cancellableUntil(request) : new Date(submitted.getTime() + 5 * 86_400_000);
+    const until = request ? cancellableUntil(request) : cancelWindowEnds(submitted);
     const cancelled = request?.status === 'cancelled' || lp?.status === 'CANCELED' || lp?.isCanceled;
     if (cancelled) {
       const by = request?.cancellation ? ` by ${mention(request.cancellation.by)}` : '';

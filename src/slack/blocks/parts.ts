@@ -1,6 +1,7 @@
 /** Small pieces the Block Kit builders share. Pure. */
 import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
+import { DAY_MS } from '../../domain/durations.js';
 import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 
@@ -24,8 +25,6 @@ export const SECTION_TEXT_MAX = 3000;
 export const HEADER_TEXT_MAX = 150;
 /** The reason / rejection note inputs' max_length; escaping can grow it at most five-fold (`&` → `&amp;`). */
 export const REASON_MAX = 500;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function plainText(text: string): types.PlainTextElement {
   return { type: 'plain_text', text, emoji: true };

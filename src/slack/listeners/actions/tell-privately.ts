@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
 
 /** An ephemeral message in the channel where the person clicked, or a DM when that is not possible. */
@@ -14,7 +15,7 @@ export async function tellPrivately(
     else await client.chat.postMessage({ channel: userId, text });
   } catch (error) {
     ctx.log.warn('private_notice_failed', {
-      slackError: (error as { data?: { error?: string } }).data?.error,
+      slackError: slackPlatformError(error),
     });
   }
 }

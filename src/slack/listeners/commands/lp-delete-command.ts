@@ -4,6 +4,7 @@ import { buildRequestModal } from '../../blocks/request-modal.js';
 import { helpText } from '../../blocks/notices.js';
 import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
+import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
 import { answerCancel, answerStatus, needsId, quotaAnswer } from './lifecycle-commands.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
@@ -57,7 +58,7 @@ export function lpDeleteCommand(ctx: ListenerContext) {
         }),
       });
     } catch (error) {
-      ctx.log.warn('modal_open_failed', { slackError: (error as { data?: { error?: string } }).data?.error });
+      ctx.log.warn('modal_open_failed', { slackError: slackPlatformError(error) });
       await client.chat
         .postEphemeral({
           channel: command.channel_id,
@@ -89,7 +90,7 @@ async function openPersonSearch(
     });
     opened = answer.view;
   } catch (error) {
-    ctx.log.warn('modal_open_failed', { slackError: (error as { data?: { error?: string } }).data?.error });
+    ctx.log.warn('modal_open_failed', { slackError: slackPlatformError(error) });
   }
   if (!opened?.id) {
     await client.chat

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { buildHomeView, HOME_MAX_PENDING } from '../../blocks/home-view.js';
+import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
 
 const homeOpenedSchema = z.object({ user: z.string(), tab: z.string().optional() });
@@ -35,7 +36,7 @@ export function appHomeOpened(ctx: ListenerContext) {
       await client.views.publish({ user_id: userId, view });
     } catch (error) {
       ctx.log.warn('home_publish_failed', {
-        slackError: (error as { data?: { error?: string } }).data?.error,
+        slackError: slackPlatformError(error),
       });
     }
   };

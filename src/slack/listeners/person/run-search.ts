@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { buildPersonResultModal, buildPersonSearchFailedModal } from '../../blocks/person-modal.js';
+import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
 
 /** What the searching view carries back: the search's token (never the identifier, never ids). */
@@ -46,7 +47,7 @@ export async function runPersonSearch(
     });
   } catch (error) {
     ctx.log.warn('person_view_update_failed', {
-      slackError: (error as { data?: { error?: string } }).data?.error,
+      slackError: slackPlatformError(error),
     });
   }
 }

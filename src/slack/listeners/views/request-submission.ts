@@ -135,6 +135,5 @@ function addError(errors: Record<string, string>, blockId: string, message: stri
   errors[blockId] = joined.length > 2000 ? `${joined.slice(0, 1997)}...` : joined;
 }
 
-export function slackErrorCode(error: unknown): string | undefined {
-  return (error as { data?: { error?: string } }).data?.error ?? (error as { code?: string }).code;
-}
+/** Kept for importers of this path: the one reader of Slack error codes is slack-errors.ts. */
+export { slackErrorCode } from '../../slack-errors.js';

@@ -1,0 +1,180 @@
+import { canTakePlan } from '../domain/quota.js';
+import type { Outcome } from '../domain/outcome.js';
+import type { PlanSummary } from '../domain/plan.js';
+import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionType } from '../domain/types.js';
+import type { Logger } from '../log.js';
+import type { Change, RequestStore } from '../store/port.js';
+import type { QuotaService } from './quota-service.js';
+import { notSaved } from './refusals.js';
+import { historyEntry } from './request-steps.js';
+
+export interface FileInput {
+  userId: string;
+  type: DeletionType;
+  ids: string[];
+  reason: string;
+  duplicatesDropped: number;
+  notes: string[];
+  /** When the data subject made the request (`yyyy-mm-dd`), for the GDPR deadline. */
+  subjectRequestedOn?: string;
+  /** What the officer searched for (erasing a person): kept like the reason, never logged. */
+  subject?: string;
+}
+
+/** Several requests (one type each, at most 100 ids) under one approval. */
+export interface FilePlanInput extends Omit<FileInput, 'type' | 'ids'> {
+  requests: readonly { type: DeletionType; ids: string[] }[];
+  summary: PlanSummary;
+  /** Open conversations left out: checked again by the sweep. */
+  heldBack?: string[];
+  /** Filed for conversations held back from this group (its lead's id). */
+  heldBackFrom?: string;
+}
+
+export interface FilingDeps {
+  store: RequestStore;
+  quota: QuotaService;
+  accountId: string;
+  now: () => Date;
+  log: Logger;
+}
+
+/** Filing: a request, or a plan of several under one approval, stored pending with its notices. */
+export class Filing {
+  constructor(private readonly deps: FilingDeps) {}
+
+  /**
+   * Stores a new request (pending approval) with its two notices: the approval message, then the
+   * requester's DM (delivered after it, so it can link to it and never says "sent" before it exists).
+   */
+  async file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    const refusal = await this.deps.quota.refusalToFile();
+    if (refusal) return refusal;
+    const now = this.deps.now();
+    const at = now.toISOString();
+    let request: DeletionRequest;
+    try {
+      request = await this.deps.store.create(
+        this.deps.quota.key(now).month,
+        (id) => ({
+          id,
+          accountId: this.deps.accountId,
+          type: input.type,
+          ids: input.ids,
+          reason: input.reason,
+          requestedBy: input.userId,
+          createdAt: at,
+          status: 'pending_approval',
+          ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+          ...(input.subject ? { subject: input.subject } : {}),
+          history: [
+            {
+              at,
+              event: 'filed',
+              by: input.userId,
+              detail: `${input.ids.length} ${input.type} id(s)${input.duplicatesDropped ? `, ${input.duplicatesDropped} duplicate(s) dropped` : ''}`,
+            },
+          ],
+        }),
+        [
+          { kind: 'approval_post' },
+          { kind: 'requester_filed', duplicatesDropped: input.duplicatesDropped, notes: input.notes },
+        ],
+      );
+    } catch (error) {
+      return notSaved(error, 'Nothing was filed');
+    }
+    this.deps.log.info('request_filed', {
+      request: request.id,
+      type: request.type,
+      count: request.ids.length,
+    });
+    return { ok: true, request };
+  }
+
+  /**
+   * Files a plan: one request when it is one request with nothing held back (exactly as `file`), otherwise
+   * a group. The parts are stored first (pending, nothing posted), then the lead learns every part's id
+   * in the change that queues the one approval message, so the message never shows a partial group.
+   * Refused up front when the month has fewer requests left than the plan needs.
+   */
+  async filePlan(input: FilePlanInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    const [first, ...rest] = input.requests;
+    if (!first) throw new RangeError('a plan has at least one request');
+    const grouped = rest.length > 0 || (input.heldBack?.length ?? 0) > 0 || input.heldBackFrom !== undefined;
+    if (!grouped) return this.file({ ...input, type: first.type, ids: first.ids });
+    const refusal = await this.deps.quota.refusalToFile();
+    if (refusal) return refusal;
+    const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
+    if (!short.ok) return short;
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const month = this.deps.quota.key(now).month;
+    const size = input.requests.length;
+    const part = (
+      id: string,
+      request: { type: DeletionType; ids: string[] },
+      index: number,
+      lead: string,
+    ) => ({
+      id,
+      accountId: this.deps.accountId,
+      type: request.type,
+      ids: request.ids,
+      reason: input.reason,
+      requestedBy: input.userId,
+      createdAt: at,
+      status: 'pending_approval' as const,
+      group: { id: lead, index, size },
+      ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+      ...(input.subject ? { subject: input.subject } : {}),
+      history: [
+        historyEntry(
+          now,
+          'filed',
+          input.userId,
+          `${request.ids.length} ${request.type} id(s), part ${index + 1} of ${size}`,
+        ),
+      ],
+    });
+    let lead: DeletionRequest;
+    try {
+      lead = await this.deps.store.create(month, (id) => part(id, first, 0, id));
+      const members = [lead.id];
+      for (const [i, request] of rest.entries()) {
+        const created = await this.deps.store.create(month, (id) => part(id, request, i + 1, lead.id));
+        members.push(created.id);
+      }
+      lead = await this.deps.store.update(lead.id, (r): Change<DeletionRequest> => {
+        if (!r?.group) throw new Error(`request ${lead.id} vanished from the store`);
+        const next: DeletionRequest = {
+          ...r,
+          group: {
+            ...r.group,
+            members,
+            summary: input.summary,
+            ...(input.heldBack?.length ? { heldBack: input.heldBack } : {}),
+            ...(input.heldBackFrom ? { heldBackFrom: input.heldBackFrom } : {}),
+          },
+        };
+        return {
+          value: next,
+          request: next,
+          notices: [
+            { kind: 'approval_post' },
+            { kind: 'requester_filed', duplicatesDropped: input.duplicatesDropped, notes: input.notes },
+          ],
+        };
+      });
+    } catch (error) {
+      return notSaved(error, 'Nothing was filed');
+    }
+    this.deps.log.info('request_filed', {
+      request: lead.id,
+      group: size,
+      heldBack: input.heldBack?.length ?? 0,
+    });
+    return { ok: true, request: lead };
+  }
+}
