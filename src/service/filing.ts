@@ -1,10 +1,12 @@
 import { canTakePlan } from '../domain/quota.js';
-import type { Outcome } from '../domain/outcome.js';
+import { canRequest } from '../domain/decide.js';
+import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { DeletionType } from '../domain/types.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
+import type { Directory } from './ports.js';
 import type { QuotaService } from './quota-service.js';
 import { notSaved } from './refusals.js';
 import { historyEntry } from './request-steps.js';
@@ -35,6 +37,8 @@ export interface FilePlanInput extends Omit<FileInput, 'type' | 'ids'> {
 export interface FilingDeps {
   store: RequestStore;
   quota: QuotaService;
+  /** Who may file (REQUESTER_*): enforced here, so every entry point gets the rule. */
+  directory: Pick<Directory, 'requesters'>;
   accountId: string;
   now: () => Date;
   log: Logger;
@@ -48,8 +52,14 @@ export class Filing {
    * Stores a new request (pending approval) with its two notices: the approval message, then the
    * requester's DM (delivered after it, so it can link to it and never says "sent" before it exists).
    */
+  /** The requester allow-list, checked before anything is stored. */
+  private async notARequester(userId: string): Promise<Refusal | null> {
+    const verdict = canRequest({ userId, requesters: await this.deps.directory.requesters() });
+    return verdict.ok ? null : verdict;
+  }
+
   async file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
-    const refusal = await this.deps.quota.refusalToFile();
+    const refusal = (await this.notARequester(input.userId)) ?? (await this.deps.quota.refusalToFile());
     if (refusal) return refusal;
     const now = this.deps.now();
     const at = now.toISOString();
@@ -104,7 +114,7 @@ export class Filing {
     if (!first) throw new RangeError('a plan has at least one request');
     const grouped = rest.length > 0 || (input.heldBack?.length ?? 0) > 0 || input.heldBackFrom !== undefined;
     if (!grouped) return this.file({ ...input, type: first.type, ids: first.ids });
-    const refusal = await this.deps.quota.refusalToFile();
+    const refusal = (await this.notARequester(input.userId)) ?? (await this.deps.quota.refusalToFile());
     if (refusal) return refusal;
     const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
     if (!short.ok) return short;

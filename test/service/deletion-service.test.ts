@@ -38,6 +38,23 @@ describe('DeletionService: filing', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'NOT_SAVED' });
     expect(await world.store.months()).toEqual([]);
   });
+
+  it('the requester allow-list is the service’s rule: someone not on it files nothing, whatever the entry point', async () => {
+    const world = serviceWorld({ requesters: [REQUESTER] });
+    const input = {
+      type: 'conversation' as const,
+      ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
+      reason: 'DSR-1',
+      duplicatesDropped: 0,
+      notes: [],
+    };
+    expect(await world.service.file({ ...input, userId: STRANGER })).toMatchObject({
+      ok: false,
+      code: 'NOT_REQUESTER',
+    });
+    expect(await world.store.months()).toEqual([]);
+    expect(await world.service.file({ ...input, userId: REQUESTER })).toMatchObject({ ok: true });
+  });
 });
 
 describe('DeletionService: four eyes', () => {

@@ -81,7 +81,7 @@ export function listenerContext(
     lifecycle: new LifecycleService({
       store: world.store,
       lp: world.lp,
-      directory: { approvers: async () => new Set([APPROVER, OTHER_APPROVER]) },
+      directory: { approvers: async () => new Set([APPROVER, OTHER_APPROVER]), requesters: async () => null },
       timers: { reminderHours: 24, expiryDays: 7 },
       timeZone: 'Europe/Berlin',
       now: world.clock.now,

@@ -99,6 +99,8 @@ export function serviceWorld(
     at?: string;
     timeZone?: string;
     approvers?: string[];
+    /** The requester allow-list (REQUESTER_*); absent: anyone may file. */
+    requesters?: string[];
     /** A store to start from (e.g. `old.reopen()`: the process that was submitting is gone). */
     store?: MemoryStore;
   } = {},
@@ -130,7 +132,10 @@ export function serviceWorld(
     store,
     lp,
     quota,
-    directory: { approvers: async () => approvers },
+    directory: {
+      approvers: async () => approvers,
+      requesters: async () => (options.requesters ? new Set(options.requesters) : null),
+    },
     accountId: ACCOUNT,
     timers: { reminderHours: 24, expiryDays: 7 },
     now,
