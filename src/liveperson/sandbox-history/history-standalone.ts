@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SANDBOX_DEFAULT_CREDENTIALS, type SandboxCredentials } from '../sandbox.js';
 import { readBody, safeEqual } from '../sandbox/http.js';
-import { verifyOAuth1 } from '../sandbox/oauth1.js';
+import { checkOAuth1 } from '../sandbox/auth.js';
 import { error } from './history-answers.js';
 import { createHistoryStandIn } from './history-stand-in.js';
 import type { HistoryStandIn, HistoryStandInOptions } from './history-types.js';
@@ -20,8 +20,6 @@ export interface HistorySandbox extends HistoryStandIn {
   readonly port: number;
   close(): Promise<void>;
 }
-
-const OAUTH1_WINDOW_SECONDS = 300;
 
 /**
  * The stand-ins on their own port (no Domain API, no Sentinel): accepts a static bearer token or a
@@ -44,23 +42,7 @@ export async function startHistorySandbox(options: HistorySandboxOptions): Promi
     }
     const oauth1 = credentials.oauth1;
     if (!oauth1) return false;
-    return verifyOAuth1({
-      method: req.method ?? 'GET',
-      absoluteUrl: url.toString(),
-      authorization: header,
-      secretsFor: (key, token) =>
-        safeEqual(key, oauth1.appKey) && safeEqual(token, oauth1.accessToken)
-          ? { consumerSecret: oauth1.appSecret, tokenSecret: oauth1.accessTokenSecret }
-          : undefined,
-      nowSeconds: Math.floor(nowDate().getTime() / 1000),
-      windowSeconds: OAUTH1_WINDOW_SECONDS,
-      rememberNonce: (key, timestamp, nonce) => {
-        const id = `${key}|${timestamp}|${nonce}`;
-        if (nonces.has(id)) return false;
-        nonces.add(id);
-        return true;
-      },
-    }).ok;
+    return checkOAuth1({ req, url, header, oauth1, nonces, now: nowDate }).ok;
   }
 
   const server = createServer((req, res) => {

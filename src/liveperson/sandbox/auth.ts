@@ -26,15 +26,32 @@ export function authenticate(state: SandboxState, req: IncomingMessage, url: URL
   }
   const oauth1 = credentials.oauth1;
   if (!oauth1) return denied;
-  const verdict = verifyOAuth1({
-    method: req.method ?? 'GET',
-    absoluteUrl: url.toString(),
-    authorization: header,
+  const verdict = checkOAuth1({ req, url, header, oauth1, nonces, now });
+  return verdict.ok ? { ok: true, identity: verdict.consumerKey } : denied;
+}
+
+/**
+ * Verifies an OAuth 1.0a `Authorization` header against the one configured key (RFC 5849 signature,
+ * a 5-minute timestamp window, each nonce once). Shared by the rtbf sandbox and the history stand-in.
+ */
+export function checkOAuth1(input: {
+  req: IncomingMessage;
+  url: URL;
+  header: string;
+  oauth1: NonNullable<SandboxState['credentials']['oauth1']>;
+  nonces: Set<string>;
+  now: () => Date;
+}): ReturnType<typeof verifyOAuth1> {
+  const { oauth1, nonces } = input;
+  return verifyOAuth1({
+    method: input.req.method ?? 'GET',
+    absoluteUrl: input.url.toString(),
+    authorization: input.header,
     secretsFor: (key, token) =>
       safeEqual(key, oauth1.appKey) && safeEqual(token, oauth1.accessToken)
         ? { consumerSecret: oauth1.appSecret, tokenSecret: oauth1.accessTokenSecret }
         : undefined,
-    nowSeconds: Math.floor(now().getTime() / 1000),
+    nowSeconds: Math.floor(input.now().getTime() / 1000),
     windowSeconds: OAUTH1_WINDOW_SECONDS,
     rememberNonce: (key, timestamp, nonce) => {
       const id = `${key}|${timestamp}|${nonce}`;
@@ -43,5 +60,4 @@ export function authenticate(state: SandboxState, req: IncomingMessage, url: URL
       return true;
     },
   });
-  return verdict.ok ? { ok: true, identity: verdict.consumerKey } : denied;
 }
