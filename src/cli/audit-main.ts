@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditExport, formatAudit } from '../audit/export.js';
 import { dirname } from 'node:path';
+import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
 
 /** `npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
@@ -100,13 +101,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   }
 }
 
-/** The calendar month (yyyy-mm) that `at` falls in, in `timeZone`. */
+/** The calendar month (yyyy-mm) that `at` falls in, in `timeZone`: the quota's month rule. */
 export function monthIn(timeZone: string, at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}`;
+  return quotaMonth(at, timeZone);
 }

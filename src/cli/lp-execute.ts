@@ -1,3 +1,4 @@
+import { todayIn } from '../domain/zoned-time.js';
 import { ConfigError } from '../config.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
@@ -55,7 +56,7 @@ export async function execute(
 async function runCheck(ctx: Context, client: LivePersonClient): Promise<CheckReport> {
   const check = await client.check();
   const timeZone = ctx.config.quotaTimeZone;
-  const toDate = dateIn(ctx.now(), timeZone);
+  const toDate = todayIn(ctx.now(), timeZone);
   const fromDate = `${toDate.slice(0, 8)}01`;
   const records = await client.list({ fromDate, toDate });
   return {
@@ -64,16 +65,6 @@ async function runCheck(ctx: Context, client: LivePersonClient): Promise<CheckRe
     domainApiUrl: ctx.config.liveperson.domainApiUrl,
     month: { fromDate, toDate, timeZone, count: records.length, limit: ctx.config.monthlyLimit },
   };
-}
-
-/** yyyy-mm-dd of an instant in a time zone ('en-CA' formats dates that way). */
-function dateIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
 }
 
 export function reportFailure(
