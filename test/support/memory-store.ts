@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { collapses, type QueuedNotice, type RequestNotice } from '../../src/domain/notices.js';
+import type { QueuedNotice, RequestNotice } from '../../src/domain/notices.js';
+import { bumpFailed, nextDueAt, NoticeLanes, owedIn } from '../../src/store/lowdb/notice-lanes.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { StoreError } from '../../src/store/errors.js';
 import { KeyedMutex } from '../../src/store/lowdb/keyed-mutex.js';
@@ -52,8 +53,8 @@ export class MemoryStore implements RequestStore {
   readonly data: MemoryData;
   private readonly now: () => Date;
   private readonly mutex = new KeyedMutex();
-  /** lane → the seq being delivered and until when the claim holds. */
-  private readonly claims = new Map<string, { seq: number; until: number }>();
+  /** Claims, collapse and queueing as the file store keeps them (one implementation of those rules). */
+  private readonly lanesOf: NoticeLanes;
   private readonly listeners: (() => void)[] = [];
   private failing = 0;
   private writesFailing = false;
@@ -61,6 +62,7 @@ export class MemoryStore implements RequestStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.lanesOf = new NoticeLanes(this.now);
     this.data = options.data ?? {
       requests: new Map(),
       months: new Map(),
@@ -129,7 +131,7 @@ export class MemoryStore implements RequestStore {
       this.write();
       this.data.lastNumber.set(month, number);
       const entry = { request: structuredClone(request), notices: [], nextSeq: 1 };
-      this.data.requests.set(id, this.withNotices(id, entry, notices));
+      this.data.requests.set(id, this.lanesOf.withNotices(id, entry, notices));
       this.track(entry.request);
       if (notices.length > 0) this.queued();
       return structuredClone(request);
@@ -151,7 +153,7 @@ export class MemoryStore implements RequestStore {
         current ?? (decided.request ? { request: decided.request, notices: [], nextSeq: 1 } : undefined);
       if (!base) throw new Error(`notices for a request that does not exist: ${id}`);
       this.write();
-      const next = this.withNotices(
+      const next = this.lanesOf.withNotices(
         id,
         { ...base, request: structuredClone(decided.request ?? base.request) },
         notices,
@@ -177,7 +179,7 @@ export class MemoryStore implements RequestStore {
       if (decided.state) this.data.months.set(monthKey(key), structuredClone(decided.state));
       const channel = this.data.channel;
       for (const notice of notices) {
-        channel.notices.push(this.queuedNotice(channel.nextSeq, notice));
+        channel.notices.push(this.lanesOf.queued(channel.nextSeq, notice));
         channel.nextSeq += 1;
       }
       if (notices.length > 0) this.queued();
@@ -186,29 +188,11 @@ export class MemoryStore implements RequestStore {
   }
 
   async claimDueNotices(now: Date, limit: number, claimMs = 60_000): Promise<OwedNotice[]> {
-    const at = now.getTime();
-    const out: OwedNotice[] = [];
-    for (const [lane, notices] of this.lanes()) {
-      if (out.length >= limit) break;
-      const head = notices[0];
-      if (!head || Date.parse(head.nextAttemptAt) > at) continue;
-      const claim = this.claims.get(lane);
-      if (claim && claim.until > at) continue;
-      this.claims.set(lane, { seq: head.seq, until: at + claimMs });
-      out.push({ ...structuredClone(head), lane });
-    }
-    return out;
+    return this.lanesOf.claimDue(this.lanes(), now, limit, claimMs);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
-    let next: number | undefined;
-    for (const [, notices] of this.lanes()) {
-      const head = notices[0];
-      if (!head) continue;
-      const t = Date.parse(head.nextAttemptAt);
-      if (next === undefined || t < next) next = t;
-    }
-    return next === undefined ? undefined : new Date(next);
+    return nextDueAt(this.lanes());
   }
 
   async noticeDelivered(
@@ -234,20 +218,12 @@ export class MemoryStore implements RequestStore {
         this.track(entry.request);
       });
     } finally {
-      this.unclaim(ref);
+      this.lanesOf.unclaim(ref);
     }
   }
 
   async noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void> {
-    const bump = (q: QueuedNotice): QueuedNotice =>
-      q.seq === ref.seq
-        ? {
-            ...q,
-            attempts: q.attempts + 1,
-            nextAttemptAt: failure.retryAt.toISOString(),
-            lastError: failure.error,
-          }
-        : q;
+    const bump = bumpFailed(ref.seq, failure);
     try {
       const key = ref.lane === CHANNEL_LANE ? 'months' : `request:${ref.lane}`;
       await this.mutex.run([key], async () => {
@@ -257,16 +233,12 @@ export class MemoryStore implements RequestStore {
         holder.notices = holder.notices.map(bump);
       });
     } finally {
-      this.unclaim(ref);
+      this.lanesOf.unclaim(ref);
     }
   }
 
   async owedNotices(): Promise<OwedNotice[]> {
-    const out: OwedNotice[] = [];
-    for (const [lane, notices] of this.lanes()) {
-      for (const q of notices) out.push({ ...structuredClone(q), lane });
-    }
-    return out;
+    return owedIn(this.lanes());
   }
 
   onNoticesQueued(listener: () => void): void {
@@ -327,45 +299,8 @@ export class MemoryStore implements RequestStore {
     } else this.data.submittingBy.delete(request.id);
   }
 
-  private withNotices<E extends { notices: QueuedNotice[]; nextSeq: number }>(
-    lane: string,
-    entry: E,
-    notices: readonly RequestNotice[],
-  ): E {
-    const out = { ...entry, notices: [...entry.notices] };
-    const claim = this.claims.get(lane);
-    for (const notice of notices) {
-      // A re-render being delivered right now may show the older state: only a waiting one absorbs it.
-      if (
-        collapses(
-          out.notices.filter((q) => q.seq !== claim?.seq),
-          notice,
-        )
-      )
-        continue;
-      out.notices.push(this.queuedNotice(out.nextSeq, notice));
-      out.nextSeq += 1;
-    }
-    return out;
-  }
-
-  private queuedNotice(seq: number, notice: QueuedNotice['notice']): QueuedNotice {
-    // Due at once, whatever clock the deliverer keeps (as the other stores do).
-    return {
-      seq,
-      notice,
-      queuedAt: this.now().toISOString(),
-      attempts: 0,
-      nextAttemptAt: new Date(0).toISOString(),
-    };
-  }
-
   private queued(): void {
     for (const listener of this.listeners) listener();
-  }
-
-  private unclaim(ref: NoticeRef): void {
-    if (this.claims.get(ref.lane)?.seq === ref.seq) this.claims.delete(ref.lane);
   }
 
   private monthState(key: QuotaKey): MonthState {

@@ -142,7 +142,7 @@ export class FileStore implements RequestStore {
     return this.mutex.run([`request:${id}`], async () => {
       const request = build(id);
       if (request.id !== id) throw new Error('a new request must keep the id it was given');
-      const doc = this.lanes.withNotices(newDoc(request), notices);
+      const doc = this.lanes.withNotices(id, newDoc(request), notices);
       await this.files.write(doc);
       if (notices.length > 0) this.noticesQueued();
       return structuredClone(request);
@@ -163,6 +163,7 @@ export class FileStore implements RequestStore {
       if (!base) throw new Error(`notices for a request that does not exist: ${id}`);
       if (decided.request && decided.request.id !== id) throw new Error('a change must keep the request id');
       const doc = this.lanes.withNotices(
+        id,
         { ...base, request: decided.request ?? base.request },
         decided.notices ?? [],
       );

@@ -1,6 +1,5 @@
 import { collapses, type QueuedNotice, type RequestNotice } from '../../domain/notices.js';
 import type { NoticeRef, OwedNotice } from '../port.js';
-import type { RequestDoc } from './layout.js';
 
 /** A lane (CHANNEL_LANE or a request id) and the notices it owes, oldest first. */
 export type Lane = readonly [string, readonly QueuedNotice[]];
@@ -36,10 +35,14 @@ export class NoticeLanes {
     if (this.claims.get(ref.lane)?.seq === ref.seq) this.claims.delete(ref.lane);
   }
 
-  /** The document with `notices` queued after its own, each unless an equal one already waits. */
-  withNotices(doc: RequestDoc, notices: readonly RequestNotice[]): RequestDoc {
-    const out = { ...doc, notices: [...doc.notices] };
-    const claim = this.claims.get(doc.request.id);
+  /** `entry` (a lane's holder) with `notices` queued after its own, each unless an equal one already waits. */
+  withNotices<E extends { notices: QueuedNotice[]; nextSeq: number }>(
+    lane: string,
+    entry: E,
+    notices: readonly RequestNotice[],
+  ): E {
+    const out = { ...entry, notices: [...entry.notices] };
+    const claim = this.claims.get(lane);
     for (const notice of notices) {
       // A re-render waiting (not being delivered right now) will show the latest state anyway.
       const waiting = out.notices.filter((q) => q.seq !== claim?.seq);
