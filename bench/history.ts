@@ -1,4 +1,5 @@
 /** Generated request history: the data folder years of use would leave on disk. */
+import type { RequestStore } from '../src/store/port.js';
 import { randomUUID } from 'node:crypto';
 import type { DeletionRequest, RequestStatus } from '../src/domain/request.js';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -118,4 +119,47 @@ export async function writeHistory(
     }
   }
   return { files, bytes, sample };
+}
+
+/**
+ * Step `step` of a run of writes like the app's: even steps file a 100-id request with its two notices,
+ * odd ones approve the oldest pending one under the month's quota lock (with its re-render notice).
+ */
+export async function appLikeWrite(
+  store: RequestStore,
+  step: number,
+  now: Date,
+  pending: string[],
+): Promise<void> {
+  const month = now.toISOString().slice(0, 7);
+  const i = step;
+  if (i % 2 === 0) {
+    const request = generatedRequest(now, 'pending_approval');
+    const created = await store.create(month, (id) => ({ ...request, id }), [
+      { kind: 'approval_post' },
+      { kind: 'requester_filed', duplicatesDropped: 0, notes: [] },
+    ]);
+    pending.push(created.id);
+  } else {
+    const id = pending.shift() ?? '';
+    await store.update(
+      id,
+      (r, context) => {
+        if (!r || r.status !== 'pending_approval' || !context.usage) return { value: undefined };
+        const at = now.toISOString();
+        return {
+          value: undefined,
+          request: {
+            ...r,
+            status: 'submitting',
+            quotaMonth: month,
+            decision: { outcome: 'approved', by: 'UAPPROVER', at },
+            history: [...r.history, { at, event: 'approved', by: 'UAPPROVER' }],
+          },
+          notices: [{ kind: 'approval_update' }],
+        };
+      },
+      { quota: { accountId: ACCOUNT_ID, month } },
+    );
+  }
 }

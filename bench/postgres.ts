@@ -16,7 +16,7 @@ import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { RequestStore } from '../src/store/port.js';
 import { ChildApp } from '../test/support/child-app.js';
 import { child, ms, summarise } from './common.js';
-import { ACCOUNT_ID, generatedRequest } from './history.js';
+import { ACCOUNT_ID, appLikeWrite } from './history.js';
 import { APPROVER, approveBody, send, SIGNING_SECRET, submissionBody } from './load.js';
 import { BOT_TOKEN, CHANNEL } from './stand-in-ids.js';
 
@@ -35,41 +35,11 @@ type Summary = ReturnType<typeof summarise>;
 /** `WRITES` writes like the app's, alternately filing a 100-id request and approving one. */
 async function writes(store: RequestStore, count: number): Promise<Summary> {
   const now = new Date();
-  const month = now.toISOString().slice(0, 7);
-  const key = { accountId: ACCOUNT_ID, month };
   const pending: string[] = [];
   const latencies: number[] = [];
   for (let i = 0; i < count; i += 1) {
     const started = performance.now();
-    if (i % 2 === 0) {
-      const request = generatedRequest(now, 'pending_approval');
-      const created = await store.create(month, (id) => ({ ...request, id }), [
-        { kind: 'approval_post' },
-        { kind: 'requester_filed', duplicatesDropped: 0, notes: [] },
-      ]);
-      pending.push(created.id);
-    } else {
-      const id = pending.shift() ?? '';
-      await store.update(
-        id,
-        (r, context) => {
-          if (!r || r.status !== 'pending_approval' || !context.usage) return { value: undefined };
-          const at = now.toISOString();
-          return {
-            value: undefined,
-            request: {
-              ...r,
-              status: 'submitting',
-              quotaMonth: month,
-              decision: { outcome: 'approved', by: 'UAPPROVER', at },
-              history: [...r.history, { at, event: 'approved', by: 'UAPPROVER' }],
-            },
-            notices: [{ kind: 'approval_update' }],
-          };
-        },
-        { quota: key },
-      );
-    }
+    await appLikeWrite(store, i, now, pending);
     latencies.push(performance.now() - started);
     await new Promise((r) => setImmediate(r));
   }

@@ -7,7 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { auditExport } from '../src/audit/export.js';
 import { openFileStore, type FileStore } from '../src/store/lowdb/file-store.js';
-import { ACCOUNT_ID, generatedRequest } from './history.js';
+import { appLikeWrite } from './history.js';
 import { summarise } from './common.js';
 
 const [folder, nowIso, sampleJson] = process.argv.slice(2) as [string, string, string];
@@ -16,41 +16,11 @@ const WRITES = 300;
 async function writes(store: FileStore, now: Date) {
   const latencies: number[] = [];
   const pending: string[] = [];
-  const month = now.toISOString().slice(0, 7);
-  const key = { accountId: ACCOUNT_ID, month };
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   for (let i = 0; i < WRITES; i += 1) {
     const started = performance.now();
-    if (i % 2 === 0) {
-      const request = generatedRequest(now, 'pending_approval');
-      const created = await store.create(month, (id) => ({ ...request, id }), [
-        { kind: 'approval_post' },
-        { kind: 'requester_filed', duplicatesDropped: 0, notes: [] },
-      ]);
-      pending.push(created.id);
-    } else {
-      const id = pending.shift() ?? '';
-      await store.update(
-        id,
-        (r, context) => {
-          if (!r || r.status !== 'pending_approval' || !context.usage) return { value: undefined };
-          const at = now.toISOString();
-          return {
-            value: undefined,
-            request: {
-              ...r,
-              status: 'submitting',
-              quotaMonth: month,
-              decision: { outcome: 'approved', by: 'UAPPROVER', at },
-              history: [...r.history, { at, event: 'approved', by: 'UAPPROVER' }],
-            },
-            notices: [{ kind: 'approval_update' }],
-          };
-        },
-        { quota: key },
-      );
-    }
+    await appLikeWrite(store, i, now, pending);
     latencies.push(performance.now() - started);
     // The app does other work between writes; let timers (and the delay monitor) run.
     await new Promise((r) => setImmediate(r));
