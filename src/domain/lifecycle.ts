@@ -1,6 +1,6 @@
 import { DAY_MS, HOUR_MS } from './durations.js';
 import { cancelWindowEnds } from './dates.js';
-import type { Permission } from './outcome.js';
+import { refuse, type Permission } from './outcome.js';
 import type { DeletionRequest } from './request.js';
 
 /*
@@ -52,46 +52,21 @@ export interface CancelInput {
  */
 export function canCancel({ request, userId, approvers, now }: CancelInput): Permission<CancelRefusalCode> {
   if (request.status === 'cancelled' || request.cancellation?.state === 'done') {
-    const by = request.cancellation ? ` by <@${request.cancellation.by}>` : '';
-    return {
-      ok: false,
-      code: 'ALREADY_CANCELLED',
-      message: `${request.id} was already cancelled${by}. Nothing will be deleted.`,
-    };
+    const by = request.cancellation?.by;
+    return refuse({ code: 'ALREADY_CANCELLED', requestId: request.id, ...(by ? { by } : {}) });
   }
   if (request.status !== 'submitted' || !request.lpRecord) {
-    return {
-      ok: false,
-      code: 'NOT_SUBMITTED',
-      message:
-        `${request.id} was never accepted by LivePerson (its status is ${request.status.replace(/_/g, ' ')}), ` +
-        'so there is nothing to cancel there.',
-    };
+    return refuse({ code: 'NOT_SUBMITTED', requestId: request.id, status: request.status });
   }
   if (request.cancellation?.state === 'in_progress') {
-    return {
-      ok: false,
-      code: 'CANCEL_IN_PROGRESS',
-      message: `<@${request.cancellation.by}> is already cancelling ${request.id}; you will see the result in its thread.`,
-    };
+    return refuse({ code: 'CANCEL_IN_PROGRESS', requestId: request.id, by: request.cancellation.by });
   }
   const until = cancellableUntil(request);
   if (!until || now.getTime() >= until.getTime()) {
-    return {
-      ok: false,
-      code: 'WINDOW_CLOSED',
-      message:
-        `${request.id} can no longer be cancelled: LivePerson accepts a cancel only for 5 days after the request ` +
-        `time${until ? `, which ended ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}. ` +
-        'The deletion is final. Use `/lp-delete status` to follow it.',
-    };
+    return refuse({ code: 'WINDOW_CLOSED', requestId: request.id, ...(until ? { until } : {}) });
   }
   if (userId !== request.requestedBy && !approvers.has(userId)) {
-    return {
-      ok: false,
-      code: 'NOT_ALLOWED',
-      message: `Only the requester (<@${request.requestedBy}>) or an approver can cancel ${request.id}. Ask one of them.`,
-    };
+    return refuse({ code: 'NOT_ALLOWED', requestId: request.id, requester: request.requestedBy });
   }
   return { ok: true };
 }

@@ -1,16 +1,64 @@
+import type { QuotaStatus } from './quota-status.js';
+import type { DeletionRequest, RequestStatus } from './request.js';
+
+type Decision = NonNullable<DeletionRequest['decision']>;
+
 /**
- * An expected "no" (refused approval, quota spent, not yours to see): a return value, never thrown. The
- * listener shows `message` to the person; `code` is for logs and tests. The one definition for the domain
- * and the services.
+ * An expected "no" (refused approval, quota spent, not yours to see): a return value, never thrown. It
+ * carries a code and the facts the words need, never the words: `src/slack/blocks/refusal-text.ts` says it
+ * to a person, logs and tests read the code. The one definition for the domain and the services.
  */
-export interface Refusal<Code extends string = string> {
-  ok: false;
-  code: Code;
-  message: string;
-}
+export type RefusalFacts =
+  // The four-eyes decision (domain/decide.ts, service/decision-rules.ts).
+  | { code: 'ALREADY_DECIDED'; requestId: string; status: RequestStatus; decision?: Decision }
+  | { code: 'EXPIRED'; requestId: string }
+  | { code: 'OWN_REQUEST'; requestId: string }
+  | { code: 'NOT_APPROVER'; approvers: readonly string[] }
+  | { code: 'WRONG_MESSAGE'; requestId: string; groupId?: string }
+  // Who may file (domain/decide.ts).
+  | { code: 'NOT_REQUESTER' }
+  // The month's quota (domain/quota.ts): at filing or at approval.
+  | { code: 'QUOTA_SPENT'; at: QuotaMoment; quota: QuotaStatus }
+  | { code: 'QUOTA_SHORT'; at: QuotaMoment; needed: number; quota: QuotaStatus }
+  // Cancelling at LivePerson (domain/lifecycle.ts, service/cancellation.ts).
+  | { code: 'ALREADY_CANCELLED'; requestId: string; by?: string }
+  | { code: 'NOT_SUBMITTED'; requestId: string; status: RequestStatus }
+  | { code: 'CANCEL_IN_PROGRESS'; requestId: string; by: string }
+  | { code: 'WINDOW_CLOSED'; requestId: string; until?: Date }
+  | { code: 'NOT_ALLOWED'; requestId: string; requester: string }
+  /** LivePerson refused or failed the cancel; `cause` is the error, described where it is shown. */
+  | { code: 'CANCEL_FAILED'; requestId: string; lpCode: string; cause: unknown }
+  // Finding and reading requests (service/refusals.ts, service/status-reads.ts).
+  /** `ref` is what the person typed; absent for a click on a message whose request is gone. */
+  | { code: 'NOT_FOUND'; ref?: string }
+  /** Not theirs to see or cancel: nothing about the request is said, not even whose it is. */
+  | { code: 'NOT_YOURS'; ref: string; asked: 'see' | 'cancel' | 'look_up_elsewhere' }
+  | { code: 'RATE_LIMITED'; perMinute: number; retryInSeconds: number }
+  /** A write failed (disk full, database down): nothing was saved, so nothing was done. */
+  | { code: 'NOT_SAVED'; action: 'file' | 'approve' | 'reject' }
+  // Erasing a person (service/person-erasure.ts).
+  | { code: 'SEARCH_GONE' }
+  | { code: 'NOTHING_TO_DELETE'; openHeldBack: number }
+  | { code: 'ALREADY_FILED'; justNow: boolean };
+
+export type RefusalCode = RefusalFacts['code'];
+
+/** When a quota rule is checked: filing a request, or approving one (sending it to LivePerson). */
+export type QuotaMoment = 'filing' | 'approval';
+
+/** A refusal with one of the codes `Code` (all of them by default). */
+export type Refusal<Code extends RefusalCode = RefusalCode> = { ok: false } & Extract<
+  RefusalFacts,
+  { code: Code }
+>;
 
 /** A rule's verdict: allowed, or refused with a code. */
-export type Permission<Code extends string = string> = { ok: true } | Refusal<Code>;
+export type Permission<Code extends RefusalCode = RefusalCode> = { ok: true } | Refusal<Code>;
 
 /** A use case's result: what it produced, or why it refused. */
-export type Outcome<T, Code extends string = string> = ({ ok: true } & T) | Refusal<Code>;
+export type Outcome<T, Code extends RefusalCode = RefusalCode> = ({ ok: true } & T) | Refusal<Code>;
+
+/** Builds a refusal: `refuse({ code: 'EXPIRED', requestId })`. */
+export function refuse<F extends RefusalFacts>(facts: F): { ok: false } & F {
+  return { ok: false, ...facts };
+}

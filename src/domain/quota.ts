@@ -1,5 +1,6 @@
-import type { Permission, Refusal } from './outcome.js';
-import { calendarMonth, readableTime, wallClock, zonedInstant } from './zoned-time.js';
+import { refuse, type Permission, type QuotaMoment, type Refusal } from './outcome.js';
+import type { QuotaStatus } from './quota-status.js';
+import { calendarMonth, wallClock, zonedInstant } from './zoned-time.js';
 
 /*
  * LivePerson limits deletion requests per calendar month but never says in which time zone the month
@@ -83,18 +84,16 @@ export interface QuotaInput {
   timeZone?: string;
 }
 
-export interface QuotaStatus {
-  used: number;
-  limit: number;
-  remaining: number;
-  /** True when LivePerson refused with 429 or our count reached the limit. */
-  spent: boolean;
-  pendingApprovals: number;
-  resetsAt?: Date;
-  timeZone?: string;
-}
+export type { QuotaStatus } from './quota-status.js';
 
-export type QuotaDecision = { ok: true; warning?: string } | Refusal<'QUOTA_SPENT'>;
+/** May it be filed or sent? With a warning when the requests already waiting would use up what is left. */
+export type QuotaDecision = { ok: true; warning?: QuotaWarning } | Refusal<'QUOTA_SPENT'>;
+
+/** Filing is allowed, but the requests already waiting for approval would use up what is left. */
+export interface QuotaWarning {
+  code: 'QUOTA_TIGHT';
+  quota: QuotaStatus;
+}
 
 export function quotaStatus(input: QuotaInput): QuotaStatus {
   const remaining = input.spent ? 0 : Math.max(0, input.limit - input.used);
@@ -114,57 +113,15 @@ export function quotaStatus(input: QuotaInput): QuotaStatus {
  * the requests already waiting would use up what is left, filing is allowed with a warning.
  */
 export function canFile(quota: QuotaStatus): QuotaDecision {
-  if (quota.spent) {
-    return {
-      ok: false,
-      code: 'QUOTA_SPENT',
-      message: `You can't file a deletion request right now: ${spentReason(quota)} ${resetSentence(quota)} File it then, or ask a LivePerson admin to raise the monthly limit.`,
-    };
-  }
-  if (quota.pendingApprovals >= quota.remaining) {
-    return {
-      ok: true,
-      warning:
-        `${plural(quota.pendingApprovals, 'request')} already ${quota.pendingApprovals === 1 ? 'waits' : 'wait'} for approval ` +
-        `and only ${quota.remaining} of this month's ${quota.limit} ${quota.remaining === 1 ? 'is' : 'are'} left, ` +
-        `so this one may have to wait until the quota resets. ${resetSentence(quota)}`,
-    };
-  }
+  if (quota.spent) return refuse({ code: 'QUOTA_SPENT', at: 'filing', quota });
+  if (quota.pendingApprovals >= quota.remaining) return { ok: true, warning: { code: 'QUOTA_TIGHT', quota } };
   return { ok: true };
 }
 
 /** May an approved request be sent to LivePerson now? Sending past the threshold only earns a 429. */
 export function canSubmit(quota: QuotaStatus): QuotaDecision {
-  if (quota.spent) {
-    return {
-      ok: false,
-      code: 'QUOTA_SPENT',
-      message: `Nothing was sent to LivePerson: ${spentReason(quota)} ${resetSentence(quota)} Approve the request again after that, or ask a LivePerson admin to raise the monthly limit.`,
-    };
-  }
+  if (quota.spent) return refuse({ code: 'QUOTA_SPENT', at: 'approval', quota });
   return { ok: true };
-}
-
-function spentReason(quota: QuotaStatus): string {
-  if (quota.used >= quota.limit) {
-    return `this month's limit of ${plural(quota.limit, 'deletion request')} is used up (${quota.used} of ${quota.limit}).`;
-  }
-  // A 429 with room left on our count: requests filed outside lp-delete count against the same limit.
-  return (
-    `LivePerson reports the account's monthly limit is reached (lp-delete counted ${quota.used} of ` +
-    `${quota.limit}; requests filed outside this app count too).`
-  );
-}
-
-function resetSentence(quota: QuotaStatus): string {
-  if (!quota.resetsAt) return 'The quota resets on the 1st of next month.';
-  const tz = quota.timeZone ?? 'UTC';
-  const when = readableTime(quota.resetsAt, tz);
-  return `The quota resets on ${when} (${tz}).`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**
@@ -174,15 +131,8 @@ function plural(count: number, noun: string): string {
 export function canTakePlan(
   quota: QuotaStatus,
   needed: number,
-  at: 'filing' | 'approval' = 'filing',
+  at: QuotaMoment = 'filing',
 ): Permission<'QUOTA_SHORT'> {
   if (needed <= 1 || quota.remaining >= needed) return { ok: true };
-  return {
-    ok: false,
-    code: 'QUOTA_SHORT',
-    message:
-      `This needs ${plural(needed, 'LivePerson request')}, but only ${quota.remaining} ` +
-      `${quota.remaining === 1 ? 'is' : 'are'} left this month, so ${at === 'filing' ? 'nothing was filed' : 'nothing was sent to LivePerson'}. ` +
-      `${resetSentence(quota)} ${at === 'filing' ? 'File it again then' : 'Approve it again then'}, or ask a LivePerson admin to raise the monthly limit.`,
-  };
+  return refuse({ code: 'QUOTA_SHORT', at, needed, quota });
 }

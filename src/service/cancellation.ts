@@ -1,10 +1,9 @@
 import { canCancel } from '../domain/lifecycle.js';
 import { mergeRecord } from '../domain/follow-up.js';
 import type { RequestNotice } from '../domain/notices.js';
-import type { Outcome } from '../domain/outcome.js';
+import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import { describeForPeople } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
@@ -71,7 +70,6 @@ export class Cancellation {
       record = await this.deps.lp.cancel(lpRequestId);
     } catch (error) {
       const code = errorCode(error);
-      const people = describeForPeople(error);
       await this.deps.store.update(id, (r) => {
         if (!r) return { value: undefined };
         const next: DeletionRequest = {
@@ -82,16 +80,7 @@ export class Cancellation {
         return { value: undefined, request: next };
       });
       this.deps.log.warn('cancel_failed', { request: id, code });
-      const unknown = code === 'LP_OUTCOME_UNKNOWN';
-      return {
-        ok: false,
-        code,
-        message:
-          `${id} was not cancelled: ${people.what} ${people.next}` +
-          (unknown
-            ? ' Use Refresh status (or `/lp-delete status`) to see whether LivePerson cancelled it.'
-            : ''),
-      };
+      return refuse({ code: 'CANCEL_FAILED', requestId: id, lpCode: code, cause: error });
     }
     const updated = await this.deps.store.update(id, (r) => {
       if (!r) throw new Error(`request ${id} vanished from the store`);

@@ -1,6 +1,6 @@
 import { canDecide } from '../domain/decide.js';
 import { expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
-import type { Refusal } from '../domain/outcome.js';
+import { refuse, type Refusal } from '../domain/outcome.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Change } from '../store/port.js';
 import type { MessageRef } from './ports.js';
@@ -44,11 +44,7 @@ export function decisionRefusal(
   if (!request) return notFound();
   const { approvalMessage } = request;
   if (at && approvalMessage && (approvalMessage.channelId !== at.channelId || approvalMessage.ts !== at.ts)) {
-    return {
-      ok: false,
-      code: 'WRONG_MESSAGE',
-      message: `This button does not belong to request ${request.id}'s approval message. Use the buttons on that message.`,
-    };
+    return refuse({ code: 'WRONG_MESSAGE', requestId: request.id });
   }
   const verdict = canDecide({
     request,
@@ -63,9 +59,5 @@ export function decisionRefusal(
 /** A part of a group is decided through its lead's approval message only. */
 export function partRefusal(request: DeletionRequest | undefined): Refusal | null {
   if (!request?.group || request.group.index === 0) return null;
-  return {
-    ok: false,
-    code: 'WRONG_MESSAGE',
-    message: `${request.id} is part of ${request.group.id}: decide it with the buttons on ${request.group.id}'s approval message.`,
-  };
+  return refuse({ code: 'WRONG_MESSAGE', requestId: request.id, groupId: request.group.id });
 }

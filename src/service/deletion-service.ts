@@ -145,7 +145,7 @@ export class DeletionService {
         { quota: key },
       );
     } catch (error) {
-      return notSaved(error, 'Nothing was approved or sent to LivePerson');
+      return notSaved(error, 'approve');
     }
     if (!outcome.ok) {
       this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
@@ -192,7 +192,7 @@ export class DeletionService {
         },
       );
     } catch (error) {
-      return notSaved(error, 'The request was not rejected');
+      return notSaved(error, 'reject');
     }
     if (outcome.ok) {
       this.deps.log.info('request_rejected', { request: requestId });

@@ -93,7 +93,7 @@ export class Filing {
         ],
       );
     } catch (error) {
-      return notSaved(error, 'Nothing was filed');
+      return notSaved(error, 'file');
     }
     this.deps.log.info('request_filed', {
       request: request.id,
@@ -178,7 +178,7 @@ export class Filing {
         };
       });
     } catch (error) {
-      return notSaved(error, 'Nothing was filed');
+      return notSaved(error, 'file');
     }
     this.deps.log.info('request_filed', {
       request: lead.id,

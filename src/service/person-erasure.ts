@@ -3,6 +3,7 @@ import { HOUR_MS } from '../domain/durations.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, splitIds, type PlanOutcome } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
+import { refuse } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
 import { isHistoryError, type HistoryErrorCode } from '../liveperson/history/errors.js';
@@ -132,30 +133,19 @@ export class PersonErasure {
   }): Promise<Outcome<{ request: DeletionRequest }>> {
     const search = this.searches.get(input.token);
     if (!search || Date.now() - search.at > SEARCH_TTL_MS) {
-      return {
-        ok: false,
-        code: 'SEARCH_GONE',
-        message:
-          'This search is no longer available (it is kept for an hour, on the app instance that ran it). Run `/lp-delete person …` again.',
-      };
+      return refuse({ code: 'SEARCH_GONE' });
     }
     const { outcome } = await this.view(search.result, input.ticked);
     if (!outcome.ok) {
       if (outcome.code === 'quota_short') {
         const report = await this.deps.quota.report();
         const verdict = canTakePlan(report, outcome.needed);
+        // The plan was short when it was viewed; the month may have changed since: say what it is now.
         return verdict.ok
-          ? { ok: false, code: 'QUOTA_SHORT', message: 'The month’s quota is too short.' }
+          ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota: report })
           : verdict;
       }
-      return {
-        ok: false,
-        code: 'NOTHING_TO_DELETE',
-        message:
-          outcome.openHeldBack > 0
-            ? 'Nothing can be deleted yet: the conversations found are still open, and LivePerson deletes closed ones only. Search again once they have closed.'
-            : 'Nothing to delete: LivePerson has nothing under this identifier in the last 13 months.',
-      };
+      return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
     const plan = outcome.plan;
     const filed = await this.deps.service.filePlan({
@@ -221,12 +211,7 @@ export class PersonErasure {
     const filed = new Set(lead?.group?.heldBackFiled ?? []);
     const toFile = offered.filter((id) => !filed.has(id));
     if (!lead?.group || toFile.length === 0) {
-      return {
-        ok: false,
-        code: 'ALREADY_FILED',
-        message:
-          'These conversations have already been filed for approval; see the approval messages in the channel.',
-      };
+      return refuse({ code: 'ALREADY_FILED', justNow: false });
     }
     const chunks = splitIds(toFile);
     const short = canTakePlan(await this.deps.quota.report(), chunks.length);
@@ -241,11 +226,7 @@ export class PersonErasure {
       return { value: true, request: next };
     });
     if (!claimed) {
-      return {
-        ok: false,
-        code: 'ALREADY_FILED',
-        message: 'Someone has just filed these conversations for approval.',
-      };
+      return refuse({ code: 'ALREADY_FILED', justNow: true });
     }
     const outcome = await this.deps.service.filePlan({
       userId,

@@ -1,7 +1,6 @@
 import { DAY_MS, shiftDate } from '../domain/durations.js';
 import { monthRange } from '../domain/quota.js';
 import { alertsDue } from '../domain/quota-usage.js';
-import { describeForPeople } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
@@ -17,7 +16,13 @@ export interface QuotaSyncDeps {
   log: Logger;
 }
 
-export type SyncOutcome = { ok: true; quota: QuotaReport } | { ok: false; error: string; quota: QuotaReport };
+export type SyncOutcome =
+  | { ok: true; quota: QuotaReport }
+  | {
+      ok: false;
+      /** Why LivePerson could not be asked (described where it is shown). */ error: unknown;
+      quota: QuotaReport;
+    };
 
 /** `/lp-delete quota` reuses a sync younger than this. */
 export const QUOTA_REUSE_MS = 60_000;
@@ -83,7 +88,7 @@ export class QuotaSync {
       return { ok: true, quota: await this.deps.quota.report() };
     } catch (error) {
       this.deps.log.warn('quota_sync_failed', { month: key.month, code: errorCode(error) });
-      return { ok: false, error: describeForPeople(error).what, quota: await this.deps.quota.report() };
+      return { ok: false, error, quota: await this.deps.quota.report() };
     }
   }
 

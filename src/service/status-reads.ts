@@ -1,8 +1,7 @@
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import type { Outcome } from '../domain/outcome.js';
+import { refuse, type Outcome } from '../domain/outcome.js';
 import { REFRESH_MIN_INTERVAL_MS, takeLpStatus } from '../domain/follow-up.js';
-import { describeForPeople } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
@@ -28,7 +27,8 @@ export interface StatusAnswer {
   request?: DeletionRequest;
   /** LivePerson's record; null when LivePerson has no such request; undefined when it could not be asked. */
   lp?: LpRecord | null;
-  lpError?: string;
+  /** Why LivePerson could not be asked just now (the error; described where it is shown). */
+  lpError?: unknown;
   lpRequestId?: string;
   /** Set when LivePerson was not asked again (read less than 30 s ago): when the stored status was read. */
   storedAt?: string;
@@ -98,7 +98,7 @@ export class StatusReads {
       lp = await this.deps.lp.get(lpRequestId);
     } catch (error) {
       this.deps.log.warn('status_check_failed', { request: request?.id, code: errorCode(error) });
-      return { ok: true, request, lpRequestId, lpError: describeForPeople(error).what };
+      return { ok: true, request, lpRequestId, lpError: error };
     }
     if (!request) return { ok: true, lp, lpRequestId };
     if (!lp) return { ok: true, request, lp, lpRequestId };
@@ -130,12 +130,6 @@ export class StatusReads {
     if (verdict.ok) return { ok: true };
     const seconds = Math.max(1, Math.ceil((verdict.retryAt.getTime() - this.deps.now().getTime()) / 1000));
     this.deps.log.info('read_rate_limited', { retryInSeconds: seconds });
-    return {
-      ok: false,
-      code: 'RATE_LIMITED',
-      message:
-        `You have asked ${READS_PER_MINUTE} times in the last minute, the most one person may (each ask may ` +
-        `call LivePerson, whose API limits calls). Nothing was looked up. Try again in ${seconds} seconds.`,
-    };
+    return refuse({ code: 'RATE_LIMITED', perMinute: READS_PER_MINUTE, retryInSeconds: seconds });
   }
 }

@@ -33,56 +33,42 @@ describe('canDecide', () => {
     expect(canDecide({ request: buildRequest(), userId: APPROVER, approvers })).toEqual({ ok: true });
   });
 
-  it('refuses the requester even when they are an approver, and says to ask another approver', () => {
+  it('refuses the requester even when they are an approver', () => {
     expect(approvers.has(REQUESTER)).toBe(true);
-    const result = canDecide({ request: buildRequest(), userId: REQUESTER, approvers });
-    expect(result).toMatchObject({ ok: false, code: 'OWN_REQUEST' });
-    if (!result.ok) {
-      expect(result.message).toContain('You filed DR-7K3QX9');
-      expect(result.message).toContain('ask another approver');
-    }
+    expect(canDecide({ request: buildRequest(), userId: REQUESTER, approvers })).toEqual({
+      ok: false,
+      code: 'OWN_REQUEST',
+      requestId: 'DR-7K3QX9',
+    });
   });
 
-  it('refuses someone who is not an approver, naming approvers and the setting to change', () => {
-    const result = canDecide({ request: buildRequest(), userId: OTHER, approvers });
-    expect(result).toMatchObject({ ok: false, code: 'NOT_APPROVER' });
-    if (!result.ok) {
-      expect(result.message).toContain('Only configured approvers');
-      expect(result.message).toContain(`<@${APPROVER}>`);
-      expect(result.message).toContain('APPROVER_USER_IDS');
-    }
+  it('refuses someone who is not an approver, with the approvers to ask', () => {
+    expect(canDecide({ request: buildRequest(), userId: OTHER, approvers })).toEqual({
+      ok: false,
+      code: 'NOT_APPROVER',
+      approvers: [REQUESTER, APPROVER],
+    });
+    expect(canDecide({ request: buildRequest(), userId: OTHER, approvers: new Set() })).toEqual({
+      ok: false,
+      code: 'NOT_APPROVER',
+      approvers: [],
+    });
   });
 
-  it('names at most five approvers', () => {
-    const many = new Set(Array.from({ length: 8 }, (_, i) => `U0APP${i}`));
-    const result = canDecide({ request: buildRequest(), userId: OTHER, approvers: many });
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.message).toContain('<@U0APP4>');
-      expect(result.message).not.toContain('<@U0APP5>');
-      expect(result.message).toContain('and 3 more');
-    }
-  });
-
-  it('says so when no approvers are configured at all', () => {
-    const result = canDecide({ request: buildRequest(), userId: OTHER, approvers: new Set() });
-    expect(result).toMatchObject({ ok: false, code: 'NOT_APPROVER' });
-    if (!result.ok) expect(result.message).toContain('No approvers are configured');
-  });
-
-  it('refuses a request that was already approved, saying by whom and when', () => {
-    const result = canDecide({ request: decided('submitted'), userId: APPROVER, approvers });
-    expect(result).toMatchObject({ ok: false, code: 'ALREADY_DECIDED' });
-    if (!result.ok) {
-      expect(result.message).toContain(`Already approved by <@${APPROVER}> at 2026-11-20 14:03 UTC`);
-      expect(result.message).toContain('sent to LivePerson');
-    }
-  });
-
-  it('refuses a rejected request, saying who rejected it', () => {
-    const result = canDecide({ request: decided('rejected', 'rejected'), userId: OTHER, approvers });
-    expect(result).toMatchObject({ ok: false, code: 'ALREADY_DECIDED' });
-    if (!result.ok) expect(result.message).toContain(`Already rejected by <@${APPROVER}>`);
+  it('refuses a request already decided, with the decision and the status since', () => {
+    const request = decided('submitted');
+    expect(canDecide({ request, userId: APPROVER, approvers })).toEqual({
+      ok: false,
+      code: 'ALREADY_DECIDED',
+      requestId: 'DR-7K3QX9',
+      status: 'submitted',
+      decision: request.decision,
+    });
+    expect(canDecide({ request: decided('rejected', 'rejected'), userId: OTHER, approvers })).toMatchObject({
+      code: 'ALREADY_DECIDED',
+      status: 'rejected',
+      decision: { outcome: 'rejected', by: APPROVER },
+    });
   });
 
   it('reports the decision before anything else, even to the requester', () => {
@@ -91,31 +77,28 @@ describe('canDecide', () => {
     });
   });
 
-  it.each<[RequestStatus, string]>([
-    ['submitting', 'being sent to LivePerson'],
-    ['failed', 'LivePerson refused it'],
-    ['outcome_unknown', 'check the request before filing it again'],
-    ['cancelled', 'cancelled'],
-  ])('describes what happened after approval when the status is %s', (status, text) => {
-    const result = canDecide({ request: decided(status), userId: APPROVER, approvers });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toContain(text);
-  });
-
-  it('explains an expired request and what to do', () => {
-    const result = canDecide({ request: buildRequest({ status: 'expired' }), userId: APPROVER, approvers });
-    expect(result).toMatchObject({ ok: false, code: 'ALREADY_DECIDED' });
-    if (!result.ok) expect(result.message).toContain('expired without one; file a new request');
-  });
-
-  it('still names the status when a decided request lacks its decision record', () => {
-    const result = canDecide({
-      request: buildRequest({ status: 'outcome_unknown' }),
-      userId: APPROVER,
-      approvers,
+  it('an expired request, or one without its decision record, is no longer pending either', () => {
+    expect(canDecide({ request: buildRequest({ status: 'expired' }), userId: APPROVER, approvers })).toEqual({
+      ok: false,
+      code: 'ALREADY_DECIDED',
+      requestId: 'DR-7K3QX9',
+      status: 'expired',
     });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toContain('Its status is outcome unknown.');
+    const lost = canDecide({ request: buildRequest({ status: 'outcome_unknown' }), userId: APPROVER, approvers });
+    expect(lost).toMatchObject({ code: 'ALREADY_DECIDED', status: 'outcome_unknown' });
+    expect(lost).not.toHaveProperty('decision');
+  });
+
+  it('refuses a click after the expiry time, before who clicked is looked at', () => {
+    const expiresAt = new Date('2026-11-27T09:00:00.000Z');
+    const decide = (now: string, userId: string) =>
+      canDecide({ request: buildRequest(), userId, approvers, now: new Date(now), expiresAt });
+    expect(decide('2026-11-27T08:59:59.000Z', APPROVER)).toEqual({ ok: true });
+    expect(decide('2026-11-27T09:00:00.000Z', REQUESTER)).toEqual({
+      ok: false,
+      code: 'EXPIRED',
+      requestId: 'DR-7K3QX9',
+    });
   });
 });
 
@@ -128,10 +111,9 @@ describe('canRequest', () => {
     expect(canRequest({ userId: REQUESTER, requesters: new Set([REQUESTER]) })).toEqual({ ok: true });
   });
 
-  it('refuses everyone else and says how to get access', () => {
+  it('refuses everyone else', () => {
     const result = canRequest({ userId: OTHER, requesters: new Set([REQUESTER]) });
-    expect(result).toMatchObject({ ok: false, code: 'NOT_REQUESTER' });
-    if (!result.ok) expect(result.message).toContain('REQUESTER_USER_IDS');
+    expect(result).toEqual({ ok: false, code: 'NOT_REQUESTER' });
   });
 
   it('treats an empty requester list as "nobody", not "anybody"', () => {

@@ -11,6 +11,7 @@ import {
 import { buildRecordMessage } from '../../src/slack/blocks/record-message.js';
 import { buildRequestModal } from '../../src/slack/blocks/request-modal.js';
 import { ACTION } from '../../src/slack/ids.js';
+import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
 import type { QuotaReport } from '../../src/service/deletion-service.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided, deletionRequest, uuids } from './request-fixture.js';
@@ -78,6 +79,27 @@ describe('status text', () => {
     ])
       expect(text).toContain(step);
     expect(text).toContain('GDPR deadline 20 March 2024');
+  });
+
+  it('says why LivePerson could not be asked, from the error the service passes on', () => {
+    const request = decided('submitted');
+    const down = new LivePersonError('LP_SERVER_ERROR', 'HTTP 503', { retryable: true, httpStatus: 503 });
+    const text = statusText(
+      { request, lp: request.lpRecord, lpError: down },
+      new Date('2024-03-02T00:00:00Z'),
+      '2024-03-02',
+    );
+    expect(text).toContain(`LivePerson status: _unknown right now_ (${describeForPeople(down).what})`);
+    // Anything else thrown is still described, never shown raw.
+    const odd = statusText(
+      { request, lpError: 'boom <!channel>' },
+      new Date('2024-03-02T00:00:00Z'),
+      '2024-03-02',
+    );
+    expect(odd).toContain(
+      '_unknown right now_ (Something unexpected went wrong while talking to LivePerson.)',
+    );
+    expect(odd).not.toContain('<!channel>');
   });
 });
 

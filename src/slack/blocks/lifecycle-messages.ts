@@ -3,6 +3,7 @@ import type { types } from '@slack/bolt';
 import { deadlineStatus, isCalendarDate } from '../../domain/gdpr.js';
 import { cancelOffered, cancellableUntil, submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
+import { describeForPeople } from '../../liveperson/errors.js';
 import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
 import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
 import type { QuotaReport } from '../../service/deletion-service.js';
@@ -94,8 +95,8 @@ export interface StatusView {
   request?: DeletionRequest;
   /** LivePerson's answer: null when it has no such request; undefined when it was not asked. */
   lp?: LpRecord | null;
-  /** Why LivePerson could not be asked, in words. */
-  lpError?: string;
+  /** Why LivePerson could not be asked: the error, described here. */
+  lpError?: unknown;
   /** LivePerson request id asked about, when no local request is known. */
   lpRequestId?: string;
   /** LivePerson was not asked again (asked moments ago): when the status shown was read. */
@@ -111,8 +112,11 @@ export function statusText(view: StatusView, now: Date, today: string): string {
     ? `*${request.id}*${lpId ? ` (LivePerson request ${escapeMrkdwn(lpId)})` : ''}`
     : `*LivePerson request ${escapeMrkdwn(lpId ?? '?')}*`;
   lines.push(request ? `${title}: ${typeAndCount(request)}` : `${title}: not filed through lp-delete`);
-  if (view.lpError) lines.push(`LivePerson status: _unknown right now_ (${escapeMrkdwn(view.lpError)})`);
-  else if (lp === null) lines.push('LivePerson status: _LivePerson has no request with this id_');
+  if (view.lpError !== undefined) {
+    lines.push(
+      `LivePerson status: _unknown right now_ (${escapeMrkdwn(describeForPeople(view.lpError).what)})`,
+    );
+  } else if (lp === null) lines.push('LivePerson status: _LivePerson has no request with this id_');
   else if (lp) {
     const stored = view.storedAt
       ? ` _(as read ${slackDate(view.storedAt)}; LivePerson is asked at most every 30 seconds per request)_`

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { ListenerContext } from '../context.js';
 import { blockActionSchema, messageRef } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** Approve: acks at once; the service decides exactly once and submits; a refusal is told privately. */
 export function approveAction(ctx: ListenerContext) {
@@ -15,7 +16,8 @@ export function approveAction(ctx: ListenerContext) {
     }
     const at = messageRef(parsed.data);
     const outcome = await ctx.service.approve(requestId, parsed.data.user.id, at);
-    if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, outcome.message);
+    if (!outcome.ok)
+      await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, refusalText(outcome));
     // 80% / 100% of the month's quota: the privacy channel hears it once.
     else await ctx.quotaSync.checkAlerts();
   };

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { ListenerContext } from '../context.js';
 import { blockActionSchema, messageRef } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /**
  * Cancel deletion (after Slack's confirm dialog): the service cancels exactly once; a refusal (window
@@ -18,6 +19,7 @@ export function cancelDeletionAction(ctx: ListenerContext) {
     }
     const at = messageRef(parsed.data);
     const outcome = await ctx.lifecycle.cancel(requestId, parsed.data.user.id, at);
-    if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, outcome.message);
+    if (!outcome.ok)
+      await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, refusalText(outcome));
   };
 }

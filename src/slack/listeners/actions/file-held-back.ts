@@ -3,6 +3,7 @@ import { canRequest } from '../../../domain/decide.js';
 import type { ListenerContext } from '../context.js';
 import { blockActionSchema, messageRef } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** "File them for approval" under "N held-back conversations are now closed": a new four-eyes approval. */
 export function fileHeldBackAction(ctx: ListenerContext) {
@@ -17,8 +18,8 @@ export function fileHeldBackAction(ctx: ListenerContext) {
     const userId = parsed.data.user.id;
     const at = messageRef(parsed.data);
     const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok) return tellPrivately(client, ctx, userId, at?.channelId, verdict.message);
+    if (!verdict.ok) return tellPrivately(client, ctx, userId, at?.channelId, refusalText(verdict));
     const outcome = await ctx.person.fileHeldBack(leadId, userId);
-    if (!outcome.ok) await tellPrivately(client, ctx, userId, at?.channelId, outcome.message);
+    if (!outcome.ok) await tellPrivately(client, ctx, userId, at?.channelId, refusalText(outcome));
   };
 }

@@ -3,6 +3,7 @@ import { buildRejectModal } from '../../blocks/reject-modal.js';
 import type { ListenerContext } from '../context.js';
 import { blockActionSchema, messageRef } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** Reject: checks the clicker may decide, then asks for the reason in a modal. */
 export function rejectAction(ctx: ListenerContext) {
@@ -24,7 +25,7 @@ export function rejectAction(ctx: ListenerContext) {
         ctx,
         userId,
         at.channelId,
-        refusal?.message ?? 'lp-delete has no record of this request.',
+        refusalText(refusal ?? { ok: false, code: 'NOT_FOUND' }),
       );
       return;
     }

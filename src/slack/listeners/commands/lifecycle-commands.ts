@@ -1,9 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { SyncOutcome } from '../../../service/quota-sync.js';
 import { quotaReportText, statusText } from '../../blocks/lifecycle-messages.js';
+import { describeForPeople } from '../../../liveperson/errors.js';
 import { COMMAND } from '../../ids.js';
 import { tellPrivately } from '../actions/tell-privately.js';
 import type { ListenerContext } from '../context.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** Slack wants the command acknowledged within 3 s; LivePerson gets this much of it for the quota sync. */
 export const QUOTA_SYNC_BUDGET_MS = 2000;
@@ -18,7 +20,9 @@ interface CommandArgs {
 /** `/lp-delete status <id>`: acked at once, answered privately once LivePerson has replied. */
 export async function answerStatus({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
   const answer = await ctx.lifecycle.status(ref, userId);
-  const text = answer.ok ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today()) : answer.message;
+  const text = answer.ok
+    ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today())
+    : refusalText(answer);
   await tellPrivately(client, ctx, userId, channelId, text);
 }
 
@@ -27,7 +31,7 @@ export async function answerCancel({ ctx, client, userId, channelId }: CommandAr
   const outcome = await ctx.lifecycle.cancel(ref, userId);
   const text = outcome.ok
     ? `${outcome.request.id} was cancelled at LivePerson. Nothing will be deleted; the requester was told.`
-    : outcome.message;
+    : refusalText(outcome);
   await tellPrivately(client, ctx, userId, channelId, text);
 }
 
@@ -42,7 +46,7 @@ export function needsId(word: 'status' | 'cancel'): string {
  */
 export async function quotaAnswer(ctx: ListenerContext, userId: string): Promise<string> {
   const allowed = ctx.lifecycle.allowRead(userId);
-  if (!allowed.ok) return allowed.message;
+  if (!allowed.ok) return refusalText(allowed);
   // A sync younger than a minute (or one under way) answers every `quota` asked meanwhile.
   const sync = ctx.quotaSync.syncFresh();
   let timer: NodeJS.Timeout | undefined;
@@ -61,6 +65,6 @@ export async function quotaAnswer(ctx: ListenerContext, userId: string): Promise
     outcome.quota,
     outcome.ok
       ? undefined
-      : `LivePerson could not be asked just now (${outcome.error}); these are the last known counts.`,
+      : `LivePerson could not be asked just now (${describeForPeople(outcome.error).what}); these are the last known counts.`,
   );
 }

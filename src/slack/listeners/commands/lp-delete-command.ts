@@ -10,6 +10,7 @@ import { answerCancel, answerStatus, needsId, quotaAnswer } from './lifecycle-co
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { WebClient } from '@slack/web-api';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** `/lp-delete [help | quota | status <id> | cancel <id> | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
 export function lpDeleteCommand(ctx: ListenerContext) {
@@ -31,7 +32,7 @@ export function lpDeleteCommand(ctx: ListenerContext) {
       });
     }
     const verdict = canRequest({ userId: command.user_id, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok) return ack({ response_type: 'ephemeral', text: verdict.message });
+    if (!verdict.ok) return ack({ response_type: 'ephemeral', text: refusalText(verdict) });
     if (intent.kind === 'person') {
       if (!intent.identifier) {
         return ack({

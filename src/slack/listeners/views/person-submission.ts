@@ -4,6 +4,7 @@ import { PERSON_ACTION, PERSON_BLOCK, isKeywordHitsBlockId } from '../../ids.js'
 import type { ListenerContext } from '../context.js';
 import { tokenFrom } from '../person/run-search.js';
 import { stateValue, viewSubmissionSchema } from '../payloads.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /**
  * "Send for approval" on a person's search result: the plan (with the mentions the officer ticked) is
@@ -24,7 +25,7 @@ export function personSubmission(ctx: ListenerContext) {
     const userId = submission.user.id;
     const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
     if (!verdict.ok)
-      return ack({ response_action: 'errors', errors: { [PERSON_BLOCK.reason]: verdict.message } });
+      return ack({ response_action: 'errors', errors: { [PERSON_BLOCK.reason]: refusalText(verdict) } });
     const reason = (stateValue(submission, PERSON_BLOCK.reason, PERSON_ACTION.reason)?.value ?? '').trim();
     if (!reason) {
       return ack({
@@ -40,7 +41,7 @@ export function personSubmission(ctx: ListenerContext) {
     if (!filed.ok) {
       return ack({
         response_action: 'errors',
-        errors: { [PERSON_BLOCK.reason]: filed.message.slice(0, 2000) },
+        errors: { [PERSON_BLOCK.reason]: refusalText(filed).slice(0, 2000) },
       });
     }
     await ack();

@@ -3,6 +3,7 @@ import { ACTION, BLOCK } from '../../ids.js';
 import { tellPrivately } from '../actions/tell-privately.js';
 import type { ListenerContext } from '../context.js';
 import { rejectMetadataSchema, stateValue, viewSubmissionSchema } from '../payloads.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /** The reject dialog: a reason is required; the decision itself is taken (once) by the service. */
 export function rejectSubmission(ctx: ListenerContext) {
@@ -27,7 +28,7 @@ export function rejectSubmission(ctx: ListenerContext) {
     await ack();
     const { requestId, channelId, ts } = target.data;
     const outcome = await ctx.service.reject(requestId, parsed.data.user.id, reason, { channelId, ts });
-    if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, channelId, outcome.message);
+    if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, channelId, refusalText(outcome));
   };
 }
 

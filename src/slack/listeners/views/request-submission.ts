@@ -10,6 +10,7 @@ import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
 import { stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
+import { refusalText } from '../../blocks/refusal-text.js';
 
 /**
  * The filing form. Every problem is shown under its field (`response_action: errors`), naming the
@@ -29,7 +30,8 @@ export function requestSubmission(ctx: ListenerContext) {
     const submission = parsed.data;
     const userId = submission.user.id;
     const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: verdict.message } });
+    if (!verdict.ok)
+      return ack({ response_action: 'errors', errors: { [BLOCK.type]: refusalText(verdict) } });
 
     const chosen = stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value;
     if (chosen === PERSON_TYPE_VALUE) return searchForPerson(ctx, submission, ack, client);
@@ -63,7 +65,7 @@ export function requestSubmission(ctx: ListenerContext) {
     const dateProblem = subjectDateProblem(subjectRequestedOn, today);
     if (dateProblem) errors[BLOCK.subjectRequestedOn] = dateProblem;
     const quotaRefusal = await ctx.service.quotaRefusal();
-    if (quotaRefusal) addError(errors, BLOCK.type, quotaRefusal.message);
+    if (quotaRefusal) addError(errors, BLOCK.type, refusalText(quotaRefusal));
     if (Object.keys(errors).length > 0 || !type.success || !validIds) {
       return ack({ response_action: 'errors', errors });
     }
@@ -79,7 +81,7 @@ export function requestSubmission(ctx: ListenerContext) {
       requests: plan.requests,
       summary: plan.summary,
     });
-    if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: filed.message } });
+    if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: refusalText(filed) } });
     // The approval message and the requester's DM were queued with the request: delivered after the ack.
     await ack();
   };

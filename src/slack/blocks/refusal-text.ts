@@ -1,0 +1,217 @@
+import { CANCEL_WINDOW_DAYS } from '../../domain/types.js';
+import type { QuotaStatus } from '../../domain/quota.js';
+import type { Refusal } from '../../domain/outcome.js';
+import type { DeletionRequest, RequestStatus } from '../../domain/request.js';
+import { readableTime } from '../../domain/zoned-time.js';
+import { describeForPeople } from '../../liveperson/errors.js';
+import { mention, plural } from '../format.js';
+import { COMMAND } from '../ids.js';
+
+/*
+ * Every refusal of the domain and the services, in words: what happened and what to do next. The text is
+ * mrkdwn for ephemeral messages and DMs (mentions render); modal field errors show it as plain text.
+ * The settings and commands it names are the ones an admin or a person can act on.
+ */
+
+/** The words for a refusal. Exhaustive: a new code does not compile until it is worded here. */
+export function refusalText(refusal: Refusal): string {
+  switch (refusal.code) {
+    case 'ALREADY_DECIDED':
+      return alreadyDecided(refusal.requestId, refusal.status, refusal.decision);
+    case 'EXPIRED':
+      return `${refusal.requestId} waited too long for a decision and has expired, so nothing was sent to LivePerson. File it again if the deletion is still needed.`;
+    case 'OWN_REQUEST':
+      return `You filed ${refusal.requestId}, so someone else must approve or reject it — ask another approver.`;
+    case 'NOT_APPROVER':
+      return notApprover(refusal.approvers);
+    case 'WRONG_MESSAGE':
+      return refusal.groupId
+        ? `${refusal.requestId} is part of ${refusal.groupId}: decide it with the buttons on ${refusal.groupId}'s approval message.`
+        : `This button does not belong to request ${refusal.requestId}'s approval message. Use the buttons on that message.`;
+    case 'NOT_REQUESTER':
+      return (
+        'Only people on the requester list can file deletion requests, and you are not on it. ' +
+        'Ask someone who is to file it, or ask an admin to add you to REQUESTER_USER_IDS or the requester user group.'
+      );
+    case 'QUOTA_SPENT':
+      return refusal.at === 'filing'
+        ? `You can't file a deletion request right now: ${spentReason(refusal.quota)} ${resetSentence(refusal.quota)} File it then, or ask a LivePerson admin to raise the monthly limit.`
+        : `Nothing was sent to LivePerson: ${spentReason(refusal.quota)} ${resetSentence(refusal.quota)} Approve the request again after that, or ask a LivePerson admin to raise the monthly limit.`;
+    case 'QUOTA_SHORT': {
+      const { quota, needed, at } = refusal;
+      return (
+        `This needs ${plural(needed, 'LivePerson request')}, but only ${quota.remaining} ` +
+        `${quota.remaining === 1 ? 'is' : 'are'} left this month, so ${at === 'filing' ? 'nothing was filed' : 'nothing was sent to LivePerson'}. ` +
+        `${resetSentence(quota)} ${at === 'filing' ? 'File it again then' : 'Approve it again then'}, or ask a LivePerson admin to raise the monthly limit.`
+      );
+    }
+    case 'ALREADY_CANCELLED':
+      return `${refusal.requestId} was already cancelled${refusal.by ? ` by ${mention(refusal.by)}` : ''}. Nothing will be deleted.`;
+    case 'NOT_SUBMITTED':
+      return (
+        `${refusal.requestId} was never accepted by LivePerson (its status is ${statusWords(refusal.status)}), ` +
+        'so there is nothing to cancel there.'
+      );
+    case 'CANCEL_IN_PROGRESS':
+      return `${mention(refusal.by)} is already cancelling ${refusal.requestId}; you will see the result in its thread.`;
+    case 'WINDOW_CLOSED':
+      return (
+        `${refusal.requestId} can no longer be cancelled: LivePerson accepts a cancel only for ${CANCEL_WINDOW_DAYS} days after the request ` +
+        `time${refusal.until ? `, which ended ${utc(refusal.until)}` : ''}. ` +
+        `The deletion is final. Use \`${COMMAND} status\` to follow it.`
+      );
+    case 'NOT_ALLOWED':
+      return `Only the requester (${mention(refusal.requester)}) or an approver can cancel ${refusal.requestId}. Ask one of them.`;
+    case 'CANCEL_FAILED': {
+      const people = describeForPeople(refusal.cause);
+      return (
+        `${refusal.requestId} was not cancelled: ${people.what} ${people.next}` +
+        (refusal.lpCode === 'LP_OUTCOME_UNKNOWN'
+          ? ` Use Refresh status (or \`${COMMAND} status\`) to see whether LivePerson cancelled it.`
+          : '')
+      );
+    }
+    case 'NOT_FOUND':
+      return refusal.ref === undefined
+        ? 'lp-delete has no record of this request. Check the request number (DR-…) in the approval message.'
+        : `lp-delete has no request "${shown(refusal.ref)}". Give its DR-… id (from the approval message) or LivePerson's ` +
+            'request number (from the record in the thread).';
+    case 'NOT_YOURS':
+      return notYours(refusal.ref, refusal.asked);
+    case 'RATE_LIMITED':
+      return (
+        `You have asked ${refusal.perMinute} times in the last minute, the most one person may (each ask may ` +
+        `call LivePerson, whose API limits calls). Nothing was looked up. Try again in ${refusal.retryInSeconds} seconds.`
+      );
+    case 'NOT_SAVED':
+      return `${NOT_SAVED_WHAT[refusal.action]}: lp-delete could not save it (its data storage is failing). Try again in a few minutes; if it keeps failing, tell the lp-delete admins (npm run doctor shows the cause).`;
+    case 'SEARCH_GONE':
+      return `This search is no longer available (it is kept for an hour, on the app instance that ran it). Run \`${COMMAND} person …\` again.`;
+    case 'NOTHING_TO_DELETE':
+      return refusal.openHeldBack > 0
+        ? 'Nothing can be deleted yet: the conversations found are still open, and LivePerson deletes closed ones only. Search again once they have closed.'
+        : 'Nothing to delete: LivePerson has nothing under this identifier in the last 13 months.';
+    case 'ALREADY_FILED':
+      return refusal.justNow
+        ? 'Someone has just filed these conversations for approval.'
+        : 'These conversations have already been filed for approval; see the approval messages in the channel.';
+  }
+}
+
+/** The warning beside a filing the quota may not cover yet: the requests already waiting would use it up. */
+export function quotaTightText(quota: QuotaStatus): string {
+  return (
+    `${plural(quota.pendingApprovals, 'request')} already ${quota.pendingApprovals === 1 ? 'waits' : 'wait'} for approval ` +
+    `and only ${quota.remaining} of this month's ${quota.limit} ${quota.remaining === 1 ? 'is' : 'are'} left, ` +
+    `so this one may have to wait until the quota resets. ${resetSentence(quota)}`
+  );
+}
+
+const NOT_SAVED_WHAT: Record<Extract<Refusal, { code: 'NOT_SAVED' }>['action'], string> = {
+  file: 'Nothing was filed',
+  approve: 'Nothing was approved or sent to LivePerson',
+  reject: 'The request was not rejected',
+};
+
+function notYours(ref: string, asked: Extract<Refusal, { code: 'NOT_YOURS' }>['asked']): string {
+  switch (asked) {
+    case 'see':
+      return (
+        `"${shown(ref)}" is not yours to see: a deletion request's details are shown only to the person who filed ` +
+        'it and to the approvers. Nothing was looked up. If you need its status, ask one of the approvers in the ' +
+        'privacy channel.'
+      );
+    case 'look_up_elsewhere':
+      return (
+        `lp-delete did not file a request "${shown(ref)}", and only approvers may look up LivePerson requests made ` +
+        'elsewhere. Nothing was looked up. For a request you filed, give its DR-… id; otherwise ask an approver.'
+      );
+    case 'cancel':
+      return (
+        `Only the requester of a deletion request or an approver can cancel it, and "${shown(ref)}" is not ` +
+        'yours: nothing was done. If it must be cancelled, ask one of the approvers in the privacy channel.'
+      );
+  }
+}
+
+function notApprover(approvers: readonly string[]): string {
+  if (approvers.length === 0) {
+    return (
+      'No approvers are configured, so nobody can approve deletion requests yet. ' +
+      'Ask an admin to set APPROVER_USER_IDS or APPROVER_USERGROUP_ID.'
+    );
+  }
+  return (
+    'Only configured approvers can approve or reject deletion requests, and you are not one of them. ' +
+    `Ask one of them (${mentionList(approvers)}) to decide, or ask an admin to add you to APPROVER_USER_IDS.`
+  );
+}
+
+/** Names a handful of approvers; a long list would drown the message. */
+function mentionList(userIds: readonly string[]): string {
+  const shownIds = userIds.slice(0, 5).map(mention);
+  const rest = userIds.length - shownIds.length;
+  return rest > 0 ? `${shownIds.join(', ')} and ${rest} more` : shownIds.join(', ');
+}
+
+const STATUS_AFTER_APPROVAL: Partial<Record<RequestStatus, string>> = {
+  submitting: 'It is being sent to LivePerson now.',
+  submitted: 'It has been sent to LivePerson.',
+  failed: 'LivePerson refused it; see the request for the error.',
+  outcome_unknown: 'Whether LivePerson received it is unknown; check the request before filing it again.',
+  cancelled: 'It has since been cancelled.',
+};
+
+function alreadyDecided(
+  requestId: string,
+  status: RequestStatus,
+  decision: DeletionRequest['decision'] | undefined,
+): string {
+  const prefix = `${requestId} is no longer waiting for a decision.`;
+  if (status === 'expired') {
+    return `${prefix} It expired without one; file a new request if the deletion is still needed.`;
+  }
+  if (!decision) {
+    // A status past approval without a recorded decision should not happen; still say what we know.
+    return `${prefix} Its status is ${statusWords(status)}.`;
+  }
+  const verb = decision.outcome === 'approved' ? 'approved' : 'rejected';
+  const after = STATUS_AFTER_APPROVAL[status];
+  const at = new Date(decision.at);
+  const when = Number.isNaN(at.getTime()) ? decision.at : utc(at);
+  return `${prefix} Already ${verb} by ${mention(decision.by)} at ${when}.${after ? ` ${after}` : ''}`;
+}
+
+function spentReason(quota: QuotaStatus): string {
+  if (quota.used >= quota.limit) {
+    return `this month's limit of ${plural(quota.limit, 'deletion request')} is used up (${quota.used} of ${quota.limit}).`;
+  }
+  // A 429 with room left on our count: requests filed outside lp-delete count against the same limit.
+  return (
+    `LivePerson reports the account's monthly limit is reached (lp-delete counted ${quota.used} of ` +
+    `${quota.limit}; requests filed outside this app count too).`
+  );
+}
+
+function resetSentence(quota: QuotaStatus): string {
+  if (!quota.resetsAt) return 'The quota resets on the 1st of next month.';
+  const tz = quota.timeZone ?? 'UTC';
+  return `The quota resets on ${readableTime(quota.resetsAt, tz)} (${tz}).`;
+}
+
+/** `2026-11-30 14:03 UTC`. */
+function utc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function statusWords(status: RequestStatus): string {
+  return status.replace(/_/g, ' ');
+}
+
+/** What the person typed, quoted back: short, and without characters Slack would format. */
+function shown(ref: string): string {
+  return ref
+    .trim()
+    .slice(0, 40)
+    .replace(/[<>&`*_~]/g, '');
+}
