@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { validateIdsText } from '../domain/ids.js';
 import { MAX_IDS_PER_REQUEST, type DeletionType } from '../domain/types.js';
+import { idErrorText } from '../slack/blocks/id-messages.js';
 import { HELP_POINTER, type Command } from './lp-args.js';
 import { formatCreatePlan, type CreatePlan } from './lp-format.js';
 import { EXIT_API_ERROR, EXIT_USAGE, type Context } from './lp-io.js';
@@ -26,9 +27,11 @@ export async function prepareCreate(
     maxIds: MAX_IDS_PER_REQUEST,
   });
   if (!checked.ok) {
-    for (const error of checked.errors) io.stderr.write(`lp create: ${error.message}\n`);
+    // The form's words (plain text, no mrkdwn), so the terminal and Slack say the same.
+    const problems = checked.errors.map(idErrorText);
+    for (const problem of problems) io.stderr.write(`lp create: ${problem}\n`);
     io.stderr.write('Nothing was filed.\n');
-    refusalJson(ctx, 'INVALID_IDS', checked.errors.map((e) => e.message).join(' '));
+    refusalJson(ctx, 'INVALID_IDS', problems.join(' '));
     return EXIT_USAGE;
   }
   const terminal = io.stdin?.isTTY === true;

@@ -1,12 +1,5 @@
 import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
 import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
-import {
-  invalidIdsMessage,
-  textTooLongMessage,
-  ticketNoteMessages,
-  TICKETING_DISABLED_MESSAGE,
-  tooManyIdsMessage,
-} from './id-messages.js';
 
 export {
   ID_INPUT_MAX_LENGTH,
@@ -15,13 +8,24 @@ export {
   parseIdsTexts,
   stripEdgePunctuation,
 } from './id-parsing.js';
-export { displayId, MAX_ERROR_MESSAGE_LENGTH } from './id-messages.js';
 
-export type IdField = 'type' | 'ids';
-export interface IdValidationError {
-  field: IdField;
-  message: string;
-}
+/**
+ * Why ids were refused, as a code and the facts the words need: the sentences are written by
+ * slack/blocks/id-messages.ts (idErrorText), for the form and for `npm run lp -- create` alike.
+ */
+export type IdValidationError =
+  /** Ticketing deletions are for accounts with LivePerson's legacy ticketing system, and this one has none. */
+  | { field: 'type'; code: 'ticketing_disabled' }
+  /** Nothing usable was entered (blank, separators or invisible characters only). */
+  | { field: 'ids'; code: 'no_ids' }
+  /** `invalid`: the ids as typed (trimmed, invisible characters removed), unique, in input order. */
+  | { field: 'ids'; code: 'invalid_ids'; type: DeletionType; invalid: string[]; accountId: string }
+  /** `count` unique ids, more than the `max` one form (or one CLI request) takes. */
+  | { field: 'ids'; code: 'too_many_ids'; count: number; max: number }
+  /** The texts are `length` characters long together, more than the `max` read before parsing. */
+  | { field: 'ids'; code: 'text_too_long'; length: number; max: number };
+export type IdField = IdValidationError['field'];
+export type IdErrorCode = IdValidationError['code'];
 export type IdValidation =
   | {
       ok: true;
@@ -54,7 +58,7 @@ export function normaliseAccountId(accountId: string): string {
   return accountId.trim().replace(/^le/i, '');
 }
 
-/** One id after type-specific normalisation, keeping what the person typed for error messages. */
+/** One id after type-specific normalisation, keeping what the person typed for the error. */
 interface Candidate {
   raw: string;
   id: string;
@@ -66,7 +70,7 @@ interface Candidate {
 
 /**
  * Checks ids for one deletion type and normalises them into exactly what LivePerson is sent.
- * Expected problems are returned as errors that name the offending ids, never thrown.
+ * Expected problems are returned as errors that carry the offending ids, never thrown.
  */
 export function validateIds(
   type: DeletionType,
@@ -74,7 +78,7 @@ export function validateIds(
   ctx: IdValidationContext,
 ): IdValidation {
   if (type === 'ticketing' && !ctx.legacyTicketing) {
-    return { ok: false, errors: [{ field: 'type', message: TICKETING_DISABLED_MESSAGE }] };
+    return { ok: false, errors: [{ field: 'type', code: 'ticketing_disabled' }] };
   }
   const accountId = normaliseAccountId(ctx.accountId);
   const candidates = rawIds
@@ -85,17 +89,17 @@ export function validateIds(
   const unique = dedupe(candidates);
   const duplicatesDropped = candidates.length - unique.length;
   if (unique.length === 0) {
-    return { ok: false, errors: [{ field: 'ids', message: 'Enter at least one id.' }] };
+    return { ok: false, errors: [{ field: 'ids', code: 'no_ids' }] };
   }
 
   const errors: IdValidationError[] = [];
   const invalid = unique.filter((c) => !c.valid);
   if (invalid.length > 0) {
-    errors.push({ field: 'ids', message: invalidIdsMessage(type, invalid, accountId) });
+    errors.push({ field: 'ids', code: 'invalid_ids', type, invalid: invalid.map((c) => c.raw), accountId });
   }
   const maxIds = ctx.maxIds ?? MAX_IDS_PER_APPROVAL;
   if (unique.length > maxIds) {
-    errors.push({ field: 'ids', message: tooManyIdsMessage(unique.length, maxIds) });
+    errors.push({ field: 'ids', code: 'too_many_ids', count: unique.length, max: maxIds });
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -118,7 +122,10 @@ export function validateIdsText(
 ): IdValidation {
   const length = texts.reduce((sum, text) => sum + (text?.length ?? 0), 0);
   if (length > MAX_IDS_TEXT_LENGTH) {
-    return { ok: false, errors: [{ field: 'ids', message: textTooLongMessage(length) }] };
+    return {
+      ok: false,
+      errors: [{ field: 'ids', code: 'text_too_long', length, max: MAX_IDS_TEXT_LENGTH }],
+    };
   }
   return validateIds(type, parseIdsTexts(texts), ctx);
 }
@@ -163,10 +170,20 @@ function dedupe(candidates: readonly Candidate[]): Candidate[] {
   });
 }
 
-/** Notes count the ids actually sent, so a duplicate does not inflate them. */
+/**
+ * What was changed on the way, said back to the person. Notes count the ids actually sent, so a duplicate
+ * does not inflate them. Still sentences, unlike the errors: they travel as strings through filing and
+ * the notice outbox (domain/notices.ts), which are stored; making them codes means changing that record.
+ */
 function ticketNotes(sent: readonly Candidate[]): string[] {
-  return ticketNoteMessages(
-    sent.filter((c) => c.prefixRemoved).length,
-    sent.filter((c) => c.suffixRemoved).length,
-  );
+  const prefixes = sent.filter((c) => c.prefixRemoved).length;
+  const suffixes = sent.filter((c) => c.suffixRemoved).length;
+  const notes: string[] = [];
+  if (prefixes > 0) notes.push(`Removed the LTK prefix from ${ticketIds(prefixes)}`);
+  if (suffixes > 0) notes.push(`Removed the X suffix from ${ticketIds(suffixes)}`);
+  return notes;
+}
+
+function ticketIds(count: number): string {
+  return `${count} ticket id${count === 1 ? '' : 's'}`;
 }

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   ID_INPUT_MAX_LENGTH,
-  MAX_ERROR_MESSAGE_LENGTH,
   MAX_IDS_TEXT_LENGTH,
-  displayId,
   normaliseAccountId,
   parseIdsText,
   parseIdsTexts,
   validateIds,
   validateIdsText,
   type IdValidation,
+  type IdValidationError,
 } from '../../src/domain/ids.js';
 import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
 
@@ -24,7 +23,7 @@ function uuids(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`);
 }
 
-function errorsOf(result: IdValidation): { field: string; message: string }[] {
+function errorsOf(result: IdValidation): IdValidationError[] {
   if (result.ok) throw new Error(`expected errors, got ids ${result.ids.join(',')}`);
   return result.errors;
 }
@@ -112,20 +111,23 @@ describe('validateIds: conversation and consumer ids', () => {
     expect(result.duplicatesDropped).toBe(2);
   });
 
-  it('names the ids that are not UUIDs and explains the format', () => {
-    const [error, ...rest] = errorsOf(validateIds('conversation', [A, 'not-a-uuid', `${B}0`, '12345'], ctx));
-    expect(rest).toEqual([]);
-    expect(error?.field).toBe('ids');
-    expect(error?.message).toContain('"not-a-uuid"');
-    expect(error?.message).toContain(`"${B}0"`);
-    expect(error?.message).toContain('"12345"');
-    expect(error?.message).not.toContain(`"${A}"`);
-    expect(error?.message).toContain('UUID');
+  it('returns the ids that are not UUIDs, as typed and in order, with the type and account', () => {
+    const errors = errorsOf(validateIds('conversation', [A, 'not-a-uuid', `${B}0`, '12345'], ctx));
+    expect(errors).toEqual([
+      {
+        field: 'ids',
+        code: 'invalid_ids',
+        type: 'conversation',
+        invalid: ['not-a-uuid', `${B}0`, '12345'],
+        accountId: '12345678',
+      },
+    ]);
   });
 
-  it('uses the singular for one invalid id', () => {
-    const [error] = errorsOf(validateIds('consumer', ['nope'], ctx));
-    expect(error?.message).toMatch(/^This is not a valid consumer id: "nope"\./);
+  it('names an invalid id once however often it was given, trimmed but otherwise as typed', () => {
+    expect(errorsOf(validateIds('consumer', ['Nope', ' Nope ', '\u200BNope'], ctx))).toEqual([
+      { field: 'ids', code: 'invalid_ids', type: 'consumer', invalid: ['Nope'], accountId: '12345678' },
+    ]);
   });
 
   it('rejects UUIDs with braces inside, missing dashes or non-hex digits', () => {
@@ -137,11 +139,9 @@ describe('validateIds: conversation and consumer ids', () => {
 
 describe('validateIds: counts', () => {
   it('asks for at least one id when nothing usable was entered', () => {
-    expect(errorsOf(validateIds('conversation', [], ctx))).toEqual([
-      { field: 'ids', message: 'Enter at least one id.' },
-    ]);
+    expect(errorsOf(validateIds('conversation', [], ctx))).toEqual([{ field: 'ids', code: 'no_ids' }]);
     expect(errorsOf(validateIds('conversation', ['  ', '\u200B'], ctx))).toEqual([
-      { field: 'ids', message: 'Enter at least one id.' },
+      { field: 'ids', code: 'no_ids' },
     ]);
   });
 
@@ -160,18 +160,24 @@ describe('validateIds: counts', () => {
     expect(accepted(validateIds('conversation', uuids(250), ctx)).ids).toHaveLength(MAX_IDS_PER_APPROVAL);
   });
 
-  it('refuses 251 unique ids, saying how many were given and to split them', () => {
-    const [error] = errorsOf(validateIds('conversation', uuids(251), ctx));
-    expect(error?.field).toBe('ids');
-    expect(error?.message).toContain('251 different ids');
-    expect(error?.message).toContain('at most 250');
-    expect(error?.message).toMatch(/split/i);
+  it('refuses 251 unique ids, saying how many were given and the most taken', () => {
+    expect(errorsOf(validateIds('conversation', [...uuids(251), ...uuids(5)], ctx))).toEqual([
+      { field: 'ids', code: 'too_many_ids', count: 251, max: MAX_IDS_PER_APPROVAL },
+    ]);
   });
 
-  it('reports both invalid ids and too many ids', () => {
+  it('counts against the maximum it is given (one LivePerson request for the CLI)', () => {
+    expect(
+      errorsOf(validateIds('conversation', uuids(101), { ...ctx, maxIds: MAX_IDS_PER_REQUEST })),
+    ).toEqual([{ field: 'ids', code: 'too_many_ids', count: 101, max: MAX_IDS_PER_REQUEST }]);
+  });
+
+  it('reports both invalid ids and too many ids, invalid first; invalid ids count as given', () => {
     const errors = errorsOf(validateIds('conversation', [...uuids(260), 'bad'], ctx));
-    expect(errors).toHaveLength(2);
-    expect(errors.map((e) => e.message).join('\n')).toMatch(/"bad"[\s\S]*261 different ids/);
+    expect(errors).toEqual([
+      { field: 'ids', code: 'invalid_ids', type: 'conversation', invalid: ['bad'], accountId: '12345678' },
+      { field: 'ids', code: 'too_many_ids', count: 261, max: MAX_IDS_PER_APPROVAL },
+    ]);
   });
 });
 
@@ -188,20 +194,32 @@ describe('validateIds: engagement ids', () => {
     expect(accepted(result).ids).toEqual(['123456781']);
   });
 
-  it('rejects the bare account id, other accounts, letters and UUIDs, naming each', () => {
-    const [error] = errorsOf(validateIds('engagement', ['12345678', '99999999123', '12345678abc', A], ctx));
-    for (const id of ['12345678', '99999999123', '12345678abc']) expect(error?.message).toContain(`"${id}"`);
-    expect(error?.message).toContain(displayId(A));
-    expect(error?.message).toContain('account id 12345678');
+  it('rejects the bare account id, other accounts, letters and UUIDs, naming each and the plain account id', () => {
+    const result = validateIds('engagement', ['12345678', '99999999123', '12345678abc', A, '123456781'], {
+      ...ctx,
+      accountId: ' le12345678 ',
+    });
+    expect(errorsOf(result)).toEqual([
+      {
+        field: 'ids',
+        code: 'invalid_ids',
+        type: 'engagement',
+        invalid: ['12345678', '99999999123', '12345678abc', A],
+        accountId: '12345678',
+      },
+    ]);
   });
 });
 
 describe('validateIds: ticket ids', () => {
   it('is refused on the type field unless the account has legacy ticketing', () => {
-    const [error, ...rest] = errorsOf(validateIds('ticketing', ['123'], ctx));
-    expect(rest).toEqual([]);
-    expect(error?.field).toBe('type');
-    expect(error?.message).toContain('LP_LEGACY_TICKETING');
+    expect(errorsOf(validateIds('ticketing', ['123'], ctx))).toEqual([
+      { field: 'type', code: 'ticketing_disabled' },
+    ]);
+    // Before the ids are looked at: even none at all is refused on the type field.
+    expect(errorsOf(validateIds('ticketing', [], ctx))).toEqual([
+      { field: 'type', code: 'ticketing_disabled' },
+    ]);
   });
 
   it('strips the LTK prefix (any case) and the X suffix, and says so', () => {
@@ -228,43 +246,29 @@ describe('validateIds: ticket ids', () => {
   });
 
   it('rejects ticket ids that are not alphanumeric', () => {
-    const [error] = errorsOf(validateIds('ticketing', ['12-34', 'LTK'], legacy));
-    expect(error?.message).toContain('"12-34"');
-    expect(error?.message).not.toContain('"LTK"');
+    expect(errorsOf(validateIds('ticketing', ['12-34', 'LTK', 'LTK5-X'], legacy))).toEqual([
+      {
+        field: 'ids',
+        code: 'invalid_ids',
+        type: 'ticketing',
+        invalid: ['12-34', 'LTK5-X'],
+        accountId: '12345678',
+      },
+    ]);
   });
 });
 
-describe('error messages are safe to show', () => {
-  it('names at most 10 invalid ids and counts the rest', () => {
+describe('invalid ids are returned whole: shortening and escaping is for the words', () => {
+  it('returns every invalid id, not only the first few', () => {
     const bad = Array.from({ length: 25 }, (_, i) => `bad${i}`);
     const [error] = errorsOf(validateIds('conversation', bad, ctx));
-    expect(error?.message).toContain('"bad9"');
-    expect(error?.message).not.toContain('"bad10"');
-    expect(error?.message).toContain('and 15 more');
+    expect(error).toMatchObject({ code: 'invalid_ids', invalid: bad });
   });
 
-  it('shortens long ids and stays under Slack’s 2000 characters even with huge ids', () => {
-    const huge = Array.from({ length: 150 }, (_, i) => `${i}${'x'.repeat(10_000)}`);
-    const errors = errorsOf(validateIds('conversation', huge, ctx));
-    const joined = errors.map((e) => e.message).join('\n');
-    expect(joined.length).toBeLessThan(MAX_ERROR_MESSAGE_LENGTH);
-    expect(joined).toContain(`"0${'x'.repeat(38)}…"`);
-  });
-
-  it('makes control and bidi characters visible instead of passing them through', () => {
-    const [error] = errorsOf(validateIds('conversation', ['ab\u0007cd', 'evil\u202Edi'], ctx));
-    expect(error?.message).toContain('"ab\\u0007cd"');
-    expect(error?.message).not.toMatch(/[\p{Cc}\u202E]/u);
-  });
-
-  it('displayId shows bidi overrides and line separators as escapes', () => {
-    expect(displayId('evil\u202Edi\u2028x')).toBe('evil\\u202edi\\u2028x');
-  });
-
-  it('displayId never splits an emoji (surrogate pair) when shortening', () => {
-    const shown = displayId('😀'.repeat(50));
-    expect(Array.from(shown)).toHaveLength(40);
-    expect(shown.endsWith('😀…')).toBe(true);
+  it('keeps long ids and control characters as typed (invisible format characters such as bidi overrides are dropped)', () => {
+    const huge = `0${'x'.repeat(10_000)}`;
+    const [error] = errorsOf(validateIds('conversation', [huge, 'ab\u0007cd', 'evil\u202Edi'], ctx));
+    expect(error).toMatchObject({ code: 'invalid_ids', invalid: [huge, 'ab\u0007cd', 'evildi'] });
   });
 });
 
@@ -275,10 +279,15 @@ describe('validateIdsText', () => {
     expect(result.duplicatesDropped).toBe(1);
   });
 
-  it('refuses a paste longer than MAX_IDS_TEXT_LENGTH with a clear message', () => {
-    const [error] = errorsOf(validateIdsText('conversation', ['x'.repeat(MAX_IDS_TEXT_LENGTH + 1)], ctx));
-    expect(error?.field).toBe('ids');
-    expect(error?.message).toContain('20,001 characters');
+  it('refuses a paste longer than MAX_IDS_TEXT_LENGTH, counting both inputs, before parsing it', () => {
+    const half = 'x'.repeat(MAX_IDS_TEXT_LENGTH / 2);
+    expect(errorsOf(validateIdsText('conversation', [half, `${half}y`], ctx))).toEqual([
+      { field: 'ids', code: 'text_too_long', length: MAX_IDS_TEXT_LENGTH + 1, max: MAX_IDS_TEXT_LENGTH },
+    ]);
+    expect(validateIdsText('conversation', [half, half], ctx)).toMatchObject({
+      ok: false,
+      errors: [{ code: 'invalid_ids' }],
+    });
   });
 });
 

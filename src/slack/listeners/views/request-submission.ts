@@ -6,6 +6,7 @@ import { planRequests } from '../../../domain/plan.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
 import { ACTION, BLOCK, PERSON_TYPE_VALUE } from '../../ids.js';
 import type { WebClient } from '@slack/web-api';
+import { idErrorText } from '../../blocks/id-messages.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
@@ -56,7 +57,7 @@ export function requestSubmission(ctx: ListenerContext) {
       if (result.ok) validIds = result;
       else
         for (const e of result.errors)
-          addError(errors, e.field === 'type' ? BLOCK.type : BLOCK.ids, e.message);
+          addError(errors, e.field === 'type' ? BLOCK.type : BLOCK.ids, idErrorText(e));
     }
     // The modal starts on today; a form from before the field existed counts from today too.
     const today = ctx.lifecycle.today();

@@ -1,7 +1,11 @@
-import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
-import { MAX_IDS_TEXT_LENGTH } from './id-parsing.js';
+import type { IdValidationError } from '../../domain/ids.js';
+import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from '../../domain/types.js';
 
-/* What the person is told about the ids they gave: every word of id validation lives here. */
+/*
+ * What the person is told about the ids they gave: every word of id validation lives here; the domain
+ * (domain/ids.ts) only says which problem and its facts. Plain text, no mrkdwn: it is shown under a
+ * modal field and written to the terminal by `npm run lp -- create`.
+ */
 
 /** Slack rejects a modal field error longer than this. */
 export const MAX_ERROR_MESSAGE_LENGTH = 2000;
@@ -11,7 +15,7 @@ const MAX_NAMED_IDS = 10;
 /** How much of each invalid id an error message shows. */
 const MAX_SHOWN_ID_LENGTH = 40;
 
-export const TICKETING_DISABLED_MESSAGE =
+const TICKETING_DISABLED =
   'Ticket deletions are only for legacy LivePerson accounts with the ticketing system, and this app is not ' +
   'set up for one. Choose another type, or ask an admin to set LP_LEGACY_TICKETING=true if the account has it.';
 
@@ -32,24 +36,38 @@ const TYPE_NOUNS: Record<DeletionType, string> = {
   ticketing: 'ticket id',
 };
 
-export function invalidIdsMessage(
-  type: DeletionType,
-  invalid: readonly { raw: string }[],
-  accountId: string,
-): string {
-  const named = invalid.slice(0, MAX_NAMED_IDS).map((c) => `"${displayId(c.raw)}"`);
+/** One id validation error in words, at most MAX_ERROR_MESSAGE_LENGTH characters. */
+export function idErrorText(error: IdValidationError): string {
+  return clampMessage(words(error));
+}
+
+function words(error: IdValidationError): string {
+  switch (error.code) {
+    case 'ticketing_disabled':
+      return TICKETING_DISABLED;
+    case 'no_ids':
+      return 'Enter at least one id.';
+    case 'invalid_ids':
+      return invalidIdsText(error.type, error.invalid, error.accountId);
+    case 'too_many_ids':
+      return tooManyIdsText(error.count, error.max);
+    case 'text_too_long':
+      return textTooLongText(error.length, error.max);
+  }
+}
+
+function invalidIdsText(type: DeletionType, invalid: readonly string[], accountId: string): string {
+  const named = invalid.slice(0, MAX_NAMED_IDS).map((raw) => `"${displayId(raw)}"`);
   const rest = invalid.length - named.length;
   const list = rest > 0 ? `${named.join(', ')} and ${rest} more` : named.join(', ');
   const what =
     invalid.length === 1
       ? `This is not a valid ${TYPE_NOUNS[type]}`
       : `These are not valid ${TYPE_NOUNS[type]}s`;
-  return clampMessage(
-    `${what}: ${list}. ${TYPE_HINTS[type](accountId)} Correct or remove them and try again.`,
-  );
+  return `${what}: ${list}. ${TYPE_HINTS[type](accountId)} Correct or remove them and try again.`;
 }
 
-export function tooManyIdsMessage(count: number, max: number): string {
+function tooManyIdsText(count: number, max: number): string {
   if (max <= MAX_IDS_PER_REQUEST) {
     return (
       `You entered ${count} different ids, but LivePerson accepts at most ${max} per request. ` +
@@ -57,16 +75,16 @@ export function tooManyIdsMessage(count: number, max: number): string {
     );
   }
   return (
-    `You entered ${count} different ids, but one approval takes at most ${MAX_IDS_PER_APPROVAL} ` +
+    `You entered ${count} different ids, but one approval takes at most ${max} ` +
     `(LivePerson takes ${MAX_IDS_PER_REQUEST} per request; more become several requests under one approval). ` +
-    `Split them into ${Math.ceil(count / MAX_IDS_PER_APPROVAL)} approvals of up to ${MAX_IDS_PER_APPROVAL} ids each.`
+    `Split them into ${Math.ceil(count / max)} approvals of up to ${max} ids each.`
   );
 }
 
-export function textTooLongMessage(length: number): string {
+function textTooLongText(length: number, max: number): string {
   return (
     `The ids text is ${length.toLocaleString('en-US')} characters long; at most ` +
-    `${MAX_IDS_TEXT_LENGTH.toLocaleString('en-US')} are read. Paste only the ids, at most ` +
+    `${max.toLocaleString('en-US')} are read. Paste only the ids, at most ` +
     `${MAX_IDS_PER_APPROVAL} per approval.`
   );
 }
@@ -87,21 +105,9 @@ export function displayId(raw: string): string {
   return points.length > MAX_SHOWN_ID_LENGTH ? `${points.slice(0, MAX_SHOWN_ID_LENGTH - 1).join('')}…` : text;
 }
 
-/** Last line of defence for Slack's field error limit; the builders above stay far below it. */
+/** Last line of defence for Slack's field error limit; the texts above stay far below it. */
 function clampMessage(message: string): string {
   return message.length <= MAX_ERROR_MESSAGE_LENGTH
     ? message
     : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
-}
-
-/** What was changed on the way, said back to the person: ticket prefixes and suffixes removed. */
-export function ticketNoteMessages(prefixes: number, suffixes: number): string[] {
-  const notes: string[] = [];
-  if (prefixes > 0) notes.push(`Removed the LTK prefix from ${plural(prefixes, 'ticket id')}`);
-  if (suffixes > 0) notes.push(`Removed the X suffix from ${plural(suffixes, 'ticket id')}`);
-  return notes;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
