@@ -12,7 +12,7 @@ import type { NoticeDelivery } from './service/notice-delivery.js';
 import type { HistoryClients, PersonErasure } from './service/person-erasure.js';
 import type { QuotaService } from './service/quota-service.js';
 import type { QuotaSync } from './service/quota-sync.js';
-import { errorCode } from './service/request-steps.js';
+import { errorCode } from './domain/error-code.js';
 import { registerListeners } from './slack/listeners/index.js';
 import type { Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';

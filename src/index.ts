@@ -3,6 +3,7 @@ import { ConfigError } from './config.js';
 import { serveUntilSignalled } from './server.js';
 import { StoreError } from './store/errors.js';
 import { StartupError } from './startup/startup-error.js';
+import { errorMessage } from './domain/error-code.js';
 
 /** Entry point: load .env, start, and stop gracefully on SIGTERM / SIGINT (exit 0 once flushed). */
 async function main(): Promise<void> {
@@ -18,6 +19,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof StoreError || error instanceof StartupError)
     console.error(error.message);
-  else console.error(`lp-delete could not start: ${(error as Error).message}`);
+  else console.error(`lp-delete could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

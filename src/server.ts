@@ -3,7 +3,7 @@ import { loadConfig } from './config.js';
 import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
-import { errorCode } from './service/request-steps.js';
+import { errorCode } from './domain/error-code.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
 import { ensureWritableDataFolder } from './startup/data-folder.js';

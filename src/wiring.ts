@@ -14,7 +14,7 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
-import { errorCode } from './service/request-steps.js';
+import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import type { RequestStore } from './store/port.js';

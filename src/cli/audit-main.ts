@@ -4,6 +4,7 @@ import { auditExport, formatAudit } from '../audit/export.js';
 import { dirname } from 'node:path';
 import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
+import { errorMessage } from '../domain/error-code.js';
 
 /** `npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
 
@@ -40,7 +41,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
       },
     }));
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n\n${AUDIT_USAGE}`);
+    io.stderr.write(`${errorMessage(error)}\n\n${AUDIT_USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -94,9 +95,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     }
     return 0;
   } catch (error) {
-    io.stderr.write(
-      `Could not read ${databaseUrl ? 'the database' : dataDir}: ${(error as Error).message}\n`,
-    );
+    io.stderr.write(`Could not read ${databaseUrl ? 'the database' : dataDir}: ${errorMessage(error)}\n`);
     return 1;
   }
 }

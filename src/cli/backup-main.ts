@@ -2,6 +2,7 @@ import { cp, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { openFileStore } from '../store/lowdb/file-store.js';
 import { LOCK_FILE } from '../store/lowdb/folder-lock.js';
+import { errorMessage } from '../domain/error-code.js';
 
 export interface BackupIo {
   env: Record<string, string | undefined>;
@@ -69,7 +70,7 @@ export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
     );
     return 0;
   } catch (error) {
-    io.stderr.write(`backup: the copy failed: ${(error as Error).message}\n`);
+    io.stderr.write(`backup: the copy failed: ${errorMessage(error)}\n`);
     return 1;
   }
 }

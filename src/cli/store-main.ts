@@ -9,6 +9,7 @@ import {
   type ImportedNotice,
   type PostgresStore,
 } from '../store/postgres/postgres-store.js';
+import { errorMessage } from '../domain/error-code.js';
 
 /**
  * `npm run store -- migrate` and `npm run store -- copy --from <data folder> --to <postgres url>`: the
@@ -54,7 +55,7 @@ export async function runStore(argv: string[], io: StoreIo, deps: StoreCliDeps):
       options: { from: { type: 'string' }, to: { type: 'string' } },
     }));
   } catch (error) {
-    io.stderr.write(`${(error as Error).message}\n\n${STORE_USAGE}`);
+    io.stderr.write(`${errorMessage(error)}\n\n${STORE_USAGE}`);
     return EXIT_USAGE;
   }
   try {

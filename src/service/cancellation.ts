@@ -9,7 +9,8 @@ import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { Directory, MessageRef } from './ports.js';
 import { notAllowedToCancel, notFound } from './refusals.js';
-import { errorCode, historyEntry } from './request-steps.js';
+import { historyEntry } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 /** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
 export const STALE_CANCEL_MS = 2 * 60 * 1000;

@@ -6,7 +6,8 @@ import type { LpRecord } from '../domain/types.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { errorCode, historyEntry } from './request-steps.js';
+import { historyEntry } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 export interface FollowUpDeps {
   store: RequestStore;

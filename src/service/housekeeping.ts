@@ -2,7 +2,7 @@ import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
 import type { LifecycleService, SweepResult } from './lifecycle-service.js';
 import type { QuotaSync } from './quota-sync.js';
-import { errorCode } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 export interface HousekeepingDeps {
   store: RequestStore;

@@ -4,7 +4,8 @@ import type { Logger } from '../log.js';
 import { CHANNEL_LANE, type OwedNotice, type RequestStore } from '../store/port.js';
 import type { MessageRef } from './deletion-service.js';
 import type { QuotaReport } from './quota-service.js';
-import { errorCode, historyEntry } from './request-steps.js';
+import { historyEntry } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 /** What a failed delivery calls for. */
 export type DeliveryVerdict =

@@ -15,7 +15,7 @@ import type { DeletionService, Outcome } from './deletion-service.js';
 import { recheckHeldBack } from './person-search.js';
 import { searchPerson, type PersonSearchResult } from './person-search.js';
 import type { QuotaService } from './quota-service.js';
-import { errorCode } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 export interface HistoryClients {
   msgHist: MsgHistoryClient;

@@ -5,7 +5,7 @@ import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
 import type { QuotaReport, QuotaService } from './quota-service.js';
-import { errorCode } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 export interface QuotaSyncDeps {
   store: RequestStore;

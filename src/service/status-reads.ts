@@ -9,7 +9,7 @@ import { STALE_CANCEL_MS } from './cancellation.js';
 import type { Directory, MessageRef } from './ports.js';
 import { PersonRateLimit } from './rate-limit.js';
 import { notFound, notYours, onlyApproversLookUp } from './refusals.js';
-import { errorCode } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 /** How many status / quota / Refresh reads one person may make a minute. */
 export const READS_PER_MINUTE = 10;

@@ -6,7 +6,8 @@ import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import { errorCode, historyEntry } from './request-steps.js';
+import { historyEntry } from './request-steps.js';
+import { errorCode } from '../domain/error-code.js';
 
 export interface SubmissionDeps {
   store: RequestStore;

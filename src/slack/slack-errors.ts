@@ -1,3 +1,4 @@
+import { ownCode } from '../domain/error-code.js';
 import type { DeliveryVerdict } from '../service/notice-delivery.js';
 
 /** Slack answers worth waiting out. */
@@ -33,8 +34,7 @@ export function slackPlatformError(error: unknown): string | undefined {
 export function slackErrorCode(error: unknown): string {
   const platform = slackPlatformError(error);
   if (platform !== undefined) return platform;
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : 'unexpected';
+  return ownCode(error) ?? 'unexpected';
 }
 
 /**

@@ -10,8 +10,3 @@ export class StoreError extends Error {
     this.name = 'StoreError';
   }
 }
-
-export function errnoCode(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : 'error';
-}

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Adapter } from 'lowdb';
 import type { z } from 'zod';
-import { errnoCode, StoreError } from '../errors.js';
+import { errorCode } from '../../domain/error-code.js';
+import { StoreError } from '../errors.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -56,7 +57,7 @@ export async function ensureWritableFolder(folder: string): Promise<void> {
   } catch (error) {
     throw new StoreError(
       'STORE_WRITE_FAILED',
-      `lp-delete cannot write to its data folder ${folder} (${error instanceof StoreError ? error.message.replace(/^.*: /, '').replace(/\..*$/, '') : errnoCode(error)}). ` +
+      `lp-delete cannot write to its data folder ${folder} (${error instanceof StoreError ? error.message.replace(/^.*: /, '').replace(/\..*$/, '') : errorCode(error)}). ` +
         'Create it and make it writable by the user running lp-delete, or set DATA_DIR to a folder that is.',
     );
   }
@@ -75,7 +76,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     // write was 3 % of the app's CPU in a whole flow).
     const create = () => openFd(tmp, fs.O_WRONLY | fs.O_CREAT | fs.O_EXCL, FILE_MODE);
     const fd = await create().catch(async (error: unknown) => {
-      if (errnoCode(error) !== 'ENOENT') throw error;
+      if (errorCode(error) !== 'ENOENT') throw error;
       await ensureFolder(folder);
       return create();
     });
@@ -94,7 +95,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 }
 
 export function writeFailed(file: string, error: unknown): StoreError {
-  const code = errnoCode(error);
+  const code = errorCode(error);
   const why =
     code === 'ENOSPC'
       ? 'the disk is full'
@@ -133,8 +134,8 @@ export class AtomicJsonFile<T> implements Adapter<T> {
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') return null;
-      throw unreadable(this.file, `it could not be read (${errnoCode(error)})`);
+      if (errorCode(error) === 'ENOENT') return null;
+      throw unreadable(this.file, `it could not be read (${errorCode(error)})`);
     }
     return parseDocument(this.file, text, this.schema);
   }

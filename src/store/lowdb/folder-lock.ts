@@ -2,7 +2,8 @@ import { constants as fs } from 'node:fs';
 import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { errnoCode, StoreError } from '../errors.js';
+import { errorCode } from '../../domain/error-code.js';
+import { StoreError } from '../errors.js';
 import { FILE_MODE } from './atomic-json-file.js';
 
 export const LOCK_FILE = 'lp-delete.lock';
@@ -54,10 +55,10 @@ export async function acquireFolderLock(folder: string): Promise<() => Promise<v
         await rm(path, { force: true });
       };
     } catch (error) {
-      if (errnoCode(error) !== 'EEXIST') {
+      if (errorCode(error) !== 'EEXIST') {
         throw new StoreError(
           'STORE_WRITE_FAILED',
-          `lp-delete could not create its lock file ${path} (${errnoCode(error)}). Check that the data folder exists and is writable by this user.`,
+          `lp-delete could not create its lock file ${path} (${errorCode(error)}). Check that the data folder exists and is writable by this user.`,
         );
       }
     }
@@ -103,6 +104,6 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return errnoCode(error) === 'EPERM';
+    return errorCode(error) === 'EPERM';
   }
 }

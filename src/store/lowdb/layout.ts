@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
-import { errnoCode, StoreError } from '../errors.js';
+import { errorCode } from '../../domain/error-code.js';
+import { StoreError } from '../errors.js';
 import { AtomicJsonFile, parseDocument, unreadable } from './atomic-json-file.js';
 import { OLD_DATA_FILE } from './upgrade.js';
 
@@ -115,8 +116,8 @@ export async function readDocIfPresent(file: string): Promise<RequestDoc | undef
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return undefined;
-    throw unreadable(file, `it could not be read (${errnoCode(error)})`);
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw unreadable(file, `it could not be read (${errorCode(error)})`);
   }
   return parseDocument(file, text, requestDocSchema);
 }
@@ -126,8 +127,8 @@ export async function listJson(folder: string): Promise<string[]> {
   try {
     return (await readdir(folder)).filter((n) => n.endsWith('.json') && n.startsWith('DR-')).sort();
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw unreadable(folder, `it could not be listed (${errnoCode(error)})`);
+    if (errorCode(error) === 'ENOENT') return [];
+    throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
   }
 }
 
@@ -140,8 +141,8 @@ export async function monthFolders(folder: string): Promise<string[]> {
       .map((e) => e.name)
       .sort();
   } catch (error) {
-    if (errnoCode(error) === 'ENOENT') return [];
-    throw unreadable(folder, `it could not be listed (${errnoCode(error)})`);
+    if (errorCode(error) === 'ENOENT') return [];
+    throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
   }
 }
 

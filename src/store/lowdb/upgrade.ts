@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { ChannelNotice, QueuedNotice, RequestNotice } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import { isFinished } from '../port.js';
-import { errnoCode, StoreError } from '../errors.js';
+import { errorCode } from '../../domain/error-code.js';
+import { StoreError } from '../errors.js';
 import { DIR_MODE, syncFolder, writeFileAtomic } from './atomic-json-file.js';
 
 /*
@@ -253,7 +254,7 @@ async function readJson(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw oldUnreadable(file, `it could not be read (${errnoCode(error)})`);
+    throw oldUnreadable(file, `it could not be read (${errorCode(error)})`);
   }
   try {
     return JSON.parse(text);

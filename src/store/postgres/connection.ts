@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import { ownCode } from '../../domain/error-code.js';
 import { StoreError } from '../errors.js';
 
 /**
@@ -118,9 +119,7 @@ export function describeServer(url: string): string {
 
 /** PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error. */
 export function pgErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
+  return ownCode(error);
 }
 
 const NETWORK_CODES = new Set([
