@@ -6,7 +6,8 @@ import { createLogger, type Logger } from './log.js';
 import { errorCode } from './domain/error-code.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
-import { ensureWritableDataFolder } from './startup/data-folder.js';
+import { explainUnwritableDataFolder } from './startup/data-folder.js';
+import { StoreError } from './store/errors.js';
 
 export interface ServerOptions {
   env?: Record<string, string | undefined>;
@@ -35,8 +36,14 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
-  if (!config.databaseUrl) await ensureWritableDataFolder(config.dataDir);
-  const store = await openStore(config, { log });
+  const store = await openStore(config, { log }).catch(async (error: unknown) => {
+    // The store probes its folder once; when that fails, the doctor's check says why (a file in the way,
+    // a read-only folder) and what to do, in one line.
+    if (!config.databaseUrl && error instanceof StoreError && error.code === 'STORE_WRITE_FAILED') {
+      await explainUnwritableDataFolder(config.dataDir);
+    }
+    throw error;
+  });
   const client = createLivePersonClient(config.liveperson, {
     log: (event, fields) =>
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),

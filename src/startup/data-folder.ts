@@ -3,10 +3,11 @@ import { StartupError } from './startup-error.js';
 
 /**
  * Start-up refuses a data folder it cannot write, with the doctor's words: otherwise the app would take
- * requests and fail at the first write. Same probe as `npm run doctor` (creating a file is the only
- * reliable test: permission bits say nothing about root, ACLs or read-only mounts).
+ * requests and fail at the first write. Called when the store's own probe failed, to say why: the same
+ * check as `npm run doctor` (creating a file is the only reliable test: permission bits say nothing about
+ * root, ACLs or read-only mounts). Returns when the doctor finds nothing wrong (the store's error stands).
  */
-export async function ensureWritableDataFolder(dataDir: string): Promise<void> {
+export async function explainUnwritableDataFolder(dataDir: string): Promise<void> {
   const result = await checkDataFolder(dataDir);
   if (!result.ok) {
     throw new StartupError(
