@@ -1,11 +1,48 @@
 import { z } from 'zod';
 
 /**
+ * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the
+ * notice is delivered (src/slack), so the service writes no sentences and rewording needs no migration.
+ */
+export const submissionFailureSchema = z.union([
+  /** lp-delete itself failed while sending (no LivePerson answer): the request may or may not exist there. */
+  z.object({ code: z.literal('UNEXPECTED') }),
+  /**
+   * lp-delete stopped while sending. `candidates`: LivePerson's request ids from around that time that no
+   * other request claims (never exactly one: that one completes the request); null when LivePerson could
+   * not be reached to check.
+   */
+  z.object({ code: z.literal('INTERRUPTED'), candidates: z.array(z.string()).nullable() }),
+  /** LivePerson's error (its code, LP_…) with what the words for it depend on. */
+  z.object({
+    code: z.templateLiteral(['LP_', z.string()]),
+    httpStatus: z.number().int().optional(),
+    /** What the client was doing (create, list…). */
+    operation: z.string().optional(),
+    /** LivePerson's own explanation of a 400, already stripped of anything lp-delete sent. */
+    detail: z.string().optional(),
+    /** The setting a person must change (LP_INSECURE_URL). */
+    setting: z.string().optional(),
+  }),
+]);
+export type SubmissionFailure = z.infer<typeof submissionFailureSchema>;
+
+/**
+ * Notices as lp-delete saved them before they carried facts (and as upgrade.ts converts 0.1's outbox):
+ * the words themselves, delivered as stored. Tried before the current shapes, which would drop the words.
+ */
+export const wordedNoticeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('failure_post'), what: z.string(), next: z.string() }),
+  z.object({ kind: z.literal('requester_outcome'), what: z.string(), next: z.string().optional() }),
+]);
+export type WordedNotice = z.infer<typeof wordedNoticeSchema>;
+
+/**
  * The Slack messages a change to a request owes, stored with the change itself (same write or transaction),
  * so a crash can never leave a change without its messages or a message without its change. A notice holds
  * only what the request does not: it is rendered at delivery from the request's latest state.
  */
-export const requestNoticeSchema = z.discriminatedUnion('kind', [
+const currentRequestNoticeSchema = z.discriminatedUnion('kind', [
   /** The approval message in the privacy channel (its location is stored when Slack takes it). */
   z.object({ kind: z.literal('approval_post') }),
   /** Re-render the approval message (decided, submitted, cancelled…); repeated ones collapse into one. */
@@ -21,15 +58,14 @@ export const requestNoticeSchema = z.discriminatedUnion('kind', [
   /** Re-render a record already in the thread; repeated ones for the same message collapse into one. */
   z.object({ kind: z.literal('record_update'), channelId: z.string(), ts: z.string() }),
   /** In the thread: why the submission failed or may not have reached LivePerson. */
-  z.object({ kind: z.literal('failure_post'), what: z.string(), next: z.string() }),
+  z.object({ kind: z.literal('failure_post'), failure: submissionFailureSchema }),
   /** In the thread: who approved or rejected, and why. */
   z.object({ kind: z.literal('decision_note') }),
-  /** DM to the requester: the outcome (approved and submitted, rejected, failed, cancelled, expired). */
-  z.object({
-    kind: z.literal('requester_outcome'),
-    what: z.string().optional(),
-    next: z.string().optional(),
-  }),
+  /**
+   * DM to the requester: the outcome (approved and submitted, rejected, failed, cancelled, expired);
+   * `failure` when the submission failed or may not have reached LivePerson.
+   */
+  z.object({ kind: z.literal('requester_outcome'), failure: submissionFailureSchema.optional() }),
   z.object({ kind: z.literal('cancelled_post') }),
   z.object({ kind: z.literal('reminder_post'), expiresAt: z.string() }),
   z.object({ kind: z.literal('expired_post') }),
@@ -42,6 +78,8 @@ export const requestNoticeSchema = z.discriminatedUnion('kind', [
   /** In the lead's thread: held-back open conversations have closed; a button files them anew. */
   z.object({ kind: z.literal('held_back_closed'), conversationIds: z.array(z.string()).min(1) }),
 ]);
+/** Every request notice this version reads: the worded ones saved before, and the current ones. */
+export const requestNoticeSchema = z.union([wordedNoticeSchema, currentRequestNoticeSchema]);
 export type RequestNotice = z.infer<typeof requestNoticeSchema>;
 
 /** Messages about no single request. */
@@ -51,6 +89,11 @@ export const channelNoticeSchema = z.discriminatedUnion('kind', [
 export type ChannelNotice = z.infer<typeof channelNoticeSchema>;
 
 export type Notice = RequestNotice | ChannelNotice;
+
+/** A notice saved with its words (by an earlier version) rather than the facts behind them. */
+export function isWorded(notice: Notice): notice is WordedNotice {
+  return 'what' in notice;
+}
 
 /** A notice waiting for Slack: its place in its lane, and how delivery has gone so far. */
 export const queuedNoticeSchema = z.object({

@@ -53,9 +53,15 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
+/**
+ * Why the submission failed or may not have reached LivePerson: LivePerson's error code (or UNEXPECTED,
+ * INTERRUPTED) and HTTP status. The words for it are chosen when a message is rendered, from the facts
+ * its notice carries.
+ */
 export const failureSchema = z.object({
   code: z.string(),
-  message: z.string(),
+  /** The words earlier versions stored (no longer written): shown only when a message has no others. */
+  message: z.string().optional(),
   httpStatus: z.number().optional(),
 });
 export type Failure = z.infer<typeof failureSchema>;

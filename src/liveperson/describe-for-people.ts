@@ -1,4 +1,9 @@
-import { LivePersonError, WRITE_OPERATIONS } from './liveperson-error.js';
+import {
+  LIVEPERSON_ERROR_CODES,
+  LivePersonError,
+  WRITE_OPERATIONS,
+  type LivePersonErrorCode,
+} from './liveperson-error.js';
 
 /** The words for a LivePerson failure, for the people who will read them (Slack, the CLI, doctor). */
 
@@ -9,29 +14,74 @@ export interface PeopleDescription {
   next: string;
 }
 
+/**
+ * What the words for a LivePerson failure depend on, as plain facts: a LivePersonError has them, and so
+ * does a copy stored with a notice and read back later (codes and operations then come back as strings).
+ */
+export interface LivePersonFailureFacts {
+  code: string;
+  httpStatus?: number;
+  operation?: string;
+  /** LivePerson's own explanation of a 400, already stripped of anything the caller sent. */
+  detail?: string;
+  /** The setting a person must change (LP_INSECURE_URL). */
+  setting?: string;
+}
+
+/** The facts of `err` the words depend on, as a plain object to store (no message, stack or network code). */
+export function failureFacts(err: LivePersonError): LivePersonFailureFacts & { code: LivePersonErrorCode } {
+  return {
+    code: err.code,
+    ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}),
+    ...(err.operation ? { operation: err.operation } : {}),
+    ...(err.detail ? { detail: err.detail } : {}),
+    ...(err.setting ? { setting: err.setting } : {}),
+  };
+}
+
 /** Turns any failure into two sentences for people; never includes ids, reasons or credentials. */
 export function describeForPeople(err: unknown): PeopleDescription {
-  if (!(err instanceof LivePersonError)) {
-    return {
-      what: 'Something unexpected went wrong while talking to LivePerson.',
-      next: 'Try again in a few minutes; if it keeps happening, ask the app administrator to check the logs.',
-    };
-  }
-  switch (err.code) {
+  return err instanceof LivePersonError ? describeFailureFacts(err) : somethingUnexpected();
+}
+
+function somethingUnexpected(): PeopleDescription {
+  return {
+    what: 'Something unexpected went wrong while talking to LivePerson.',
+    next: 'Try again in a few minutes; if it keeps happening, ask the app administrator to check the logs.',
+  };
+}
+
+function isLivePersonErrorCode(code: string): code is LivePersonErrorCode {
+  return (LIVEPERSON_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** Whether `operation` changes something at LivePerson (a lost answer then leaves its outcome unknown). */
+function isWrite(operation: string | undefined): boolean {
+  return WRITE_OPERATIONS.some((write) => write === operation);
+}
+
+/**
+ * The two sentences for a LivePerson failure from its facts alone (what describeForPeople says of the
+ * error they were taken from). A code this version does not know gets the words for an unexpected failure.
+ */
+export function describeFailureFacts(facts: LivePersonFailureFacts): PeopleDescription {
+  const code = facts.code;
+  if (!isLivePersonErrorCode(code)) return somethingUnexpected();
+  switch (code) {
     case 'LP_BAD_REQUEST':
-      if (err.operation === 'get' || err.operation === 'list') {
+      if (facts.operation === 'get' || facts.operation === 'list') {
         return {
-          what: `LivePerson refused the look-up as invalid${detailOf(err)}.`,
+          what: `LivePerson refused the look-up as invalid${detailOf(facts)}.`,
           next: 'Check the request id (digits) or the filters (a status, dates as yyyy-mm-dd), then try again.',
         };
       }
-      return err.operation === 'cancel'
+      return facts.operation === 'cancel'
         ? {
-            what: `LivePerson refused to cancel the request${detailOf(err)}.`,
+            what: `LivePerson refused to cancel the request${detailOf(facts)}.`,
             next: 'A request can be cancelled only once and only within 5 days of filing; check its status with `status`.',
           }
         : {
-            what: `LivePerson refused the request as invalid${detailOf(err)}.`,
+            what: `LivePerson refused the request as invalid${detailOf(facts)}.`,
             next: 'Check the ids and the deletion type (one type per request, at most 100 unique ids), then file it again.',
           };
     case 'LP_UNAUTHORIZED':
@@ -56,7 +106,7 @@ export function describeForPeople(err: unknown): PeopleDescription {
       };
     case 'LP_RATE_LIMITED':
       // Never the monthly threshold: that is LP_QUOTA_REACHED, and only a create can meet it.
-      return err.operation === 'cancel'
+      return facts.operation === 'cancel'
         ? {
             what: 'LivePerson is rate-limiting calls from this account right now (too many in a short time), so the request was not cancelled.',
             next: 'Wait a minute and cancel it again; the month’s deletion quota is not affected.',
@@ -71,22 +121,21 @@ export function describeForPeople(err: unknown): PeopleDescription {
         next: 'Try again later; if it persists for hours, contact LivePerson support.',
       };
     case 'LP_OUTCOME_UNKNOWN':
-      if (err.operation === 'cancel') {
+      if (facts.operation === 'cancel') {
         return {
-          what: `${unknownCause(err)}, so LivePerson may or may not have cancelled the request.`,
+          what: `${unknownCause(facts)}, so LivePerson may or may not have cancelled the request.`,
           next: 'Check with `status` whether LivePerson cancelled it before trying again.',
         };
       }
       return {
-        what: `${unknownCause(err)}, so the request may or may not exist at LivePerson.`,
+        what: `${unknownCause(facts)}, so the request may or may not exist at LivePerson.`,
         next: 'Before trying again, check with `status` (or the list of this month’s requests) whether LivePerson has it; filing it twice would spend quota twice.',
       };
     case 'LP_UNREACHABLE':
       return {
-        what:
-          err.operation && WRITE_OPERATIONS.includes(err.operation)
-            ? 'LivePerson could not be reached; nothing was sent.'
-            : 'LivePerson could not be reached or did not answer in time.',
+        what: isWrite(facts.operation)
+          ? 'LivePerson could not be reached; nothing was sent.'
+          : 'LivePerson could not be reached or did not answer in time.',
         next: 'Check the network connection and try again in a few minutes.',
       };
     case 'LP_DOMAIN_LOOKUP_FAILED':
@@ -95,14 +144,14 @@ export function describeForPeople(err: unknown): PeopleDescription {
         next: 'Check LP_ACCOUNT_ID and LP_DOMAIN_API_URL and the network, then try again.',
       };
     case 'LP_INSECURE_URL': {
-      const setting = err.setting ?? 'the LivePerson address settings';
+      const setting = facts.setting ?? 'the LivePerson address settings';
       return {
         what: `Nothing was sent to LivePerson: ${setting} is not an https:// address, and calls carry credentials and deletion ids.`,
         next: `Set ${setting} to an https:// address (plain http:// is accepted only for this machine: localhost, 127.x.x.x or [::1]), then try again.`,
       };
     }
     case 'LP_BAD_RESPONSE':
-      return err.operation && WRITE_OPERATIONS.includes(err.operation)
+      return isWrite(facts.operation)
         ? {
             what: 'LivePerson accepted the call but its answer could not be read, so it is unclear what it recorded.',
             next: 'Check with `status` (or the list of this month’s requests) before trying again.',
@@ -115,14 +164,14 @@ export function describeForPeople(err: unknown): PeopleDescription {
 }
 
 /** Why an outcome is unknown, without the closing clause. */
-function unknownCause(err: LivePersonError): string {
-  const status = err.httpStatus;
+function unknownCause(facts: LivePersonFailureFacts): string {
+  const status = facts.httpStatus;
   if (status === undefined) return 'The connection to LivePerson was lost before it answered';
   if (status >= 500)
     return `LivePerson received the call but answered with an internal error (HTTP ${status})`;
   return 'LivePerson answered, but its answer could not be read';
 }
 
-function detailOf(err: LivePersonError): string {
-  return err.detail ? ` (“${err.detail}”)` : '';
+function detailOf(facts: LivePersonFailureFacts): string {
+  return facts.detail ? ` (“${facts.detail}”)` : '';
 }

@@ -19,7 +19,13 @@ export {
   type LivePersonOperation,
 } from './liveperson-error.js';
 export { extractDetail } from './error-detail.js';
-export { describeForPeople, type PeopleDescription } from './describe-for-people.js';
+export {
+  describeFailureFacts,
+  describeForPeople,
+  failureFacts,
+  type LivePersonFailureFacts,
+  type PeopleDescription,
+} from './describe-for-people.js';
 
 /** Network codes meaning the connection was never established, so nothing reached LivePerson. */
 const NOT_SENT_CODES = new Set([

@@ -1,8 +1,8 @@
 import { DAY_MS, utcDate } from '../domain/durations.js';
-import type { RequestNotice } from '../domain/notices.js';
+import type { RequestNotice, SubmissionFailure } from '../domain/notices.js';
 import type { DeletionRequest, Failure } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
+import { failureFacts, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
@@ -89,19 +89,14 @@ export class Submission {
 
   private async failed(request: DeletionRequest, error: unknown): Promise<DeletionRequest> {
     const lpError = error instanceof LivePersonError ? error : undefined;
-    const code = lpError?.code ?? 'UNEXPECTED';
-    const explanation = lpError
-      ? describeForPeople(lpError)
-      : {
-          what: 'lp-delete hit an unexpected error while sending the request; it may or may not exist at LivePerson.',
-          next: 'Check LivePerson’s list of deletion requests (`npm run lp -- list`) before filing it again, and tell the lp-delete maintainers.',
-        };
+    // The facts the messages are worded from when they are delivered.
+    const facts: SubmissionFailure = lpError ? failureFacts(lpError) : { code: 'UNEXPECTED' };
+    const code = facts.code;
     // A definite failure did not spend LivePerson's quota (the request stops counting); an unknown outcome
     // may have, so it stays counted. A 429 marks the month spent (derived from the failure code).
     const unknown = code === 'LP_OUTCOME_UNKNOWN' || !lpError;
     const failure: Failure = {
       code,
-      message: explanation.what,
       ...(lpError?.httpStatus ? { httpStatus: lpError.httpStatus } : {}),
     };
     const now = this.deps.now();
@@ -116,7 +111,7 @@ export class Submission {
           historyEntry(now, unknown ? 'outcome_unknown' : 'submission_failed', undefined, code),
         ],
       };
-      return { value: next, request: next, notices: outcomeNotices(explanation) };
+      return { value: next, request: next, notices: outcomeNotices(facts) };
     });
     this.deps.log.warn('submission_failed', { request: request.id, code, httpStatus: lpError?.httpStatus });
     return updated;
@@ -183,15 +178,9 @@ export class Submission {
     }
     // A request already posted as unknown (after a timeout or an earlier restart) has nothing new to say.
     if (request.status !== 'submitting') return;
-    const found = candidates ?? [];
-    const explanation = {
-      what: 'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.',
-      next:
-        candidates === undefined
-          ? 'lp-delete could not reach LivePerson to check; it will look again later. Check LivePerson’s list of deletion requests (`npm run lp -- list`) before filing it again; do not file it twice.'
-          : found.length > 1
-            ? `LivePerson has ${found.length} requests from around that time (${found.map((c) => c.requestId).join(', ')}); check which one is this before filing it again.`
-            : 'LivePerson’s list shows no request from that time, but check it (`npm run lp -- list`) before filing it again; do not file it twice.',
+    const facts: SubmissionFailure = {
+      code: 'INTERRUPTED',
+      candidates: candidates?.map((c) => c.requestId) ?? null,
     };
     const now = this.deps.now();
     await this.deps.store.update(request.id, (r) => {
@@ -199,20 +188,23 @@ export class Submission {
       const next: DeletionRequest = {
         ...r,
         status: 'outcome_unknown',
-        failure: { code: 'INTERRUPTED', message: explanation.what },
+        failure: { code: 'INTERRUPTED' },
         history: [...r.history, historyEntry(now, 'outcome_unknown', undefined, 'interrupted')],
       };
-      return { value: undefined, request: next, notices: outcomeNotices(explanation) };
+      return { value: undefined, request: next, notices: outcomeNotices(facts) };
     });
-    this.deps.log.warn('submission_interrupted', { request: request.id, candidates: found.length });
+    this.deps.log.warn('submission_interrupted', {
+      request: request.id,
+      candidates: candidates?.length ?? 0,
+    });
   }
 }
 
 /** The record (or what went wrong) in the thread, the approval message re-rendered, the requester told. */
-function outcomeNotices(explanation?: { what: string; next: string }): RequestNotice[] {
+function outcomeNotices(failure?: SubmissionFailure): RequestNotice[] {
   return [
-    explanation ? { kind: 'failure_post', ...explanation } : { kind: 'record_post' },
+    failure ? { kind: 'failure_post', failure } : { kind: 'record_post' },
     { kind: 'approval_update' },
-    explanation ? { kind: 'requester_outcome', ...explanation } : { kind: 'requester_outcome' },
+    failure ? { kind: 'requester_outcome', failure } : { kind: 'requester_outcome' },
   ];
 }

@@ -14,7 +14,8 @@ import {
   quotaAlertMessage,
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
-import { filedNotice, outcomeNotice } from './blocks/notices.js';
+import { failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
+import { filedNotice, requesterOutcomeText } from './blocks/notices.js';
 import { completion } from '../domain/follow-up.js';
 import {
   completedMessage,
@@ -129,16 +130,13 @@ export class SlackNoticeSender implements NoticeSender {
         });
         return {};
       case 'failure_post':
-        await inThread(buildFailureMessage(request, { what: notice.what, next: notice.next }));
+        await inThread(buildFailureMessage(request, failurePostWords(notice)));
         return {};
       case 'decision_note':
         await inThread(decisionNote(request));
         return {};
       case 'requester_outcome': {
-        const base = outcomeNotice(request);
-        const text = notice.what
-          ? `${base.text}\n${escapeMrkdwn(notice.what)} ${escapeMrkdwn(notice.next ?? '')}`
-          : base.text;
+        const text = requesterOutcomeText(request, requesterOutcomeWords(notice));
         await this.client.chat.postMessage({ channel: request.requestedBy, text });
         return {};
       }

@@ -11,6 +11,18 @@ import {
 const kinds = async (world: ServiceWorld, lane: string) =>
   (await world.store.owedNotices()).filter((o) => o.lane === lane).map((o) => o.notice.kind);
 
+/** The failure facts the thread post and the requester's DM owed for `lane` carry (the same for both). */
+async function failureFacts(world: ServiceWorld, lane: string): Promise<unknown> {
+  const owed = (await world.store.owedNotices()).filter((o) => o.lane === lane).map((o) => o.notice);
+  const post = owed.find((n) => n.kind === 'failure_post');
+  const dm = owed.find((n) => n.kind === 'requester_outcome');
+  // Facts only: the words are chosen when Slack is told (src/slack), never stored by the service.
+  expect(post).not.toHaveProperty('what');
+  expect(dm).not.toHaveProperty('what');
+  expect(dm).toEqual({ kind: 'requester_outcome', failure: (post as { failure?: unknown }).failure });
+  return (post as { failure?: unknown }).failure;
+}
+
 /** Files a request and delivers its filing notices, so the lane holds only what the decision causes. */
 async function filed(world: ServiceWorld): Promise<string> {
   const id = await world.file();
@@ -40,14 +52,22 @@ describe('Submission: what LivePerson answered', () => {
     expect(world.lp.calls[0]).toEqual({ op: 'create', args: ['conversation', [request?.ids[0]]] });
   });
 
-  it('4xx: failed with what to do, and the quota unit is given back', async () => {
+  it('4xx: failed with the facts of LivePerson’s answer, and the quota unit is given back', async () => {
     const world = serviceWorld();
     const id = await filed(world);
     world.lp.createAnswer = () => httpError('create', 400, 'bad id');
     await world.service.approve(id, APPROVER);
     const request = await world.store.get(id);
-    expect(request).toMatchObject({ status: 'failed', failure: { code: 'LP_BAD_REQUEST', httpStatus: 400 } });
+    expect(request).toMatchObject({ status: 'failed' });
+    // No words in the request either: earlier versions' `message` is not written any more.
+    expect(request?.failure).toEqual({ code: 'LP_BAD_REQUEST', httpStatus: 400 });
     expect(await kinds(world, id)).toEqual(['approval_update', 'failure_post', 'requester_outcome']);
+    expect(await failureFacts(world, id)).toEqual({
+      code: 'LP_BAD_REQUEST',
+      httpStatus: 400,
+      operation: 'create',
+      detail: 'bad id',
+    });
     expect((await world.quota.report()).used).toBe(0);
   });
 
@@ -57,6 +77,11 @@ describe('Submission: what LivePerson answered', () => {
     world.lp.createAnswer = () => httpError('create', 429);
     await world.service.approve(id, APPROVER);
     expect((await world.store.get(id))?.failure?.code).toBe('LP_QUOTA_REACHED');
+    expect(await failureFacts(world, id)).toEqual({
+      code: 'LP_QUOTA_REACHED',
+      httpStatus: 429,
+      operation: 'create',
+    });
     expect(await world.quota.report()).toMatchObject({ spent: true, remaining: 0 });
   });
 
@@ -69,6 +94,23 @@ describe('Submission: what LivePerson answered', () => {
       status: 'outcome_unknown',
       failure: { code: 'LP_OUTCOME_UNKNOWN' },
     });
+    expect(await failureFacts(world, id)).toEqual({
+      code: 'LP_OUTCOME_UNKNOWN',
+      httpStatus: 502,
+      operation: 'create',
+    });
+    expect((await world.quota.report()).used).toBe(1);
+  });
+
+  it('anything else thrown: outcome_unknown as UNEXPECTED (it may exist), still counted', async () => {
+    const world = serviceWorld();
+    const id = await filed(world);
+    world.lp.createAnswer = () => new TypeError('cannot read properties of undefined');
+    await world.service.approve(id, APPROVER);
+    const request = await world.store.get(id);
+    expect(request).toMatchObject({ status: 'outcome_unknown' });
+    expect(request?.failure).toEqual({ code: 'UNEXPECTED' });
+    expect(await failureFacts(world, id)).toEqual({ code: 'UNEXPECTED' });
     expect((await world.quota.report()).used).toBe(1);
   });
 });
@@ -114,9 +156,9 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     const { world, id } = await orphaned();
     await world.service.submission.recover();
     const request = await world.store.get(id);
-    expect(request).toMatchObject({ status: 'outcome_unknown', failure: { code: 'INTERRUPTED' } });
-    const owed = (await world.store.owedNotices()).find((o) => o.notice.kind === 'failure_post');
-    expect(owed?.notice).toMatchObject({ next: expect.stringContaining('shows no request') });
+    expect(request).toMatchObject({ status: 'outcome_unknown' });
+    expect(request?.failure).toEqual({ code: 'INTERRUPTED' });
+    expect(await failureFacts(world, id)).toEqual({ code: 'INTERRUPTED', candidates: [] });
     expect(world.lp.created()).toBe(0);
     expect((await world.quota.report()).used).toBe(1);
   });
@@ -129,8 +171,9 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     ];
     await world.service.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
-    const failure = (await world.store.owedNotices()).find((o) => o.notice.kind === 'failure_post');
-    expect(failure?.notice).toMatchObject({ next: expect.stringMatching(/lp-a, lp-b|lp-b, lp-a/) });
+    const facts = (await failureFacts(world, id)) as { code: string; candidates: string[] };
+    expect(facts.code).toBe('INTERRUPTED');
+    expect([...facts.candidates].sort()).toEqual(['lp-a', 'lp-b']);
     const owedBefore = (await world.store.owedNotices()).length;
     await world.service.submission.recover();
     expect((await world.store.owedNotices()).length).toBe(owedBefore);
@@ -153,6 +196,8 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     world.lp.listError = new Error('unreachable');
     await world.service.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
+    // null: LivePerson could not be asked (not: it listed nothing).
+    expect(await failureFacts(world, id)).toEqual({ code: 'INTERRUPTED', candidates: null });
     world.lp.listError = undefined;
     world.lp.listed = [lpRecord('lp-late', { requestTime: around(approvedAt, 500) })];
     await world.service.submission.recover();

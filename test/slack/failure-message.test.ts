@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildFailureMessage } from '../../src/slack/blocks/failure-message.js';
+import { explainFailure } from '../../src/slack/blocks/failure-words.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided } from './request-fixture.js';
 
@@ -37,5 +38,29 @@ describe('buildFailureMessage', () => {
     });
     expect(checkBlockKit('message', message)).toEqual([]);
     expect(JSON.stringify(message.blocks)).not.toContain('<!channel>');
+  });
+
+  it('words the stored facts: an interruption with several candidates names them', () => {
+    const request = decided('outcome_unknown', { failure: { code: 'INTERRUPTED' } });
+    const message = buildFailureMessage(
+      request,
+      explainFailure({ code: 'INTERRUPTED', candidates: ['lp-a', 'lp-b'] }),
+    );
+    expect(checkBlockKit('message', message)).toEqual([]);
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain('lp-delete stopped while this request was being sent to LivePerson');
+    expect(json).toContain('LivePerson has 2 requests from around that time (lp-a, lp-b)');
+    expect(json).toContain('`INTERRUPTED`');
+  });
+
+  it('words a LivePerson failure from its facts, LivePerson’s detail escaped', () => {
+    const request = decided('failed', { failure: { code: 'LP_BAD_REQUEST', httpStatus: 400 } });
+    const message = buildFailureMessage(
+      request,
+      explainFailure({ code: 'LP_BAD_REQUEST', httpStatus: 400, operation: 'create', detail: 'id <x>' }),
+    );
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain('LivePerson refused the request as invalid (“id &lt;x&gt;”).');
+    expect(json).toContain('Check the ids and the deletion type');
   });
 });

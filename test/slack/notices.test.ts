@@ -5,6 +5,7 @@ import {
   outcomeNotice,
   quotaText,
   refusalNotice,
+  requesterOutcomeText,
 } from '../../src/slack/blocks/notices.js';
 import { COMMAND } from '../../src/slack/ids.js';
 import { checkBlockKit } from '../support/block-kit.js';
@@ -56,13 +57,23 @@ describe('outcomeNotice', () => {
     expect(notice.text).toContain('Nothing was sent to LivePerson');
   });
 
-  it('says what to do after a failure or an unknown outcome', () => {
+  it('says what to do after a failure or an unknown outcome, worded from the failure’s facts', () => {
+    const failure = { code: 'LP_FORBIDDEN', httpStatus: 403 };
+    const failed = outcomeNotice(decided('failed', { failure }), {
+      what: 'Not allowed <x>.',
+      next: 'Ask.',
+    });
+    expect(failed.text).toContain('did not accept it (Not allowed &lt;x&gt;.)');
+    expect(failed.text).toContain('Nothing was deleted');
+    expect(outcomeNotice(decided('failed', { failure })).text).toContain('did not accept it. Nothing');
+    expect(outcomeNotice(decided('outcome_unknown')).text).toContain('Do not file it again yet');
+  });
+
+  it('a request failed by an earlier version shows the words it stored', () => {
     const failed = outcomeNotice(
       decided('failed', { failure: { code: 'LP_403', message: 'Not allowed <x>' } }),
     );
     expect(failed.text).toContain('did not accept it (Not allowed &lt;x&gt;)');
-    expect(failed.text).toContain('Nothing was deleted');
-    expect(outcomeNotice(decided('outcome_unknown')).text).toContain('Do not file it again yet');
   });
 
   it('has a sentence for every status', () => {
@@ -73,6 +84,22 @@ describe('outcomeNotice', () => {
       expect(checkBlockKit('message', notice)).toEqual([]);
       expect(notice.text).toContain('DR-7K3QX9');
     }
+  });
+});
+
+describe('requesterOutcomeText', () => {
+  it('adds what happened and what to do, escaped, after the outcome', () => {
+    const request = decided('failed', { failure: { code: 'LP_QUOTA_REACHED', httpStatus: 429 } });
+    const text = requesterOutcomeText(request, { what: 'Full <now>.', next: 'Wait & see.' });
+    expect(text).toBe(
+      `${outcomeNotice(request, { what: 'Full <now>.', next: '' }).text}\nFull &lt;now&gt;. Wait &amp; see.`,
+    );
+  });
+
+  it('is the outcome alone without words', () => {
+    const request = decided('submitted');
+    expect(requesterOutcomeText(request)).toBe(outcomeNotice(request).text);
+    expect(requesterOutcomeText(request, { what: '', next: 'x' })).toBe(outcomeNotice(request).text);
   });
 });
 

@@ -377,6 +377,24 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect((await file()).id).toBe('DR-2026-12-0002');
       });
 
+      it('reads back notices and failures saved by earlier versions with their words', async () => {
+        const words = { what: 'LivePerson refused it.', next: 'Check the ids.' };
+        const a = await file([
+          { kind: 'failure_post', ...words },
+          { kind: 'requester_outcome', ...words },
+          { kind: 'failure_post', failure: { code: 'INTERRUPTED', candidates: null } },
+        ]);
+        const failure = { code: 'LP_BAD_REQUEST', message: words.what, httpStatus: 400 };
+        await store.update(a.id, moveTo('failed', { quotaMonth: MONTH, failure }));
+        store = await under.reopen();
+        expect((await store.owedNotices()).map((o) => o.notice)).toEqual([
+          { kind: 'failure_post', ...words },
+          { kind: 'requester_outcome', ...words },
+          { kind: 'failure_post', failure: { code: 'INTERRUPTED', candidates: null } },
+        ]);
+        expect((await store.get(a.id))?.failure).toEqual(failure);
+      });
+
       it('a request this process is submitting is not orphaned; after a restart it is', async () => {
         const a = await file();
         const b = await file();

@@ -1,14 +1,8 @@
 /** The thread reply when a submission failed or its outcome is unknown. Pure. */
 import type { DeletionRequest } from '../../domain/request.js';
 import { escapeMrkdwn, slackDate, truncate } from '../format.js';
+import type { FailureExplanation } from './failure-words.js';
 import { context, section, typeAndCount, type KnownBlock, type SlackMessage } from './parts.js';
-
-export interface FailureExplanation {
-  /** What happened, in words a privacy officer understands. Plain text: escaped here. */
-  what: string;
-  /** What to do next. Plain text: escaped here. */
-  next: string;
-}
 
 /** Room for both paragraphs in one 3,000-character section even after escaping. */
 const PARAGRAPH_MAX = 1200;

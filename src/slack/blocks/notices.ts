@@ -7,6 +7,7 @@ import {
   MAX_IDS_PER_REQUEST,
 } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
+import type { FailureExplanation } from './failure-words.js';
 import { groupSummaryLine } from './plan-lines.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
 import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
@@ -40,8 +41,12 @@ export function filedNotice(request: DeletionRequest, permalink?: string): Slack
   return notice(lines.join('\n'));
 }
 
-/** To the requester once the request is decided, or when its submission ended. */
-export function outcomeNotice(request: DeletionRequest): SlackMessage {
+/**
+ * To the requester once the request is decided, or when its submission ended. `explanation`: why the
+ * submission failed, worded from the facts its notice carries (requests an earlier version failed also
+ * stored the first sentence in `failure.message`).
+ */
+export function outcomeNotice(request: DeletionRequest, explanation?: FailureExplanation): SlackMessage {
   const decision = request.decision;
   const by = decision ? ` by ${mention(decision.by)}` : '';
   const subject = `Your deletion request *${request.id}* (${typeAndCount(request)})`;
@@ -65,7 +70,8 @@ export function outcomeNotice(request: DeletionRequest): SlackMessage {
       );
     }
     case 'failed': {
-      const why = request.failure ? ` (${escapeMrkdwn(truncate(request.failure.message, 300))})` : '';
+      const what = explanation?.what ?? request.failure?.message;
+      const why = what ? ` (${escapeMrkdwn(truncate(what, 300))})` : '';
       return notice(
         `${subject} was approved${by}, but LivePerson did not accept it${why}. Nothing was deleted.\n` +
           'See the thread under the approval message for what to do; once the cause is fixed, file it again.',
@@ -86,6 +92,13 @@ export function outcomeNotice(request: DeletionRequest): SlackMessage {
     case 'pending_approval':
       return notice(`${subject} is waiting for approval.`);
   }
+}
+
+/** The requester's DM about the outcome: for a failed or unknown submission, what happened and what to do. */
+export function requesterOutcomeText(request: DeletionRequest, explanation?: FailureExplanation): string {
+  const base = outcomeNotice(request, explanation).text;
+  if (!explanation?.what) return base;
+  return `${base}\n${escapeMrkdwn(explanation.what)} ${escapeMrkdwn(explanation.next)}`;
 }
 
 /** Why the app will not do what was asked. The message is plain text and is escaped here. */

@@ -1,0 +1,94 @@
+import type { WebClient } from '@slack/web-api';
+import { describe, expect, it } from 'vitest';
+import { queuedNoticeSchema, type Notice } from '../../src/domain/notices.js';
+import type { DeletionRequest } from '../../src/domain/request.js';
+import { describeForPeople, httpError } from '../../src/liveperson/errors.js';
+import type { QuotaReport } from '../../src/service/quota-service.js';
+import { SlackNoticeSender } from '../../src/slack/notice-sender.js';
+import { decided } from './request-fixture.js';
+
+const QUOTA: QuotaReport = {
+  used: 1,
+  limit: 100,
+  remaining: 99,
+  spent: false,
+  pendingApprovals: 0,
+  month: '2024-03',
+  resetsAt: new Date('2024-04-01T00:00:00Z'),
+};
+
+/** Delivers `notice` through the real sender to a stand-in Web API; returns what was posted. */
+async function deliver(
+  notice: Notice,
+  request: DeletionRequest,
+): Promise<{ text: string; blocks?: unknown }> {
+  const posted: { text: string; blocks?: unknown }[] = [];
+  const client = {
+    chat: {
+      postMessage: async (args: { text: string; blocks?: unknown }) => {
+        posted.push(args);
+        return { ok: true, ts: '1700000001.000100', channel: 'C0PRIVACY' };
+      },
+    },
+  } as unknown as WebClient;
+  const sender = new SlackNoticeSender(client, 'C0PRIVACY', { now: () => new Date(), timeZone: 'UTC' });
+  await sender.send(notice, request, QUOTA);
+  expect(posted).toHaveLength(1);
+  return posted[0]!;
+}
+
+/** A notice as a store reads it back: JSON through the queued-notice schema. */
+function readBack(notice: unknown): Notice {
+  const queued = { seq: 1, notice, queuedAt: '2024-03-01T09:46:00Z', attempts: 0, nextAttemptAt: '' };
+  return queuedNoticeSchema.parse(JSON.parse(JSON.stringify(queued))).notice;
+}
+
+describe('SlackNoticeSender: failure notices', () => {
+  const request = decided('failed', {
+    failure: { code: 'LP_BAD_REQUEST', httpStatus: 400 },
+    approvalMessage: { channelId: 'C0PRIVACY', ts: '1700000000.000100' },
+  });
+  const err = httpError('create', 400, 'bad id');
+  // What the previous version stored in the notices for this failure.
+  const words = describeForPeople(err);
+
+  it('words the facts at delivery exactly as the previous version stored them', async () => {
+    const facts = { code: 'LP_BAD_REQUEST', httpStatus: 400, operation: 'create', detail: 'bad id' };
+    const post = await deliver(readBack({ kind: 'failure_post', failure: facts }), request);
+    const oldPost = await deliver(readBack({ kind: 'failure_post', ...words }), request);
+    expect(post).toEqual(oldPost);
+    expect(JSON.stringify(post.blocks)).toContain('LivePerson refused the request as invalid (“bad id”).');
+
+    const dm = await deliver(readBack({ kind: 'requester_outcome', failure: facts }), request);
+    const oldDm = await deliver(readBack({ kind: 'requester_outcome', ...words }), request);
+    expect(dm).toEqual(oldDm);
+    expect(dm.text).toContain('did not accept it (LivePerson refused the request as invalid (“bad id”).)');
+    expect(dm.text).toContain('Check the ids and the deletion type');
+  });
+
+  it('a notice saved with its words by the previous version still renders them as stored', async () => {
+    const old = { what: 'LivePerson did not like <this>.', next: 'Ask `someone`.' };
+    const post = await deliver(readBack({ kind: 'failure_post', ...old }), request);
+    expect(JSON.stringify(post.blocks)).toContain('LivePerson did not like &lt;this&gt;.');
+    expect(JSON.stringify(post.blocks)).toContain('Ask `someone`.');
+    const dm = await deliver(readBack({ kind: 'requester_outcome', ...old }), {
+      ...request,
+      failure: { code: 'LP_BAD_REQUEST', message: old.what, httpStatus: 400 },
+    });
+    expect(dm.text).toContain('did not accept it (LivePerson did not like &lt;this&gt;.)');
+    expect(dm.text).toMatch(/\nLivePerson did not like &lt;this&gt;\. Ask `someone`\.$/);
+  });
+
+  it('an interruption is worded from its candidates when the thread is told', async () => {
+    const unknown = decided('outcome_unknown', {
+      failure: { code: 'INTERRUPTED' },
+      approvalMessage: { channelId: 'C0PRIVACY', ts: '1700000000.000100' },
+    });
+    const post = await deliver(
+      readBack({ kind: 'failure_post', failure: { code: 'INTERRUPTED', candidates: null } }),
+      unknown,
+    );
+    expect(post.text).toBe(`Deletion request ${unknown.id}: outcome unknown`);
+    expect(JSON.stringify(post.blocks)).toContain('lp-delete could not reach LivePerson to check');
+  });
+});
