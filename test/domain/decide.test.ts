@@ -84,7 +84,11 @@ describe('canDecide', () => {
       requestId: 'DR-7K3QX9',
       status: 'expired',
     });
-    const lost = canDecide({ request: buildRequest({ status: 'outcome_unknown' }), userId: APPROVER, approvers });
+    const lost = canDecide({
+      request: buildRequest({ status: 'outcome_unknown' }),
+      userId: APPROVER,
+      approvers,
+    });
     expect(lost).toMatchObject({ code: 'ALREADY_DECIDED', status: 'outcome_unknown' });
     expect(lost).not.toHaveProperty('decision');
   });
