@@ -33,6 +33,8 @@ export default defineConfig({
           // stand-ins), so a worker reuses the modules it has loaded: a third of the CPU of isolating files.
           isolate: false,
           maxWorkers: 3,
+          // `vitest run` (every project) runs this group first, then the processes.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -43,6 +45,7 @@ export default defineConfig({
           // Each of these files runs children of its own; two at a time keeps their timings honest on a
           // two-core machine.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

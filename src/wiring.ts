@@ -66,6 +66,8 @@ export function wireServices(deps: ServiceDeps) {
     quota,
     directory,
     accountId: config.liveperson.accountId,
+    legacyTicketing: config.liveperson.legacyTicketing,
+    timeZone: config.quotaTimeZone,
     timers,
     now,
     log,

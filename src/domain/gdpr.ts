@@ -22,6 +22,15 @@ export function isCalendarDate(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
+/** Why the day the data subject asked cannot be used: not a real `yyyy-mm-dd` day, or after today. */
+export type SubjectDateProblem = 'not_a_date' | 'in_the_future';
+
+/** The problem with a data-subject date on `today`, if any (both `yyyy-mm-dd`). */
+export function subjectDateProblem(date: string, today: string): SubjectDateProblem | undefined {
+  if (!isCalendarDate(date)) return 'not_a_date';
+  return date > today ? 'in_the_future' : undefined;
+}
+
 /** The last day to answer a request received on `receivedOn` (`yyyy-mm-dd`). Throws on a malformed date. */
 export function gdprDeadline(receivedOn: string): string {
   const match = CALENDAR_DATE.exec(receivedOn);

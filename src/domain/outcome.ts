@@ -1,3 +1,5 @@
+import type { SubjectDateProblem } from './gdpr.js';
+import type { IdValidationError } from './ids.js';
 import type { QuotaStatus } from './quota-status.js';
 import type { DeletionRequest, RequestStatus } from './request.js';
 
@@ -15,8 +17,11 @@ export type RefusalFacts =
   | { code: 'OWN_REQUEST'; requestId: string }
   | { code: 'NOT_APPROVER'; approvers: readonly string[] }
   | { code: 'WRONG_MESSAGE'; requestId: string; groupId?: string }
-  // Who may file (domain/decide.ts).
+  // Who may file and what (domain/decide.ts, domain/filing-rules.ts).
   | { code: 'NOT_REQUESTER' }
+  | { code: 'NO_REASON' }
+  | { code: 'SUBJECT_DATE'; problem: SubjectDateProblem }
+  | { code: 'INVALID_IDS'; errors: readonly IdValidationError[] }
   // The month's quota (domain/quota.ts): at filing or at approval.
   | { code: 'QUOTA_SPENT'; at: QuotaMoment; quota: QuotaStatus }
   | { code: 'QUOTA_SHORT'; at: QuotaMoment; needed: number; quota: QuotaStatus }

@@ -26,6 +26,10 @@ export interface DeletionServiceDeps {
   quota: QuotaService;
   directory: Directory;
   accountId: string;
+  /** Whether the account has LivePerson's legacy ticketing system (ticket deletions are refused otherwise). */
+  legacyTicketing: boolean;
+  /** The zone "today" is in (QUOTA_TIMEZONE): a data-subject date after it is refused. */
+  timeZone: string;
   /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */
   timers: ApprovalTimers;
   now: () => Date;

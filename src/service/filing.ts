@@ -1,5 +1,7 @@
 import { canTakePlan } from '../domain/quota.js';
 import { canRequest } from '../domain/decide.js';
+import { canFileContent } from '../domain/filing-rules.js';
+import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -40,6 +42,8 @@ export interface FilingDeps {
   /** Who may file (REQUESTER_*): enforced here, so every entry point gets the rule. */
   directory: Pick<Directory, 'requesters'>;
   accountId: string;
+  legacyTicketing: boolean;
+  timeZone: string;
   now: () => Date;
   log: Logger;
 }
@@ -49,18 +53,38 @@ export class Filing {
   constructor(private readonly deps: FilingDeps) {}
 
   /**
+   * The rules every filing meets, whichever entry point files it: the requester allow-list, a reason, a
+   * real data-subject date not after today, ids each type accepts, and a month with quota left.
+   */
+  private async refusal(input: FileInput | FilePlanInput): Promise<Refusal | null> {
+    const allowed = canRequest({ userId: input.userId, requesters: await this.deps.directory.requesters() });
+    if (!allowed.ok) return allowed;
+    const content = canFileContent(
+      {
+        reason: input.reason,
+        ...(input.subjectRequestedOn !== undefined ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+        requests: 'requests' in input ? input.requests : [{ type: input.type, ids: input.ids }],
+      },
+      {
+        today: todayIn(this.deps.now(), this.deps.timeZone),
+        accountId: this.deps.accountId,
+        legacyTicketing: this.deps.legacyTicketing,
+      },
+    );
+    if (!content.ok) return content;
+    return this.deps.quota.refusalToFile();
+  }
+
+  /**
    * Stores a new request (pending approval) with its two notices: the approval message, then the
    * requester's DM (delivered after it, so it can link to it and never says "sent" before it exists).
    */
-  /** The requester allow-list, checked before anything is stored. */
-  private async notARequester(userId: string): Promise<Refusal | null> {
-    const verdict = canRequest({ userId, requesters: await this.deps.directory.requesters() });
-    return verdict.ok ? null : verdict;
-  }
-
   async file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
-    const refusal = (await this.notARequester(input.userId)) ?? (await this.deps.quota.refusalToFile());
-    if (refusal) return refusal;
+    const refusal = await this.refusal(input);
+    if (refusal) {
+      this.deps.log.info('filing_refused', { code: refusal.code });
+      return refusal;
+    }
     const now = this.deps.now();
     const at = now.toISOString();
     let request: DeletionRequest;
@@ -114,8 +138,11 @@ export class Filing {
     if (!first) throw new RangeError('a plan has at least one request');
     const grouped = rest.length > 0 || (input.heldBack?.length ?? 0) > 0 || input.heldBackFrom !== undefined;
     if (!grouped) return this.file({ ...input, type: first.type, ids: first.ids });
-    const refusal = (await this.notARequester(input.userId)) ?? (await this.deps.quota.refusalToFile());
-    if (refusal) return refusal;
+    const refusal = await this.refusal(input);
+    if (refusal) {
+      this.deps.log.info('filing_refused', { code: refusal.code });
+      return refusal;
+    }
     const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
     if (!short.ok) return short;
     const now = this.deps.now();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { FileInput } from '../../src/service/filing.js';
 import {
   APPROVER,
   OTHER_APPROVER,
@@ -54,6 +55,67 @@ describe('DeletionService: filing', () => {
     });
     expect(await world.store.months()).toEqual([]);
     expect(await world.service.file({ ...input, userId: REQUESTER })).toMatchObject({ ok: true });
+  });
+
+  it('what is filed is the service’s rule too: a reason, a real date not after today, ids each type accepts', async () => {
+    const world = serviceWorld({ at: '2026-12-01T10:00:00.000Z', timeZone: 'Europe/Berlin' });
+    const input = {
+      userId: REQUESTER,
+      type: 'conversation' as const,
+      ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
+      reason: 'DSR-1',
+      duplicatesDropped: 0,
+      notes: [],
+    };
+    const refused: [Partial<FileInput>, Record<string, unknown>][] = [
+      [{ reason: '  ' }, { code: 'NO_REASON' }],
+      [{ subjectRequestedOn: '2026-12-02' }, { code: 'SUBJECT_DATE', problem: 'in_the_future' }],
+      [{ subjectRequestedOn: '2026-02-30' }, { code: 'SUBJECT_DATE', problem: 'not_a_date' }],
+      [
+        { ids: ['not-a-uuid'] },
+        { code: 'INVALID_IDS', errors: [{ code: 'invalid_ids', invalid: ['not-a-uuid'] }] },
+      ],
+      [
+        { type: 'ticketing', ids: ['ABC1'] },
+        { code: 'INVALID_IDS', errors: [{ code: 'ticketing_disabled' }] },
+      ],
+      [
+        {
+          ids: Array.from(
+            { length: 101 },
+            (_, i) => `0345bf7d-08dc-4e61-8a11-${String(i).padStart(12, '0')}`,
+          ),
+        },
+        { code: 'INVALID_IDS', errors: [{ code: 'too_many_ids', count: 101, max: 100 }] },
+      ],
+    ];
+    for (const [change, refusal] of refused) {
+      expect(await world.service.file({ ...input, ...change })).toMatchObject({ ok: false, ...refusal });
+      expect(
+        await world.service.filePlan({
+          ...input,
+          ...change,
+          requests: [
+            { type: change.type ?? input.type, ids: change.ids ?? input.ids },
+            { type: 'consumer', ids: ['1a2b3c4d-0000-4000-8000-000000000001'] },
+          ],
+          summary: {
+            consumerIds: 1,
+            closedConversations: 1,
+            openHeldBack: 0,
+            chats: 0,
+            tickets: 0,
+            keywordTicked: 0,
+            requests: 2,
+          },
+        }),
+      ).toMatchObject({ ok: false, ...refusal });
+    }
+    expect(await world.store.months()).toEqual([]);
+    // Today in the app's zone is still a valid day (Berlin is past midnight before UTC is).
+    expect(await world.service.file({ ...input, subjectRequestedOn: '2026-12-01' })).toMatchObject({
+      ok: true,
+    });
   });
 });
 

@@ -101,6 +101,7 @@ export function serviceWorld(
     approvers?: string[];
     /** The requester allow-list (REQUESTER_*); absent: anyone may file. */
     requesters?: string[];
+    legacyTicketing?: boolean;
     /** A store to start from (e.g. `old.reopen()`: the process that was submitting is gone). */
     store?: MemoryStore;
   } = {},
@@ -137,6 +138,8 @@ export function serviceWorld(
       requesters: async () => (options.requesters ? new Set(options.requesters) : null),
     },
     accountId: ACCOUNT,
+    legacyTicketing: options.legacyTicketing ?? false,
+    timeZone,
     timers: { reminderHours: 24, expiryDays: 7 },
     now,
     log: silentLogger,

@@ -1,4 +1,5 @@
 import { CANCEL_WINDOW_DAYS } from '../../domain/types.js';
+import type { SubjectDateProblem } from '../../domain/gdpr.js';
 import type { QuotaStatus } from '../../domain/quota.js';
 import type { Refusal } from '../../domain/outcome.js';
 import type { DeletionRequest, RequestStatus } from '../../domain/request.js';
@@ -6,6 +7,7 @@ import { readableTime } from '../../domain/zoned-time.js';
 import { describeForPeople } from '../../liveperson/errors.js';
 import { mention, plural } from '../format.js';
 import { COMMAND } from '../ids.js';
+import { idErrorText } from './id-messages.js';
 
 /*
  * Every refusal of the domain and the services, in words: what happened and what to do next. The text is
@@ -33,6 +35,14 @@ export function refusalText(refusal: Refusal): string {
         'Only people on the requester list can file deletion requests, and you are not on it. ' +
         'Ask someone who is to file it, or ask an admin to add you to REQUESTER_USER_IDS or the requester user group.'
       );
+    case 'NO_REASON':
+      return 'Enter the reason: the data subject request (DSR) reference.';
+    case 'SUBJECT_DATE':
+      return subjectDateText(refusal.problem);
+    case 'INVALID_IDS':
+      return refusal.errors.length > 0
+        ? refusal.errors.map(idErrorText).join('\n')
+        : 'These ids cannot be filed as they are. Enter them again in the form.';
     case 'QUOTA_SPENT':
       return refusal.at === 'filing'
         ? `You can't file a deletion request right now: ${spentReason(refusal.quota)} ${resetSentence(refusal.quota)} File it then, or ask a LivePerson admin to raise the monthly limit.`
@@ -96,6 +106,13 @@ export function refusalText(refusal: Refusal): string {
         ? 'Someone has just filed these conversations for approval.'
         : 'These conversations have already been filed for approval; see the approval messages in the channel.';
   }
+}
+
+/** Under the form's date field: what is wrong with the day the data subject made the request. */
+export function subjectDateText(problem: SubjectDateProblem): string {
+  return problem === 'in_the_future'
+    ? 'This day is in the future. Choose the day the data subject made the request.'
+    : 'Choose the day the data subject made the request.';
 }
 
 /** The warning beside a filing the quota may not cover yet: the requests already waiting would use it up. */

@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { validateIdsText } from '../../../domain/ids.js';
-import { isCalendarDate } from '../../../domain/gdpr.js';
+import { subjectDateProblem } from '../../../domain/gdpr.js';
+import type { Refusal } from '../../../domain/outcome.js';
 import { planRequests } from '../../../domain/plan.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
 import { ACTION, BLOCK, PERSON_TYPE_VALUE } from '../../ids.js';
@@ -11,7 +12,7 @@ import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
 import { stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
-import { refusalText } from '../../blocks/refusal-text.js';
+import { refusalText, subjectDateText } from '../../blocks/refusal-text.js';
 
 /**
  * The filing form. Every problem is shown under its field (`response_action: errors`), naming the
@@ -42,7 +43,7 @@ export function requestSubmission(ctx: ListenerContext) {
       stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value,
     );
     const reason = (stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? '').trim();
-    if (!reason) errors[BLOCK.reason] = 'Enter the reason: the data subject request (DSR) reference.';
+    if (!reason) errors[BLOCK.reason] = refusalText({ ok: false, code: 'NO_REASON' });
     if (!type.success) errors[BLOCK.type] = 'Choose what to delete.';
     const idTexts = [
       stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
@@ -64,7 +65,7 @@ export function requestSubmission(ctx: ListenerContext) {
     const subjectRequestedOn =
       stateValue(submission, BLOCK.subjectRequestedOn, ACTION.subjectRequestedOn)?.selected_date ?? today;
     const dateProblem = subjectDateProblem(subjectRequestedOn, today);
-    if (dateProblem) errors[BLOCK.subjectRequestedOn] = dateProblem;
+    if (dateProblem) errors[BLOCK.subjectRequestedOn] = subjectDateText(dateProblem);
     const quotaRefusal = await ctx.service.quotaRefusal();
     if (quotaRefusal) addError(errors, BLOCK.type, refusalText(quotaRefusal));
     if (Object.keys(errors).length > 0 || !type.success || !validIds) {
@@ -82,7 +83,9 @@ export function requestSubmission(ctx: ListenerContext) {
       requests: plan.requests,
       summary: plan.summary,
     });
-    if (!filed.ok) return ack({ response_action: 'errors', errors: { [BLOCK.type]: refusalText(filed) } });
+    // The service enforces the same rules (and any the form cannot see): its refusal goes under its field.
+    if (!filed.ok)
+      return ack({ response_action: 'errors', errors: { [fieldOf(filed)]: refusalText(filed) } });
     // The approval message and the requester's DM were queued with the request: delivered after the ack.
     await ack();
   };
@@ -126,10 +129,18 @@ async function searchForPerson(
     await runPersonSearch(ctx, client, { viewId, identifier, token, ...(reason ? { reason } : {}) });
 }
 
-function subjectDateProblem(date: string, today: string): string | undefined {
-  if (!isCalendarDate(date)) return 'Choose the day the data subject made the request.';
-  if (date > today) return 'This day is in the future. Choose the day the data subject made the request.';
-  return undefined;
+/** The form field a filing refusal belongs under. */
+function fieldOf(refusal: Refusal): string {
+  switch (refusal.code) {
+    case 'NO_REASON':
+      return BLOCK.reason;
+    case 'SUBJECT_DATE':
+      return BLOCK.subjectRequestedOn;
+    case 'INVALID_IDS':
+      return BLOCK.ids;
+    default:
+      return BLOCK.type;
+  }
 }
 
 /** Slack shows at most 2000 characters under a field: several problems are joined, the rest cut. */
