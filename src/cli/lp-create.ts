@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { validateIdsText } from '../domain/ids.js';
 import { MAX_IDS_PER_REQUEST, type DeletionType } from '../domain/types.js';
-import { idErrorText } from '../slack/blocks/id-messages.js';
+import { idErrorText, ticketChangeNotes } from '../slack/blocks/id-messages.js';
 import { HELP_POINTER, type Command } from './lp-args.js';
 import { formatCreatePlan, type CreatePlan } from './lp-format.js';
 import { EXIT_API_ERROR, EXIT_USAGE, type Context } from './lp-io.js';
@@ -40,7 +40,7 @@ export async function prepareCreate(
     type: command.type,
     ids: checked.ids,
     duplicatesDropped: checked.duplicatesDropped,
-    notes: checked.notes,
+    notes: ticketChangeNotes(checked.changes),
   };
   // The ids themselves are listed only to a person at a terminal; a script's output may end up in a log.
   io.stderr.write(formatCreatePlan(plan, { showIds: terminal }));

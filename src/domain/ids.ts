@@ -32,10 +32,16 @@ export type IdValidation =
       /** Normalised, unique, in input order: exactly what is sent to LivePerson. */
       ids: string[];
       duplicatesDropped: number;
-      /** What was changed on the way, e.g. 'Removed the LTK prefix from 2 ticket ids'. */
-      notes: string[];
+      /** What was changed on the way (ticket ids only), said back to the person. */
+      changes: TicketChanges;
     }
   | { ok: false; errors: IdValidationError[] };
+
+/** Ticket ids whose LTK prefix or X suffix was removed (counting the ids sent, not duplicates). */
+export interface TicketChanges {
+  prefixesRemoved: number;
+  suffixesRemoved: number;
+}
 
 export interface IdValidationContext {
   /** LivePerson account (site) id, with or without the `le` prefix. */
@@ -107,7 +113,10 @@ export function validateIds(
     ok: true,
     ids: unique.map((c) => c.id),
     duplicatesDropped,
-    notes: ticketNotes(unique),
+    changes: {
+      prefixesRemoved: unique.filter((c) => c.prefixRemoved).length,
+      suffixesRemoved: unique.filter((c) => c.suffixRemoved).length,
+    },
   };
 }
 
@@ -168,22 +177,4 @@ function dedupe(candidates: readonly Candidate[]): Candidate[] {
     seen.add(c.id);
     return true;
   });
-}
-
-/**
- * What was changed on the way, said back to the person. Notes count the ids actually sent, so a duplicate
- * does not inflate them. Still sentences, unlike the errors: they travel as strings through filing and
- * the notice outbox (domain/notices.ts), which are stored; making them codes means changing that record.
- */
-function ticketNotes(sent: readonly Candidate[]): string[] {
-  const prefixes = sent.filter((c) => c.prefixRemoved).length;
-  const suffixes = sent.filter((c) => c.suffixRemoved).length;
-  const notes: string[] = [];
-  if (prefixes > 0) notes.push(`Removed the LTK prefix from ${ticketIds(prefixes)}`);
-  if (suffixes > 0) notes.push(`Removed the X suffix from ${ticketIds(suffixes)}`);
-  return notes;
-}
-
-function ticketIds(count: number): string {
-  return `${count} ticket id${count === 1 ? '' : 's'}`;
 }

@@ -51,7 +51,12 @@ const currentRequestNoticeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('requester_filed'),
     duplicatesDropped: z.number().int().min(0),
-    notes: z.array(z.string()),
+    /** Ticket ids whose LTK prefix or X suffix the form removed; worded when the DM is sent. */
+    ticketChanges: z
+      .object({ prefixesRemoved: z.number().int().min(0), suffixesRemoved: z.number().int().min(0) })
+      .optional(),
+    /** The same in words, as earlier versions saved it: sent as stored. */
+    notes: z.array(z.string()).optional(),
   }),
   /** LivePerson's record in the thread (its location is stored, for the Cancel button's removal). */
   z.object({ kind: z.literal('record_post') }),

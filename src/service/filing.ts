@@ -5,6 +5,8 @@ import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
 import type { DeletionRequest } from '../domain/request.js';
+import type { TicketChanges } from '../domain/ids.js';
+import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
@@ -19,7 +21,8 @@ export interface FileInput {
   ids: string[];
   reason: string;
   duplicatesDropped: number;
-  notes: string[];
+  /** Ticket ids the form normalised, said back to the requester. */
+  ticketChanges?: TicketChanges;
   /** When the data subject made the request (`yyyy-mm-dd`), for the GDPR deadline. */
   subjectRequestedOn?: string;
   /** What the officer searched for (erasing a person): kept like the reason, never logged. */
@@ -111,10 +114,7 @@ export class Filing {
             },
           ],
         }),
-        [
-          { kind: 'approval_post' },
-          { kind: 'requester_filed', duplicatesDropped: input.duplicatesDropped, notes: input.notes },
-        ],
+        [{ kind: 'approval_post' }, requesterFiled(input)],
       );
     } catch (error) {
       return notSaved(error, 'file');
@@ -198,10 +198,7 @@ export class Filing {
         return {
           value: next,
           request: next,
-          notices: [
-            { kind: 'approval_post' },
-            { kind: 'requester_filed', duplicatesDropped: input.duplicatesDropped, notes: input.notes },
-          ],
+          notices: [{ kind: 'approval_post' }, requesterFiled(input)],
         };
       });
     } catch (error) {
@@ -214,4 +211,16 @@ export class Filing {
     });
     return { ok: true, request: lead };
   }
+}
+
+/** The requester's DM on filing: with what the form changed, when it changed anything. */
+function requesterFiled(input: FileInput | FilePlanInput): RequestNotice {
+  const changed = input.ticketChanges;
+  return {
+    kind: 'requester_filed',
+    duplicatesDropped: input.duplicatesDropped,
+    ...(changed && (changed.prefixesRemoved > 0 || changed.suffixesRemoved > 0)
+      ? { ticketChanges: changed }
+      : {}),
+  };
 }

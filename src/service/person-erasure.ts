@@ -154,7 +154,6 @@ export class PersonErasure {
       subject: search.identifier,
       subjectRequestedOn: todayIn(this.deps.now(), this.deps.timeZone),
       duplicatesDropped: 0,
-      notes: [],
       requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
       summary: plan.summary,
       heldBack: plan.heldBack,
@@ -234,7 +233,6 @@ export class PersonErasure {
       ...(lead.subject ? { subject: lead.subject } : {}),
       ...(lead.subjectRequestedOn ? { subjectRequestedOn: lead.subjectRequestedOn } : {}),
       duplicatesDropped: 0,
-      notes: [],
       requests: chunks.map((ids) => ({ type: 'conversation' as const, ids })),
       summary: {
         consumerIds: 0,

@@ -24,6 +24,7 @@ import {
   type Completion,
 } from './blocks/follow-up-messages.js';
 import { buildRecordMessage } from './blocks/record-message.js';
+import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
 import { classifySlackError } from './slack-errors.js';
 
@@ -116,7 +117,10 @@ export class SlackNoticeSender implements NoticeSender {
         await inThread(heldBackClosedMessage(request, notice.conversationIds));
         return {};
       case 'requester_filed':
-        await this.requesterFiled(request, notice.duplicatesDropped, notice.notes);
+        await this.requesterFiled(request, notice.duplicatesDropped, [
+          ...(notice.notes ?? []),
+          ...(notice.ticketChanges ? ticketChangeNotes(notice.ticketChanges) : []),
+        ]);
         return {};
       case 'record_post':
         return {

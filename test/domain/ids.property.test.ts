@@ -108,7 +108,7 @@ describe('parseIdsText properties', () => {
           ok: true,
           ids: expected,
           duplicatesDropped: items.length - expected.length,
-          notes: [],
+          changes: { prefixesRemoved: 0, suffixesRemoved: 0 },
         });
       }),
     );

@@ -102,7 +102,7 @@ describe('validateIds: conversation and consumer ids', () => {
     const result = accepted(validateIds('conversation', [A.toUpperCase(), B], ctx));
     expect(result.ids).toEqual([A, B]);
     expect(result.duplicatesDropped).toBe(0);
-    expect(result.notes).toEqual([]);
+    expect(result.changes).toEqual({ prefixesRemoved: 0, suffixesRemoved: 0 });
   });
 
   it('de-duplicates case-insensitively, keeping the first position', () => {
@@ -225,20 +225,14 @@ describe('validateIds: ticket ids', () => {
   it('strips the LTK prefix (any case) and the X suffix, and says so', () => {
     const result = accepted(validateIds('ticketing', ['LTK0012345X', 'ltk777', '4242x', 'AB12'], legacy));
     expect(result.ids).toEqual(['0012345', '777', '4242', 'AB12']);
-    expect(result.notes).toEqual([
-      'Removed the LTK prefix from 2 ticket ids',
-      'Removed the X suffix from 2 ticket ids',
-    ]);
+    expect(result.changes).toEqual({ prefixesRemoved: 2, suffixesRemoved: 2 });
   });
 
   it('treats an id with and without its wrapper as the same ticket', () => {
     const result = accepted(validateIds('ticketing', ['LTK123X', '123'], legacy));
     expect(result.ids).toEqual(['123']);
     expect(result.duplicatesDropped).toBe(1);
-    expect(result.notes).toEqual([
-      'Removed the LTK prefix from 1 ticket id',
-      'Removed the X suffix from 1 ticket id',
-    ]);
+    expect(result.changes).toEqual({ prefixesRemoved: 1, suffixesRemoved: 1 });
   });
 
   it('leaves a trailing X on an alphanumeric id without the LTK prefix', () => {

@@ -15,14 +15,21 @@ const kinds = async (world: ReturnType<typeof serviceWorld>, lane: string) =>
 describe('DeletionService: filing', () => {
   it('stores the request pending approval with its two notices: the approval message, then the requester DM', async () => {
     const world = serviceWorld();
-    const id = await world.file({ duplicatesDropped: 2, notes: ['n'] });
+    const id = await world.file({
+      duplicatesDropped: 2,
+      ticketChanges: { prefixesRemoved: 2, suffixesRemoved: 0 },
+    });
     expect(id).toBe('DR-2026-12-0001');
     const request = await world.store.get(id);
     expect(request).toMatchObject({ status: 'pending_approval', requestedBy: REQUESTER, accountId: '123' });
     expect(request?.history.map((h) => h.event)).toEqual(['filed']);
     expect(await kinds(world, id)).toEqual(['approval_post', 'requester_filed']);
     const [, filed] = await world.store.owedNotices();
-    expect(filed?.notice).toEqual({ kind: 'requester_filed', duplicatesDropped: 2, notes: ['n'] });
+    expect(filed?.notice).toEqual({
+      kind: 'requester_filed',
+      duplicatesDropped: 2,
+      ticketChanges: { prefixesRemoved: 2, suffixesRemoved: 0 },
+    });
   });
 
   it('a failing store: NOT_SAVED, nothing filed', async () => {
@@ -34,7 +41,6 @@ describe('DeletionService: filing', () => {
       ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
       reason: 'DSR-1',
       duplicatesDropped: 0,
-      notes: [],
     });
     expect(outcome).toMatchObject({ ok: false, code: 'NOT_SAVED' });
     expect(await world.store.months()).toEqual([]);
@@ -47,7 +53,6 @@ describe('DeletionService: filing', () => {
       ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
       reason: 'DSR-1',
       duplicatesDropped: 0,
-      notes: [],
     };
     expect(await world.service.file({ ...input, userId: STRANGER })).toMatchObject({
       ok: false,
@@ -65,7 +70,6 @@ describe('DeletionService: filing', () => {
       ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
       reason: 'DSR-1',
       duplicatesDropped: 0,
-      notes: [],
     };
     const refused: [Partial<FileInput>, Record<string, unknown>][] = [
       [{ reason: '  ' }, { code: 'NO_REASON' }],

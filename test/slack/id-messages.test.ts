@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_IDS_TEXT_LENGTH, validateIds, type IdValidationError } from '../../src/domain/ids.js';
 import { DELETION_TYPES, MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
-import { displayId, idErrorText, MAX_ERROR_MESSAGE_LENGTH } from '../../src/slack/blocks/id-messages.js';
+import {
+  displayId,
+  idErrorText,
+  MAX_ERROR_MESSAGE_LENGTH,
+  ticketChangeNotes,
+} from '../../src/slack/blocks/id-messages.js';
 
 const A = '3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b';
 
@@ -143,5 +148,15 @@ describe('displayId', () => {
     const shown = displayId('😀'.repeat(50));
     expect(Array.from(shown)).toHaveLength(40);
     expect(shown.endsWith('😀…')).toBe(true);
+  });
+});
+
+describe('ticketChangeNotes', () => {
+  it('one line per kind of change, singular or plural; nothing when nothing changed', () => {
+    expect(ticketChangeNotes({ prefixesRemoved: 2, suffixesRemoved: 1 })).toEqual([
+      'Removed the LTK prefix from 2 ticket ids',
+      'Removed the X suffix from 1 ticket id',
+    ]);
+    expect(ticketChangeNotes({ prefixesRemoved: 0, suffixesRemoved: 0 })).toEqual([]);
   });
 });

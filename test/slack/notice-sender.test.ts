@@ -92,3 +92,34 @@ describe('SlackNoticeSender: failure notices', () => {
     expect(JSON.stringify(post.blocks)).toContain('lp-delete could not reach LivePerson to check');
   });
 });
+
+describe('SlackNoticeSender: the requester’s DM on filing', () => {
+  const request = decided('pending_approval', { type: 'ticketing' });
+
+  it('words what the form changed in the ticket ids, and the duplicates dropped', async () => {
+    const notice = readBack({
+      kind: 'requester_filed',
+      duplicatesDropped: 1,
+      ticketChanges: { prefixesRemoved: 2, suffixesRemoved: 1 },
+    });
+    const dm = await deliver(notice, request);
+    expect(dm.text).toContain('1 duplicate id was dropped.');
+    expect(dm.text).toContain('Removed the LTK prefix from 2 ticket ids');
+    expect(dm.text).toContain('Removed the X suffix from 1 ticket id');
+  });
+
+  it('a DM saved with its words by an earlier version is sent as stored; nothing changed, nothing said', async () => {
+    const old = await deliver(
+      readBack({
+        kind: 'requester_filed',
+        duplicatesDropped: 0,
+        notes: ['Removed the LTK prefix from 3 ticket ids'],
+      }),
+      request,
+    );
+    expect(old.text).toContain('Removed the LTK prefix from 3 ticket ids');
+    const plain = await deliver(readBack({ kind: 'requester_filed', duplicatesDropped: 0 }), request);
+    expect(plain.text).not.toContain('Removed');
+    expect(plain.blocks).toBeDefined();
+  });
+});

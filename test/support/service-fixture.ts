@@ -169,7 +169,6 @@ export function serviceWorld(
         ids: [CONVERSATION],
         reason: 'DSR-1',
         duplicatesDropped: 0,
-        notes: [],
         ...overrides,
       });
       if (!outcome.ok) throw new Error(`filing refused: ${outcome.code}`);

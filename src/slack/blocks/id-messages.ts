@@ -1,4 +1,4 @@
-import type { IdValidationError } from '../../domain/ids.js';
+import type { IdValidationError, TicketChanges } from '../../domain/ids.js';
 import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from '../../domain/types.js';
 
 /*
@@ -110,4 +110,18 @@ function clampMessage(message: string): string {
   return message.length <= MAX_ERROR_MESSAGE_LENGTH
     ? message
     : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** What the form changed on the way, said back to the person: one line per kind of change. */
+export function ticketChangeNotes(changes: TicketChanges): string[] {
+  const notes: string[] = [];
+  if (changes.prefixesRemoved > 0)
+    notes.push(`Removed the LTK prefix from ${ticketIds(changes.prefixesRemoved)}`);
+  if (changes.suffixesRemoved > 0)
+    notes.push(`Removed the X suffix from ${ticketIds(changes.suffixesRemoved)}`);
+  return notes;
+}
+
+function ticketIds(count: number): string {
+  return `${count} ticket id${count === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
-import { validateIdsText } from '../../../domain/ids.js';
+import { validateIdsText, type TicketChanges } from '../../../domain/ids.js';
 import { subjectDateProblem } from '../../../domain/gdpr.js';
 import type { Refusal } from '../../../domain/outcome.js';
 import { planRequests } from '../../../domain/plan.js';
@@ -49,7 +49,7 @@ export function requestSubmission(ctx: ListenerContext) {
       stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
       stateValue(submission, BLOCK.moreIds, ACTION.moreIds)?.value,
     ];
-    let validIds: { ids: string[]; duplicatesDropped: number; notes: string[] } | undefined;
+    let validIds: { ids: string[]; duplicatesDropped: number; changes: TicketChanges } | undefined;
     if (type.success) {
       const result = validateIdsText(type.data, idTexts, {
         accountId: ctx.accountId,
@@ -79,7 +79,7 @@ export function requestSubmission(ctx: ListenerContext) {
       reason,
       subjectRequestedOn,
       duplicatesDropped: validIds.duplicatesDropped,
-      notes: validIds.notes,
+      ticketChanges: validIds.changes,
       requests: plan.requests,
       summary: plan.summary,
     });
