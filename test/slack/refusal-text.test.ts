@@ -6,6 +6,7 @@ import { canFile, canSubmit, canTakePlan, quotaStatus } from '../../src/domain/q
 import type { DeletionRequest, RequestStatus } from '../../src/domain/request.js';
 import { LivePersonError } from '../../src/liveperson/errors.js';
 import { quotaTightText, refusalText } from '../../src/slack/blocks/refusal-text.js';
+import { deletionRequest } from './request-fixture.js';
 
 /*
  * The words of every refusal, rendered from the codes and facts the domain and services return. Where a
@@ -17,20 +18,7 @@ const APPROVER = 'U0APPROVE';
 const OTHER = 'U0OTHER';
 const approvers = new Set([REQUESTER, APPROVER]);
 
-function request(overrides: Partial<DeletionRequest> = {}): DeletionRequest {
-  return {
-    id: 'DR-7K3QX9',
-    accountId: '12345678',
-    type: 'conversation',
-    ids: ['3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b'],
-    reason: 'GDPR erasure request #42',
-    requestedBy: REQUESTER,
-    createdAt: '2026-11-20T09:00:00.000Z',
-    status: 'pending_approval',
-    history: [],
-    ...overrides,
-  };
-}
+const request = deletionRequest;
 
 function decided(status: RequestStatus, outcome: 'approved' | 'rejected' = 'approved'): DeletionRequest {
   return request({ status, decision: { outcome, by: APPROVER, at: '2026-11-20T14:03:27.000Z' } });
