@@ -11,6 +11,7 @@ import {
   REQUESTER,
   type HarnessOptions,
 } from '../support/harness.js';
+import { TestClock } from '../support/clock.js';
 
 /*
  * Issue 12 end to end: the follow-up at LivePerson until a deletion is done, who may see a request, and
@@ -19,22 +20,14 @@ import {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-class Clock {
-  constructor(private at: Date) {}
-  now = (): Date => new Date(this.at);
-  advance(ms: number): void {
-    this.at = new Date(this.at.getTime() + ms);
-  }
-}
-
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-async function start(iso: string, options: HarnessOptions = {}): Promise<{ h: Harness; clock: Clock }> {
-  const clock = new Clock(new Date(iso));
+async function start(iso: string, options: HarnessOptions = {}): Promise<{ h: Harness; clock: TestClock }> {
+  const clock = new TestClock(iso);
   h = await Harness.start({ now: clock.now, sandboxNow: clock.now, ...options });
   return { h, clock };
 }
@@ -131,7 +124,7 @@ describe('follow-up at LivePerson', () => {
   });
 
   it('a request not final 30 days after submission is flagged once, in the thread and on the Home tab; restart-safe', async () => {
-    const sandboxClock = new Clock(new Date('2026-11-10T10:00:00Z'));
+    const sandboxClock = new TestClock('2026-11-10T10:00:00Z');
     const { h, clock } = await start('2026-11-10T10:00:00Z', { sandboxNow: sandboxClock.now });
     const { requestId, ts } = await submitted(h);
     clock.advance(31 * DAY); // LivePerson's clock stays: still not started there

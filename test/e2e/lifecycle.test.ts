@@ -10,6 +10,7 @@ import {
   REQUESTER,
   type HarnessOptions,
 } from '../support/harness.js';
+import { TestClock } from '../support/clock.js';
 
 /*
  * Issue 5 end to end: the real app over signed HTTP, the fake Slack Web API and the LivePerson sandbox,
@@ -19,25 +20,14 @@ import {
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
-class Clock {
-  constructor(private at: Date) {}
-  now = (): Date => new Date(this.at);
-  set(iso: string): void {
-    this.at = new Date(iso);
-  }
-  advance(ms: number): void {
-    this.at = new Date(this.at.getTime() + ms);
-  }
-}
-
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
-async function start(iso: string, options: HarnessOptions = {}): Promise<{ h: Harness; clock: Clock }> {
-  const clock = new Clock(new Date(iso));
+async function start(iso: string, options: HarnessOptions = {}): Promise<{ h: Harness; clock: TestClock }> {
+  const clock = new TestClock(iso);
   h = await Harness.start({ now: clock.now, sandboxNow: clock.now, ...options });
   return { h, clock };
 }

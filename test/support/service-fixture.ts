@@ -7,6 +7,7 @@ import { QuotaService } from '../../src/service/quota-service.js';
 import { QuotaSync } from '../../src/service/quota-sync.js';
 import { MemoryStore } from './memory-store.js';
 import { RecordingSender } from './recording-sender.js';
+import { TestClock } from './clock.js';
 
 export const ACCOUNT = '123';
 export const REQUESTER = 'U-REQUESTER';
@@ -106,16 +107,7 @@ export function serviceWorld(
     store?: MemoryStore;
   } = {},
 ): ServiceWorld {
-  let current = new Date(options.at ?? '2026-12-10T10:00:00.000Z');
-  const clock = {
-    now: () => new Date(current),
-    set: (at: Date | string) => {
-      current = new Date(at);
-    },
-    advance: (ms: number) => {
-      current = new Date(current.getTime() + ms);
-    },
-  };
+  const clock = new TestClock(options.at ?? '2026-12-10T10:00:00.000Z');
   const now = clock.now;
   const timeZone = options.timeZone ?? 'Europe/Berlin';
   const store = options.store ?? new MemoryStore({ now });
