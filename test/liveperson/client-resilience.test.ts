@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
-import { closedPortUrl, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
+import { describeForPeople } from '../../src/liveperson/errors.js';
+import { closedPortUrl, lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -9,12 +9,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.sandbox.close();
 });
-
-async function lpFailure(promise: Promise<unknown>): Promise<LivePersonError> {
-  const err = await failure(promise);
-  expect(err).toBeInstanceOf(LivePersonError);
-  return err as LivePersonError;
-}
 
 describe('OAuth 2.0 tokens', () => {
   it('a token revoked between two calls: one fresh token, one retry, success', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
-import { AUTH_KINDS, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
+import { describeForPeople } from '../../src/liveperson/errors.js';
+import { AUTH_KINDS, lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
 const OTHER_CONVERSATION = 'a2776761-5e66-4ea8-83e7-a955cd925471';
@@ -12,11 +12,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.sandbox.close();
 });
-
-function asLpError(err: unknown): LivePersonError {
-  expect(err).toBeInstanceOf(LivePersonError);
-  return err as LivePersonError;
-}
 
 describe.each(AUTH_KINDS)('every method with %s credentials', (kind) => {
   it('creates, gets, lists and cancels', async () => {
@@ -75,7 +70,7 @@ describe('list filters', () => {
   });
 
   it('refuses a malformed date before calling LivePerson', async () => {
-    const err = asLpError(await failure(h.client().list({ fromDate: '1.3.2025' })));
+    const err = await lpFailure(h.client().list({ fromDate: '1.3.2025' }));
     expect(err.code).toBe('LP_BAD_REQUEST');
     expect(h.kindCount('list')).toBe(0);
   });
@@ -83,7 +78,7 @@ describe('list filters', () => {
 
 describe('error classes', () => {
   it('400 keeps LivePerson’s message', async () => {
-    const err = asLpError(await failure(h.client().create('ticketing', ['12191053030'])));
+    const err = await lpFailure(h.client().create('ticketing', ['12191053030']));
     expect(err).toMatchObject({ code: 'LP_BAD_REQUEST', httpStatus: 400, retryable: false });
     expect(err.message).toContain('ticketing is only valid for legacy accounts');
     expect(describeForPeople(err).what).toContain('ticketing is only valid');
@@ -95,14 +90,14 @@ describe('error classes', () => {
       status: 400,
       body: { message: `Invalid conversation id ${CONVERSATION}` },
     });
-    const err = asLpError(await failure(h.client().create('conversation', [CONVERSATION])));
+    const err = await lpFailure(h.client().create('conversation', [CONVERSATION]));
     expect(err.message).toContain('Invalid conversation id [redacted]');
     expect(err.message).not.toContain(CONVERSATION);
   });
 
   it('401 with a static bearer is not retried', async () => {
-    const err = asLpError(
-      await failure(h.client({ auth: { kind: 'bearer', token: 'wrong' } }).create('consumer', ['c'])),
+    const err = await lpFailure(
+      h.client({ auth: { kind: 'bearer', token: 'wrong' } }).create('consumer', ['c']),
     );
     expect(err).toMatchObject({ code: 'LP_UNAUTHORIZED', httpStatus: 401 });
     expect(h.kindCount('create')).toBe(1);
@@ -111,16 +106,16 @@ describe('error classes', () => {
 
   it('401 from Sentinel (wrong client) is LP_UNAUTHORIZED', async () => {
     const client = h.client({ auth: { kind: 'oauth2', clientId: 'sandbox-client', clientSecret: 'nope' } });
-    const err = asLpError(await failure(client.create('consumer', ['c'])));
+    const err = await lpFailure(client.create('consumer', ['c']));
     expect(err).toMatchObject({ code: 'LP_UNAUTHORIZED', httpStatus: 401, operation: 'token' });
     expect(h.kindCount('create')).toBe(0);
   });
 
   it('403 for another account, and when the key lacks permission', async () => {
     const other = h.client({ accountId: '999', rtbfUrl: h.sandbox.url, auth: sandboxAuth('bearer') });
-    expect(asLpError(await failure(other.list({}))).code).toBe('LP_FORBIDDEN');
+    expect((await lpFailure(other.list({}))).code).toBe('LP_FORBIDDEN');
     h.sandbox.inject({ kind: 'create', status: 403 });
-    const err = asLpError(await failure(h.client().create('consumer', ['c'])));
+    const err = await lpFailure(h.client().create('consumer', ['c']));
     expect(err).toMatchObject({ code: 'LP_FORBIDDEN', httpStatus: 403 });
     expect(describeForPeople(err).next).toContain('Data Deletion');
   });
@@ -128,7 +123,7 @@ describe('error classes', () => {
   it('404: get answers null, cancel throws LP_NOT_FOUND', async () => {
     const client = h.client();
     expect(await client.get('999999')).toBeNull();
-    const err = asLpError(await failure(client.cancel('999999')));
+    const err = await lpFailure(client.cancel('999999'));
     expect(err).toMatchObject({ code: 'LP_NOT_FOUND', httpStatus: 404 });
   });
 
@@ -139,7 +134,7 @@ describe('error classes', () => {
     h.sandbox.addExternalRequest({ requestTime: '2025-02-28T23:59:59Z' }); // last month: does not count
     const client = h.client();
     await client.create('consumer', ['c-1']);
-    const err = asLpError(await failure(client.create('consumer', ['c-2'])));
+    const err = await lpFailure(client.create('consumer', ['c-2']));
     expect(err).toMatchObject({ code: 'LP_QUOTA_REACHED', httpStatus: 429, retryable: false });
     expect(describeForPeople(err).next).toContain('1st');
     expect(h.kindCount('create')).toBe(2);
@@ -149,7 +144,7 @@ describe('error classes', () => {
 
   it('500 on create is not retried, and LivePerson may have filed it: outcome unknown', async () => {
     h.sandbox.inject({ kind: 'create', status: 500 });
-    const err = asLpError(await failure(h.client().create('consumer', ['c'])));
+    const err = await lpFailure(h.client().create('consumer', ['c']));
     expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: 500 });
     expect(h.kindCount('create')).toBe(1);
     expect(h.sleeps).toEqual([]);
@@ -158,7 +153,7 @@ describe('error classes', () => {
 
   it('500 on a read is LP_SERVER_ERROR', async () => {
     h.sandbox.inject({ kind: 'list', status: 500 });
-    const err = asLpError(await failure(h.client({}, { retryDelaysMs: [] }).list()));
+    const err = await lpFailure(h.client({}, { retryDelaysMs: [] }).list());
     expect(err).toMatchObject({ code: 'LP_SERVER_ERROR', httpStatus: 500 });
     expect(describeForPeople(err).what).toContain('LivePerson had an internal error');
   });
@@ -167,12 +162,12 @@ describe('error classes', () => {
     const client = h.client();
     const record = await client.create('consumer', ['c']);
     await client.cancel(record.requestId);
-    const twice = asLpError(await failure(client.cancel(record.requestId)));
+    const twice = await lpFailure(client.cancel(record.requestId));
     expect(twice.message).toContain('already canceled');
 
     const late = await client.create('consumer', ['d']);
     h.clock.advance(5 * 24 * 3600 * 1000 + 1000);
-    const err = asLpError(await failure(client.cancel(late.requestId)));
+    const err = await lpFailure(client.cancel(late.requestId));
     expect(err).toMatchObject({ code: 'LP_BAD_REQUEST', httpStatus: 400 });
     expect(err.message).toContain('cancellation window has passed');
     expect(describeForPeople(err).next).toContain('within 5 days');
@@ -223,13 +218,13 @@ describe('answer quirks', () => {
 
   it('an unreadable answer is LP_BAD_RESPONSE, or an unknown outcome after a create', async () => {
     h.sandbox.inject({ kind: 'create', status: 201, rawBody: '<html>gateway</html>' });
-    const err = asLpError(await failure(h.client().create('consumer', ['c'])));
+    const err = await lpFailure(h.client().create('consumer', ['c']));
     expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: 201, operation: 'create' });
     expect(describeForPeople(err).next).toContain('Before trying again');
     h.sandbox.inject({ kind: 'list', status: 200, body: [{ no_id: true }] });
-    expect(asLpError(await failure(h.client().list())).code).toBe('LP_BAD_RESPONSE');
+    expect((await lpFailure(h.client().list())).code).toBe('LP_BAD_RESPONSE');
     h.sandbox.inject({ kind: 'list', status: 302, rawBody: '' });
-    expect(asLpError(await failure(h.client().list()))).toMatchObject({
+    expect(await lpFailure(h.client().list())).toMatchObject({
       code: 'LP_BAD_RESPONSE',
       httpStatus: 302,
     });

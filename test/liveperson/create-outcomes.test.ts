@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
+import { describeForPeople } from '../../src/liveperson/errors.js';
 import type { SandboxInjection } from '../../src/liveperson/sandbox.js';
-import { failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
+import { lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 /**
  * Issue 12: only a definite refusal of a create (a 4xx, 429 included) is a definite failure. Any other
@@ -16,12 +16,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.sandbox.close();
 });
-
-async function lpFailure(promise: Promise<unknown>): Promise<LivePersonError> {
-  const err = await failure(promise);
-  expect(err).toBeInstanceOf(LivePersonError);
-  return err as LivePersonError;
-}
 
 describe('a create LivePerson carried out but answered badly is LP_OUTCOME_UNKNOWN', () => {
   it('200 with an empty body', async () => {

@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import type { LivePersonAuth, LivePersonConfig } from '../../src/config.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../src/liveperson/client.js';
+import { LivePersonError } from '../../src/liveperson/errors.js';
 import {
   SANDBOX_DEFAULT_CREDENTIALS,
   startSandbox,
@@ -94,6 +96,13 @@ export async function failure(promise: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the call to fail');
+}
+
+/** Runs a client call expected to fail with a LivePersonError and returns it. */
+export async function lpFailure(promise: Promise<unknown>): Promise<LivePersonError> {
+  const err = await failure(promise);
+  expect(err).toBeInstanceOf(LivePersonError);
+  return err as LivePersonError;
 }
 
 /** A port nothing listens on: a sandbox started and closed again. */

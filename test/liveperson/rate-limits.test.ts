@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
-import { failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
+import { lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 /**
  * Issue 12: a 429 means the month's threshold only on create. On a read (get, list, the Domain API, a
@@ -15,12 +15,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.sandbox.close();
 });
-
-async function lpFailure(promise: Promise<unknown>): Promise<LivePersonError> {
-  const err = await failure(promise);
-  expect(err).toBeInstanceOf(LivePersonError);
-  return err as LivePersonError;
-}
 
 /** The words for a read rate limit, and none of the monthly threshold's. */
 function expectReadRateLimitWords(err: LivePersonError) {

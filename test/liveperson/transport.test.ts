@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDomainResolver } from '../../src/liveperson/domain-api.js';
-import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
+import { describeForPeople, type LivePersonError } from '../../src/liveperson/errors.js';
 import { createTransport } from '../../src/liveperson/http.js';
 import {
   baseUrlForHost,
@@ -9,7 +9,7 @@ import {
   isLoopbackHostname,
   isLoopbackUrl,
 } from '../../src/liveperson/transport.js';
-import { ACCOUNT_ID, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
+import { ACCOUNT_ID, failure, lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 /** Issue 12: LivePerson calls carry credentials and ids, so they go over https except to this machine. */
 
@@ -94,10 +94,9 @@ describe('the client enforces it at run time', () => {
   });
 
   async function insecure(promise: Promise<unknown>): Promise<LivePersonError> {
-    const err = await failure(promise);
-    expect(err).toBeInstanceOf(LivePersonError);
+    const err = await lpFailure(promise);
     expect(err).toMatchObject({ code: 'LP_INSECURE_URL', retryable: false });
-    return err as LivePersonError;
+    return err;
   }
 
   it.each([
