@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestNotice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { CHANNEL_LANE, type ChangeFn, type OwedNotice, type RequestStore } from '../../src/store/port.js';
+import { ACCOUNT, lpRecord } from '../support/service-fixture.js';
 
 /**
  * The RequestStore contract: what the services rely on, run against every store (lowdb files, PostgreSQL).
@@ -15,7 +16,6 @@ export interface StoreUnderTest {
 }
 
 const MONTH = '2026-12';
-const ACCOUNT = '123';
 const QUOTA = { accountId: ACCOUNT, month: MONTH };
 
 /** A pending request as filed; `id` is the one the store allocated. */
@@ -127,17 +127,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
           id,
           moveTo('submitted', {
             quotaMonth: MONTH,
-            lpRecord: {
-              requestId: 'lp-42',
-              siteId: ACCOUNT,
-              requestTime: null,
-              requestedBy: null,
-              cancelledBy: null,
-              cancelTimestamp: null,
-              isCanceled: false,
-              deleteJson: null,
-              status: 'NOT_STARTED',
-            },
+            lpRecord: lpRecord('lp-42'),
           }),
         );
         expect((await store.findByLpRequestId('lp-42'))?.id).toBe(id);
