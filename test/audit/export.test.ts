@@ -6,6 +6,7 @@ import { auditExport, auditRows, csvCell, formatAudit } from '../../src/audit/ex
 import { runAudit } from '../../src/cli/audit-main.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { decided, deletionRequest, lpRecord, uuids } from '../slack/request-fixture.js';
+import { cliIo } from '../support/capture.js';
 
 const november = [
   decided('submitted', {
@@ -126,16 +127,6 @@ describe('npm run audit', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  function io(env: Record<string, string>) {
-    let out = '';
-    let err = '';
-    return {
-      io: { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
-      out: () => out,
-      err: () => err,
-    };
-  }
-
   it('reads the data folder only (beside a running app: no lock needed) and prints the month', async () => {
     dir = await mkdtemp(join(tmpdir(), 'lp-audit-'));
     const file = dir;
@@ -149,16 +140,16 @@ describe('npm run audit', () => {
     ).toHaveLength(4);
 
     // The app still holds the folder: the reader works beside it.
-    const run = io({ DATA_DIR: file });
+    const run = cliIo({ DATA_DIR: file });
     expect(await runAudit(['--month', '2026-11', '--format', 'json'], run.io)).toBe(0);
     expect((JSON.parse(run.out()) as { count: number }).count).toBe(2);
 
     await store.close();
-    const bad = io({ DATA_DIR: file });
+    const bad = cliIo({ DATA_DIR: file });
     expect(await runAudit(['--month', '2026-13'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--month/);
     // A fresh install: no data folder yet is an empty export (see test/cli/audit-defaults.test.ts).
-    const missing = io({ DATA_DIR: join(dir, 'nope') });
+    const missing = cliIo({ DATA_DIR: join(dir, 'nope') });
     expect(await runAudit(['--month', '2026-11'], missing.io)).toBe(0);
     expect(missing.err()).toMatch(/No data folder/);
   });

@@ -5,21 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AUDIT_COLUMNS } from '../../src/audit/export.js';
 import { monthIn, runAudit } from '../../src/cli/audit-main.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
-
-function capture(env: Record<string, string>, now?: Date) {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      env,
-      stdout: { write: (t: string) => (out += t) },
-      stderr: { write: (t: string) => (err += t) },
-      now: now ? () => now : undefined,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { cliIo } from '../support/capture.js';
 
 describe('npm run audit on a fresh install', () => {
   let dir = '';
@@ -34,10 +20,10 @@ describe('npm run audit on a fresh install', () => {
     await store.close();
     // 23:30 UTC on 30 November is already December in Berlin.
     const at = new Date('2026-11-30T23:30:00Z');
-    const utc = capture({ DATA_DIR: file }, at);
+    const utc = cliIo({ DATA_DIR: file }, at);
     expect(await runAudit(['--format', 'json'], utc.io)).toBe(0);
     expect(JSON.parse(utc.out())).toMatchObject({ month: '2026-11', count: 0, requests: [] });
-    const berlin = capture({ DATA_DIR: file, QUOTA_TIMEZONE: 'Europe/Berlin' }, at);
+    const berlin = cliIo({ DATA_DIR: file, QUOTA_TIMEZONE: 'Europe/Berlin' }, at);
     expect(await runAudit(['--format', 'json'], berlin.io)).toBe(0);
     expect(JSON.parse(berlin.out())).toMatchObject({ month: '2026-12' });
     expect(monthIn('UTC', new Date('2027-01-01T00:00:00Z'))).toBe('2027-01');
@@ -46,19 +32,19 @@ describe('npm run audit on a fresh install', () => {
   it('prints an empty export, not a failure, when nothing has been filed yet (no data folder)', async () => {
     dir = await mkdtemp(join(tmpdir(), 'lp-audit-defaults-'));
     const missing = join(dir, 'never-created');
-    const csv = capture({ DATA_DIR: missing });
+    const csv = cliIo({ DATA_DIR: missing });
     expect(await runAudit([], csv.io)).toBe(0);
     expect(csv.out()).toBe(`${AUDIT_COLUMNS.join(',')}\r\n`);
     expect(csv.err()).toContain(`No data folder at ${missing} yet`);
     expect(csv.err()).toContain('set DATA_DIR');
 
-    const json = capture({ DATA_DIR: missing });
+    const json = cliIo({ DATA_DIR: missing });
     expect(await runAudit(['--format', 'json', '--month', '2026-02'], json.io)).toBe(0);
     expect(JSON.parse(json.out())).toEqual({ month: '2026-02', count: 0, requests: [] });
   });
 
   it('still refuses a malformed month', async () => {
-    const bad = capture({ DATA_DIR: '/nonexistent/x' });
+    const bad = cliIo({ DATA_DIR: '/nonexistent/x' });
     expect(await runAudit(['--month', 'November'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--month must be a month such as/);
   });

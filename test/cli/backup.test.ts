@@ -6,16 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBackup } from '../../src/cli/backup-main.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { APPROVER, Harness } from '../support/harness.js';
-
-function io(env: Record<string, string>) {
-  let out = '';
-  let err = '';
-  return {
-    io: { env, stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { cliIo } from '../support/capture.js';
 
 describe('npm run backup', () => {
   let h: Harness | undefined;
@@ -38,7 +29,7 @@ describe('npm run backup', () => {
     );
     const dest = join(await mkdtemp(join(tmpdir(), 'lp-delete-bk-')), 'copy');
     folders.push(dest);
-    const run = io({ DATA_DIR: h.dataDir });
+    const run = cliIo({ DATA_DIR: h.dataDir });
     expect(await runBackup([dest], run.io)).toBe(0);
     expect(run.out()).toMatch(/4 requests, all readable/);
 
@@ -53,15 +44,15 @@ describe('npm run backup', () => {
   it('refuses a destination inside the data folder, a non-empty one, and PostgreSQL setups, saying what to do', async () => {
     const data = await mkdtemp(join(tmpdir(), 'lp-delete-bk-data-'));
     folders.push(data);
-    const inside = io({ DATA_DIR: data });
+    const inside = cliIo({ DATA_DIR: data });
     expect(await runBackup([join(data, 'copy')], inside.io)).toBe(2);
     expect(inside.err()).toMatch(/outside the data folder/);
-    const busy = io({ DATA_DIR: join(data, 'x') });
+    const busy = cliIo({ DATA_DIR: join(data, 'x') });
     expect(await runBackup([tmpdir()], busy.io)).toBeGreaterThan(0);
-    const pg = io({ DATA_DIR: data, DATABASE_URL: 'postgres://u@h/db' });
+    const pg = cliIo({ DATA_DIR: data, DATABASE_URL: 'postgres://u@h/db' });
     expect(await runBackup(['/tmp/somewhere'], pg.io)).toBe(2);
     expect(pg.err()).toMatch(/pg_dump/);
-    const none = io({});
+    const none = cliIo({});
     expect(await runBackup([], none.io)).toBe(2);
     expect(none.err()).toMatch(/give one destination folder/);
   });

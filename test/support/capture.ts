@@ -11,3 +11,14 @@ export function capture() {
     },
   };
 }
+
+/** The io a CLI's main function takes (env, stdout, stderr, an optional clock), and what it printed. */
+export function cliIo(env: Record<string, string>, now?: Date) {
+  const stdout = capture();
+  const stderr = capture();
+  return {
+    io: { env, stdout, stderr, now: now ? () => now : undefined },
+    out: () => stdout.text,
+    err: () => stderr.text,
+  };
+}
