@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildApprovalMessage } from '../../src/slack/blocks/approval-message.js';
 import { ACTION, BLOCK } from '../../src/slack/ids.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import { checkBlockKit, LIMITS } from '../support/block-kit.js';
+import { checkBlockKit, LIMITS, totalText } from '../support/block-kit.js';
 import { decided, deletionRequest, engagementIds, uuids } from './request-fixture.js';
 
 const ctx = { quotaLeftAfter: 41, limit: 100 };
-
-function totalText(blocks: unknown): number {
-  let total = 0;
-  JSON.stringify(blocks, (key, value: unknown) => {
-    if (key === 'text' && typeof value === 'string') total += value.length;
-    return value;
-  });
-  return total;
-}
 
 function actions(message: ReturnType<typeof buildApprovalMessage>) {
   return message.blocks.find((block) => block.type === 'actions');

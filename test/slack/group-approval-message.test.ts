@@ -3,7 +3,7 @@ import { splitIds } from '../../src/domain/plan.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { buildGroupApprovalMessage } from '../../src/slack/blocks/approval-message.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { checkBlockKit, LIMITS } from '../support/block-kit.js';
+import { checkBlockKit, LIMITS, totalText } from '../support/block-kit.js';
 import { deletionRequest, engagementIds, uuids } from './request-fixture.js';
 
 const ctx = { quotaLeftAfter: 40, limit: 100 };
@@ -47,15 +47,6 @@ function group(
     },
   };
   return { lead: parts[0], parts };
-}
-
-function totalText(blocks: unknown): number {
-  let total = 0;
-  JSON.stringify(blocks, (key, value: unknown) => {
-    if (key === 'text' && typeof value === 'string') total += value.length;
-    return value;
-  });
-  return total;
 }
 
 describe('buildGroupApprovalMessage', () => {

@@ -469,3 +469,13 @@ export function checkBlockKit(kind: SurfaceKind, payload: unknown): string[] {
   checker.blocks('blocks', payload.blocks, kind);
   return checker.violations;
 }
+
+/** Every `text` string in `blocks`, counted together: what Slack's message text budget counts. */
+export function totalText(blocks: unknown): number {
+  let total = 0;
+  JSON.stringify(blocks, (key, value: unknown) => {
+    if (key === 'text' && typeof value === 'string') total += value.length;
+    return value;
+  });
+  return total;
+}
