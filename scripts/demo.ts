@@ -84,6 +84,22 @@ const indent = (text: string) =>
     .map((l) => `   │ ${l}`)
     .join('\n');
 
+/** A click on Approve in the approval message at `messageTs`, signed as Slack signs it. */
+function clickApprove(appUrl: string, slack: FakeSlack, user: string, requestId: string, messageTs: string) {
+  return sendInteraction(
+    appUrl,
+    SECRET,
+    blockActionsPayload({
+      user,
+      actionId: ACTION.approve,
+      value: requestId,
+      channel: CHANNEL,
+      messageTs,
+      triggerId: slack.issueTrigger(),
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
     out(USAGE);
@@ -166,35 +182,13 @@ async function main(): Promise<void> {
 
     const requestId = (await store.listOpen())[0]?.id ?? '';
     step(4, 'Alice tries to approve her own request');
-    await sendInteraction(
-      appUrl,
-      SECRET,
-      blockActionsPayload({
-        user: ALICE,
-        actionId: ACTION.approve,
-        value: requestId,
-        channel: CHANNEL,
-        messageTs: approval.ts,
-        triggerId: slack.issueTrigger(),
-      }),
-    );
+    await clickApprove(appUrl, slack, ALICE, requestId, approval.ts);
     const refusal = await slack.waitFor(() => slack.ephemerals.find((e) => e.user === ALICE));
     out('   only Alice sees:');
     out(render(undefined, refusal.text));
 
     step(5, 'Bob (an approver) clicks Approve and confirms');
-    await sendInteraction(
-      appUrl,
-      SECRET,
-      blockActionsPayload({
-        user: BOB,
-        actionId: ACTION.approve,
-        value: requestId,
-        channel: CHANNEL,
-        messageTs: approval.ts,
-        triggerId: slack.issueTrigger(),
-      }),
-    );
+    await clickApprove(appUrl, slack, BOB, requestId, approval.ts);
     const record = await slack.waitFor(() => slack.threadReplies(CHANNEL, approval.ts)[0]);
     out(
       `   LivePerson sandbox received ${lp.calls.filter((c) => c.kind === 'create').length} create call(s)`,
@@ -272,18 +266,7 @@ async function erasePersonDemo(env: { appUrl: string; slack: FakeSlack; lp: Sand
   const leadId = (approval.blocks as { elements?: { action_id?: string; value?: string }[] }[])
     .flatMap((b) => b.elements ?? [])
     .find((e) => e.action_id === ACTION.approve)?.value;
-  await sendInteraction(
-    appUrl,
-    SECRET,
-    blockActionsPayload({
-      user: BOB,
-      actionId: ACTION.approve,
-      value: leadId ?? '',
-      channel: CHANNEL,
-      messageTs: approval.ts,
-      triggerId: slack.issueTrigger(),
-    }),
-  );
+  await clickApprove(appUrl, slack, BOB, leadId ?? '', approval.ts);
   const created = await slack.waitFor(() => {
     const made = lp.requests.slice(createsBefore);
     return made.length >= 2 && slack.threadReplies(CHANNEL, approval.ts).length >= 2 ? made : undefined;
