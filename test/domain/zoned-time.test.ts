@@ -6,21 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { quotaMonth } from '../../src/domain/quota.js';
 import { todayIn } from '../../src/domain/gdpr.js';
 import { readableTime, wallClock, zonedInstant, zoneOffsetMs } from '../../src/domain/zoned-time.js';
+import { AWKWARD_ZONES } from '../support/zones.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
 const at = (iso: string) => new Date(iso);
-const ZONES = [
-  'UTC',
-  'Europe/Berlin',
-  'America/New_York',
-  'America/Santiago',
-  'Australia/Lord_Howe',
-  'Asia/Kolkata',
-  'Pacific/Kiritimati',
-  'Pacific/Pago_Pago',
-];
+const ZONES = AWKWARD_ZONES;
 
 /** What a fresh formatter says, with no cache in between: the reference. */
 function reference(instant: Date, tz: string): string {
