@@ -3,6 +3,7 @@ import { buildRejectModal } from '../../blocks/reject-modal.js';
 import type { ListenerContext } from '../context.js';
 import { blockActionSchema, messageRef } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
+import { notFound } from '../../../service/refusals.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 
 /** Reject: checks the clicker may decide, then asks for the reason in a modal. */
@@ -20,13 +21,7 @@ export function rejectAction(ctx: ListenerContext) {
     const refusal = await ctx.service.mayDecide(requestId, userId, at);
     const request = await ctx.service.request(requestId);
     if (refusal || !request) {
-      await tellPrivately(
-        client,
-        ctx,
-        userId,
-        at.channelId,
-        refusalText(refusal ?? { ok: false, code: 'NOT_FOUND' }),
-      );
+      await tellPrivately(client, ctx, userId, at.channelId, refusalText(refusal ?? notFound()));
       return;
     }
     await client.views.open({
