@@ -258,6 +258,18 @@ describe('every code has words, and what a person typed is quoted inert', () => 
     expect(refusalText({ ok: false, code: 'NOTHING_TO_DELETE', openHeldBack: 2 })).toContain('still open');
     expect(refusalText({ ok: false, code: 'ALREADY_FILED', justNow: false })).toContain('already been filed');
     expect(refusalText(one.NOT_FOUND)).toContain('Check the request number (DR-…) in the approval message.');
+    expect(refusalText(one.INVALID_IDS)).toContain(
+      'Ticket deletions are only for legacy LivePerson accounts',
+    );
+    expect(refusalText({ ok: false, code: 'INVALID_IDS', errors: [] })).toContain(
+      'Enter them again in the form.',
+    );
+    expect(refusalText(one.SUBJECT_DATE)).toBe(
+      'This day is in the future. Choose the day the data subject made the request.',
+    );
+    expect(refusalText({ ok: false, code: 'SUBJECT_DATE', problem: 'not_a_date' })).toBe(
+      'Choose the day the data subject made the request.',
+    );
   });
 
   it('a typed reference is shortened and stripped of formatting before it is quoted back', () => {
