@@ -3,6 +3,7 @@ import type { HistoryService } from '../liveperson/history/errors.js';
 import type { LpLogger } from '../liveperson/http.js';
 import type { MsgHistoryClient, PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
 import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
+import { cleanIdentifier, type IdentifierKind } from '../domain/identifier.js';
 import { incomplete, readAllPages, type Page } from './person-search-paging.js';
 import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS, searchWindows } from './person-search-windows.js';
 
@@ -26,12 +27,6 @@ export {
 
 export const PAGE_SIZE = 100;
 const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
-
-/** A LivePerson consumer id (`participantId`) is a UUID. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export type IdentifierKind = 'email' | 'consumer_id' | 'text';
 
 export interface PersonSearchInput {
   /** What the officer typed: an email address, a consumer id, or other text (a name, a customer id). */
@@ -59,8 +54,33 @@ export interface KeywordOnlyHit {
   endTime: string | null;
 }
 
+/**
+ * One consumer the search found, with what is theirs. `messaging`: a Messaging Interactions
+ * `participantId` and the conversations it takes part in; `chat`: an Engagement History `visitorId` and
+ * its chats (engagement ids, all ended, under `closedConversationIds`). Both are filed as `consumer`.
+ */
+export interface ConsumerMatch {
+  consumerId: string;
+  channel: 'messaging' | 'chat';
+  closedConversationIds: string[];
+  openConversationIds: string[];
+  /** ISO; earliest start and latest end of what is theirs. */
+  firstDate: string | null;
+  lastDate: string | null;
+}
+
 export interface PersonSearchResult {
   identifierKind: IdentifierKind;
+  /** Every consumer found, each with its own conversations: what the namesake choice works on. */
+  consumers: ConsumerMatch[];
+  /**
+   * True when the search may have found different people: a name was searched, or the identifier's own
+   * fields (SDE matches, never keyword mentions) led to more than one consumer. Each consumer then
+   * starts unticked.
+   */
+  namesakes: boolean;
+  /** Keyword-only mentions stop at KEYWORD_ONLY_CAP: shown as "500+". */
+  keywordOnlyCapped: boolean;
   /** CLOSE: can be deleted now. */
   closedConversationIds: string[];
   /** Not closed: held back, LivePerson cannot delete them yet. */
@@ -82,22 +102,13 @@ export interface PersonSearchResult {
   searched: { from: string; to: string; messagingWindows: number; chatWindows: number; calls: number };
 }
 
-export function identifierKind(identifier: string): IdentifierKind {
-  const value = identifier.trim();
-  if (UUID.test(value)) return 'consumer_id';
-  if (EMAIL.test(value)) return 'email';
-  return 'text';
-}
-
 export async function searchPerson(
   input: PersonSearchInput,
   clients: PersonSearchClients,
 ): Promise<PersonSearchResult> {
-  const typed = input.identifier.trim();
-  if (typed === '') throw new RangeError('identifier is empty');
-  const kind = identifierKind(typed);
-  // LivePerson writes consumer ids in lower case; a UUID pasted in upper case is the same id.
-  const identifier = kind === 'consumer_id' ? typed.toLowerCase() : typed;
+  const cleaned = cleanIdentifier(input.identifier);
+  if (!cleaned.ok) throw new RangeError(`identifier is ${cleaned.problem}`);
+  const { value: identifier, kind } = cleaned;
   if (input.chatHistory && !clients.engHist)
     throw new Error('chat history search needs an Engagement History client');
   const pageSize = clients.pageSize ?? PAGE_SIZE;
@@ -186,8 +197,22 @@ export async function searchPerson(
   const last = spans.length ? Math.max(...spans.map((s) => s.endTime ?? s.startTime)) : null;
   const oldest = messagingWindows[messagingWindows.length - 1]?.from ?? input.now.getTime();
 
+  const consumers: ConsumerMatch[] = consumerIds.map((consumerId) => {
+    const own = conversations.filter((c) => c.consumerIds.includes(consumerId));
+    return {
+      consumerId,
+      channel: 'messaging',
+      closedConversationIds: own.filter((c) => c.status === 'CLOSE').map((c) => c.conversationId),
+      openConversationIds: own.filter((c) => c.status !== 'CLOSE').map((c) => c.conversationId),
+      ...dateSpan(own),
+    };
+  });
+  const sdeConsumers = new Set(bySde.flatMap((c) => c.consumerIds));
   const result: PersonSearchResult = {
     identifierKind: kind,
+    consumers,
+    namesakes: kind === 'name' || sdeConsumers.size > 1,
+    keywordOnlyCapped: false,
     closedConversationIds: closed,
     openConversationIds: open,
     consumerIds,
@@ -217,6 +242,16 @@ export async function searchPerson(
   };
   log('lp.history.person_search', { identifierKind: kind, ...result.counts, calls });
   return result;
+}
+
+function dateSpan(spans: { startTime: number; endTime: number | null }[]): {
+  firstDate: string | null;
+  lastDate: string | null;
+} {
+  if (spans.length === 0) return { firstDate: null, lastDate: null };
+  const first = Math.min(...spans.map((s) => s.startTime));
+  const last = Math.max(...spans.map((s) => s.endTime ?? s.startTime));
+  return { firstDate: new Date(first).toISOString(), lastDate: new Date(last).toISOString() };
 }
 
 function byStart(a: { startTime: number }, b: { startTime: number }): number {

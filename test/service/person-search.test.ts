@@ -1,3 +1,4 @@
+import { identifierKind } from '../../src/domain/identifier.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planRequests, type PersonFindings } from '../../src/domain/plan.js';
 import { createEngagementHistoryClient } from '../../src/liveperson/history/engagement-history-client.js';
@@ -11,7 +12,6 @@ import {
 import {
   CHAT_WINDOW_DAYS,
   MESSAGING_WINDOW_DAYS,
-  identifierKind,
   monthsBefore,
   recheckHeldBack,
   searchPerson,
@@ -279,7 +279,7 @@ describe('identifierKind', () => {
   it('tells a consumer id, an email and other text apart', () => {
     expect(identifierKind(PERSON.consumerId)).toBe('consumer_id');
     expect(identifierKind(PERSON.email)).toBe('email');
-    expect(identifierKind('Ada Lovelace')).toBe('text');
+    expect(identifierKind('Ada Lovelace')).toBe('name');
   });
 });
 

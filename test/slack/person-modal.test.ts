@@ -48,6 +48,18 @@ function hit(n: number, status: KeywordOnlyHit['status'] = 'CLOSE'): KeywordOnly
 function searchResult(overrides: Partial<PersonSearchResult> = {}): PersonSearchResult {
   const base: PersonSearchResult = {
     identifierKind: 'email',
+    consumers: [
+      {
+        consumerId: uuid(1),
+        channel: 'messaging',
+        closedConversationIds: [uuid(10), uuid(11), uuid(12), uuid(13)],
+        openConversationIds: [uuid(20)],
+        firstDate: '2025-12-25T12:00:00.000Z',
+        lastDate: '2026-11-18T12:00:00.000Z',
+      },
+    ],
+    namesakes: false,
+    keywordOnlyCapped: false,
     closedConversationIds: [uuid(10), uuid(11), uuid(12), uuid(13)],
     openConversationIds: [uuid(20)],
     consumerIds: [uuid(1)],

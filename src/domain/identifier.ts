@@ -1,0 +1,52 @@
+/**
+ * What an officer typed to find a person, cleaned and classified. The identifier itself is personal
+ * data: only its kind may be stored or logged, never the value.
+ */
+
+export type IdentifierKind = 'email' | 'consumer_id' | 'phone' | 'name';
+
+/** RFC 5321 caps an address path at 256; 320 leaves room for names and phone formats. */
+export const IDENTIFIER_MAX_LENGTH = 320;
+
+export type CleanIdentifier =
+  { ok: true; value: string; kind: IdentifierKind } | { ok: false; problem: 'empty' | 'too_long' };
+
+/** A LivePerson consumer id (`participantId`) is a UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Zero-width, bidi and other format characters (Cf), controls (Cc) and unassigned/private marks. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u034F\u115F\u1160\u3164\uFFA0]/gu;
+
+/**
+ * NFKC, invisible and control characters removed, white space folded and trimmed. A zero-width space
+ * pasted with an address would otherwise search for nobody and answer "nothing to delete".
+ */
+export function cleanIdentifier(raw: string): CleanIdentifier {
+  const value = raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
+  if (value === '') return { ok: false, problem: 'empty' };
+  if (value.length > IDENTIFIER_MAX_LENGTH) return { ok: false, problem: 'too_long' };
+  const kind = identifierKind(value);
+  // LivePerson writes consumer ids in lower case; a UUID pasted in upper case is the same id.
+  return { ok: true, value: kind === 'consumer_id' ? value.toLowerCase() : value, kind };
+}
+
+export function identifierKind(value: string): IdentifierKind {
+  if (UUID.test(value)) return 'consumer_id';
+  if (isEmail(value)) return 'email';
+  if (isPhone(value)) return 'phone';
+  return 'name';
+}
+
+/** One `@`, a local part and a dotted domain, no white space: linear, one pass each. */
+export function isEmail(value: string): boolean {
+  const at = value.indexOf('@');
+  if (at <= 0 || at !== value.lastIndexOf('@') || /\s/u.test(value)) return false;
+  const labels = value.slice(at + 1).split('.');
+  return labels.length >= 2 && labels.every((label) => label !== '');
+}
+
+/** Digits with the usual separators, an optional leading +, 6 to 15 digits (E.164's maximum). */
+export function isPhone(value: string): boolean {
+  if (!/^\+?[\d ().-]+$/u.test(value)) return false;
+  const digits = value.replace(/\D/gu, '').length;
+  return digits >= 6 && digits <= 15;
+}
