@@ -3,15 +3,18 @@
  * plus an optional fault: LP_DELETE_TEST_FAULT=kill-after-create makes the process die (SIGKILL, no
  * clean-up) the moment LivePerson has answered a create, before anything is stored.
  * LP_DELETE_TEST_SWEEP_MS runs the periodic sweep (reminders, expiry) this often instead of every
- * 10 minutes, so a test sees it run on every replica.
+ * 10 minutes, so a test sees it run on every replica. LP_DELETE_TEST_LOCK_STALE_MS shortens the data folder
+ * lock's staleness time, so a test can pause a holder past it.
  */
 import { serveUntilSignalled } from '../../src/server.js';
 
 const fault = process.env.LP_DELETE_TEST_FAULT;
 const sweepMs = Number(process.env.LP_DELETE_TEST_SWEEP_MS ?? '');
+const lockStaleMs = Number(process.env.LP_DELETE_TEST_LOCK_STALE_MS ?? '');
 
 await serveUntilSignalled({
   ...(sweepMs > 0 ? { timings: { sweepIntervalMs: sweepMs } } : {}),
+  ...(lockStaleMs > 0 ? { lockStaleMs } : {}),
   wrapLivePerson: (client) =>
     fault === 'kill-after-create'
       ? {

@@ -15,7 +15,7 @@ import {
   type RequestStore,
 } from '../port.js';
 import { ensureWritableFolder } from './atomic-json-file.js';
-import { acquireFolderLock } from './folder-lock.js';
+import { acquireFolderLock, type FolderLock, type FolderLockOptions } from './folder-lock.js';
 import { readFresh, readMonthFresh, readOpenFresh } from './fresh-reads.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { loadLayout, MONTH_FOLDER, newDoc, type Layout } from './layout.js';
@@ -43,23 +43,25 @@ export interface FileStoreOptions {
   /** The data file of the layout before this one (DATA_FILE): converted on first start. */
   legacyDataFile?: string;
   now?: () => Date;
+  /** The folder lock's staleness time, and who is told when another instance took the folder over. */
+  lock?: FolderLockOptions;
 }
 
 /** Opens (creating or upgrading it if needed) the data folder. Throws StoreError with what to do. */
 export async function openFileStore(folder: string, options: FileStoreOptions = {}): Promise<FileStore> {
   const readOnly = options.readOnly ?? false;
-  let release: (() => Promise<void>) | undefined;
+  let lock: FolderLock | undefined;
   if (!readOnly) {
     await ensureWritableFolder(folder);
-    release = await acquireFolderLock(folder);
+    lock = await acquireFolderLock(folder, options.lock);
   }
   try {
     if (!readOnly) await upgradeOldLayout(folder, options.legacyDataFile);
-    const store = new FileStore(folder, readOnly, release, options.now ?? (() => new Date()));
+    const store = new FileStore(folder, readOnly, lock, options.now ?? (() => new Date()));
     await store.load();
     return store;
   } catch (error) {
-    await release?.();
+    await lock?.release();
     throw error;
   }
 }
@@ -75,7 +77,7 @@ export class FileStore implements RequestStore {
   private files!: RequestFiles;
   private monthsFile!: MonthsFile;
   private readonly lanes: NoticeLanes;
-  private readonly health = new WriteHealth();
+  private readonly health: WriteHealth;
   private readonly mutex = new KeyedMutex();
   private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
@@ -83,10 +85,12 @@ export class FileStore implements RequestStore {
   constructor(
     readonly folder: string,
     readonly readOnly: boolean,
-    private readonly release: (() => Promise<void>) | undefined,
+    private readonly lock: FolderLock | undefined,
     private readonly now: () => Date,
   ) {
     this.lanes = new NoticeLanes(now);
+    // Every write checks first that this instance still holds the folder (see folder-lock.ts).
+    this.health = new WriteHealth(lock ? () => lock.assertHeld() : undefined);
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
@@ -143,7 +147,7 @@ export class FileStore implements RequestStore {
       const request = build(id);
       if (request.id !== id) throw new Error('a new request must keep the id it was given');
       const doc = this.lanes.withNotices(id, newDoc(request), notices);
-      await this.files.write(doc);
+      await this.files.write(doc, true);
       if (notices.length > 0) this.noticesQueued();
       return structuredClone(request);
     });
@@ -265,7 +269,7 @@ export class FileStore implements RequestStore {
     if (this.closed) return;
     this.closed = true;
     await this.mutex.idle();
-    await this.release?.();
+    await this.lock?.release();
   }
 
   /** The month folder of a request id: from the id itself, or for older ids from store.json. */
