@@ -14,7 +14,7 @@ import type { QuotaService } from './service/quota-service.js';
 import type { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './domain/error-code.js';
 import { registerListeners } from './slack/listeners/index.js';
-import type { Readiness } from './startup/probes.js';
+import { STORE_PROBE_DEADLINE_MS, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 import type { RequestStore } from './store/port.js';
 import { watchOrphans, wireServices } from './wiring.js';
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): RunningApp {
   const readiness: Readiness = {
     storeOk: deps.storeOk ?? (() => store.healthy()),
     slackOk: () => slackSignedIn,
+    storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
   const { app, receiver, socketMode } = createBolt(config, {
     log,

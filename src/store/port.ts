@@ -19,6 +19,11 @@ export interface RequestStore {
   readonly replicaId: string;
   /** False while writes fail (e.g. disk full); true again after the next successful write. */
   healthy(): boolean;
+  /**
+   * Whether the store answers a query within `deadlineMs` right now (for /readyz): a database that is
+   * up but frozen answers nothing, which healthy() alone cannot tell. Absent where healthy() says all.
+   */
+  probe?(deadlineMs: number): Promise<boolean>;
 
   /** The request with this id (`DR-yyyy-mm-nnnn`, or an old `DR-XXXXXX`), whatever its age. */
   get(id: string): Promise<DeletionRequest | undefined>;

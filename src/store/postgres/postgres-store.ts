@@ -88,6 +88,10 @@ export class PostgresStore implements RequestStore {
     return this.session.isHealthy();
   }
 
+  probe(deadlineMs: number): Promise<boolean> {
+    return this.session.probe(deadlineMs);
+  }
+
   // ── reads ────────────────────────────────────────────────────────────────────────────────────────────
 
   async get(id: string): Promise<DeletionRequest | undefined> {
