@@ -28,6 +28,8 @@ export interface FakeSlackOptions {
   channels?: string[];
   /** Channels (among `channels`) the bot has not joined: conversations.info answers `is_member: false`. */
   nonMemberChannels?: string[];
+  /** Every answer's `Date` header runs this far ahead of real time (negative: behind): Slack's clock vs ours. */
+  clockSkewMs?: number;
 }
 
 export type Body = Record<string, unknown>;
@@ -605,6 +607,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   }
 
   const server = createServer((req, res) => {
+    if (opts.clockSkewMs) res.setHeader('Date', new Date(Date.now() + opts.clockSkewMs).toUTCString());
     void handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

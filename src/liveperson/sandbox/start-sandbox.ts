@@ -26,6 +26,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const timers = new Set<NodeJS.Timeout>();
 
   const server = createServer((req, res) => {
+    if (options.clockSkewMs) res.setHeader('Date', new Date(Date.now() + options.clockSkewMs).toUTCString());
     void handle(req, res).catch(() => {
       if (!res.headersSent) send(res, message(500, 'sandbox failure'));
     });

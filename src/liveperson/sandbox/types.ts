@@ -56,6 +56,11 @@ export interface SandboxOptions {
   port?: number;
   /** More LivePerson APIs on this port (e.g. the history stand-ins in sandbox-history/). */
   extensions?: readonly SandboxExtension[];
+  /**
+   * Every answer's `Date` header runs this far ahead of real time (negative: behind): a LivePerson whose
+   * clock differs from ours (HTTP always sends Date; LivePerson's servers are NTP-synced, ours may not be).
+   */
+  clockSkewMs?: number;
 }
 
 // --- Extensions: other LivePerson APIs served on the sandbox's port, with its Domain API and auth. ---
