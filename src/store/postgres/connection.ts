@@ -126,7 +126,7 @@ export interface PgTimeouts {
 }
 
 export const PG_TIMEOUTS: PgTimeouts = {
-  connectMs: 10_000,
+  connectMs: 5_000,
   statementMs: 10_000,
   lockMs: 5_000,
   idleInTransactionMs: 30_000,
