@@ -150,6 +150,10 @@ describe.skipIf(!namespaces)('one writer on a data folder (file store)', () => {
     const one = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'E13-A-1' });
     acked.push({ reason: 'E13-A-1', requestId: one.requestId });
 
+    // Paused once it owes Slack nothing: a message posted and not yet recorded as posted is posted again
+    // by whoever delivers next (that is the notices' concern, not the lock's).
+    const owed = async () => (await openFileStore(h!.dataDir, { readOnly: true })).owedNotices();
+    await h.slack.waitFor(async () => ((await owed()).length === 0 ? true : undefined), 10_000);
     const paused = nodePid(first.mark);
     process.kill(paused, 'SIGSTOP');
     // A filing reaches the paused holder: the kernel holds it until the process runs again.
@@ -167,12 +171,9 @@ describe.skipIf(!namespaces)('one writer on a data folder (file store)', () => {
 
     process.kill(paused, 'SIGCONT');
     const exit = await exitWithin(first.run, 15_000);
-    expect(exit, 'the resumed holder must stop').toBeDefined();
     const answer = await late;
-    if (answer?.status === 200 && answer.body === '') acked.push({ reason: 'E13-A-late', requestId: '?' });
-    const lines = first.run.stderr.trim().split('\n');
-    expect(lines, first.run.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/stopped writing to the data folder .*another lp-delete .* took it over/);
+    const lateAcked = answer?.status === 200 && answer.body === '';
+    if (lateAcked) acked.push({ reason: 'E13-A-late', requestId: '?' });
     // The one that took over files on.
     const three = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'E13-B-2' });
     acked.push({ reason: 'E13-B-2', requestId: three.requestId });
@@ -182,16 +183,25 @@ describe.skipIf(!namespaces)('one writer on a data folder (file store)', () => {
     const ids = requests.map((r) => r.id);
     const posted = h.approvalMessages().map((m) => approveButtonValue(m.blocks));
     const lost = acked.filter((a) => !requests.some((r) => r.reason === a.reason)).length;
-    const twice = ids.length - new Set(ids).size + (posted.length - new Set(posted).size);
-    expect(requests.map((r) => r.reason).sort()).toEqual(['E13-A-1', 'E13-B-1', 'E13-B-2']);
+    const twice = posted.length - new Set(posted).size;
+    expect(
+      lost,
+      `filings acknowledged but not stored (stored: ${requests.map((r) => `${r.id} ${r.reason}`).join(', ')})`,
+    ).toBe(0);
+    expect(twice, `DR ids handed out twice: ${posted.join(', ')}`).toBe(0);
     for (const a of acked) {
       if (a.requestId !== '?') expect(requests.find((r) => r.id === a.requestId)?.reason).toBe(a.reason);
     }
+    expect(exit, 'the resumed holder must stop').toBeDefined();
+    const lines = first.run.stderr.trim().split('\n');
+    expect(lines, first.run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/stopped writing to the data folder .*another lp-delete .* took it over/);
+    expect(requests.map((r) => r.reason).sort()).toEqual(['E13-A-1', 'E13-B-1', 'E13-B-2']);
     record({
       fault: `E13: the holder paused (SIGSTOP) past its staleness time (${staleMs / 1000} s here, 30 s by default), a filing sent to it, a second app started; then SIGCONT`,
       expected:
         'the second takes over; the resumed one saves nothing and exits with one line; no DR id twice',
-      observed: `taken over: yes; resumed one: exit ${exit?.code}, ${lines.length} line, its late filing ${answer?.status === 200 && answer.body === '' ? 'acknowledged' : 'refused'}; stored ${ids.join(', ')}; approval posts ${posted.length}`,
+      observed: `taken over: yes; resumed one: exit ${exit?.code}, ${lines.length} line, its late filing ${lateAcked ? 'acknowledged' : 'not acknowledged, not saved'}; stored ${ids.join(', ')}; approval posts ${posted.length}`,
       lost,
       duplicates: twice,
     });
@@ -391,7 +401,8 @@ describe('PostgreSQL that stops answering', () => {
       const down = await readyzBecomes(url, 503, 10_000);
       for (const pid of frozen) process.kill(pid, 'SIGCONT');
       const up = await readyzBecomes(url, 200, 20_000);
-      expect(down, '/readyz while the database is frozen').toBeLessThan(3_000);
+      expect(down, '/readyz must turn 503 while the database is frozen').toBeDefined();
+      expect(down).toBeLessThan(3_000);
       expect(up, '/readyz once the database answers again').toBeDefined();
       record({
         fault: `PostgreSQL frozen: SIGSTOP on a cluster of the test's own (postmaster and ${frozen.length - 1} backends), then SIGCONT`,
