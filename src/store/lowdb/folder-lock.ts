@@ -20,7 +20,8 @@ export const DEFAULT_STALE_MS = 30_000;
  * the folder again, and backs out). The file names a random instance id (host names and pids repeat:
  * two containers are both pid 1 on the same host name); the holder touches it every sixth of the
  * staleness time, and the next start takes over one untouched for the staleness time, or at once one
- * whose process is known gone (same machine and PID namespace, pid not running) or that was released.
+ * whose process is known gone (same machine and PID namespace, pid not running) or that was released
+ * (dated 1970).
  * Before every write the holder checks that its generation is still the highest: one that was paused
  * and taken over writes nothing more and says so through `onLost`.
  *
@@ -37,7 +38,6 @@ interface Holder {
   /** The machine's boot and this process's PID namespace: when both match ours, the pid can be asked. */
   bootId?: string;
   pidNs?: string;
-  released?: boolean;
 }
 
 export interface FolderLockOptions {
@@ -151,15 +151,15 @@ function holding(
       released = true;
       clearInterval(heartbeat);
       heldHere.delete(resolve(folder));
-      // Only the holder gives it up; the file stays (marked) so generations keep counting up.
-      if (mine) await writeHolder(file, { ...me, released: true }).catch(() => undefined);
+      // Only the holder gives it up. The file stays, so generations keep counting up; dated 1970 it is
+      // stale at once (a change of its times needs no free space, unlike rewriting it).
+      if (mine) await utimes(file, 0, 0).catch(() => undefined);
     },
   };
 }
 
-/** Whether the newest holder no longer holds: released, untouched for `staleMs`, or its process is gone. */
+/** Whether the newest holder no longer holds: untouched for `staleMs` (or released), or its process is gone. */
 function gone(holder: Holder | undefined, touchedMs: number, staleMs: number, me: Holder): boolean {
-  if (holder?.released) return true;
   if (Date.now() - touchedMs >= staleMs) return true;
   // Unreadable (a holder still writing it, or one that crashed while writing): wait for staleness.
   if (!holder?.bootId || holder.bootId !== me.bootId || holder.pidNs !== me.pidNs) return false;
@@ -192,16 +192,6 @@ async function createExclusive(file: string, holder: Holder): Promise<boolean> {
     await handle.close();
   }
   return true;
-}
-
-async function writeHolder(file: string, holder: Holder): Promise<void> {
-  const handle = await open(file, fs.O_WRONLY | fs.O_TRUNC);
-  try {
-    await handle.writeFile(JSON.stringify(holder));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function readHolder(file: string): Promise<Holder | undefined> {
