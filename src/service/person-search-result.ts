@@ -92,6 +92,8 @@ function dateSpan(spans: readonly { startTime: number; endTime: number | null }[
 }
 
 const byStart = (a: { startTime: number }, b: { startTime: number }) => a.startTime - b.startTime;
+const byFirstDate = (a: ConsumerMatch, b: ConsumerMatch) =>
+  (a.firstDate ?? '').localeCompare(b.firstDate ?? '') || a.consumerId.localeCompare(b.consumerId);
 const isClosed = (c: ConversationSummary) => c.status === 'CLOSE';
 
 export function buildResult(findings: SearchFindings): PersonSearchResult {
@@ -104,7 +106,7 @@ export function buildResult(findings: SearchFindings): PersonSearchResult {
     .filter((c) => !found.has(c.conversationId))
     .sort(byStart);
 
-  const messaging: ConsumerMatch[] = findings.messagingConsumerIds.map((consumerId) => {
+  const messaging: ConsumerMatch[] = findings.messagingConsumerIds.map((consumerId): ConsumerMatch => {
     const own = conversations.filter((c) => c.consumerIds.includes(consumerId));
     return {
       consumerId,
@@ -114,7 +116,7 @@ export function buildResult(findings: SearchFindings): PersonSearchResult {
       ...dateSpan(own),
     };
   });
-  const visitors: ConsumerMatch[] = findings.visitorIds.map((visitorId) => {
+  const visitors: ConsumerMatch[] = findings.visitorIds.map((visitorId): ConsumerMatch => {
     const own = chats.filter((c) => c.visitorId === visitorId);
     return {
       consumerId: visitorId,
@@ -124,7 +126,8 @@ export function buildResult(findings: SearchFindings): PersonSearchResult {
       ...dateSpan(own),
     };
   });
-  const consumers = [...messaging, ...visitors];
+  // Windows answer in any order: list each channel's consumers by their first date, then id.
+  const consumers = [...messaging.sort(byFirstDate), ...visitors.sort(byFirstDate)];
   const consumerIds = [...new Set(consumers.map((c) => c.consumerId))];
   const keywordOnly = mentions.slice(0, KEYWORD_ONLY_CAP).map((c) => ({
     conversationId: c.conversationId,

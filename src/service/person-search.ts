@@ -172,10 +172,13 @@ export async function searchPerson(
       widestMentionCount = Math.max(widestMentionCount, page.count);
       for (const c of page.records) keywordHits.set(c.conversationId, c);
     },
+    // Enough is read once KEYWORD_ONLY_CAP are in hand and more are certain: one more read, or a window
+    // counting more mentions than the person has conversations plus the cap.
     shouldContinue: async () => {
       await allFound;
       const mentionsOnly = [...keywordHits.keys()].filter((id) => !found.has(id)).length;
-      return mentionsOnly <= KEYWORD_ONLY_CAP && widestMentionCount - found.size <= KEYWORD_ONLY_CAP;
+      if (mentionsOnly < KEYWORD_ONLY_CAP) return true;
+      return mentionsOnly === KEYWORD_ONLY_CAP && widestMentionCount - found.size <= KEYWORD_ONLY_CAP;
     },
   };
   messagingWindows.forEach((start, i) => {
