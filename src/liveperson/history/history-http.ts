@@ -2,7 +2,6 @@ import type { AxiosInstance } from 'axios';
 import pLimit from 'p-limit';
 import type { LivePersonConfig } from '../../config.js';
 import type { AuthProvider } from '../auth.js';
-import type { LivePersonService } from '../domain-api.js';
 import { isLivePersonError } from '../errors.js';
 import { connectLivePerson } from '../connection.js';
 import { type LpLogger, type RawAnswer, type Transport } from '../http.js';
@@ -86,9 +85,7 @@ export function createHistoryConnection(
     accountId: config.accountId,
     transport,
     auth,
-    // domain-api.ts names only the services the rtbf client uses; the Domain API itself takes any
-    // service name. Drop this widening once LivePersonService lists msgHist and engHistDomain.
-    baseUrl: (service) => resolver.baseUrl(service as string as LivePersonService),
+    baseUrl: (service) => resolver.baseUrl(service),
     timeoutMs: config.timeoutMs,
     sleep: deps.sleep,
     log,
