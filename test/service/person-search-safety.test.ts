@@ -222,7 +222,7 @@ describe('reading a window', () => {
     expect(new Set(outcome.records.map((c) => c.conversationId)).size).toBe(total);
     expect(sandbox.calls.every((c) => c.status === 200)).toBe(true);
     expect(sandbox.calls.every((c) => (c.offset ?? 0) + (c.limit ?? 0) <= MAX_READABLE)).toBe(true);
-  });
+  }, 60_000);
 
   it('splits on 10-minute boundaries so every half is narrower once rounded, down to one slot', () => {
     const tenMinutes = 10 * 60_000;
