@@ -72,11 +72,15 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       injections = injections.filter((r) => r.remaining > 0);
       return error(rule.status, `Injected ${rule.status}`);
     }
-    const paged = kind === 'mi.search' || kind === 'eh.search';
-    const allowed = paged
-      ? ['offset', 'limit', 'sort', 'source', ...(kind === 'mi.search' ? ['v'] : [])]
-      : ['source'];
-    const query = checkQuery(call.url.searchParams, allowed, paged);
+    // 1c is paged too (offset, limit; default 50, max 100) but documents no sort; 1b takes neither.
+    const allowed: Record<HistoryCallKind, string[]> = {
+      'mi.search': ['offset', 'limit', 'sort', 'source', 'v'],
+      'mi.consumer': ['offset', 'limit', 'source'],
+      'mi.byId': ['source'],
+      'eh.search': ['offset', 'limit', 'sort', 'source'],
+    };
+    const paged = kind !== 'mi.byId';
+    const query = checkQuery(call.url.searchParams, allowed[kind], paged);
     if (!query.ok) return error(400, query.message);
     const body = jsonBody(call);
     if (!body.ok) return body.answer;
@@ -84,7 +88,7 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       case 'mi.search':
         return miSearch(data, body.value, query.value, call.url);
       case 'mi.consumer':
-        return miByConsumer(data, body.value);
+        return miByConsumer(data, body.value, query.value, call.url);
       case 'mi.byId':
         return miById(data, body.value);
       case 'eh.search':

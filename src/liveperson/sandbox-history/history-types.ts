@@ -31,10 +31,10 @@ export interface HistoryStandInOptions {
   accountId: string;
   now?: () => Date;
   /**
-   * Caps what 1c (conversations by consumer) returns while `_metadata.count` still says how many matched:
-   * LivePerson documents no paging for it, so a client must notice a short answer.
+   * Sends `info` times as epoch ms only (`startTimeL`, `endTimeL`), without the `startTime` / `endTime`
+   * text the examples also carry: the pages list the text as the type, the examples show both.
    */
-  consumerSearchMaxRecords?: number;
+  epochTimesOnly?: boolean;
 }
 
 export interface HistoryStandIn extends SandboxExtension {
