@@ -105,6 +105,7 @@ export interface PersonSearchResult {
 export async function searchPerson(
   input: PersonSearchInput,
   clients: PersonSearchClients,
+  onProgress?: (progress: { done: number; total: number }) => void,
 ): Promise<PersonSearchResult> {
   const cleaned = cleanIdentifier(input.identifier);
   if (!cleaned.ok) throw new RangeError(`identifier is ${cleaned.problem}`);
@@ -134,6 +135,7 @@ export async function searchPerson(
         clients.msgHist.searchConversations({ start, status: BOTH, phrase: identifier }, page),
       )),
     );
+    onProgress?.({ done: messagingWindows.indexOf(start) + 1, total: messagingWindows.length }); // h19b: placeholder until h19a's
   }
 
   // Consumer ids: those of SDE matches, plus the identifier itself when it looks like one.
