@@ -13,7 +13,8 @@ import type { Directory } from './ports.js';
 /**
  * A person search's life in the store (issue 19): started by someone allowed to (a search looks up anyone's
  * conversations by email or name), at most 5 per person per 10 minutes and one at a time, counted in the
- * store so the limit holds across replicas; its findings kept there until it is filed (from any replica) or
+ * store so the limit holds across replicas (rate-limit.ts's limiter is per process: a second replica would
+ * double it); its findings kept there until it is filed (from any replica) or
  * expires; claimed once, by the person who searched. Never the identifier: only its kind.
  */
 

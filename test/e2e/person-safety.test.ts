@@ -211,7 +211,7 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
     for (let i = 0; i < 5; i++) await search(PERSON.email);
     const sixth = await h.command(REQUESTER, `person ${PERSON.email}`);
     expect(JSON.stringify(sixth.body)).toContain(
-      'You have searched for 5 people in the last 10 minutes, the most one person may. Nothing was searched. You can search again after 2026-11-20 12:10 UTC.',
+      'You have run 5 person searches in the last 10 minutes, the most one person may. Nothing was searched. You can search again after 2026-11-20 12:10 UTC.',
     );
     expect(h.slack.views).toHaveLength(5);
     await search(PERSON.email, APPROVER);

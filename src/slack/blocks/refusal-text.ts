@@ -111,7 +111,7 @@ export function refusalText(refusal: Refusal): string {
       return `Your previous person search is still running: one at a time. Wait for its result (at the latest, search again after ${utc(refusal.retryAt)}).`;
     case 'SEARCH_LIMIT':
       return (
-        `You have searched for ${refusal.limit} people in the last ${refusal.windowMinutes} minutes, the most one person ` +
+        `You have run ${refusal.limit} person searches in the last ${refusal.windowMinutes} minutes, the most one person ` +
         `may. Nothing was searched. You can search again after ${utc(refusal.retryAt)}.`
       );
     case 'SEARCH_NOT_YOURS':
