@@ -24,6 +24,7 @@ import {
   SIGNING_SECRET,
   approveButtonValue,
 } from '../support/harness.js';
+import { TestClock } from '../support/clock.js';
 import type { FakeView } from '../support/fake-slack.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import {
@@ -47,8 +48,11 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
     await h.close();
   });
 
+  /** The app's clock (the sandbox stays at NOW): the sweep's purge test moves it. */
+  let clock: TestClock;
   async function start(options: { env?: Record<string, string> } = {}) {
-    h = await Harness.start({ now: () => NOW, sandboxNow: () => NOW, history: { pageSize: 1 }, ...options });
+    clock = new TestClock(NOW);
+    h = await Harness.start({ now: clock.now, sandboxNow: () => NOW, history: { pageSize: 1 }, ...options });
     seedPerson(h.history!, 2);
   }
 
@@ -256,7 +260,7 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
     expect(h.history!.calls).toHaveLength(0);
   });
 
-  it('after filing, the identifier is nowhere in the data folder; the search files are owner-only', async () => {
+  it('after filing, the identifier is nowhere in the data folder; the search files are owner-only; the sweep purges them after an hour', async () => {
     await start();
     const view = await search(PERSON.email);
     expect((await submit(view)).body).toBe('');
@@ -280,6 +284,15 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
       expect(text, file).not.toContain(PERSON.email);
       expect(text, file).not.toContain('ada.lovelace');
     }
+    await h.app.housekeeping.runOnce();
+    expect((await filesUnder(join(h.dataDir, 'searches'))).filter((f) => f.endsWith('.json'))).toHaveLength(
+      1,
+    );
+    clock.advance(60 * 60 * 1000);
+    await h.app.housekeeping.runOnce();
+    expect((await filesUnder(join(h.dataDir, 'searches'))).filter((f) => f.endsWith('.json'))).toHaveLength(
+      0,
+    );
   });
 
   describe.skipIf(!postgresAvailable)('on PostgreSQL', () => {
