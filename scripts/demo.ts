@@ -130,6 +130,8 @@ async function main(): Promise<void> {
       SLACK_API_URL: slack.url,
       PRIVACY_CHANNEL_ID: CHANNEL,
       APPROVER_USER_IDS: BOB,
+      // A requester list: Alice files, and so may search for a person (without one, approvers only).
+      REQUESTER_USER_IDS: ALICE,
       PORT: '0',
     },
   });

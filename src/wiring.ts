@@ -97,6 +97,7 @@ export function wireServices(deps: ServiceDeps) {
   const chatHistory = config.liveperson.chatHistory ?? false;
   const person = new PersonErasure({
     service,
+    directory,
     quota,
     store,
     history: deps.history ?? {
@@ -114,6 +115,7 @@ export function wireServices(deps: ServiceDeps) {
     quotaSync,
     recover: () => service.recover(),
     recheckHeldBack: () => person.recheckHeldBack(),
+    purgeSearches: () => person.purgeSearches(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });

@@ -43,6 +43,15 @@ export type RefusalFacts =
   | { code: 'NOT_SAVED'; action: 'file' | 'approve' | 'reject' }
   // Erasing a person (service/person-erasure.ts).
   | { code: 'SEARCH_GONE' }
+  /** No requester list: only approvers may search a person (issue 19). */
+  | { code: 'SEARCH_NOT_ALLOWED'; approvers: readonly string[] }
+  | { code: 'IDENTIFIER_INVALID'; problem: 'empty' | 'too_long'; max: number }
+  /** Their earlier search is still running (one at a time); it is given up on at `retryAt` at the latest. */
+  | { code: 'SEARCH_BUSY'; retryAt: Date }
+  | { code: 'SEARCH_LIMIT'; limit: number; windowMinutes: number; retryAt: Date }
+  /** The search belongs to someone else, or was already sent for approval. */
+  | { code: 'SEARCH_NOT_YOURS' }
+  | { code: 'SEARCH_USED'; filing: boolean }
   | { code: 'NOTHING_TO_DELETE'; openHeldBack: number }
   | { code: 'ALREADY_FILED'; justNow: boolean };
 

@@ -150,10 +150,14 @@ export const deletionRequestSchema = z.object({
   /** Set when this request is one part of several under one approval. */
   group: requestGroupSchema.optional(),
   /**
-   * What the officer searched LivePerson for (an email, a consumer id, a name): kept with the request like
-   * the reason, never logged and never posted to Slack.
+   * What the officer searched LivePerson for (an email, a consumer id, a name), as lp-delete before issue 19
+   * kept it: still read, no longer written (`subjectKind` is).
    */
   subject: z.string().optional(),
+  /** What kind of identifier found the person (erasing a person): kept instead of the identifier itself. */
+  subjectKind: z.enum(['email', 'consumer_id', 'phone', 'name']).optional(),
+  /** Several consumers matched the search (namesakes): how many, and how many the officer chose. */
+  namesakes: z.object({ matched: z.number().int().min(0), chosen: z.number().int().min(0) }).optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -27,6 +27,10 @@ export interface FileInput {
   subjectRequestedOn?: string;
   /** What the officer searched for (erasing a person): kept like the reason, never logged. */
   subject?: string;
+  /** Erasing a person: the kind of identifier searched (kept instead of the identifier). */
+  subjectKind?: DeletionRequest['subjectKind'];
+  /** Erasing a person: consumers that matched (namesakes) and how many were chosen. */
+  namesakes?: DeletionRequest['namesakes'];
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -105,6 +109,7 @@ export class Filing {
           status: 'pending_approval',
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
+          ...person(input),
           history: [
             {
               at,
@@ -166,6 +171,7 @@ export class Filing {
       group: { id: lead, index, size },
       ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
       ...(input.subject ? { subject: input.subject } : {}),
+      ...person(input),
       history: [
         historyEntry(
           now,
@@ -222,5 +228,13 @@ function requesterFiled(input: FileInput | FilePlanInput): RequestNotice {
     ...(changed && (changed.prefixesRemoved > 0 || changed.suffixesRemoved > 0)
       ? { ticketChanges: changed }
       : {}),
+  };
+}
+
+/** What a person's request keeps of the search: the identifier's kind and the namesakes' count. */
+function person(input: FileInput | FilePlanInput): Pick<DeletionRequest, 'subjectKind' | 'namesakes'> {
+  return {
+    ...(input.subjectKind ? { subjectKind: input.subjectKind } : {}),
+    ...(input.namesakes ? { namesakes: input.namesakes } : {}),
   };
 }

@@ -46,13 +46,18 @@ export const PERSON_CALLBACK = {
 export const PERSON_BLOCK = {
   summary: 'person_summary',
   plan: 'person_plan',
+  /** The searching view's "3 of 5 periods searched". */
+  progress: 'person_progress',
   /** One input block per group of up to 10 keyword-only hits: see keywordHitsBlockId. */
   keywordHits: 'person_keyword_hits',
+  /** Namesakes: one input block per group of up to 10 consumers, see consumersBlockId. */
+  consumers: 'person_consumers',
   reason: 'person_reason_block',
 } as const;
 
 export const PERSON_ACTION = {
   keywordHits: 'person_keyword_hits_select',
+  consumers: 'person_consumers_select',
   reason: 'person_reason_input',
 } as const;
 
@@ -67,4 +72,13 @@ export function keywordHitsBlockId(group: number): string {
 
 export function isKeywordHitsBlockId(blockId: string): boolean {
   return new RegExp(`^${PERSON_BLOCK.keywordHits}_\\d+$`).test(blockId);
+}
+
+/** `person_consumers_0`, `person_consumers_1`, … (groups of KEYWORD_HITS_PER_GROUP). */
+export function consumersBlockId(group: number): string {
+  return `${PERSON_BLOCK.consumers}_${group}`;
+}
+
+export function isConsumersBlockId(blockId: string): boolean {
+  return new RegExp(`^${PERSON_BLOCK.consumers}_\\d+$`).test(blockId);
 }

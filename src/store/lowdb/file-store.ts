@@ -22,11 +22,11 @@ import { loadLayout, MONTH_FOLDER, newDoc, type Layout } from './layout.js';
 import { MonthsFile } from './months-file.js';
 import { bumpFailed, nextDueAt, NoticeLanes, owedIn, type Lane } from './notice-lanes.js';
 import { RequestFiles } from './request-files.js';
+import { SearchFiles } from './search-files.js';
 import { upgradeOldLayout } from './upgrade.js';
 import { WriteHealth } from './write-health.js';
 
-// The data folder's layout (what each file holds, and why) and its documents' schemas are in layout.ts;
-// callers import them from here.
+// The data folder's layout and its documents' schemas are in layout.ts (callers import them from here).
 export {
   LAYOUT_FILE,
   MONTHS_FILE,
@@ -81,6 +81,7 @@ export class FileStore implements RequestStore {
   private readonly mutex = new KeyedMutex();
   private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
+  readonly searches: SearchFiles;
 
   constructor(
     readonly folder: string,
@@ -91,6 +92,7 @@ export class FileStore implements RequestStore {
     this.lanes = new NoticeLanes(now);
     // Every write checks first that this instance still holds the folder (see folder-lock.ts).
     this.health = new WriteHealth(lock ? () => lock.assertHeld() : undefined);
+    this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
@@ -99,6 +101,7 @@ export class FileStore implements RequestStore {
     this.monthsFile = await MonthsFile.open(this.folder, this.health);
     this.files = new RequestFiles(this.folder, this.layout, this.health);
     await this.files.load(!this.readOnly);
+    if (!this.readOnly) await this.searches.load();
   }
 
   healthy(): boolean {
@@ -116,9 +119,8 @@ export class FileStore implements RequestStore {
   }
 
   async listOpen(): Promise<DeletionRequest[]> {
-    // A finished request stays in open/ until it owes Slack nothing and has been moved (settleSoon, after
-    // the change's own write): it is no longer in play, whether or not the move has happened yet, and the
-    // PostgreSQL store lists it the same way (is_open = not finished).
+    // A finished request stays in open/ until it owes Slack nothing and is moved (settleSoon): it is no
+    // longer in play, moved or not, as PostgreSQL lists it (is_open = not finished).
     if (this.readOnly) return readOpenFresh(this.folder);
     return this.files.listOpen();
   }
@@ -276,8 +278,6 @@ export class FileStore implements RequestStore {
   monthOf(id: string): string | undefined {
     return this.files.monthOf(id);
   }
-
-  // ── internals ────────────────────────────────────────────────────────────────────────────────────
 
   private noticesQueued(): void {
     for (const listener of this.noticeListeners) listener();

@@ -28,6 +28,7 @@ import {
   usageWith,
 } from './request-queries.js';
 import { monthOf, owedFromRow, parseRequest } from './rows.js';
+import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
 
 export { DEFAULT_LEASE_SECONDS } from './open-database.js';
@@ -52,13 +53,16 @@ export class PostgresStore implements RequestStore {
   readonly replicaId = `r-${randomBytes(6).toString('hex')}`;
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly noticeListeners: (() => void)[] = [];
+  readonly searches: PgSearches;
 
   private constructor(
     private readonly session: PgSession,
     private readonly options: Required<Pick<PostgresStoreOptions, 'now' | 'log' | 'replicaLeaseSeconds'>> & {
       server: string;
     },
-  ) {}
+  ) {
+    this.searches = new PgSearches(session, options.server);
+  }
 
   /** Use openPostgresStore. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
