@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
+import { verificationStateSchema } from './verification.js';
 
 /**
  * A deletion request as lp-delete keeps it, from filing to LivePerson's answer.
@@ -44,6 +45,7 @@ export const historyEntrySchema = z.object({
     'status_checked',
     'completed',
     'overdue_flagged',
+    'verified',
     'note',
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
@@ -154,6 +156,10 @@ export const deletionRequestSchema = z.object({
    * the reason, never logged and never posted to Slack.
    */
   subject: z.string().optional(),
+  /** Proof of erasure: the read-backs after DONE (domain/verification.ts). */
+  verification: verificationStateSchema.optional(),
+  /** Filed by File again for what this earlier request left readable at LivePerson (its id). */
+  refileOf: z.string().optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -27,6 +27,8 @@ export interface FileInput {
   subjectRequestedOn?: string;
   /** What the officer searched for (erasing a person): kept like the reason, never logged. */
   subject?: string;
+  /** File again: the earlier request whose unmasked remainder this one files. */
+  refileOf?: string;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -105,6 +107,7 @@ export class Filing {
           status: 'pending_approval',
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
+          ...(input.refileOf ? { refileOf: input.refileOf } : {}),
           history: [
             {
               at,

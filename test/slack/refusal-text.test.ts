@@ -232,6 +232,8 @@ describe('every code has words, and what a person typed is quoted inert', () => 
     SEARCH_GONE: { ok: false, code: 'SEARCH_GONE' },
     NOTHING_TO_DELETE: { ok: false, code: 'NOTHING_TO_DELETE', openHeldBack: 0 },
     ALREADY_FILED: { ok: false, code: 'ALREADY_FILED', justNow: true },
+    NOT_DONE: { ok: false, code: 'NOT_DONE', requestId: 'DR-1', status: 'submitted' },
+    NOTHING_LEFT: { ok: false, code: 'NOTHING_LEFT', requestId: 'DR-1' },
   };
 
   it.each(Object.values(one))('$code reads as a sentence with what to do', (refusal) => {
