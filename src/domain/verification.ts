@@ -99,7 +99,11 @@ export function takeVerification(
   const state: VerificationState = request.verification ?? { round: 'first' };
   const failed = result.outcome === 'not_verified';
   const automatic = options.by === undefined;
-  const trigger: VerificationTrigger = !automatic ? 'on_demand' : state.last ? 'retry' : state.round;
+  const trigger: VerificationTrigger = !automatic
+    ? 'on_demand'
+    : state.last?.outcome === 'not_verified'
+      ? 'retry'
+      : state.round;
   const nextState: VerificationState = {
     ...state,
     last: result,

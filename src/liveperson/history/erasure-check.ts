@@ -8,8 +8,9 @@ import { z } from 'zod';
  * `pages/Documents/Reporting/PersonalDataDeletionAPI/overview.md` and the older
  * `pages/documents/data/...` copies): the page's source reads `*** LP deleted data ***`, which the
  * rendered page (and ../shared/reference/liveperson-find-ids.md §3) shows as `** LP deleted data **`.
- * Both spellings count as masked; nothing else does (reading: a value that merely contains the text,
- * or any other placeholder, is still personal data).
+ * Both spellings count as masked; nothing else does. A value made only of masking texts is masked (a
+ * `consumerName` joined from a masked first and last name); a value with anything else beside them, or
+ * any other placeholder, is still personal data.
  *
  * A record is erased when none of these is left unmasked (empty or absent counts as nothing left):
  * - conversations: every message text (`messageRecords[].messageData.msg.text`), every consumer
@@ -53,8 +54,11 @@ export function isMasked(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === 'number') return false;
   if (typeof value !== 'string') return false;
-  const text = value.trim();
-  return text === '' || LP_MASKING_TEXTS.includes(text);
+  // Longest spelling first, so `*** … ***` is not read as `** … **` with stray asterisks.
+  let text = value;
+  for (const mask of [...LP_MASKING_TEXTS].sort((a, b) => b.length - a.length))
+    text = text.split(mask).join(' ');
+  return text.trim() === '';
 }
 
 /** Every personal SDE value in an event, wherever it is nested, is masked. */
