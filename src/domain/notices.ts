@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { verificationResultSchema } from './verification.js';
+import { verificationResultSchema } from './verification-schema.js';
 
 /**
  * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
-import { verificationStateSchema } from './verification.js';
+import { verificationStateSchema } from './verification-schema.js';
 
 /**
  * A deletion request as lp-delete keeps it, from filing to LivePerson's answer.

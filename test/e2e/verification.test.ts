@@ -77,9 +77,6 @@ async function fileAndApprove(harness: Harness, ids: string[]) {
   return filed;
 }
 
-const verificationReplies = (harness: Harness, ts: string) =>
-  harness.threadTexts(ts).filter((t) => t.includes('read back from') || /Read back from/.test(t));
-
 describe('proof of erasure', () => {
   it('all masked → "Verified: 3 of 3 conversations erased" in the thread, the DM, the history and the audit', async () => {
     const { h, clock } = await start();

@@ -76,11 +76,15 @@ function sdeEventErased(event: unknown, depth = 0): boolean {
 
 const leaf = z.unknown();
 const sdesSchema = z.object({ events: z.array(z.unknown()).nullish() }).nullish();
-const epoch = z.union([z.number(), z.string(), z.null(), z.undefined()]).transform((v) => {
-  if (v === null || v === undefined || v === '') return null;
-  const ms = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-  return Number.isFinite(ms) && ms > 0 ? ms : null;
-});
+// Times come as epoch numbers, strings ("2017-06-05 10:37:32.271+0000") or not at all.
+const epoch = z
+  .union([z.number(), z.string(), z.null()])
+  .optional()
+  .transform((v) => {
+    if (v === null || v === undefined || v === '') return null;
+    const ms = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+    return Number.isFinite(ms) && ms > 0 ? ms : null;
+  });
 const idText = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 
 export interface CheckedRecord {
