@@ -167,7 +167,8 @@ export class SlackNoticeSender implements NoticeSender {
         const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
         await this.client.chat.postMessage({
           channel: request.requestedBy,
-          text: verified ? `${message.text}\n${verified}` : message.text,
+          // The verification goes right under the first line, in the text as in the blocks.
+          text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
           blocks: verified
             ? [...message.blocks.slice(0, 1), section(verified), ...message.blocks.slice(1)]
             : message.blocks,
