@@ -166,6 +166,7 @@ describe('proof of erasure', () => {
       requestedBy: APPROVER,
     });
     expect(refiled?.reason).toBe(REASON);
+    expect(JSON.stringify(second.blocks)).toContain(`Filed again: what ${requestId} left readable`);
     await h.click(APPROVER_2, ACTION.fileAgain, requestId, alert.ts);
     await h.slack.waitFor(() => h.ephemeralsTo(APPROVER_2).find((t) => /already|just filed/i.test(t)));
     expect(h.approvalMessages()).toHaveLength(2);
