@@ -14,7 +14,7 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
-import { Verification } from './service/verification.js';
+import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
@@ -75,9 +75,13 @@ export function wireServices(deps: ServiceDeps) {
   });
   const verification = new Verification({
     store,
-    connection: createHistoryConnection(config.liveperson, {
-      log: (event, fields) => log.info(event, fields as LogFields),
-    }),
+    // Its own `source`: LivePerson throttles per source, so read-backs never slow a person search.
+    connection: {
+      ...createHistoryConnection(config.liveperson, {
+        log: (event, fields) => log.info(event, fields as LogFields),
+      }),
+      source: VERIFY_SOURCE,
+    },
     directory,
     file: (input) => service.file(input),
     retryMs: config.slack.statusPollMinutes * 60_000,

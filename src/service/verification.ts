@@ -26,6 +26,8 @@ import { READS_PER_MINUTE } from './status-reads.js';
 
 /** Verification reads in flight at once, across every request being checked (like the searches). */
 export const VERIFY_CONCURRENCY = 4;
+/** The history calls' `source` (at most 20 characters, one per use case, LivePerson's guidance). */
+export const VERIFY_SOURCE = 'lpDelete_verify';
 /** How far back the sweep looks for requests whose check is due (by the month they were filed in). */
 const SWEEP_MONTHS = 6;
 

@@ -94,7 +94,9 @@ describe('proof of erasure', () => {
     );
     expect(dm).toContain('Verified: 3 of 3 conversations erased');
     // Only the three by-id reads of one call: 100 ids per call.
-    expect(h.history?.calls.filter((c) => c.kind === 'mi.byId' && c.status === 200)).toHaveLength(1);
+    const reads = h.history?.calls.filter((c) => c.kind === 'mi.byId' && c.status === 200);
+    expect(reads).toHaveLength(1);
+    expect(reads?.[0]?.source).toBe('lpDelete_verify');
 
     const stored = await h.store.get(requestId);
     expect(stored?.history.filter((e) => e.event === 'verified')).toHaveLength(1);
