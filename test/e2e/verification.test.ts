@@ -176,7 +176,9 @@ describe('proof of erasure', () => {
     const creates = () => h.lp.requests.map((r) => ({ type: r.type, ids: r.ids }));
     await h.slack.waitFor(async () => ((await h.store.get(secondId))?.approvalMessage ? true : undefined));
     await h.click(APPROVER, ACTION.approve, secondId, second.ts); // their own filing: refused
-    await h.slack.waitFor(() => h.ephemeralsTo(APPROVER).find((t) => /You filed .* someone else must approve/.test(t)));
+    await h.slack.waitFor(() =>
+      h.ephemeralsTo(APPROVER).find((t) => /You filed .* someone else must approve/.test(t)),
+    );
     expect(h.lp.requests).toHaveLength(1);
     await h.click(APPROVER_2, ACTION.approve, secondId, second.ts);
     await h.slack.waitFor(() => (h.lp.requests.length === 2 ? true : undefined));

@@ -39,7 +39,10 @@ describe('the words of proof of erasure', () => {
 
   it('a residual message carries File again and mentions the approvers when it alerts; all fit Slack', () => {
     const residual = result({ outcome: 'residual', erased: 35, residual: 2, residualIds: ['a', 'b'] });
-    const alert = verificationMessage(request, residual, { alert: true, approvers: ['U0AAAAAAA', 'U0BBBBBBB'] });
+    const alert = verificationMessage(request, residual, {
+      alert: true,
+      approvers: ['U0AAAAAAA', 'U0BBBBBBB'],
+    });
     expect(JSON.stringify(alert.blocks)).toContain(ACTION.fileAgain);
     expect(JSON.stringify(alert.blocks)).toContain('<@U0AAAAAAA> <@U0BBBBBBB>');
     expect(alert.text).not.toContain('<@');
