@@ -57,6 +57,7 @@ export class Verification {
   private readonly reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
   private sweeping: Promise<number> | undefined;
   private stopped = false;
+  private again = false;
 
   constructor(private readonly deps: VerificationDeps) {
     const limit = pLimit(VERIFY_CONCURRENCY);
@@ -66,6 +67,11 @@ export class Verification {
   /** Starts a sweep in the background (joined when one is under way); failures are logged, not thrown. */
   kick(): void {
     if (this.stopped) return;
+    // A request completed while a sweep is reading is picked up by one more sweep right after it.
+    if (this.sweeping) {
+      this.again = true;
+      return;
+    }
     void this.sweep().catch((error: unknown) =>
       this.deps.log.error('verification_failed', { step: 'sweep', code: errorCode(error) }),
     );
@@ -89,6 +95,10 @@ export class Verification {
       .then((n) => n ?? 0)
       .finally(() => {
         this.sweeping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
       });
     return this.sweeping;
   }
