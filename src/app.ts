@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
 import type { DeletionService } from './service/deletion-service.js';
+import type { Verification } from './service/verification.js';
 import type { FollowUp } from './service/follow-up.js';
 import type { Housekeeping } from './service/housekeeping.js';
 import type { LifecycleService } from './service/lifecycle-service.js';
@@ -68,6 +69,8 @@ export interface RunningApp {
   readiness: Readiness;
   /** Erasing a person: search, file the plan, held-back conversations. */
   person: PersonErasure;
+  /** Proof of erasure: read-backs after DONE; tests call `verification.sweep()`. */
+  verification: Verification;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): RunningApp {
     service,
     person,
     directory,
+    verification: services.verification,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
     log,
@@ -140,6 +144,7 @@ export function createApp(deps: AppDeps): RunningApp {
     housekeeping,
     followUp,
     person,
+    verification: services.verification,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (receiver) {
@@ -185,6 +190,7 @@ export function createApp(deps: AppDeps): RunningApp {
         clearInterval(orphanWatch);
         await housekeeping.stop();
         await followUp.stop();
+        await services.verification.stop(grace);
         const idle = await service.idle(grace);
         const delivered = await delivery.flush(grace);
         await delivery.stop();

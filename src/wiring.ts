@@ -14,6 +14,7 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
+import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
@@ -72,10 +73,26 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
+  const verification = new Verification({
+    store,
+    // Its own `source`: LivePerson throttles per source, so read-backs never slow a person search.
+    connection: {
+      ...createHistoryConnection(config.liveperson, {
+        log: (event, fields) => log.info(event, fields as LogFields),
+      }),
+      source: VERIFY_SOURCE,
+    },
+    directory,
+    file: (input) => service.file(input),
+    retryMs: config.slack.statusPollMinutes * 60_000,
+    now,
+    log,
+  });
   const lifecycle = new LifecycleService({
     store,
     lp,
     directory,
+    verification,
     now,
     log,
     timers,
@@ -84,10 +101,12 @@ export function wireServices(deps: ServiceDeps) {
   const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
   const delivery = new NoticeDelivery({
     store,
-    sender: new SlackNoticeSender(deps.slack, config.slack.privacyChannelId, {
-      now,
-      timeZone: config.quotaTimeZone,
-    }),
+    sender: new SlackNoticeSender(
+      deps.slack,
+      config.slack.privacyChannelId,
+      { now, timeZone: config.quotaTimeZone },
+      config.slack.approverUserIds,
+    ),
     quota: () => quota.report(),
     log,
     now,
@@ -124,10 +143,22 @@ export function wireServices(deps: ServiceDeps) {
     lp,
     recover: () => service.submission.recover(),
     intervalMs: config.slack.statusPollMinutes * 60_000,
+    verification,
     now,
     log,
   });
-  return { directory, quota, service, lifecycle, quotaSync, delivery, person, housekeeping, followUp };
+  return {
+    directory,
+    quota,
+    service,
+    lifecycle,
+    quotaSync,
+    delivery,
+    person,
+    housekeeping,
+    followUp,
+    verification,
+  };
 }
 
 /** The history clients from the rtbf client's settings (same Domain API, same credentials). */

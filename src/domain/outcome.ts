@@ -53,7 +53,12 @@ export type RefusalFacts =
   | { code: 'SEARCH_NOT_YOURS' }
   | { code: 'SEARCH_USED'; filing: boolean }
   | { code: 'NOTHING_TO_DELETE'; openHeldBack: number }
-  | { code: 'ALREADY_FILED'; justNow: boolean };
+  | { code: 'ALREADY_FILED'; justNow: boolean }
+  // Proof of erasure (service/verification.ts, service/file-again.ts).
+  /** Not finished at LivePerson yet: nothing to read back. */
+  | { code: 'NOT_DONE'; requestId: string; status: RequestStatus }
+  /** File again: nothing was left readable at the last check. */
+  | { code: 'NOTHING_LEFT'; requestId: string };
 
 export type RefusalCode = RefusalFacts['code'];
 

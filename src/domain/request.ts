@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
+import { verificationStateSchema } from './verification-schema.js';
 
 /**
  * A deletion request as lp-delete keeps it, from filing to LivePerson's answer.
@@ -44,6 +45,7 @@ export const historyEntrySchema = z.object({
     'status_checked',
     'completed',
     'overdue_flagged',
+    'verified',
     'note',
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
@@ -158,6 +160,10 @@ export const deletionRequestSchema = z.object({
   subjectKind: z.enum(['email', 'consumer_id', 'phone', 'name']).optional(),
   /** Several consumers matched the search (namesakes): how many, and how many the officer chose. */
   namesakes: z.object({ matched: z.number().int().min(0), chosen: z.number().int().min(0) }).optional(),
+  /** Proof of erasure: the read-backs after DONE (domain/verification.ts). */
+  verification: verificationStateSchema.optional(),
+  /** Filed by File again for what this earlier request left readable at LivePerson (its id). */
+  refileOf: z.string().optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

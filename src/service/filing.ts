@@ -31,6 +31,8 @@ export interface FileInput {
   subjectKind?: DeletionRequest['subjectKind'];
   /** Erasing a person: consumers that matched (namesakes) and how many were chosen. */
   namesakes?: DeletionRequest['namesakes'];
+  /** File again: the earlier request whose unmasked remainder this one files. */
+  refileOf?: string;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -110,6 +112,7 @@ export class Filing {
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
           ...person(input),
+          ...(input.refileOf ? { refileOf: input.refileOf } : {}),
           history: [
             {
               at,

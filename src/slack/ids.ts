@@ -16,6 +16,7 @@ export const BLOCK = {
   subjectRequestedOn: 'subject_requested_on_block',
   recordActions: 'record_actions',
   heldBack: 'held_back_actions',
+  fileAgain: 'file_again_actions',
 } as const;
 
 export const ACTION = {
@@ -31,6 +32,8 @@ export const ACTION = {
   cancelDeletion: 'cancel_deletion',
   /** In a lead's thread: file the held-back conversations that have closed since, for a new approval. */
   fileHeldBack: 'file_held_back',
+  /** Under a verification that found something left: file exactly those ids again, for a new approval. */
+  fileAgain: 'file_again',
 } as const;
 
 // The "erase a person" views (`/lp-delete person <identifier>`, or "A person" in the form).

@@ -24,8 +24,10 @@ import {
   type Completion,
 } from './blocks/follow-up-messages.js';
 import { buildRecordMessage } from './blocks/record-message.js';
+import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
+import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 
 /** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
@@ -68,6 +70,8 @@ export class SlackNoticeSender implements NoticeSender {
     private readonly client: WebClient,
     private readonly privacyChannelId: string,
     private readonly clock: SenderClock,
+    /** Approvers mentioned in a residual-erasure alert (APPROVER_USER_IDS). */
+    private readonly approvers: readonly string[] = [],
   ) {}
 
   classify(error: unknown): DeliveryVerdict {
@@ -160,8 +164,28 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       case 'completed_requester': {
         const message = completedRequesterMessage(request, this.completion(request));
+        const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
         await this.client.chat.postMessage({
           channel: request.requestedBy,
+          // The verification goes right under the first line, in the text as in the blocks.
+          text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
+          blocks: verified
+            ? [...message.blocks.slice(0, 1), section(verified), ...message.blocks.slice(1)]
+            : message.blocks,
+        });
+        return {};
+      }
+      case 'verification_post': {
+        if (!thread) return {};
+        const message = verificationMessage(request, notice.result, {
+          alert: notice.alert,
+          approvers: this.approvers,
+        });
+        // The alert is also shown in the channel, where the approvers look.
+        await this.client.chat.postMessage({
+          channel: thread.channelId,
+          thread_ts: thread.ts,
+          reply_broadcast: notice.alert,
           text: message.text,
           blocks: message.blocks,
         });

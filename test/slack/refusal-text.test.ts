@@ -244,6 +244,8 @@ describe('every code has words, and what a person typed is quoted inert', () => 
     },
     SEARCH_NOT_YOURS: { ok: false, code: 'SEARCH_NOT_YOURS' },
     SEARCH_USED: { ok: false, code: 'SEARCH_USED', filing: false },
+    NOT_DONE: { ok: false, code: 'NOT_DONE', requestId: 'DR-1', status: 'submitted' },
+    NOTHING_LEFT: { ok: false, code: 'NOTHING_LEFT', requestId: 'DR-1' },
   };
 
   it.each(Object.values(one))('$code reads as a sentence with what to do', (refusal) => {

@@ -110,6 +110,47 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.get('DR-2026-12-9999')).toBeUndefined();
       });
 
+      it('keeps proof of erasure with the request: the read-back, its notice, File again and the link', async () => {
+        const result = {
+          at: '2026-12-08T10:00:00.000Z',
+          outcome: 'residual' as const,
+          total: 3,
+          erased: 2,
+          residual: 1,
+          notCheckable: 0,
+          residualIds: ['conv-2'],
+        };
+        const { id } = await file();
+        await store.update(id, (r) => ({
+          value: undefined,
+          request: r && {
+            ...r,
+            verification: {
+              round: 'second',
+              dueAt: '2026-12-10T10:00:00.000Z',
+              last: result,
+              lastRead: result,
+              told: 'residual:3:2:1:0',
+              refiled: { by: 'U2', at: '2026-12-08T11:00:00.000Z', requestId: 'DR-2026-12-0002' },
+            },
+            history: [
+              ...r.history,
+              { at: result.at, event: 'verified', detail: 'first check: 2 of 3 erased' },
+            ],
+          },
+          notices: [{ kind: 'verification_post', result, alert: true }],
+        }));
+        const again = await file([], { refileOf: id });
+        expect((await store.get(id))?.verification?.lastRead).toEqual(result);
+        expect((await store.get(id))?.history.at(-1)?.event).toBe('verified');
+        expect((await store.get(again.id))?.refileOf).toBe(id);
+        expect((await store.owedNotices()).map((n) => n.notice)).toContainEqual({
+          kind: 'verification_post',
+          result,
+          alert: true,
+        });
+      });
+
       it('the created request returned is a copy too', async () => {
         const created = await file();
         created.reason = 'changed';

@@ -4,6 +4,7 @@ import { miByConsumer, miById, miSearch } from './conversation-routes.js';
 import { ehSearch } from './engagement-routes.js';
 import { error, jsonBody, type HistoryData } from './history-answers.js';
 import { checkQuery } from './history-rules.js';
+import { createErasureMasking } from './erasure-masking.js';
 import { seedChat, seedConversation, type SeededChat, type SeededConversation } from './history-seed.js';
 import type {
   HistoryCallKind,
@@ -38,12 +39,14 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
   let injections: (HistoryInjection & { remaining: number })[] = [];
   let chatNumber = 4_294_967_901;
   const data: HistoryData = { accountId, now, conversations, chats, options };
+  const masking = createErasureMasking(data);
 
   function handle(call: SandboxExtensionCall): SandboxExtensionAnswer | undefined {
     const route = ROUTES.map((r) => ({ kind: r.kind, match: r.pattern.exec(call.url.pathname) })).find(
       (r) => r.match,
     );
     if (!route?.match) return undefined;
+    masking.apply();
     const answer = answerFor(route.kind, route.match[1] ?? '', call);
     const record: HistoryCallRecord = {
       kind: route.kind,
@@ -100,6 +103,8 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
     services: ['msgHist', 'engHistDomain'],
     accountId,
     handle,
+    attachRtbf: (view) => masking.attach(view),
+    leaveUnmasked: (ids) => masking.leaveUnmasked(ids),
     get conversations() {
       return conversations;
     },
@@ -133,6 +138,7 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       chats.length = 0;
       calls.length = 0;
       injections = [];
+      masking.reset();
     },
   };
 }

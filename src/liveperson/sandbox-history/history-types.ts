@@ -47,5 +47,7 @@ export interface HistoryStandIn extends SandboxExtension {
   /** E.g. an open conversation closing later. */
   setStatus(conversationId: string, status: SeedStatus, endTime?: Date): void;
   inject(rule: HistoryInjection): void;
+  /** Fault switch: these conversation or engagement ids stay unmasked when their deletion is DONE. */
+  leaveUnmasked(ids: readonly string[]): void;
   reset(): void;
 }

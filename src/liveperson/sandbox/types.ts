@@ -82,6 +82,13 @@ export interface SandboxExtension {
   readonly services: readonly string[];
   /** The answer to a call the extension serves, or undefined to leave the call to the sandbox. */
   handle(call: SandboxExtensionCall): SandboxExtensionAnswer | undefined;
+  /** Called once when the sandbox starts: its deletion requests and their status (e.g. to mask what a DONE one covered). */
+  attachRtbf?(view: RtbfView): void;
+}
+/** The rtbf sandbox's deletion requests as an extension sees them (live view). */
+export interface RtbfView {
+  readonly requests: readonly SandboxRequest[];
+  statusOf(request: SandboxRequest): SandboxStatus;
 }
 // --- End of extensions. ---
 

@@ -130,6 +130,11 @@ export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalCont
     ...optionalContext(namesakesLine(request)),
     section(`*Reason (DSR reference)*\n${quoteNote(request.reason) || '_none given_'}`),
     ...optionalContext(deadlineText(request, ctx.today)),
+    ...optionalContext(
+      request.refileOf
+        ? `Filed again: what ${escapeMrkdwn(request.refileOf)} left readable at LivePerson after it was reported done.`
+        : '',
+    ),
     ...idListSections(request),
     context(
       `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month. ` +

@@ -128,6 +128,10 @@ export function refusalText(refusal: Refusal): string {
       return refusal.justNow
         ? 'Someone has just filed these conversations for approval.'
         : 'These conversations have already been filed for approval; see the approval messages in the channel.';
+    case 'NOT_DONE':
+      return `${refusal.requestId} is not finished at LivePerson yet, so there is nothing to check. Once LivePerson reports it done, lp-delete checks it by itself and says so in its thread.`;
+    case 'NOTHING_LEFT':
+      return `Nothing of ${refusal.requestId} was left readable at its last check, so there is nothing to file again. \`${COMMAND} verify ${refusal.requestId}\` checks it now.`;
   }
 }
 

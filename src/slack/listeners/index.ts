@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ACTION, CALLBACK, COMMAND, PERSON_CALLBACK } from '../ids.js';
 import { fileHeldBackAction } from './actions/file-held-back.js';
+import { fileAgainAction } from './actions/file-again.js';
 import { personSubmission } from './views/person-submission.js';
 import { approveAction } from './actions/approve.js';
 import { rejectAction } from './actions/reject.js';
@@ -23,6 +24,7 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action(ACTION.refreshStatus, refreshStatusAction(ctx));
   app.action(ACTION.cancelDeletion, cancelDeletionAction(ctx));
   app.action(ACTION.fileHeldBack, fileHeldBackAction(ctx));
+  app.action(ACTION.fileAgain, fileAgainAction(ctx));
   app.event('app_home_opened', appHomeOpened(ctx));
   // Last, and matching only ids not handled above.
   registerUnknownHandlers(app, ctx);
