@@ -43,8 +43,7 @@ export interface FileStoreOptions {
   /** The data file of the layout before this one (DATA_FILE): converted on first start. */
   legacyDataFile?: string;
   now?: () => Date;
-  /** The folder lock's staleness time, and who is told when another instance took the folder over. */
-  lock?: FolderLockOptions;
+  lock?: FolderLockOptions; // staleness time; who is told when another instance took the folder over
 }
 
 /** Opens (creating or upgrading it if needed) the data folder. Throws StoreError with what to do. */
@@ -77,7 +76,7 @@ export class FileStore implements RequestStore {
   private files!: RequestFiles;
   private monthsFile!: MonthsFile;
   private readonly lanes: NoticeLanes;
-  private readonly health: WriteHealth;
+  private readonly health = new WriteHealth(() => this.lock?.assertHeld() ?? Promise.resolve());
   private readonly mutex = new KeyedMutex();
   private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
@@ -90,8 +89,6 @@ export class FileStore implements RequestStore {
     private readonly now: () => Date,
   ) {
     this.lanes = new NoticeLanes(now);
-    // Every write checks first that this instance still holds the folder (see folder-lock.ts).
-    this.health = new WriteHealth(lock ? () => lock.assertHeld() : undefined);
     this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
   }
 

@@ -118,7 +118,7 @@ function holding(
     const other = newest === undefined ? undefined : await readHolder(join(dir, name(newest)));
     lost = new StoreError(
       'STORE_WRITE_FAILED',
-      `lp-delete stopped writing to the data folder ${folder}: ${other ? `another lp-delete (${describe(other)})` : 'another process'} took it over while this one did not answer for ${Math.round(staleMs / 1000)} s (paused, or its disk stalled). Nothing more was saved by this one; the other one carries on.`,
+      `lp-delete stopped writing to the data folder ${folder}: ${other ? `another lp-delete (${describe(other)})` : 'another process'} took it over after this one went silent for over ${Math.round(staleMs / 1000)} s (paused, or its disk stalled). This one saved nothing more and stops; the other carries on.`,
     );
     clearInterval(heartbeat);
     heldHere.delete(resolve(folder));
@@ -188,9 +188,13 @@ async function createExclusive(file: string, holder: Holder): Promise<boolean> {
   try {
     await handle.writeFile(JSON.stringify(holder));
     await handle.sync();
-  } finally {
+  } catch (error) {
+    // A full disk: an empty holder file would keep every start out for the staleness time.
     await handle.close();
+    await rm(file, { force: true });
+    throw cannotLock(file, error);
   }
+  await handle.close();
   return true;
 }
 
