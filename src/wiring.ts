@@ -17,6 +17,8 @@ import { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
+import { SlackStepCompleter } from './slack/step-completer.js';
+import { WorkflowSteps } from './service/workflow-steps.js';
 import type { RequestStore } from './store/port.js';
 
 /**
@@ -108,12 +110,24 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
+  // The Workflow Builder step: completed when a decision has played out, and by the sweep after a restart.
+  const workflow = new WorkflowSteps({
+    service,
+    person,
+    store,
+    completer: new SlackStepCompleter(deps.slack),
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
+  service.onDecided((leadId) => void workflow.settle(leadId));
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
     quotaSync,
     recover: () => service.recover(),
     recheckHeldBack: () => person.recheckHeldBack(),
+    settleWorkflowSteps: () => workflow.settleAll(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });
@@ -125,7 +139,18 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
-  return { directory, quota, service, lifecycle, quotaSync, delivery, person, housekeeping, followUp };
+  return {
+    directory,
+    quota,
+    service,
+    lifecycle,
+    quotaSync,
+    delivery,
+    person,
+    workflow,
+    housekeeping,
+    followUp,
+  };
 }
 
 /** The history clients from the rtbf client's settings (same Domain API, same credentials). */

@@ -4,7 +4,7 @@ import { canFileContent } from '../domain/filing-rules.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
-import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionRequest, WorkflowStep } from '../domain/request.js';
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
@@ -27,6 +27,8 @@ export interface FileInput {
   subjectRequestedOn?: string;
   /** What the officer searched for (erasing a person): kept like the reason, never logged. */
   subject?: string;
+  /** Filed by the Workflow Builder step: kept on the lead in the write that creates it. */
+  workflowStep?: WorkflowStep;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -105,6 +107,7 @@ export class Filing {
           status: 'pending_approval',
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
+          ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
           history: [
             {
               at,
@@ -166,6 +169,7 @@ export class Filing {
       group: { id: lead, index, size },
       ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
       ...(input.subject ? { subject: input.subject } : {}),
+      ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
       history: [
         historyEntry(
           now,

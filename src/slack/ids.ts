@@ -68,3 +68,8 @@ export function keywordHitsBlockId(group: number): string {
 export function isKeywordHitsBlockId(blockId: string): boolean {
   return new RegExp(`^${PERSON_BLOCK.keywordHits}_\\d+$`).test(blockId);
 }
+
+/** The Workflow Builder step (a custom function in both manifests): its callback id. */
+export const FUNCTION = {
+  erasePerson: 'lp_erase_person',
+} as const;
