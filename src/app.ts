@@ -190,7 +190,7 @@ export function createApp(deps: AppDeps): RunningApp {
         await housekeeping.stop();
         await followUp.stop();
         const idle = await service.idle(grace);
-        await workflow.idle();
+        await workflow.idle(grace);
         const delivered = await delivery.flush(grace);
         await delivery.stop();
         const left = (await store.owedNotices()).length;

@@ -78,6 +78,11 @@ export interface WorkflowStepsDeps {
   log: Logger;
   /** Waits before trying again a completion that has no request to keep it (default 0.5 s, 2 s). */
   retryDelaysMs?: readonly number[];
+  /**
+   * How long one completion call may take before it counts as lost (default 15 s): a call Slack never
+   * answers must not hold the sweep. Giving up is safe: the next try finds the execution completed.
+   */
+  completionTimeoutMs?: number;
 }
 
 const SLACK_USER = /^[UW][A-Z0-9]+$/;
@@ -101,7 +106,7 @@ export class WorkflowSteps {
     for (const [attempt, delay] of delays.entries()) {
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       try {
-        const answer = await this.deps.completer.complete(input.executionId, begun);
+        const answer = await this.complete(input.executionId, begun);
         this.deps.log.info('workflow_step_completed', {
           execution: input.executionId,
           outcome: begun.kind === 'success' ? begun.facts.outcome : begun.refusal.code,
@@ -205,9 +210,29 @@ export class WorkflowSteps {
     return leads.size;
   }
 
-  /** Resolves when no completion is under way (stop waits for it before the store closes). */
-  async idle(): Promise<void> {
-    await Promise.allSettled([...this.settling.values()]);
+  /** Resolves when no completion is under way, or after `timeoutMs` (stop waits before the store closes). */
+  async idle(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.settling.values()]), waited]);
+    clearTimeout(timer);
+  }
+
+  private async complete(executionId: string, completion: StepCompletion): Promise<CompletionAnswer> {
+    let timer: NodeJS.Timeout | undefined;
+    const lost = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error('no answer from Slack'), { code: 'SLACK_NO_ANSWER' })),
+        this.deps.completionTimeoutMs ?? 15_000,
+      );
+    });
+    try {
+      return await Promise.race([this.deps.completer.complete(executionId, completion), lost]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async settleOnce(leadId: string): Promise<void> {
@@ -222,7 +247,7 @@ export class WorkflowSteps {
     if (!facts) return;
     let answer: CompletionAnswer;
     try {
-      answer = await this.deps.completer.complete(step.executionId, { kind: 'success', facts });
+      answer = await this.complete(step.executionId, { kind: 'success', facts });
     } catch (error) {
       // Left as it is: the next sweep tries again.
       this.deps.log.warn('workflow_step_not_completed', { request: leadId, code: errorCode(error) });

@@ -124,6 +124,11 @@ export interface FakeSlack {
   failNext(method: string, failure?: FakeFailure): void;
   /** Forgets every queued failure (Slack is back). */
   clearFailures(): void;
+  /**
+   * The next call to `method` is carried out but its answer is withheld until the caller gives up or
+   * the fake closes: the answer lost on the way back (Slack did it; the app never heard).
+   */
+  loseNextAnswer(method: string): void;
   close(): Promise<void>;
 }
 
@@ -233,6 +238,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const functions = new FakeFunctions(botToken, now);
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const failures = new Map<string, FakeFailure[]>();
+  const losing = new Map<string, number>();
   let lastTsMicros = 0;
   let triggerSeq = 0;
   let viewSeq = 0;
@@ -604,7 +610,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     try {
-      send(res, 200, handler(body, token));
+      const answer = handler(body, token);
+      const lose = losing.get(method) ?? 0;
+      if (lose > 0) {
+        losing.set(method, lose - 1);
+        return; // Never answered: the connection stays open until the caller or close() ends it.
+      }
+      send(res, 200, answer);
     } catch (error) {
       if (error instanceof SlackError || error instanceof FunctionError) {
         const metadata = error.details.length > 0 ? { response_metadata: { messages: error.details } } : {};
@@ -666,6 +678,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     clearFailures() {
       failures.clear();
+    },
+    loseNextAnswer(method) {
+      losing.set(method, (losing.get(method) ?? 0) + 1);
     },
     failNext(method, failure = {}) {
       const queue = failures.get(method) ?? [];
