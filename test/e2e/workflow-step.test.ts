@@ -150,6 +150,23 @@ describe('the Workflow Builder step "Erase a person in LivePerson" (signed HTTP,
     expect(h.lp.requests).toHaveLength(0);
   });
 
+  it('namesakes (a second consumer with the same email in its own fields) → nothing filed, completeError', async () => {
+    await start();
+    h.history!.addConversation({
+      status: 'CLOSE',
+      startTime: new Date(NOW.getTime() - 40 * 24 * 60 * 60 * 1000),
+      consumer: { participantId: '9d2f5c1e-3b7a-4c6d-8e9f-0a1b2c3d4e5f', email: PERSON.email },
+      personalInfo: [PERSON.email],
+      messages: ['hello'],
+    });
+    const executionId = await runStep();
+    const done = await completed(executionId);
+    expect(done.method).toBe('functions.completeError');
+    expect(done.error).toMatch(/2 different consumers in LivePerson.*nothing was filed.*\/lp-delete person/);
+    expect(h.approvalMessages()).toHaveLength(0);
+    expect(h.lp.requests).toHaveLength(0);
+  });
+
   it('a name or an empty identifier is refused with completeError before any search', async () => {
     await start();
     const byName = await runStep({ identifier: `${PERSON.firstName} ${PERSON.lastName}` });

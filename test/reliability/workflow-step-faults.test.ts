@@ -10,6 +10,7 @@ import { PERSON, seedPerson } from '../liveperson/history/fixtures.js';
 import { ChildApp } from '../support/child-app.js';
 import { manifestFunctions } from '../support/fake-slack-functions.js';
 import { APPROVER, Harness, REQUESTER, approveButtonValue } from '../support/harness.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import { record, writeRowsOnExit } from './rows.js';
 
 writeRowsOnExit(afterAll, 'The Workflow Builder step under faults');
@@ -29,8 +30,8 @@ describe('the Workflow Builder step, app killed between the approval and the com
     await h.close();
   });
 
-  async function startChild(): Promise<ChildApp> {
-    const child = await ChildApp.start(h.appEnv());
+  async function startChild(extra: Record<string, string> = {}): Promise<ChildApp> {
+    const child = await ChildApp.start({ ...h.appEnv(), ...extra });
     children.push(child);
     h.appUrl = child.url;
     return child;
@@ -124,4 +125,44 @@ describe('the Workflow Builder step, app killed between the approval and the com
       duplicates: completions.length - 1 + Math.max(0, h.lp.requests.length - 2),
     });
   }, 90_000);
+
+  describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL database', () => {
+    let db: TestDatabase;
+    beforeEach(async () => {
+      db = await createTestDatabase();
+    });
+    afterEach(async () => {
+      await db.drop();
+    });
+
+    it('the step run on one replica, approved on the other: one filing, one completion, whichever replica completes it', async () => {
+      // Both sweep every 300 ms, so the other replica looks for steps to complete all the time too.
+      const env = { DATABASE_URL: db.url, REPLICA_LEASE_SECONDS: '2', LP_DELETE_TEST_SWEEP_MS: '300' };
+      const a = await startChild(env);
+      const b = await startChild(env);
+      h.appUrl = a.url;
+      const { executionId, requestId, ts } = await runStepToApproval();
+      h.appUrl = b.url;
+      await h.click(APPROVER, ACTION.approve, requestId, ts);
+      const done = await h.slack.waitFor(() => h.slack.functions.completionsOf(executionId)[0], 20_000);
+      // Several sweeps of each replica later, still one completion.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      for (const child of [a, b]) child.kill('SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      const completions = h.slack.functions.completionsOf(executionId);
+      const calls = h.slack.callsTo('functions.completeSuccess').length;
+      expect(done.outputs).toMatchObject({ outcome: 'filed', approver: APPROVER });
+      expect(completions).toHaveLength(1);
+      expect(h.lp.requests).toHaveLength(2);
+      record({
+        fault:
+          'two replicas on PostgreSQL: the step runs on one, the approval lands on the other, both sweep',
+        expected:
+          'one filing, one completion (a racing second call is answered execution_not_in_running_state)',
+        observed: `completions: ${completions.length}; completeSuccess calls: ${calls}; LivePerson creates: ${h.lp.requests.length}`,
+        lost: 0,
+        duplicates: completions.length - 1 + Math.max(0, h.lp.requests.length - 2),
+      });
+    }, 90_000);
+  });
 });
