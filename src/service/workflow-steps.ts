@@ -133,6 +133,9 @@ export class WorkflowSteps {
     // Checked before searching as well as at filing: a missing case reference should not cost a search.
     if (input.caseRef.trim() === '')
       return fail({ code: 'FILING_REFUSED', refusal: refuse({ code: 'NO_REASON' }) });
+    // A month already spent is said before searching: the search would be for nothing.
+    const spent = await this.deps.service.quotaRefusal();
+    if (spent) return fail({ code: 'FILING_REFUSED', refusal: spent });
     const searched = await this.deps.person.search(this.deps.person.newToken(), clean.value);
     if (!searched.ok) {
       return fail({ code: 'SEARCH_FAILED', ...(searched.code ? { historyCode: searched.code } : {}) });
@@ -158,14 +161,11 @@ export class WorkflowSteps {
       return { kind: 'success', facts };
     }
     if (!outcome.ok) {
-      const verdict = canTakePlan(await this.deps.service.quota(), outcome.needed);
+      // Short of quota: worded as the month is now (spent, or a number left), as the modal's filing does.
+      const quota = await this.deps.service.quota();
+      const verdict = canTakePlan(quota, outcome.needed);
       const refusal: Refusal = verdict.ok
-        ? refuse({
-            code: 'QUOTA_SHORT',
-            at: 'filing',
-            needed: outcome.needed,
-            quota: await this.deps.service.quota(),
-          })
+        ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota })
         : verdict;
       return fail({ code: 'FILING_REFUSED', refusal });
     }

@@ -167,6 +167,20 @@ describe('the Workflow Builder step "Erase a person in LivePerson" (signed HTTP,
     expect(h.lp.requests).toHaveLength(0);
   });
 
+  it('the month’s quota spent → functions.completeError saying so, before any search', async () => {
+    await start({ env: { LP_MONTHLY_LIMIT: '1' } });
+    const spent = await h.fileRequest({ type: 'consumer', idsText: PERSON.consumerId, reason: 'DSR-0' });
+    await h.click(APPROVER, ACTION.approve, spent.requestId, spent.ts);
+    await h.slack.waitFor(() => (h.lp.requests.length === 1 ? true : undefined));
+    const executionId = await runStep();
+    const done = await completed(executionId);
+    expect(done.method).toBe('functions.completeError');
+    expect(done.error).toMatch(/can't file a deletion request right now/);
+    expect(h.history!.calls).toHaveLength(0);
+    expect(h.approvalMessages()).toHaveLength(1);
+    expect(h.lp.requests).toHaveLength(1);
+  });
+
   it('a name or an empty identifier is refused with completeError before any search', async () => {
     await start();
     const byName = await runStep({ identifier: `${PERSON.firstName} ${PERSON.lastName}` });
