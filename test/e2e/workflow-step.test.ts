@@ -191,6 +191,21 @@ describe('the Workflow Builder step "Erase a person in LivePerson" (signed HTTP,
     expect(h.approvalMessages()).toHaveLength(0);
   });
 
+  it('an approval that expires undecided → outcome failed, with no approver', async () => {
+    let now = NOW;
+    await start({ now: () => now });
+    const executionId = await runStep();
+    const { requestId } = await approvalPosted();
+    now = new Date(NOW.getTime() + 8 * 24 * 60 * 60 * 1000);
+    await h.app.housekeeping.runOnce();
+    await h.app.housekeeping.runOnce();
+    const done = await completed(executionId);
+    expect((await h.store.get(requestId))?.status).toBe('expired');
+    expect(done.outputs).toMatchObject({ outcome: 'failed', conversations: 0 });
+    expect(done.outputs?.approver).toBeUndefined();
+    expect(h.lp.requests).toHaveLength(0);
+  });
+
   it('a restart between the approval and the completion → still exactly one completion', async () => {
     await start();
     const executionId = await runStep();
