@@ -7,10 +7,11 @@ import {
   APPROVER_2,
   Harness,
   REQUESTER,
+  SIGNING_SECRET,
   approveButtonValue,
   type HarnessOptions,
 } from '../support/harness.js';
-import { viewSubmissionPayload, viewValue } from '../support/slack-request.js';
+import { signSlackRequest, viewSubmissionPayload, viewValue } from '../support/slack-request.js';
 
 /**
  * The Workflow Builder step `lp_erase_person` end to end: a signed `function_executed` event to the real
@@ -179,6 +180,42 @@ describe('the Workflow Builder step "Erase a person in LivePerson" (signed HTTP,
     expect(h.history!.calls).toHaveLength(0);
     expect(h.approvalMessages()).toHaveLength(1);
     expect(h.lp.requests).toHaveLength(1);
+  });
+
+  it('Slack’s redelivery of the event (X-Slack-Retry-Num) is acked at once and runs nothing twice', async () => {
+    await start();
+    const { event, executionId } = h.slack.functions.execute(FUNCTION.erasePerson, {
+      identifier: 'nobody.here@example.net',
+      case_ref: 'DSR-1',
+      requester: REQUESTER,
+    });
+    const deliver = async (retry?: number) => {
+      const body = JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0TEST',
+        api_app_id: 'A0TEST',
+        event_id: 'Ev0RETRY',
+        event_time: Math.floor(Date.now() / 1000),
+        event,
+      });
+      const response = await fetch(`${h.appUrl}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...signSlackRequest(SIGNING_SECRET, body, Math.floor(Date.now() / 1000)),
+          ...(retry ? { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } : {}),
+        },
+        body,
+      });
+      await response.text();
+      return { status: response.status };
+    };
+    expect((await deliver()).status).toBe(200);
+    await completed(executionId);
+    // Acked: Bolt answers 404 to an event nobody acks within 3 s, and Slack would retry again.
+    expect((await deliver(1)).status).toBe(200);
+    await h.app.housekeeping.runOnce();
+    expect(h.slack.callsTo('functions.completeSuccess')).toHaveLength(1);
   });
 
   it('a name or an empty identifier is refused with completeError before any search', async () => {
