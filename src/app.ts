@@ -103,7 +103,8 @@ export function createApp(deps: AppDeps): RunningApp {
     history: deps.history,
     historyPageSize: deps.historyPageSize,
   });
-  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory } = services;
+  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory, workflow } =
+    services;
   registerListeners(app, {
     lifecycle,
     quotaSync,
@@ -114,12 +115,16 @@ export function createApp(deps: AppDeps): RunningApp {
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
     log,
+    workflow,
   });
   // Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num). Bolt has already acked it;
   // the first delivery did the work, so a retry does nothing. (Clicks are made idempotent by the store.)
-  app.use(async ({ context, body, next }) => {
+  app.use(async (args) => {
+    const { context, body, next } = args;
     if (context.retryNum !== undefined && (body as { type?: string }).type === 'event_callback') {
       log.info('slack_retry_ignored', { retryNum: context.retryNum, reason: context.retryReason });
+      // function_executed is the one event Bolt leaves for the listener to ack: ack the retry here.
+      if ('ack' in args && typeof args.ack === 'function') await args.ack();
       return;
     }
     await next();
@@ -192,6 +197,7 @@ export function createApp(deps: AppDeps): RunningApp {
         await followUp.stop();
         await services.verification.stop(grace);
         const idle = await service.idle(grace);
+        await workflow.idle(grace);
         const delivered = await delivery.flush(grace);
         await delivery.stop();
         const left = (await store.owedNotices()).length;

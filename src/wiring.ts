@@ -18,6 +18,8 @@ import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
+import { SlackStepCompleter } from './slack/step-completer.js';
+import { WorkflowSteps } from './service/workflow-steps.js';
 import type { RequestStore } from './store/port.js';
 
 /**
@@ -128,6 +130,17 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
+  // The Workflow Builder step: completed when a decision has played out, and by the sweep after a restart.
+  const workflow = new WorkflowSteps({
+    service,
+    person,
+    store,
+    completer: new SlackStepCompleter(deps.slack),
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
+  service.onDecided((leadId) => void workflow.settle(leadId));
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
@@ -135,6 +148,7 @@ export function wireServices(deps: ServiceDeps) {
     recover: () => service.recover(),
     recheckHeldBack: () => person.recheckHeldBack(),
     purgeSearches: () => person.purgeSearches(),
+    settleWorkflowSteps: () => workflow.settleAll(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });
@@ -155,6 +169,7 @@ export function wireServices(deps: ServiceDeps) {
     quotaSync,
     delivery,
     person,
+    workflow,
     housekeeping,
     followUp,
     verification,

@@ -106,6 +106,23 @@ export const requestGroupSchema = z.object({
 });
 export type RequestGroup = z.infer<typeof requestGroupSchema>;
 
+/** The outcomes of the Workflow Builder step's `outcome` output (domain/workflow-step.ts; the manifests list them). */
+export const STEP_OUTCOMES = ['filed', 'rejected', 'nothing_found', 'failed'] as const;
+export type StepOutcome = (typeof STEP_OUTCOMES)[number];
+
+/**
+ * Kept on the lead request filed by a step, in the same write that creates it, so the step is completed
+ * after a restart or by another replica. `completedAt` is set once Slack took the completion (or said
+ * the execution was no longer running, which means an earlier call of ours completed it).
+ */
+export const workflowStepSchema = z.object({
+  /** Slack's function execution id (`Fx…`): what functions.completeSuccess/completeError name. */
+  executionId: z.string(),
+  completedAt: z.string().optional(),
+  outcome: z.enum(STEP_OUTCOMES).optional(),
+});
+export type WorkflowStep = z.infer<typeof workflowStepSchema>;
+
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
   id: z.string(),
@@ -164,6 +181,8 @@ export const deletionRequestSchema = z.object({
   verification: verificationStateSchema.optional(),
   /** Filed by File again for what this earlier request left readable at LivePerson (its id). */
   refileOf: z.string().optional(),
+  /** Filed by the Workflow Builder step (lead only): the execution to complete once decided. */
+  workflowStep: workflowStepSchema.optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -4,7 +4,7 @@ import { canFileContent } from '../domain/filing-rules.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
-import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionRequest, WorkflowStep } from '../domain/request.js';
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
@@ -33,6 +33,8 @@ export interface FileInput {
   namesakes?: DeletionRequest['namesakes'];
   /** File again: the earlier request whose unmasked remainder this one files. */
   refileOf?: string;
+  /** Filed by the Workflow Builder step: kept on the lead in the write that creates it. */
+  workflowStep?: WorkflowStep;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -113,6 +115,7 @@ export class Filing {
           ...(input.subject ? { subject: input.subject } : {}),
           ...person(input),
           ...(input.refileOf ? { refileOf: input.refileOf } : {}),
+          ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
           history: [
             {
               at,
@@ -175,6 +178,7 @@ export class Filing {
       ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
       ...(input.subject ? { subject: input.subject } : {}),
       ...person(input),
+      ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
       history: [
         historyEntry(
           now,

@@ -14,6 +14,8 @@ export interface HousekeepingDeps {
   recheckHeldBack?: () => Promise<unknown>;
   /** Removes expired person searches, and the oldest past the bound. */
   purgeSearches?: () => Promise<unknown>;
+  /** Completes Workflow Builder steps whose decision has played out (after a restart, a lost call). */
+  settleWorkflowSteps?: () => Promise<unknown>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
   log: Logger;
@@ -80,6 +82,8 @@ export class Housekeeping {
     if (recheck) await step('held_back', recheck);
     const purge = this.deps.purgeSearches;
     if (purge) await step('person_searches', purge);
+    const settle = this.deps.settleWorkflowSteps;
+    if (settle) await step('workflow_steps', settle);
     return result;
   }
 }

@@ -85,3 +85,7 @@ export function consumersBlockId(group: number): string {
 export function isConsumersBlockId(blockId: string): boolean {
   return new RegExp(`^${PERSON_BLOCK.consumers}_\\d+$`).test(blockId);
 }
+/** The Workflow Builder step (a custom function in both manifests): its callback id. */
+export const FUNCTION = {
+  erasePerson: 'lp_erase_person',
+} as const;

@@ -414,6 +414,37 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect((await file()).id).toBe('DR-2026-12-0002');
       });
 
+      it('keeps a Workflow Builder step with its request, completed or not, across a restart', async () => {
+        const a = await file([], { workflowStep: { executionId: 'Fx0STEP1' } });
+        const b = await file([], { workflowStep: { executionId: 'Fx0STEP2' } });
+        await store.update(b.id, (r) =>
+          r?.workflowStep
+            ? {
+                value: undefined,
+                request: {
+                  ...r,
+                  workflowStep: {
+                    ...r.workflowStep,
+                    completedAt: '2026-12-02T00:00:00.000Z',
+                    outcome: 'filed',
+                  },
+                },
+              }
+            : { value: undefined },
+        );
+        store = await under.reopen();
+        expect((await store.get(a.id))?.workflowStep).toEqual({ executionId: 'Fx0STEP1' });
+        expect((await store.get(b.id))?.workflowStep).toEqual({
+          executionId: 'Fx0STEP2',
+          completedAt: '2026-12-02T00:00:00.000Z',
+          outcome: 'filed',
+        });
+        expect((await store.listOpen()).map((r) => r.workflowStep?.executionId).sort()).toEqual([
+          'Fx0STEP1',
+          'Fx0STEP2',
+        ]);
+      });
+
       it('reads back notices and failures saved by earlier versions with their words', async () => {
         const words = { what: 'LivePerson refused it.', next: 'Check the ids.' };
         const a = await file([

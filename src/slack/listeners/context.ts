@@ -4,6 +4,7 @@ import type { LifecycleService } from '../../service/lifecycle-service.js';
 import type { PersonErasure } from '../../service/person-erasure.js';
 import type { QuotaSync } from '../../service/quota-sync.js';
 import type { Verification } from '../../service/verification.js';
+import type { WorkflowSteps } from '../../service/workflow-steps.js';
 import type { SlackDirectory } from '../directory.js';
 
 /** What every listener may use: listeners parse, call the service, and render; rules live in domain/. */
@@ -18,4 +19,6 @@ export interface ListenerContext {
   accountId: string;
   legacyTicketing: boolean;
   log: Logger;
+  /** The Workflow Builder step (`lp_erase_person`); absent in listener unit tests. */
+  workflow?: WorkflowSteps;
 }
