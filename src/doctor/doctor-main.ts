@@ -73,6 +73,9 @@ export function formatResults(results: readonly CheckResult[]): string {
       ? `Everything checked is in order${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}.`
       : `${failed} problem${failed === 1 ? '' : 's'} to fix` +
         (skipped > 0 ? `; ${skipped} check${skipped === 1 ? '' : 's'} skipped until then` : '') +
-        '.';
+        '.' +
+        (results.some((r) => r.name === 'configuration' && !r.ok)
+          ? '\nSettings go in .env or the environment; .env.example explains each one.'
+          : '');
   return `${lines.join('\n')}\n\n${summary}\n`;
 }

@@ -37,6 +37,29 @@ async function nearestExisting(folder: string): Promise<{ path: string; isDirect
   }
 }
 
+/** System folders that hold no files of ours: giving "write access" to them is never the fix. */
+const SYSTEM_FOLDER = /^\/(proc|sys|dev)(\/|$)/;
+const ELSEWHERE = 'set DATA_DIR to a folder lp-delete can write, e.g. ./data';
+
+/** Why no file can be created in `existing` (on the way to `folder`), and the one fix that applies. */
+function unwritable(folder: string, existing: string, code = 'error'): { detail: string; fix: string } {
+  const on = existing === folder ? existing : `${existing} (on the way to ${folder})`;
+  if (SYSTEM_FOLDER.test(existing)) {
+    return {
+      detail: `${existing} is a system folder: ${folder} cannot be made there (${code})`,
+      fix: ELSEWHERE,
+    };
+  }
+  if (code === 'EROFS') return { detail: `${on} is on a read-only file system (EROFS)`, fix: ELSEWHERE };
+  if (code === 'EACCES' || code === 'EPERM') {
+    return {
+      detail: `cannot create files in ${on} (${code})`,
+      fix: `give the user running lp-delete write access to ${existing}, or set DATA_DIR elsewhere`,
+    };
+  }
+  return { detail: `cannot create files in ${on} (${code})`, fix: ELSEWHERE };
+}
+
 export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   const name = 'data folder';
   const folder = resolve(dataDir);
@@ -66,12 +89,7 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
     await handle.close();
     await rm(probe, { force: true });
   } catch (err) {
-    return {
-      name,
-      ok: false,
-      detail: `cannot create files in ${existing.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      fix: `give the user running lp-delete write access to ${existing.path} (it writes each file atomically through a temp file beside it), or set DATA_DIR elsewhere`,
-    };
+    return { name, ok: false, ...unwritable(folder, existing.path, (err as NodeJS.ErrnoException).code) };
   }
   const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
   return { name, ok: true, detail: `${existing.path} is writable${created}` };
