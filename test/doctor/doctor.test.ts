@@ -280,7 +280,7 @@ describe('npm run doctor', () => {
     const line = onlyFailure(failed, 'liveperson');
     expect(line).toMatch(
       new RegExp(
-        `^FAIL liveperson\\s+127\\.0\\.0\\.1:${port} refused the connection \\(LivePerson's Domain API\\) → check the network and LP_DOMAIN_API_URL`,
+        `^FAIL liveperson\\s+127\\.0\\.0\\.1:${port} refused the connection \\(Domain API\\) → check the network and LP_DOMAIN_API_URL`,
       ),
     );
   });

@@ -162,7 +162,12 @@ describe('start-up', () => {
 
     const [, running] = await child.waitFor(RUNNING, 60_000);
     expect(Number(running)).toBe(port);
-    expect(child.stdout).toMatch(/"event":"slack_unreachable".*"detail":"Slack answered HTTP 503"/);
+    expect(child.stdout).toMatch(
+      /"event":"slack_unreachable".*"detail":"127\.0\.0\.1:\d+ answered HTTP 503"/,
+    );
+    expect(child.stderr).toMatch(
+      /still starting: Slack unreachable \(127\.0\.0\.1:\d+ answered HTTP 503\), retrying in \d+ s/,
+    );
     expect(child.stdout).toMatch(/"event":"slack_reachable"/);
     expect(child.stderr).not.toMatch(/^\s+at /m);
     expect(await get(port, '/readyz')).toEqual({
@@ -177,7 +182,10 @@ describe('start-up', () => {
   it('SIGTERM while Slack cannot be reached at start: stops at once, exit 0', async () => {
     const nowhere = await closedPort();
     const child = startApp({ SLACK_API_URL: `http://127.0.0.1:${nowhere}/api/` });
-    await child.waitFor(/"event":"slack_unreachable".*"detail":"Slack could not be reached"/, 30_000);
+    await child.waitFor(
+      /"event":"slack_unreachable".*"detail":"127\.0\.0\.1:\d+ refused the connection"/,
+      30_000,
+    );
     child.kill('SIGTERM');
     expect((await child.exited).code).toBe(0);
     expect(child.stderr).not.toMatch(/^\s+at /m);

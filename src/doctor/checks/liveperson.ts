@@ -35,7 +35,7 @@ function hostFor(err: LivePersonError, core: CoreConfig): { host: string; settin
 /** Which of LivePerson's services a named host is, when the host alone does not say. */
 function role(err: LivePersonError): string {
   const which = err.operation === 'domain' ? ROLE.domain : err.operation === 'token' ? ROLE.token : ROLE.rtbf;
-  return ` (LivePerson's ${which})`;
+  return ` (${which})`;
 }
 
 /** The network code of a failure without an answer (the client keeps it, or names it in its message). */
@@ -62,7 +62,7 @@ function livePersonFailure(err: unknown, core: CoreConfig): { detail: string; fi
   if (err.httpStatus === undefined && (noAnswer || code)) {
     return {
       detail: `${networkCause(host, err, { code, timeoutMs: lp.timeoutMs })}${host.startsWith('LivePerson') ? '' : role(err)}`,
-      fix: `check the network and ${setting}, ${AGAIN}`,
+      fix: `check the network and ${setting}`,
     };
   }
   const status = err.httpStatus === undefined ? '' : ` (HTTP ${err.httpStatus})`;

@@ -36,7 +36,7 @@ function slackFailure(
       name,
       ok: false,
       detail: transport,
-      fix: 'check the network and SLACK_API_URL (if set), then run the doctor again',
+      fix: 'check the network and SLACK_API_URL (if set)',
     };
   }
   const fix =
