@@ -369,7 +369,7 @@ describe('npm run doctor', () => {
     expect((await doctor('--help')).code).toBe(0);
     const bad = await doctor('--frobnicate');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('Usage: npm run doctor');
+    expect(bad.stderr).toContain('Usage: npm run -s doctor');
   });
 });
 

@@ -20,7 +20,7 @@ export interface HistoryCheck {
 
 const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
   HISTORY_UNAUTHORIZED:
-    'LivePerson refused the credentials for this API: check the LP_* credentials (`npm run lp -- check`).',
+    'LivePerson refused the credentials for this API: check the LP_* credentials (`npm run -s lp -- check`).',
   HISTORY_FORBIDDEN:
     'ask a LivePerson admin to give the app’s API key or user the permission to read this API (Messaging Interactions: “Data” / Engagement History permissions), or set LP_CHAT_HISTORY=false if the account has no chat.',
   HISTORY_HOST_UNKNOWN:
@@ -56,7 +56,7 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<History
       detail: `${apiName(access.service)} cannot be read (${access.code}): erasing a person will not work; requests by id still do`,
       fix:
         FIXES[access.code] ??
-        'run `npm run doctor` again; if it persists, check the logs for lp.history lines.',
+        'run `npm run -s doctor` again; if it persists, check the logs for lp.history lines.',
     };
   });
 }
