@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { child, compileForBench, cpuMsOfTree, machine, mb, ms } from './common.js';
 import { monthStart, PER_MONTH, writeHistory } from './history.js';
 import { postgresSection } from './postgres.js';
+import { summaryTable } from './summary.js';
 import {
   approveBody,
   drive,
@@ -327,6 +328,7 @@ const header = [
   '',
   `Machine: ${machine()}.`,
   '',
+  ...summaryTable(targets),
 ];
 if (only) {
   console.log(`\n(--only: docs/benchmarks.md left as it was; ${seconds} s)`);
