@@ -20,7 +20,8 @@ const TIMEOUT = new Set([
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const NO_ROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
 /** OpenSSL and Node TLS codes: certificate problems and handshakes that failed. */
-const TLS = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH)/;
+const TLS =
+  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
 
 /** Every code-like value on the error and its causes (`err.code`, `err.cause.code`, Slack's `original`). */
 function codesOf(err: unknown): string[] {
