@@ -7,7 +7,12 @@ import { errorCode } from './domain/error-code.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
 import { explainUnwritableDataFolder, refuseUnusableDataFolder } from './startup/data-folder.js';
-import { reportLivePersonReachability, warnAboutApprovers, warnAboutSettings } from './startup/warnings.js';
+import {
+  reportLivePersonReachability,
+  sayGroupApprovers,
+  warnAboutApprovers,
+  warnAboutSettings,
+} from './startup/warnings.js';
 import { StoreError } from './store/errors.js';
 
 export interface ServerOptions {
@@ -79,7 +84,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
   // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
   void runChecks(env, { slackClient: running.app.client })
-    .then((results) => logSelfCheck(results, log))
+    .then((results) => {
+      logSelfCheck(results, log);
+      sayGroupApprovers(results, config, { say });
+    })
     .catch((error: unknown) => log.warn('self_check_failed', { code: errorCode(error) }));
   return {
     running,

@@ -7,6 +7,7 @@ import {
   unknownSettings,
 } from '../config/known-settings.js';
 import { checkLivePerson } from '../doctor/checks/liveperson.js';
+import type { CheckResult } from '../doctor/result.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -33,6 +34,21 @@ export function warnAboutApprovers(config: Config, { log, say }: Out): void {
   if (count === undefined) return;
   log.warn('too_few_approvers', { approvers: count });
   say(`lp-delete: ${tooFewApproversLine(count)}. Fix: ${TOO_FEW_APPROVERS_FIX}.`);
+}
+
+/**
+ * With an approver group, only Slack knows how many approvers there are: the self-check's count, once
+ * Slack answered, said as a plain line too when it is short of two.
+ */
+export function sayGroupApprovers(
+  results: readonly CheckResult[],
+  config: Config,
+  { say }: Pick<Out, 'say'>,
+): void {
+  if (!config.slack.approverUsergroupId) return;
+  const approvers = results.find((r) => r.name === 'approvers');
+  if (!approvers || approvers.skipped || (approvers.ok && !approvers.warning)) return;
+  say(`lp-delete: ${approvers.detail}. Fix: ${approvers.fix ?? 'run npm run -s doctor'}.`);
 }
 
 /**

@@ -234,8 +234,8 @@ describe('npm run doctor', () => {
     expect(code).toBe(0);
     const line = lines.find((l) => l.startsWith('WARN approvers')) ?? '';
     expect(line).toContain('only 1 approver');
-    expect(line).toContain("nobody can approve that person's own requests");
-    expect(line).toContain('→ add another approver');
+    expect(line).toContain(`counting group ${APPROVER_GROUP}: their own requests cannot be approved`);
+    expect(line).toContain('→ add a second person to the group or to APPROVER_USER_IDS');
   });
 
   it('no requester allow-list is a warning: anyone in the workspace may file', async () => {

@@ -33,7 +33,11 @@ const sockets = new Set<Socket>();
 const children: Spawned[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ botToken: BOT_TOKEN, channels: ['CPRIVACY1'] });
+  slack = await startFakeSlack({
+    botToken: BOT_TOKEN,
+    channels: ['CPRIVACY1'],
+    usergroups: { SAPPROVERS: ['UAPPROVER1'] },
+  });
   lp = await startSandbox({ accountId: '20762324' });
   dir = await mkdtemp(join(tmpdir(), 'lp-delete-first-hour-'));
   silent = createServer((socket) => {
@@ -163,7 +167,7 @@ describe('start-up never hangs', () => {
     expect(ms).toBeLessThan(2000);
   }, 60_000);
 
-  it('a signal right at the start (before the store is open) is obeyed within 2 s, exit 0', async () => {
+  it('a signal as soon as it listens, while the first Slack call hangs, is obeyed within 2 s, exit 0', async () => {
     const { port } = silent.address() as { port: number };
     const child = startApp({ SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
     await child.waitFor(/"event":"http_listening"/, 25_000);
@@ -195,6 +199,17 @@ describe('four-eyes and settings, said at start-up without Slack', () => {
     });
     await child.waitFor(/only 1 approver/, 25_000);
     expect(child.stderr).not.toContain('lp-delete is running');
+    expect((await signalled(child, 'SIGTERM')).code).toBe(0);
+  }, 60_000);
+
+  it('an approver group of one: counted once Slack answers, said as a line while it runs', async () => {
+    const child = startApp({ APPROVER_USERGROUP_ID: 'SAPPROVERS' }, ['APPROVER_USER_IDS']);
+    await child.waitFor(RUNNING, 30_000);
+    await child.waitFor(/only 1 approver, counting group/, 30_000);
+    expect(plainLines(child)).toContain(
+      'lp-delete: only 1 approver, counting group SAPPROVERS: their own requests cannot be approved. ' +
+        'Fix: add a second person to the group or to APPROVER_USER_IDS.',
+    );
     expect((await signalled(child, 'SIGTERM')).code).toBe(0);
   }, 60_000);
 

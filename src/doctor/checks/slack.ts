@@ -232,8 +232,8 @@ async function checkApprovers(slack: webApi.WebClient, config: Config, host: str
         name: 'approvers',
         ok: true,
         warning: true,
-        detail: `only 1 approver (from ${sources}): nobody can approve that person's own requests`,
-        fix: 'add another approver to APPROVER_USER_IDS or the APPROVER_USERGROUP_ID group',
+        detail: `only 1 approver, counting group ${approverUsergroupId ?? ''}: their own requests cannot be approved`,
+        fix: 'add a second person to the group or to APPROVER_USER_IDS',
       },
     );
   } else {
