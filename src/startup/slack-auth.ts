@@ -158,6 +158,6 @@ export function explainSocketModeFailure(err: unknown): unknown {
   if (error === undefined || !APP_TOKEN_ERRORS.has(error)) return err;
   return new StartupError(
     'SLACK_APP_TOKEN_REJECTED',
-    `lp-delete cannot start: Slack answered ${error} for SLACK_APP_TOKEN. Fix: under Basic Information → App-Level Tokens create a token with the connections:write scope and put it (xapp-…) in SLACK_APP_TOKEN, with Socket Mode turned on for the app (manifest.socket-mode.yml does that).`,
+    `lp-delete cannot start: Slack answered ${error} for SLACK_APP_TOKEN. Fix: make an app-level token with connections:write (Basic Information) and turn Socket Mode on.`,
   );
 }

@@ -80,6 +80,9 @@ async function doctor(...argv: string[]) {
   const stderr = capture();
   const code = await runDoctor(argv, { env, stdout, stderr });
   const lines = stdout.text.split('\n').filter((line) => /^(OK|WARN|SKIP|FAIL) /.test(line));
+  // One cause and one fix per line, short enough to read at a glance (issue 24); paths here are short.
+  // The temporary folder's name stands for a short path such as /var/lib/lp-delete.
+  for (const line of lines) expect(line.replaceAll(dir, '/d').length, line).toBeLessThanOrEqual(160);
   for (const secret of SECRETS) {
     expect(stdout.text).not.toContain(secret);
     expect(stderr.text).not.toContain(secret);
@@ -162,7 +165,7 @@ describe('npm run doctor', () => {
     const line = lines.find((l) => /messaging history/.test(l)) ?? '';
     expect(line).toMatch(/^WARN/);
     expect(line).toContain('erasing a person will not work');
-    expect(line).toMatch(/→ .*permission/);
+    expect(line).toMatch(/→ have a LivePerson admin let the API key read it$/);
   });
 
   it('checks Engagement History too when LP_CHAT_HISTORY=true', async () => {
@@ -186,7 +189,9 @@ describe('npm run doctor', () => {
     expect(code).toBe(1);
     const line = onlyFailure(failed, 'slack token');
     expect(line).toContain('invalid_auth');
-    expect(line).toContain('copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN');
+    expect(line).toContain(
+      '→ click Reinstall to Workspace (OAuth & Permissions), copy the new xoxb-… token into SLACK_BOT_TOKEN',
+    );
     expect(line).not.toContain('xoxb-revoked-or-wrong');
     expect(lines.find((l) => /^SKIP privacy channel/.test(l))).toContain('fix the Slack token first');
     expect(lines.some((l) => /^OK {3}liveperson/.test(l))).toBe(true);
@@ -234,8 +239,8 @@ describe('npm run doctor', () => {
     expect(code).toBe(0);
     const line = lines.find((l) => l.startsWith('WARN approvers')) ?? '';
     expect(line).toContain('only 1 approver');
-    expect(line).toContain(`counting group ${APPROVER_GROUP}: their own requests cannot be approved`);
-    expect(line).toContain('→ add a second person to the group or to APPROVER_USER_IDS');
+    expect(line).toContain(`with group ${APPROVER_GROUP}: their own requests cannot be approved`);
+    expect(line).toContain('→ add a second person to the group or APPROVER_USER_IDS');
   });
 
   it('no requester allow-list is a warning: anyone in the workspace may file', async () => {
@@ -334,7 +339,7 @@ describe('npm run doctor', () => {
       /^FAIL configuration\s+LP_ACCOUNT_ID is required.* → set LP_ACCOUNT_ID in \.env/,
     );
     expect(failed[1]).toMatch(
-      /^FAIL configuration\s+PRIVACY_CHANNEL_ID must be a Slack channel id .* → set PRIVACY_CHANNEL_ID in \.env/,
+      /^FAIL configuration\s+PRIVACY_CHANNEL_ID must be a channel id .* → set PRIVACY_CHANNEL_ID in \.env/,
     );
     for (const name of ['slack token', 'liveperson', 'data']) {
       expect(lines.find((l) => l.startsWith(`SKIP ${name}`))).toContain('fix the configuration first');
@@ -346,7 +351,7 @@ describe('npm run doctor', () => {
     delete env.SLACK_SIGNING_SECRET;
     const { failed, lines } = await doctor();
     const line = onlyFailure(failed, 'configuration');
-    expect(line).toContain('SLACK_SIGNING_SECRET is required in HTTP mode');
+    expect(line).toContain('SLACK_SIGNING_SECRET is missing → set it (Basic Information → Signing Secret)');
     expect(lines.some((l) => /^OK {3}liveperson/.test(l))).toBe(true);
     expect(lines.some((l) => /^OK {3}data folder/.test(l))).toBe(true);
   });

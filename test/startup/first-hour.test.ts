@@ -205,10 +205,10 @@ describe('four-eyes and settings, said at start-up without Slack', () => {
   it('an approver group of one: counted once Slack answers, said as a line while it runs', async () => {
     const child = startApp({ APPROVER_USERGROUP_ID: 'SAPPROVERS' }, ['APPROVER_USER_IDS']);
     await child.waitFor(RUNNING, 30_000);
-    await child.waitFor(/only 1 approver, counting group/, 30_000);
+    await child.waitFor(/only 1 approver, with group/, 30_000);
     expect(plainLines(child)).toContain(
-      'lp-delete: only 1 approver, counting group SAPPROVERS: their own requests cannot be approved. ' +
-        'Fix: add a second person to the group or to APPROVER_USER_IDS.',
+      'lp-delete: only 1 approver, with group SAPPROVERS: their own requests cannot be approved. ' +
+        'Fix: add a second person to the group or APPROVER_USER_IDS.',
     );
     expect((await signalled(child, 'SIGTERM')).code).toBe(0);
   }, 60_000);

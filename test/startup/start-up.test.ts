@@ -103,8 +103,10 @@ describe('start-up', () => {
     const child = startApp({ SLACK_BOT_TOKEN: 'xoxb-revoked-or-wrong' });
     expect((await child.exited).code).toBe(1);
     const line = expectOneLineNoStack(child.stderr);
-    expect(line).toMatch(/^lp-delete cannot start: Slack answered invalid_auth\. Fix: SLACK_BOT_TOKEN/);
-    expect(line).toContain('Reinstall to Workspace');
+    expect(line).toBe(
+      'lp-delete cannot start: Slack answered invalid_auth. ' +
+        'Fix: click Reinstall to Workspace (OAuth & Permissions), copy the new xoxb-… token into SLACK_BOT_TOKEN.',
+    );
     expect(line).not.toContain('xoxb-revoked-or-wrong');
   }, 60_000);
 
@@ -124,7 +126,7 @@ describe('start-up', () => {
     const child = startApp({ DATA_DIR: blocker });
     expect((await child.exited).code).toBe(1);
     const line = expectOneLineNoStack(child.stderr);
-    expect(line).toMatch(/^lp-delete cannot start: .* is a file, so the data cannot be kept in/);
+    expect(line).toMatch(/^lp-delete cannot start: .* is a file, not a folder/);
     expect(line).toMatch(/Fix: move .* away, or set DATA_DIR to a folder lp-delete can write\.$/);
     expect(slack.calls.length).toBe(calls);
   }, 60_000);

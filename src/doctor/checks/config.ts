@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, loadCoreConfig, type Config, type CoreConfig }
 import { unknownSettings } from '../../config/known-settings.js';
 import type { CheckResult } from '../result.js';
 
-const WHERE = 'in .env or the environment';
+const WHERE = 'in .env';
 const SETTING_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g;
 
 /**

@@ -10,7 +10,7 @@ import { plural, type CheckResult } from '../result.js';
 
 const SKIPPED_TOKEN = 'skipped: fix the Slack token first';
 const REINSTALL =
-  'reinstall the app (OAuth & Permissions → Reinstall to Workspace) and copy the Bot User OAuth Token (xoxb-…) into SLACK_BOT_TOKEN';
+  'click Reinstall to Workspace (OAuth & Permissions), copy the new xoxb-… token into SLACK_BOT_TOKEN';
 
 /** How long the doctor waits for each Slack call. */
 const SLACK_TIMEOUT_MS = 10_000;
@@ -77,8 +77,8 @@ export async function checkSlack(config: Config, client?: webApi.WebClient): Pro
       name: 'requesters',
       ok: true,
       warning: true,
-      detail: 'no requester allow-list: anyone in the workspace may file a deletion request',
-      fix: 'set REQUESTER_USER_IDS (comma-separated U… ids) and/or REQUESTER_USERGROUP_ID (S…) to the privacy team',
+      detail: 'no requester allow-list: anyone in the workspace may file',
+      fix: 'list the privacy team in REQUESTER_USER_IDS or REQUESTER_USERGROUP_ID',
     });
   }
   return results;
@@ -104,11 +104,11 @@ export function tokenFailure(err: unknown, host?: string): CheckResult {
     'slack token',
     err,
     {
-      invalid_auth: `SLACK_BOT_TOKEN is not accepted: ${REINSTALL}`,
-      not_authed: `SLACK_BOT_TOKEN is missing: ${REINSTALL}`,
-      account_inactive: `the app was uninstalled or its bot deactivated: ${REINSTALL}`,
-      token_revoked: `the token was revoked: ${REINSTALL}`,
-      token_expired: `the token expired: ${REINSTALL}`,
+      invalid_auth: REINSTALL,
+      not_authed: REINSTALL,
+      account_inactive: REINSTALL,
+      token_revoked: REINSTALL,
+      token_expired: REINSTALL,
     },
     host,
   );
@@ -146,7 +146,7 @@ async function checkPrivacyChannel(
       name,
       err,
       {
-        channel_not_found: `check PRIVACY_CHANNEL_ID (${channel}): copy the id from the channel's details; for a private channel, first type /invite @LP Delete in it`,
+        channel_not_found: `check PRIVACY_CHANNEL_ID (${channel}); a private channel needs /invite @LP Delete first`,
         missing_scope:
           'add the channels:read and groups:read bot scopes (OAuth & Permissions) and reinstall the app',
       },
@@ -171,8 +171,8 @@ async function groupMembers(
         name,
         err,
         {
-          no_such_subteam: `check ${setting} (${usergroup}): copy the user group's id (S…) from its page in Slack, or unset it`,
-          subteam_not_found: `check ${setting} (${usergroup}): copy the user group's id (S…) from its page in Slack, or unset it`,
+          no_such_subteam: `check ${setting} (${usergroup}): the group's id (S…) from Slack, or unset it`,
+          subteam_not_found: `check ${setting} (${usergroup}): the group's id (S…) from Slack, or unset it`,
           missing_scope: 'add the usergroups:read bot scope (OAuth & Permissions) and reinstall the app',
         },
         host,
@@ -223,8 +223,8 @@ async function checkApprovers(slack: webApi.WebClient, config: Config, host: str
     results.push({
       name: 'approvers',
       ok: false,
-      detail: `nobody can approve (0 approvers from ${sources})`,
-      fix: `add at least 2 people to APPROVER_USER_IDS or the APPROVER_USERGROUP_ID group`,
+      detail: `nobody can approve: 0 approvers in APPROVER_USER_IDS${approverUsergroupId ? ' and the group' : ''}`,
+      fix: 'add at least 2 people to APPROVER_USER_IDS or the group',
     });
   } else if (total < 2) {
     results.push(
@@ -232,8 +232,8 @@ async function checkApprovers(slack: webApi.WebClient, config: Config, host: str
         name: 'approvers',
         ok: true,
         warning: true,
-        detail: `only 1 approver, counting group ${approverUsergroupId ?? ''}: their own requests cannot be approved`,
-        fix: 'add a second person to the group or to APPROVER_USER_IDS',
+        detail: `only 1 approver, with group ${approverUsergroupId ?? ''}: their own requests cannot be approved`,
+        fix: 'add a second person to the group or APPROVER_USER_IDS',
       },
     );
   } else {

@@ -78,8 +78,11 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
     return {
       name,
       ok: false,
-      detail: `${existing.path} is a file, so the data cannot be kept in ${folder}`,
-      fix: `move ${existing.path} away, or set DATA_DIR to a folder lp-delete can write`,
+      detail:
+        existing.path === folder
+          ? `${folder} is a file, not a folder`
+          : `${existing.path} is a file, so ${folder} cannot be made`,
+      fix: 'move it away, or set DATA_DIR to a folder lp-delete can write',
     };
   }
   // Creating a file is the only reliable test: permission bits do not tell about root, ACLs or read-only mounts.
@@ -162,11 +165,12 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
     }
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
+    // The store's first sentence says what is wrong; its advice is the fix here, said once.
     results.push({
       name: 'data',
       ok: false,
-      detail: err.message,
-      fix: 'restore the data folder from your backup (README, "Backups"), or set DATA_DIR elsewhere',
+      detail: firstSentence(err.message),
+      fix: 'restore the data folder from your backup (README, "Backups")',
     });
   }
   const mode = await modeOf(dataDir);
@@ -181,4 +185,10 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
     results.push({ name: 'data folder mode', ok: true, detail: '0700 (owner only)' });
   }
   return results;
+}
+
+/** "The data file X cannot be used: it is not valid JSON (cut short…?). lp-delete has not…" → up to the first full stop. */
+function firstSentence(message: string): string {
+  const end = message.search(/[.?!](\s|$)/);
+  return (end > 0 ? message.slice(0, end) : message).replace(/\s*\([^)]*\)\s*$/, '');
 }
