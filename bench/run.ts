@@ -17,6 +17,7 @@ import { child, compileForBench, cpuMsOfTree, machine, mb, ms } from './common.j
 import { monthStart, PER_MONTH, writeHistory } from './history.js';
 import { postgresSection } from './postgres.js';
 import { personSearchSection } from './person-search.js';
+import { summaryTable } from './summary.js';
 import {
   approveBody,
   drive,
@@ -333,6 +334,7 @@ const header = [
   '',
   `Machine: ${machine()}.`,
   '',
+  ...summaryTable(targets),
 ];
 if (only) {
   console.log(`\n(--only: docs/benchmarks.md left as it was; ${seconds} s)`);

@@ -48,8 +48,33 @@ const NAMES = { UALICE0001: 'Alice', UBOB000002: 'Bob' };
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const step = (n: number, title: string) => out(`\n${bold(`${n}. ${title}`)}`);
 
-/** Slack's markup as a person reads it: names, link text, no asterisks. */
-const plain = (mrkdwn: string) => mrkdwnToText(mrkdwn, { names: NAMES, bold });
+/** The emoji the app's messages use, as a terminal can show them; any other `:name:` is dropped. */
+const EMOJI: Readonly<Record<string, string>> = {
+  hourglass_flowing_sand: '⏳',
+  white_check_mark: '✓',
+  heavy_check_mark: '✓',
+  x: '✗',
+  warning: '⚠',
+  no_entry: '⛔',
+  bell: '🔔',
+  lock: '🔒',
+  hourglass: '⌛',
+};
+
+/** Slack's markup as a person reads it: names, link text, emoji, no asterisks. */
+const plain = (mrkdwn: string) =>
+  mrkdwnToText(mrkdwn, { names: NAMES, bold })
+    // Emoji names start with a letter: "00:30:15" is a time, not an emoji.
+    .replace(/:([a-z][a-z0-9_+-]*):/g, (_m, name: string) => EMOJI[name] ?? '')
+    .replace(/^ +| +$/gm, '');
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A field ("*Label*\nvalue") on one line, as Slack lays a label above its short value. */
+function field(text: string): string {
+  const [label = '', ...value] = text.split('\n');
+  return value.length === 0 ? label : `${label.replace(/:$/, '')}: ${value.join(' ')}`;
+}
 
 /** Renders Block Kit roughly as Slack shows it, for the transcript. */
 function render(blocks: unknown[] | undefined, fallback: string): string {
@@ -61,10 +86,12 @@ function lines(blocks: unknown[] | undefined, fallback: string): string[] {
   const lines: string[] = [];
   for (const block of blocks as Record<string, unknown>[]) {
     const text = (block.text as { text?: string } | undefined)?.text;
-    if (block.type === 'header' && text) lines.push(`# ${text}`);
+    // A header is Slack's large bold line: bold here too (on a terminal), without markup.
+    if (block.type === 'header' && text) lines.push(bold(text));
     else if (block.type === 'section') {
-      if (text) lines.push(text);
-      for (const field of (block.fields as { text: string }[] | undefined) ?? []) lines.push(field.text);
+      // A bold label over a one-line value reads as one line too ("Reason (DSR reference): DSR-…").
+      if (text) lines.push(/^\*[^*\n]+\*\n[^\n]+$/.test(text) ? field(text) : text);
+      for (const f of (block.fields as { text: string }[] | undefined) ?? []) lines.push(field(f.text));
     } else if (block.type === 'context') {
       lines.push(((block.elements as { text?: string }[]) ?? []).map((e) => e.text ?? '').join('  '));
     } else if (block.type === 'actions') {
@@ -196,7 +223,7 @@ async function main(): Promise<void> {
     await clickApprove(appUrl, slack, BOB, requestId, approval.ts);
     const record = await slack.waitFor(() => slack.threadReplies(CHANNEL, approval.ts)[0]);
     out(
-      `   LivePerson sandbox received ${lp.calls.filter((c) => c.kind === 'create').length} create call(s)`,
+      `   the LivePerson sandbox received ${plural(lp.calls.filter((c) => c.kind === 'create').length, 'deletion request')}`,
     );
     step(6, 'The LivePerson record, in the approval message’s thread');
     out(render(record.blocks, record.text));
@@ -210,21 +237,22 @@ async function main(): Promise<void> {
     out(render(undefined, outcome.text));
 
     const stored = await store.get(requestId);
-    out(
-      `\nDemo finished: request ${requestId} is "${stored?.status}" with ${stored?.history.length} history entries.`,
-    );
     if (stored?.status !== 'submitted') throw new Error('the request was not submitted');
 
     const person = await erasePersonDemo({ appUrl, slack, lp, firstStep: 8 });
     lpShiftMs = 26 * 24 * 60 * 60 * 1000;
     await verifiedDeletionDemo({ appUrl, slack, ...person });
+    out(
+      `\nDemo finished: ${requestId} and the person's ${plural(person.requests, 'request')} were filed with ` +
+        'LivePerson, each approved by a second person, and the deletion was verified.',
+    );
   } finally {
     await server.stop('demo finished');
     await Promise.all([slack.close(), lp.close()]);
   }
   out(`\nThe demo's data is kept in ${dataDir} (delete the folder when you no longer need it).`);
   out('Try next: the audit trail of what it just did, as an auditor would get it:');
-  out(`   DATA_DIR=${dataDir} npm run audit -- --format json`);
+  out(`   DATA_DIR=${dataDir} npm run -s audit -- --format json`);
 }
 
 /**
@@ -232,7 +260,12 @@ async function main(): Promise<void> {
  * fictional person by email, sends the plan for approval, Bob approves once, and LivePerson receives
  * one request per type; the open conversation is held back.
  */
-async function erasePersonDemo(env: { appUrl: string; slack: FakeSlack; lp: Sandbox; firstStep: number }) {
+async function erasePersonDemo(env: {
+  appUrl: string;
+  slack: FakeSlack;
+  lp: Sandbox;
+  firstStep: number;
+}): Promise<{ leadId: string; threadTs: string; nextStep: number; requests: number }> {
   const { appUrl, slack, lp } = env;
   let n = env.firstStep;
   step(n++, `Alice runs /lp-delete person ${DEMO_PERSON.email}`);
@@ -278,13 +311,13 @@ async function erasePersonDemo(env: { appUrl: string; slack: FakeSlack; lp: Sand
     const made = lp.requests.slice(createsBefore);
     return made.length >= 2 && slack.threadReplies(CHANNEL, approval.ts).length >= 2 ? made : undefined;
   });
-  for (const r of created) out(`   LivePerson received: ${r.type}, ${r.ids.length} id(s)`);
+  for (const r of created) out(`   LivePerson received: ${r.type}, ${plural(r.ids.length, 'id')}`);
   out('   In the thread:');
   for (const reply of slack.threadReplies(CHANNEL, approval.ts)) out(render(reply.blocks, reply.text));
   out('   The open conversation is held back; the sweep offers it for a new approval once it has closed.');
   if (created.length !== 2)
     throw new Error(`expected 2 LivePerson requests for the person, got ${created.length}`);
-  return { leadId: leadId ?? '', threadTs: approval.ts, nextStep: n };
+  return { leadId: leadId ?? '', threadTs: approval.ts, nextStep: n, requests: created.length };
 }
 
 /**

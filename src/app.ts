@@ -47,6 +47,8 @@ export interface AppDeps {
   slackAuthDelaysMs?: readonly number[];
   /** True once a signal asked the process to stop: start-up stops waiting for Slack. */
   shutdownRequested?: () => boolean;
+  /** Told a plain line for a person at start-up (Slack unreachable, retrying); index.ts writes it to stderr. */
+  say?: (line: string) => void;
   /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
   history?: HistoryClients;
   /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
@@ -160,6 +162,8 @@ export function createApp(deps: AppDeps): RunningApp {
       }
       const signedIn = await signInToSlack(() => app.init(), {
         log,
+        apiUrl: config.slack.apiUrl,
+        say: deps.say,
         delaysMs: deps.slackAuthDelaysMs,
         stopping: () => stopping !== undefined || (deps.shutdownRequested?.() ?? false),
       });

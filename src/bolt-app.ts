@@ -77,7 +77,13 @@ function boltLogger(log: Logger): SlackLogger {
   return {
     debug: () => {},
     info: (...msg) => log.info('bolt', { message: msg.map(String).join(' ').slice(0, 300) }),
-    warn: (...msg) => log.warn('bolt', { message: msg.map(String).join(' ').slice(0, 300) }),
+    warn: (...msg) => {
+      const message = msg.map(String).join(' ');
+      // The Web API client's "http request failed fetch failed", once per try: whoever made the call logs
+      // its failure with the host and the cause (start-up's slack_unreachable, a notice's retry).
+      if (message.startsWith('http request failed')) return;
+      log.warn('bolt', { message: message.slice(0, 300) });
+    },
     error: (...msg) =>
       log.error('bolt', {
         message: msg

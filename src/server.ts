@@ -6,7 +6,13 @@ import { createLogger, type Logger } from './log.js';
 import { errorCode } from './domain/error-code.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
-import { explainUnwritableDataFolder } from './startup/data-folder.js';
+import { explainUnwritableDataFolder, refuseUnusableDataFolder } from './startup/data-folder.js';
+import {
+  reportLivePersonReachability,
+  sayGroupApprovers,
+  warnAboutApprovers,
+  warnAboutSettings,
+} from './startup/warnings.js';
 import { StoreError } from './store/errors.js';
 
 export interface ServerOptions {
@@ -18,6 +24,8 @@ export interface ServerOptions {
   onListening?: (info: { port?: number }) => void;
   /** True once a signal asked the process to stop (set by serveUntilSignalled). */
   shutdownRequested?: () => boolean;
+  /** Told the plain lines a person at a terminal reads during start-up (index.ts: stderr). */
+  say?: (line: string) => void;
   /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
   timings?: Pick<AppDeps, 'sweepIntervalMs' | 'noticeBaseDelayMs' | 'slackRetries' | 'shutdownGraceMs'>;
   /** The data folder lock's staleness time (default 30 s); a test process shortens it. */
@@ -37,7 +45,13 @@ export interface Server {
 export async function startServer(options: ServerOptions = {}): Promise<Server> {
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
+  const say = options.say ?? (() => {});
+  warnAboutSettings(env, { log, say });
   const config = loadConfig(env);
+  warnAboutApprovers(config, { log, say });
+  // A folder that does not exist yet is checked before the store creates it: Node's recursive mkdir
+  // never returns for some paths (/proc/x), and the check says what is wrong in one line.
+  if (!config.databaseUrl) await refuseUnusableDataFolder(config.dataDir);
   // Taken over by another instance (this one was paused): nothing more may be written, so no graceful
   // stop either; one line says why, and the process ends.
   const lock = {
@@ -60,6 +74,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
       log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
   });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
+  // Whether LivePerson answers is told at once, while start-up may still be waiting for Slack.
+  void reportLivePersonReachability(config, { log, say });
   const running = createApp({
     ...options.timings,
     config,
@@ -68,6 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     log,
     onListening: options.onListening,
     shutdownRequested: options.shutdownRequested,
+    say,
   });
   let port: number | undefined;
   try {
@@ -78,7 +95,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   }
   // The self-check only reports: a failed check is a warning in the log, never a reason not to run.
   void runChecks(env, { slackClient: running.app.client })
-    .then((results) => logSelfCheck(results, log))
+    .then((results) => {
+      logSelfCheck(results, log);
+      sayGroupApprovers(results, config, { say });
+    })
     .catch((error: unknown) => log.warn('self_check_failed', { code: errorCode(error) }));
   return {
     running,
@@ -95,17 +115,30 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   };
 }
 
+/** How long a signal during start-up waits for start-up to reach a point where it can stop cleanly. */
+export const STARTUP_STOP_MS = 1500;
+
 /**
  * Starts the server and stops it gracefully on SIGTERM or SIGINT, then exits 0 (1 if the stop failed).
- * The handlers are in place before start-up begins: a signal that arrives while the app is still
- * starting (recovery, the first quota sync) waits for the start to finish and then stops it cleanly.
+ * The handlers are in place before start-up begins. A signal while the app is still starting asks
+ * start-up to stop at its next step; if that takes longer than STARTUP_STOP_MS (a call that hangs, a
+ * folder that never answers), the process exits 0 anyway: nothing was taken on yet, and whatever start-up
+ * was recovering is recovered again at the next start, as after a crash.
  */
 export async function serveUntilSignalled(options: ServerOptions = {}): Promise<Server> {
+  const say = options.say ?? ((line: string) => void process.stderr.write(`${line}\n`));
   let server: Server | undefined;
   let requested: string | undefined;
+  let forced: NodeJS.Timeout | undefined;
+  const stoppedEarly = (signal: string) => say(`lp-delete stopped (${signal}) before it was ready.`);
   const stop = (signal: string) => {
     if (!server) {
-      requested ??= signal;
+      if (requested) return;
+      requested = signal;
+      forced = setTimeout(() => {
+        stoppedEarly(signal);
+        process.exit(0);
+      }, STARTUP_STOP_MS);
       return;
     }
     const running = server;
@@ -117,8 +150,16 @@ export async function serveUntilSignalled(options: ServerOptions = {}): Promise<
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  const started = await startServer({ ...options, shutdownRequested: () => requested !== undefined });
+  const started = await startServer({
+    ...options,
+    say,
+    shutdownRequested: () => requested !== undefined,
+  });
   server = started;
-  if (requested) stop(requested);
+  if (requested) {
+    clearTimeout(forced);
+    stoppedEarly(requested);
+    stop(requested);
+  }
   return started;
 }

@@ -203,7 +203,7 @@ describe('configuration', () => {
     });
     // A channel name is not upper-cased into a plausible id (G…): it is refused, saying what to copy.
     expect(problems({ ...oauth2, ...slack, PRIVACY_CHANNEL_ID: 'general' })).toEqual([
-      "PRIVACY_CHANNEL_ID must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+      "PRIVACY_CHANNEL_ID must be a channel id such as C0123ABCD, not its name (see the channel's details)",
     ]);
   });
 

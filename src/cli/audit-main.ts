@@ -6,7 +6,7 @@ import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
 import { errorMessage } from '../domain/error-code.js';
 
-/** `npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
+/** `npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
 
 export interface AuditIo {
   env: Record<string, string | undefined>;
@@ -16,7 +16,7 @@ export interface AuditIo {
   now?: () => Date;
 }
 
-export const AUDIT_USAGE = `Usage: npm run audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
+export const AUDIT_USAGE = `Usage: npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
 
 Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE; this month when
 --month is not given): who filed it, who

@@ -10,7 +10,7 @@ export interface BackupIo {
   stderr: { write(text: string): unknown };
 }
 
-export const BACKUP_USAGE = `Usage: npm run backup -- <destination folder>
+export const BACKUP_USAGE = `Usage: npm run -s backup -- <destination folder>
 
 Copies the data folder (DATA_DIR, default ./data) to a new folder while the app runs. Every file in the
 data folder is replaced whole (never written in place), so the copy is a consistent set; it is then opened
@@ -18,7 +18,7 @@ read-only to check that every request in it can be read. To restore: stop lp-del
 DATA_DIR points, start. With DATABASE_URL (PostgreSQL) use pg_dump instead.
 `;
 
-/** `npm run backup -- <dest>`: a checked copy of the data folder. Exit 0 done, 1 failed, 2 usage. */
+/** `npm run -s backup -- <dest>`: a checked copy of the data folder. Exit 0 done, 1 failed, 2 usage. */
 export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
   const args = argv.filter((a) => a !== '--');
   if (args.includes('--help') || args.includes('-h')) {

@@ -3,12 +3,12 @@ import { DELETION_TYPES, type DeletionType } from '../domain/types.js';
 
 /** The `lp` command line's words: its usage text and the parsing of argv into one command. */
 
-export const HELP_POINTER = 'Run "npm run lp -- --help" for the commands and their options.';
+export const HELP_POINTER = 'Run "npm run -s lp -- --help" for the commands and their options.';
 /** LivePerson's request ids are longs. */
 const REQUEST_ID = /^\d{1,19}$/;
 const LIST_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'CANCELED', 'DONE'] as const;
 
-export const LP_USAGE = `Usage: npm run lp -- <command> [options]
+export const LP_USAGE = `Usage: npm run -s lp -- <command> [options]
 
 Commands:
   check                                   Domain API look-up, credentials, this month's request count

@@ -32,7 +32,7 @@ export async function execute(
       if (!record) {
         ctx.io.stderr.write(
           `LivePerson has no deletion request ${command.requestId} for account ${ctx.config.liveperson.accountId}.\n` +
-            'Next:  Check the request id; "npm run lp -- list" shows the requests LivePerson holds.\n',
+            'Next:  Check the request id; "npm run -s lp -- list" shows the requests LivePerson holds.\n',
         );
         if (ctx.json) ctx.io.stdout.write('null\n');
         return EXIT_API_ERROR;
@@ -108,18 +108,18 @@ function cliAdvice(err: unknown, command: Command, now: () => Date): string | un
     // From yesterday: a request filed just before midnight UTC is still listed.
     const since = new Date(now().getTime() - 86_400_000).toISOString().slice(0, 10);
     return (
-      `Before filing again, run "npm run lp -- list --from ${since}" and look for a request made just now; ` +
+      `Before filing again, run "npm run -s lp -- list --from ${since}" and look for a request made just now; ` +
       'filing it twice would spend two of this month’s requests.'
     );
   }
   if (command.name === 'cancel') {
-    const look = `"npm run lp -- get ${command.requestId}"`;
+    const look = `"npm run -s lp -- get ${command.requestId}"`;
     if (unsure) return `Run ${look} to see whether LivePerson cancelled it before trying again.`;
     if (err.code === 'LP_BAD_REQUEST') {
       return `A request can be cancelled only once and only within 5 days of filing; run ${look} to see its status.`;
     }
     if (err.code === 'LP_NOT_FOUND') {
-      return 'Check the request id ("npm run lp -- list" shows the requests LivePerson holds) and LP_ACCOUNT_ID.';
+      return 'Check the request id ("npm run -s lp -- list" shows the requests LivePerson holds) and LP_ACCOUNT_ID.';
     }
   }
   return undefined;

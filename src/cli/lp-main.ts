@@ -8,7 +8,7 @@ import { EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
 import { startCliSandbox } from './lp-sandbox.js';
 
 /**
- * `npm run lp -- <command>`: talk to LivePerson's deletion API by hand (check the set-up, file, look up,
+ * `npm run -s lp -- <command>`: talk to LivePerson's deletion API by hand (check the set-up, file, look up,
  * list, cancel). All logic lives in the lp-*.ts files beside this one so tests can run it in-process
  * against the sandbox: lp-args (usage and parsing), lp-create (checks and confirmation before filing),
  * lp-execute (the calls and their output).

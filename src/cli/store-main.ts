@@ -12,7 +12,7 @@ import {
 import { errorMessage } from '../domain/error-code.js';
 
 /**
- * `npm run store -- migrate` and `npm run store -- copy --from <data folder> --to <postgres url>`: the
+ * `npm run -s store -- migrate` and `npm run -s store -- copy --from <data folder> --to <postgres url>`: the
  * PostgreSQL store's schema, and the one-shot move of an install into PostgreSQL, read through the
  * RequestStore port so any store can be the source.
  */
@@ -33,10 +33,10 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export const STORE_USAGE = `Usage:
-  npm run store -- migrate
+  npm run -s store -- migrate
       Applies the PostgreSQL schema migrations to the database at DATABASE_URL (the app also does this
       when it starts; this lets an operator do it first, with a user allowed to create tables).
-  npm run store -- copy --from <data folder> --to <postgres://…>
+  npm run -s store -- copy --from <data folder> --to <postgres://…>
       Copies every request, owed Slack notice and month's quota state from an install's data folder into
       an empty PostgreSQL database, then checks the counts match. Stop the app first. The data folder is
       only read. --to defaults to DATABASE_URL.

@@ -31,6 +31,11 @@ const CREDENTIAL_SETS = {
 };
 
 const KINDS = Object.keys(CREDENTIAL_SETS) as Kind[];
+
+/** Every credential variable, for the list of known settings (config/known-settings.ts). */
+export const CREDENTIAL_VARIABLES: readonly string[] = KINDS.flatMap((kind) =>
+  Object.values(CREDENTIAL_SETS[kind]),
+);
 const variables = (kind: Kind): string[] => Object.values(CREDENTIAL_SETS[kind]);
 
 /**

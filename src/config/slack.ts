@@ -65,8 +65,7 @@ export const slackSchema = z
       z
         .string({ error: 'is required: the id (C…) of the channel where approvals are posted' })
         .regex(/^[CG][A-Z0-9]+$/, {
-          error:
-            "must be a Slack channel id such as C0123ABCD, not the channel's name (the id is at the bottom of the channel's details)",
+          error: "must be a channel id such as C0123ABCD, not its name (see the channel's details)",
         }),
     ),
     APPROVER_USER_IDS: slackUserIds,
@@ -112,8 +111,8 @@ export function slackCrossFieldProblems(env: Record<string, string | undefined>)
   const problems: string[] = [];
   if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
-      'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); ' +
-        'or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode',
+      'SLACK_SIGNING_SECRET is missing: set it (Basic Information → Signing Secret), ' +
+        'or SLACK_APP_TOKEN (xapp-…) for Socket Mode',
     );
   }
   if (!set('APPROVER_USER_IDS') && !set('APPROVER_USERGROUP_ID')) {

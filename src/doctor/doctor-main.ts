@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runChecks, type CheckResult, type DoctorDeps } from './doctor.js';
 
 /**
- * `npm run doctor`: checks the whole set-up (configuration, Slack, LivePerson, the data file) and prints
+ * `npm run -s doctor`: checks the whole set-up (configuration, Slack, LivePerson, the data file) and prints
  * one line per check, with the fix for each failure. All logic lives here so tests run it in-process.
  */
 
@@ -12,7 +12,7 @@ export interface DoctorIo extends DoctorDeps {
   stderr: { write(text: string): unknown };
 }
 
-export const DOCTOR_USAGE = `Usage: npm run doctor [-- --json]
+export const DOCTOR_USAGE = `Usage: npm run -s doctor [-- --json]
 
 Checks the configuration, the Slack token, the bot's membership of the privacy channel, the approver
 and requester groups, LivePerson's domain look-up and credentials, and the data file.
@@ -73,6 +73,9 @@ export function formatResults(results: readonly CheckResult[]): string {
       ? `Everything checked is in order${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}.`
       : `${failed} problem${failed === 1 ? '' : 's'} to fix` +
         (skipped > 0 ? `; ${skipped} check${skipped === 1 ? '' : 's'} skipped until then` : '') +
-        '.';
+        '.' +
+        (results.some((r) => r.name === 'configuration' && !r.ok)
+          ? '\nSettings go in .env or the environment; .env.example explains each one.'
+          : '');
   return `${lines.join('\n')}\n\n${summary}\n`;
 }

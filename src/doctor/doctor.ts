@@ -16,7 +16,6 @@ import { SKIPPED_CONFIG, type CheckResult } from './result.js';
  */
 
 export type { CheckResult };
-export { configFix } from './checks/config.js';
 export { tokenFailure } from './checks/slack.js';
 export { checkDataFolder } from './checks/storage.js';
 

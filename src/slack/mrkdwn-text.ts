@@ -46,11 +46,11 @@ export function mrkdwnToText(mrkdwn: string, options: PlainTextOptions = {}): st
       .replace(/<([^<>\n]+)>/g, (_m, inner: string) => token(inner, names))
       // Emphasis only where Slack sees it: the marker next to a word, not inside one (snake_case_names).
       .replace(
-        /(^|[\s([{"'])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s)\]}.,:;!?"'])/gm,
+        /(^|[\s([{"'])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s)\]}.,:;!?"'…])/gm,
         (_m, before: string, text: string) => `${before}${bold(text)}`,
       )
-      .replace(/(^|[\s([{"'])_(?=\S)([^_\n]*?\S)_(?=$|[\s)\]}.,:;!?"'])/gm, '$1$2')
-      .replace(/(^|[\s([{"'])~(?=\S)([^~\n]*?\S)~(?=$|[\s)\]}.,:;!?"'])/gm, '$1$2')
+      .replace(/(^|[\s([{"'])_(?=\S)([^_\n]*?\S)_(?=$|[\s)\]}.,:;!?"'…])/gm, '$1$2')
+      .replace(/(^|[\s([{"'])~(?=\S)([^~\n]*?\S)~(?=$|[\s)\]}.,:;!?"'…])/gm, '$1$2')
       .replace(/&(lt|gt|amp);/g, (entity) => ENTITIES[entity] ?? entity)
   );
 }

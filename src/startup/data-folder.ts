@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { checkDataFolder } from '../doctor/doctor.js';
 import { StartupError } from './startup-error.js';
 
@@ -15,4 +16,17 @@ export async function explainUnwritableDataFolder(dataDir: string): Promise<void
       `lp-delete cannot start: ${result.detail}. Fix: ${result.fix ?? 'set DATA_DIR to a folder lp-delete can write'}.`,
     );
   }
+}
+
+/**
+ * Before the store creates a data folder that does not exist yet: the doctor's check, without recursive
+ * mkdir (which never returns for a path such as /proc/x). One StartupError line when it cannot be used;
+ * an existing folder is left to the store's own probe (explainUnwritableDataFolder says why it failed).
+ */
+export async function refuseUnusableDataFolder(dataDir: string): Promise<void> {
+  const exists = await stat(dataDir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!exists) await explainUnwritableDataFolder(dataDir);
 }

@@ -41,7 +41,7 @@ describe('npm run lp (the real entry point)', () => {
     expect(code).toBe(2);
     expect(stderr.trimEnd().split('\n')).toEqual([
       expect.stringContaining('unknown command'),
-      expect.stringContaining('npm run lp -- --help'),
+      expect.stringContaining('npm run -s lp -- --help'),
     ]);
   });
 });

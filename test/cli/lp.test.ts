@@ -203,7 +203,7 @@ describe('lp create guards like the Slack form', () => {
     expect(stderr).toContain('1 unique id');
     expect(stderr).not.toContain(CONVERSATION);
     expect(stderr).toContain('Add --yes');
-    expect(stderr).toContain('npm run lp -- --help');
+    expect(stderr).toContain('npm run -s lp -- --help');
     expect(stdout).toBe('');
     expect(sandbox.calls).toHaveLength(0);
     expect(sandbox.requests).toHaveLength(0);
@@ -274,7 +274,7 @@ describe('failures', () => {
     const { code, stderr } = await lp('create', '--conversation', CONVERSATION, '--yes');
     expect(code).toBe(EXIT_API_ERROR);
     expect(stderr).toContain('may or may not exist');
-    expect(stderr).toContain('npm run lp -- list --from 2025-03-09');
+    expect(stderr).toContain('npm run -s lp -- list --from 2025-03-09');
     expect(stderr).not.toContain('`status`');
     expect(sandbox.requests).toHaveLength(1);
   });
@@ -292,7 +292,7 @@ describe('failures', () => {
     const record = sandbox.addExternalRequest({ requestTime: '2025-03-01T00:00:00Z' });
     const { code, stderr } = await lp('cancel', String(record.requestId));
     expect(code).toBe(EXIT_API_ERROR);
-    expect(stderr).toContain(`npm run lp -- get ${record.requestId}`);
+    expect(stderr).toContain(`npm run -s lp -- get ${record.requestId}`);
     expect(stderr).not.toContain('`status`');
   });
 
@@ -325,7 +325,7 @@ describe('failures', () => {
     const lines = stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^lp: \S/);
-    expect(lines[1]).toContain('npm run lp -- --help');
+    expect(lines[1]).toContain('npm run -s lp -- --help');
     expect(stdout).toBe('');
     expect(sandbox.calls).toHaveLength(0);
   });
@@ -339,7 +339,7 @@ describe('failures', () => {
   it('--help exits 0 with the usage on stdout', async () => {
     const { code, stdout } = await lp('--help');
     expect(code).toBe(EXIT_OK);
-    expect(stdout).toContain('Usage: npm run lp');
+    expect(stdout).toContain('Usage: npm run -s lp');
   });
 
   it('missing configuration exits 2 and names what to set', async () => {

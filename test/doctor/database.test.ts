@@ -46,7 +46,7 @@ describe.skipIf(!postgresAvailable)('checkDatabase (PostgreSQL)', () => {
     expect(check).toMatchObject({
       status: 'warn',
       message: /has no lp-delete schema yet/,
-      fix: /npm run store -- migrate/,
+      fix: /npm run -s store -- migrate/,
     });
   });
 

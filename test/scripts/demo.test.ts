@@ -28,20 +28,37 @@ describe('npm run demo', () => {
       expect(text, raw).not.toContain(raw);
     }
     expect(text).not.toContain('\x1b');
-    expect(text).toContain('Requested by\n   │ @Alice');
+    // What a person sees in Slack: no mrkdwn bold, no :emoji: names, no # for a header; label and value
+    // on one line.
+    const shownLines = text.split('\n').filter((line) => line.startsWith('   │ '));
+    for (const line of shownLines) {
+      expect(line).not.toContain('*');
+      expect(line).not.toMatch(/:[a-z][a-z0-9_+-]*:/);
+      expect(line).not.toMatch(/^ {3}│ #/);
+    }
+    expect(text).toContain('Requested by: @Alice');
+    expect(text).toContain('Reason (DSR reference): DSR-2026-0042');
+    // Plurals right: no "(s)", no "all 2".
+    expect(text).not.toContain('(s)');
+    expect(text).not.toMatch(/\ball 2\b/);
+    // "Demo finished" once, after the last step.
+    const finished = text.indexOf('Demo finished');
+    expect(finished).toBeGreaterThan(0);
+    expect(text.slice(finished)).not.toMatch(/^\d+\. /m);
+    expect(text.match(/Demo finished/g)).toHaveLength(1);
     expect(text).toContain('approved by @Bob');
     // Each approval message is printed once (the single request's, then the person's plan); step 7 shows
     // only what the decision added.
-    expect(text.match(/# Deletion request DR-/g)).toHaveLength(2);
-    expect(text.match(/# Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(1);
-    expect(text.match(/Requested by\n/g)).toHaveLength(2);
+    expect(text.match(/│ Deletion request DR-/g)).toHaveLength(2);
+    expect(text.match(/│ Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(1);
+    expect(text.match(/Requested by: /g)).toHaveLength(2);
     expect(text).toMatch(/it now ends with\n {3}│ Approved by @Bob on /);
     // Proof of erasure: the person's deletion, read back from the history stand-in once DONE.
     expect(text).toContain('Verified: 4 of 4 conversations erased');
 
     // It ends by saying where its data is and which command to try next, and that command works.
     const [, folder] = /The demo's data is kept in (\S+) /.exec(text) ?? [];
-    const [, dataDir] = /DATA_DIR=(\S+) npm run audit -- --format json\n$/.exec(text) ?? [];
+    const [, dataDir] = /DATA_DIR=(\S+) npm run -s audit -- --format json\n$/.exec(text) ?? [];
     expect(folder).toBeDefined();
     expect(dataDir).toBeDefined();
     kept.push(folder ?? '');

@@ -26,6 +26,8 @@ describe('mrkdwn as terminal text', () => {
       'Your request DR-1 was approved never: abc-123',
     );
     expect(mrkdwnToText('*Type*', { bold: (t) => `[${t}]` })).toBe('[Type]');
+    // An ellipsis after the closing marker ends the emphasis as any punctuation does.
+    expect(mrkdwnToText('Searching for *jo@example.com*…')).toBe('Searching for jo@example.com…');
     // Not emphasis: markers inside words, a lone star, snake_case names.
     expect(mrkdwnToText('2*3*4 and a * star and LP_CLIENT_ID_X')).toBe(
       '2*3*4 and a * star and LP_CLIENT_ID_X',

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, loadCoreConfig, type Config, type CoreConfig } from '../../config.js';
+import { unknownSettings } from '../../config/known-settings.js';
 import type { CheckResult } from '../result.js';
 
-const WHERE = 'in .env or the environment (see .env.example)';
+const WHERE = 'in .env';
 const SETTING_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g;
 
 /**
@@ -13,21 +14,31 @@ export function checkConfig(env: Record<string, string | undefined>): {
   config?: Config;
   core?: CoreConfig;
 } {
+  // Settings named like ours that lp-delete does not read: a typo leaves the real one unset.
+  const unknown = unknownSettings(env).map((setting): CheckResult => ({
+    name: 'configuration',
+    ok: true,
+    warning: true,
+    detail: `${setting.name} is not a setting lp-delete reads`,
+    fix: `did you mean ${setting.nearest}? Rename it`,
+  }));
   try {
     const config = loadConfig(env);
     return {
-      results: [{ name: 'configuration', ok: true, detail: describeConfig(config) }],
+      results: [{ name: 'configuration', ok: true, detail: describeConfig(config) }, ...unknown],
       config,
       core: config,
     };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    const results = err.problems.map((problem): CheckResult => ({
-      name: 'configuration',
-      ok: false,
-      detail: problem,
-      fix: configFix(problem),
-    }));
+    const results = [
+      ...unknown,
+      ...err.problems.map((problem): CheckResult => ({
+        name: 'configuration',
+        ok: false,
+        ...splitProblem(problem),
+      })),
+    ];
     // LivePerson and the data file need only the core settings, which may be fine on their own.
     try {
       return { results, core: loadCoreConfig(env) };
@@ -45,12 +56,19 @@ function describeConfig(config: Config): string {
   return `${mode}, LivePerson account ${config.liveperson.accountId} with ${auth} credentials`;
 }
 
-/** What to set for one ConfigError problem; the problem text itself already says what is wrong. */
-export function configFix(problem: string): string {
+/**
+ * One ConfigError problem as what is wrong and what to set, each said once: a problem that carries its
+ * own instruction ("…: set it to the Bot User OAuth Token") keeps the cause as the detail and the
+ * instruction as the fix. Where to set it (.env or the environment) is said once, in the summary.
+ */
+export function splitProblem(problem: string): { detail: string; fix: string } {
   const incomplete = /^(.+?) set but (.+?) missing/.exec(problem);
-  if (incomplete) return `set ${incomplete[2]}, or remove ${incomplete[1]}, ${WHERE}`;
-  const instruction = problem.slice(problem.indexOf(': ') + 2);
-  if (problem.includes(': ') && /^(set|keep)\b/.test(instruction)) return `${instruction}, ${WHERE}`;
+  if (incomplete) return { detail: problem, fix: `set ${incomplete[2]}, or remove ${incomplete[1]}` };
+  const colon = problem.indexOf(': ');
+  const instruction = problem.slice(colon + 2);
+  if (colon > 0 && /^(set|keep)\b/.test(instruction)) {
+    return { detail: problem.slice(0, colon), fix: instruction };
+  }
   const setting = problem.match(SETTING_NAME)?.[0];
-  return setting ? `set ${setting} ${WHERE}` : `correct the settings ${WHERE}`;
+  return { detail: problem, fix: setting ? `set ${setting} ${WHERE}` : `correct the settings ${WHERE}` };
 }

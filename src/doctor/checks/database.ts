@@ -28,7 +28,7 @@ const TABLES = [
 const GRANT = (user: string) =>
   `Grant SELECT, INSERT, UPDATE, DELETE on lp-delete's tables and USAGE on notice_seq to ${user}.`;
 const MIGRATE =
-  'run `npm run store -- migrate` with DATABASE_URL set (or start the app: it migrates at start)';
+  'run `npm run -s store -- migrate` with DATABASE_URL set (or start the app: it migrates at start)';
 
 export async function checkDatabase(
   url: string,

@@ -19,15 +19,12 @@ export interface HistoryCheck {
 }
 
 const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
-  HISTORY_UNAUTHORIZED:
-    'LivePerson refused the credentials for this API: check the LP_* credentials (`npm run lp -- check`).',
-  HISTORY_FORBIDDEN:
-    'ask a LivePerson admin to give the app’s API key or user the permission to read this API (Messaging Interactions: “Data” / Engagement History permissions), or set LP_CHAT_HISTORY=false if the account has no chat.',
-  HISTORY_HOST_UNKNOWN:
-    'LivePerson’s Domain API does not name a host for this API on this account: check LP_ACCOUNT_ID and LP_DOMAIN_API_URL.',
-  HISTORY_UNREACHABLE: 'check the network path to LivePerson, then run the doctor again.',
-  HISTORY_RATE_LIMITED: 'LivePerson is throttling; run the doctor again in a minute.',
-  HISTORY_SERVER_ERROR: 'LivePerson had an internal error; run the doctor again later.',
+  HISTORY_UNAUTHORIZED: 'check the LP_* credentials (`npm run -s lp -- check`)',
+  HISTORY_FORBIDDEN: 'have a LivePerson admin let the API key read it',
+  HISTORY_HOST_UNKNOWN: 'check LP_ACCOUNT_ID and LP_DOMAIN_API_URL (no host for this API on the account)',
+  HISTORY_UNREACHABLE: 'check the network path to LivePerson, then run the doctor again',
+  HISTORY_RATE_LIMITED: 'LivePerson is throttling: run the doctor again in a minute',
+  HISTORY_SERVER_ERROR: 'LivePerson had an internal error: run the doctor again later',
 };
 
 export async function checkHistory(core: CoreConfig, now: Date): Promise<HistoryCheck[]> {
@@ -53,10 +50,10 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<History
     return {
       name,
       ok: false,
-      detail: `${apiName(access.service)} cannot be read (${access.code}): erasing a person will not work; requests by id still do`,
+      detail: `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
       fix:
-        FIXES[access.code] ??
-        'run `npm run doctor` again; if it persists, check the logs for lp.history lines.',
+        (FIXES[access.code] ?? 'run the doctor again; if it persists, see lp.history lines in the log') +
+        (access.service !== 'msgHist' ? ', or set LP_CHAT_HISTORY=false' : ''),
     };
   });
 }

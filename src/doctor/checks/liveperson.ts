@@ -1,5 +1,6 @@
 import { createLivePersonClient, type LivePersonClientDeps } from '../../liveperson/client.js';
-import { describeForPeople, LivePersonError } from '../../liveperson/errors.js';
+import { LivePersonError } from '../../liveperson/errors.js';
+import { hostOf, networkCause } from '../network-cause.js';
 import type { CoreConfig } from '../../config.js';
 import type { CheckResult } from '../result.js';
 
@@ -15,30 +16,87 @@ const CREDENTIAL_SETTINGS = {
   bearer: 'LP_BEARER_TOKEN',
 } as const;
 
-/** Which settings decide the outcome of a failed check, so the fix can name them. */
-function lpSettingsFor(err: unknown, core: CoreConfig): string {
+const ROLE = { domain: 'Domain API', token: 'token service', rtbf: 'deletion API' } as const;
+
+/** The host a failed operation was talking to, when the settings say it; else LivePerson's name for it. */
+function hostFor(err: LivePersonError, core: CoreConfig): { host: string; setting: string } {
   const lp = core.liveperson;
-  if (!(err instanceof LivePersonError)) return 'the LP_… settings';
-  const domainSetting = (host: 'rtbf' | 'sentinel') =>
-    (host === 'rtbf' ? lp.rtbfUrl : lp.sentinelUrl)
-      ? `LP_${host.toUpperCase()}_URL`
-      : 'LP_DOMAIN_API_URL and LP_ACCOUNT_ID';
-  if (err.setting) return err.setting;
-  switch (err.code) {
-    case 'LP_UNAUTHORIZED':
-    case 'LP_FORBIDDEN':
-      return CREDENTIAL_SETTINGS[lp.auth.kind];
-    case 'LP_DOMAIN_LOOKUP_FAILED':
-      return 'LP_ACCOUNT_ID and LP_DOMAIN_API_URL';
-    case 'LP_NOT_FOUND':
-      return 'LP_ACCOUNT_ID';
-    default:
-      if (err.operation === 'domain') return 'LP_DOMAIN_API_URL';
-      if (err.operation === 'token') return domainSetting('sentinel');
-      return domainSetting('rtbf');
+  if (err.operation === 'domain') return { host: hostOf(lp.domainApiUrl), setting: 'LP_DOMAIN_API_URL' };
+  if (err.operation === 'token') {
+    return lp.sentinelUrl
+      ? { host: hostOf(lp.sentinelUrl), setting: 'LP_SENTINEL_URL' }
+      : { host: `LivePerson's ${ROLE.token}`, setting: 'LP_DOMAIN_API_URL' };
   }
+  return lp.rtbfUrl
+    ? { host: hostOf(lp.rtbfUrl), setting: 'LP_RTBF_URL' }
+    : { host: `LivePerson's ${ROLE.rtbf}`, setting: 'LP_DOMAIN_API_URL' };
 }
 
+/** Which of LivePerson's services a named host is, when the host alone does not say. */
+function role(err: LivePersonError): string {
+  const which = err.operation === 'domain' ? ROLE.domain : err.operation === 'token' ? ROLE.token : ROLE.rtbf;
+  return ` (${which})`;
+}
+
+/** The network code of a failure without an answer (the client keeps it, or names it in its message). */
+function networkCodeOf(err: LivePersonError): string | undefined {
+  if (err.networkCode) return err.networkCode;
+  if (/timed out/.test(err.message)) return 'ETIMEDOUT';
+  return /\(([A-Z][A-Z0-9_]+)\)\s*$/.exec(err.message)?.[1];
+}
+
+const AGAIN = 'then run the doctor again';
+
+/** What went wrong, the cause first (DNS, refused, a status), and the one fix: one line under 160 characters. */
+function livePersonFailure(err: unknown, core: CoreConfig): { detail: string; fix: string } {
+  const lp = core.liveperson;
+  if (!(err instanceof LivePersonError)) {
+    return {
+      detail: 'the LivePerson check failed unexpectedly',
+      fix: `${AGAIN}; if it persists, see the log`,
+    };
+  }
+  const { host, setting } = hostFor(err, core);
+  const code = networkCodeOf(err);
+  const noAnswer = err.code === 'LP_UNREACHABLE' || err.code === 'LP_DOMAIN_LOOKUP_FAILED';
+  if (err.httpStatus === undefined && (noAnswer || code)) {
+    return {
+      detail: `${networkCause(host, err, { code, timeoutMs: lp.timeoutMs })}${host.startsWith('LivePerson') ? '' : role(err)}`,
+      fix: `check the network and ${setting}`,
+    };
+  }
+  const status = err.httpStatus === undefined ? '' : ` (HTTP ${err.httpStatus})`;
+  switch (err.code) {
+    case 'LP_UNAUTHORIZED':
+      return {
+        detail: `LivePerson refused the credentials${status}`,
+        fix: `check ${CREDENTIAL_SETTINGS[lp.auth.kind]} (and LP_ACCOUNT_ID)`,
+      };
+    case 'LP_FORBIDDEN':
+      return {
+        detail: `LivePerson refused access${status}`,
+        fix: 'give the API key the Personal Data Deletion permission (README, step 2), or check LP_ACCOUNT_ID',
+      };
+    case 'LP_NOT_FOUND':
+    case 'LP_DOMAIN_LOOKUP_FAILED':
+      if ((err.httpStatus ?? 0) >= 500) break;
+      return {
+        detail: `LivePerson does not know account ${lp.accountId}${status}`,
+        fix: `check LP_ACCOUNT_ID (your site id) and ${setting}`,
+      };
+    case 'LP_INSECURE_URL': {
+      const insecure = err.setting ?? setting;
+      return {
+        detail: `${insecure} is not an https:// address`,
+        fix: `set ${insecure} to an https:// address (plain http:// only for localhost)`,
+      };
+    }
+  }
+  return {
+    detail: `${host} failed${status}: ${err.message}`.slice(0, 100),
+    fix: `${AGAIN} later; if it persists, contact LivePerson support`,
+  };
+}
 export async function checkLivePerson(core: CoreConfig, deps: LivePersonCheckDeps): Promise<CheckResult> {
   const name = 'liveperson';
   const client = createLivePersonClient(core.liveperson, {
@@ -56,13 +114,6 @@ export async function checkLivePerson(core: CoreConfig, deps: LivePersonCheckDep
       detail: `account ${core.liveperson.accountId}: deletion API at ${check.rtbfHost}${sentinel}, ${auth} credentials accepted`,
     };
   } catch (err) {
-    const people = describeForPeople(err);
-    const cause = err instanceof LivePersonError ? ` (${err.message})` : '';
-    return {
-      name,
-      ok: false,
-      detail: `${people.what}${cause}`,
-      fix: `${people.next} Settings involved: ${lpSettingsFor(err, core)}.`,
-    };
+    return { name, ok: false, ...livePersonFailure(err, core) };
   }
 }

@@ -37,6 +37,29 @@ async function nearestExisting(folder: string): Promise<{ path: string; isDirect
   }
 }
 
+/** System folders that hold no files of ours: giving "write access" to them is never the fix. */
+const SYSTEM_FOLDER = /^\/(proc|sys|dev)(\/|$)/;
+const ELSEWHERE = 'set DATA_DIR to a folder lp-delete can write, e.g. ./data';
+
+/** Why no file can be created in `existing` (on the way to `folder`), and the one fix that applies. */
+function unwritable(folder: string, existing: string, code = 'error'): { detail: string; fix: string } {
+  const on = existing === folder ? existing : `${existing} (on the way to ${folder})`;
+  if (SYSTEM_FOLDER.test(existing)) {
+    return {
+      detail: `${existing} is a system folder: ${folder} cannot be made there (${code})`,
+      fix: ELSEWHERE,
+    };
+  }
+  if (code === 'EROFS') return { detail: `${on} is on a read-only file system (EROFS)`, fix: ELSEWHERE };
+  if (code === 'EACCES' || code === 'EPERM') {
+    return {
+      detail: `cannot create files in ${on} (${code})`,
+      fix: `give the user running lp-delete write access to ${existing}, or set DATA_DIR elsewhere`,
+    };
+  }
+  return { detail: `cannot create files in ${on} (${code})`, fix: ELSEWHERE };
+}
+
 export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   const name = 'data folder';
   const folder = resolve(dataDir);
@@ -55,8 +78,11 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
     return {
       name,
       ok: false,
-      detail: `${existing.path} is a file, so the data cannot be kept in ${folder}`,
-      fix: `move ${existing.path} away, or set DATA_DIR to a folder lp-delete can write`,
+      detail:
+        existing.path === folder
+          ? `${folder} is a file, not a folder`
+          : `${existing.path} is a file, so ${folder} cannot be made`,
+      fix: 'move it away, or set DATA_DIR to a folder lp-delete can write',
     };
   }
   // Creating a file is the only reliable test: permission bits do not tell about root, ACLs or read-only mounts.
@@ -66,12 +92,7 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
     await handle.close();
     await rm(probe, { force: true });
   } catch (err) {
-    return {
-      name,
-      ok: false,
-      detail: `cannot create files in ${existing.path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      fix: `give the user running lp-delete write access to ${existing.path} (it writes each file atomically through a temp file beside it), or set DATA_DIR elsewhere`,
-    };
+    return { name, ok: false, ...unwritable(folder, existing.path, (err as NodeJS.ErrnoException).code) };
   }
   const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
   return { name, ok: true, detail: `${existing.path} is writable${created}` };
@@ -144,11 +165,12 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
     }
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
+    // The store's first sentence says what is wrong; its advice is the fix here, said once.
     results.push({
       name: 'data',
       ok: false,
-      detail: err.message,
-      fix: 'restore the data folder from your backup (README, "Backups"), or set DATA_DIR elsewhere',
+      detail: firstSentence(err.message),
+      fix: 'restore the data folder from your backup (README, "Backups")',
     });
   }
   const mode = await modeOf(dataDir);
@@ -163,4 +185,10 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
     results.push({ name: 'data folder mode', ok: true, detail: '0700 (owner only)' });
   }
   return results;
+}
+
+/** "The data file X cannot be used: it is not valid JSON (cut short…?). lp-delete has not…" → up to the first full stop. */
+function firstSentence(message: string): string {
+  const end = message.search(/[.?!](\s|$)/);
+  return (end > 0 ? message.slice(0, end) : message).replace(/\s*\([^)]*\)\s*$/, '');
 }

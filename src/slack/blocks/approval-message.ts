@@ -246,7 +246,7 @@ export function buildGroupApprovalMessage(
       buttons,
       context(
         `Needs approval by someone other than ${mention(lead.requestedBy)}. ` +
-          `Approving sends all ${parts.length} requests to LivePerson straight away.`,
+          `Approving sends ${parts.length === 2 ? 'both' : `all ${parts.length}`} requests to LivePerson straight away.`,
       ),
     );
   } else {
