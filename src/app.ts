@@ -78,8 +78,10 @@ export function createApp(deps: AppDeps): RunningApp {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
   let slackSignedIn = false;
+  const storeOk = deps.storeOk ?? (() => store.healthy());
   const readiness: Readiness = {
-    storeOk: deps.storeOk ?? (() => store.healthy()),
+    // Not ready while an outcome LivePerson gave waits for the store (a full disk): see PendingSaves.
+    storeOk: () => storeOk() && services.service.submission.unsavedCount() === 0,
     slackOk: () => slackSignedIn,
   };
   const { app, receiver, socketMode } = createBolt(config, {
