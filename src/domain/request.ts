@@ -111,6 +111,8 @@ export const submissionAttemptSchema = z.object({
   endedAt: z.string().optional(),
   /** LivePerson's clock minus ours at the time; absent when LivePerson had not yet sent a `Date`. */
   lpOffsetMs: z.number().optional(),
+  /** When it was sent on LivePerson's clock (by its last `Date`); absent when it had sent none yet. */
+  lpStartedAt: z.string().optional(),
   /** The replica (store replicaId) that sent it. */
   by: z.string(),
 });

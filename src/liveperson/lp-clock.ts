@@ -14,6 +14,8 @@ export interface LpClockReading {
   offsetMs: number;
   /** When (our clock) the reading was taken. */
   at: Date;
+  /** LivePerson's time now by this reading (the client's clock plus the offset). */
+  lpNow?: Date;
 }
 
 export class LpClock {
@@ -32,8 +34,14 @@ export class LpClock {
     this.last = { offsetMs: theirs + 500 - at.getTime(), at };
   }
 
+  /** LivePerson's time now, by the latest reading (undefined before the first). */
+  lpNow(): Date | undefined {
+    return this.last ? new Date(this.now().getTime() + this.last.offsetMs) : undefined;
+  }
+
   /** The latest reading, or undefined before LivePerson has answered with a `Date`. */
   reading(): LpClockReading | undefined {
-    return this.last ? { ...this.last } : undefined;
+    const lpNow = this.lpNow();
+    return this.last && lpNow ? { ...this.last, lpNow } : undefined;
   }
 }

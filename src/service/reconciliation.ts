@@ -95,10 +95,16 @@ export class Reconciliation {
     unsure: DeletionRequest[],
     skip: ReadonlySet<string>,
   ) {
-    const offsetMs = this.deps.lp.lpClock?.()?.offsetMs ?? 0;
-    const lpNow = this.deps.now().getTime() + offsetMs;
+    const clock = this.deps.lp.lpClock?.();
+    const offsetMs = clock?.offsetMs ?? 0;
+    const lpNow = clock?.lpNow?.getTime() ?? this.deps.now().getTime();
+    // On LivePerson's clock: as measured when the attempt was sent, else by today's offset.
     const lpStart = (r: DeletionRequest) =>
-      r.attempt ? Date.parse(r.attempt.startedAt) + (r.attempt.lpOffsetMs ?? offsetMs) : NaN;
+      r.attempt?.lpStartedAt
+        ? Date.parse(r.attempt.lpStartedAt)
+        : r.attempt
+          ? Date.parse(r.attempt.startedAt) + (r.attempt.lpOffsetMs ?? offsetMs)
+          : NaN;
     // Every attempt of ours still open, in the order they were sent (one at a time: the create lock).
     const byId = new Map([...open, ...unsure].map((r) => [r.id, r]));
     const line = [...byId.values()].filter((r) => r.attempt).sort((a, b) => lpStart(a) - lpStart(b));

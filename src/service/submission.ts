@@ -130,14 +130,14 @@ export class Submission {
     const write = () =>
       this.deps.store.update(id, (r) => {
         if (r?.status !== 'submitting' || r.attempt) return { value: undefined };
-        const offset = this.deps.lp.lpClock?.()?.offsetMs;
+        const clock = this.deps.lp.lpClock?.();
         const { unsent: _sent, ...rest } = r;
         const next: DeletionRequest = {
           ...rest,
           attempt: {
             startedAt: this.deps.now().toISOString(),
             by: this.deps.store.replicaId,
-            ...(offset === undefined ? {} : { lpOffsetMs: offset }),
+            ...(clock?.lpNow ? { lpOffsetMs: clock.offsetMs, lpStartedAt: clock.lpNow.toISOString() } : {}),
           },
         };
         return { value: next, request: next };
