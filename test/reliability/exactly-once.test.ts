@@ -249,7 +249,7 @@ describe('Exactly once under real faults (issue 25)', () => {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     child.kill('SIGTERM');
     await child.exited;
-    const reader = await openFileStore(env.DATA_DIR, { readOnly: true });
+    const reader = await openFileStore(h.dataDir, { readOnly: true });
     const requests = await Promise.all(filed.map((f) => reader.get(f.requestId)));
     await reader.close();
     const result = audit(h, requests);
