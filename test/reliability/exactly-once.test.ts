@@ -16,6 +16,7 @@ import { ACTION } from '../../src/slack/ids.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { ChildApp } from '../support/child-app.js';
 import { APPROVER, Harness } from '../support/harness.js';
+import { createTestDatabase, postgresAvailable, sql, TEST_SERVER_URL } from '../support/postgres.js';
 import { record, writeRowsOnExit } from './rows.js';
 
 writeRowsOnExit(afterAll, 'Exactly once under real faults (issue 25)');
@@ -228,13 +229,15 @@ describe('Exactly once under real faults (issue 25)', () => {
     for (let i = 0; i < 40; i += 1) {
       filed.push(await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: `DSR-K${i}` }));
     }
-    h.lp.inject({ kind: 'create', delayMs: 250, times: 10_000 });
     let kills = 0;
     let next = 1;
     let seed = 25;
     const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     while (kills < 20) {
-      // Two approvals, then a kill at a random moment while their creates are under way.
+      // Two approvals, then a kill at a random moment while their creates are under way. LivePerson is
+      // slow: it holds the first create 600 ms before filing it, and answers the next 250 ms late.
+      h.lp.inject({ kind: 'create', holdMs: 600 });
+      h.lp.inject({ kind: 'create', delayMs: 250 });
       for (const f of filed.slice(next, next + 2)) {
         void h.click(APPROVER, ACTION.approve, f.requestId, f.ts).catch(() => undefined);
       }
@@ -257,7 +260,8 @@ describe('Exactly once under real faults (issue 25)', () => {
     const creates = h.lp.calls.filter((c) => c.kind === 'create').length;
     const count = (s: string) => result.statuses.filter((x) => x === s).length;
     record({
-      fault: '20 random SIGKILLs during a stream of approvals, LivePerson answering 250 ms late',
+      fault:
+        '20 random SIGKILLs during a stream of approvals, LivePerson holding creates 600 ms before filing or answering 250 ms late',
       expected:
         'each request submitted once with its own id, or honestly outcome unknown; none left submitting',
       observed: `${filed.length} filed; ${count('submitted')} submitted, ${count('outcome_unknown')} outcome unknown, ${count('pending_approval')} pending (click lost to a kill); ${creates} creates; holding another’s id ${result.foreign}; submitting ${result.submitting}`,
@@ -267,4 +271,127 @@ describe('Exactly once under real faults (issue 25)', () => {
     expect(result.foreign).toBe(0);
     expect(result.submitting).toBe(0);
   }, 180_000);
+
+  /** A replica (a child process) on a PostgreSQL database of its own, a lease of 1 s, sweeps every 100 ms. */
+  async function replicaOnPostgres(timeoutMs: string) {
+    const db = await createTestDatabase();
+    h = await Harness.start();
+    await h.stopApp();
+    h.external = true;
+    const env = {
+      ...h.appEnv(),
+      DATABASE_URL: db.url,
+      REPLICA_LEASE_SECONDS: '1',
+      LP_DELETE_TEST_SWEEP_MS: '100',
+      LP_TIMEOUT_MS: timeoutMs,
+    };
+    const a = await ChildApp.start(env);
+    cleanups.push(async () => {
+      a.kill('SIGCONT');
+      a.kill('SIGKILL');
+      await a.exited;
+      await db.drop();
+    });
+    h.appUrl = a.url;
+    const warm = await approved(h, 'DSR-WARM');
+    await h.slack.waitFor(() => h!.threadTexts(warm.ts).find((t) => t.includes('127223')), 20_000);
+    const stored = async (id: string) =>
+      (await sql<{ doc: DeletionRequest }>(db.url, 'SELECT doc FROM requests WHERE id = $1', [id]))[0]?.doc;
+    /** A database blip: every connection of the replica cut, and none allowed, for `ms`. */
+    const blip = async (ms: number) => {
+      const name = new URL(db.url).pathname.slice(1);
+      await sql(TEST_SERVER_URL, `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+      await sql(
+        TEST_SERVER_URL,
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await sql(TEST_SERVER_URL, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    };
+    return { a, warm, stored, blip };
+  }
+
+  const unknownPosts = (harness: Harness, ts: string) =>
+    harness.threadTexts(ts).filter((t) => t.includes('We do not know whether LivePerson received')).length;
+
+  it.skipIf(!postgresAvailable)(
+    'E9b: a replica stalled (SIGSTOP) longer than its lease mid-create: nobody posts “outcome unknown” for creates that then succeed',
+    async () => {
+      const { a, warm, stored, blip } = await replicaOnPostgres('10000');
+      const filed = [];
+      for (let i = 0; i < 3; i += 1) {
+        filed.push(
+          await h!.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: `DSR-9B-${i}` }),
+        );
+      }
+      // LivePerson holds the first create 6 s before filing it; the replica stalls 2 s (SIGSTOP, past its
+      // 1 s lease), then loses its database for 2 s (every connection cut, none allowed).
+      h!.lp.inject({ kind: 'create', holdMs: 6_000 });
+      for (const f of filed)
+        void h!.click(APPROVER, ACTION.approve, f.requestId, f.ts).catch(() => undefined);
+      await h!.slack.waitFor(() =>
+        h!.lp.calls.filter((c) => c.kind === 'create').length >= 2 ? true : undefined,
+      );
+      a.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      a.kill('SIGCONT');
+      await blip(2_000);
+      for (const f of filed) {
+        await h!.slack.waitFor(
+          async () => ((await stored(f.requestId))?.status === 'submitted' ? true : undefined),
+          30_000,
+        );
+      }
+      const requests = await Promise.all([warm, ...filed].map((f) => stored(f.requestId)));
+      const result = audit(h!, requests);
+      const falseUnknown = filed.reduce((n, f) => n + unknownPosts(h!, f.ts), 0);
+      record({
+        fault:
+          'E9b: the replica paused (SIGSTOP) 2 s, past its 1 s lease, then its database cut off for 2 s, while LivePerson holds its create 6 s before filing it (PostgreSQL store, sweeps every 100 ms)',
+        expected:
+          'no replica reconciles a create still under way: 0 “outcome unknown” posts, each submitted with its own id',
+        observed: `statuses ${result.statuses.join(', ')}; “outcome unknown” posts ${falseUnknown}; holding another’s id ${result.foreign}`,
+        lost: requests.filter((r) => !r).length,
+        duplicates: result.twice,
+      });
+      expect(falseUnknown).toBe(0);
+      expect(result.foreign).toBe(0);
+      expect(result.submitting).toBe(0);
+    },
+    90_000,
+  );
+
+  it.skipIf(!postgresAvailable)(
+    'E2: a create whose answer comes too late never overwrites a completion; the request ends submitted with its own id',
+    async () => {
+      const { a, warm, stored } = await replicaOnPostgres('4000');
+      const f = await h!.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-E2' });
+      // LivePerson files at once but answers after 6 s; the replica gives up at 4 s, and stalls 3 s meanwhile.
+      h!.lp.inject({ kind: 'create', delayMs: 6_000 });
+      void h!.click(APPROVER, ACTION.approve, f.requestId, f.ts).catch(() => undefined);
+      await h!.slack.waitFor(() => (h!.lp.requests.length >= 2 ? true : undefined));
+      a.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      a.kill('SIGCONT');
+      await h!.slack
+        .waitFor(async () => ((await stored(f.requestId))?.status === 'submitted' ? true : undefined), 20_000)
+        .catch(() => undefined);
+      // Long enough for any late failure to land.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      const requests = await Promise.all([warm, f].map((x) => stored(x.requestId)));
+      const result = audit(h!, requests);
+      record({
+        fault:
+          'E2: replica A’s create filed but answered after its timeout, A paused past its lease meanwhile; replica B sweeping',
+        expected: 'the late failure never overwrites a completion: submitted with its own id in the end',
+        observed: `status ${requests[1]?.status}; holding another’s id ${result.foreign}`,
+        lost: requests.filter((r) => !r).length,
+        duplicates: result.twice,
+      });
+      expect(requests[1]?.status).toBe('submitted');
+      expect(result.foreign).toBe(0);
+    },
+    90_000,
+  );
 });
