@@ -186,7 +186,7 @@ export class Reconciliation {
         failure: { code: 'INTERRUPTED' },
         history: [...r.history, historyEntry(now, 'outcome_unknown', undefined, 'interrupted')],
       };
-      return { value: undefined, request: next, notices: outcomeNotices(facts) };
+      return { value: undefined, request: next, notices: r.origin === 'cli' ? [] : outcomeNotices(facts) };
     });
     this.deps.log.warn('submission_interrupted', {
       request: request.id,

@@ -198,7 +198,7 @@ export class Submission {
             historyEntry(now, unknown ? 'outcome_unknown' : 'submission_failed', undefined, code),
           ],
         };
-        return { value: next, request: next, notices: outcomeNotices(facts) };
+        return { value: next, request: next, notices: r.origin === 'cli' ? [] : outcomeNotices(facts) };
       });
     const updated = await this.saves.save(request.id, write);
     this.deps.log.warn('submission_failed', { request: request.id, code, httpStatus: lpError?.httpStatus });
