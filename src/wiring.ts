@@ -67,7 +67,6 @@ export function wireServices(deps: ServiceDeps) {
     directory,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
-    lpTimeoutMs: config.liveperson.timeoutMs,
     timeZone: config.quotaTimeZone,
     timers,
     now,

@@ -58,7 +58,6 @@ export async function recordedCreate(
       now: input.now,
       log: silentLogger,
       accountId,
-      lpTimeoutMs: config.liveperson.timeoutMs,
     });
     const now = input.now();
     const month = todayIn(now, config.quotaTimeZone).slice(0, 7);

@@ -28,8 +28,6 @@ export interface DeletionServiceDeps {
   accountId: string;
   /** Whether the account has LivePerson's legacy ticketing system (ticket deletions are refused otherwise). */
   legacyTicketing: boolean;
-  /** LP_TIMEOUT_MS: how long another replica's create may still be under way (reconciliation waits). */
-  lpTimeoutMs?: number;
   /** The zone "today" is in (QUOTA_TIMEZONE): a data-subject date after it is refused. */
   timeZone: string;
   /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */

@@ -15,16 +15,12 @@ import { outcomeNotices } from './outcome-notices.js';
 const UNSURE_CODES = ['INTERRUPTED', 'LP_OUTCOME_UNKNOWN', 'UNEXPECTED'];
 /** Unknown outcomes are looked up again for this long; after that a person must check. */
 const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
-/** Beyond LP_TIMEOUT_MS, how long a create another replica sent may still be under way. */
-const IN_FLIGHT_MARGIN_MS = 5_000;
-const DEFAULT_LP_TIMEOUT_MS = 15_000;
 
 export interface ReconciliationDeps {
   store: RequestStore;
   lp: LivePersonClient;
   now: () => Date;
   log: Logger;
-  lpTimeoutMs?: number;
   /** Saves LivePerson's record as the request's (Submission.completed: forward only). */
   complete: (id: string, record: LpRecord, detail: string) => Promise<DeletionRequest>;
   /** LivePerson ids this process holds for requests whose save waits for the store. */
@@ -44,7 +40,7 @@ export class Reconciliation {
    * Reconciles what can be; returns requests approved but provably never sent (no attempt was saved),
    * which the caller sends. `skip`: requests this process is sending or still saving.
    */
-  async run(skip: ReadonlySet<string>): Promise<{ unsent: DeletionRequest[]; retryInMs?: number }> {
+  async run(skip: ReadonlySet<string>): Promise<{ unsent: DeletionRequest[] }> {
     const { store } = this.deps;
     const orphans = (await store.orphanedSubmissions()).filter((r) => !skip.has(r.id));
     const open = await store.listOpen();
@@ -72,13 +68,8 @@ export class Reconciliation {
       this.deps.log.warn('reconcile_unavailable', { code: errorCode(error) });
     }
     const results = records ? await this.match(records, open, unsure, skip) : undefined;
-    let retryInMs: number | undefined;
     for (const request of unsure) {
       const result = results?.get(request.id);
-      if (typeof result === 'number') {
-        retryInMs = Math.min(retryInMs ?? result, result);
-        continue;
-      }
       try {
         if (result?.match) await this.completedFromList(request, result.match);
         else await this.interrupted(request, result?.candidates ?? null, result?.check);
@@ -86,7 +77,7 @@ export class Reconciliation {
         this.deps.log.warn('reconcile_failed', { request: request.id, code: errorCode(error) });
       }
     }
-    return { unsent, ...(retryInMs === undefined ? {} : { retryInMs }) };
+    return { unsent };
   }
 
   private async match(
@@ -109,19 +100,13 @@ export class Reconciliation {
     const byId = new Map([...open, ...unsure].map((r) => [r.id, r]));
     const line = [...byId.values()].filter((r) => r.attempt).sort((a, b) => lpStart(a) - lpStart(b));
     const unsureIds = new Set(unsure.map((r) => r.id));
-    const inFlightMs = (this.deps.lpTimeoutMs ?? DEFAULT_LP_TIMEOUT_MS) + IN_FLIGHT_MARGIN_MS;
-    // Request id → ms until its create can no longer be under way (0: this process is sending it).
-    const inFlight = new Map<string, number>();
     const windows: AttemptWindow[] = [];
     line.forEach((r, i) => {
       const next = line[i + 1];
       const fromMs = lpStart(r);
       const toMs = next ? lpStart(next) : lpNow;
-      const sending = r.status === 'submitting' && !r.attempt?.endedAt && fromMs + inFlightMs > lpNow;
-      if (sending) inFlight.set(r.id, Math.max(100, fromMs + inFlightMs - lpNow));
-      else if (skip.has(r.id)) inFlight.set(r.id, 0);
       const open = unsureIds.has(r.id) || r.status === 'submitting';
-      if (open) windows.push({ id: r.id, fromMs, toMs, unsure: unsureIds.has(r.id) && !inFlight.has(r.id) });
+      if (open) windows.push({ id: r.id, fromMs, toMs, unsure: unsureIds.has(r.id) && !skip.has(r.id) });
     });
     // Saved by an earlier version, without an attempt: never matched, but its window is still compared.
     for (const r of unsure) {
@@ -140,10 +125,10 @@ export class Reconciliation {
       requestedBy: ourRequestedBy(open) ?? (await this.requestedByInRecentMonths()),
       marginMs: LP_CLOCK_ACCURACY_MS,
     });
-    const out = new Map<string, number | ReturnType<typeof results.get>>();
+    const out = new Map<string, ReturnType<typeof results.get>>();
     for (const r of unsure) {
       const result = results.get(r.id);
-      out.set(r.id, inFlight.get(r.id) ?? (r.attempt ? result : result && noMatch(result)));
+      out.set(r.id, r.attempt ? result : result && noMatch(result));
     }
     return out;
   }

@@ -20,8 +20,6 @@ export interface SubmissionDeps {
   log: Logger;
   /** The LivePerson account creates are serialised for (one in flight at a time). */
   accountId: string;
-  /** LivePerson's call timeout (LP_TIMEOUT_MS): how long a create of another replica may be under way. */
-  lpTimeoutMs?: number;
   /** Back-off of an outcome the store could not save yet (tests shorten it). */
   saveBackoff?: { minMs: number; maxMs: number };
 }
@@ -44,7 +42,6 @@ export class Submission {
   private readonly saves: PendingSaves;
   private readonly reconciliation: Reconciliation;
   private readonly stopped = new AbortController();
-  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: SubmissionDeps) {
     this.gate = new CreateGate(deps.store, deps.accountId);
@@ -73,7 +70,6 @@ export class Submission {
       // Shutdown gives up waiting: unsent requests stay `submitting` without an attempt, unsaved
       // outcomes are found in LivePerson's list at the next start.
       this.stopped.abort();
-      clearTimeout(this.retryTimer);
       this.gate.stop();
       this.saves.stop();
     }
@@ -217,14 +213,6 @@ export class Submission {
     if (!ran) {
       this.deps.log.info('reconcile_deferred', { reason: 'create_under_way' });
       return;
-    }
-    // A create another process sent may still be under way: looked at again once it cannot be.
-    if (ran.retryInMs !== undefined && !this.retryTimer) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        void this.recover().catch(() => undefined);
-      }, ran.retryInMs);
-      this.retryTimer.unref();
     }
     // Approved, never sent (the process stopped before the attempt was saved): sent now, once.
     for (const request of ran.unsent) await this.submit(request);
