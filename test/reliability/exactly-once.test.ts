@@ -238,10 +238,12 @@ describe('Exactly once under real faults (issue 25)', () => {
       // slow: it holds the first create 600 ms before filing it, and answers the next 250 ms late.
       h.lp.inject({ kind: 'create', holdMs: 600 });
       h.lp.inject({ kind: 'create', delayMs: 250 });
-      for (const f of filed.slice(next, next + 2)) {
-        void h.click(APPROVER, ACTION.approve, f.requestId, f.ts).catch(() => undefined);
-      }
+      const clicks = filed
+        .slice(next, next + 2)
+        .map((f) => h!.click(APPROVER, ACTION.approve, f.requestId, f.ts).catch(() => undefined));
       next += 2;
+      // Acknowledged (the approval saved) before the kill, or at most a second of waiting for it.
+      await Promise.race([Promise.all(clicks), new Promise((resolve) => setTimeout(resolve, 1_000))]);
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 700)));
       child.kill('SIGKILL');
       await child.exited;
@@ -383,7 +385,7 @@ describe('Exactly once under real faults (issue 25)', () => {
       const result = audit(h!, requests);
       record({
         fault:
-          'E2: replica A’s create filed but answered after its timeout, A paused past its lease meanwhile; replica B sweeping',
+          'E2: a create filed at once but answered after the replica’s 4 s timeout; the replica paused 3 s (past its 1 s lease) meanwhile (PostgreSQL store, sweeps every 100 ms)',
         expected: 'the late failure never overwrites a completion: submitted with its own id in the end',
         observed: `status ${requests[1]?.status}; holding another’s id ${result.foreign}`,
         lost: requests.filter((r) => !r).length,
