@@ -8,7 +8,7 @@ import type { RequestStore } from '../store/port.js';
  * list (reconcile-match.ts). In this process a one-slot queue (p-limit); across replicas the store's
  * named lock (`exclusive`: a PostgreSQL advisory lock held on its own connection, so a replica that
  * stalls or dies mid-create holds it exactly as long as its connection lives). Reconciliation takes the
- * same lock, so it never runs while any create of ours is under way.
+ * same lock (taking its turn), so it never runs while any create of ours is under way.
  */
 
 class LockBusy extends Error {}
@@ -45,17 +45,6 @@ export class CreateGate {
         },
       ),
     );
-  }
-
-  /** Runs `work` holding the lock only if no create is under way or waiting anywhere; else undefined. */
-  async tryRun<T>(work: () => Promise<T>): Promise<T | undefined> {
-    if (this.busy()) return undefined;
-    return this.queue(() => this.store.exclusive(this.name, work));
-  }
-
-  /** True while a create of this process is under way or waiting for the lock. */
-  busy(): boolean {
-    return this.queue.activeCount > 0 || this.queue.pendingCount > 0;
   }
 
   /** Stops waiting for the lock (shutdown): waiting creates reject and stay unsent. */

@@ -203,19 +203,17 @@ export class Submission {
 
   /**
    * Requests whose sending was cut off (this process or a replica died mid-call) and unknown outcomes
-   * younger than 30 days: each is looked up in LivePerson's list. Runs only when no create of ours is
-   * under way anywhere (the create lock); never touches what this process is sending or still saving.
-   * Safe to run again at any time.
+   * younger than 30 days: each is looked up in LivePerson's list. It takes its turn on the create lock,
+   * so it runs only when no create of ours is under way anywhere and before the creates queued after it:
+   * each cut-off attempt is then looked for while the fewest others surround it. Never touches what this
+   * process is sending or still saving. Safe to run again at any time.
    */
   async recover(): Promise<void> {
-    const skip = new Set([...this.sending, ...this.unsaved.keys()]);
-    const ran = await this.gate.tryRun(() => this.reconciliation.run(skip));
-    if (!ran) {
-      this.deps.log.info('reconcile_deferred', { reason: 'create_under_way' });
-      return;
-    }
+    const { unsent } = await this.gate.run(() =>
+      this.reconciliation.run(new Set([...this.sending, ...this.unsaved.keys()])),
+    );
     // Approved, never sent (the process stopped before the attempt was saved): sent now, once.
-    for (const request of ran.unsent) await this.submit(request);
+    for (const request of unsent) await this.submit(request);
   }
 }
 
