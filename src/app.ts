@@ -142,6 +142,12 @@ export function createApp(deps: AppDeps): RunningApp {
     followUp,
     person,
     async start(port = config.slack.port) {
+      // Creates cut off by the last stop are looked up first: the create lock is a queue, so approvals
+      // clicked as soon as the app listens are sent after it (each cut-off attempt is then looked for
+      // with no newer attempt of ours around it). Not awaited: it must not hold up start-up.
+      void service.submission
+        .recover()
+        .catch((error: unknown) => log.warn('startup_reconcile_failed', { code: errorCode(error) }));
       let boundPort: number | undefined;
       if (receiver) {
         const server = await receiver.start(port);
