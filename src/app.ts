@@ -83,8 +83,10 @@ export function createApp(deps: AppDeps): RunningApp {
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? createLogger();
   let slackSignedIn = false;
+  const storeOk = deps.storeOk ?? (() => store.healthy());
   const readiness: Readiness = {
-    storeOk: deps.storeOk ?? (() => store.healthy()),
+    // Not ready while an outcome LivePerson gave waits for the store (a full disk): see PendingSaves.
+    storeOk: () => storeOk() && services.service.submission.unsavedCount() === 0,
     slackOk: () => slackSignedIn,
     storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
@@ -153,6 +155,12 @@ export function createApp(deps: AppDeps): RunningApp {
     person,
     verification: services.verification,
     async start(port = config.slack.port) {
+      // Creates cut off by the last stop are looked up first: the create lock is a queue, so approvals
+      // clicked as soon as the app listens are sent after it (each cut-off attempt is then looked for
+      // with no newer attempt of ours around it). Not awaited: it must not hold up start-up.
+      void service.submission
+        .recover()
+        .catch((error: unknown) => log.warn('startup_reconcile_failed', { code: errorCode(error) }));
       let boundPort: number | undefined;
       if (receiver) {
         const server = await receiver.start(port);

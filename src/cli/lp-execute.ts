@@ -4,6 +4,7 @@ import type { LivePersonClient } from '../liveperson/client.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { Command } from './lp-args.js';
 import type { ApprovedCreate } from './lp-create.js';
+import { NotRecordedError } from './lp-record.js';
 import { formatCheck, formatRecord, formatRecordTable, type CheckReport } from './lp-format.js';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
 
@@ -81,6 +82,14 @@ export function reportFailure(
         `${JSON.stringify({ ok: false, error: { code: err.code, problems: err.problems } })}\n`,
       );
     return EXIT_USAGE;
+  }
+  if (err instanceof NotRecordedError) {
+    io.stderr.write(`lp create: ${err.message}\n`);
+    if (json) {
+      const error = { code: 'NOT_RECORDED', what: 'Nothing was filed.', next: err.message };
+      io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+    }
+    return EXIT_API_ERROR;
   }
   const people = describeForPeople(err);
   const what = people.what;

@@ -5,6 +5,7 @@ import { HELP_POINTER, LP_USAGE, parseCommandLine, type Parsed } from './lp-args
 import { prepareCreate } from './lp-create.js';
 import { execute, reportFailure } from './lp-execute.js';
 import { EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
+import { recordedCreate } from './lp-record.js';
 import { startCliSandbox } from './lp-sandbox.js';
 
 /**
@@ -46,9 +47,13 @@ export async function runLp(argv: readonly string[], io: LpIo): Promise<number> 
       // Checked and confirmed before a client exists: nothing can reach LivePerson until then.
       const approved = await prepareCreate(command, ctx);
       if (typeof approved === 'number') return approved;
-      return await waiting(ctx, 'Sending the deletion request', () =>
-        execute(approved, ctx, createClient(config, ctx)),
-      );
+      const client = createClient(config, ctx);
+      // Against LivePerson the create is recorded in the app's store (lp-record.ts); the in-process
+      // sandbox files nothing real, so nothing is recorded for it.
+      const filing: LivePersonClient = parsed.sandbox
+        ? client
+        : { ...client, create: (type, ids) => recordedCreate(config, client, { type, ids, now }) };
+      return await waiting(ctx, 'Sending the deletion request', () => execute(approved, ctx, filing));
     }
     return await waiting(ctx, `Asking LivePerson (${command.name})`, () =>
       execute(command, ctx, createClient(config, ctx)),

@@ -5,6 +5,19 @@ import { verificationResultSchema } from './verification-schema.js';
  * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the
  * notice is delivered (src/slack), so the service writes no sentences and rewording needs no migration.
  */
+/**
+ * Where to look in LivePerson's list for a request whose outcome is unknown: `request_time` between
+ * `from` and `to` (UTC, LivePerson's clock), `requested_by` as lp-delete's own creates show it (null
+ * when lp-delete has not yet seen one), and how many such requests no stored request accounts for.
+ */
+export const reconcileCheckSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  requestedBy: z.string().nullable(),
+  unexplained: z.number().int().min(0),
+});
+export type ReconcileCheck = z.infer<typeof reconcileCheckSchema>;
+
 export const submissionFailureSchema = z.union([
   /** lp-delete itself failed while sending (no LivePerson answer): the request may or may not exist there. */
   z.object({ code: z.literal('UNEXPECTED') }),
@@ -13,7 +26,12 @@ export const submissionFailureSchema = z.union([
    * other request claims (never exactly one: that one completes the request); null when LivePerson could
    * not be reached to check.
    */
-  z.object({ code: z.literal('INTERRUPTED'), candidates: z.array(z.string()).nullable() }),
+  z.object({
+    code: z.literal('INTERRUPTED'),
+    candidates: z.array(z.string()).nullable(),
+    /** What a person compares in LivePerson's list before anyone files it again (absent on old notices). */
+    check: reconcileCheckSchema.optional(),
+  }),
   /** LivePerson's error (its code, LP_…) with what the words for it depend on. */
   z.object({
     code: z.templateLiteral(['LP_', z.string()]),

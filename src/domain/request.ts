@@ -122,6 +122,19 @@ export const workflowStepSchema = z.object({
   outcome: z.enum(STEP_OUTCOMES).optional(),
 });
 export type WorkflowStep = z.infer<typeof workflowStepSchema>;
+export const submissionAttemptSchema = z.object({
+  /** When the create was sent (our clock). */
+  startedAt: z.string(),
+  /** When its outcome became unsure (a timeout, a lost answer; our clock); absent after a crash. */
+  endedAt: z.string().optional(),
+  /** LivePerson's clock minus ours at the time; absent when LivePerson had not yet sent a `Date`. */
+  lpOffsetMs: z.number().optional(),
+  /** When it was sent on LivePerson's clock (by its last `Date`); absent when it had sent none yet. */
+  lpStartedAt: z.string().optional(),
+  /** The replica (store replicaId) that sent it. */
+  by: z.string(),
+});
+export type SubmissionAttempt = z.infer<typeof submissionAttemptSchema>;
 
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
@@ -183,6 +196,21 @@ export const deletionRequestSchema = z.object({
   refileOf: z.string().optional(),
   /** Filed by the Workflow Builder step (lead only): the execution to complete once decided. */
   workflowStep: workflowStepSchema.optional(),
+  /**
+   * The create call made for this request: saved, under the account's create lock, just before LivePerson
+   * is called. A request `submitting` without it was never sent. Reconciliation reads LivePerson's list
+   * in the window the attempt spans on LivePerson's clock (`lpOffsetMs`: its clock minus ours, from the
+   * `Date` of its last answer before the call).
+   */
+  attempt: submissionAttemptSchema.optional(),
+  /**
+   * Approved and not sent yet: set with `submitting`, removed when the attempt is saved. A request left
+   * `submitting` with it was provably never sent, so it is sent (once: the attempt is the fence); one
+   * without it or an attempt (saved by an earlier version) may have been, and is looked up instead.
+   */
+  unsent: z.literal(true).optional(),
+  /** Filed with `npm run lp -- create`, not through Slack: kept so reconciliation can account for it. */
+  origin: z.literal('cli').optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

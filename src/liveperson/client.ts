@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import { connectLivePerson } from './connection.js';
 import { type LpLogger, type RawAnswer, type Transport } from './http.js';
+import { LpClock, type LpClockReading } from './lp-clock.js';
 import { parseOptionalRecord, parseRecords, parseSingleRecord, ResponseShapeError } from './schemas.js';
 
 export interface ListFilter {
@@ -44,6 +45,11 @@ export interface LivePersonClient {
   /** Cancels inside LivePerson's 5-day window. Never retried automatically. */
   cancel(requestId: string): Promise<LpRecord>;
   check(): Promise<LivePersonCheck>;
+  /**
+   * LivePerson's clock against ours, from the `Date` header of its latest answer (undefined before the
+   * first). Optional: a substitute client without it leaves reconciliation on our own clock's reading.
+   */
+  lpClock?(): LpClockReading | undefined;
 }
 
 export interface LivePersonClientDeps {
@@ -92,7 +98,8 @@ export function createLivePersonClient(
       sentinel: config.sentinelUrl,
     },
   );
-  const call = (options: CallOptions) => callRtbf(options, { config, transport, resolver, auth, log });
+  const clock = new LpClock(now);
+  const call = (options: CallOptions) => callRtbf(options, { config, transport, resolver, auth, log, clock });
 
   /** Reads are idempotent, so a 5xx or lost connection is worth another try after a pause. */
   async function withRetries<T>(operation: LivePersonOperation, attempt: () => Promise<T>): Promise<T> {
@@ -156,6 +163,8 @@ export function createLivePersonClient(
 
     list,
 
+    lpClock: () => clock.reading(),
+
     async cancel(requestId) {
       const path = `/${checkRequestId(requestId, 'cancel')}/cancel`;
       const answer = await call({ operation: 'cancel', method: 'POST', path, sent: [requestId] });
@@ -185,6 +194,7 @@ interface CallContext {
   resolver: DomainResolver;
   auth: AuthProvider;
   log: LpLogger;
+  clock: LpClock;
 }
 
 /**
@@ -212,9 +222,11 @@ async function callRtbf(options: CallOptions, ctx: CallContext): Promise<RawAnsw
     });
   };
   let answer = await send();
+  ctx.clock.observe(answer.date);
   if (answer.status === 401 && ctx.auth.invalidate()) {
     ctx.log('lp.token.rejected', { operation: options.operation });
     answer = await send();
+    ctx.clock.observe(answer.date);
   }
   if (answer.status >= 200 && answer.status < 300) return answer;
   if (options.accept?.includes(answer.status)) return answer;

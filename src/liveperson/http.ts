@@ -10,6 +10,8 @@ export type LpLogger = (event: string, fields: Record<string, unknown>) => void;
 export interface RawAnswer {
   status: number;
   body: string;
+  /** The answer's `Date` header (LivePerson's clock, to the second), when it sent one. */
+  date?: string;
 }
 
 export interface SendOptions {
@@ -76,7 +78,12 @@ export function createTransport(http: AxiosInstance | undefined, log: LpLogger, 
         });
         const durationMs = now().getTime() - started;
         log('lp.http', { operation, method, status: response.status, durationMs });
-        return { status: response.status, body: typeof response.data === 'string' ? response.data : '' };
+        const date: unknown = response.headers.date;
+        return {
+          status: response.status,
+          body: typeof response.data === 'string' ? response.data : '',
+          ...(typeof date === 'string' ? { date } : {}),
+        };
       } catch (err) {
         const durationMs = now().getTime() - started;
         const code = axios.isAxiosError(err) ? err.code : undefined;

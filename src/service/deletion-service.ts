@@ -151,6 +151,7 @@ export class DeletionService {
             ...request,
             quotaMonth: key.month,
             status: 'submitting',
+            unsent: true,
             decision: { outcome: 'approved', by: userId, at: now.toISOString() },
             history: [...request.history, historyEntry(now, 'approved', userId)],
           };

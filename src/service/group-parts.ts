@@ -45,7 +45,7 @@ export class GroupParts {
             outcome === 'approved' ? 'submitting' : outcome === 'expired' ? 'expired' : 'rejected';
           const changed: DeletionRequest = {
             ...r,
-            ...(outcome === 'approved' ? { quotaMonth: key.month } : {}),
+            ...(outcome === 'approved' ? { quotaMonth: key.month, unsent: true as const } : {}),
             status,
             ...(decision && outcome !== 'expired' ? { decision } : {}),
             history: [

@@ -1,76 +1,154 @@
-import { DAY_MS, utcDate } from '../domain/durations.js';
-import type { RequestNotice, SubmissionFailure } from '../domain/notices.js';
+import pRetry from 'p-retry';
+import type { SubmissionFailure } from '../domain/notices.js';
 import type { DeletionRequest, Failure } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import { failureFacts, LivePersonError } from '../liveperson/errors.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
+import { StoreError } from '../store/errors.js';
 import type { RequestStore } from '../store/port.js';
+import { CreateGate } from './create-gate.js';
+import { PendingSaves } from './pending-saves.js';
+import { Reconciliation } from './reconciliation.js';
+import { outcomeNotices } from './outcome-notices.js';
 import { historyEntry } from './request-steps.js';
-import { errorCode } from '../domain/error-code.js';
 
 export interface SubmissionDeps {
   store: RequestStore;
   lp: LivePersonClient;
   now: () => Date;
   log: Logger;
+  /** The LivePerson account creates are serialised for (one in flight at a time). */
+  accountId: string;
+  /** Back-off of an outcome the store could not save yet (tests shorten it). */
+  saveBackoff?: { minMs: number; maxMs: number };
 }
-
-/** Failures after which LivePerson may hold the request: reconciled with its list. */
-const UNSURE_CODES = ['INTERRUPTED', 'LP_OUTCOME_UNKNOWN', 'UNEXPECTED'];
-/** How far from the submission a request in LivePerson's list may be and still be ours. */
-const RECONCILE_WINDOW_MS = 5 * 60_000;
-/** Unknown outcomes are looked up again for this long; after that a person must check. */
-const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
 
 /**
  * Sending an approved request to LivePerson, and finding out what happened to one whose sending was cut
- * off. `submitting` is saved before LivePerson is called, so a crash never leads to a silent second
- * submission: such a request is looked up in LivePerson's list, never re-sent.
+ * off. `submitting` is saved before anything else, then the attempt (under the account's create lock,
+ * right before the call), so a crash never leads to a silent second submission: such a request is looked
+ * up in LivePerson's list (reconciliation.ts), never re-sent. Status changes only go forward: a late
+ * failure never overwrites `submitted`.
  */
 export class Submission {
   /** Submissions under way: shutdown waits for them so none is cut between LivePerson and the store. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Requests this process is sending right now: never reconciled by it. */
+  private readonly sending = new Set<string>();
+  /** LivePerson's records of accepted creates whose save waits for the store (request id → record). */
+  private readonly unsaved = new Map<string, LpRecord>();
+  private readonly gate: CreateGate;
+  private readonly saves: PendingSaves;
+  private readonly reconciliation: Reconciliation;
+  private readonly stopped = new AbortController();
 
-  constructor(private readonly deps: SubmissionDeps) {}
+  constructor(private readonly deps: SubmissionDeps) {
+    this.gate = new CreateGate(deps.store, deps.accountId);
+    this.saves = new PendingSaves(deps.log, deps.saveBackoff);
+    this.reconciliation = new Reconciliation({
+      ...deps,
+      complete: (id, record, detail) => this.completed(id, record, detail),
+      claimedHere: () => new Set([...this.unsaved.values()].map((r) => r.requestId)),
+    });
+  }
+
+  /** Accepted creates waiting for the store to take them (`/readyz` is 503 while any waits). */
+  unsavedCount(): number {
+    return this.saves.count();
+  }
 
   async idle(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const settled = Promise.allSettled([...this.inFlight]).then(() => true);
+    const settled = Promise.allSettled([...this.inFlight, this.saves.settled()]).then(() => true);
     const result = await Promise.race([settled, timeout]);
     clearTimeout(timer);
+    if (!result) {
+      // Shutdown gives up waiting: unsent requests stay `submitting` without an attempt, unsaved
+      // outcomes are found in LivePerson's list at the next start.
+      this.stopped.abort();
+      this.gate.stop();
+      this.saves.stop();
+    }
     return result;
   }
 
   /** Calls LivePerson for a request already saved as `submitting`, and saves what it answered. */
   submit(request: DeletionRequest): Promise<DeletionRequest> {
-    const work = this.send(request);
+    this.sending.add(request.id);
+    const work = this.gate
+      .run(() => this.send(request))
+      .catch((error: unknown) => {
+        this.deps.log.warn('submission_not_sent', { request: request.id, code: codeOf(error) });
+        return request;
+      })
+      .finally(() => this.sending.delete(request.id));
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
     return work;
   }
 
+  /** Holding the create lock: saves the attempt, calls LivePerson once, saves (or keeps) the outcome. */
   private async send(request: DeletionRequest): Promise<DeletionRequest> {
+    const marked = await this.markAttempt(request.id);
+    if (!marked) return (await this.deps.store.get(request.id)) ?? request;
     let record: LpRecord;
     const started = Date.now();
     try {
-      record = await this.deps.lp.create(request.type, request.ids);
+      record = await this.deps.lp.create(marked.type, marked.ids);
     } catch (error) {
-      return this.failed(request, error);
+      return this.failed(marked, error);
     }
-    const updated = await this.completed(request.id, record, `LivePerson request ${record.requestId}`);
+    this.unsaved.set(request.id, record);
+    const saved = await this.saves.save(request.id, async () => {
+      const done = await this.completed(request.id, record, `LivePerson request ${record.requestId}`);
+      this.unsaved.delete(request.id);
+      return done;
+    });
     this.deps.log.info('request_submitted', {
       request: request.id,
       lpRequestId: record.requestId,
       ms: Date.now() - started,
+      saved: saved !== undefined,
     });
-    return updated;
+    return saved ?? { ...marked, status: 'submitted', lpRecord: record };
   }
 
-  private async completed(id: string, record: LpRecord, detail: string): Promise<DeletionRequest> {
+  /**
+   * Saves that a create is about to be sent, with LivePerson's clock offset. Only a request still
+   * `submitting` without an attempt is sent: anything else was decided elsewhere (undefined). A store
+   * that refuses writes is waited for (nothing was sent yet, so waiting is safe).
+   */
+  private async markAttempt(id: string): Promise<DeletionRequest | undefined> {
+    const write = () =>
+      this.deps.store.update(id, (r) => {
+        if (r?.status !== 'submitting' || r.attempt) return { value: undefined };
+        const clock = this.deps.lp.lpClock?.();
+        const { unsent: _sent, ...rest } = r;
+        const next: DeletionRequest = {
+          ...rest,
+          attempt: {
+            startedAt: this.deps.now().toISOString(),
+            by: this.deps.store.replicaId,
+            ...(clock?.lpNow ? { lpOffsetMs: clock.offsetMs, lpStartedAt: clock.lpNow.toISOString() } : {}),
+          },
+        };
+        return { value: next, request: next };
+      });
+    return pRetry(write, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 200,
+      maxTimeout: 5_000,
+      signal: this.stopped.signal,
+      shouldRetry: ({ error }) => error instanceof StoreError,
+    });
+  }
+
+  /** LivePerson's record saved: `submitted`, from `submitting` or `outcome_unknown` only. */
+  completed(id: string, record: LpRecord, detail: string): Promise<DeletionRequest> {
     const now = this.deps.now();
     return this.deps.store.update(id, (r) => {
       if (!r) throw new Error(`request ${id} vanished from the store`);
@@ -83,7 +161,8 @@ export class Submission {
         history: [...r.history, historyEntry(now, 'submitted', undefined, detail)],
       };
       delete next.failure;
-      return { value: next, request: next, notices: outcomeNotices() };
+      // A request filed with `npm run lp -- create` has no thread or requester to tell.
+      return { value: next, request: next, notices: r.origin === 'cli' ? [] : outcomeNotices() };
     });
   }
 
@@ -100,111 +179,44 @@ export class Submission {
       ...(lpError?.httpStatus ? { httpStatus: lpError.httpStatus } : {}),
     };
     const now = this.deps.now();
-    const updated = await this.deps.store.update(request.id, (r) => {
-      if (!r) throw new Error(`request ${request.id} vanished from the store`);
-      const next: DeletionRequest = {
-        ...r,
-        status: unknown ? 'outcome_unknown' : 'failed',
-        failure,
-        history: [
-          ...r.history,
-          historyEntry(now, unknown ? 'outcome_unknown' : 'submission_failed', undefined, code),
-        ],
-      };
-      return { value: next, request: next, notices: outcomeNotices(facts) };
-    });
+    const write = () =>
+      this.deps.store.update(request.id, (r) => {
+        if (!r) throw new Error(`request ${request.id} vanished from the store`);
+        // One way only: a failure arriving after the request was completed (or decided) changes nothing.
+        if (r.status !== 'submitting') return { value: r };
+        const next: DeletionRequest = {
+          ...r,
+          status: unknown ? 'outcome_unknown' : 'failed',
+          failure,
+          ...(r.attempt && unknown ? { attempt: { ...r.attempt, endedAt: now.toISOString() } } : {}),
+          history: [
+            ...r.history,
+            historyEntry(now, unknown ? 'outcome_unknown' : 'submission_failed', undefined, code),
+          ],
+        };
+        return { value: next, request: next, notices: r.origin === 'cli' ? [] : outcomeNotices(facts) };
+      });
+    const updated = await this.saves.save(request.id, write);
     this.deps.log.warn('submission_failed', { request: request.id, code, httpStatus: lpError?.httpStatus });
-    return updated;
+    return updated ?? request;
   }
 
   /**
    * Requests whose sending was cut off (this process or a replica died mid-call) and unknown outcomes
-   * younger than 30 days: each is looked up in LivePerson's list. Safe to run again at any time.
+   * younger than 30 days: each is looked up in LivePerson's list. It takes its turn on the create lock,
+   * so it runs only when no create of ours is under way anywhere and before the creates queued after it:
+   * each cut-off attempt is then looked for while the fewest others surround it. Never touches what this
+   * process is sending or still saving. Safe to run again at any time.
    */
   async recover(): Promise<void> {
-    const now = this.deps.now().getTime();
-    const orphans = await this.deps.store.orphanedSubmissions();
-    const unsure = (await this.deps.store.listOpen()).filter(
-      (r) =>
-        r.status === 'outcome_unknown' &&
-        UNSURE_CODES.includes(r.failure?.code ?? '') &&
-        now - Date.parse(r.createdAt) < RECONCILE_MAX_AGE_MS,
+    const { unsent } = await this.gate.run(() =>
+      this.reconciliation.run(new Set([...this.sending, ...this.unsaved.keys()])),
     );
-    for (const request of [...orphans, ...unsure]) {
-      try {
-        await this.reconcile(request);
-      } catch (error) {
-        this.deps.log.warn('reconcile_failed', { request: request.id, code: errorCode(error) });
-      }
-    }
-  }
-
-  /**
-   * Looks for a request whose submission was cut off in LivePerson's own list. That list has no ids,
-   * so a match is a request made within minutes of the submission that no other stored request claims;
-   * exactly one completes the request as if nothing had happened. None, or several, leave it
-   * `outcome_unknown` with what to check: never a silent second submission.
-   */
-  private async reconcile(request: DeletionRequest): Promise<void> {
-    const startedAt = new Date(request.decision?.at ?? request.createdAt).getTime();
-    const from = startedAt - RECONCILE_WINDOW_MS;
-    const to = startedAt + RECONCILE_WINDOW_MS;
-    let candidates: LpRecord[] | undefined;
-    try {
-      const listed = await this.deps.lp.list({
-        fromDate: utcDate(from - DAY_MS),
-        toDate: utcDate(to + DAY_MS),
-      });
-      const inWindow = listed.filter((record) => {
-        const time = record.requestTime ? Date.parse(record.requestTime) : NaN;
-        return time >= from && time <= to;
-      });
-      candidates = [];
-      for (const record of inWindow) {
-        if (!(await this.deps.store.findByLpRequestId(record.requestId))) candidates.push(record);
-      }
-    } catch (error) {
-      this.deps.log.warn('reconcile_unavailable', { request: request.id, code: errorCode(error) });
-    }
-    const match = candidates?.length === 1 ? candidates[0] : undefined;
-    if (match) {
-      await this.completed(
-        request.id,
-        match,
-        `LivePerson request ${match.requestId}, found after an interruption`,
-      );
-      this.deps.log.info('submission_reconciled', { request: request.id, lpRequestId: match.requestId });
-      return;
-    }
-    // A request already posted as unknown (after a timeout or an earlier restart) has nothing new to say.
-    if (request.status !== 'submitting') return;
-    const facts: SubmissionFailure = {
-      code: 'INTERRUPTED',
-      candidates: candidates?.map((c) => c.requestId) ?? null,
-    };
-    const now = this.deps.now();
-    await this.deps.store.update(request.id, (r) => {
-      if (r?.status !== 'submitting') return { value: undefined };
-      const next: DeletionRequest = {
-        ...r,
-        status: 'outcome_unknown',
-        failure: { code: 'INTERRUPTED' },
-        history: [...r.history, historyEntry(now, 'outcome_unknown', undefined, 'interrupted')],
-      };
-      return { value: undefined, request: next, notices: outcomeNotices(facts) };
-    });
-    this.deps.log.warn('submission_interrupted', {
-      request: request.id,
-      candidates: candidates?.length ?? 0,
-    });
+    // Approved, never sent (the process stopped before the attempt was saved): sent now, once.
+    for (const request of unsent) await this.submit(request);
   }
 }
 
-/** The record (or what went wrong) in the thread, the approval message re-rendered, the requester told. */
-function outcomeNotices(failure?: SubmissionFailure): RequestNotice[] {
-  return [
-    failure ? { kind: 'failure_post', failure } : { kind: 'record_post' },
-    { kind: 'approval_update' },
-    failure ? { kind: 'requester_outcome', failure } : { kind: 'requester_outcome' },
-  ];
+function codeOf(error: unknown): string {
+  return error instanceof StoreError ? error.code : error instanceof Error ? error.name : 'UNKNOWN';
 }

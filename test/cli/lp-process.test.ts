@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -49,9 +52,12 @@ describe('npm run lp (the real entry point)', () => {
 describe('npm run lp -- create against a sandbox in this process', () => {
   let sandbox: Sandbox;
   let env: Record<string, string>;
+  let dataDir: string;
   beforeAll(async () => {
     sandbox = await startSandbox({ accountId: '20762324' });
+    dataDir = await mkdtemp(join(tmpdir(), 'lp-cli-process-'));
     env = {
+      DATA_DIR: dataDir,
       LP_ACCOUNT_ID: '20762324',
       LP_BEARER_TOKEN: SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] ?? '',
       LP_DOMAIN_API_URL: sandbox.url,
@@ -62,6 +68,7 @@ describe('npm run lp -- create against a sandbox in this process', () => {
   });
   afterAll(async () => {
     await sandbox.close();
+    await rm(dataDir, { recursive: true, force: true });
   });
   const creates = () => sandbox.calls.filter((c) => c.kind === 'create');
 

@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, runLp, type LpIo } from '../../src/cli/lp-main.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { capture } from '../support/capture.js';
 
 const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
@@ -12,9 +16,13 @@ const now = () => NOW;
 
 let sandbox: Sandbox;
 let env: Record<string, string | undefined>;
+/** `create` records what it files in the app's store (issue 25): a data folder of each test's own. */
+let dataDir: string;
 beforeEach(async () => {
   sandbox = await startSandbox({ accountId: '20762324', now, monthlyLimit: 3 });
+  dataDir = await mkdtemp(join(tmpdir(), 'lp-cli-'));
   env = {
+    DATA_DIR: dataDir,
     LP_ACCOUNT_ID: 'le20762324',
     LP_BEARER_TOKEN: SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0],
     LP_DOMAIN_API_URL: sandbox.url,
@@ -24,6 +32,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await sandbox.close();
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 async function lp(...argv: string[]) {
@@ -347,5 +356,52 @@ describe('failures', () => {
     const { code, stderr } = await lp('check');
     expect(code).toBe(EXIT_USAGE);
     expect(stderr).toContain('LP_ACCOUNT_ID');
+  });
+});
+
+describe('lp create is recorded in the app’s store, so reconciliation can account for it (issue 25)', () => {
+  const stored = async () => {
+    const store = await openFileStore(dataDir, { readOnly: true });
+    try {
+      return await store.listOpen();
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('what LivePerson answered is kept as a request filed by the command line, with its requested_by', async () => {
+    const { code } = await lp('create', '--conversation', CONVERSATION, '--yes');
+    expect(code).toBe(EXIT_OK);
+    const [request, ...more] = await stored();
+    expect(more).toHaveLength(0);
+    expect(request).toMatchObject({
+      origin: 'cli',
+      status: 'submitted',
+      ids: [CONVERSATION],
+      lpRecord: { requestId: String(sandbox.requests[0]?.requestId), requestedBy: 'bearer-user' },
+    });
+    expect(request?.attempt?.startedAt).toBeDefined();
+  });
+
+  it('a lost answer is kept as outcome unknown, for the app to look up; the advice is unchanged', async () => {
+    sandbox.inject({ kind: 'create', drop: true });
+    const { code, stderr } = await lp('create', '--conversation', CONVERSATION, '--yes');
+    expect(code).toBe(EXIT_API_ERROR);
+    expect(stderr).toContain('Before filing again');
+    const [request] = await stored();
+    expect(request).toMatchObject({ origin: 'cli', status: 'outcome_unknown' });
+    expect(sandbox.requests).toHaveLength(1);
+  });
+
+  it('refused, with nothing filed, while the app holds the data folder', async () => {
+    const app = await openFileStore(dataDir);
+    try {
+      const { code, stderr } = await lp('create', '--conversation', CONVERSATION, '--yes');
+      expect(code).toBe(EXIT_API_ERROR);
+      expect(stderr).toContain('lp-delete is running on this data folder');
+      expect(sandbox.requests).toHaveLength(0);
+    } finally {
+      await app.close();
+    }
   });
 });

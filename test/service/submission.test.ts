@@ -115,10 +115,21 @@ describe('Submission: what LivePerson answered', () => {
   });
 });
 
+/** lp-delete's own `requested_by`, as LivePerson's answers to its creates show it. */
+const US = 'lp-delete-key';
+
 describe('Submission.recover: a submission cut off is looked up, never re-sent', () => {
-  /** A request left `submitting` by a process that is gone: a new world over the same data. */
+  /**
+   * A request left `submitting` by a process that is gone, after it saved its attempt: a new world over
+   * the same data. A first request was answered before (so lp-delete knows its requested_by).
+   */
   async function orphaned(): Promise<{ world: ServiceWorld; id: string; approvedAt: Date }> {
     const before = serviceWorld();
+    before.lp.createAnswer = () =>
+      lpRecord('lp-warm', { requestedBy: US, requestTime: before.clock.now().toISOString() });
+    const warm = await before.file();
+    await before.service.approve(warm, APPROVER);
+    before.clock.advance(60_000);
     const id = await before.file();
     const approvedAt = before.clock.now();
     await before.store.update(id, (r) => ({
@@ -128,21 +139,26 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
         status: 'submitting',
         quotaMonth: '2026-12',
         decision: { outcome: 'approved', by: APPROVER, at: approvedAt.toISOString() },
+        attempt: { startedAt: approvedAt.toISOString(), by: 'gone' },
       },
     }));
     const world = serviceWorld({ store: await before.store.reopen() });
+    world.clock.set(approvedAt);
     world.clock.advance(60_000);
+    world.lp.listed = [lpRecord('lp-warm', { requestedBy: US, requestTime: around(approvedAt, -60_000) })];
     expect((await world.store.orphanedSubmissions()).map((r) => r.id)).toEqual([id]);
     return { world, id, approvedAt };
   }
   const around = (at: Date, ms: number) => new Date(at.getTime() + ms).toISOString();
+  const ours = (id: string, at: string) => lpRecord(id, { requestedBy: US, requestTime: at });
 
-  it('exactly one unclaimed match in LivePerson’s list completes the request', async () => {
+  it('exactly one unclaimed record of ours in the attempt’s window completes the request', async () => {
     const { world, id, approvedAt } = await orphaned();
-    world.lp.listed = [
-      lpRecord('lp-match', { requestTime: around(approvedAt, 2_000) }),
-      lpRecord('lp-long-before', { requestTime: around(approvedAt, -3_600_000) }),
-    ];
+    world.lp.listed.push(
+      ours('lp-match', around(approvedAt, 2_000)),
+      // Another tool's request (another requested_by) is never ours, whenever it was made.
+      lpRecord('lp-other-tool', { requestedBy: 'another-tool', requestTime: around(approvedAt, 1_000) }),
+    );
     await world.service.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
@@ -152,23 +168,43 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     expect(world.lp.created()).toBe(0);
   });
 
-  it('no match: outcome unknown with what to check; nothing re-sent', async () => {
-    const { world, id } = await orphaned();
+  it('the only record in the window made by another tool is not attached (issue 25, E10)', async () => {
+    const { world, id, approvedAt } = await orphaned();
+    world.lp.listed.push(
+      lpRecord('lp-other-tool', { requestedBy: 'another-tool', requestTime: around(approvedAt, 1_000) }),
+    );
+    await world.service.submission.recover();
+    const request = await world.store.get(id);
+    expect(request?.status).toBe('outcome_unknown');
+    expect(request?.lpRecord).toBeUndefined();
+  });
+
+  it('a same-key record no attempt of ours explains makes every match unprovable', async () => {
+    const { world, id, approvedAt } = await orphaned();
+    world.lp.listed.push(
+      ours('lp-match', around(approvedAt, 2_000)),
+      ours('lp-unexplained', around(approvedAt, -3_600_000)),
+    );
+    await world.service.submission.recover();
+    expect((await world.store.get(id))?.status).toBe('outcome_unknown');
+  });
+
+  it('no match: outcome unknown with exactly what to compare; nothing re-sent', async () => {
+    const { world, id, approvedAt } = await orphaned();
     await world.service.submission.recover();
     const request = await world.store.get(id);
     expect(request).toMatchObject({ status: 'outcome_unknown' });
     expect(request?.failure).toEqual({ code: 'INTERRUPTED' });
-    expect(await failureFacts(world, id)).toEqual({ code: 'INTERRUPTED', candidates: [] });
+    const facts = (await failureFacts(world, id)) as { check: { from: string; requestedBy: string } };
+    expect(facts).toMatchObject({ code: 'INTERRUPTED', candidates: [], check: { requestedBy: US } });
+    expect(Date.parse(facts.check.from)).toBeLessThanOrEqual(approvedAt.getTime());
     expect(world.lp.created()).toBe(0);
-    expect((await world.quota.report()).used).toBe(1);
+    expect((await world.quota.report()).used).toBe(2);
   });
 
   it('several matches: outcome unknown naming them; a second recover says nothing new', async () => {
     const { world, id, approvedAt } = await orphaned();
-    world.lp.listed = [
-      lpRecord('lp-a', { requestTime: around(approvedAt, 1_000) }),
-      lpRecord('lp-b', { requestTime: around(approvedAt, -1_000) }),
-    ];
+    world.lp.listed.push(ours('lp-a', around(approvedAt, 1_000)), ours('lp-b', around(approvedAt, 3_000)));
     await world.service.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
     const facts = (await failureFacts(world, id)) as { code: string; candidates: string[] };
@@ -177,18 +213,13 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     const owedBefore = (await world.store.owedNotices()).length;
     await world.service.submission.recover();
     expect((await world.store.owedNotices()).length).toBe(owedBefore);
-    expect(world.lp.created()).toBe(0);
   });
 
   it('a record another stored request already claims is not a match', async () => {
     const { world, id, approvedAt } = await orphaned();
-    const other = await world.file();
-    await world.service.approve(other, APPROVER);
-    const claimed = (await world.store.get(other))?.lpRecord?.requestId ?? '';
-    world.lp.listed = [lpRecord(claimed, { requestTime: around(approvedAt, 1_000) })];
+    world.lp.listed = [ours('lp-warm', around(approvedAt, 1_000))];
     await world.service.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
-    expect(world.lp.created()).toBe(1); // the other request's own submission only
   });
 
   it('LivePerson unreachable while looking: outcome unknown, looked up again later, then completed', async () => {
@@ -199,26 +230,93 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     // null: LivePerson could not be asked (not: it listed nothing).
     expect(await failureFacts(world, id)).toEqual({ code: 'INTERRUPTED', candidates: null });
     world.lp.listError = undefined;
-    world.lp.listed = [lpRecord('lp-late', { requestTime: around(approvedAt, 500) })];
+    world.lp.listed.push(ours('lp-late', around(approvedAt, 500)));
     await world.service.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-late' },
     });
-    expect(world.lp.created()).toBe(0);
   });
 
   it('an LP_OUTCOME_UNKNOWN create is reconciled by a later recover when LivePerson lists it', async () => {
     const world = serviceWorld();
+    world.lp.createAnswer = () =>
+      lpRecord('lp-warm', { requestedBy: US, requestTime: world.clock.now().toISOString() });
+    const warm = await filed(world);
+    await world.service.approve(warm, APPROVER);
+    world.clock.advance(60_000);
     const id = await filed(world);
     world.lp.createAnswer = () => outcomeUnknown('create', 504, 'timed out');
     await world.service.approve(id, APPROVER);
-    world.lp.listed = [lpRecord('lp-found', { requestTime: world.clock.now().toISOString() })];
+    world.lp.listed = [
+      ours('lp-warm', around(world.clock.now(), -60_000)),
+      ours('lp-found', world.clock.now().toISOString()),
+    ];
+    world.clock.advance(1_000);
     await world.service.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-found' },
     });
+    expect(world.lp.created()).toBe(2);
+  });
+
+  it('a request approved but never sent (no attempt saved) is sent once, not looked up', async () => {
+    const before = serviceWorld();
+    const id = await before.file();
+    await before.store.update(id, (r) => ({
+      value: undefined,
+      request: { ...r!, status: 'submitting', unsent: true, quotaMonth: '2026-12' },
+    }));
+    const world = serviceWorld({ store: await before.store.reopen() });
+    await world.service.submission.recover();
+    await world.service.idle(1_000);
+    expect(await world.store.get(id)).toMatchObject({ status: 'submitted' });
     expect(world.lp.created()).toBe(1);
+    await world.service.submission.recover();
+    expect(world.lp.created()).toBe(1);
+  });
+});
+
+describe('Submission: status changes are one-way (issue 25, E2)', () => {
+  it('a late failure never overwrites a request already completed', async () => {
+    const world = serviceWorld();
+    const id = await filed(world);
+    world.lp.create = async () => {
+      // Completed meanwhile (another replica reconciled it), then this create's answer is lost.
+      await world.store.update(id, (r) => ({
+        value: undefined,
+        request: { ...r!, status: 'submitted', lpRecord: lpRecord('lp-reconciled') },
+      }));
+      throw outcomeUnknown('create', 504, 'timed out');
+    };
+    await world.service.approve(id, APPROVER);
+    expect(await world.store.get(id)).toMatchObject({
+      status: 'submitted',
+      lpRecord: { requestId: 'lp-reconciled' },
+    });
+    expect(await kinds(world, id)).not.toContain('failure_post');
+  });
+
+  it('a reconciliation never overwrites a completion that arrived while it looked', async () => {
+    const world = serviceWorld();
+    world.lp.createAnswer = () =>
+      lpRecord('lp-warm', { requestedBy: US, requestTime: world.clock.now().toISOString() });
+    const warm = await filed(world);
+    await world.service.approve(warm, APPROVER);
+    const id = await filed(world);
+    world.lp.createAnswer = () => outcomeUnknown('create', 504, 'timed out');
+    await world.service.approve(id, APPROVER);
+    const list = world.lp.list.bind(world.lp);
+    world.lp.list = async (filter) => {
+      // The request is completed (its own record) while the reconciler reads LivePerson's list.
+      await world.service.submission.completed(id, lpRecord('lp-own', { requestedBy: US }), 'answer');
+      return [
+        ...(await list(filter)),
+        lpRecord('lp-stranger', { requestedBy: US, requestTime: world.clock.now().toISOString() }),
+      ];
+    };
+    await world.service.submission.recover();
+    expect((await world.store.get(id))?.lpRecord?.requestId).toBe('lp-own');
   });
 });

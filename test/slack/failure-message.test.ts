@@ -49,7 +49,9 @@ describe('buildFailureMessage', () => {
     expect(checkBlockKit('message', message)).toEqual([]);
     const json = JSON.stringify(message.blocks);
     expect(json).toContain('lp-delete stopped while this request was being sent to LivePerson');
-    expect(json).toContain('LivePerson has 2 requests from around that time (lp-a, lp-b)');
+    expect(json).toContain(
+      'LivePerson has 2 requests from around that time that no lp-delete request holds (lp-a, lp-b)',
+    );
     expect(json).toContain('`INTERRUPTED`');
   });
 

@@ -31,21 +31,45 @@ describe('explainFailure: the words for a submission failure, from its facts', (
     });
   });
 
-  it('INTERRUPTED: what to check depends on what LivePerson’s list showed', () => {
+  it('INTERRUPTED: never advises filing again before a person has compared LivePerson’s list (issue 25)', () => {
     const what =
       'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.';
-    expect(explainFailure(stored({ code: 'INTERRUPTED', candidates: [] }))).toEqual({
+    const dont = 'Do not file it again until someone has done that: filing it twice files a second deletion.';
+    const check = {
+      from: '2026-12-06T10:14:58.000Z',
+      to: '2026-12-06T10:16:02.000Z',
+      requestedBy: 'lp-delete-key',
+      unexplained: 0,
+    };
+    expect(explainFailure(stored({ code: 'INTERRUPTED', candidates: [], check }))).toEqual({
       what,
-      next: 'LivePerson’s list shows no request from that time, but check it (`npm run lp -- list`) before filing it again; do not file it twice.',
+      next:
+        'lp-delete found no request in LivePerson’s list it can prove is this one; LivePerson may still hold it. ' +
+        'In `npm run lp -- list --from 2026-12-06 --to 2026-12-06`, compare the requests with request_time between ' +
+        '2026-12-06 10:14:58 and 2026-12-06 10:16:02 UTC (LivePerson’s own clock) and requested_by lp-delete-key: ' +
+        `0 such requests are held by no lp-delete request. ${dont}`,
     });
-    expect(explainFailure(stored({ code: 'INTERRUPTED', candidates: ['lp-a', 'lp-b'] }))).toEqual({
-      what,
-      next: 'LivePerson has 2 requests from around that time (lp-a, lp-b); check which one is this before filing it again.',
-    });
-    expect(explainFailure(stored({ code: 'INTERRUPTED', candidates: null }))).toEqual({
-      what,
-      next: 'lp-delete could not reach LivePerson to check; it will look again later. Check LivePerson’s list of deletion requests (`npm run lp -- list`) before filing it again; do not file it twice.',
-    });
+    const two = explainFailure(
+      stored({
+        code: 'INTERRUPTED',
+        candidates: ['lp-a', 'lp-b'],
+        check: { ...check, requestedBy: null, unexplained: 2 },
+      }),
+    );
+    expect(two.next).toContain(
+      'LivePerson has 2 requests from around that time that no lp-delete request holds (lp-a, lp-b)',
+    );
+    expect(two.next).toContain('(any requested_by: lp-delete has not yet seen its own): 2 such requests are');
+    expect(two.next).toContain(dont);
+    const unreachable = explainFailure(stored({ code: 'INTERRUPTED', candidates: null }));
+    expect(unreachable.next).toContain('could not reach LivePerson to check');
+    expect(unreachable.next).toContain(dont);
+    // Notices saved before checks existed are worded too, never with "file it again" first.
+    for (const candidates of [[], ['lp-a']]) {
+      const old = explainFailure(stored({ code: 'INTERRUPTED', candidates }));
+      expect(old.next).toContain(dont);
+      expect(old.next).not.toMatch(/shows no request from that time/);
+    }
   });
 
   it('a LivePerson failure: the words describeForPeople gives the error, detail included', () => {

@@ -32,7 +32,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const server = createServer((req, res) => {
     if (options.clockSkewMs) res.setHeader('Date', new Date(Date.now() + options.clockSkewMs).toUTCString());
     void handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, message(500, 'sandbox failure'));
+      if (!res.headersSent) send(res, message(500, 'sandbox failure'), state.now());
     });
   });
 
@@ -44,7 +44,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       const authorize = () => authenticate(state, req, url).ok;
       const answer = extension.handle({ method: req.method ?? 'GET', url, contentType, body, authorize });
       if (answer) {
-        send(res, answer);
+        send(res, answer, state.now());
         return;
       }
     }
@@ -57,6 +57,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     state.calls.push(call);
     if (!route) return answerCall(res, call, message(404, 'Not found'), undefined);
     const rule = takeInjection(state, route.kind);
+    // LivePerson holding the call before carrying it out: the request is filed only after the hold.
+    if (rule?.holdMs) await pause(rule.holdMs);
     if (rule?.status === undefined) {
       return answerCall(res, call, dispatch(state, route.kind, route.params, req, url, body), rule);
     }
@@ -78,7 +80,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return;
     }
     call.status = answer.status;
-    send(res, answer);
+    send(res, answer, state.now());
   }
 
   function pause(ms: number) {

@@ -33,6 +33,11 @@ export interface SandboxInjection {
   rawBody?: string;
   /** Hold the answer this long. The call is still carried out first (a create still creates). */
   delayMs?: number;
+  /**
+   * Hold the call this long before carrying it out: LivePerson busy, a create filed only after the hold
+   * (its `request_time` is then, not when it was sent). With `delayMs`, the answer is held after that.
+   */
+  holdMs?: number;
   /** Destroy the connection instead of answering. The call is still carried out first. */
   drop?: boolean;
 }

@@ -3,7 +3,12 @@
  * delivered from the facts the service stored (or, for a notice an earlier version saved with its words,
  * those words as stored). Pure.
  */
-import { isWorded, type RequestNotice, type SubmissionFailure } from '../../domain/notices.js';
+import {
+  isWorded,
+  type ReconcileCheck,
+  type RequestNotice,
+  type SubmissionFailure,
+} from '../../domain/notices.js';
 import { describeFailureFacts } from '../../liveperson/errors.js';
 
 export interface FailureExplanation {
@@ -29,22 +34,39 @@ export function explainFailure(failure: SubmissionFailure): FailureExplanation {
     case 'INTERRUPTED':
       return {
         what: 'lp-delete stopped while this request was being sent to LivePerson, so it may or may not exist there.',
-        next: afterInterruption(failure.candidates),
+        next: afterInterruption(failure.candidates, failure.check),
       };
     default:
       return describeFailureFacts(failure);
   }
 }
 
-/** What to check after an interruption, given LivePerson's unclaimed requests from around that time. */
-function afterInterruption(candidates: readonly string[] | null): string {
+/**
+ * What to check after an interruption, given LivePerson's unclaimed requests from around that time. Never
+ * "file it again": LivePerson's list has no ids of ours, so only a person comparing it can tell whether
+ * this request is there, and a second filing is a second deletion.
+ */
+function afterInterruption(candidates: readonly string[] | null, check?: ReconcileCheck): string {
+  const dont = 'Do not file it again until someone has done that: filing it twice files a second deletion.';
   if (candidates === null) {
-    return `lp-delete could not reach LivePerson to check; it will look again later. ${CHECK_LIST} before filing it again; do not file it twice.`;
+    return `lp-delete could not reach LivePerson to check; it will look again later. Meanwhile compare ${CHECK_LIST.replace('Check ', '')} with this request. ${dont}`;
   }
-  if (candidates.length > 1) {
-    return `LivePerson has ${candidates.length} requests from around that time (${candidates.join(', ')}); check which one is this before filing it again.`;
+  const where = check ? compareWith(check) : `${CHECK_LIST} for requests from around the approval time.`;
+  if (candidates.length === 0) {
+    return `lp-delete found no request in LivePerson’s list it can prove is this one; LivePerson may still hold it. ${where} ${dont}`;
   }
-  return 'LivePerson’s list shows no request from that time, but check it (`npm run lp -- list`) before filing it again; do not file it twice.';
+  return `LivePerson has ${candidates.length} request${candidates.length === 1 ? '' : 's'} from around that time that no lp-delete request holds (${candidates.join(', ')}), so lp-delete cannot tell which is this one. ${where} ${dont}`;
+}
+
+/** Exactly what to compare: the time window on LivePerson's clock, requested_by, and the count. */
+function compareWith(check: ReconcileCheck): string {
+  const day = (iso: string) => iso.slice(0, 10);
+  const time = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const by = check.requestedBy
+    ? ` and requested_by ${check.requestedBy}`
+    : ' (any requested_by: lp-delete has not yet seen its own)';
+  const count = `${check.unexplained} such request${check.unexplained === 1 ? ' is' : 's are'} held by no lp-delete request`;
+  return `In \`npm run lp -- list --from ${day(check.from)} --to ${day(check.to)}\`, compare the requests with request_time between ${time(check.from)} and ${time(check.to)} UTC (LivePerson’s own clock)${by}: ${count}.`;
 }
 
 /** The words of a failure post: from its facts, or as an earlier version stored them. */
