@@ -19,7 +19,15 @@ export interface ServerOptions {
   /** True once a signal asked the process to stop (set by serveUntilSignalled). */
   shutdownRequested?: () => boolean;
   /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
-  timings?: Pick<AppDeps, 'sweepIntervalMs' | 'noticeBaseDelayMs' | 'slackRetries' | 'shutdownGraceMs'>;
+  timings?: Pick<
+    AppDeps,
+    | 'sweepIntervalMs'
+    | 'noticeBaseDelayMs'
+    | 'slackRetries'
+    | 'shutdownGraceMs'
+    | 'slackTimeoutMs'
+    | 'noticeClaimMs'
+  >;
 }
 
 export interface Server {

@@ -109,6 +109,11 @@ export const queuedNoticeSchema = z.object({
   nextAttemptAt: z.string(),
   /** Slack's error code of the last failed attempt (never the payload). */
   lastError: z.string().optional(),
+  /**
+   * An earlier attempt may have reached Slack (it timed out, Slack answered 5xx, the process stopped while
+   * delivering): the next one looks for the message in Slack before posting again.
+   */
+  maybePosted: z.boolean().optional(),
 });
 export type QueuedNotice = z.infer<typeof queuedNoticeSchema>;
 

@@ -8,6 +8,8 @@ import {
   type MonthChange,
   type MonthState,
   type MonthUsage,
+  type ClaimedNotice,
+  type NoticeFailure,
   type NoticeRef,
   type OwedNotice,
   type QuotaKey,
@@ -180,11 +182,11 @@ export class PostgresStore implements RequestStore {
 
   // ── notices ──────────────────────────────────────────────────────────────────────────────────────────
 
-  async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<OwedNotice[]> {
+  async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
     if (limit <= 0) return [];
     const claim = { now, limit, claimMs, replicaId: this.replicaId };
     const rows = await this.session.write((q) => notices.claimDue(q, claim));
-    return notices.owedInOrder(this.options.server, rows);
+    return notices.claimedInOrder(this.options.server, rows);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -194,12 +196,12 @@ export class PostgresStore implements RequestStore {
   async noticeDelivered(
     ref: NoticeRef,
     effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<void> {
-    await this.session.write((q) => notices.delivered(q, this.options.server, this.replicaId, ref, effect));
+  ): Promise<boolean> {
+    return this.session.write((q) => notices.delivered(q, this.options.server, this.replicaId, ref, effect));
   }
 
-  async noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void> {
-    await this.session.write((q) => notices.noticeFailed(q, ref, failure));
+  async noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean> {
+    return this.session.write((q) => notices.noticeFailed(q, ref, failure));
   }
 
   async owedNotices(): Promise<OwedNotice[]> {
