@@ -40,7 +40,7 @@ export interface AppDeps {
   shutdownGraceMs?: number;
   /** How long any Slack call may take (default 10 s). */
   slackTimeoutMs?: number;
-  /** How long a notice's claim holds (default 60 s); must exceed slackTimeoutMs. */
+  /** How long a notice's claim holds (default 30 s); must exceed slackTimeoutMs. */
   noticeClaimMs?: number;
   /** For /readyz: whether the store is open and usable (default: always, once createApp has it). */
   storeOk?: () => boolean;

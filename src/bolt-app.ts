@@ -5,7 +5,7 @@ import { probeRoutes, type Readiness } from './startup/probes.js';
 
 /** The Bolt app and, in HTTP mode, its receiver with the health and readiness routes: transport only. */
 
-/** How long any Slack call may take (default): shorter than a notice's claim (60 s). */
+/** How long any Slack call may take (default): shorter than a notice's claim (30 s). */
 export const SLACK_TIMEOUT_MS = 10_000;
 
 export interface Bolt {

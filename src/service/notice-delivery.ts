@@ -29,7 +29,7 @@ export interface NoticeDeliveryDeps {
   pollMs?: number;
   /** Lanes delivered at the same time. */
   concurrency?: number;
-  /** How long a claim holds (default 60 s): longer than any Slack call may take. */
+  /** How long a claim holds (default 30 s): longer than any Slack call may take (callTimeoutMs). */
   claimMs?: number;
   /** The Slack client's timeout per call (default 10 s). */
   callTimeoutMs?: number;
@@ -159,8 +159,9 @@ export class NoticeDelivery {
       const claimedAt = performance.now();
       let claimed: ClaimedNotice[];
       try {
+        // A claim may not write (the file store marks a notice once): only a recorded outcome counts as
+        // the store working again.
         claimed = await this.deps.store.claimDueNotices(this.now(), free, this.claimMs());
-        this.storeAnswered();
       } catch (error) {
         this.storeFailed('claim', error);
         return;
@@ -179,7 +180,7 @@ export class NoticeDelivery {
   }
 
   private claimMs(): number {
-    return this.deps.claimMs ?? 60_000;
+    return this.deps.claimMs ?? 30_000;
   }
 
   private async deliver(owed: ClaimedNotice, claimedAt: number): Promise<void> {
@@ -233,16 +234,12 @@ export class NoticeDelivery {
   private async record(write: () => Promise<boolean>): Promise<boolean | undefined> {
     try {
       const settled = await write();
-      this.storeAnswered();
+      this.storeFailures = 0;
       return settled;
     } catch (error) {
       this.storeFailed('record', error);
       return undefined;
     }
-  }
-
-  private storeAnswered(): void {
-    this.storeFailures = 0;
   }
 
   /** The store refused: every lane waits, with growing back-off, rather than trying again at once. */

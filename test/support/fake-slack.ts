@@ -112,6 +112,8 @@ export interface FakeFailure {
   afterEffect?: boolean;
   /** Never answer (the connection stays open until the fake closes); with `afterEffect`, after doing it. */
   hang?: boolean;
+  /** Carry the call out on arrival and answer it as usual, but only after this many ms (a slow Slack). */
+  delayMs?: number;
   /** Only a call whose body this accepts takes the failure; others pass (default: the next call). */
   when?: (body: Body) => boolean;
 }
@@ -697,6 +699,18 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         status === 429 ? { 'retry-after': String(f.retryAfter ?? 1) } : {};
       send(res, status, { ok: false, error }, headers);
     };
+    if (
+      failure?.delayMs !== undefined &&
+      !failure.hang &&
+      failure.httpStatus === undefined &&
+      !failure.error
+    ) {
+      const delay = failure.delayMs;
+      answer(method, body, req, (status, out, headers) =>
+        setTimeout(() => send(res, status, out, headers), delay),
+      );
+      return;
+    }
     if (failure && !failure.afterEffect) {
       fail(failure);
       return;

@@ -189,7 +189,7 @@ export class MemoryStore implements RequestStore {
     });
   }
 
-  async claimDueNotices(now: Date, limit: number, claimMs = 60_000): Promise<ClaimedNotice[]> {
+  async claimDueNotices(now: Date, limit: number, claimMs = 30_000): Promise<ClaimedNotice[]> {
     this.writable();
     return this.lanesOf.claim(this.lanes(), now, limit, claimMs, async (lane, change) =>
       this.changeNotices(lane, change),

@@ -203,7 +203,7 @@ export class FileStore implements RequestStore {
     });
   }
 
-  async claimDueNotices(now: Date, limit: number, claimMs = 60_000): Promise<ClaimedNotice[]> {
+  async claimDueNotices(now: Date, limit: number, claimMs = 30_000): Promise<ClaimedNotice[]> {
     this.writable();
     const mark = (lane: string, change: NoticesChange) => this.changeNotices(lane, change);
     return this.lanes.claim(this.noticeLanes(), now, limit, claimMs, mark);

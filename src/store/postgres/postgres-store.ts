@@ -41,7 +41,7 @@ export interface PostgresStoreOptions extends DatabaseOptions {
 }
 
 /** How long a claimed notice stays with its claimer when claimDueNotices is not told. */
-export const DEFAULT_CLAIM_MS = 60_000;
+export const DEFAULT_CLAIM_MS = 30_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
