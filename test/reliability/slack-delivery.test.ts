@@ -241,10 +241,10 @@ describe('one app on a data folder', () => {
       reason: 'E19',
     });
     await harness.click(APPROVER, ACTION.approve, requestId, ts);
-    await harness.slack.waitFor(
-      () => dmsAbout(harness, requestId) >= 2 && harness.threadTexts(ts).length >= 1,
-      20_000,
-    );
+    // Not a throw on timeout: what was posted twice is what the row counts.
+    await harness.slack
+      .waitFor(() => dmsAbout(harness, requestId) >= 2 && harness.threadTexts(ts).length >= 1, 20_000)
+      .catch(() => undefined);
     await sleep(2000);
     const looks = ['conversations.history', 'conversations.replies']
       .map((m) => `${m} ${harness.slack.callsTo(m).length}`)

@@ -80,8 +80,11 @@ describe.each(['http', 'socket'] as const)('the %s manifest', (which) => {
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
+        'channels:history',
         'channels:read',
         'chat:write',
+        'groups:history',
+        'im:history',
         'commands',
         'groups:read',
         'im:write',
