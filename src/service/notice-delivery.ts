@@ -189,7 +189,10 @@ export class NoticeDelivery {
       noticeId: `${owed.lane}#${owed.seq}`,
       queuedAt: new Date(owed.queuedAt),
       maybePosted: owed.maybePosted,
-      mayPost: () => !this.stopped && performance.now() < latestStart,
+      mayPost: () => {
+        const at = performance.now();
+        return !this.stopped && at < latestStart && at < (this.deps.store.claimsSafeUntil?.() ?? Infinity);
+      },
     };
     let posted: MessageRef | undefined;
     try {

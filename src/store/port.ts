@@ -57,11 +57,18 @@ export interface RequestStore {
    * Notices due at `now` (the caller's clock: it set their retry times), at most one per lane (the oldest,
    * so each lane is delivered in order), claimed by this caller: nobody else gets them until they are
    * settled or `claimMs` passes on the STORE's clock (PostgreSQL's `now()`; the file store's own), so a
-   * caller whose clock is off or who was paused cannot shorten another's claim. Each claim has its own
-   * token; only its holder can settle it. A notice whose earlier claim was never settled comes back
-   * `maybePosted` (that attempt may have reached Slack).
+   * caller whose clock is off cannot shorten another's claim (PostgreSQL also frees the claims of a
+   * replica whose lease ran out: see claimsSafeUntil). Each claim has its own token; only its holder can
+   * settle it. A notice whose earlier claim was never settled comes back `maybePosted` (that attempt may
+   * have reached Slack).
    */
   claimDueNotices(now: Date, limit: number, claimMs?: number): Promise<ClaimedNotice[]>;
+  /**
+   * Until when (`performance.now()` ms) nobody can take this process's claims for any reason but their
+   * own end. PostgreSQL: while this replica's lease holds (a replica whose lease ran out is taken for
+   * dead, and its claims with it), less a margin. Absent: only a claim's end (the file store).
+   */
+  claimsSafeUntil?(): number;
   /** When the next waiting notice is due (undefined when none waits). */
   nextNoticeDueAt(): Promise<Date | undefined>;
   /**

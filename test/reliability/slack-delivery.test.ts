@@ -106,7 +106,7 @@ const isApprovalPost = (body: Record<string, unknown>) =>
   body.channel === PRIVACY_CHANNEL && body.thread_ts === undefined;
 
 describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL: paused and skewed', () => {
-  it('E4: a replica paused (SIGSTOP) past its claim after posting: the other finds the post, 0 duplicates', async () => {
+  it('E4: a replica paused (SIGSTOP) past its lease after posting: the other finds the post, 0 duplicates', async () => {
     const harness = await externalHarness();
     const db = await database();
     // Slack calls 4 s (time enough to catch the sender waiting), claims 10 s.
@@ -128,18 +128,20 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL: paused and 
     });
     const paused = await harness.slack.waitFor(() => holder(db, replicas, requestId, 'approval_post'));
     paused.kill('SIGSTOP');
-    // The lease (2 s) and the claim (10 s) run out while it is stopped; the other replica takes the notice.
+    const pausedAt = Date.now();
+    // Its lease (2 s) runs out while it is stopped: the other replica takes the notice as possibly posted.
     await harness.slack.waitFor(async () => (await noticesLeft(db)) === 0, 25_000);
     paused.kill('SIGCONT');
+    const pausedMs = Date.now() - pausedAt;
     // Its call times out at once; what it does next must not post again.
     await sleep(3000);
     const posts = approvalPosts(harness.slack, requestId);
     record({
       fault:
-        'E4: replica paused (SIGSTOP 10 s+) after Slack took its post, before the answer; two replicas on PostgreSQL',
+        'E4: replica paused (SIGSTOP) after Slack took its post, before the answer; two replicas on PostgreSQL, lease 2 s',
       expected:
-        'the other replica takes the notice once the claim ends, finds the post by its metadata, posts nothing again',
-      observed: `approval posts ${posts}, DMs ${dmsAbout(harness, requestId)}; ${perNotice(harness.slack)}; notices left ${await noticesLeft(db)}`,
+        'the other replica takes the notice once the lease ends, finds the post by its metadata, posts nothing again',
+      observed: `paused ${pausedMs} ms; approval posts ${posts}, DMs ${dmsAbout(harness, requestId)}; ${perNotice(harness.slack)}; notices left ${await noticesLeft(db)}`,
       lost: posts === 0 ? 1 : 0,
       duplicates: duplicatePosts(harness.slack),
     });
@@ -147,7 +149,7 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL: paused and 
     expect(dmsAbout(harness, requestId)).toBe(1);
   }, 90_000);
 
-  it('E4b: a replica paused before posting resumes after the claim ran out: it posts nothing', async () => {
+  it('E4b: a replica paused before posting resumes after its lease and claim ran out: it posts nothing', async () => {
     const harness = await externalHarness();
     const db = await database();
     // Slack calls 3 s, claims 10 s: a post may start up to 5 s after the claim.
@@ -170,18 +172,20 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL: paused and 
     await harness.slack.waitFor(() => harness.slack.callsTo('chat.getPermalink').length > 0);
     const paused = await harness.slack.waitFor(() => holder(db, replicas, requestId, 'requester_filed'));
     paused.kill('SIGSTOP');
+    const pausedAt = Date.now();
     await harness.slack.waitFor(async () => (await noticesLeft(db)) === 0, 25_000);
     await sleep(1000);
     paused.kill('SIGCONT');
+    const pausedMs = Date.now() - pausedAt;
     // It reads the late link and would post the DM now, long after its claim.
     await sleep(3000);
     const dms = dmsAbout(harness, requestId);
     record({
       fault:
-        'E4b: replica paused (SIGSTOP 12 s+) in the middle of a delivery, before its post; resumed after its claim ran out',
+        'E4b: replica paused (SIGSTOP) in the middle of a delivery, before its post; resumed after its lease ran out and Slack’s late answer came',
       expected:
-        'the other replica delivers once the claim ends; the resumed one sees its claim too old and posts nothing',
-      observed: `DMs ${dms}, approval posts ${approvalPosts(harness.slack, requestId)}; ${perNotice(harness.slack)}`,
+        'the other replica delivers once the lease ends; the resumed one sees its claim and lease too old and posts nothing',
+      observed: `paused ${pausedMs} ms; DMs ${dms}, approval posts ${approvalPosts(harness.slack, requestId)}; ${perNotice(harness.slack)}`,
       lost: dms === 0 ? 1 : 0,
       duplicates: duplicatePosts(harness.slack),
     });

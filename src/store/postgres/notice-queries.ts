@@ -20,7 +20,7 @@ import type { Query } from './session.js';
  * - `claimed_until` is set from the database's own `now()`, so a replica with a skewed clock, or one
  *   paused past its claim, cannot shorten anyone's claim.
  * - `claimed_by` holds `<replica id>/<token>`, a token of its own per claim: only the holder settles the
- *   notice (the replica part says who holds it, for a person looking at the table).
+ *   notice (the replica part says whose lease the claim lives on).
  * - `claimed_until` stays set until an attempt is settled: noticeFailed with a certain failure clears it,
  *   one that may have posted leaves a past time in it. A claim that finds it set hands the notice out
  *   `maybePosted`: an attempt before ended without a certain outcome (a crash, a pause, a timeout).
@@ -92,17 +92,21 @@ export async function claimDue(
   const { now, limit, claimMs, replicaId } = claim;
   // Only a lane's head (lowest seq) can be taken, so each lane is delivered in order. The due/unclaimed
   // test is on the locked row itself: PostgreSQL re-checks it on the newest version of a row another
-  // replica has just claimed, and SKIP LOCKED passes over rows being claimed right now. A claim holds
-  // until its end even when its replica's lease runs out: a replica paused past its lease may resume and
-  // post, and only the claim's end bounds when it may still start a post (NoticeDelivery keeps to it).
-  // A replica that died mid-delivery thus holds its lane for one claim (30 s) at most.
+  // replica has just claimed, and SKIP LOCKED passes over rows being claimed right now. A claim of a
+  // replica whose lease ran out (it died mid-delivery) is void: its lane would otherwise wait out the
+  // claim behind a notice nobody is delivering. A replica that was only paused does not post once its
+  // lease may have run out (PostgresStore.claimsSafeUntil, kept by NoticeDelivery), and the notice comes
+  // back maybePosted, so the new holder asks Slack first.
   const rows = await q<ClaimedRow>(
     `WITH heads AS (
          SELECT DISTINCT ON (lane) lane, seq FROM notices ORDER BY lane, seq
        ), picked AS (
          SELECT n.lane, n.seq, n.claimed_until IS NOT NULL AS maybe_posted
          FROM notices n JOIN heads h ON h.lane = n.lane AND h.seq = n.seq
-         WHERE n.next_attempt_at <= $1 AND (n.claimed_by IS NULL OR n.claimed_until <= now())
+         WHERE n.next_attempt_at <= $1 AND (
+           n.claimed_by IS NULL OR n.claimed_until <= now()
+           OR NOT EXISTS (SELECT 1 FROM replicas p
+             WHERE p.id = split_part(n.claimed_by, '/', 1) AND p.lease_until > now()))
          ORDER BY n.next_attempt_at, n.seq
          LIMIT $2
          FOR UPDATE OF n SKIP LOCKED

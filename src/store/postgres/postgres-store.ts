@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { RequestNotice } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import {
@@ -53,6 +54,7 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export class PostgresStore implements RequestStore {
   readonly replicaId = `r-${randomBytes(6).toString('hex')}`;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseHeldUntil = 0; // performance.now() ms, from the start of the last renewal
   private readonly noticeListeners: (() => void)[] = [];
 
   private constructor(
@@ -183,10 +185,14 @@ export class PostgresStore implements RequestStore {
   // ── notices ──────────────────────────────────────────────────────────────────────────────────────────
 
   async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
-    if (limit <= 0) return [];
     const claim = { now, limit, claimMs, replicaId: this.replicaId };
-    const rows = await this.session.write((q) => notices.claimDue(q, claim));
+    const rows = limit > 0 ? await this.session.write((q) => notices.claimDue(q, claim)) : [];
     return notices.claimedInOrder(this.options.server, rows);
+  }
+
+  /** Claims are taken over once the lease runs out: safe while it holds, less min(2 s, a quarter). */
+  claimsSafeUntil(): number {
+    return this.leaseHeldUntil - Math.min(2_000, this.options.replicaLeaseSeconds * 250);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -265,7 +271,9 @@ export class PostgresStore implements RequestStore {
 
   private async renewLease(): Promise<void> {
     if (this.session.isClosed()) return;
+    const started = performance.now();
     await this.session.write((q) => renewLease(q, this.replicaId, this.options.replicaLeaseSeconds));
+    this.leaseHeldUntil = started + this.options.replicaLeaseSeconds * 1000;
   }
 
   private noticesQueued(count: number | undefined): void {
