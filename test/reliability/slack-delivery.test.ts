@@ -174,7 +174,8 @@ describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL: paused and 
     paused.kill('SIGSTOP');
     const pausedAt = Date.now();
     await harness.slack.waitFor(async () => (await noticesLeft(db)) === 0, 25_000);
-    await sleep(1000);
+    // Stopped until Slack's late answer (4 s) is waiting in its socket, and a little more.
+    await sleep(Math.max(1000, 5500 - (Date.now() - pausedAt)));
     paused.kill('SIGCONT');
     const pausedMs = Date.now() - pausedAt;
     // It reads the late link and would post the DM now, long after its claim.
