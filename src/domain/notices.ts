@@ -133,3 +133,11 @@ export function collapses(waiting: readonly QueuedNotice[], notice: Notice): boo
   }
   return false;
 }
+
+/**
+ * Whether delivering `notice` posts a new message (rather than re-rendering one with chat.update, which may
+ * be repeated harmlessly): only those are looked for in Slack after an attempt that may have posted.
+ */
+export function postsNewMessage(notice: Notice): boolean {
+  return notice.kind !== 'approval_update' && notice.kind !== 'record_update';
+}

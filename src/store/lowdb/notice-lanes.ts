@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { collapses, type QueuedNotice, type RequestNotice } from '../../domain/notices.js';
+import { collapses, postsNewMessage, type QueuedNotice, type RequestNotice } from '../../domain/notices.js';
 import type { ClaimedNotice, NoticeFailure, NoticeRef, OwedNotice } from '../port.js';
 
 /** A lane (CHANNEL_LANE or a request id) and the notices it owes, oldest first. */
@@ -48,7 +48,8 @@ export class NoticeLanes {
   }
 
   /**
-   * claimDue, then `mark` saves `maybePosted` on each claimed notice not yet marked (one write per lane).
+   * claimDue, then `mark` saves `maybePosted` on each claimed notice that posts a message and is not yet
+   * marked (one write per lane).
    * A lane whose mark cannot be saved is let go; when none could be, the write's error is thrown.
    */
   async claim(
@@ -62,7 +63,9 @@ export class NoticeLanes {
     const failures: Error[] = [];
     for (const owed of this.claimDue(lanes, now, limit, claimMs)) {
       try {
-        if (!owed.maybePosted) await mark(owed.lane, (notices) => notices.map(markClaimed(owed.seq)));
+        // An update (chat.update) may be repeated harmlessly: no write for it.
+        if (!owed.maybePosted && postsNewMessage(owed.notice))
+          await mark(owed.lane, (notices) => notices.map(markClaimed(owed.seq)));
         out.push(owed);
       } catch (error) {
         this.unclaim(owed);
