@@ -2,7 +2,7 @@
  * `npm run bench`: store cost as history grows, ack latency against bare Bolt, and time from Approve to
  * the record in the thread. Prints the tables and writes them to docs/benchmarks.md.
  * Everything runs on 127.0.0.1 in child processes; `--quick` stores 1 year of history instead of 10.
- * `--only=store,ack,flow` runs some sections and prints them without touching docs/benchmarks.md;
+ * `--only=store,ack,postgres,person,flow` runs some sections and prints them without touching docs/benchmarks.md;
  * `--profile[=file]` also writes a CPU profile of whole flows (default bench/flow.cpuprofile) and lists its
  * top self-time functions; `--compiled` runs the app of the flow section compiled by tsc rather than
  * through tsx (the default follows `npm start`).
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { child, compileForBench, cpuMsOfTree, machine, mb, ms } from './common.js';
 import { monthStart, PER_MONTH, writeHistory } from './history.js';
 import { postgresSection } from './postgres.js';
+import { personSearchSection } from './person-search.js';
 import {
   approveBody,
   drive,
@@ -281,6 +282,11 @@ try {
     for (const line of postgres.lines) say(line);
     targets.push(...postgres.targets);
   }
+  if (runs('person')) {
+    const person = await personSearchSection({ quick });
+    for (const line of person.lines) say(line);
+    targets.push(...person.targets);
+  }
   if (runs('flow')) {
     // The app child runs as `npm start` does: through tsx, or compiled once `npm start` runs compiled JS.
     const start = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -298,7 +304,7 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-say('## Targets (issues 6 and 14)');
+say('## Targets (issues 6, 14 and 19)');
 say();
 for (const t of targets) say(`- ${t.ok ? 'holds' : '**does not hold**'}: ${t.what}`);
 say();

@@ -113,9 +113,12 @@ async function main(): Promise<void> {
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'lp-delete-demo-'));
   const slack = await startFakeSlack({ botToken: TOKEN, channels: [CHANNEL] });
-  const history = createHistoryStandIn({ accountId: ACCOUNT });
+  // LivePerson's clock: the last steps move it 26 days on, past the deletion guarantee (DONE).
+  let lpShiftMs = 0;
+  const lpNow = () => new Date(Date.now() + lpShiftMs);
+  const history = createHistoryStandIn({ accountId: ACCOUNT, now: lpNow });
   seedDemoHistory(history, new Date());
-  const lp = await startSandbox({ accountId: ACCOUNT, extensions: [history] });
+  const lp = await startSandbox({ accountId: ACCOUNT, extensions: [history], now: lpNow });
   // The same start-up as `npm start` (src/server.ts), with the stand-ins' addresses as settings.
   const server = await startServer({
     log: silentLogger,
@@ -130,6 +133,8 @@ async function main(): Promise<void> {
       SLACK_API_URL: slack.url,
       PRIVACY_CHANNEL_ID: CHANNEL,
       APPROVER_USER_IDS: BOB,
+      // A requester list: Alice files, and so may search for a person (without one, approvers only).
+      REQUESTER_USER_IDS: ALICE,
       PORT: '0',
     },
   });
@@ -210,7 +215,9 @@ async function main(): Promise<void> {
     );
     if (stored?.status !== 'submitted') throw new Error('the request was not submitted');
 
-    await erasePersonDemo({ appUrl, slack, lp, firstStep: 8 });
+    const person = await erasePersonDemo({ appUrl, slack, lp, firstStep: 8 });
+    lpShiftMs = 26 * 24 * 60 * 60 * 1000;
+    await verifiedDeletionDemo({ appUrl, slack, ...person });
   } finally {
     await server.stop('demo finished');
     await Promise.all([slack.close(), lp.close()]);
@@ -277,6 +284,45 @@ async function erasePersonDemo(env: { appUrl: string; slack: FakeSlack; lp: Sand
   out('   The open conversation is held back; the sweep offers it for a new approval once it has closed.');
   if (created.length !== 2)
     throw new Error(`expected 2 LivePerson requests for the person, got ${created.length}`);
+  return { leadId: leadId ?? '', threadTs: approval.ts, nextStep: n };
+}
+
+/**
+ * Proof of erasure: 26 days later LivePerson reports the person's requests done; lp-delete reads its
+ * history back (the sandbox has masked what the requests covered, as LivePerson does) and says how much
+ * is verifiably erased, in the thread and in Alice's DM.
+ */
+async function verifiedDeletionDemo(env: {
+  appUrl: string;
+  slack: FakeSlack;
+  leadId: string;
+  threadTs: string;
+  nextStep: number;
+}) {
+  const { appUrl, slack, leadId, threadTs } = env;
+  step(env.nextStep, `26 days later: Alice runs /lp-delete status ${leadId}; LivePerson says DONE`);
+  const dmsBefore = slack.dms.filter((m) => m.dmUser === ALICE).length;
+  await sendSlashCommand(appUrl, SECRET, {
+    user_id: ALICE,
+    text: `status ${leadId}`,
+    trigger_id: slack.issueTrigger(),
+    channel_id: CHANNEL,
+  });
+  const verified = await slack.waitFor(
+    () => slack.threadReplies(CHANNEL, threadTs).find((m) => /Verified: |still readable|Not /.test(m.text)),
+    20_000,
+  );
+  step(env.nextStep + 1, "lp-delete reads LivePerson's history back and says what is masked, in the thread");
+  out(render(verified.blocks, verified.text));
+  const dm = await slack.waitFor(() =>
+    slack.dms
+      .filter((m) => m.dmUser === ALICE)
+      .slice(dmsBefore)
+      .find((m) => m.text.includes('LivePerson finished deleting')),
+  );
+  out('   DM to Alice (first lines):');
+  out(render(undefined, dm.text.split('\n').slice(0, 2).join('\n')));
+  if (!verified.text.includes('Verified: ')) throw new Error('the deletion was not verified');
 }
 
 main().then(

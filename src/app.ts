@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
 import type { DeletionService } from './service/deletion-service.js';
+import type { Verification } from './service/verification.js';
 import type { FollowUp } from './service/follow-up.js';
 import type { Housekeeping } from './service/housekeeping.js';
 import type { LifecycleService } from './service/lifecycle-service.js';
@@ -14,7 +15,7 @@ import type { QuotaService } from './service/quota-service.js';
 import type { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './domain/error-code.js';
 import { registerListeners } from './slack/listeners/index.js';
-import type { Readiness } from './startup/probes.js';
+import { STORE_PROBE_DEADLINE_MS, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 import type { RequestStore } from './store/port.js';
 import { watchOrphans, wireServices } from './wiring.js';
@@ -72,6 +73,8 @@ export interface RunningApp {
   readiness: Readiness;
   /** Erasing a person: search, file the plan, held-back conversations. */
   person: PersonErasure;
+  /** Proof of erasure: read-backs after DONE; tests call `verification.sweep()`. */
+  verification: Verification;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): RunningApp {
   const readiness: Readiness = {
     storeOk: deps.storeOk ?? (() => store.healthy()),
     slackOk: () => slackSignedIn,
+    storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
   const { app, noticeClient, receiver, socketMode } = createBolt(config, {
     log,
@@ -107,22 +111,28 @@ export function createApp(deps: AppDeps): RunningApp {
     history: deps.history,
     historyPageSize: deps.historyPageSize,
   });
-  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory } = services;
+  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory, workflow } =
+    services;
   registerListeners(app, {
     lifecycle,
     quotaSync,
     service,
     person,
     directory,
+    verification: services.verification,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
     log,
+    workflow,
   });
   // Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num). Bolt has already acked it;
   // the first delivery did the work, so a retry does nothing. (Clicks are made idempotent by the store.)
-  app.use(async ({ context, body, next }) => {
+  app.use(async (args) => {
+    const { context, body, next } = args;
     if (context.retryNum !== undefined && (body as { type?: string }).type === 'event_callback') {
       log.info('slack_retry_ignored', { retryNum: context.retryNum, reason: context.retryReason });
+      // function_executed is the one event Bolt leaves for the listener to ack: ack the retry here.
+      if ('ack' in args && typeof args.ack === 'function') await args.ack();
       return;
     }
     await next();
@@ -147,6 +157,7 @@ export function createApp(deps: AppDeps): RunningApp {
     housekeeping,
     followUp,
     person,
+    verification: services.verification,
     async start(port = config.slack.port) {
       let boundPort: number | undefined;
       if (receiver) {
@@ -195,7 +206,9 @@ export function createApp(deps: AppDeps): RunningApp {
         // One grace for all of it: a Slack call that hangs must not hold the stop longer.
         const deadline = Date.now() + grace;
         const left = () => Math.max(0, deadline - Date.now());
-        const idle = await service.idle(grace);
+        await services.verification.stop(left());
+        const idle = await service.idle(left());
+        await workflow.idle(left());
         const delivered = await delivery.flush(left());
         await delivery.stop(left());
         const owed = await store.owedNotices().catch(() => []);

@@ -28,6 +28,8 @@ export interface ServerOptions {
     | 'slackTimeoutMs'
     | 'noticeClaimMs'
   >;
+  /** The data folder lock's staleness time (default 30 s); a test process shortens it. */
+  lockStaleMs?: number;
 }
 
 export interface Server {
@@ -44,7 +46,16 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
   const env = options.env ?? process.env;
   const log = options.log ?? createLogger();
   const config = loadConfig(env);
-  const store = await openStore(config, { log }).catch(async (error: unknown) => {
+  // Taken over by another instance (this one was paused): nothing more may be written, so no graceful
+  // stop either; one line says why, and the process ends.
+  const lock = {
+    ...(options.lockStaleMs ? { staleMs: options.lockStaleMs } : {}),
+    onLost: (message: string) => {
+      console.error(message);
+      process.exit(1);
+    },
+  };
+  const store = await openStore(config, { log, lock }).catch(async (error: unknown) => {
     // The store probes its folder once; when that fails, the doctor's check says why (a file in the way,
     // a read-only folder) and what to do, in one line.
     if (!config.databaseUrl && error instanceof StoreError && error.code === 'STORE_WRITE_FAILED') {

@@ -14,9 +14,12 @@ import { NoticeDelivery } from './service/notice-delivery.js';
 import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
+import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
+import { SlackStepCompleter } from './slack/step-completer.js';
+import { WorkflowSteps } from './service/workflow-steps.js';
 import type { RequestStore } from './store/port.js';
 
 /**
@@ -77,10 +80,26 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
+  const verification = new Verification({
+    store,
+    // Its own `source`: LivePerson throttles per source, so read-backs never slow a person search.
+    connection: {
+      ...createHistoryConnection(config.liveperson, {
+        log: (event, fields) => log.info(event, fields as LogFields),
+      }),
+      source: VERIFY_SOURCE,
+    },
+    directory,
+    file: (input) => service.file(input),
+    retryMs: config.slack.statusPollMinutes * 60_000,
+    now,
+    log,
+  });
   const lifecycle = new LifecycleService({
     store,
     lp,
     directory,
+    verification,
     now,
     log,
     timers,
@@ -89,10 +108,12 @@ export function wireServices(deps: ServiceDeps) {
   const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
   const delivery = new NoticeDelivery({
     store,
-    sender: new SlackNoticeSender(deps.noticeSlack ?? deps.slack, config.slack.privacyChannelId, {
-      now,
-      timeZone: config.quotaTimeZone,
-    }),
+    sender: new SlackNoticeSender(
+      deps.noticeSlack ?? deps.slack,
+      config.slack.privacyChannelId,
+      { now, timeZone: config.quotaTimeZone },
+      config.slack.approverUserIds,
+    ),
     quota: () => quota.report(),
     log,
     now,
@@ -104,6 +125,7 @@ export function wireServices(deps: ServiceDeps) {
   const chatHistory = config.liveperson.chatHistory ?? false;
   const person = new PersonErasure({
     service,
+    directory,
     quota,
     store,
     history: deps.history ?? {
@@ -115,12 +137,25 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
+  // The Workflow Builder step: completed when a decision has played out, and by the sweep after a restart.
+  const workflow = new WorkflowSteps({
+    service,
+    person,
+    store,
+    completer: new SlackStepCompleter(deps.slack),
+    timeZone: config.quotaTimeZone,
+    now,
+    log,
+  });
+  service.onDecided((leadId) => void workflow.settle(leadId));
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
     quotaSync,
     recover: () => service.recover(),
     recheckHeldBack: () => person.recheckHeldBack(),
+    purgeSearches: () => person.purgeSearches(),
+    settleWorkflowSteps: () => workflow.settleAll(),
     intervalMs: deps.sweepIntervalMs,
     log,
   });
@@ -129,10 +164,23 @@ export function wireServices(deps: ServiceDeps) {
     lp,
     recover: () => service.submission.recover(),
     intervalMs: config.slack.statusPollMinutes * 60_000,
+    verification,
     now,
     log,
   });
-  return { directory, quota, service, lifecycle, quotaSync, delivery, person, housekeeping, followUp };
+  return {
+    directory,
+    quota,
+    service,
+    lifecycle,
+    quotaSync,
+    delivery,
+    person,
+    workflow,
+    housekeeping,
+    followUp,
+    verification,
+  };
 }
 
 /** The history clients from the rtbf client's settings (same Domain API, same credentials). */

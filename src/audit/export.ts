@@ -42,6 +42,12 @@ export interface AuditRow {
   completedBeforeDeadline: string;
   cancelledBy: string;
   cancelledAt: string;
+  /** Proof of erasure: when LivePerson's history was last read back in full; empty when never. */
+  verified_at: string;
+  /** Records found masked, still readable, and not checkable (past 13 months) at that read. */
+  erased_count: number | '';
+  residual_count: number | '';
+  not_checkable_count: number | '';
   history: { at: string; event: string; by?: string; detail?: string }[];
   ids?: string[];
 }
@@ -67,6 +73,10 @@ export const AUDIT_COLUMNS = [
   'completedBeforeDeadline',
   'cancelledBy',
   'cancelledAt',
+  'verified_at',
+  'erased_count',
+  'residual_count',
+  'not_checkable_count',
   'history',
 ] as const;
 
@@ -110,6 +120,7 @@ function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow
     completedBeforeDeadline: done?.beforeDeadline === undefined ? '' : done.beforeDeadline ? 'yes' : 'no',
     cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
     cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
+    ...verificationColumns(r),
     history: r.history.map((e) => ({
       at: e.at,
       event: e.event,
@@ -117,6 +128,19 @@ function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow
       ...(e.detail ? { detail: e.detail } : {}),
     })),
     ...(withIds ? { ids: [...r.ids] } : {}),
+  };
+}
+
+/** The last full read-back's time and counts; empty cells when the request was never read back. */
+function verificationColumns(
+  r: DeletionRequest,
+): Pick<AuditRow, 'verified_at' | 'erased_count' | 'residual_count' | 'not_checkable_count'> {
+  const read = r.verification?.lastRead;
+  return {
+    verified_at: read?.at ?? '',
+    erased_count: read?.erased ?? '',
+    residual_count: read?.residual ?? '',
+    not_checkable_count: read?.notCheckable ?? '',
   };
 }
 

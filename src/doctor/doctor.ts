@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import { checkClock } from './checks/clock.js';
 import { checkConfig } from './checks/config.js';
 import { checkHistory } from './checks/history.js';
 import { checkLivePerson, type LivePersonCheckDeps } from './checks/liveperson.js';
@@ -51,6 +52,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
     }
     deps.progress?.step('Reading the data');
     results.push(...(await checkStorage(core)));
+    results.push(await checkClock(core, config?.slack.apiUrl, deps));
   } else {
     for (const name of ['liveperson', 'data']) {
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });

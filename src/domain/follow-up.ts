@@ -5,6 +5,7 @@ import { submittedAt } from './lifecycle.js';
 import type { RequestNotice } from './notices.js';
 import type { DeletionRequest, HistoryEntry } from './request.js';
 import type { LpRecord } from './types.js';
+import { startVerification } from './verification.js';
 
 /*
  * Following a submitted request at LivePerson until it is final (DONE or CANCELED): what a fresh status
@@ -67,11 +68,14 @@ export function mergeRecord(old: LpRecord | undefined, fresh: LpRecord): LpRecor
  * What a fresh read of LivePerson's status does to a request: the record merged and the time of the read
  * kept; a cancel made elsewhere taken over; DONE seen for the first time completes the request and owes
  * the thread reply, the requester's confirmation and the re-rendered record and approval message.
+ * With `verify`, the first read-back is due at once and the requester's confirmation waits for it (it
+ * says whether the deletion was verified).
  */
 export function takeLpStatus(
   request: DeletionRequest,
   fresh: LpRecord,
   now: Date,
+  verify = false,
 ): { next: DeletionRequest; notices: RequestNotice[] } {
   const at = now.toISOString();
   const next: DeletionRequest = {
@@ -92,7 +96,9 @@ export function takeLpStatus(
     next.history = [...request.history, entry('completed', 'LivePerson reported the deletion done')];
     notices.push({ kind: 'approval_update' });
     if (request.recordMessage) notices.push({ kind: 'record_update', ...request.recordMessage });
-    notices.push({ kind: 'completed_post' }, { kind: 'completed_requester' });
+    notices.push({ kind: 'completed_post' });
+    if (verify) next.verification = startVerification(now);
+    else notices.push({ kind: 'completed_requester' });
   }
   return { next, notices };
 }

@@ -21,7 +21,14 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\u034F\u115F\u1160\u3164\uFFA0]/gu;
  * pasted with an address would otherwise search for nobody and answer "nothing to delete".
  */
 export function cleanIdentifier(raw: string): CleanIdentifier {
-  const value = raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
+  // White space (tabs, line breaks: controls too) becomes a space first; invisible marks then go without
+  // one, so "ada\u200B@example.org" stays one address.
+  const value = raw
+    .normalize('NFKC')
+    .replace(/\p{White_Space}+/gu, ' ')
+    .replace(INVISIBLE, '')
+    .replace(/ +/gu, ' ')
+    .trim();
   if (value === '') return { ok: false, problem: 'empty' };
   if (value.length > IDENTIFIER_MAX_LENGTH) return { ok: false, problem: 'too_long' };
   const kind = identifierKind(value);

@@ -58,6 +58,14 @@ export interface IdValidationContext {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DIGITS = /^\d+$/;
 const ALPHANUMERIC = /^[A-Za-z0-9]+$/;
+/**
+ * An Engagement History `visitorId`, which the deletion API's create page lets a `consumer` request carry
+ * (issue 19 files each chat visitor so): letters, digits, `_` and `-`, 10 to 64 of them with at least
+ * one letter, as in the page's `ozimnjlwddrzbhnfhjkdao`. Kept as given, case and all. Digits only is an
+ * engagement id, hex digits and dashes only a mistyped participantId UUID: never a visitor.
+ */
+const VISITOR_ID = /^(?=.*[A-Za-z])[A-Za-z0-9_-]{10,64}$/;
+const BROKEN_UUID = /^(?=.*-)[0-9a-f-]+$/i;
 
 /** LivePerson shows account ids both plain and with an `le` prefix (`le20762324`); we keep them plain. */
 export function normaliseAccountId(accountId: string): string {
@@ -142,9 +150,11 @@ export function validateIdsText(
 function toCandidate(type: DeletionType, raw: string, accountId: string): Candidate {
   switch (type) {
     case 'conversation':
-    case 'consumer':
       // UUIDs are case-insensitive; lower case makes duplicates visible and matches LivePerson's output.
       return { raw, id: raw.toLowerCase(), valid: UUID.test(raw) };
+    case 'consumer':
+      if (UUID.test(raw)) return { raw, id: raw.toLowerCase(), valid: true };
+      return { raw, id: raw, valid: VISITOR_ID.test(raw) && !BROKEN_UUID.test(raw) };
     case 'engagement':
       return { raw, id: raw, valid: isEngagementId(raw, accountId) };
     case 'ticketing':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { verificationResultSchema } from './verification-schema.js';
 
 /**
  * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the
@@ -77,7 +78,13 @@ const currentRequestNoticeSchema = z.discriminatedUnion('kind', [
   /** In the thread: LivePerson finished deleting (status DONE), with the date. */
   z.object({ kind: z.literal('completed_post') }),
   /** DM to the requester: the deletion is done, with a confirmation text for the data subject. */
-  z.object({ kind: z.literal('completed_requester') }),
+  z.object({
+    kind: z.literal('completed_requester'),
+    /** The first read-back's answer, when the deletion was checked (sent after it). */
+    verification: verificationResultSchema.optional(),
+  }),
+  /** In the thread: what the read-back found; `alert` also tells the approvers (something is left). */
+  z.object({ kind: z.literal('verification_post'), result: verificationResultSchema, alert: z.boolean() }),
   /** In the thread: still not final 30 days after submission (once). */
   z.object({ kind: z.literal('overdue_post') }),
   /** In the lead's thread: held-back open conversations have closed; a button files them anew. */

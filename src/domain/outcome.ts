@@ -43,8 +43,22 @@ export type RefusalFacts =
   | { code: 'NOT_SAVED'; action: 'file' | 'approve' | 'reject' }
   // Erasing a person (service/person-erasure.ts).
   | { code: 'SEARCH_GONE' }
+  /** No requester list: only approvers may search a person (issue 19). */
+  | { code: 'SEARCH_NOT_ALLOWED'; approvers: readonly string[] }
+  | { code: 'IDENTIFIER_INVALID'; problem: 'empty' | 'too_long'; max: number }
+  /** Their earlier search is still running (one at a time); it is given up on at `retryAt` at the latest. */
+  | { code: 'SEARCH_BUSY'; retryAt: Date }
+  | { code: 'SEARCH_LIMIT'; limit: number; windowMinutes: number; retryAt: Date }
+  /** The search belongs to someone else, or was already sent for approval. */
+  | { code: 'SEARCH_NOT_YOURS' }
+  | { code: 'SEARCH_USED'; filing: boolean }
   | { code: 'NOTHING_TO_DELETE'; openHeldBack: number }
-  | { code: 'ALREADY_FILED'; justNow: boolean };
+  | { code: 'ALREADY_FILED'; justNow: boolean }
+  // Proof of erasure (service/verification.ts, service/file-again.ts).
+  /** Not finished at LivePerson yet: nothing to read back. */
+  | { code: 'NOT_DONE'; requestId: string; status: RequestStatus }
+  /** File again: nothing was left readable at the last check. */
+  | { code: 'NOTHING_LEFT'; requestId: string };
 
 export type RefusalCode = RefusalFacts['code'];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
+import { verificationStateSchema } from './verification-schema.js';
 
 /**
  * A deletion request as lp-delete keeps it, from filing to LivePerson's answer.
@@ -44,6 +45,7 @@ export const historyEntrySchema = z.object({
     'status_checked',
     'completed',
     'overdue_flagged',
+    'verified',
     'note',
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
@@ -104,6 +106,23 @@ export const requestGroupSchema = z.object({
 });
 export type RequestGroup = z.infer<typeof requestGroupSchema>;
 
+/** The outcomes of the Workflow Builder step's `outcome` output (domain/workflow-step.ts; the manifests list them). */
+export const STEP_OUTCOMES = ['filed', 'rejected', 'nothing_found', 'failed'] as const;
+export type StepOutcome = (typeof STEP_OUTCOMES)[number];
+
+/**
+ * Kept on the lead request filed by a step, in the same write that creates it, so the step is completed
+ * after a restart or by another replica. `completedAt` is set once Slack took the completion (or said
+ * the execution was no longer running, which means an earlier call of ours completed it).
+ */
+export const workflowStepSchema = z.object({
+  /** Slack's function execution id (`Fx…`): what functions.completeSuccess/completeError name. */
+  executionId: z.string(),
+  completedAt: z.string().optional(),
+  outcome: z.enum(STEP_OUTCOMES).optional(),
+});
+export type WorkflowStep = z.infer<typeof workflowStepSchema>;
+
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
   id: z.string(),
@@ -150,10 +169,20 @@ export const deletionRequestSchema = z.object({
   /** Set when this request is one part of several under one approval. */
   group: requestGroupSchema.optional(),
   /**
-   * What the officer searched LivePerson for (an email, a consumer id, a name): kept with the request like
-   * the reason, never logged and never posted to Slack.
+   * What the officer searched LivePerson for (an email, a consumer id, a name), as lp-delete before issue 19
+   * kept it: still read, no longer written (`subjectKind` is).
    */
   subject: z.string().optional(),
+  /** What kind of identifier found the person (erasing a person): kept instead of the identifier itself. */
+  subjectKind: z.enum(['email', 'consumer_id', 'phone', 'name']).optional(),
+  /** Several consumers matched the search (namesakes): how many, and how many the officer chose. */
+  namesakes: z.object({ matched: z.number().int().min(0), chosen: z.number().int().min(0) }).optional(),
+  /** Proof of erasure: the read-backs after DONE (domain/verification.ts). */
+  verification: verificationStateSchema.optional(),
+  /** Filed by File again for what this earlier request left readable at LivePerson (its id). */
+  refileOf: z.string().optional(),
+  /** Filed by the Workflow Builder step (lead only): the execution to complete once decided. */
+  workflowStep: workflowStepSchema.optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -1,10 +1,10 @@
 import { LivePersonError, httpError, insecureUrl, isLivePersonError } from './errors.js';
 import type { LpLogger, Transport } from './http.js';
-import { domainAnswerSchema } from './schemas.js';
+import { z } from 'zod';
 import { baseUrlForHost, checkLivePersonUrl } from './transport.js';
 
 /** LivePerson's service names are case sensitive. */
-export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep';
+export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep' | 'msgHist' | 'engHistDomain';
 
 /** LivePerson's own SDK caches the Domain API answer for about a minute. */
 export const DOMAIN_CACHE_TTL_MS = 60_000;
@@ -39,7 +39,20 @@ const OVERRIDE_SETTINGS: Record<LivePersonService, string> = {
   rtbf: 'LP_RTBF_URL',
   sentinel: 'LP_SENTINEL_URL',
   agentVep: 'the agentVep base URL',
+  msgHist: 'the msgHist base URL',
+  engHistDomain: 'the engHistDomain base URL',
 };
+
+const entrySchema = z.object({
+  service: z.string().optional(),
+  account: z.string().optional(),
+  baseURI: z.string().min(1),
+});
+/**
+ * The Domain API page's example answers a list, `{ "baseURIs": [{ service, account, baseURI }, …] }`;
+ * LivePerson's SDKs and older pages read one `{ service, account, baseURI }`. Both are accepted.
+ */
+const domainAnswerSchema = z.union([entrySchema, z.object({ baseURIs: z.array(entrySchema) })]);
 
 export function createDomainResolver(options: DomainResolverOptions): DomainResolver {
   const ttlMs = options.ttlMs ?? DOMAIN_CACHE_TTL_MS;
@@ -72,7 +85,7 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
     if (answer.status !== 200) {
       throw lookupFailed(service, `HTTP ${answer.status}`, answer.status, answer.status >= 500);
     }
-    const host = parseBaseUri(answer.body);
+    const host = parseBaseUri(answer.body, service);
     if (!host) throw lookupFailed(service, 'unreadable answer', answer.status, false);
     // A LivePerson host is called over https whatever scheme the Domain API was reached with; only a
     // loopback host (the local sandbox) keeps the Domain API's own scheme.
@@ -117,17 +130,36 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
   };
 }
 
-function parseBaseUri(body: string): string | undefined {
+function parseBaseUri(body: string, service: LivePersonService): string | undefined {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return undefined;
   }
+  return hostFromDomainAnswer(json, service);
+}
+
+/**
+ * The host a Domain API answer gives for `service`: the single answer's, or the list entry naming that
+ * service (case sensitive). A list naming other services only gives none: a wrong host would send
+ * credentials elsewhere.
+ */
+export function hostFromDomainAnswer(json: unknown, service: string): string | undefined {
   const parsed = domainAnswerSchema.safeParse(json);
   if (!parsed.success) return undefined;
+  const answer = parsed.data;
+  let entry: z.infer<typeof entrySchema> | undefined;
+  if ('baseURIs' in answer) {
+    const list = answer.baseURIs;
+    entry = list.find((e) => e.service === service);
+    if (!entry && list.length === 1 && list[0]?.service === undefined) entry = list[0];
+  } else {
+    entry = answer;
+  }
+  if (!entry) return undefined;
   // Documented as a bare host; tolerate a scheme or trailing slash should one ever appear.
-  const host = parsed.data.baseURI
+  const host = entry.baseURI
     .trim()
     .replace(/^[a-z]+:\/\//i, '')
     .replace(/\/+$/, '');

@@ -113,9 +113,3 @@ export const tokenAnswerSchema = z.object({
   expires_in: z.coerce.number().positive().optional(),
 });
 export type TokenAnswer = z.infer<typeof tokenAnswerSchema>;
-
-export const domainAnswerSchema = z.object({
-  service: z.string().optional(),
-  account: z.string().optional(),
-  baseURI: z.string().min(1),
-});

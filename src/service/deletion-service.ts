@@ -45,6 +45,7 @@ export class DeletionService {
   readonly submission: Submission;
   private readonly filing: Filing;
   private readonly parts: GroupParts;
+  private readonly decidedListeners: ((leadId: string) => void)[] = [];
 
   constructor(private readonly deps: DeletionServiceDeps) {
     this.submission = new Submission(deps);
@@ -66,6 +67,19 @@ export class DeletionService {
 
   quotaRefusal(): Promise<Refusal | null> {
     return this.deps.quota.refusalToFile();
+  }
+
+  /**
+   * `listener` hears a lead's id once a decision on it has played out: approved and every part sent to
+   * LivePerson, or rejected. The Workflow Builder step (service/workflow-steps.ts) completes then; the
+   * sweep completes it anyway when this process dies first.
+   */
+  onDecided(listener: (leadId: string) => void): void {
+    this.decidedListeners.push(listener);
+  }
+
+  private decided(leadId: string): void {
+    for (const listener of this.decidedListeners) listener(leadId);
   }
 
   /** Resolves when no submission is under way, or after `timeoutMs`; true when idle. */
@@ -156,12 +170,17 @@ export class DeletionService {
       return outcome;
     }
     this.deps.log.info('request_approved', { request: requestId });
-    if (!outcome.request.group) return { ok: true, request: await this.submission.submit(outcome.request) };
+    if (!outcome.request.group) {
+      const sent = await this.submission.submit(outcome.request);
+      this.decided(requestId);
+      return { ok: true, request: sent };
+    }
     // Every part moves to `submitting` (each in its own change) before any is sent: after a crash, a part
     // still pending is continued by `recover`, one left submitting is looked up, never re-sent.
     const parts = await this.parts.decide(outcome.request);
     const lead = await this.submission.submit(outcome.request);
     for (const part of parts) await this.submission.submit(part);
+    this.decided(requestId);
     return { ok: true, request: lead };
   }
 
@@ -201,6 +220,7 @@ export class DeletionService {
     if (outcome.ok) {
       this.deps.log.info('request_rejected', { request: requestId });
       if (outcome.request.group) await this.parts.decide(outcome.request);
+      this.decided(requestId);
     } else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
     return outcome;
   }

@@ -4,7 +4,7 @@ import { canFileContent } from '../domain/filing-rules.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
-import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionRequest, WorkflowStep } from '../domain/request.js';
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
@@ -27,6 +27,14 @@ export interface FileInput {
   subjectRequestedOn?: string;
   /** What the officer searched for (erasing a person): kept like the reason, never logged. */
   subject?: string;
+  /** Erasing a person: the kind of identifier searched (kept instead of the identifier). */
+  subjectKind?: DeletionRequest['subjectKind'];
+  /** Erasing a person: consumers that matched (namesakes) and how many were chosen. */
+  namesakes?: DeletionRequest['namesakes'];
+  /** File again: the earlier request whose unmasked remainder this one files. */
+  refileOf?: string;
+  /** Filed by the Workflow Builder step: kept on the lead in the write that creates it. */
+  workflowStep?: WorkflowStep;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -105,6 +113,9 @@ export class Filing {
           status: 'pending_approval',
           ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
           ...(input.subject ? { subject: input.subject } : {}),
+          ...person(input),
+          ...(input.refileOf ? { refileOf: input.refileOf } : {}),
+          ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
           history: [
             {
               at,
@@ -166,6 +177,8 @@ export class Filing {
       group: { id: lead, index, size },
       ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
       ...(input.subject ? { subject: input.subject } : {}),
+      ...person(input),
+      ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
       history: [
         historyEntry(
           now,
@@ -222,5 +235,13 @@ function requesterFiled(input: FileInput | FilePlanInput): RequestNotice {
     ...(changed && (changed.prefixesRemoved > 0 || changed.suffixesRemoved > 0)
       ? { ticketChanges: changed }
       : {}),
+  };
+}
+
+/** What a person's request keeps of the search: the identifier's kind and the namesakes' count. */
+function person(input: FileInput | FilePlanInput): Pick<DeletionRequest, 'subjectKind' | 'namesakes'> {
+  return {
+    ...(input.subjectKind ? { subjectKind: input.subjectKind } : {}),
+    ...(input.namesakes ? { namesakes: input.namesakes } : {}),
   };
 }

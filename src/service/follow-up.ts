@@ -18,6 +18,8 @@ export interface FollowUpDeps {
   intervalMs: number;
   now: () => Date;
   log: Logger;
+  /** Proof of erasure: DONE starts a read-back, and each round starts the checks due (in the background). */
+  verification?: { kick(): void };
 }
 
 export interface FollowUpResult {
@@ -96,6 +98,8 @@ export class FollowUp {
         this.deps.log.warn('request_overdue', { request: candidate.id });
       }
     }
+    // Never awaited: verification reads must not hold up this round or the next.
+    this.deps.verification?.kick();
     if (result.checked > 0 || result.overdue.length > 0) {
       this.deps.log.info('follow_up_done', {
         checked: result.checked,
@@ -155,7 +159,7 @@ export class FollowUp {
         this.deps.log.warn('follow_up_not_found', { request: id });
         return { value: false, request: { ...request, lpStatusCheckedAt: now.toISOString() } };
       }
-      const { next, notices } = takeLpStatus(request, fresh, now);
+      const { next, notices } = takeLpStatus(request, fresh, now, this.deps.verification !== undefined);
       return { value: next.completedAt !== request.completedAt, request: next, notices };
     });
   }

@@ -12,6 +12,10 @@ export interface HousekeepingDeps {
   recover: () => Promise<void>;
   /** Offers held-back open conversations that have closed since (erasing a person). */
   recheckHeldBack?: () => Promise<unknown>;
+  /** Removes expired person searches, and the oldest past the bound. */
+  purgeSearches?: () => Promise<unknown>;
+  /** Completes Workflow Builder steps whose decision has played out (after a restart, a lost call). */
+  settleWorkflowSteps?: () => Promise<unknown>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
   log: Logger;
@@ -76,6 +80,10 @@ export class Housekeeping {
     await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
     const recheck = this.deps.recheckHeldBack;
     if (recheck) await step('held_back', recheck);
+    const purge = this.deps.purgeSearches;
+    if (purge) await step('person_searches', purge);
+    const settle = this.deps.settleWorkflowSteps;
+    if (settle) await step('workflow_steps', settle);
     return result;
   }
 }

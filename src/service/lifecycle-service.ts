@@ -24,6 +24,8 @@ export interface LifecycleServiceDeps {
   timeZone: string;
   now: () => Date;
   log: Logger;
+  /** Proof of erasure: a status read that sees DONE starts the read-back. */
+  verification?: { kick(): void };
 }
 
 /**

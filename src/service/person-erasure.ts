@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { HOUR_MS } from '../domain/durations.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, splitIds, type PlanOutcome } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
@@ -16,6 +14,18 @@ import { recheckHeldBack } from './person-search.js';
 import { searchPerson, type PersonSearchResult } from './person-search.js';
 import type { QuotaService } from './quota-service.js';
 import { errorCode } from '../domain/error-code.js';
+import { chooseFindings, chosenCount } from '../domain/person-search-rules.js';
+import type { Directory } from './ports.js';
+import {
+  claimSearch,
+  findingsOf,
+  finishSearch,
+  SEARCHES_KEPT,
+  settleSearch,
+  startSearch,
+  type ClaimedSearch,
+  type StartedSearch,
+} from './person-search-runs.js';
 
 export interface HistoryClients {
   msgHist: MsgHistoryClient;
@@ -30,6 +40,8 @@ export interface PersonErasureDeps {
   service: DeletionService;
   quota: QuotaService;
   store: RequestStore;
+  /** Who may search a person (approvers, or the requester list when there is one). */
+  directory: Pick<Directory, 'approvers' | 'requesters'>;
   history: HistoryClients;
   chatHistory: boolean;
   /** QUOTA_TIMEZONE: "today" for the GDPR date of a person's request. */
@@ -38,7 +50,7 @@ export interface PersonErasureDeps {
   log: Logger;
 }
 
-/** What the result view shows: the search, the plan without ticked mentions, the month's quota. */
+/** What the result view shows: the search, the plan as it starts (nothing of namesakes chosen), the quota. */
 export interface PersonSearchView {
   result: PersonSearchResult;
   outcome: PlanOutcome;
@@ -48,97 +60,109 @@ export interface PersonSearchView {
 export type PersonSearchOutcome =
   ({ ok: true } & PersonSearchView) | { ok: false; code: HistoryErrorCode | undefined };
 
-interface Search {
-  identifier: string;
-  result: PersonSearchResult;
-  at: number;
+/** What the officer chose in the result view. */
+export interface PersonChoice {
+  token: string;
+  userId: string;
+  reason: string;
+  /** Keyword-only mentions ticked in. */
+  ticked: readonly string[];
+  /** Consumers ticked in when the search found namesakes (ignored otherwise: the one consumer is filed). */
+  consumers: readonly string[];
 }
 
-/** A search is kept this long for its result view to be sent for approval. */
-const SEARCH_TTL_MS = HOUR_MS;
-const SEARCHES_KEPT = 200;
-
 /**
- * Erasing a person: search LivePerson, keep the result (ids only) until the officer sends it, file every
- * request of the plan under one approval; later, offer held-back conversations once they have closed.
- *
- * Search results live in this process's memory, keyed by a random token the view carries: the view
- * cannot hold hundreds of ids (3,000 characters of private_metadata), and the identifier never has to
- * travel through Slack again. With several replicas, the view must be sent to the replica that searched;
- * otherwise the officer is asked to search again.
+ * Erasing a person: search LivePerson, keep the findings (ids only) in the store until the officer sends
+ * them, file every request of the plan under one approval; later, offer held-back conversations once they
+ * have closed. The search's life in the store (who, how often, claimed once) is in person-search-runs.ts.
  */
 export class PersonErasure {
-  private readonly searches = new Map<string, Search>();
-
   constructor(private readonly deps: PersonErasureDeps) {}
 
   get chatHistory(): boolean {
     return this.deps.chatHistory;
   }
 
-  /** A token for a search about to start (the searching view carries it). */
-  newToken(): string {
-    return randomBytes(12).toString('hex');
+  /** Checks the identifier, who is searching and how often; records the search (its kind, never it). */
+  start(userId: string, identifier: string): Promise<Outcome<{ search: StartedSearch }>> {
+    return startSearch(this.deps, userId, identifier);
   }
 
-  async search(token: string, identifier: string): Promise<PersonSearchOutcome> {
+  /** Runs a started search; `onProgress` hears of each period searched. */
+  async search(
+    started: StartedSearch,
+    onProgress?: (progress: { done: number; total: number }) => void,
+  ): Promise<PersonSearchOutcome> {
     let result: PersonSearchResult;
-    const started = Date.now();
+    const begun = Date.now();
     try {
       result = await searchPerson(
-        { identifier, now: this.deps.now(), chatHistory: this.deps.chatHistory },
+        { identifier: started.identifier, now: this.deps.now(), chatHistory: this.deps.chatHistory },
         {
           msgHist: this.deps.history.msgHist,
           engHist: this.deps.history.engHist,
           pageSize: this.deps.history.pageSize,
           log: this.deps.history.log,
         },
+        onProgress,
       );
+      await finishSearch(this.deps.store, started.token, result);
     } catch (error) {
       const code = isHistoryError(error) ? error.code : undefined;
       this.deps.log.warn('person_search_failed', { code: code ?? errorCode(error) });
+      await finishSearch(this.deps.store, started.token, undefined).catch(() => undefined);
       return { ok: false, code };
     }
-    this.remember(token, { identifier, result, at: Date.now() });
-    this.deps.log.info('person_searched', { ms: Date.now() - started, ...result.counts });
-    return { ok: true, ...(await this.view(result, [])) };
-  }
-
-  private remember(token: string, search: Search): void {
-    const now = Date.now();
-    for (const [key, kept] of this.searches) if (now - kept.at > SEARCH_TTL_MS) this.searches.delete(key);
-    while (this.searches.size >= SEARCHES_KEPT) {
-      const oldest = this.searches.keys().next().value;
-      if (oldest === undefined) break;
-      this.searches.delete(oldest);
-    }
-    this.searches.set(token, search);
-  }
-
-  private async view(result: PersonSearchResult, ticked: readonly string[]): Promise<PersonSearchView> {
+    this.deps.log.info('person_searched', { ms: Date.now() - begun, ...result.counts });
     const report = await this.deps.quota.report();
     const outcome = buildPlan(
-      { findings: result, tickedKeywordIds: ticked },
+      { findings: chooseFindings(findingsOf(result), []), tickedKeywordIds: [] },
       { remaining: report.remaining, resetsAt: report.resetsAt },
     );
-    return { result, outcome, quota: { remaining: report.remaining, limit: report.limit } };
+    return { ok: true, result, outcome, quota: { remaining: report.remaining, limit: report.limit } };
   }
 
-  /** Files the searched person's plan (with the mentions the officer ticked) under one approval. */
-  async file(input: {
-    token: string;
-    userId: string;
-    reason: string;
-    ticked: readonly string[];
-  }): Promise<Outcome<{ request: DeletionRequest }>> {
-    const search = this.searches.get(input.token);
-    if (!search || Date.now() - search.at > SEARCH_TTL_MS) {
-      return refuse({ code: 'SEARCH_GONE' });
+  /** The search's view never opened: it holds the searcher back no longer. */
+  abandon(token: string): Promise<void> {
+    return finishSearch(this.deps.store, token, undefined);
+  }
+
+  /** Purges expired searches and keeps at most SEARCHES_KEPT (the sweep calls it). */
+  purgeSearches(): Promise<number> {
+    return this.deps.store.searches.purge(this.deps.now(), SEARCHES_KEPT);
+  }
+
+  /**
+   * Files the searched person's plan (the consumers chosen, the mentions ticked) under one approval. The
+   * search is claimed first, in one change: a second submission files nothing.
+   */
+  async file(choice: PersonChoice): Promise<Outcome<{ request: DeletionRequest }>> {
+    const claim = await claimSearch(this.deps.store, choice.token, choice.userId, this.deps.now());
+    if (!claim.ok) return claim;
+    let filed: Outcome<{ request: DeletionRequest }>;
+    try {
+      filed = await this.filePlan(claim.claimed, choice);
+    } catch (error) {
+      await settleSearch(this.deps.store, choice.token, refuse({ code: 'SEARCH_GONE' })).catch(
+        () => undefined,
+      );
+      throw error;
     }
-    const { outcome } = await this.view(search.result, input.ticked);
+    await settleSearch(this.deps.store, choice.token, filed.ok ? { requestId: filed.request.id } : filed);
+    return filed;
+  }
+
+  private async filePlan(
+    { kind, findings }: ClaimedSearch,
+    choice: PersonChoice,
+  ): Promise<Outcome<{ request: DeletionRequest }>> {
+    const report = await this.deps.quota.report();
+    const outcome = buildPlan(
+      { findings: chooseFindings(findings, choice.consumers), tickedKeywordIds: choice.ticked },
+      { remaining: report.remaining, resetsAt: report.resetsAt },
+    );
     if (!outcome.ok) {
       if (outcome.code === 'quota_short') {
-        const report = await this.deps.quota.report();
         const verdict = canTakePlan(report, outcome.needed);
         // The plan was short when it was viewed; the month may have changed since: say what it is now.
         return verdict.ok
@@ -148,18 +172,24 @@ export class PersonErasure {
       return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
     const plan = outcome.plan;
-    const filed = await this.deps.service.filePlan({
-      userId: input.userId,
-      reason: input.reason,
-      subject: search.identifier,
+    return this.deps.service.filePlan({
+      userId: choice.userId,
+      reason: choice.reason,
+      subjectKind: kind,
+      ...(findings.namesakes
+        ? {
+            namesakes: {
+              matched: findings.consumers.length,
+              chosen: chosenCount(findings, choice.consumers),
+            },
+          }
+        : {}),
       subjectRequestedOn: todayIn(this.deps.now(), this.deps.timeZone),
       duplicatesDropped: 0,
       requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
       summary: plan.summary,
       heldBack: plan.heldBack,
     });
-    if (filed.ok) this.searches.delete(input.token);
-    return filed;
   }
 
   /**
@@ -231,6 +261,7 @@ export class PersonErasure {
       userId,
       reason: lead.reason,
       ...(lead.subject ? { subject: lead.subject } : {}),
+      ...(lead.subjectKind ? { subjectKind: lead.subjectKind } : {}),
       ...(lead.subjectRequestedOn ? { subjectRequestedOn: lead.subjectRequestedOn } : {}),
       duplicatesDropped: 0,
       requests: chunks.map((ids) => ({ type: 'conversation' as const, ids })),

@@ -1,13 +1,22 @@
 import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
-import type { PageRequest } from '../liveperson/history/msg-history-client.js';
+import type { PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
+import { splitWindow } from './person-search-windows.js';
 
-/** Reading a history search to the last page, refusing an answer that is short of what LivePerson counted. */
+/**
+ * Reading a history search to its last page. LivePerson's searches look like Elasticsearch, where
+ * `offset + limit` past 10,000 is refused: a window that holds more is split in two and each half read,
+ * never paged past it. The newest window ends "now", so `_metadata.count` may move while it is read:
+ * records are deduplicated by id and pages read until one comes back short.
+ */
 
 export interface Page<T> {
   count: number;
   records: T[];
   partial: boolean;
 }
+
+/** `offset + limit` never goes past this (Elasticsearch's default result window; reference §open 1). */
+export const MAX_READABLE = 10_000;
 
 export function incomplete(service: HistoryService, expected: number, received: number): HistoryError {
   return new HistoryError(
@@ -17,29 +26,71 @@ export function incomplete(service: HistoryService, expected: number, received: 
   );
 }
 
-/**
- * Every page, offset = records received so far, until `_metadata.count` records are in. `onCall` is told
- * of each call, so a search can count them.
- */
+export interface ReadOptions<T> {
+  service: HistoryService;
+  pageSize: number;
+  idOf: (record: T) => string;
+  /** Told of every page as it arrives. */
+  onPage?: (page: Page<T>) => void;
+  /** Asked before each further page (and before splitting a window): false stops the reading. */
+  shouldContinue?: () => Promise<boolean>;
+}
+
+export type ReadOutcome<T> =
+  | { kind: 'complete'; records: T[] }
+  /** More than MAX_READABLE: what was read so far, to be split or stopped by the caller. */
+  | { kind: 'too_many'; records: T[] }
+  | { kind: 'stopped'; records: T[] };
+
+/** Every page, offset = records received so far, until a short page; deduplicated by id. */
 export async function readAllPages<T>(
-  service: HistoryService,
   fetchPage: (page: PageRequest) => Promise<Page<T>>,
-  pageSize: number,
-  onCall: () => void,
-): Promise<T[]> {
-  const records: T[] = [];
-  let expected: number | undefined;
+  options: ReadOptions<T>,
+): Promise<ReadOutcome<T>> {
+  const seen = new Map<string, T>();
+  const records = () => [...seen.values()];
+  let offset = 0;
+  let count = 0;
   for (;;) {
-    onCall();
-    const page = await fetchPage({ offset: records.length, limit: pageSize });
-    if (page.partial) throw incomplete(service, page.count, records.length + page.records.length);
-    // A count that moves between pages means records were added or removed while reading.
-    if (expected !== undefined && page.count !== expected)
-      throw incomplete(service, expected, records.length);
-    expected = page.count;
-    records.push(...page.records);
-    if (records.length >= expected || page.records.length === 0) break;
+    const limit = Math.min(options.pageSize, MAX_READABLE - offset);
+    if (limit < 1) return { kind: 'too_many', records: records() };
+    const page = await fetchPage({ offset, limit });
+    if (page.partial) throw incomplete(options.service, page.count, offset + page.records.length);
+    options.onPage?.(page);
+    for (const record of page.records) seen.set(options.idOf(record), record);
+    offset += page.records.length;
+    count = page.count;
+    // Asking for all 10,000 a page at a time would take a hundred calls only to find it too many.
+    if (offset === page.records.length && count > MAX_READABLE) {
+      return { kind: 'too_many', records: records() };
+    }
+    if (page.records.length < limit) break;
+    if (options.shouldContinue && !(await options.shouldContinue()))
+      return { kind: 'stopped', records: records() };
   }
-  if (records.length !== expected) throw incomplete(service, expected, records.length);
-  return records;
+  // A short page while LivePerson still counts more: something was not sent.
+  if (offset < count) throw incomplete(options.service, count, offset);
+  return { kind: 'complete', records: records() };
+}
+
+/**
+ * Reads one `start` window, splitting it (and its halves, side by side) whenever it holds more than
+ * MAX_READABLE records; the halves overlap where LivePerson rounds them out, hence the dedupe.
+ */
+export async function readWindow<T>(
+  start: TimeRange,
+  fetchPage: (start: TimeRange, page: PageRequest) => Promise<Page<T>>,
+  options: ReadOptions<T>,
+): Promise<ReadOutcome<T>> {
+  const outcome = await readAllPages((page) => fetchPage(start, page), options);
+  if (outcome.kind !== 'too_many') return outcome;
+  if (options.shouldContinue && !(await options.shouldContinue()))
+    return { kind: 'stopped', records: outcome.records };
+  const halves = splitWindow(start);
+  if (!halves) throw incomplete(options.service, MAX_READABLE + 1, outcome.records.length);
+  const parts = await Promise.all(halves.map((half) => readWindow(half, fetchPage, options)));
+  const seen = new Map<string, T>();
+  for (const part of parts) for (const record of part.records) seen.set(options.idOf(record), record);
+  const stopped = parts.some((part) => part.kind === 'stopped');
+  return { kind: stopped ? 'stopped' : 'complete', records: [...seen.values()] };
 }

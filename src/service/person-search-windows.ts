@@ -39,3 +39,22 @@ export function searchWindows(now: Date, days: number, retentionMonths = RETENTI
   }
   return windows;
 }
+
+/** LivePerson rounds a window's `from` down and `to` up to 10 minutes. */
+export const ROUNDING_MS = 10 * 60 * 1000;
+
+/**
+ * Two halves of a window, split on a 10-minute boundary so that each half, once LivePerson has rounded
+ * it out, is strictly narrower than the whole; null when the rounded window is a single 10 minutes.
+ */
+export function splitWindow(window: TimeRange): [TimeRange, TimeRange] | null {
+  const from = Math.floor(window.from / ROUNDING_MS) * ROUNDING_MS;
+  const to = Math.ceil(window.to / ROUNDING_MS) * ROUNDING_MS;
+  if (to - from < 2 * ROUNDING_MS) return null;
+  const middle = Math.round((window.from + window.to) / 2 / ROUNDING_MS) * ROUNDING_MS;
+  const mid = Math.min(Math.max(middle, from + ROUNDING_MS), to - ROUNDING_MS);
+  return [
+    { from: window.from, to: mid - 1 },
+    { from: mid, to: window.to },
+  ];
+}

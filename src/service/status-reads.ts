@@ -20,6 +20,8 @@ export interface StatusReadsDeps {
   directory: Directory;
   now: () => Date;
   log: Logger;
+  /** Proof of erasure: DONE seen here starts a read-back too. */
+  verification?: { kick(): void };
 }
 
 /** What `/lp-delete status` and Refresh status show. */
@@ -105,7 +107,7 @@ export class StatusReads {
     const fresh = lp;
     const updated = await this.deps.store.update(request.id, (r): Change<DeletionRequest | undefined> => {
       if (!r?.lpRecord) return { value: r };
-      const { next, notices } = takeLpStatus(r, fresh, now);
+      const { next, notices } = takeLpStatus(r, fresh, now, this.deps.verification !== undefined);
       if (at) notices.unshift({ kind: 'record_update', ...at });
       if (
         next.status === 'submitted' &&
@@ -118,6 +120,7 @@ export class StatusReads {
       return { value: next, request: next, notices };
     });
     this.deps.log.info('status_checked', { request: request.id, lpStatus: fresh.status ?? 'none' });
+    if (updated?.verification?.dueAt) this.deps.verification?.kick();
     return { ok: true, request: updated ?? request, lp: fresh, lpRequestId };
   }
 

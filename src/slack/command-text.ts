@@ -7,6 +7,7 @@ export type CommandIntent =
   | { kind: 'quota' }
   | { kind: 'status'; ref: string }
   | { kind: 'cancel'; ref: string }
+  | { kind: 'verify'; ref: string }
   | { kind: 'prefill'; type: DeletionType; idsText: string; moreIdsText?: string }
   | { kind: 'person'; identifier: string }
   | { kind: 'unknown'; word: string };
@@ -56,7 +57,7 @@ export function parseCommandText(text: string): CommandIntent {
   if (word === 'help' || word === '?') return { kind: 'help' };
   if (word === 'quota') return { kind: 'quota' };
   // `status`/`cancel` take a DR-… id or LivePerson's request number; an empty ref is answered with help.
-  if (word === 'status' || word === 'cancel') return { kind: word, ref: rest[0] ?? '' };
+  if (word === 'status' || word === 'cancel' || word === 'verify') return { kind: word, ref: rest[0] ?? '' };
   // Everything after the word, spaces kept: a name is an identifier too.
   if (word === 'person') return { kind: 'person', identifier: trimmed.slice(first.length).trim() };
   const type = TYPE_ALIASES[word];

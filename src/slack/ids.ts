@@ -16,6 +16,7 @@ export const BLOCK = {
   subjectRequestedOn: 'subject_requested_on_block',
   recordActions: 'record_actions',
   heldBack: 'held_back_actions',
+  fileAgain: 'file_again_actions',
 } as const;
 
 export const ACTION = {
@@ -31,6 +32,8 @@ export const ACTION = {
   cancelDeletion: 'cancel_deletion',
   /** In a lead's thread: file the held-back conversations that have closed since, for a new approval. */
   fileHeldBack: 'file_held_back',
+  /** Under a verification that found something left: file exactly those ids again, for a new approval. */
+  fileAgain: 'file_again',
 } as const;
 
 // The "erase a person" views (`/lp-delete person <identifier>`, or "A person" in the form).
@@ -46,13 +49,18 @@ export const PERSON_CALLBACK = {
 export const PERSON_BLOCK = {
   summary: 'person_summary',
   plan: 'person_plan',
+  /** The searching view's "3 of 5 periods searched". */
+  progress: 'person_progress',
   /** One input block per group of up to 10 keyword-only hits: see keywordHitsBlockId. */
   keywordHits: 'person_keyword_hits',
+  /** Namesakes: one input block per group of up to 10 consumers, see consumersBlockId. */
+  consumers: 'person_consumers',
   reason: 'person_reason_block',
 } as const;
 
 export const PERSON_ACTION = {
   keywordHits: 'person_keyword_hits_select',
+  consumers: 'person_consumers_select',
   reason: 'person_reason_input',
 } as const;
 
@@ -68,3 +76,16 @@ export function keywordHitsBlockId(group: number): string {
 export function isKeywordHitsBlockId(blockId: string): boolean {
   return new RegExp(`^${PERSON_BLOCK.keywordHits}_\\d+$`).test(blockId);
 }
+
+/** `person_consumers_0`, `person_consumers_1`, … (groups of KEYWORD_HITS_PER_GROUP). */
+export function consumersBlockId(group: number): string {
+  return `${PERSON_BLOCK.consumers}_${group}`;
+}
+
+export function isConsumersBlockId(blockId: string): boolean {
+  return new RegExp(`^${PERSON_BLOCK.consumers}_\\d+$`).test(blockId);
+}
+/** The Workflow Builder step (a custom function in both manifests): its callback id. */
+export const FUNCTION = {
+  erasePerson: 'lp_erase_person',
+} as const;

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../service/deletion-service.js';
+import type { SendAttempt } from '../service/notice-delivery.js';
 
 /**
  * Every notice lp-delete posts carries its id in Slack's message metadata, so that after an attempt whose
@@ -34,8 +35,8 @@ export function noticeMetadata(noticeId: string): NoticeMetadata {
   return { event_type: NOTICE_EVENT_TYPE, event_payload: { notice_id: noticeId } };
 }
 
-/** Where a post would have landed: the top of a channel, a thread, or the DM with a user. */
-export type PostPlace = { channel: string; thread?: string } | { user: string };
+/** Where a post would have landed: the top of a channel, a thread (also shown in the channel), or a DM. */
+export type PostPlace = { channel: string; thread?: string; broadcast?: boolean } | { user: string };
 
 interface Page {
   messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }[];
@@ -89,4 +90,19 @@ async function dmChannel(client: WebClient, user: string): Promise<string> {
   const id = answer.channel?.id;
   if (!id) throw Object.assign(new Error('conversations.open answered without a channel'), { code: 'no_dm' });
   return id;
+}
+
+/** An attempt of a caller that does not claim (tests, the demo): nothing posted before, always allowed. */
+export const FIRST_ATTEMPT: SendAttempt = {
+  noticeId: 'unclaimed',
+  queuedAt: new Date(0),
+  maybePosted: false,
+  mayPost: () => true,
+};
+
+/** Thrown instead of posting once the notice's claim may have run out (another may be delivering it). */
+export function claimExpired(): Error {
+  return Object.assign(new Error('the notice’s claim may have run out; not posted'), {
+    code: 'claim_expired',
+  });
 }

@@ -24,10 +24,12 @@ import {
   type Completion,
 } from './blocks/follow-up-messages.js';
 import { buildRecordMessage } from './blocks/record-message.js';
+import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
+import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
-import { findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
+import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
 
 /** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
 export interface SenderClock {
@@ -43,21 +45,6 @@ interface Message {
 
 /** Posts one notice's message: at most once per attempt, after looking for an earlier one if need be. */
 type Post = (place: PostPlace, message: Message) => Promise<MessageRef | undefined>;
-
-/** An attempt of a caller that does not claim (tests, the demo): nothing posted before, always allowed. */
-const FIRST_ATTEMPT: SendAttempt = {
-  noticeId: 'unclaimed',
-  queuedAt: new Date(0),
-  maybePosted: false,
-  mayPost: () => true,
-};
-
-/** Thrown instead of posting once the notice's claim may have run out (another may be delivering it). */
-function claimExpired(): Error {
-  return Object.assign(new Error('the notice’s claim may have run out; not posted'), {
-    code: 'claim_expired',
-  });
-}
 
 /** Quota left once this request (or every part of its group) is submitted, as shown to the approver. */
 function quotaLeftAfter(requests: readonly DeletionRequest[], quota: QuotaReport): number {
@@ -87,6 +74,8 @@ export class SlackNoticeSender implements NoticeSender {
     private readonly client: WebClient,
     private readonly privacyChannelId: string,
     private readonly clock: SenderClock,
+    /** Approvers mentioned in a residual-erasure alert (APPROVER_USER_IDS). */
+    private readonly approvers: readonly string[] = [],
   ) {}
 
   classify(error: unknown): DeliveryVerdict {
@@ -179,9 +168,28 @@ export class SlackNoticeSender implements NoticeSender {
       case 'completed_post':
         await inThread(completedMessage(request, this.completion(request)));
         return {};
-      case 'completed_requester':
-        await dm(completedRequesterMessage(request, this.completion(request)));
+      case 'completed_requester': {
+        const message = completedRequesterMessage(request, this.completion(request));
+        const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
+        await dm({
+          // The verification goes right under the first line, in the text as in the blocks.
+          text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
+          blocks: verified
+            ? [...message.blocks.slice(0, 1), section(verified), ...message.blocks.slice(1)]
+            : message.blocks,
+        });
         return {};
+      }
+      case 'verification_post': {
+        if (!thread) return {};
+        const message = verificationMessage(request, notice.result, {
+          alert: notice.alert,
+          approvers: this.approvers,
+        });
+        // The alert is also shown in the channel, where the approvers look.
+        await post({ channel: thread.channelId, thread: thread.ts, broadcast: notice.alert }, message);
+        return {};
+      }
       case 'overdue_post':
         await inThread(overdueMessage(request));
         return {};
@@ -246,14 +254,22 @@ export class SlackNoticeSender implements NoticeSender {
       }
       if (!attempt.mayPost()) throw claimExpired();
       const channel = 'user' in place ? place.user : place.channel;
-      const answer = await this.client.chat.postMessage({
+      const thread = 'thread' in place ? place.thread : undefined;
+      const args = {
         channel,
-        ...('thread' in place && place.thread ? { thread_ts: place.thread } : {}),
         text: message.text,
         // Builders return Block Kit objects checked against Slack's limits in their tests.
         blocks: message.blocks as never,
         metadata: noticeMetadata(attempt.noticeId),
-      });
+      };
+      const broadcast = 'broadcast' in place && place.broadcast === true;
+      const answer = await this.client.chat.postMessage(
+        thread && broadcast
+          ? { ...args, thread_ts: thread, reply_broadcast: true }
+          : thread
+            ? { ...args, thread_ts: thread }
+            : args,
+      );
       return answer.ts ? { channelId: answer.channel ?? channel, ts: answer.ts } : undefined;
     };
   }

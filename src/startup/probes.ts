@@ -7,7 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export interface Readiness {
   storeOk(): boolean;
   slackOk(): boolean;
+  /** Asks the store now, with a deadline (a database that is up but frozen answers nothing). */
+  storeAnswers?(): Promise<boolean>;
 }
+
+/** How long /readyz waits for the store's answer: under the 1 s a Kubernetes probe waits by default. */
+export const STORE_PROBE_DEADLINE_MS = 800;
 
 /** A Readiness made of two flags that start-up (and the store, once open) set. */
 export interface ReadinessFlags extends Readiness {
@@ -43,7 +48,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * Bolt custom routes for platforms that probe: `/healthz` answers 200 while the process is alive,
- * `/readyz` 200 only when the store is open and Slack sign-in is done (503 with what is missing otherwise).
+ * `/readyz` 200 only when the store is open and answers (a query within STORE_PROBE_DEADLINE_MS, where the
+ * store can be asked) and Slack sign-in is done (503 with what is missing otherwise).
  * No ids, tokens or data in either answer.
  */
 export function probeRoutes(readiness: Readiness): Route[] {
@@ -57,9 +63,13 @@ export function probeRoutes(readiness: Readiness): Route[] {
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        const store = readiness.storeOk();
-        const slack = readiness.slackOk();
-        json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack });
+        void (readiness.storeAnswers?.() ?? Promise.resolve(true))
+          .catch(() => false)
+          .then((answers) => {
+            const store = answers && readiness.storeOk();
+            const slack = readiness.slackOk();
+            json(res, store && slack ? 200 : 503, { ok: store && slack, store, slack });
+          });
       },
     },
   ];

@@ -1,6 +1,7 @@
 import type { CoreConfig } from '../config.js';
 import type { Logger } from '../log.js';
 import { openFileStore } from './lowdb/file-store.js';
+import type { FolderLockOptions } from './lowdb/folder-lock.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import type { RequestStore } from './port.js';
 
@@ -12,7 +13,7 @@ import type { RequestStore } from './port.js';
  */
 export async function openStore(
   config: Pick<CoreConfig, 'dataDir' | 'legacyDataFile' | 'databaseUrl'> & { replicaLeaseSeconds?: number },
-  options: { log?: Logger; readOnly?: boolean } = {},
+  options: { log?: Logger; readOnly?: boolean; lock?: FolderLockOptions } = {},
 ): Promise<RequestStore> {
   if (config.databaseUrl) {
     return openPostgresStore({
@@ -30,6 +31,7 @@ export async function openStore(
   }
   return openFileStore(config.dataDir, {
     readOnly: options.readOnly,
+    ...(options.lock ? { lock: options.lock } : {}),
     ...(config.legacyDataFile ? { legacyDataFile: config.legacyDataFile } : {}),
   });
 }

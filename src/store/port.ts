@@ -1,5 +1,7 @@
 import type { ChannelNotice, Notice, QueuedNotice, RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
+import type { IdentifierKind } from '../domain/identifier.js';
+import type { SearchStamp } from '../domain/person-search-rules.js';
 
 /**
  * The store port: everything the services need to keep requests, the monthly quota and the Slack notices
@@ -19,6 +21,11 @@ export interface RequestStore {
   readonly replicaId: string;
   /** False while writes fail (e.g. disk full); true again after the next successful write. */
   healthy(): boolean;
+  /**
+   * Whether the store answers a query within `deadlineMs` right now (for /readyz): a database that is
+   * up but frozen answers nothing, which healthy() alone cannot tell. Absent where healthy() says all.
+   */
+  probe?(deadlineMs: number): Promise<boolean>;
 
   /** The request with this id (`DR-yyyy-mm-nnnn`, or an old `DR-XXXXXX`), whatever its age. */
   get(id: string): Promise<DeletionRequest | undefined>;
@@ -96,6 +103,45 @@ export interface RequestStore {
 
   /** Waits for changes under way, releases the lock or connections. */
   close(): Promise<void>;
+
+  /** Person searches between the search and their filing (issue 19): any replica may file one. */
+  readonly searches: PersonSearchStore;
+}
+
+/**
+ * A person search as kept: who ran it, what kind of identifier (never the identifier), its state and,
+ * once found, its findings (ids, dates and counts: the service's PersonSearchResult, opaque here). Kept
+ * until `expiresAt`, then purged.
+ */
+export interface StoredPersonSearch extends SearchStamp {
+  /** Random, 32 hex digits: the view carries it. */
+  token: string;
+  userId: string;
+  identifierKind: IdentifierKind;
+  /** ISO. */
+  expiresAt: string;
+  result?: unknown;
+  /** The lead request it was filed as (state 'filed'). */
+  requestId?: string;
+}
+
+export interface SearchChange<T> {
+  value: T;
+  /** What to save: absent = unchanged. */
+  search?: StoredPersonSearch;
+}
+
+export interface PersonSearchStore {
+  /**
+   * Starts a search of `userId`: `admit` gets a copy of every search of theirs still kept and returns the
+   * new one to save, or none. Serialised per user across replicas, so two starts cannot both pass a check.
+   */
+  start<T>(userId: string, admit: (earlier: StoredPersonSearch[]) => SearchChange<T>): Promise<T>;
+  /** Changes one search (a copy; undefined when gone), serialised per token across replicas. */
+  change<T>(token: string, change: (current: StoredPersonSearch | undefined) => SearchChange<T>): Promise<T>;
+  get(token: string): Promise<StoredPersonSearch | undefined>;
+  /** Removes the searches expired at `now`, then the oldest beyond `keep`; returns how many went. */
+  purge(now: Date, keep: number): Promise<number>;
 }
 
 export interface QuotaKey {

@@ -220,11 +220,16 @@ describe('validateIds properties', () => {
     );
   });
 
-  it('every accepted conversation or consumer id is a lower-case UUID', () => {
+  it('every accepted conversation id is a lower-case UUID; a consumer id one or a chat visitor id', () => {
     fc.assert(
       fc.property(fc.constantFrom('conversation' as const, 'consumer' as const), rawIds, (type, ids) => {
         const result = validateIds(type, ids, ctx);
-        if (result.ok) for (const id of result.ids) expect(id).toMatch(LOWER_UUID);
+        const visitor = /^[A-Za-z0-9_-]{10,64}$/;
+        if (!result.ok) return;
+        for (const id of result.ids) {
+          if (type === 'conversation' || /^[0-9a-f-]+$/i.test(id)) expect(id).toMatch(LOWER_UUID);
+          else expect(id).toMatch(visitor);
+        }
       }),
       { numRuns: 300 },
     );

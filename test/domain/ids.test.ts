@@ -130,6 +130,19 @@ describe('validateIds: conversation and consumer ids', () => {
     ]);
   });
 
+  it('takes a chat visitor id as a consumer id, as given, but never a broken UUID', () => {
+    const visitor = 'UwYzRjYzJhMzQ0YTRlYzcz';
+    expect(accepted(validateIds('consumer', [visitor, 'ozimnjlwddrzbhnfhjkdao', A], ctx)).ids).toEqual([
+      visitor,
+      'ozimnjlwddrzbhnfhjkdao',
+      A,
+    ]);
+    expect(validateIds('conversation', [visitor], ctx).ok).toBe(false);
+    for (const bad of [A.slice(1), `${A}0`, 'short', 'has space in it', '123456789012']) {
+      expect(validateIds('consumer', [bad], ctx).ok).toBe(false);
+    }
+  });
+
   it('rejects UUIDs with braces inside, missing dashes or non-hex digits', () => {
     for (const bad of [A.replace(/-/g, ''), A.replace('3', 'g'), `${A.slice(0, 8)}_${A.slice(9)}`]) {
       expect(validateIds('conversation', [bad], ctx).ok).toBe(false);

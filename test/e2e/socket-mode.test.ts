@@ -7,10 +7,11 @@ import { loadConfig } from '../../src/config.js';
 import { createLivePersonClient } from '../../src/liveperson/client.js';
 import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
 import { silentLogger } from '../../src/log.js';
-import { CALLBACK, COMMAND } from '../../src/slack/ids.js';
+import { CALLBACK, COMMAND, FUNCTION } from '../../src/slack/ids.js';
 import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { FakeSocketMode } from '../support/fake-socket-mode.js';
+import { manifestFunctions } from '../support/fake-slack-functions.js';
 
 const APP_TOKEN = 'xapp-1-test';
 const BOT_TOKEN = 'xoxb-socket-test';
@@ -87,5 +88,28 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
     await socket.send('slash_commands', command(''));
     const view = await slack.waitFor(() => slack.views.find((v) => v.type === 'modal'));
     expect(view.view.callback_id).toBe(CALLBACK.requestModal);
+  });
+
+  it('runs the Workflow Builder step from a function_executed event received over the socket', async () => {
+    slack.functions.define(
+      await manifestFunctions(new URL('../../manifest.socket-mode.yml', import.meta.url)),
+    );
+    const { event, executionId } = slack.functions.execute(FUNCTION.erasePerson, {
+      identifier: 'Jo Smith',
+      case_ref: 'DSR-1',
+      requester: 'UREQUESTER',
+    });
+    await socket.send('events_api', {
+      token: 'legacy',
+      team_id: 'T0TEST',
+      api_app_id: 'A0TEST',
+      type: 'event_callback',
+      event_id: 'Ev0SOCKET1',
+      event_time: Math.floor(Date.now() / 1000),
+      event,
+    });
+    const done = await slack.waitFor(() => slack.functions.completionsOf(executionId)[0]);
+    expect(done).toMatchObject({ method: 'functions.completeError', token: 'bot' });
+    expect(done.error).toMatch(/a name can match several people/);
   });
 });

@@ -173,7 +173,7 @@ describe('storage faults (lowdb data folder)', () => {
     await h.stopApp();
     await rm(h.dataDir, { recursive: true, force: true });
     await cp(backup, h.dataDir, { recursive: true });
-    await rm(join(h.dataDir, 'lp-delete.lock'), { force: true });
+    await rm(join(h.dataDir, 'lp-delete.lock'), { force: true, recursive: true });
     await h.startApp();
     const statuses = await Promise.all(filed.map(async (f) => (await h!.store.get(f.requestId))?.status));
     expect(statuses.every((s) => s !== undefined)).toBe(true);

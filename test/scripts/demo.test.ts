@@ -36,6 +36,8 @@ describe('npm run demo', () => {
     expect(text.match(/# Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(1);
     expect(text.match(/Requested by\n/g)).toHaveLength(2);
     expect(text).toMatch(/it now ends with\n {3}│ Approved by @Bob on /);
+    // Proof of erasure: the person's deletion, read back from the history stand-in once DONE.
+    expect(text).toContain('Verified: 4 of 4 conversations erased');
 
     // It ends by saying where its data is and which command to try next, and that command works.
     const [, folder] = /The demo's data is kept in (\S+) /.exec(text) ?? [];

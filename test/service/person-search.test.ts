@@ -83,7 +83,9 @@ describe('searchPerson', () => {
     const searches = sandbox.calls.filter((c) => c.kind === 'mi.search');
     expect(searches.some((c) => (c.offset ?? 0) > 0)).toBe(true);
     expect(searches.every((c) => c.status === 200 && (c.limit ?? 0) <= 100)).toBe(true);
-    expect(sandbox.calls.filter((c) => c.kind === 'mi.consumer')).toHaveLength(1);
+    // The consumer search pages too: 5 conversations a page at a time, until a short page.
+    const byConsumer = sandbox.calls.filter((c) => c.kind === 'mi.consumer');
+    expect(byConsumer.map((c) => [c.offset, c.limit])).toEqual([0, 1, 2, 3, 4, 5].map((o) => [o, 1]));
 
     // The result is what the plan takes: two requests, consumer then the 4 closed conversations.
     const findings: PersonFindings = result;
@@ -159,31 +161,17 @@ describe('searchPerson', () => {
     expect(result.counts.closedConversations).toBe(0);
   });
 
-  it('says the search was incomplete when LivePerson sends fewer records than it counts', async () => {
-    const sandbox = await standIn({ consumerSearchMaxRecords: 3 });
-    seedPerson(sandbox);
-    await expect(
-      searchPerson(
-        { identifier: PERSON.email, now: NOW, chatHistory: false },
-        clientsFor(sandbox, recorder()),
-      ),
-    ).rejects.toMatchObject({ code: 'HISTORY_INCOMPLETE', message: expect.stringContaining('incomplete') });
-  });
-
-  it('finds chats by identity fields, then every ended chat of that visitor', async () => {
+  it('finds chats by identity fields, then every ended chat of that visitor in every window', async () => {
     const sandbox = await standIn();
     seedPerson(sandbox);
     const first = sandbox.addChat({
       visitorId: 'visitor-ada',
-      startTime: daysAgo(100),
-      surveyAnswers: [PERSON.email],
+      startTime: daysAgo(10),
+      visitorInfo: [PERSON.email],
       lines: [PERSON.transcript],
     });
-    const later = sandbox.addChat({
-      visitorId: 'visitor-ada',
-      startTime: daysAgo(10),
-      lines: ['hello again'],
-    });
+    // Months earlier, nothing identifying: found only by searching the visitor in its own window.
+    const earlier = sandbox.addChat({ visitorId: 'visitor-ada', startTime: daysAgo(300), lines: ['hi'] });
     sandbox.addChat({
       visitorId: 'visitor-ada',
       startTime: daysAgo(1),
@@ -195,14 +183,33 @@ describe('searchPerson', () => {
       startTime: daysAgo(12),
       lines: [`is ${PERSON.email} yours?`],
     });
+    // A survey's free text is not an identity field: no longer searched.
+    sandbox.addChat({ visitorId: 'visitor-eve', startTime: daysAgo(20), surveyAnswers: [PERSON.email] });
     const result = await searchPerson(
       { identifier: PERSON.email, now: NOW, chatHistory: true },
       clientsFor(sandbox, recorder()),
     );
-    expect(result.chatEngagementIds).toEqual([first.engagementId, later.engagementId]);
+    expect(result.chatEngagementIds).toEqual([earlier.engagementId, first.engagementId]);
     expect(result.counts.chats).toBe(2);
-    expect(result.searched.chatWindows).toBeGreaterThanOrEqual(13);
-    expect(sandbox.calls.filter((c) => c.kind === 'eh.search').every((c) => c.status === 200)).toBe(true);
+    const windows = result.searched.chatWindows;
+    expect(windows).toBeGreaterThanOrEqual(13);
+    const searches = sandbox.calls.filter((c) => c.kind === 'eh.search');
+    expect(searches.every((c) => c.status === 200)).toBe(true);
+    // One identity search and one visitor search per window.
+    expect(searches).toHaveLength(2 * windows);
+    // The visitor is filed as a consumer beside the chats, and one visitor is not a namesake.
+    expect(result.consumerIds).toEqual([PERSON.consumerId, 'visitor-ada']);
+    expect(result.consumers.find((c) => c.channel === 'chat')).toEqual({
+      consumerId: 'visitor-ada',
+      channel: 'chat',
+      closedConversationIds: [earlier.engagementId, first.engagementId],
+      openConversationIds: [],
+      firstDate: daysAgo(300).toISOString(),
+      lastDate: new Date(daysAgo(10).getTime() + 20 * 60_000).toISOString(),
+    });
+    expect(result.namesakes).toBe(false);
+    const plan = planRequests({ findings: result });
+    expect(plan.requests.find((r) => r.type === 'consumer')?.ids).toEqual([PERSON.consumerId, 'visitor-ada']);
   });
 
   it('lets no transcript text, email, phone or the identifier into the result or any log line', async () => {
@@ -284,7 +291,7 @@ describe('identifierKind', () => {
 });
 
 describe('the demo person', () => {
-  it('is found as the issue describes: 4 closed, 1 open, 1 consumer id, 1 mention, 1 chat', async () => {
+  it('is found as the issue describes: 4 closed, 1 open, 1 mention, 1 chat, its consumer and visitor ids', async () => {
     const sandbox = await standIn();
     seedDemoHistory(sandbox, NOW);
     const result = await searchPerson(
@@ -294,9 +301,10 @@ describe('the demo person', () => {
     expect(result.counts).toEqual({
       closedConversations: 4,
       openConversations: 1,
-      consumerIds: 1,
+      consumerIds: 2,
       chats: 1,
       keywordOnly: 1,
     });
+    expect(result.consumerIds).toEqual([DEMO_PERSON.consumerId, DEMO_PERSON.visitorId]);
   });
 });

@@ -77,7 +77,10 @@ describe.each(['http', 'socket'] as const)('the %s manifest', (which) => {
       usage_hint: '[help | quota | <type> <ids…>]',
     });
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      'function_executed',
+    ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
         'channels:history',

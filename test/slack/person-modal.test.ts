@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan, type PlanSummary } from '../../src/domain/plan.js';
+import { chooseFindings } from '../../src/domain/person-search-rules.js';
 import { HISTORY_ERROR_CODES } from '../../src/liveperson/history/errors.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../../src/liveperson/sandbox-history/history-sandbox.js';
 import {
   searchPerson,
+  type ConsumerMatch,
   type KeywordOnlyHit,
   type PersonSearchResult,
 } from '../../src/service/person-search.js';
@@ -18,6 +20,7 @@ import {
   planSummaryLine,
 } from '../../src/slack/blocks/person-modal.js';
 import {
+  isConsumersBlockId,
   isKeywordHitsBlockId,
   keywordHitsBlockId,
   PERSON_ACTION,
@@ -126,6 +129,104 @@ describe('buildPersonSearchingModal', () => {
     expect(checkBlockKit('modal', view)).toEqual([]);
     expect(view.private_metadata).toBe('{"c":"C1"}');
     expect(JSON.stringify(view)).not.toContain('chats');
+  });
+});
+
+describe('the searching view’s progress', () => {
+  it('says how many periods are searched, in a valid view', () => {
+    const view = buildPersonSearchingModal({
+      identifier: PERSON.email,
+      chatHistory: false,
+      progress: { done: 3, total: 5 },
+    });
+    expect(checkBlockKit('modal', view)).toEqual([]);
+    expect(JSON.stringify(blockById(view, PERSON_BLOCK.progress))).toContain('3 of 5 periods searched');
+  });
+});
+
+describe('namesakes in the result view', () => {
+  const consumer = (n: number, conversations: number): ConsumerMatch => ({
+    consumerId: uuid(n),
+    channel: 'messaging',
+    closedConversationIds: Array.from({ length: conversations }, (_, i) => uuid(n * 100 + i)),
+    openConversationIds: [],
+    firstDate: '2026-01-05T10:00:00.000Z',
+    lastDate: '2026-10-01T10:00:00.000Z',
+  });
+  function namesakeModal(consumers: ConsumerMatch[], overrides: Partial<PersonSearchResult> = {}) {
+    const result = searchResult({
+      identifierKind: 'name',
+      consumers,
+      namesakes: true,
+      consumerIds: consumers.map((c) => c.consumerId),
+      closedConversationIds: consumers.flatMap((c) => c.closedConversationIds),
+      openConversationIds: [],
+      ...overrides,
+    });
+    const outcome = buildPlan({ findings: chooseFindings(result, []) }, { remaining: 37, resetsAt: RESETS });
+    return buildPersonResultModal({
+      identifier: 'Jo Smith',
+      result,
+      outcome,
+      quota: { remaining: 37, limit: 100 },
+      chatHistory: false,
+    });
+  }
+  const consumerBlocks = (view: unknown) =>
+    json(view).blocks.filter((b) => isConsumersBlockId(String(b.block_id)));
+
+  it('lists each consumer unticked with its conversations and dates, says how many match, and can be sent', () => {
+    const view = namesakeModal([consumer(1, 2), consumer(2, 1)]);
+    expect(checkBlockKit('modal', view)).toEqual([]);
+    const text = JSON.stringify(view);
+    expect(text).toContain('2 different consumers match');
+    expect(text).not.toContain('initial_options');
+    const [block] = consumerBlocks(view);
+    expect((block?.element as Json).options).toEqual([
+      {
+        text: {
+          type: 'plain_text',
+          text: 'Messaging · 2 conversations · 2026-01-05 to 2026-10-01',
+          emoji: true,
+        },
+        description: { type: 'plain_text', text: uuid(1), emoji: true },
+        value: uuid(1),
+      },
+      {
+        text: {
+          type: 'plain_text',
+          text: 'Messaging · 1 conversation · 2026-01-05 to 2026-10-01',
+          emoji: true,
+        },
+        description: { type: 'plain_text', text: uuid(2), emoji: true },
+        value: uuid(2),
+      },
+    ]);
+    // Nothing chosen is not "nothing found": the plan says so, and the view can still be sent.
+    const plan = JSON.stringify(blockById(view, PERSON_BLOCK.plan));
+    expect(plan).toContain('Nothing is chosen yet');
+    expect(plan).not.toContain('LivePerson has nothing');
+    expect(view.submit).toBeDefined();
+  });
+
+  it('fits Slack’s limits with 55 consumers and 500+ mentions: groups of 10, the rest counted', () => {
+    const consumers = Array.from({ length: 55 }, (_, i) => consumer(i + 1, 1));
+    const hits = Array.from({ length: 500 }, (_, i) => hit(i));
+    const view = namesakeModal(consumers, { keywordOnly: hits, keywordOnlyCapped: true });
+    expect(checkBlockKit('modal', view)).toEqual([]);
+    expect(consumerBlocks(view).map((b) => ((b.element as Json).options as unknown[]).length)).toEqual([
+      10, 10, 10, 10, 10,
+    ]);
+    const text = JSON.stringify(view);
+    expect(text).toContain('55 different consumers match');
+    expect(text).toContain('5 more consumers not shown, and not filed');
+    expect(text).toContain('500+ conversations only mention it');
+  });
+
+  it('one consumer of a name still starts unticked', () => {
+    const view = namesakeModal([consumer(1, 3)]);
+    expect(JSON.stringify(view)).toContain('1 consumer matches');
+    expect(JSON.stringify(consumerBlocks(view))).not.toContain('initial_options');
   });
 });
 

@@ -232,6 +232,20 @@ describe('every code has words, and what a person typed is quoted inert', () => 
     SEARCH_GONE: { ok: false, code: 'SEARCH_GONE' },
     NOTHING_TO_DELETE: { ok: false, code: 'NOTHING_TO_DELETE', openHeldBack: 0 },
     ALREADY_FILED: { ok: false, code: 'ALREADY_FILED', justNow: true },
+    SEARCH_NOT_ALLOWED: { ok: false, code: 'SEARCH_NOT_ALLOWED', approvers: [OTHER] },
+    IDENTIFIER_INVALID: { ok: false, code: 'IDENTIFIER_INVALID', problem: 'too_long', max: 320 },
+    SEARCH_BUSY: { ok: false, code: 'SEARCH_BUSY', retryAt: new Date('2026-11-20T12:05:00Z') },
+    SEARCH_LIMIT: {
+      ok: false,
+      code: 'SEARCH_LIMIT',
+      limit: 5,
+      windowMinutes: 10,
+      retryAt: new Date('2026-11-20T12:10:00Z'),
+    },
+    SEARCH_NOT_YOURS: { ok: false, code: 'SEARCH_NOT_YOURS' },
+    SEARCH_USED: { ok: false, code: 'SEARCH_USED', filing: false },
+    NOT_DONE: { ok: false, code: 'NOT_DONE', requestId: 'DR-1', status: 'submitted' },
+    NOTHING_LEFT: { ok: false, code: 'NOTHING_LEFT', requestId: 'DR-1' },
   };
 
   it.each(Object.values(one))('$code reads as a sentence with what to do', (refusal) => {

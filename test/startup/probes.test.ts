@@ -40,4 +40,15 @@ describe('/healthz and /readyz', () => {
     expect((await probe('/readyz')).status).toBe(503);
     expect((await fetch(`${url}/readyz`)).headers.get('cache-control')).toBe('no-store');
   });
+
+  it('readyz asks the store when it can be asked: no answer in time (or a failure) is 503', async () => {
+    let answers: () => Promise<boolean> = () => Promise.resolve(false);
+    const url = await serve({ storeOk: () => true, slackOk: () => true, storeAnswers: () => answers() });
+    const status = async () => (await fetch(`${url}/readyz`)).status;
+    expect(await status()).toBe(503);
+    answers = () => Promise.reject(new Error('frozen'));
+    expect(await status()).toBe(503);
+    answers = () => Promise.resolve(true);
+    expect(await status()).toBe(200);
+  });
 });

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestNotice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import { CHANNEL_LANE, type ChangeFn, type OwedNotice, type RequestStore } from '../../src/store/port.js';
+import {
+  CHANNEL_LANE,
+  type ChangeFn,
+  type OwedNotice,
+  type RequestStore,
+  type StoredPersonSearch,
+} from '../../src/store/port.js';
 import { ACCOUNT, lpRecord } from '../support/service-fixture.js';
 
 /**
@@ -103,6 +109,47 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const again = (await store.get(id))!;
         expect(again).toEqual(aRequest(id));
         expect(await store.get('DR-2026-12-9999')).toBeUndefined();
+      });
+
+      it('keeps proof of erasure with the request: the read-back, its notice, File again and the link', async () => {
+        const result = {
+          at: '2026-12-08T10:00:00.000Z',
+          outcome: 'residual' as const,
+          total: 3,
+          erased: 2,
+          residual: 1,
+          notCheckable: 0,
+          residualIds: ['conv-2'],
+        };
+        const { id } = await file();
+        await store.update(id, (r) => ({
+          value: undefined,
+          request: r && {
+            ...r,
+            verification: {
+              round: 'second',
+              dueAt: '2026-12-10T10:00:00.000Z',
+              last: result,
+              lastRead: result,
+              told: 'residual:3:2:1:0',
+              refiled: { by: 'U2', at: '2026-12-08T11:00:00.000Z', requestId: 'DR-2026-12-0002' },
+            },
+            history: [
+              ...r.history,
+              { at: result.at, event: 'verified', detail: 'first check: 2 of 3 erased' },
+            ],
+          },
+          notices: [{ kind: 'verification_post', result, alert: true }],
+        }));
+        const again = await file([], { refileOf: id });
+        expect((await store.get(id))?.verification?.lastRead).toEqual(result);
+        expect((await store.get(id))?.history.at(-1)?.event).toBe('verified');
+        expect((await store.get(again.id))?.refileOf).toBe(id);
+        expect((await store.owedNotices()).map((n) => n.notice)).toContainEqual({
+          kind: 'verification_post',
+          result,
+          alert: true,
+        });
       });
 
       it('the created request returned is a copy too', async () => {
@@ -423,6 +470,37 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(again).toMatchObject({ lane: id, seq: owed!.seq, maybePosted: true });
       });
 
+      it('keeps a Workflow Builder step with its request, completed or not, across a restart', async () => {
+        const a = await file([], { workflowStep: { executionId: 'Fx0STEP1' } });
+        const b = await file([], { workflowStep: { executionId: 'Fx0STEP2' } });
+        await store.update(b.id, (r) =>
+          r?.workflowStep
+            ? {
+                value: undefined,
+                request: {
+                  ...r,
+                  workflowStep: {
+                    ...r.workflowStep,
+                    completedAt: '2026-12-02T00:00:00.000Z',
+                    outcome: 'filed',
+                  },
+                },
+              }
+            : { value: undefined },
+        );
+        store = await under.reopen();
+        expect((await store.get(a.id))?.workflowStep).toEqual({ executionId: 'Fx0STEP1' });
+        expect((await store.get(b.id))?.workflowStep).toEqual({
+          executionId: 'Fx0STEP2',
+          completedAt: '2026-12-02T00:00:00.000Z',
+          outcome: 'filed',
+        });
+        expect((await store.listOpen()).map((r) => r.workflowStep?.executionId).sort()).toEqual([
+          'Fx0STEP1',
+          'Fx0STEP2',
+        ]);
+      });
+
       it('reads back notices and failures saved by earlier versions with their words', async () => {
         const words = { what: 'LivePerson refused it.', next: 'Check the ids.' };
         const a = await file([
@@ -455,6 +533,81 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.exclusive('sweep', async () => 42)).toBe(42);
         expect(store.healthy()).toBe(true);
         expect(typeof store.replicaId).toBe('string');
+      });
+    });
+
+    describe('person searches', () => {
+      const token = (n: number) => n.toString(16).padStart(32, '0');
+      const aSearch = (n: number, overrides: Partial<StoredPersonSearch> = {}): StoredPersonSearch => ({
+        token: token(n),
+        userId: 'U1',
+        identifierKind: 'email',
+        startedAt: new Date(Date.UTC(2026, 11, 1, 10, n)).toISOString(),
+        expiresAt: new Date(Date.UTC(2026, 11, 1, 11, n)).toISOString(),
+        state: 'running',
+        ...overrides,
+      });
+      /** Starts `search` when the user has fewer than `limit` searches kept. */
+      const startIfUnder = (search: StoredPersonSearch, limit: number) =>
+        store.searches.start(search.userId, (earlier) =>
+          earlier.length < limit ? { value: true, search } : { value: false },
+        );
+
+      it('a start sees the user’s earlier searches (copies) and saves the new one; a change saves whole', async () => {
+        expect(await startIfUnder(aSearch(1), 5)).toBe(true);
+        await startIfUnder(aSearch(2, { userId: 'U2' }), 5);
+        const seen: StoredPersonSearch[][] = [];
+        await store.searches.start('U1', (earlier) => {
+          seen.push(earlier);
+          earlier.forEach((s) => (s.state = 'failed'));
+          return { value: undefined, search: aSearch(3) };
+        });
+        expect(seen[0]?.map((s) => s.token)).toEqual([token(1)]);
+        expect((await store.searches.get(token(1)))?.state).toBe('running');
+        const result = { consumers: [{ consumerId: 'c-1', closedConversationIds: ['x'] }], namesakes: true };
+        await store.searches.change(token(1), (current) => ({
+          value: undefined,
+          ...(current ? { search: { ...current, state: 'found', result } } : {}),
+        }));
+        expect(await store.searches.get(token(1))).toEqual({ ...aSearch(1), state: 'found', result });
+        expect(await store.searches.change(token(99), (current) => ({ value: current }))).toBeUndefined();
+        expect(await store.searches.get(token(99))).toBeUndefined();
+      });
+
+      it('starts of one user are serialised: of ten at once under a limit of one, exactly one starts', async () => {
+        const started = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => startIfUnder(aSearch(i + 1), 1)),
+        );
+        expect(started.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('a claim is atomic: of five claims at once, exactly one takes a found search', async () => {
+        await startIfUnder(aSearch(1, { state: 'found' }), 5);
+        const claims = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            store.searches.change(token(1), (current) =>
+              current?.state === 'found'
+                ? { value: true, search: { ...current, state: 'filing' } }
+                : { value: false },
+            ),
+          ),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect((await store.searches.get(token(1)))?.state).toBe('filing');
+      });
+
+      it('searches survive a restart; purge removes the expired, then the oldest beyond the bound', async () => {
+        for (let n = 1; n <= 5; n++) await startIfUnder(aSearch(n), 10);
+        store = await under.reopen();
+        expect((await store.searches.get(token(5)))?.token).toBe(token(5));
+        // 11:02 UTC: searches 1 and 2 have expired; of the other three, two are kept.
+        expect(await store.searches.purge(new Date(Date.UTC(2026, 11, 1, 11, 2)), 2)).toBe(3);
+        const left = await Promise.all([1, 2, 3, 4, 5].map((n) => store.searches.get(token(n))));
+        expect(left.map((s) => s?.token)).toEqual([undefined, undefined, undefined, token(4), token(5)]);
+        await store.searches.start('U1', (earlier) => {
+          expect(earlier.map((s) => s.token).sort()).toEqual([token(4), token(5)]);
+          return { value: undefined };
+        });
       });
     });
   });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
-import { describeServer, poolConfig, toStoreError } from '../../src/store/postgres/connection.js';
+import {
+  describeServer,
+  PG_TIMEOUTS,
+  poolConfig,
+  timeoutSettings,
+  toStoreError,
+} from '../../src/store/postgres/connection.js';
 
 describe('poolConfig: DATABASE_URL and sslmode', () => {
   let dir: string;
@@ -76,5 +82,34 @@ describe('toStoreError', () => {
     );
     expect(wrapped.code).toBe('STORE_UNREADABLE');
     expect(wrapped.message).toMatch(/could not be reached/);
+  });
+});
+
+describe('timeouts', () => {
+  it('every pool gets a connect, statement, lock and idle-in-transaction timeout and an answer deadline', () => {
+    expect(timeoutSettings()).toEqual({
+      connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
+      statement_timeout: PG_TIMEOUTS.statementMs,
+      lock_timeout: PG_TIMEOUTS.lockMs,
+      idle_in_transaction_session_timeout: PG_TIMEOUTS.idleInTransactionMs,
+      query_timeout: PG_TIMEOUTS.queryMs,
+      keepAlive: true,
+    });
+    // The server applies its own first; the client's deadline is for a server too frozen to.
+    expect(PG_TIMEOUTS.queryMs).toBeGreaterThan(PG_TIMEOUTS.statementMs);
+    expect(PG_TIMEOUTS.connectMs).toBeLessThan(15_000);
+  });
+
+  it("a deadline of pg's or the server's says what happened", () => {
+    expect(toStoreError(new Error('timeout exceeded when trying to connect'), 'read').message).toMatch(
+      /did not answer in time/,
+    );
+    expect(toStoreError(new Error('Query read timeout'), 'write').message).toMatch(
+      /nothing was saved.*did not answer in time/,
+    );
+    const cancelled = Object.assign(new Error('canceling statement due to statement timeout'), {
+      code: '57014',
+    });
+    expect(toStoreError(cancelled, 'write').message).toMatch(/cancelled a statement .*\(57014\)/);
   });
 });

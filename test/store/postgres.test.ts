@@ -7,7 +7,7 @@ import type { ChangeFn } from '../../src/store/port.js';
 import { createTestDatabase, postgresAvailable, sql, type TestDatabase } from '../support/postgres.js';
 import { aRequest, describeStoreContract } from './contract.js';
 
-const TABLES = 'requests, request_ids, notices, months, replicas';
+const TABLES = 'requests, request_ids, notices, months, replicas, person_searches';
 
 describe.skipIf(!postgresAvailable)('PostgresStore', () => {
   let db: TestDatabase;

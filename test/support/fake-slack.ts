@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkBlockKit } from './block-kit.js';
+import { FakeFunctions, FunctionError } from './fake-slack-functions.js';
 
 export interface FakeSlackOptions {
   /** The only token accepted; default `xoxb-test-token`. */
@@ -42,6 +43,8 @@ export interface FakeSlackOptions {
   channels?: string[];
   /** Channels (among `channels`) the bot has not joined: conversations.info answers `is_member: false`. */
   nonMemberChannels?: string[];
+  /** Every answer's `Date` header runs this far ahead of real time (negative: behind): Slack's clock vs ours. */
+  clockSkewMs?: number;
 }
 
 export type Body = Record<string, unknown>;
@@ -129,6 +132,8 @@ export interface FakeSlack {
   readonly ephemerals: FakeEphemeral[];
   /** Messages posted to a user id (DMs); the same objects as in `messages`. */
   readonly dms: FakeMessage[];
+  /** Workflow Builder steps: function_executed events to send, and the completions the app made. */
+  readonly functions: FakeFunctions;
   /** A trigger id as Slack puts in a command or click: valid once, for 3 seconds of the fake's clock. */
   issueTrigger(): string;
   /** Top-level messages in a channel (a user id means the DM with that user), oldest first. */
@@ -147,6 +152,11 @@ export interface FakeSlack {
   clearFailures(): void;
   /** Calls held unanswered by a `hang` failure so far. */
   readonly hung: FakeCall[];
+  /**
+   * The next call to `method` is carried out but its answer is withheld until the caller gives up or
+   * the fake closes: the answer lost on the way back (Slack did it; the app never heard).
+   */
+  loseNextAnswer(method: string): void;
   close(): Promise<void>;
 }
 
@@ -160,7 +170,7 @@ export const PAGE_CAP = 15;
 const CHAT_UPDATE_TEXT_MAX = 4000;
 const USER_ID = /^[UW][A-Z0-9]+$/;
 /** Fields @slack/web-api JSON-encodes inside a form body. */
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'unfurls']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'unfurls', 'outputs']);
 
 class SlackError extends Error {
   constructor(
@@ -171,7 +181,8 @@ class SlackError extends Error {
   }
 }
 
-type Handler = (body: Body) => Body;
+/** `token` is the one the call was made with (the bot token, or a workflow token for functions.*). */
+type Handler = (body: Body, token: string) => Body;
 
 function str(body: Body, key: string): string | undefined {
   const value = body[key];
@@ -298,9 +309,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const views: FakeView[] = [];
   const ephemerals: FakeEphemeral[] = [];
   const dms: FakeMessage[] = [];
+  const functions = new FakeFunctions(botToken, now);
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const failures = new Map<string, FakeFailure[]>();
   const hung: FakeCall[] = [];
+  const losing = new Map<string, number>();
   let lastTsMicros = 0;
   let triggerSeq = 0;
   let viewSeq = 0;
@@ -643,6 +656,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return page(thread, body, (m) => rendered(m, flag(body, 'include_all_metadata')));
     },
 
+    'functions.completeSuccess': (body, token) =>
+      functions.complete('functions.completeSuccess', body, token),
+    'functions.completeError': (body, token) => functions.complete('functions.completeError', body, token),
+
     'conversations.info': (body) => {
       const channel = required(body, 'channel');
       const key = channelKey(channel);
@@ -745,7 +762,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       else res.reply(200, { ok: true, url: opts.socketMode.url() });
       return;
     }
-    if (token !== botToken) {
+    // A function_executed event's workflow token works for functions.* only (checked there).
+    const workflowToken = method.startsWith('functions.') && functions.acceptsToken(token);
+    if (token !== botToken && !workflowToken) {
       res.reply(200, { ok: false, error: 'invalid_auth' });
       return;
     }
@@ -756,9 +775,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return;
     }
     try {
-      res.reply(200, handler(body));
+      const answer = handler(body, token);
+      const lose = losing.get(method) ?? 0;
+      if (lose > 0) {
+        losing.set(method, lose - 1);
+        return; // Never answered: the connection stays open until the caller or close() ends it.
+      }
+      res.reply(200, answer);
     } catch (error) {
-      if (error instanceof SlackError) {
+      if (error instanceof SlackError || error instanceof FunctionError) {
         const metadata = error.details.length > 0 ? { response_metadata: { messages: error.details } } : {};
         res.reply(200, { ok: false, error: error.code, ...metadata });
       } else {
@@ -768,6 +793,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   }
 
   const server = createServer((req, res) => {
+    if (opts.clockSkewMs) res.setHeader('Date', new Date(Date.now() + opts.clockSkewMs).toUTCString());
     void handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -783,6 +809,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     ephemerals,
     dms,
     hung,
+    functions,
     issueTrigger() {
       triggerSeq += 1;
       const id = `${triggerSeq}.${Math.floor(now())}.${randomBytes(8).toString('hex')}`;
@@ -818,6 +845,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     clearFailures() {
       failures.clear();
+    },
+    loseNextAnswer(method) {
+      losing.set(method, (losing.get(method) ?? 0) + 1);
     },
     failNext(method, failure = {}) {
       const queue = failures.get(method) ?? [];

@@ -56,6 +56,8 @@ export interface HarnessOptions {
    * for erasing a person; `pageSize` makes the app read small pages (more than one per window).
    */
   history?: { pageSize?: number };
+  /** LivePerson's and Slack's clocks (their answers' Date headers) this far off ours. */
+  clockSkewMs?: number;
 }
 
 /**
@@ -91,6 +93,7 @@ export class Harness {
         [APPROVER_2]: { tz: 'UTC' },
         [OUTSIDER]: { tz: 'UTC' },
       },
+      ...(options.clockSkewMs ? { clockSkewMs: options.clockSkewMs } : {}),
     });
     const history = options.history
       ? createHistoryStandIn({ accountId: ACCOUNT_ID, now: options.sandboxNow ?? options.now })
@@ -100,6 +103,7 @@ export class Harness {
       monthlyLimit: options.sandboxMonthlyLimit,
       now: options.sandboxNow,
       ...(history ? { extensions: [history] } : {}),
+      ...(options.clockSkewMs ? { clockSkewMs: options.clockSkewMs } : {}),
     });
     const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'lp-delete-e2e-')));
     const harness = new Harness(slack, lp, dataDir, options, history);

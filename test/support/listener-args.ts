@@ -89,6 +89,7 @@ export function listenerContext(
     }),
     person: new PersonErasure({
       service: world.service,
+      directory: { approvers: async () => new Set([APPROVER, OTHER_APPROVER]), requesters: async () => null },
       quota: world.quota,
       store: world.store,
       history: {

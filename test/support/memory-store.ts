@@ -4,6 +4,7 @@ import { bumpFailed, nextDueAt, NoticeLanes, owedIn } from '../../src/store/lowd
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { StoreError } from '../../src/store/errors.js';
 import { KeyedMutex } from '../../src/store/lowdb/keyed-mutex.js';
+import { MemorySearches } from './memory-searches.js';
 import {
   CHANNEL_LANE,
   countsAgainstQuota,
@@ -30,6 +31,8 @@ export interface MemoryData {
   lastNumber: Map<string, number>;
   /** Ids of requests `submitting`, by the replica that moved them there. */
   submittingBy: Map<string, string>;
+  /** Person searches (kept across reopen, as files and rows are). */
+  searches?: MemorySearches;
 }
 
 export interface MemoryStoreOptions {
@@ -61,6 +64,7 @@ export class MemoryStore implements RequestStore {
   private failing = 0;
   private writesFailing = false;
   private closed = false;
+  readonly searches: MemorySearches;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -72,6 +76,8 @@ export class MemoryStore implements RequestStore {
       lastNumber: new Map(),
       submittingBy: new Map(),
     };
+    this.data.searches ??= new MemorySearches();
+    this.searches = this.data.searches;
   }
 
   /** The next `count` writes fail as a full disk would (nothing is changed). */

@@ -16,7 +16,15 @@ export interface DatabaseCheck {
 }
 
 export const MIN_SERVER_VERSION = 130000;
-const TABLES = ['requests', 'request_ids', 'notices', 'months', 'replicas', 'schema_migrations'] as const;
+const TABLES = [
+  'requests',
+  'request_ids',
+  'notices',
+  'months',
+  'replicas',
+  'person_searches',
+  'schema_migrations',
+] as const;
 const GRANT = (user: string) =>
   `Grant SELECT, INSERT, UPDATE, DELETE on lp-delete's tables and USAGE on notice_seq to ${user}.`;
 const MIGRATE =

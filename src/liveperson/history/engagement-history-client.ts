@@ -11,13 +11,18 @@ import { chatPageSchema, type ChatPage } from './schemas.js';
 export const ENG_HIST_MAX_LIMIT = 100;
 
 /**
- * Where a phrase is looked for: identifying fields only, never chat lines, so a hit is the visitor
- * themselves rather than someone mentioning them.
+ * Where a phrase is looked for: identifying fields only, so a hit is the visitor themselves rather
+ * than someone mentioning them. Never chat lines, and never `surveyAnswer`: a survey's free text can
+ * name anyone.
  */
-export const IDENTITY_SEARCH_AREAS = ['ea.personalInfo', 'ea.customerInfo', 'visitorInfo', 'surveyAnswer'];
+export const IDENTITY_SEARCH_AREAS = ['ea.personalInfo', 'ea.customerInfo', 'visitorInfo'];
 
 export interface ChatSearch {
-  /** `start` window; LivePerson refuses more than 1 month (and ignores it for a visitor search). */
+  /**
+   * `start` window; LivePerson refuses more than 1 month. The page says a visitor search ignores time
+   * limits and, in the `start` row, that the limit applies to it: we take the window as applied, so a
+   * visitor is searched in every window (see person-search.ts).
+   */
   start: TimeRange;
   /** Exact phrase (sent in double quotes) in IDENTITY_SEARCH_AREAS. */
   phrase?: string;
@@ -38,11 +43,12 @@ export function createEngagementHistoryClient(connection: HistoryConnection): En
       if (page.limit < 1 || page.limit > ENG_HIST_MAX_LIMIT || page.offset < 0) {
         throw new HistoryError('HISTORY_BAD_REQUEST', 'engHistDomain', 'limit must be 1–100 and offset ≥ 0');
       }
-      const body: Record<string, unknown> = { start: { from: search.start.from, to: search.start.to } };
-      if (search.phrase !== undefined) {
-        body.keyword = quotedPhrase(search.phrase);
-        body.keyword_search_area = { types: IDENTITY_SEARCH_AREAS };
-      }
+      // keyword_search_area is "Required" in the table though absent from some examples: always sent.
+      const body: Record<string, unknown> = {
+        start: { from: search.start.from, to: search.start.to },
+        keyword_search_area: { types: IDENTITY_SEARCH_AREAS },
+      };
+      if (search.phrase !== undefined) body.keyword = quotedPhrase(search.phrase);
       if (search.visitorId !== undefined) body.visitor = search.visitorId;
       const answer = await postSearch(connection, {
         service: 'engHistDomain',

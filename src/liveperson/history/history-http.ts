@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
+import pLimit from 'p-limit';
 import type { LivePersonConfig } from '../../config.js';
 import type { AuthProvider } from '../auth.js';
-import type { LivePersonService } from '../domain-api.js';
 import { isLivePersonError } from '../errors.js';
 import { connectLivePerson } from '../connection.js';
 import { type LpLogger, type RawAnswer, type Transport } from '../http.js';
@@ -16,6 +16,14 @@ import { HistoryError, historyHttpError, type HistoryService } from './errors.js
 /** LivePerson throttles per `source` (at most 20 characters, one per application and use case). */
 export const HISTORY_SOURCE = 'lpDelete_rtbf';
 export const MAX_SOURCE_LENGTH = 20;
+
+/**
+ * At most this many history calls in flight in one process (replica), whatever searches run: each
+ * search keeps its own, lower bound (person-search.ts). A call holds its place through its retry
+ * pauses, so a LivePerson that asks us to slow down gets fewer calls, not the same number later.
+ */
+export const HISTORY_CALLS_PER_REPLICA = 8;
+const replicaLimit = pLimit(HISTORY_CALLS_PER_REPLICA);
 
 export interface HistoryRetryPolicy {
   /** Pause before retrying a 429; LivePerson asks for at least one second. */
@@ -77,9 +85,7 @@ export function createHistoryConnection(
     accountId: config.accountId,
     transport,
     auth,
-    // domain-api.ts names only the services the rtbf client uses; the Domain API itself takes any
-    // service name. Drop this widening once LivePersonService lists msgHist and engHistDomain.
-    baseUrl: (service) => resolver.baseUrl(service as string as LivePersonService),
+    baseUrl: (service) => resolver.baseUrl(service),
     timeoutMs: config.timeoutMs,
     sleep: deps.sleep,
     log,
@@ -99,9 +105,14 @@ export interface HistoryCall {
 
 /**
  * POSTs one search and returns the raw answer of a 200 or 204; retries as LivePerson advises, renews an
- * OAuth 2.0 token once on 401, and turns anything else into a HistoryError.
+ * OAuth 2.0 token once on 401, and turns anything else into a HistoryError. Waits for a place under
+ * HISTORY_CALLS_PER_REPLICA first.
  */
-export async function postSearch(connection: HistoryConnection, request: HistoryCall): Promise<RawAnswer> {
+export function postSearch(connection: HistoryConnection, request: HistoryCall): Promise<RawAnswer> {
+  return replicaLimit(() => postSearchNow(connection, request));
+}
+
+async function postSearchNow(connection: HistoryConnection, request: HistoryCall): Promise<RawAnswer> {
   const policy = { ...DEFAULT_HISTORY_RETRY, ...connection.retry };
   const sleep = connection.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const log = connection.log ?? (() => {});

@@ -24,7 +24,11 @@ export interface ConversationSearch {
   /** `start` window; LivePerson refuses more than 3 months. */
   start: TimeRange;
   status?: readonly ConversationStatus[];
-  /** Searched as personalInfo, customerInfo and userUpdate (user profile) SDEs, OR-ed. */
+  /**
+   * Searched as personalInfo, customerInfo and userUpdate (user profile) SDEs, OR-ed, each as one
+   * quoted phrase: unquoted, LivePerson searches the words loosely and `jane.doe@example.org` would
+   * match everyone at example.org.
+   */
   sde?: string;
   /** Searched in message text as an exact phrase (sent in double quotes). */
   phrase?: string;
@@ -38,10 +42,14 @@ export interface PageRequest {
 export interface MsgHistoryClient {
   /** 1a: one page of a conversations search. */
   searchConversations(search: ConversationSearch, page: PageRequest): Promise<ConversationPage>;
-  /** 1c: every conversation of one consumer (`participantId`) with these statuses. */
+  /**
+   * 1c: one page of the conversations of one consumer (`participantId`) with these statuses. Paged like
+   * 1a (`offset`, `limit` up to 100, default 50); no time window, no documented sort.
+   */
   conversationsByConsumer(
     consumerId: string,
     status: readonly ConversationStatus[],
+    page: PageRequest,
   ): Promise<ConversationPage>;
   /** 1b: up to 100 conversations by id. */
   conversationsByIds(conversationIds: readonly string[]): Promise<ConversationPage>;
@@ -55,6 +63,12 @@ export function quotedPhrase(text: string): string {
   return `"${text.replace(/"/g, ' ').trim()}"`;
 }
 
+function checkPage(page: PageRequest): void {
+  if (page.limit < 1 || page.limit > MSG_HIST_MAX_LIMIT || page.offset < 0) {
+    throw new HistoryError('HISTORY_BAD_REQUEST', 'msgHist', 'limit must be 1–100 and offset ≥ 0');
+  }
+}
+
 export function createMsgHistoryClient(connection: HistoryConnection): MsgHistoryClient {
   const account = encodeURIComponent(connection.accountId);
   const base = `/messaging_history/api/account/${account}/conversations`;
@@ -66,16 +80,15 @@ export function createMsgHistoryClient(connection: HistoryConnection): MsgHistor
 
   return {
     async searchConversations(search, page) {
-      if (page.limit < 1 || page.limit > MSG_HIST_MAX_LIMIT || page.offset < 0) {
-        throw new HistoryError('HISTORY_BAD_REQUEST', 'msgHist', 'limit must be 1–100 and offset ≥ 0');
-      }
+      checkPage(page);
       const body: Record<string, unknown> = {
         start: { from: search.start.from, to: search.start.to },
         contentToRetrieve: CONTENT,
       };
       if (search.status) body.status = [...search.status];
       if (search.sde !== undefined) {
-        body.sdeSearch = { personalInfo: search.sde, customerInfo: search.sde, userUpdate: search.sde };
+        const phrase = quotedPhrase(search.sde);
+        body.sdeSearch = { personalInfo: phrase, customerInfo: phrase, userUpdate: phrase };
       }
       if (search.phrase !== undefined) body.keyword = quotedPhrase(search.phrase);
       return post('conversations.search', `${base}/search`, body, {
@@ -84,12 +97,14 @@ export function createMsgHistoryClient(connection: HistoryConnection): MsgHistor
         sort: 'start:asc',
       });
     },
-    conversationsByConsumer(consumerId, status) {
-      return post('conversations.byConsumer', `${base}/consumer/search`, {
-        consumer: consumerId,
-        status: [...status],
-        contentToRetrieve: CONTENT,
-      });
+    async conversationsByConsumer(consumerId, status, page) {
+      checkPage(page);
+      return post(
+        'conversations.byConsumer',
+        `${base}/consumer/search`,
+        { consumer: consumerId, status: [...status], contentToRetrieve: CONTENT },
+        { offset: page.offset, limit: page.limit },
+      );
     },
     async conversationsByIds(conversationIds) {
       if (conversationIds.length === 0) return EMPTY;

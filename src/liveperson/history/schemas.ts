@@ -45,15 +45,27 @@ export interface ChatPage {
 
 /** Ids arrive as strings, sometimes as numbers (engagement ids are long digit strings). */
 const idText = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+/**
+ * Under zod 4 an object key is required unless its schema is `.optional()` (a union with z.undefined()
+ * is not enough), so every field that may be missing says so.
+ */
 const optionalId = z
-  .union([z.string(), z.number(), z.null(), z.undefined()])
+  .union([z.string(), z.number(), z.null()])
+  .optional()
   .transform((v) => (v === null || v === undefined || v === '' ? null : String(v)));
-/** Epoch ms; -1, 0, null or absent mean "none". */
-const epoch = z.union([z.number(), z.string(), z.null(), z.undefined()]).transform((v) => {
-  if (v === null || v === undefined || v === '') return null;
-  const ms = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-  return Number.isFinite(ms) && ms > 0 ? ms : null;
-});
+/**
+ * A documented time field: epoch ms (`startTimeL`), the text LivePerson's examples show
+ * (`startTime`: "2016-08-29 14:30:24.565+0000"), digits in a string, or absent. -1, 0, null, the text
+ * "undefined" or anything unreadable mean "none".
+ */
+const epoch = z
+  .union([z.number(), z.string(), z.null()])
+  .optional()
+  .transform((v) => {
+    if (v === null || v === undefined || v === '') return null;
+    const ms = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+    return Number.isFinite(ms) && ms > 0 ? ms : null;
+  });
 
 const metadataSchema = z
   .object({

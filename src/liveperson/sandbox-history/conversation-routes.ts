@@ -111,11 +111,16 @@ export function miSearch(data: HistoryData, body: Body, paging: Paging, url: URL
     paging,
     url,
     'conversationHistoryRecords',
-    (c) => conversationRecord(c, data.accountId, content.value),
+    (c) => conversationRecord(c, data, content.value),
   );
 }
 
-export function miByConsumer(data: HistoryData, body: Body): SandboxExtensionAnswer {
+export function miByConsumer(
+  data: HistoryData,
+  body: Body,
+  paging: Paging,
+  url: URL,
+): SandboxExtensionAnswer {
   const unknown = Object.keys(body).find((k) => !['consumer', 'status', 'contentToRetrieve'].includes(k));
   if (unknown) return error(400, `Unknown field ${unknown}`);
   if (typeof body.consumer !== 'string' || body.consumer.trim() === '')
@@ -125,24 +130,20 @@ export function miByConsumer(data: HistoryData, body: Body): SandboxExtensionAns
   const content = contentOf(body);
   if (!content.ok) return content.answer;
   const consumer = body.consumer;
-  const matches = ordered(
-    data.conversations.filter(
-      (c) =>
-        withinRetention(c.startTime, data.now()) &&
-        c.consumer?.participantId === consumer &&
-        (status.value ?? []).includes(c.status),
-    ),
-    false,
-    (c) => c.conversationId,
+  const matches = data.conversations.filter(
+    (c) =>
+      withinRetention(c.startTime, data.now()) &&
+      c.consumer?.participantId === consumer &&
+      (status.value ?? []).includes(c.status),
   );
-  const returned = matches.slice(0, data.options.consumerSearchMaxRecords ?? matches.length);
-  return {
-    status: 200,
-    json: {
-      _metadata: { count: matches.length, shardsStatusResult: { partialResult: false } },
-      conversationHistoryRecords: returned.map((c) => conversationRecord(c, data.accountId, content.value)),
-    },
-  };
+  // No sort is documented for 1c: oldest first, the same order on every page.
+  return page(
+    ordered(matches, false, (c) => c.conversationId),
+    paging,
+    url,
+    'conversationHistoryRecords',
+    (c) => conversationRecord(c, data, content.value),
+  );
 }
 
 export function miById(data: HistoryData, body: Body): SandboxExtensionAnswer {
@@ -172,7 +173,7 @@ export function miById(data: HistoryData, body: Body): SandboxExtensionAnswer {
     status: 200,
     json: {
       _metadata: { count: matches.length },
-      conversationHistoryRecords: matches.map((c) => conversationRecord(c, data.accountId, content.value)),
+      conversationHistoryRecords: matches.map((c) => conversationRecord(c, data, content.value)),
     },
   };
 }

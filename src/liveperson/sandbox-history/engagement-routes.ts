@@ -41,34 +41,34 @@ const EH_AREAS = [
 export function ehSearch(data: HistoryData, body: Body, paging: Paging, url: URL): SandboxExtensionAnswer {
   const unknown = Object.keys(body).find((k) => !EH_FIELDS.includes(k));
   if (unknown) return error(400, `Unknown field ${unknown}`);
-  // LivePerson says the 1-month limit applies to every search, even one by visitor.
+  // The `start` row: required, at most a month, and "the limitation applies when searching by specific
+  // visitor ID, engagement ID"; the `visitor` row says time limits are ignored. Hardest reading: the
+  // window is required, checked and applied to every search, so a visitor's chats outside it are not
+  // returned.
   const window = checkWindow(body.start, EH_MAX_WINDOW_MONTHS, data.now());
   if (!window.ok) return error(400, window.message);
   const { keyword, visitor, engagementId } = body;
   if (keyword !== undefined && (typeof keyword !== 'string' || keyword.trim() === '')) {
     return error(400, 'keyword must be a non-empty string');
   }
-  let areas = EH_AREAS;
-  if (body.keyword_search_area !== undefined) {
-    const area: unknown = body.keyword_search_area;
-    const types = typeof area === 'object' && area !== null ? (area as { types?: unknown }).types : undefined;
-    if (
-      !Array.isArray(types) ||
-      types.length === 0 ||
-      !types.every((t) => typeof t === 'string' && EH_AREAS.includes(t))
-    ) {
-      return error(400, 'keyword_search_area.types holds an unknown value');
-    }
-    areas = types as string[];
+  // "Required" in the table, though two of the page's examples leave it out: required here.
+  const area: unknown = body.keyword_search_area;
+  if (area === undefined) return error(400, 'keyword_search_area is required');
+  const types = typeof area === 'object' && area !== null ? (area as { types?: unknown }).types : undefined;
+  if (
+    !Array.isArray(types) ||
+    types.length === 0 ||
+    !types.every((t): t is string => typeof t === 'string' && EH_AREAS.includes(t))
+  ) {
+    return error(400, 'keyword_search_area.types holds an unknown value');
   }
+  const areas: readonly string[] = types;
   if (visitor !== undefined && typeof visitor !== 'string') return error(400, 'visitor must be a string');
   if (engagementId !== undefined && typeof engagementId !== 'string')
     return error(400, 'engagementId must be a string');
-  // With a visitor or engagement id, LivePerson ignores the time window.
-  const timeBound = visitor === undefined && engagementId === undefined;
   const matches = data.chats.filter((c) => {
     if (!c.ended || !withinRetention(c.startTime, data.now())) return false;
-    if (timeBound && (c.startTime < window.value.from || c.startTime > window.value.to)) return false;
+    if (c.startTime < window.value.from || c.startTime > window.value.to) return false;
     if (visitor !== undefined && c.visitorId !== visitor) return false;
     if (engagementId !== undefined && c.engagementId !== engagementId) return false;
     if (typeof keyword === 'string') {
@@ -88,6 +88,6 @@ export function ehSearch(data: HistoryData, body: Body, paging: Paging, url: URL
     paging,
     url,
     'interactionHistoryRecords',
-    (c) => chatRecord(c, data.accountId),
+    (c) => chatRecord(c, data.accountId, data.options),
   );
 }

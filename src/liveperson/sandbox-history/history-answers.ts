@@ -63,6 +63,11 @@ export function ordered<T extends { startTime: number }>(
   descending: boolean,
   id: (t: T) => string,
 ): T[] {
-  const sorted = [...items].sort((a, b) => a.startTime - b.startTime || id(a).localeCompare(id(b)));
+  // A plain comparison, not localeCompare: ids are ASCII and a search may sort ten thousand of them.
+  const sorted = [...items].sort((a, b) => {
+    const x = id(a);
+    const y = id(b);
+    return a.startTime - b.startTime || (x < y ? -1 : x > y ? 1 : 0);
+  });
   return descending ? sorted.reverse() : sorted;
 }

@@ -1,4 +1,5 @@
 import type { SeededChat, SeededConversation } from './history-seed.js';
+import type { HistoryStandInOptions } from './history-types.js';
 
 /**
  * The answer shapes of the history APIs — full of names, emails, phone numbers and transcript text, as
@@ -31,14 +32,28 @@ export const MI_CONTENT = [
   'previouslySubmittedAgentSurveys',
 ];
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+/** A time as the examples write it: "2016-08-29 14:30:24.565+0000". */
+const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '+0000');
+
+/**
+ * `info` times as the examples show them: the text and the epoch ms side by side (an open conversation:
+ * `endTimeL` -1 and no end text); only the epoch ms with `epochTimesOnly`.
+ */
+function times(start: number, end: number | null, options: HistoryStandInOptions) {
+  const epochs = { startTimeL: start, endTimeL: end ?? -1 };
+  if (options.epochTimesOnly) return epochs;
+  return end === null
+    ? { startTime: iso(start), ...epochs }
+    : { startTime: iso(start), ...epochs, endTime: iso(end) };
+}
 
 /** One `conversationHistoryRecords[]` element, with only the parts `content` asks for (all when absent). */
 export function conversationRecord(
   c: SeededConversation,
-  accountId: string,
+  data: { accountId: string; options: HistoryStandInOptions },
   content: readonly string[] | undefined,
 ) {
+  const accountId = data.accountId;
   const wants = (part: string) => content === undefined || content.includes(part);
   const consumer = c.consumer;
   const record: Record<string, unknown> = {
@@ -47,10 +62,7 @@ export function conversationRecord(
       brandId: accountId,
       status: c.status,
       fullDialogStatus: c.status,
-      startTime: iso(c.startTime),
-      startTimeL: c.startTime,
-      endTime: c.endTime === null ? 'undefined' : iso(c.endTime),
-      endTimeL: c.endTime ?? -1,
+      ...times(c.startTime, c.endTime, data.options),
       duration: c.endTime === null ? 0 : c.endTime - c.startTime,
       latestAgentFullName: 'Sandra Agent',
       latestAgentLoginName: 'sandra.agent@brand.example',
@@ -128,17 +140,14 @@ export function conversationRecord(
 }
 
 /** One `interactionHistoryRecords[]` element, transcript and all, as Engagement History answers. */
-export function chatRecord(c: SeededChat, accountId: string) {
+export function chatRecord(c: SeededChat, accountId: string, options: HistoryStandInOptions) {
   return {
     info: {
       engagementId: c.engagementId,
       visitorId: c.visitorId,
       visitorName: c.visitorName,
       accountId,
-      startTime: iso(c.startTime),
-      startTimeL: c.startTime,
-      endTime: iso(c.endTime),
-      endTimeL: c.endTime,
+      ...times(c.startTime, c.endTime, options),
       duration: c.endTime - c.startTime,
       ended: c.ended,
       isPartial: false,

@@ -10,6 +10,8 @@ export const RETENTION_MONTHS = 13;
 export const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 50;
 export const MAX_SOURCE_LENGTH = 20;
+/** `offset + limit` past this is refused (Elasticsearch's default result window; the pages are silent). */
+export const MAX_RESULT_WINDOW = 10_000;
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 
 /** The same wall-clock moment `months` calendar months later (UTC), clamped to the month's last day. */
@@ -102,34 +104,54 @@ export function checkQuery(
       if (index === 0) descending = match[2] === 'desc';
     }
   }
-  return { ok: true, value: { offset: Number(offsetText), limit, descending } };
+  const offset = Number(offsetText);
+  if (offset + limit > MAX_RESULT_WINDOW) {
+    return { ok: false, message: `offset + limit must not exceed ${MAX_RESULT_WINDOW}: narrow the search` };
+  }
+  return { ok: true, value: { offset, limit, descending } };
 }
 
 /** Values holding a run of more than 3 digits cannot be found by `sdeSearch` (LivePerson's rule). */
 const UNSEARCHABLE_SDE = /\d{4,}/;
 
-function equalsIgnoreCase(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
-
-export function sdeMatches(values: readonly string[], wanted: string): boolean {
-  return values.some((v) => !UNSEARCHABLE_SDE.test(v) && equalsIgnoreCase(v, wanted));
+/** Words as a search engine's analyser cuts them: lower case, split on anything but letters and digits. */
+export function terms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t !== '');
 }
 
 /**
- * `keyword`: in double quotes an exact ordered phrase; otherwise every word somewhere (case-insensitive).
- * Matched within one text.
+ * One text against a search value, as the conversations page describes it: in double quotes, "all
+ * specified characters in the phrase and in the same position relative to each other" (the terms in a
+ * row); unquoted, the terms loosely — any one of them is enough, the hardest reading of a page that only
+ * says quoting is needed for a phrase. So an unquoted `jane.doe@example.org` matches anyone at
+ * example.org.
  */
-export function keywordMatches(texts: readonly string[], keyword: string): boolean {
-  const trimmed = keyword.trim();
+export function textMatches(text: string, query: string): boolean {
+  const trimmed = query.trim();
   const quoted = /^"(.*)"$/s.exec(trimmed);
-  const lower = texts.map((t) => t.toLowerCase());
+  const have = terms(text);
   if (quoted) {
-    const phrase = (quoted[1] ?? '').trim().toLowerCase();
-    return phrase !== '' && lower.some((t) => t.includes(phrase));
+    const phrase = terms(quoted[1] ?? '');
+    if (phrase.length === 0) return false;
+    for (let i = 0; i + phrase.length <= have.length; i++) {
+      if (phrase.every((t, j) => have[i + j] === t)) return true;
+    }
+    return false;
   }
-  const words = trimmed.toLowerCase().split(/\s+/).filter(Boolean);
-  return words.length > 0 && lower.some((t) => words.every((w) => t.includes(w)));
+  const loose = new Set(terms(trimmed));
+  return have.some((t) => loose.has(t));
+}
+
+export function sdeMatches(values: readonly string[], wanted: string): boolean {
+  return values.some((v) => !UNSEARCHABLE_SDE.test(v) && textMatches(v, wanted));
+}
+
+/** `keyword`: the same rules, each text (message, chat line, field) on its own. */
+export function keywordMatches(texts: readonly string[], keyword: string): boolean {
+  return texts.some((t) => textMatches(t, keyword));
 }
 
 export function withinRetention(startTime: number, now: number): boolean {

@@ -1,8 +1,10 @@
 /**
  * Stand-ins for LivePerson's Messaging Interactions (`msgHist`) and Engagement History
- * (`engHistDomain`) search APIs, as strict as the rtbf sandbox: `source` required, `limit` ≤ 100,
- * `start` windows of at most 3 months (1 for chats), 13-month retention, ended chats only. Tests seed
- * the data; answers carry names, emails, phones and transcripts like LivePerson's do.
+ * (`engHistDomain`) search APIs, as strict as the rtbf sandbox: `source` required, `limit` ≤ 100 (50 by
+ * default, the consumer search paged too), never past 10,000, `start` windows of at most 3 months (1 for
+ * chats), 13-month retention, ended chats only, unquoted values matched as loose words. Every reading of
+ * LivePerson's pages is in README.md beside this file. Tests seed the data; answers carry names, emails,
+ * phones and transcripts like LivePerson's do.
  *
  * Two ways to run it: mounted into the rtbf sandbox (`startSandbox({ extensions: [standIn] })`, which
  * then also answers the Domain API for both services and checks credentials its own way), or on its

@@ -4,6 +4,7 @@ import { miByConsumer, miById, miSearch } from './conversation-routes.js';
 import { ehSearch } from './engagement-routes.js';
 import { error, jsonBody, type HistoryData } from './history-answers.js';
 import { checkQuery } from './history-rules.js';
+import { createErasureMasking } from './erasure-masking.js';
 import { seedChat, seedConversation, type SeededChat, type SeededConversation } from './history-seed.js';
 import type {
   HistoryCallKind,
@@ -38,12 +39,14 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
   let injections: (HistoryInjection & { remaining: number })[] = [];
   let chatNumber = 4_294_967_901;
   const data: HistoryData = { accountId, now, conversations, chats, options };
+  const masking = createErasureMasking(data);
 
   function handle(call: SandboxExtensionCall): SandboxExtensionAnswer | undefined {
     const route = ROUTES.map((r) => ({ kind: r.kind, match: r.pattern.exec(call.url.pathname) })).find(
       (r) => r.match,
     );
     if (!route?.match) return undefined;
+    masking.apply();
     const answer = answerFor(route.kind, route.match[1] ?? '', call);
     const record: HistoryCallRecord = {
       kind: route.kind,
@@ -72,11 +75,15 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       injections = injections.filter((r) => r.remaining > 0);
       return error(rule.status, `Injected ${rule.status}`);
     }
-    const paged = kind === 'mi.search' || kind === 'eh.search';
-    const allowed = paged
-      ? ['offset', 'limit', 'sort', 'source', ...(kind === 'mi.search' ? ['v'] : [])]
-      : ['source'];
-    const query = checkQuery(call.url.searchParams, allowed, paged);
+    // 1c is paged too (offset, limit; default 50, max 100) but documents no sort; 1b takes neither.
+    const allowed: Record<HistoryCallKind, string[]> = {
+      'mi.search': ['offset', 'limit', 'sort', 'source', 'v'],
+      'mi.consumer': ['offset', 'limit', 'source'],
+      'mi.byId': ['source'],
+      'eh.search': ['offset', 'limit', 'sort', 'source'],
+    };
+    const paged = kind !== 'mi.byId';
+    const query = checkQuery(call.url.searchParams, allowed[kind], paged);
     if (!query.ok) return error(400, query.message);
     const body = jsonBody(call);
     if (!body.ok) return body.answer;
@@ -84,7 +91,7 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       case 'mi.search':
         return miSearch(data, body.value, query.value, call.url);
       case 'mi.consumer':
-        return miByConsumer(data, body.value);
+        return miByConsumer(data, body.value, query.value, call.url);
       case 'mi.byId':
         return miById(data, body.value);
       case 'eh.search':
@@ -96,6 +103,8 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
     services: ['msgHist', 'engHistDomain'],
     accountId,
     handle,
+    attachRtbf: (view) => masking.attach(view),
+    leaveUnmasked: (ids) => masking.leaveUnmasked(ids),
     get conversations() {
       return conversations;
     },
@@ -129,6 +138,7 @@ export function createHistoryStandIn(options: HistoryStandInOptions): HistorySta
       chats.length = 0;
       calls.length = 0;
       injections = [];
+      masking.reset();
     },
   };
 }

@@ -12,12 +12,18 @@ export interface HistorySandboxOptions extends HistoryStandInOptions {
   credentials?: Pick<SandboxCredentials, 'bearerTokens' | 'oauth1'>;
   host?: string;
   port?: number;
+  /** Each answer is held this long, as a real search takes 0.5–1.5 s (default 0). */
+  answerDelayMs?: number;
 }
 
 export interface HistorySandbox extends HistoryStandIn {
   /** e.g. `http://127.0.0.1:54321`: the base URL for both history services. */
   readonly url: string;
   readonly port: number;
+  /** Calls received and not yet answered, now and at most since start (or the last resetInFlight). */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  resetInFlight(): void;
   close(): Promise<void>;
 }
 
@@ -45,9 +51,18 @@ export async function startHistorySandbox(options: HistorySandboxOptions): Promi
     return checkOAuth1({ req, url, header, oauth1, nonces, now: nowDate }).ok;
   }
 
+  const delayMs = options.answerDelayMs ?? 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     void readBody(req)
-      .then((body) => {
+      .then(async (body) => {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         const url = new URL(req.url ?? '/', `http://${req.headers.host ?? baseHost}`);
         const answer =
           standIn.handle({
@@ -75,9 +90,17 @@ export async function startHistorySandbox(options: HistorySandboxOptions): Promi
   const port = (server.address() as AddressInfo).port;
   baseHost = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
-  return Object.assign(standIn, {
+  // Getters must be defined, not assigned: Object.assign would copy today's value.
+  const counted = Object.defineProperties(standIn, {
+    inFlight: { get: () => inFlight, enumerable: true },
+    maxInFlight: { get: () => maxInFlight, enumerable: true },
+  }) as HistoryStandIn & Pick<HistorySandbox, 'inFlight' | 'maxInFlight'>;
+  return Object.assign(counted, {
     url: `http://${baseHost}`,
     port,
+    resetInFlight() {
+      maxInFlight = inFlight;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -31,10 +31,10 @@ export interface HistoryStandInOptions {
   accountId: string;
   now?: () => Date;
   /**
-   * Caps what 1c (conversations by consumer) returns while `_metadata.count` still says how many matched:
-   * LivePerson documents no paging for it, so a client must notice a short answer.
+   * Sends `info` times as epoch ms only (`startTimeL`, `endTimeL`), without the `startTime` / `endTime`
+   * text the examples also carry: the pages list the text as the type, the examples show both.
    */
-  consumerSearchMaxRecords?: number;
+  epochTimesOnly?: boolean;
 }
 
 export interface HistoryStandIn extends SandboxExtension {
@@ -47,5 +47,7 @@ export interface HistoryStandIn extends SandboxExtension {
   /** E.g. an open conversation closing later. */
   setStatus(conversationId: string, status: SeedStatus, endTime?: Date): void;
   inject(rule: HistoryInjection): void;
+  /** Fault switch: these conversation or engagement ids stay unmasked when their deletion is DONE. */
+  leaveUnmasked(ids: readonly string[]): void;
   reset(): void;
 }

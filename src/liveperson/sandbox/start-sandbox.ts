@@ -24,8 +24,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const state = createState(options);
   const host = options.host ?? '127.0.0.1';
   const timers = new Set<NodeJS.Timeout>();
+  // Extensions see the requests and when each is DONE (the history stand-in masks what it covered).
+  for (const extension of state.extensions) {
+    extension.attachRtbf?.({ requests: state.requests, statusOf: (r) => statusOf(r, state.now()) });
+  }
 
   const server = createServer((req, res) => {
+    if (options.clockSkewMs) res.setHeader('Date', new Date(Date.now() + options.clockSkewMs).toUTCString());
     void handle(req, res).catch(() => {
       if (!res.headersSent) send(res, message(500, 'sandbox failure'));
     });

@@ -56,6 +56,11 @@ export interface SandboxOptions {
   port?: number;
   /** More LivePerson APIs on this port (e.g. the history stand-ins in sandbox-history/). */
   extensions?: readonly SandboxExtension[];
+  /**
+   * Every answer's `Date` header runs this far ahead of real time (negative: behind): a LivePerson whose
+   * clock differs from ours (HTTP always sends Date; LivePerson's servers are NTP-synced, ours may not be).
+   */
+  clockSkewMs?: number;
 }
 
 // --- Extensions: other LivePerson APIs served on the sandbox's port, with its Domain API and auth. ---
@@ -77,6 +82,13 @@ export interface SandboxExtension {
   readonly services: readonly string[];
   /** The answer to a call the extension serves, or undefined to leave the call to the sandbox. */
   handle(call: SandboxExtensionCall): SandboxExtensionAnswer | undefined;
+  /** Called once when the sandbox starts: its deletion requests and their status (e.g. to mask what a DONE one covered). */
+  attachRtbf?(view: RtbfView): void;
+}
+/** The rtbf sandbox's deletion requests as an extension sees them (live view). */
+export interface RtbfView {
+  readonly requests: readonly SandboxRequest[];
+  statusOf(request: SandboxRequest): SandboxStatus;
 }
 // --- End of extensions. ---
 

@@ -5,6 +5,7 @@ import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js'
 import { ACTION, BLOCK } from '../ids.js';
 import { deadlineText } from './lifecycle-messages.js';
 import { groupSummaryLine } from './plan-lines.js';
+import { namesakesLine } from './person-consumers.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
@@ -126,8 +127,14 @@ export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalCont
       `*Ids*\n${request.ids.length}`,
       `*Filed*\n${slackDate(request.createdAt)}`,
     ]),
+    ...optionalContext(namesakesLine(request)),
     section(`*Reason (DSR reference)*\n${quoteNote(request.reason) || '_none given_'}`),
     ...optionalContext(deadlineText(request, ctx.today)),
+    ...optionalContext(
+      request.refileOf
+        ? `Filed again: what ${escapeMrkdwn(request.refileOf)} left readable at LivePerson after it was reported done.`
+        : '',
+    ),
     ...idListSections(request),
     context(
       `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month. ` +
@@ -173,6 +180,7 @@ export function buildGroupApprovalMessage(
     ]),
   ];
   if (summary) blocks.push(section(`*${escapeMrkdwn(summary)}*`));
+  blocks.push(...optionalContext(namesakesLine(lead)));
   if (lead.group?.heldBackFrom) {
     blocks.push(
       context(`Conversations held back from ${escapeMrkdwn(lead.group.heldBackFrom)}, closed since.`),

@@ -118,6 +118,7 @@ export function helpText(): string {
     `• \`${COMMAND} quota\` shows how many deletion requests are left this month (LivePerson's own count included) and how many wait for approval.`,
     `• \`${COMMAND} status <DR-… or LivePerson request id>\` shows LivePerson's live status and the request's dates.`,
     `• \`${COMMAND} cancel <DR-… or LivePerson request id>\` cancels a submitted request while LivePerson still allows it (${CANCEL_WINDOW_DAYS} days); the requester or an approver may.`,
+    `• \`${COMMAND} verify <DR-…>\` reads LivePerson's history back now and says how much of a finished deletion is masked; the requester or an approver may.`,
     `• \`${COMMAND} help\` shows this.`,
     'The Home tab of the app shows the quota, approvals waiting and recent requests with their GDPR deadlines.',
     `Only closed conversations can be deleted. Once sent, a request can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that it is final.`,

@@ -23,6 +23,7 @@ import {
   type ModalView,
 } from './parts.js';
 import { planRefusalText, planSummaryLine, requestsByType } from './plan-lines.js';
+import { consumerChoiceBlocks, NOTHING_CHOSEN_TEXT } from './person-consumers.js';
 
 export { isKeywordHitsBlockId };
 export { heldBackClosedMessage } from './held-back-message.js';
@@ -45,6 +46,8 @@ export interface PersonSearchingModalOptions {
   identifier: string;
   chatHistory: boolean;
   privateMetadata?: string;
+  /** Periods (search windows) searched so far, once the search has begun. */
+  progress?: { done: number; total: number };
 }
 
 /** Opened at once (inside the 3-second ack); `views.update` replaces it when the search is done. */
@@ -64,6 +67,16 @@ export function buildPersonSearchingModal(options: PersonSearchingModalOptions):
           `Looking through the last 13 months of ${what}. This can take a minute; this view updates by itself.`,
           'Nothing is filed until you send it for approval.',
         ),
+        ...(options.progress
+          ? [
+              {
+                ...context(
+                  `${options.progress.done} of ${plural(options.progress.total, 'period')} searched`,
+                ),
+                block_id: PERSON_BLOCK.progress,
+              },
+            ]
+          : []),
       ],
     },
     options.privateMetadata,
@@ -95,8 +108,9 @@ function keywordHitOption(hit: PersonSearchResult['keywordOnly'][number]): types
   };
 }
 
-function keywordHitBlocks(hits: PersonSearchResult['keywordOnly']): KnownBlock[] {
+function keywordHitBlocks(hits: PersonSearchResult['keywordOnly'], capped: boolean): KnownBlock[] {
   if (hits.length === 0) return [];
+  const count = capped ? `${hits.length}+ conversations` : plural(hits.length, 'conversation');
   const shown = hits.slice(0, KEYWORD_HITS_PER_GROUP * KEYWORD_HITS_MAX_GROUPS);
   const groups: (typeof shown)[] = [];
   for (let i = 0; i < shown.length; i += KEYWORD_HITS_PER_GROUP) {
@@ -105,7 +119,7 @@ function keywordHitBlocks(hits: PersonSearchResult['keywordOnly']): KnownBlock[]
   const blocks: KnownBlock[] = [
     { type: 'divider' },
     section(
-      `*${plural(hits.length, 'conversation')} only mention${hits.length === 1 ? 's' : ''} it in message text.* ` +
+      `*${count} only mention${hits.length === 1 && !capped ? 's' : ''} it in message text.* ` +
         'They are left out unless you tick them: tick only those you have checked belong to this person.',
     ),
   ];
@@ -155,8 +169,10 @@ function reasonInput(initial?: string): types.InputBlock {
 export function buildPersonResultModal(options: PersonResultModalOptions): ModalView {
   const { result, outcome, quota } = options;
   const counts = result.counts;
+  const namesakes = result.namesakes && result.consumers.length > 0;
+  const together = namesakes ? `, all ${result.consumers.length} consumers together` : '';
   const blocks: KnownBlock[] = [
-    section(`*LivePerson has this for ${shownIdentifier(options.identifier)}* (last 13 months):`),
+    section(`*LivePerson has this for ${shownIdentifier(options.identifier)}* (last 13 months${together}):`),
     {
       ...fieldsSection([
         `*Closed conversations to delete*\n${counts.closedConversations}`,
@@ -178,19 +194,28 @@ export function buildPersonResultModal(options: PersonResultModalOptions): Modal
     );
   }
 
-  const planText = outcome.ok
-    ? [
-        `*${planSummaryLine(outcome.plan.summary)}*`,
-        ...requestsByType(outcome.plan.requests),
-        `Uses ${outcome.plan.quotaNeeded} of the ${quota.remaining} requests left this month (limit ${quota.limit}).`,
-      ].join('\n')
-    : planRefusalText(outcome);
+  if (namesakes) blocks.push(...consumerChoiceBlocks(result.consumers));
+  const nothingChosen = namesakes && !outcome.ok && outcome.code === 'nothing_to_delete';
+  const planText = nothingChosen
+    ? NOTHING_CHOSEN_TEXT
+    : outcome.ok
+      ? [
+          `*${planSummaryLine(outcome.plan.summary)}*`,
+          ...requestsByType(outcome.plan.requests),
+          `Uses ${outcome.plan.quotaNeeded} of the ${quota.remaining} requests left this month (limit ${quota.limit}).`,
+        ].join('\n')
+      : planRefusalText(outcome);
   blocks.push({ ...section(planText), block_id: PERSON_BLOCK.plan });
 
   // Ticking mentions in can make an empty plan fileable, never a quota-short one fit.
-  const canSend = outcome.ok || (outcome.code === 'nothing_to_delete' && result.keywordOnly.length > 0);
+  const canSend =
+    outcome.ok || (outcome.code === 'nothing_to_delete' && (result.keywordOnly.length > 0 || namesakes));
   if (canSend) {
-    blocks.push(...keywordHitBlocks(result.keywordOnly), { type: 'divider' }, reasonInput(options.reason));
+    blocks.push(
+      ...keywordHitBlocks(result.keywordOnly, result.keywordOnlyCapped),
+      { type: 'divider' },
+      reasonInput(options.reason),
+    );
     blocks.push(context('Nothing reaches LivePerson until a second person approves in the privacy channel.'));
   }
   const view: ModalView = {

@@ -24,11 +24,12 @@ export function planSummaryLine(summary: PlanSummary): string {
  * which are known closed); for ids typed into the form, only their type and count ("closed" would be a guess).
  */
 export function groupSummaryLine(
-  lead: Pick<DeletionRequest, 'type' | 'group' | 'subject'>,
+  lead: Pick<DeletionRequest, 'type' | 'group' | 'subject' | 'subjectKind'>,
 ): string | undefined {
   const summary = lead.group?.summary;
   if (!summary) return undefined;
-  if (lead.subject !== undefined || lead.group?.heldBackFrom !== undefined) return planSummaryLine(summary);
+  const person = lead.subject !== undefined || lead.subjectKind !== undefined;
+  if (person || lead.group?.heldBackFrom !== undefined) return planSummaryLine(summary);
   const ids = summary.consumerIds + summary.closedConversations + summary.chats + summary.tickets;
   return `${DELETION_TYPE_LABELS[lead.type]} · ${plural(ids, 'id')} in ${plural(summary.requests, 'LivePerson request')}`;
 }

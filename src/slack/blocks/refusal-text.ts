@@ -96,15 +96,42 @@ export function refusalText(refusal: Refusal): string {
     case 'NOT_SAVED':
       return `${NOT_SAVED_WHAT[refusal.action]}: lp-delete could not save it (its data storage is failing). Try again in a few minutes; if it keeps failing, tell the lp-delete admins (npm run doctor shows the cause).`;
     case 'SEARCH_GONE':
-      return `This search is no longer available (it is kept for an hour, on the app instance that ran it). Run \`${COMMAND} person …\` again.`;
+      return `This search is no longer available (it is kept for an hour). Run \`${COMMAND} person …\` again.`;
+    case 'SEARCH_NOT_ALLOWED':
+      return (
+        'Only approvers may search LivePerson for a person while no requester list is set (a search can look up ' +
+        `anyone's conversations). Nothing was searched. Ask an approver${refusal.approvers.length ? ` (${mentionList(refusal.approvers)})` : ''} ` +
+        'to search, or ask an admin to set REQUESTER_USER_IDS or REQUESTER_USERGROUP_ID.'
+      );
+    case 'IDENTIFIER_INVALID':
+      return refusal.problem === 'empty'
+        ? 'Enter the person’s email address, consumer id, phone number or name (invisible characters do not count).'
+        : `This is longer than ${refusal.max} characters: enter one email address, consumer id, phone number or name.`;
+    case 'SEARCH_BUSY':
+      return `Your previous person search is still running: one at a time. Wait for its result (at the latest, search again after ${utc(refusal.retryAt)}).`;
+    case 'SEARCH_LIMIT':
+      return (
+        `You have run ${refusal.limit} person searches in the last ${refusal.windowMinutes} minutes, the most one person ` +
+        `may. Nothing was searched. You can search again after ${utc(refusal.retryAt)}.`
+      );
+    case 'SEARCH_NOT_YOURS':
+      return `This search was run by someone else, so only they can send it for approval. Run \`${COMMAND} person …\` yourself.`;
+    case 'SEARCH_USED':
+      return refusal.filing
+        ? 'This search is being sent for approval already (a second click). Look for its approval message in the privacy channel.'
+        : 'This search was already sent for approval, so nothing was filed again. Its approval message is in the privacy channel.';
     case 'NOTHING_TO_DELETE':
       return refusal.openHeldBack > 0
         ? 'Nothing can be deleted yet: the conversations found are still open, and LivePerson deletes closed ones only. Search again once they have closed.'
-        : 'Nothing to delete: LivePerson has nothing under this identifier in the last 13 months.';
+        : 'Nothing to delete: nothing is chosen, or LivePerson has nothing under this identifier in the last 13 months. Tick the consumers or mentions that belong to this person.';
     case 'ALREADY_FILED':
       return refusal.justNow
         ? 'Someone has just filed these conversations for approval.'
         : 'These conversations have already been filed for approval; see the approval messages in the channel.';
+    case 'NOT_DONE':
+      return `${refusal.requestId} is not finished at LivePerson yet, so there is nothing to check. Once LivePerson reports it done, lp-delete checks it by itself and says so in its thread.`;
+    case 'NOTHING_LEFT':
+      return `Nothing of ${refusal.requestId} was left readable at its last check, so there is nothing to file again. \`${COMMAND} verify ${refusal.requestId}\` checks it now.`;
   }
 }
 

@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
-import { ACTION, CALLBACK, COMMAND, PERSON_CALLBACK } from '../ids.js';
+import { ACTION, CALLBACK, COMMAND, FUNCTION, PERSON_CALLBACK } from '../ids.js';
+import { erasePersonStep } from './functions/erase-person-step.js';
 import { fileHeldBackAction } from './actions/file-held-back.js';
+import { fileAgainAction } from './actions/file-again.js';
 import { personSubmission } from './views/person-submission.js';
 import { approveAction } from './actions/approve.js';
 import { rejectAction } from './actions/reject.js';
@@ -23,7 +25,9 @@ export function registerListeners(app: App, ctx: ListenerContext): void {
   app.action(ACTION.refreshStatus, refreshStatusAction(ctx));
   app.action(ACTION.cancelDeletion, cancelDeletionAction(ctx));
   app.action(ACTION.fileHeldBack, fileHeldBackAction(ctx));
+  app.action(ACTION.fileAgain, fileAgainAction(ctx));
   app.event('app_home_opened', appHomeOpened(ctx));
+  if (ctx.workflow) app.function(FUNCTION.erasePerson, erasePersonStep(ctx.workflow, ctx.log));
   // Last, and matching only ids not handled above.
   registerUnknownHandlers(app, ctx);
 }

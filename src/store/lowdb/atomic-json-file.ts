@@ -23,6 +23,10 @@ const writeFd = promisify(cb.write);
 const fsyncFd = promisify(cb.fsync);
 const closeFd = promisify(cb.close);
 const renameFile = promisify(cb.rename);
+const linkFile = promisify(cb.link);
+const unlinkFile = promisify(cb.unlink);
+/** Where hard links are not supported, a no-replace write falls back to a rename (the lock still fences it). */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP']);
 
 /** fsyncs a folder, so a rename or unlink in it survives a power cut. */
 export async function syncFolder(folder: string): Promise<void> {
@@ -68,7 +72,11 @@ export async function ensureWritableFolder(folder: string): Promise<void> {
  * and renamed over `file`, then the folder is fsynced. A crash leaves the old or the new file, never half
  * of one, so a copy of the folder taken at any moment is a consistent set of whole files.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  text: string,
+  options: { noReplace?: boolean } = {},
+): Promise<void> {
   const folder = dirname(file);
   const tmp = `${file}.${process.pid}.${(tmpCounter += 1)}.tmp`;
   try {
@@ -86,12 +94,33 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     } finally {
       await closeFd(fd);
     }
-    await renameFile(tmp, file);
+    if (options.noReplace) await linkInPlace(tmp, file);
+    else await renameFile(tmp, file);
     await syncFolder(folder);
   } catch (error) {
+    if (error instanceof StoreError) throw error;
     await rm(tmp, { force: true }).catch(() => undefined);
     throw writeFailed(file, error);
   }
+}
+
+/** Puts `tmp` at `file` unless `file` exists (a hard link fails then; a rename would replace it). */
+async function linkInPlace(tmp: string, file: string): Promise<void> {
+  try {
+    await linkFile(tmp, file);
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw new StoreError(
+        'STORE_WRITE_FAILED',
+        `lp-delete did not save ${file}: a file of that name already exists (another lp-delete writing to the same folder?). Nothing was changed.`,
+      );
+    }
+    if (!NO_LINKS.has(errorCode(error))) throw error;
+    await renameFile(tmp, file);
+    return;
+  }
+  await unlinkFile(tmp);
 }
 
 export function writeFailed(file: string, error: unknown): StoreError {

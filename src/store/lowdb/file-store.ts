@@ -17,20 +17,19 @@ import {
   type RequestStore,
 } from '../port.js';
 import { ensureWritableFolder } from './atomic-json-file.js';
-import { acquireFolderLock } from './folder-lock.js';
+import { acquireFolderLock, type FolderLock, type FolderLockOptions } from './folder-lock.js';
 import { readFresh, readMonthFresh, readOpenFresh } from './fresh-reads.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { loadLayout, MONTH_FOLDER, newDoc, type Layout } from './layout.js';
 import { MonthsFile } from './months-file.js';
 import { bumpFailed, nextDueAt, NoticeLanes, owedIn, type Lane } from './notice-lanes.js';
 import { RequestFiles } from './request-files.js';
+import { SearchFiles } from './search-files.js';
 import { upgradeOldLayout } from './upgrade.js';
 import { WriteHealth } from './write-health.js';
 
 type NoticesChange = (notices: QueuedNotice[]) => QueuedNotice[];
-
-// The data folder's layout (what each file holds, and why) and its documents' schemas are in layout.ts;
-// callers import them from here.
+// The data folder's layout and its documents' schemas are in layout.ts (callers import them from here).
 export {
   LAYOUT_FILE,
   MONTHS_FILE,
@@ -47,23 +46,24 @@ export interface FileStoreOptions {
   /** The data file of the layout before this one (DATA_FILE): converted on first start. */
   legacyDataFile?: string;
   now?: () => Date;
+  lock?: FolderLockOptions; // staleness time; who is told when another instance took the folder over
 }
 
 /** Opens (creating or upgrading it if needed) the data folder. Throws StoreError with what to do. */
 export async function openFileStore(folder: string, options: FileStoreOptions = {}): Promise<FileStore> {
   const readOnly = options.readOnly ?? false;
-  let release: (() => Promise<void>) | undefined;
+  let lock: FolderLock | undefined;
   if (!readOnly) {
     await ensureWritableFolder(folder);
-    release = await acquireFolderLock(folder);
+    lock = await acquireFolderLock(folder, options.lock);
   }
   try {
     if (!readOnly) await upgradeOldLayout(folder, options.legacyDataFile);
-    const store = new FileStore(folder, readOnly, release, options.now ?? (() => new Date()));
+    const store = new FileStore(folder, readOnly, lock, options.now ?? (() => new Date()));
     await store.load();
     return store;
   } catch (error) {
-    await release?.();
+    await lock?.release();
     throw error;
   }
 }
@@ -79,18 +79,20 @@ export class FileStore implements RequestStore {
   private files!: RequestFiles;
   private monthsFile!: MonthsFile;
   private readonly lanes: NoticeLanes;
-  private readonly health = new WriteHealth();
+  private readonly health = new WriteHealth(() => this.lock?.assertHeld() ?? Promise.resolve());
   private readonly mutex = new KeyedMutex();
   private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
+  readonly searches: SearchFiles;
 
   constructor(
     readonly folder: string,
     readonly readOnly: boolean,
-    private readonly release: (() => Promise<void>) | undefined,
+    private readonly lock: FolderLock | undefined,
     private readonly now: () => Date,
   ) {
     this.lanes = new NoticeLanes(now);
+    this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
@@ -99,6 +101,7 @@ export class FileStore implements RequestStore {
     this.monthsFile = await MonthsFile.open(this.folder, this.health);
     this.files = new RequestFiles(this.folder, this.layout, this.health);
     await this.files.load(!this.readOnly);
+    if (!this.readOnly) await this.searches.load();
   }
 
   healthy(): boolean {
@@ -116,9 +119,8 @@ export class FileStore implements RequestStore {
   }
 
   async listOpen(): Promise<DeletionRequest[]> {
-    // A finished request stays in open/ until it owes Slack nothing and has been moved (settleSoon, after
-    // the change's own write): it is no longer in play, whether or not the move has happened yet, and the
-    // PostgreSQL store lists it the same way (is_open = not finished).
+    // A finished request stays in open/ until it owes Slack nothing and is moved (settleSoon): it is no
+    // longer in play, moved or not, as PostgreSQL lists it (is_open = not finished).
     if (this.readOnly) return readOpenFresh(this.folder);
     return this.files.listOpen();
   }
@@ -147,7 +149,7 @@ export class FileStore implements RequestStore {
       const request = build(id);
       if (request.id !== id) throw new Error('a new request must keep the id it was given');
       const doc = this.lanes.withNotices(id, newDoc(request), notices);
-      await this.files.write(doc);
+      await this.files.write(doc, true);
       if (notices.length > 0) this.noticesQueued();
       return structuredClone(request);
     });
@@ -258,15 +260,13 @@ export class FileStore implements RequestStore {
     if (this.closed) return;
     this.closed = true;
     await this.mutex.idle();
-    await this.release?.();
+    await this.lock?.release();
   }
 
   /** The month folder of a request id: from the id itself, or for older ids from store.json. */
   monthOf(id: string): string | undefined {
     return this.files.monthOf(id);
   }
-
-  // ── internals ────────────────────────────────────────────────────────────────────────────────────
 
   /** Changes one lane's stored notices (months.json for the channel's, else the request's document). */
   private changeNotices(lane: string, change: NoticesChange): Promise<void> {

@@ -16,7 +16,7 @@ import { OLD_DATA_FILE } from './upgrade.js';
  *                               sent; notices about no single request (quota alerts) waiting for Slack
  *   open/DR-2026-12-0042.json   a request still in play, with the Slack notices it still owes
  *   2026-12/DR-2026-12-0042.json  a finished request (rejected, failed, expired, cancelled, done)
- *   lp-delete.lock              held by the one app that writes here
+ *   lp-delete.lock/0000000007.json  the one app that writes here (see folder-lock.ts)
  *
  * One small file per request keeps the cost of a write independent of history: a change rewrites that
  * request's file (with its notices: state and notices are saved together) and nothing else. A request

@@ -120,10 +120,13 @@ export class RequestFiles {
     return out;
   }
 
-  /** Saves a request's document in open/ (a finished one moves back there until it owes nothing). */
-  async write(doc: RequestDoc): Promise<void> {
+  /**
+   * Saves a request's document in open/ (a finished one moves back there until it owes nothing). A `fresh`
+   * one (just numbered) never replaces a file: an id is handed out once, whatever else goes wrong.
+   */
+  async write(doc: RequestDoc, fresh = false): Promise<void> {
     const file = join(this.folder, OPEN_FOLDER, `${doc.request.id}.json`);
-    await this.health.track(() => writeFileAtomic(file, JSON.stringify(doc)));
+    await this.health.track(() => writeFileAtomic(file, JSON.stringify(doc), { noReplace: fresh }));
     const wasArchived = !this.open.has(doc.request.id);
     this.open.set(doc.request.id, doc);
     this.index.put(doc.request);
@@ -148,6 +151,7 @@ export class RequestFiles {
     const from = join(this.folder, OPEN_FOLDER, `${id}.json`);
     const folder = join(this.folder, month);
     await ensureFolder(folder);
+    await this.health.guard();
     await rename(from, join(folder, `${id}.json`));
     await syncFolder(folder);
     await syncFolder(join(this.folder, OPEN_FOLDER));

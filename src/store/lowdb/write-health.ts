@@ -1,6 +1,11 @@
-/** Whether the last write to the data folder failed: the store reports itself unhealthy until one succeeds. */
+/**
+ * Whether the last write to the data folder failed: the store reports itself unhealthy until one succeeds.
+ * Every write first passes `guard` (the folder lock's check that this instance still holds the folder).
+ */
 export class WriteHealth {
   private failing = false;
+
+  constructor(readonly guard: () => Promise<void> = () => Promise.resolve()) {}
 
   healthy(): boolean {
     return !this.failing;
@@ -8,6 +13,7 @@ export class WriteHealth {
 
   async track(write: () => Promise<void>): Promise<void> {
     try {
+      await this.guard();
       await write();
       this.failing = false;
     } catch (error) {

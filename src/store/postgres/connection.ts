@@ -107,6 +107,45 @@ function sslOptions(
   }
 }
 
+/**
+ * How long lp-delete waits for PostgreSQL. A server that accepts connections but never answers (frozen,
+ * or a network that drops packets) must not hang start-up or a click: pg waits forever by default.
+ * - `connectMs`: a new connection, TLS and login included (and a pooled one waited for);
+ * - `statementMs`, `lockMs`, `idleInTransactionMs`: the server's own statement_timeout, lock_timeout and
+ *   idle_in_transaction_session_timeout (our statements take milliseconds; a lock is held only inside a
+ *   transaction that makes no outside call);
+ * - `queryMs`: the client's own deadline for an answer, for a server too frozen to apply its timeouts; the
+ *   connection is then closed (see PgSession).
+ */
+export interface PgTimeouts {
+  connectMs: number;
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+  queryMs: number;
+}
+
+export const PG_TIMEOUTS: PgTimeouts = {
+  connectMs: 5_000,
+  statementMs: 10_000,
+  lockMs: 5_000,
+  idleInTransactionMs: 30_000,
+  queryMs: 15_000,
+};
+
+/** pg's settings for `timeouts` (PG_TIMEOUTS unless told). */
+export function timeoutSettings(timeouts: Partial<PgTimeouts> = {}): pg.PoolConfig {
+  const t = { ...PG_TIMEOUTS, ...timeouts };
+  return {
+    connectionTimeoutMillis: t.connectMs,
+    statement_timeout: t.statementMs,
+    lock_timeout: t.lockMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionMs,
+    query_timeout: t.queryMs,
+    keepAlive: true,
+  };
+}
+
 /** `host:port/database` of a URL, for messages (never the user or password). */
 export function describeServer(url: string): string {
   try {
@@ -139,6 +178,13 @@ export function explainDriverError(error: unknown): string {
   const code = pgErrorCode(error);
   const message = error instanceof Error ? error.message : '';
   const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
+  // pg's own deadlines (connectMs, queryMs): the server took the connection but did not answer.
+  if (!sqlState && /timeout/i.test(message)) {
+    return 'the PostgreSQL server did not answer in time (it may be frozen or overloaded, or the network drops packets); check that it runs and that DATABASE_URL points at it';
+  }
+  if (code === '57014' || code === '55P03') {
+    return `PostgreSQL cancelled a statement that ran or waited too long (${code}); try again, and see the server log if it repeats`;
+  }
   if (
     (code !== undefined && NETWORK_CODES.has(code)) ||
     (!sqlState && /terminat|timeout|ECONN|connect/i.test(message))

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../../log.js';
 import { StoreError } from '../errors.js';
-import { describeServer, poolConfig, toStoreError } from './connection.js';
+import { describeServer, poolConfig, timeoutSettings, toStoreError } from './connection.js';
 
 /**
  * The schema is plain SQL in `migrations/NNNN_name.sql`, read from beside this module (the folder is
@@ -122,7 +122,7 @@ export async function migrateWith(
 
 /** `npm run store -- migrate`: applies the migrations to the database at `url`. */
 export async function migrate(url: string, options: { log?: Logger } = {}): Promise<MigrationResult> {
-  const client = new pg.Client(poolConfig(url));
+  const client = new pg.Client({ ...poolConfig(url), ...timeoutSettings() });
   const server = describeServer(url);
   // A lost connection also rejects the query under way; the event alone would crash the process.
   client.on('error', () => undefined);

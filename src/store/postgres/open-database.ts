@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { silentLogger, type Logger } from '../../log.js';
 import { StoreError } from '../errors.js';
-import { describeServer, poolConfig, toStoreError } from './connection.js';
+import { describeServer, poolConfig, timeoutSettings, toStoreError, type PgTimeouts } from './connection.js';
 import { leaseSeconds } from './leases.js';
 import { migrateWith, type Migration } from './migrations.js';
 import { PgSession, type Checkout } from './session.js';
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   log?: Logger;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** How long to wait for the server (default PG_TIMEOUTS); tests shorten them. */
+  timeouts?: Partial<PgTimeouts>;
   /** The schema migrations to apply (default: the shipped migrations/ folder). For tests. */
   migrations?: Migration[];
 }
@@ -32,7 +34,11 @@ export async function openDatabase(
   const lease = leaseSeconds(options.replicaLeaseSeconds ?? DEFAULT_LEASE_SECONDS);
   const log = options.log ?? silentLogger;
   const session = new PgSession(
-    new pg.Pool({ ...poolConfig(options.url), max: options.poolSize ?? 10 }),
+    new pg.Pool({
+      ...poolConfig(options.url),
+      ...timeoutSettings(options.timeouts),
+      max: options.poolSize ?? 10,
+    }),
     log,
   );
   let checkout: Checkout;

@@ -31,6 +31,7 @@ import {
   usageWith,
 } from './request-queries.js';
 import { monthOf, owedFromRow, parseRequest } from './rows.js';
+import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
 
 export { DEFAULT_LEASE_SECONDS } from './open-database.js';
@@ -56,13 +57,16 @@ export class PostgresStore implements RequestStore {
   private leaseTimer: NodeJS.Timeout | undefined;
   private leaseHeldUntil = 0; // performance.now() ms, from the start of the last renewal
   private readonly noticeListeners: (() => void)[] = [];
+  readonly searches: PgSearches;
 
   private constructor(
     private readonly session: PgSession,
     private readonly options: Required<Pick<PostgresStoreOptions, 'now' | 'log' | 'replicaLeaseSeconds'>> & {
       server: string;
     },
-  ) {}
+  ) {
+    this.searches = new PgSearches(session, options.server);
+  }
 
   /** Use openPostgresStore. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -90,6 +94,10 @@ export class PostgresStore implements RequestStore {
 
   healthy(): boolean {
     return this.session.isHealthy();
+  }
+
+  probe(deadlineMs: number): Promise<boolean> {
+    return this.session.probe(deadlineMs);
   }
 
   // ── reads ────────────────────────────────────────────────────────────────────────────────────────────

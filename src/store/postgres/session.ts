@@ -24,6 +24,7 @@ export class PgSession {
   private healthy = true;
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private probing: Promise<boolean> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -102,6 +103,7 @@ export class PgSession {
           throw toStoreError(error, kind);
         }
       };
+      const failed = () => broken; // set inside q, which narrowing does not follow
       // Reads need no transaction of their own: one round trip each instead of three.
       const inTransaction = kind === 'write';
       try {
@@ -111,7 +113,9 @@ export class PgSession {
         this.healthy = true;
         return result;
       } catch (error) {
-        if (inTransaction) await client.query('ROLLBACK').catch(() => (broken = true));
+        // A connection whose statement failed or timed out is closed below, which rolls back on the
+        // server: a ROLLBACK sent to a server that stopped answering would wait out its own deadline.
+        if (inTransaction && !failed()) await client.query('ROLLBACK').catch(() => (broken = true));
         throw error;
       } finally {
         // A connection whose query failed may be unusable: it is closed rather than reused.
@@ -121,6 +125,29 @@ export class PgSession {
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run)).catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Whether the database answers a query within `deadlineMs` (for /readyz). One query at a time: callers
+   * while one is under way wait for it, each with its own deadline. A success makes the session healthy.
+   */
+  async probe(deadlineMs: number): Promise<boolean> {
+    this.probing ??= this.read((q) => q('SELECT 1')).then(
+      () => true,
+      () => false,
+    );
+    const probing = this.probing;
+    void probing.finally(() => {
+      if (this.probing === probing) this.probing = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+    });
+    const answered = await Promise.race([probing, late]);
+    clearTimeout(timer);
+    if (!answered) this.healthy = false;
+    return answered;
   }
 
   /** Runs `work` holding the advisory lock `name`, or returns undefined at once when another holds it. */

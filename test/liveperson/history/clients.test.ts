@@ -35,6 +35,7 @@ async function standIn(): Promise<HistorySandbox> {
 }
 
 const recent = { from: daysAgo(80).getTime(), to: NOW.getTime() };
+const FIRST = { offset: 0, limit: 100 };
 
 describe('Messaging Interactions client', () => {
   it('keeps ids, status and times only: nothing of names, emails, phones or transcripts', async () => {
@@ -77,7 +78,7 @@ describe('Messaging Interactions client', () => {
       { offset: 0, limit: 10 },
     );
     expect(phrase.records.map((r) => r.conversationId)).toEqual([person.mention.conversationId]);
-    const byConsumer = await client.conversationsByConsumer(PERSON.consumerId, ['OPEN', 'CLOSE']);
+    const byConsumer = await client.conversationsByConsumer(PERSON.consumerId, ['OPEN', 'CLOSE'], FIRST);
     expect(byConsumer.count).toBe(5);
     expect(byConsumer.records).toHaveLength(5);
     const byIds = await client.conversationsByIds([person.open.conversationId]);
@@ -116,12 +117,12 @@ describe('Messaging Interactions client', () => {
     const rec = recorder();
     const client = createMsgHistoryClient(bearerConnection(sandbox.url, rec));
     sandbox.inject({ kind: 'mi.consumer', status: 503, times: 3 });
-    const page = await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE']);
+    const page = await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
     expect(page.count).toBe(4);
     expect(rec.sleeps).toEqual([5000, 10_000, 15_000]);
 
     sandbox.inject({ kind: 'mi.consumer', status: 500, times: 4 });
-    const err = await failure(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE']));
+    const err = await failure(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST));
     expect(err).toBeInstanceOf(HistoryError);
     expect(err).toMatchObject({ code: 'HISTORY_SERVER_ERROR', service: 'msgHist', httpStatus: 500 });
     expect(leaks(rec.logs)).toEqual([]);
@@ -133,7 +134,7 @@ describe('Messaging Interactions client', () => {
     const sandbox = await standIn();
     const rec = recorder();
     const bad = createMsgHistoryClient(bearerConnection(sandbox.url, rec, { token: 'nope' }));
-    await expect(bad.conversationsByConsumer('x', ['CLOSE'])).rejects.toMatchObject({
+    await expect(bad.conversationsByConsumer('x', ['CLOSE'], FIRST)).rejects.toMatchObject({
       code: 'HISTORY_UNAUTHORIZED',
     });
     sandbox.inject({ kind: 'mi.search', status: 400 });
@@ -153,9 +154,11 @@ describe('Messaging Interactions client', () => {
       const connection = createHistoryConnection(configFor(sandbox, { auth: sandboxAuth(kind) }), {
         now: () => NOW,
       });
-      const page = await createMsgHistoryClient(connection).conversationsByConsumer(PERSON.consumerId, [
-        'CLOSE',
-      ]);
+      const page = await createMsgHistoryClient(connection).conversationsByConsumer(
+        PERSON.consumerId,
+        ['CLOSE'],
+        FIRST,
+      );
       expect(page.count).toBe(4);
     }
     expect(sandbox.calls.filter((c) => c.kind === 'domain').length).toBeGreaterThan(0);
@@ -167,9 +170,9 @@ describe('Messaging Interactions client', () => {
     const sandbox = await startSandbox({ accountId: ACCOUNT_ID, now: () => NOW, extensions: [history] });
     running.push(sandbox);
     const client = createMsgHistoryClient(createHistoryConnection(configFor(sandbox), { now: () => NOW }));
-    await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE']);
+    await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
     sandbox.expireTokens();
-    await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE']);
+    await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
     expect(sandbox.calls.filter((c) => c.kind === 'token')).toHaveLength(2);
     expect(history.calls.map((c) => c.status)).toEqual([200, 401, 200]);
   });
@@ -184,13 +187,13 @@ describe('shared failures', () => {
       auth: { kind: 'oauth2', clientId: 'sandbox-client', clientSecret: 'no' },
     });
     const client = createMsgHistoryClient(createHistoryConnection(wrongSecret, { now: () => NOW }));
-    await expect(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'])).rejects.toMatchObject({
+    await expect(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST)).rejects.toMatchObject({
       name: 'HistoryError',
       code: 'HISTORY_UNAUTHORIZED',
     });
     const otherAccount = configFor(sandbox, { accountId: '999' });
     const lost = createMsgHistoryClient(createHistoryConnection(otherAccount, { now: () => NOW }));
-    await expect(lost.conversationsByConsumer(PERSON.consumerId, ['CLOSE'])).rejects.toMatchObject({
+    await expect(lost.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST)).rejects.toMatchObject({
       code: 'HISTORY_HOST_UNKNOWN',
     });
   });

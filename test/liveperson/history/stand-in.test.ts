@@ -19,7 +19,7 @@ afterEach(async () => {
   running = [];
 });
 
-async function standIn(options: { consumerSearchMaxRecords?: number } = {}): Promise<HistorySandbox> {
+async function standIn(options: { epochTimesOnly?: boolean } = {}): Promise<HistorySandbox> {
   const sandbox = await startHistorySandbox({ accountId: ACCOUNT_ID, now: () => NOW, ...options });
   running.push(sandbox);
   return sandbox;
@@ -78,7 +78,11 @@ describe('Messaging Interactions stand-in', () => {
   it('finds by SDE within the window, pages by offset and counts every match', async () => {
     const sandbox = await standIn();
     seedPerson(sandbox, 3);
-    const body = { start: window(88), sdeSearch: { personalInfo: PERSON.email }, status: ['OPEN', 'CLOSE'] };
+    const body = {
+      start: window(88),
+      sdeSearch: { personalInfo: `"${PERSON.email}"` },
+      status: ['OPEN', 'CLOSE'],
+    };
     const first = await post(sandbox.url, MI_SEARCH, 'source=s&limit=1&offset=0', body);
     expect(first.json._metadata).toMatchObject({ count: 2 });
     expect(first.json.conversationHistoryRecords).toHaveLength(1);
@@ -127,8 +131,8 @@ describe('Messaging Interactions stand-in', () => {
     const count = async (customerInfo: string) =>
       (await post(sandbox.url, MI_SEARCH, 'source=s', { start: window(30), sdeSearch: { customerInfo } }))
         .json._metadata;
-    expect(await count('cust-77-31')).toMatchObject({ count: 1 });
-    expect(await count('CUST-7731')).toMatchObject({ count: 0 });
+    expect(await count('"cust-77-31"')).toMatchObject({ count: 1 });
+    expect(await count('"CUST-7731"')).toMatchObject({ count: 0 });
   });
 
   it('keeps 13 months: older conversations are gone', async () => {
@@ -163,27 +167,100 @@ describe('Messaging Interactions stand-in', () => {
     expect(both.json._metadata).toMatchObject({ count: 5 });
   });
 
-  it('can be told to return fewer consumer conversations than it counts', async () => {
-    const sandbox = await standIn({ consumerSearchMaxRecords: 2 });
+  it('pages the consumer search: 50 by default, at most 100, offset from 0', async () => {
+    const sandbox = await standIn();
+    for (let i = 0; i < 130; i++) {
+      sandbox.addConversation({
+        status: 'CLOSE',
+        startTime: daysAgo(1 + i),
+        consumer: { participantId: PERSON.consumerId },
+      });
+    }
+    const body = { consumer: PERSON.consumerId, status: ['CLOSE'] };
+    const ids = (answer: { json: Record<string, unknown> }) =>
+      (answer.json.conversationHistoryRecords as { info: { conversationId: string } }[]).map(
+        (r) => r.info.conversationId,
+      );
+    const byDefault = await post(sandbox.url, MI_CONSUMER, 'source=s', body);
+    expect(byDefault.json._metadata).toMatchObject({ count: 130 });
+    expect(ids(byDefault)).toHaveLength(50);
+    expect((await post(sandbox.url, MI_CONSUMER, 'source=s&limit=101', body)).status).toBe(400);
+    expect((await post(sandbox.url, MI_CONSUMER, 'source=s&sort=start:asc', body)).status).toBe(400);
+    const first = await post(sandbox.url, MI_CONSUMER, 'source=s&limit=100&offset=0', body);
+    const rest = await post(sandbox.url, MI_CONSUMER, 'source=s&limit=100&offset=100', body);
+    expect(ids(rest)).toHaveLength(30);
+    expect(new Set([...ids(first), ...ids(rest)]).size).toBe(130);
+  });
+
+  it('matches an unquoted value as loose terms and a quoted one as a phrase', async () => {
+    const sandbox = await standIn();
     seedPerson(sandbox);
-    const answer = await post(sandbox.url, MI_CONSUMER, 'source=s', {
-      consumer: PERSON.consumerId,
-      status: ['CLOSE'],
+    sandbox.addConversation({
+      status: 'CLOSE',
+      startTime: daysAgo(9),
+      consumer: { participantId: 'grace', email: 'grace.hopper@example.org' },
+      personalInfo: ['grace.hopper@example.org'],
     });
-    expect(answer.json._metadata).toMatchObject({ count: 4 });
-    expect(answer.json.conversationHistoryRecords).toHaveLength(2);
+    const count = async (value: string) =>
+      (
+        await post(sandbox.url, MI_SEARCH, 'source=s', {
+          start: window(88),
+          sdeSearch: { personalInfo: value },
+        })
+      ).json._metadata;
+    // Unquoted, "example" and "org" are enough: Grace at the same domain matches Ada's address.
+    expect(await count(PERSON.email)).toMatchObject({ count: 3 });
+    expect(await count(`"${PERSON.email}"`)).toMatchObject({ count: 2 });
+    expect(await count('"example.org ada"')).toMatchObject({ count: 0 });
+  });
+
+  it('never reads past 10,000: offset + limit beyond it is refused', async () => {
+    const sandbox = await standIn();
+    const body = { start: window(30) };
+    expect((await post(sandbox.url, MI_SEARCH, 'source=s&offset=9900&limit=100', body)).status).toBe(200);
+    expect((await post(sandbox.url, MI_SEARCH, 'source=s&offset=9901&limit=100', body)).status).toBe(400);
+    const consumer = { consumer: PERSON.consumerId, status: ['CLOSE'] };
+    expect((await post(sandbox.url, MI_CONSUMER, 'source=s&offset=10000&limit=1', consumer)).status).toBe(
+      400,
+    );
+    const chats = { start: window(27), keyword_search_area: { types: ['visitorInfo'] } };
+    expect((await post(sandbox.url, EH_SEARCH, 'source=s&offset=9999&limit=2', chats)).status).toBe(400);
+  });
+
+  it('writes times as the examples do, or as epoch ms only when told', async () => {
+    const sandbox = await standIn();
+    sandbox.addConversation({ status: 'CLOSE', startTime: '2026-11-10T08:30:00.250Z', personalInfo: ['x'] });
+    const info = async (target: HistorySandbox) =>
+      (
+        (await post(target.url, MI_SEARCH, 'source=s', { start: window(30) })).json
+          .conversationHistoryRecords as { info: Record<string, unknown> }[]
+      )[0]?.info;
+    expect(await info(sandbox)).toMatchObject({
+      startTime: '2026-11-10 08:30:00.250+0000',
+      startTimeL: Date.parse('2026-11-10T08:30:00.250Z'),
+    });
+    const bare = await standIn({ epochTimesOnly: true });
+    bare.addConversation({ status: 'OPEN', startTime: daysAgo(1) });
+    const open = await info(bare);
+    expect(open).toMatchObject({ startTimeL: daysAgo(1).getTime(), endTimeL: -1 });
+    expect(open).not.toHaveProperty('startTime');
+    expect(open).not.toHaveProperty('endTime');
   });
 });
 
 describe('Engagement History stand-in', () => {
   it('refuses a window wider than a month, and wants source and limit ≤ 100', async () => {
     const sandbox = await standIn();
-    expect((await post(sandbox.url, EH_SEARCH, 'source=s', { start: window(27) })).status).toBe(200);
-    expect((await post(sandbox.url, EH_SEARCH, 'source=s', { start: window(35) })).status).toBe(400);
-    expect((await post(sandbox.url, EH_SEARCH, '', { start: window(27) })).status).toBe(400);
-    expect((await post(sandbox.url, EH_SEARCH, 'source=s&limit=101', { start: window(27) })).status).toBe(
+    const areas = { keyword_search_area: { types: ['visitorInfo'] } };
+    const ok = { start: window(27), ...areas };
+    expect((await post(sandbox.url, EH_SEARCH, 'source=s', ok)).status).toBe(200);
+    expect((await post(sandbox.url, EH_SEARCH, 'source=s', { start: window(35), ...areas })).status).toBe(
       400,
     );
+    expect((await post(sandbox.url, EH_SEARCH, '', ok)).status).toBe(400);
+    expect((await post(sandbox.url, EH_SEARCH, 'source=s&limit=101', ok)).status).toBe(400);
+    // "Required" in the table: refused without it.
+    expect((await post(sandbox.url, EH_SEARCH, 'source=s', { start: window(27) })).status).toBe(400);
   });
 
   it('returns ended chats only, found by identity fields, and every chat of a visitor', async () => {
@@ -209,11 +286,18 @@ describe('Engagement History stand-in', () => {
     expect(byKeyword.json._metadata).toMatchObject({ count: 1 });
     expect(JSON.stringify(byKeyword.json)).toContain(found.engagementId);
     expect(found.engagementId.startsWith(ACCOUNT_ID)).toBe(true);
-    const byVisitor = await post(sandbox.url, EH_SEARCH, 'source=s', {
-      start: window(27),
-      visitor: 'visitor-1',
-    });
-    expect(byVisitor.json._metadata).toMatchObject({ count: 2 });
+    // The hardest reading of the page: the window applies to a visitor search too.
+    const visitorIn = async (start: { from: number; to: number }) =>
+      (
+        await post(sandbox.url, EH_SEARCH, 'source=s', {
+          start,
+          visitor: 'visitor-1',
+          keyword_search_area: { types: ['visitorInfo'] },
+        })
+      ).json._metadata;
+    expect(await visitorIn(window(27))).toMatchObject({ count: 1 });
+    expect(await visitorIn(window(210, 185))).toMatchObject({ count: 1 });
+    expect(await visitorIn(window(150, 125))).toMatchObject({ count: 0 });
   });
 });
 

@@ -6,6 +6,7 @@ import { COMMAND } from '../../ids.js';
 import { tellPrivately } from '../actions/tell-privately.js';
 import type { ListenerContext } from '../context.js';
 import { refusalText } from '../../blocks/refusal-text.js';
+import { verifyAnswerText } from '../../blocks/verification-messages.js';
 
 /** Slack wants the command acknowledged within 3 s; LivePerson gets this much of it for the quota sync. */
 export const QUOTA_SYNC_BUDGET_MS = 2000;
@@ -35,8 +36,16 @@ export async function answerCancel({ ctx, client, userId, channelId }: CommandAr
   await tellPrivately(client, ctx, userId, channelId, text);
 }
 
-/** Usage line for `status` / `cancel` without an id. */
-export function needsId(word: 'status' | 'cancel'): string {
+/** `/lp-delete verify <DR-…>`: reads LivePerson's history back now and answers privately with the counts. */
+export async function answerVerify({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
+  if (!ctx.verification) return;
+  const outcome = await ctx.verification.verifyNow(ref, userId);
+  const text = outcome.ok ? verifyAnswerText(outcome.request, outcome.result) : refusalText(outcome);
+  await tellPrivately(client, ctx, userId, channelId, text);
+}
+
+/** Usage line for `status` / `cancel` / `verify` without an id. */
+export function needsId(word: 'status' | 'cancel' | 'verify'): string {
   return `Say which request: \`${COMMAND} ${word} DR-XXXXXX\` (from the approval message) or LivePerson's request number.`;
 }
 

@@ -6,10 +6,11 @@ import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
-import { answerCancel, answerStatus, needsId, quotaAnswer } from './lifecycle-commands.js';
+import { answerCancel, answerStatus, answerVerify, needsId, quotaAnswer } from './lifecycle-commands.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { WebClient } from '@slack/web-api';
+import type { StartedSearch } from '../../../service/person-search-runs.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 
 /** `/lp-delete [help | quota | status <id> | cancel <id> | <type> <ids…>]`: answers help and quota privately, otherwise opens the form. */
@@ -19,6 +20,14 @@ export function lpDeleteCommand(ctx: ListenerContext) {
     if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
     if (intent.kind === 'quota')
       return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx, command.user_id) });
+    if (intent.kind === 'verify') {
+      if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
+      await ack();
+      return answerVerify(
+        { ctx, client, userId: command.user_id, channelId: command.channel_id },
+        intent.ref,
+      );
+    }
     if (intent.kind === 'status' || intent.kind === 'cancel') {
       if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
       await ack();
@@ -40,8 +49,11 @@ export function lpDeleteCommand(ctx: ListenerContext) {
           text: 'Say whom to look for: `/lp-delete person <email address, consumer id or name>`.',
         });
       }
+      // Who may search, how often, and a clean identifier: answered before anything opens.
+      const started = await ctx.person.start(command.user_id, intent.identifier);
+      if (!started.ok) return ack({ response_type: 'ephemeral', text: refusalText(started) });
       await ack();
-      return openPersonSearch(ctx, client, command, intent.identifier);
+      return openPersonSearch(ctx, client, command, started.search);
     }
     // The trigger expires ~3 s after the command: ack, then open the modal at once; nothing slow before it.
     await ack();
@@ -76,17 +88,16 @@ async function openPersonSearch(
   ctx: ListenerContext,
   client: WebClient,
   command: { trigger_id: string; channel_id: string; user_id: string },
-  identifier: string,
+  search: StartedSearch,
 ): Promise<void> {
-  const token = ctx.person.newToken();
   let opened: { id?: string; hash?: string } | undefined;
   try {
     const answer = await client.views.open({
       trigger_id: command.trigger_id,
       view: buildPersonSearchingModal({
-        identifier,
+        identifier: search.identifier,
         chatHistory: ctx.person.chatHistory,
-        privateMetadata: personMetadata(token),
+        privateMetadata: personMetadata(search.token),
       }),
     });
     opened = answer.view;
@@ -94,6 +105,7 @@ async function openPersonSearch(
     ctx.log.warn('modal_open_failed', { slackError: slackPlatformError(error) });
   }
   if (!opened?.id) {
+    await ctx.person.abandon(search.token).catch(() => undefined);
     await client.chat
       .postEphemeral({
         channel: command.channel_id,
@@ -103,5 +115,5 @@ async function openPersonSearch(
       .catch(() => undefined);
     return;
   }
-  await runPersonSearch(ctx, client, { viewId: opened.id, hash: opened.hash, identifier, token });
+  await runPersonSearch(ctx, client, { viewId: opened.id, hash: opened.hash, search });
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
-import { PERSON_ACTION, PERSON_BLOCK, isKeywordHitsBlockId } from '../../ids.js';
+import { PERSON_ACTION, PERSON_BLOCK, isConsumersBlockId, isKeywordHitsBlockId } from '../../ids.js';
 import type { ListenerContext } from '../context.js';
 import { tokenFrom } from '../person/run-search.js';
 import { stateValue, viewSubmissionSchema } from '../payloads.js';
@@ -33,11 +33,18 @@ export function personSubmission(ctx: ListenerContext) {
         errors: { [PERSON_BLOCK.reason]: 'Enter the reason: the data subject request (DSR) reference.' },
       });
     }
-    const ticked = Object.entries(submission.view.state.values)
-      .filter(([blockId]) => isKeywordHitsBlockId(blockId))
-      .flatMap(([, actions]) => actions[PERSON_ACTION.keywordHits]?.selected_options ?? [])
-      .map((option) => option.value);
-    const filed = await ctx.person.file({ token, userId, reason, ticked });
+    const chosen = (isBlock: (id: string) => boolean, actionId: string) =>
+      Object.entries(submission.view.state.values)
+        .filter(([blockId]) => isBlock(blockId))
+        .flatMap(([, actions]) => actions[actionId]?.selected_options ?? [])
+        .map((option) => option.value);
+    const filed = await ctx.person.file({
+      token,
+      userId,
+      reason,
+      ticked: chosen(isKeywordHitsBlockId, PERSON_ACTION.keywordHits),
+      consumers: chosen(isConsumersBlockId, PERSON_ACTION.consumers),
+    });
     if (!filed.ok) {
       return ack({
         response_action: 'errors',

@@ -108,25 +108,24 @@ async function searchForPerson(
     .filter(Boolean)
     .join(' ')
     .trim();
-  if (!identifier) {
-    return ack({
-      response_action: 'errors',
-      errors: { [BLOCK.ids]: 'Enter the person’s email address, consumer id or name.' },
-    });
+  // Cleaned (NFKC, invisible characters gone), who may search and how often: a refusal under the field.
+  const started = await ctx.person.start(submission.user.id, identifier);
+  if (!started.ok) {
+    return ack({ response_action: 'errors', errors: { [BLOCK.ids]: refusalText(started).slice(0, 2000) } });
   }
+  const { search } = started;
   const viewId = submission.view.id;
-  const token = ctx.person.newToken();
   await ack({
     response_action: 'update',
     view: buildPersonSearchingModal({
-      identifier,
+      identifier: search.identifier,
       chatHistory: ctx.person.chatHistory,
-      privateMetadata: personMetadata(token),
+      privateMetadata: personMetadata(search.token),
     }),
   });
   const reason = stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? undefined;
-  if (viewId)
-    await runPersonSearch(ctx, client, { viewId, identifier, token, ...(reason ? { reason } : {}) });
+  if (viewId) await runPersonSearch(ctx, client, { viewId, search, ...(reason ? { reason } : {}) });
+  else await ctx.person.abandon(search.token);
 }
 
 /** The form field a filing refusal belongs under. */

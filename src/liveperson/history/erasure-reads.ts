@@ -1,0 +1,149 @@
+import { HistoryError } from './errors.js';
+import { chatCheckPageSchema, conversationCheckPageSchema, type CheckedRecord } from './erasure-check.js';
+import { parseAnswer, postSearch, type HistoryConnection } from './history-http.js';
+
+/**
+ * Reading back what a finished deletion request covered, to see whether LivePerson masked it
+ * (erasure-check.ts says what "erased" means). Each function answers counts per id lp-delete already
+ * holds: nothing LivePerson returned (names, emails, texts) leaves the function that looks.
+ *
+ * - Conversations: by id, 100 per call (`conversations/conversation/search`, `conversationIds`).
+ * - A consumer: its closed conversations through the consumer search, page by page (`offset`/`limit`,
+ *   max 100), until `_metadata.count` records are in. Only conversations that started before the
+ *   deletion request count: later ones were not covered by it.
+ * - Chats: Engagement History by `engagementId` (time limits are ignored with it, but `start` is still
+ *   sent, 27 days back: the docs contradict each other, and a body without it is refused).
+ * A conversation or chat LivePerson does not return (older than its 13 months, or gone) cannot be
+ * checked: it is counted as such, never as erased.
+ */
+
+export const ERASURE_IDS_PER_CALL = 100;
+export const ERASURE_PAGE_SIZE = 100;
+/** Consumer pages read at most (10,000 conversations): beyond that the answer is "incomplete". */
+const MAX_CONSUMER_PAGES = 100;
+/** The `start` window sent with an engagementId: well inside the 1-month limit after rounding. */
+const CHAT_WINDOW_MS = 27 * 24 * 60 * 60 * 1000;
+
+const CONTENT = ['messageRecords', 'sdes', 'consumerParticipants'];
+
+/** What one id's read-back found, in records (conversations, or chats). */
+export interface IdErasure {
+  /** The id asked about: a conversation, consumer or engagement id of the request. */
+  id: string;
+  erased: number;
+  /** Still readable at LivePerson, something left unmasked. */
+  residual: number;
+  /** LivePerson returned nothing to check (past its 13 months, or gone). */
+  notCheckable: number;
+}
+
+/** Runs one HTTP call; the verification passes its limiter (at most 4 in flight) here. */
+export type CallGate = <T>(call: () => Promise<T>) => Promise<T>;
+
+export interface ErasureReader {
+  conversations(ids: readonly string[]): Promise<IdErasure[]>;
+  /** `before`: epoch ms of the deletion request; conversations started later are not counted. */
+  consumer(consumerId: string, before: number): Promise<IdErasure>;
+  chat(engagementId: string, now: number): Promise<IdErasure>;
+}
+
+export function createErasureReader(connection: HistoryConnection, gate: CallGate): ErasureReader {
+  const account = encodeURIComponent(connection.accountId);
+  const msgBase = `/messaging_history/api/account/${account}/conversations`;
+  const ehPath = `/interaction_history/api/account/${account}/interactions/search`;
+
+  const readConversations = (call: string, path: string, body: unknown, query?: Record<string, number>) =>
+    gate(async () => {
+      const answer = await postSearch(connection, { service: 'msgHist', call, path, body, query });
+      return parseAnswer('msgHist', call, answer, conversationCheckPageSchema, { count: 0, records: [] });
+    });
+
+  return {
+    async conversations(ids) {
+      const found = new Map<string, boolean>();
+      const chunks: string[][] = [];
+      for (let i = 0; i < ids.length; i += ERASURE_IDS_PER_CALL) {
+        chunks.push(ids.slice(i, i + ERASURE_IDS_PER_CALL));
+      }
+      const pages = await Promise.all(
+        chunks.map((chunk) =>
+          readConversations('erasure.byId', `${msgBase}/conversation/search`, {
+            conversationIds: chunk,
+            contentToRetrieve: CONTENT,
+          }),
+        ),
+      );
+      for (const record of pages.flatMap((p) => p.records)) {
+        found.set(record.id, (found.get(record.id) ?? true) && record.erased);
+      }
+      return ids.map((id) => {
+        const erased = found.get(id);
+        return {
+          id,
+          erased: erased === true ? 1 : 0,
+          residual: erased === false ? 1 : 0,
+          notCheckable: erased === undefined ? 1 : 0,
+        };
+      });
+    },
+
+    async consumer(consumerId, before) {
+      const records: CheckedRecord[] = [];
+      for (let page = 0; page < MAX_CONSUMER_PAGES; page++) {
+        const answer = await readConversations(
+          'erasure.byConsumer',
+          `${msgBase}/consumer/search`,
+          { consumer: consumerId, status: ['CLOSE'], contentToRetrieve: CONTENT },
+          { offset: records.length, limit: ERASURE_PAGE_SIZE },
+        );
+        records.push(...answer.records);
+        if (records.length >= answer.count || answer.records.length === 0) {
+          if (records.length < answer.count) throw incomplete('msgHist');
+          return consumerCounts(consumerId, records, before);
+        }
+      }
+      throw incomplete('msgHist');
+    },
+
+    async chat(engagementId, now) {
+      const answer = await gate(async () => {
+        const raw = await postSearch(connection, {
+          service: 'engHistDomain',
+          call: 'erasure.chat',
+          path: ehPath,
+          body: { start: { from: now - CHAT_WINDOW_MS, to: now }, engagementId },
+          query: { offset: 0, limit: ERASURE_PAGE_SIZE },
+        });
+        return parseAnswer('engHistDomain', 'erasure.chat', raw, chatCheckPageSchema, {
+          count: 0,
+          records: [],
+        });
+      });
+      const mine = answer.records.filter((r) => r.id === engagementId);
+      if (mine.length === 0) return { id: engagementId, erased: 0, residual: 0, notCheckable: 1 };
+      const erased = mine.every((r) => r.erased);
+      return { id: engagementId, erased: erased ? 1 : 0, residual: erased ? 0 : 1, notCheckable: 0 };
+    },
+  };
+}
+
+function consumerCounts(consumerId: string, records: CheckedRecord[], before: number): IdErasure {
+  const byId = new Map<string, boolean>();
+  for (const r of records) {
+    // Started after the deletion request: not covered by it.
+    if (r.startTime !== null && r.startTime > before) continue;
+    byId.set(r.id, (byId.get(r.id) ?? true) && r.erased);
+  }
+  const erased = [...byId.values()].filter(Boolean).length;
+  const residual = byId.size - erased;
+  // Nothing readable for the consumer: the consumer itself cannot be checked.
+  return { id: consumerId, erased, residual, notCheckable: byId.size === 0 ? 1 : 0 };
+}
+
+function incomplete(service: 'msgHist'): HistoryError {
+  return new HistoryError(
+    'HISTORY_INCOMPLETE',
+    service,
+    'LivePerson returned fewer conversations than it counted',
+  );
+}

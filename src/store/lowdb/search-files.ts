@@ -1,0 +1,134 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorCode } from '../../domain/error-code.js';
+import { StoreError } from '../errors.js';
+import { SEARCH_TOKEN, storedSearchSchema } from '../search-schema.js';
+import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../port.js';
+import { parseDocument, writeFileAtomic } from './atomic-json-file.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import type { WriteHealth } from './write-health.js';
+
+/*
+ * Person searches in the data folder: searches/<token>.json, one owner-only file per search (written
+ * atomically, like a request's), holding its kind of identifier but never the identifier. This process
+ * owns the folder (lp-delete.lock), so an index of who searched when is kept in memory, read at start-up;
+ * a search's findings are read from its file only when it is filed.
+ */
+
+export const SEARCHES_FOLDER = 'searches';
+const TOKEN = SEARCH_TOKEN;
+
+type Stamp = Omit<StoredPersonSearch, 'result'>;
+
+export class SearchFiles implements PersonSearchStore {
+  private readonly index = new Map<string, Stamp>();
+  private readonly folder: string;
+
+  constructor(
+    dataFolder: string,
+    private readonly mutex: KeyedMutex,
+    private readonly health: WriteHealth,
+    /** Throws when the store may not be written (read-only, closing). */
+    private readonly writable: () => void,
+  ) {
+    this.folder = join(dataFolder, SEARCHES_FOLDER);
+  }
+
+  /**
+   * Reads the index. A file that does not parse is left alone (never overwritten) and not indexed: a
+   * search is worth an hour at most, so it must not stop the app from starting.
+   */
+  async load(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.folder);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return;
+      throw error;
+    }
+    for (const name of names.filter((n) => TOKEN.test(n.replace(/\.json$/, '')) && n.endsWith('.json'))) {
+      const search = await this.read(name.replace(/\.json$/, '')).catch(() => undefined);
+      if (search) this.index.set(search.token, stamp(search));
+    }
+  }
+
+  start<T>(userId: string, admit: (earlier: StoredPersonSearch[]) => SearchChange<T>): Promise<T> {
+    this.writable();
+    return this.mutex.run([`search-user:${userId}`], async () => {
+      const earlier = [...this.index.values()].filter((s) => s.userId === userId);
+      const { value, search } = admit(structuredClone(earlier));
+      if (search) {
+        if (search.userId !== userId || this.index.has(search.token)) {
+          throw new RangeError('start(): a new search of this user, with a new token');
+        }
+        await this.write(search);
+      }
+      return value;
+    });
+  }
+
+  change<T>(token: string, change: (current: StoredPersonSearch | undefined) => SearchChange<T>): Promise<T> {
+    this.writable();
+    return this.mutex.run([`search:${token}`], async () => {
+      const current = await this.get(token);
+      const { value, search } = change(current);
+      if (search) {
+        if (search.token !== token || !current) throw new RangeError('change(): the same, existing search');
+        await this.write(search);
+      }
+      return value;
+    });
+  }
+
+  async get(token: string): Promise<StoredPersonSearch | undefined> {
+    if (!this.index.has(token)) return undefined;
+    return this.read(token);
+  }
+
+  async purge(now: Date, keep: number): Promise<number> {
+    this.writable();
+    const at = now.getTime();
+    const newestFirst = [...this.index.values()].sort(
+      (a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt),
+    );
+    const gone = newestFirst.filter((s, i) => Date.parse(s.expiresAt) <= at || i >= keep);
+    for (const search of gone) {
+      await this.mutex.run([`search:${search.token}`], async () => {
+        await rm(this.file(search.token), { force: true });
+        this.index.delete(search.token);
+      });
+    }
+    return gone.length;
+  }
+
+  private file(token: string): string {
+    if (!TOKEN.test(token)) throw new RangeError('a search token is 32 hex digits');
+    return join(this.folder, `${token}.json`);
+  }
+
+  private async read(token: string): Promise<StoredPersonSearch | undefined> {
+    const file = this.file(token);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new StoreError(
+        'STORE_UNREADABLE',
+        `The search file ${file} could not be read (${errorCode(error)}).`,
+      );
+    }
+    const parsed: StoredPersonSearch = parseDocument(file, text, storedSearchSchema);
+    return parsed;
+  }
+
+  private async write(search: StoredPersonSearch): Promise<void> {
+    await this.health.track(() => writeFileAtomic(this.file(search.token), JSON.stringify(search)));
+    this.index.set(search.token, stamp(search));
+  }
+}
+
+function stamp(search: StoredPersonSearch): Stamp {
+  const { result: _result, ...rest } = search;
+  return rest;
+}
