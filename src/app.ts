@@ -39,6 +39,10 @@ export interface AppDeps {
   noticeBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
+  /** How long any Slack call may take (default 10 s). */
+  slackTimeoutMs?: number;
+  /** How long a notice's claim holds (default 30 s); must exceed slackTimeoutMs. */
+  noticeClaimMs?: number;
   /** For /readyz: whether the store is open and usable (default: always, once createApp has it). */
   storeOk?: () => boolean;
   /** Called once the app listens (before start-up recovery and the first quota sync finish). */
@@ -90,16 +94,20 @@ export function createApp(deps: AppDeps): RunningApp {
     slackOk: () => slackSignedIn,
     storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
-  const { app, receiver, socketMode } = createBolt(config, {
+  const { app, noticeClient, receiver, socketMode } = createBolt(config, {
     log,
     readiness,
     slackRetries: deps.slackRetries,
+    slackTimeoutMs: deps.slackTimeoutMs,
   });
   const services = wireServices({
     config,
     lp: deps.lp,
     store,
     slack: app.client,
+    noticeSlack: noticeClient,
+    slackTimeoutMs: deps.slackTimeoutMs,
+    noticeClaimMs: deps.noticeClaimMs,
     now,
     log,
     sweepIntervalMs: deps.sweepIntervalMs,
@@ -207,13 +215,20 @@ export function createApp(deps: AppDeps): RunningApp {
         clearInterval(orphanWatch);
         await housekeeping.stop();
         await followUp.stop();
-        await services.verification.stop(grace);
-        const idle = await service.idle(grace);
-        await workflow.idle(grace);
-        const delivered = await delivery.flush(grace);
-        await delivery.stop();
-        const left = (await store.owedNotices()).length;
-        log.info('stopped', { submissionsFinished: idle, noticesDelivered: delivered, noticesLeft: left });
+        // One grace for all of it: a Slack call that hangs must not hold the stop longer.
+        const deadline = Date.now() + grace;
+        const left = () => Math.max(0, deadline - Date.now());
+        await services.verification.stop(left());
+        const idle = await service.idle(left());
+        await workflow.idle(left());
+        const delivered = await delivery.flush(left());
+        await delivery.stop(left());
+        const owed = await store.owedNotices().catch(() => []);
+        log.info('stopped', {
+          submissionsFinished: idle,
+          noticesDelivered: delivered,
+          noticesLeft: owed.length,
+        });
       })();
       return stopping;
     },

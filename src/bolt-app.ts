@@ -1,12 +1,20 @@
-import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, webApi, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { probeRoutes, type Readiness } from './startup/probes.js';
 
 /** The Bolt app and, in HTTP mode, its receiver with the health and readiness routes: transport only. */
 
+/** How long any Slack call may take (default): shorter than a notice's claim (30 s). */
+export const SLACK_TIMEOUT_MS = 10_000;
+
 export interface Bolt {
   app: InstanceType<typeof App>;
+  /**
+   * The client the notices are posted with: the same token and URL, a timeout, and no retries of its own
+   * (a retried post after a 5xx that had in fact posted would post twice); the notices retry themselves.
+   */
+  noticeClient: webApi.WebClient;
   /** Undefined in Socket Mode. */
   receiver?: HTTPReceiver;
   socketMode: boolean;
@@ -14,8 +22,9 @@ export interface Bolt {
 
 export function createBolt(
   config: Config,
-  options: { log: Logger; readiness: Readiness; slackRetries?: number },
+  options: { log: Logger; readiness: Readiness; slackRetries?: number; slackTimeoutMs?: number },
 ): Bolt {
+  const timeout = options.slackTimeoutMs ?? SLACK_TIMEOUT_MS;
   const socketMode = Boolean(config.slack.appToken);
   const logger = boltLogger(options.log);
   // HTTP mode: our own receiver, so the port (and /healthz, /readyz) is up while start-up still waits for
@@ -63,9 +72,19 @@ export function createBolt(
       // the notices kept in the store wait them out instead, and survive a restart while doing so.
       retryConfig: { retries: options.slackRetries ?? 2 },
       rejectRateLimitedCalls: true,
+      // A call that never answers would hold its caller (and a shutdown) for ever.
+      timeout,
     },
   });
-  return { app, ...(receiver ? { receiver } : {}), socketMode };
+  const noticeClient = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: ensureTrailingSlash(config.slack.apiUrl) } : {}),
+    logger,
+    logLevel: LogLevel.INFO,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout,
+  });
+  return { app, noticeClient, ...(receiver ? { receiver } : {}), socketMode };
 }
 
 /**

@@ -27,7 +27,15 @@ export interface ServerOptions {
   /** Told the plain lines a person at a terminal reads during start-up (index.ts: stderr). */
   say?: (line: string) => void;
   /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
-  timings?: Pick<AppDeps, 'sweepIntervalMs' | 'noticeBaseDelayMs' | 'slackRetries' | 'shutdownGraceMs'>;
+  timings?: Pick<
+    AppDeps,
+    | 'sweepIntervalMs'
+    | 'noticeBaseDelayMs'
+    | 'slackRetries'
+    | 'shutdownGraceMs'
+    | 'slackTimeoutMs'
+    | 'noticeClaimMs'
+  >;
   /** The data folder lock's staleness time (default 30 s); a test process shortens it. */
   lockStaleMs?: number;
 }

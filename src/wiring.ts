@@ -31,8 +31,13 @@ export interface ServiceDeps {
   config: Config;
   lp: LivePersonClient;
   store: RequestStore;
-  /** The Slack Web API client of the Bolt app: the directory and the notices use it. */
+  /** The Slack Web API client of the Bolt app: the directory uses it (and the notices, without the next). */
   slack: WebClient;
+  /** The client the notices post with: no retries of its own (see bolt-app.ts). */
+  noticeSlack?: WebClient;
+  /** The Slack clients' timeout per call, and how long a notice's claim holds (defaults 10 s, 60 s). */
+  slackTimeoutMs?: number;
+  noticeClaimMs?: number;
   now: () => Date;
   log: Logger;
   sweepIntervalMs?: number;
@@ -104,7 +109,7 @@ export function wireServices(deps: ServiceDeps) {
   const delivery = new NoticeDelivery({
     store,
     sender: new SlackNoticeSender(
-      deps.slack,
+      deps.noticeSlack ?? deps.slack,
       config.slack.privacyChannelId,
       { now, timeZone: config.quotaTimeZone },
       config.slack.approverUserIds,
@@ -113,6 +118,8 @@ export function wireServices(deps: ServiceDeps) {
     log,
     now,
     baseDelayMs: deps.noticeBaseDelayMs,
+    callTimeoutMs: deps.slackTimeoutMs,
+    claimMs: deps.noticeClaimMs,
   });
   store.onNoticesQueued(() => delivery.kick());
   const chatHistory = config.liveperson.chatHistory ?? false;

@@ -134,6 +134,11 @@ export const queuedNoticeSchema = z.object({
   nextAttemptAt: z.string(),
   /** Slack's error code of the last failed attempt (never the payload). */
   lastError: z.string().optional(),
+  /**
+   * An earlier attempt may have reached Slack (it timed out, Slack answered 5xx, the process stopped while
+   * delivering): the next one looks for the message in Slack before posting again.
+   */
+  maybePosted: z.boolean().optional(),
 });
 export type QueuedNotice = z.infer<typeof queuedNoticeSchema>;
 
@@ -152,4 +157,12 @@ export function collapses(waiting: readonly QueuedNotice[], notice: Notice): boo
     );
   }
   return false;
+}
+
+/**
+ * Whether delivering `notice` posts a new message (rather than re-rendering one with chat.update, which may
+ * be repeated harmlessly): only those are looked for in Slack after an attempt that may have posted.
+ */
+export function postsNewMessage(notice: Notice): boolean {
+  return notice.kind !== 'approval_update' && notice.kind !== 'record_update';
 }

@@ -1,38 +1,17 @@
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { Logger } from '../log.js';
-import { CHANNEL_LANE, type OwedNotice, type RequestStore } from '../store/port.js';
+import { performance } from 'node:perf_hooks';
+import { CHANNEL_LANE, type ClaimedNotice, type RequestStore } from '../store/port.js';
 import type { MessageRef } from './deletion-service.js';
 import type { QuotaReport } from './quota-service.js';
 import { historyEntry } from './request-steps.js';
 import { errorCode } from '../domain/error-code.js';
+import { logFailure, retryDelay } from './notice-retry.js';
 
-/** What a failed delivery calls for. */
-export type DeliveryVerdict =
-  /** Slack is down, slow or rate-limiting: try again soon (after `afterMs` when Slack said). */
-  | { kind: 'transient'; afterMs?: number; code: string }
-  /** Something an admin can fix (token revoked, bot not in the channel…): keep trying, less often. */
-  | { kind: 'admin'; code: string }
-  /** Slack refused what we sent (invalid blocks, too long): a bug of ours; keep it and say so loudly. */
-  | { kind: 'ours'; code: string; detail?: string };
+import type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from './notice-sender-port.js';
 
-/** A request that is one part of several under one approval: its lead and every part, latest state. */
-export interface GroupState {
-  lead: DeletionRequest;
-  /** Every part, the lead first, in order. */
-  parts: DeletionRequest[];
-}
-
-/** Sends one notice to Slack, rendered from the request's latest state; says where a post landed. */
-export interface NoticeSender {
-  send(
-    notice: Notice,
-    request: DeletionRequest | undefined,
-    quota: QuotaReport,
-    group?: GroupState,
-  ): Promise<{ posted?: MessageRef }>;
-  classify(error: unknown): DeliveryVerdict;
-}
+export type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from './notice-sender-port.js';
 
 export interface NoticeDeliveryDeps {
   store: RequestStore;
@@ -50,20 +29,39 @@ export interface NoticeDeliveryDeps {
   pollMs?: number;
   /** Lanes delivered at the same time. */
   concurrency?: number;
+  /** How long a claim holds (default 30 s): longer than any Slack call may take (callTimeoutMs). */
+  claimMs?: number;
+  /** The Slack client's timeout per call (default 10 s). */
+  callTimeoutMs?: number;
 }
+
+/** Room left between the end of the last call a claim may start and the end of the claim. */
+const CLAIM_MARGIN_MS = 2_000;
 
 /**
  * Delivers the notices the store holds: each lane (a request's thread, DMs and updates; or the channel's
- * alerts) in order, one notice at a time; lanes in parallel. A delivery that fails is kept and retried
- * with growing back-off, however long that takes: a notice is never dropped. Delivering one costs the
- * same whatever the backlog (the store hands out due lane heads).
+ * alerts) in order, one notice at a time; up to `concurrency` lanes at once, each on its own, so a slow
+ * or hanging Slack call holds only its own lane. A delivery that fails is kept and retried with growing
+ * back-off, however long that takes: a notice is never dropped. Delivering one costs the same whatever
+ * the backlog (the store hands out due lane heads).
+ *
+ * Exactly once in Slack: a claim is settled only by its holder (the store fences it), a post starts only
+ * while the claim has time left for it (on a monotonic clock, which counts a pause too), and after an
+ * attempt that may have posted the sender asks Slack before posting again. When the store cannot record
+ * an outcome (a full disk, a database away), delivery pauses with the same growing back-off instead of
+ * trying again at once: the notice stays stored, marked as possibly posted.
  */
 export class NoticeDelivery {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private pumping: Promise<void> | undefined;
   private again = false;
   private stopped = true;
   private readonly warned = new Set<string>();
+  /** Lane → its delivery under way. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Store failures in a row, and until when (monotonic ms) delivery waits because of them. */
+  private storeFailures = 0;
+  private pausedUntil = 0;
 
   constructor(private readonly deps: NoticeDeliveryDeps) {}
 
@@ -72,15 +70,15 @@ export class NoticeDelivery {
     this.kick();
   }
 
-  /** Looks for due notices now (after a change that queued some). */
+  /** Looks for due notices now (after a change that queued some, or a lane that became free). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.pumping) {
       this.again = true;
       return;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
       if (this.again && !this.stopped) {
         this.again = false;
         this.kick();
@@ -97,7 +95,7 @@ export class NoticeDelivery {
     const pause = (ms: number) =>
       new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, deadline - Date.now()))));
     while (Date.now() < deadline) {
-      const due = await this.deps.store.nextNoticeDueAt();
+      const due = await this.deps.store.nextNoticeDueAt().catch(() => undefined);
       if (!due || due.getTime() > this.now().getTime()) return true;
       this.kick();
       await pause(20);
@@ -105,11 +103,23 @@ export class NoticeDelivery {
     return false;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Takes no more notices and waits for the deliveries under way, at most `timeoutMs` (default: until
+   * they end; each Slack call ends within its timeout). One still running then settles, or its claim
+   * runs out and the next delivery asks Slack whether it posted.
+   */
+  async stop(timeoutMs?: number): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.running;
+    const all = Promise.all([this.pumping, ...this.inFlight.values()]).then(() => undefined);
+    if (timeoutMs === undefined) return all;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, timeoutMs));
+    });
+    await Promise.race([all, late]);
+    clearTimeout(timer);
   }
 
   private now(): Date {
@@ -120,6 +130,12 @@ export class NoticeDelivery {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     const poll = this.deps.pollMs ?? 2_000;
+    const paused = this.pausedUntil - performance.now();
+    if (paused > 0) {
+      this.timer = setTimeout(() => this.kick(), paused);
+      this.timer.unref();
+      return;
+    }
     void this.deps.store
       .nextNoticeDueAt()
       .then((due) => {
@@ -134,71 +150,107 @@ export class NoticeDelivery {
       });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (!this.stopped && (await this.deliverDue()) > 0) {
-        // more may be due: the next notice of each lane just delivered
+  /** Claims due lane heads while lanes are free and starts each one's delivery on its own. */
+  private async pump(): Promise<void> {
+    const concurrency = this.deps.concurrency ?? 4;
+    while (!this.stopped && performance.now() >= this.pausedUntil) {
+      const free = concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const claimedAt = performance.now();
+      let claimed: ClaimedNotice[];
+      try {
+        // A claim may not write (the file store marks a notice once): only a recorded outcome counts as
+        // the store working again.
+        claimed = await this.deps.store.claimDueNotices(this.now(), free, this.claimMs());
+      } catch (error) {
+        this.storeFailed('claim', error);
+        return;
       }
-    } catch (error) {
-      this.deps.log.error('notice_delivery_failed', { code: errorCode(error) });
+      for (const owed of claimed) {
+        // A claim of our own that ran out while its delivery still runs: that one settles it.
+        if (this.inFlight.has(owed.lane)) continue;
+        const run = this.deliver(owed, claimedAt).finally(() => {
+          this.inFlight.delete(owed.lane);
+          this.kick();
+        });
+        this.inFlight.set(owed.lane, run);
+      }
+      if (claimed.length < free) return;
     }
   }
 
-  /** One round: the due head of up to `concurrency` lanes, in parallel. Returns how many were tried. */
-  private async deliverDue(): Promise<number> {
-    const claimed = await this.deps.store.claimDueNotices(this.now(), this.deps.concurrency ?? 4);
-    await Promise.all(claimed.map((owed) => this.deliver(owed)));
-    return claimed.length;
+  private claimMs(): number {
+    return this.deps.claimMs ?? 30_000;
   }
 
-  private async deliver(owed: OwedNotice): Promise<void> {
-    const ref = { lane: owed.lane, seq: owed.seq };
-    const request = owed.lane === CHANNEL_LANE ? undefined : await this.deps.store.get(owed.lane);
+  private async deliver(owed: ClaimedNotice, claimedAt: number): Promise<void> {
+    const latestStart = claimedAt + this.claimMs() - (this.deps.callTimeoutMs ?? 10_000) - CLAIM_MARGIN_MS;
+    const attempt: SendAttempt = {
+      noticeId: `${owed.lane}#${owed.seq}`,
+      queuedAt: new Date(owed.queuedAt),
+      maybePosted: owed.maybePosted,
+      mayPost: () => {
+        const at = performance.now();
+        return !this.stopped && at < latestStart && at < (this.deps.store.claimsSafeUntil?.() ?? Infinity);
+      },
+    };
+    let posted: MessageRef | undefined;
     try {
+      const request = owed.lane === CHANNEL_LANE ? undefined : await this.deps.store.get(owed.lane);
       if (owed.lane !== CHANNEL_LANE && !request) {
         // Cannot happen short of hand-editing; drop nothing silently: say so and keep it.
         throw Object.assign(new Error('request missing'), { code: 'request_missing' });
       }
       const group = request?.group ? await this.groupOf(request) : undefined;
-      const { posted } = await this.deps.sender.send(owed.notice, request, await this.deps.quota(), group);
-      await this.deps.store.noticeDelivered(ref, effectOf(owed.notice, posted, this.now()));
-      if (owed.attempts > 0)
-        this.deps.log.info('notice_delivered', { kind: owed.notice.kind, attempts: owed.attempts + 1 });
+      const quota = await this.deps.quota();
+      ({ posted } = await this.deps.sender.send(owed.notice, request, quota, group, attempt));
     } catch (error) {
-      const verdict: DeliveryVerdict =
-        errorCode(error) === 'request_missing'
-          ? { kind: 'ours', code: 'request_missing' }
-          : this.deps.sender.classify(error);
-      const delay = this.delay(verdict, owed.attempts);
-      const fields = {
-        kind: owed.notice.kind,
-        request: owed.lane === CHANNEL_LANE ? undefined : owed.lane,
-        attempts: owed.attempts + 1,
-        slackError: verdict.code,
-        retryInMs: delay,
-      };
-      if (verdict.kind === 'transient') this.deps.log.warn('notice_retry', fields);
-      else {
-        // Logged loudly once per notice and cause; later tries are quieter.
-        const key = `${owed.lane}:${owed.seq}:${verdict.code}`;
-        if (!this.warned.has(key)) {
-          this.warned.add(key);
-          this.deps.log.error(verdict.kind === 'ours' ? 'notice_rejected_by_slack' : 'notice_needs_admin', {
-            ...fields,
-            ...(verdict.kind === 'ours' && verdict.detail ? { detail: verdict.detail } : {}),
-          });
-        } else this.deps.log.warn('notice_retry', fields);
-      }
-      try {
-        await this.deps.store.noticeFailed(ref, {
-          error: verdict.code,
-          retryAt: new Date(this.now().getTime() + delay),
-        });
-      } catch (storeError) {
-        // The notice stays as it was (due now); the claim expires and it is tried again.
-        this.deps.log.error('notice_bookkeeping_failed', { code: errorCode(storeError) });
-      }
+      await this.failed(owed, error);
+      return;
     }
+    const settled = await this.record(() =>
+      this.deps.store.noticeDelivered(owed, effectOf(owed.notice, posted, this.now())),
+    );
+    if (settled === false) this.deps.log.warn('notice_claim_lost', { kind: owed.notice.kind });
+    else if (settled && owed.attempts > 0)
+      this.deps.log.info('notice_delivered', { kind: owed.notice.kind, attempts: owed.attempts + 1 });
+  }
+
+  private async failed(owed: ClaimedNotice, error: unknown): Promise<void> {
+    const code = errorCode(error);
+    const verdict: DeliveryVerdict =
+      code === 'request_missing'
+        ? { kind: 'ours', code }
+        : code.startsWith('STORE_')
+          ? { kind: 'transient', code }
+          : this.deps.sender.classify(error);
+    const delay = this.delay(verdict, owed.attempts);
+    logFailure(this.deps.log, this.warned, owed, verdict, delay);
+    const maybePosted = owed.maybePosted || (verdict.kind !== 'ours' && verdict.unknown === true);
+    const retryAt = new Date(this.now().getTime() + delay);
+    await this.record(() =>
+      this.deps.store.noticeFailed(owed, { error: verdict.code, retryAt, maybePosted }),
+    );
+  }
+
+  /** Runs a store write of delivery bookkeeping; a failure pauses all delivery (undefined returned). */
+  private async record(write: () => Promise<boolean>): Promise<boolean | undefined> {
+    try {
+      const settled = await write();
+      this.storeFailures = 0;
+      return settled;
+    } catch (error) {
+      this.storeFailed('record', error);
+      return undefined;
+    }
+  }
+
+  /** The store refused: every lane waits, with growing back-off, rather than trying again at once. */
+  private storeFailed(step: 'claim' | 'record', error: unknown): void {
+    const delay = this.delay({ kind: 'transient', code: 'store' }, this.storeFailures);
+    this.storeFailures += 1;
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + delay);
+    this.deps.log.error('notice_bookkeeping_failed', { step, code: errorCode(error), retryInMs: delay });
   }
 
   /** The lead and every part of `request`'s group, read now (the approval message shows them all). */
@@ -215,13 +267,7 @@ export class NoticeDelivery {
   }
 
   private delay(verdict: DeliveryVerdict, attempts: number): number {
-    const base = this.deps.baseDelayMs ?? 1_000;
-    const growth = base * 2 ** Math.min(attempts, 20);
-    if (verdict.kind === 'transient') {
-      const cap = this.deps.maxTransientDelayMs ?? 5 * 60_000;
-      return Math.min(cap, Math.max(growth, verdict.afterMs ?? 0));
-    }
-    return Math.min(this.deps.maxAdminDelayMs ?? 60 * 60_000, Math.max(growth, base * 4));
+    return retryDelay(this.deps, verdict, attempts);
   }
 }
 

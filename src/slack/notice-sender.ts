@@ -3,7 +3,7 @@ import { todayIn } from '../domain/zoned-time.js';
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { MessageRef } from '../service/deletion-service.js';
-import type { DeliveryVerdict, GroupState, NoticeSender } from '../service/notice-delivery.js';
+import type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from '../service/notice-delivery.js';
 import type { QuotaReport } from '../service/quota-service.js';
 import { buildApprovalMessage, buildGroupApprovalMessage } from './blocks/approval-message.js';
 import { heldBackClosedMessage } from './blocks/held-back-message.js';
@@ -29,6 +29,7 @@ import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, mention, slackDate } from './format.js';
 import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
+import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
 
 /** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
 export interface SenderClock {
@@ -41,6 +42,9 @@ interface Message {
   text: string;
   blocks?: unknown[];
 }
+
+/** Posts one notice's message: at most once per attempt, after looking for an earlier one if need be. */
+type Post = (place: PostPlace, message: Message) => Promise<MessageRef | undefined>;
 
 /** Quota left once this request (or every part of its group) is submitted, as shown to the approver. */
 function quotaLeftAfter(requests: readonly DeletionRequest[], quota: QuotaReport): number {
@@ -83,32 +87,35 @@ export class SlackNoticeSender implements NoticeSender {
     request: DeletionRequest | undefined,
     quota: QuotaReport,
     group?: GroupState,
+    attempt: SendAttempt = FIRST_ATTEMPT,
   ): Promise<{ posted?: MessageRef }> {
+    const post = this.poster(attempt);
     if (notice.kind === 'quota_alert') {
       // An alert queued last month is still worth telling, with the numbers it was raised for.
-      await this.client.chat.postMessage({
-        channel: this.privacyChannelId,
-        ...quotaAlertMessage(notice.level, quota),
-      });
+      await post({ channel: this.privacyChannelId }, quotaAlertMessage(notice.level, quota));
       return {};
     }
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
     if (saidByLead(notice, request)) return {};
     // A part's messages go in its lead's thread, and its changes re-render the lead's message.
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
-    const inThread = (message: Message) => this.inThread(thread, message);
+    // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
+    const inThread = async (message: Message) =>
+      thread ? post({ channel: thread.channelId, thread: thread.ts }, message) : undefined;
+    const dm = (message: Message) => post({ user: request.requestedBy }, message);
     switch (notice.kind) {
       case 'approval_post': {
-        const answer = await this.client.chat.postMessage({
-          channel: this.privacyChannelId,
-          ...this.approvalMessage(request, quota, group),
-        });
-        if (!answer.ts || !answer.channel) throw new Error('chat.postMessage answered without ts or channel');
-        return { posted: { channelId: answer.channel, ts: answer.ts } };
+        const posted = await post(
+          { channel: this.privacyChannelId },
+          this.approvalMessage(request, quota, group),
+        );
+        if (!posted) throw new Error('chat.postMessage answered without ts or channel');
+        return { posted };
       }
       case 'approval_update': {
         const target = group ? group.lead.approvalMessage : request.approvalMessage;
         if (target) {
+          if (!attempt.mayPost()) throw claimExpired();
           await this.client.chat.update({
             channel: target.channelId,
             ts: target.ts,
@@ -121,7 +128,7 @@ export class SlackNoticeSender implements NoticeSender {
         await inThread(heldBackClosedMessage(request, notice.conversationIds));
         return {};
       case 'requester_filed':
-        await this.requesterFiled(request, notice.duplicatesDropped, [
+        await this.requesterFiled(dm, request, notice.duplicatesDropped, [
           ...(notice.notes ?? []),
           ...(notice.ticketChanges ? ticketChangeNotes(notice.ticketChanges) : []),
         ]);
@@ -131,6 +138,7 @@ export class SlackNoticeSender implements NoticeSender {
           posted: await inThread(buildRecordMessage(request, { now: this.clock.now() })),
         };
       case 'record_update':
+        if (!attempt.mayPost()) throw claimExpired();
         await this.client.chat.update({
           channel: notice.channelId,
           ts: notice.ts,
@@ -143,11 +151,9 @@ export class SlackNoticeSender implements NoticeSender {
       case 'decision_note':
         await inThread(decisionNote(request));
         return {};
-      case 'requester_outcome': {
-        const text = requesterOutcomeText(request, requesterOutcomeWords(notice));
-        await this.client.chat.postMessage({ channel: request.requestedBy, text });
+      case 'requester_outcome':
+        await dm({ text: requesterOutcomeText(request, requesterOutcomeWords(notice)) });
         return {};
-      }
       case 'cancelled_post':
         await inThread(cancelledMessage(request));
         return {};
@@ -165,8 +171,7 @@ export class SlackNoticeSender implements NoticeSender {
       case 'completed_requester': {
         const message = completedRequesterMessage(request, this.completion(request));
         const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
-        await this.client.chat.postMessage({
-          channel: request.requestedBy,
+        await dm({
           // The verification goes right under the first line, in the text as in the blocks.
           text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
           blocks: verified
@@ -182,13 +187,7 @@ export class SlackNoticeSender implements NoticeSender {
           approvers: this.approvers,
         });
         // The alert is also shown in the channel, where the approvers look.
-        await this.client.chat.postMessage({
-          channel: thread.channelId,
-          thread_ts: thread.ts,
-          reply_broadcast: notice.alert,
-          text: message.text,
-          blocks: message.blocks,
-        });
+        await post({ channel: thread.channelId, thread: thread.ts, broadcast: notice.alert }, message);
         return {};
       }
       case 'overdue_post':
@@ -224,7 +223,12 @@ export class SlackNoticeSender implements NoticeSender {
     });
   }
 
-  private async requesterFiled(request: DeletionRequest, duplicatesDropped: number, notes: string[]) {
+  private async requesterFiled(
+    dm: (message: Message) => Promise<MessageRef | undefined>,
+    request: DeletionRequest,
+    duplicatesDropped: number,
+    notes: string[],
+  ) {
     const permalink = request.approvalMessage ? await this.permalink(request.approvalMessage) : undefined;
     const notice = filedNotice(request, permalink);
     const extra = [
@@ -234,24 +238,40 @@ export class SlackNoticeSender implements NoticeSender {
       ...notes,
     ].filter(Boolean);
     const text = extra.length > 0 ? `${notice.text}\n${extra.map(escapeMrkdwn).join('\n')}` : notice.text;
-    await this.client.chat.postMessage({
-      channel: request.requestedBy,
-      text,
-      blocks: extra.length === 0 ? notice.blocks : undefined,
-    });
+    await dm({ text, ...(extra.length === 0 ? { blocks: notice.blocks } : {}) });
   }
 
-  private async inThread(thread: MessageRef | undefined, message: Message): Promise<MessageRef | undefined> {
-    // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
-    if (!thread) return undefined;
-    const answer = await this.client.chat.postMessage({
-      channel: thread.channelId,
-      thread_ts: thread.ts,
-      text: message.text,
-      // Builders return Block Kit objects checked against Slack's limits in their tests.
-      blocks: message.blocks as never,
-    });
-    return answer.ts ? { channelId: answer.channel ?? thread.channelId, ts: answer.ts } : undefined;
+  /**
+   * The one way a notice posts: after an attempt that may have posted, Slack is asked first (by the
+   * notice id in the metadata) and a message found there counts as the post; nothing is posted once the
+   * claim may have run out.
+   */
+  private poster(attempt: SendAttempt): Post {
+    return async (place, message) => {
+      if (attempt.maybePosted) {
+        const found = await findPosted(this.client, place, attempt.noticeId, attempt.queuedAt);
+        if (found) return found;
+      }
+      if (!attempt.mayPost()) throw claimExpired();
+      const channel = 'user' in place ? place.user : place.channel;
+      const thread = 'thread' in place ? place.thread : undefined;
+      const args = {
+        channel,
+        text: message.text,
+        // Builders return Block Kit objects checked against Slack's limits in their tests.
+        blocks: message.blocks as never,
+        metadata: noticeMetadata(attempt.noticeId),
+      };
+      const broadcast = 'broadcast' in place && place.broadcast === true;
+      const answer = await this.client.chat.postMessage(
+        thread && broadcast
+          ? { ...args, thread_ts: thread, reply_broadcast: true }
+          : thread
+            ? { ...args, thread_ts: thread }
+            : args,
+      );
+      return answer.ts ? { channelId: answer.channel ?? channel, ts: answer.ts } : undefined;
+    };
   }
 
   private async permalink(ref: MessageRef): Promise<string | undefined> {

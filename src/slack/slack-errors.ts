@@ -9,6 +9,12 @@ const TRANSIENT = new Set([
   'service_unavailable',
   'request_timeout',
 ]);
+/**
+ * Of those, the ones after which the call may have taken effect all the same: Slack documents for
+ * `internal_error` and `fatal_error` that "some aspect of the operation" may have succeeded, and says
+ * nothing of `service_unavailable` (the hardest reading: it may have).
+ */
+const MAYBE_DONE = new Set(['internal_error', 'fatal_error', 'service_unavailable']);
 /** Refusals caused by what we sent: a bug in our blocks or text. */
 const OURS = new Set([
   'invalid_blocks',
@@ -40,6 +46,9 @@ export function slackErrorCode(error: unknown): string {
 /**
  * The one classifier of Slack Web API failures: wait (outage, rate limit), needs an admin (token revoked,
  * bot removed from the channel, missing scope…: retried for days), or ours (blocks Slack refuses).
+ * `unknown` marks a failure after which the call may have reached Slack and taken effect: no answer
+ * (timeout, connection lost), an HTTP error other than 429, or an error Slack says may follow a partial
+ * success. A post is then never repeated before Slack has been asked whether it arrived.
  */
 export function classifySlackError(error: unknown): DeliveryVerdict {
   const e = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -53,18 +62,25 @@ export function classifySlackError(error: unknown): DeliveryVerdict {
     case 'slack_webapi_rate_limited_error':
       return { kind: 'transient', afterMs: (e.retryAfter ?? 1) * 1000, code: 'ratelimited' };
     case 'slack_webapi_request_error':
-      return { kind: 'transient', code: 'unreachable' };
+      // No answer: refused, reset, or our 10 s timeout. The request may have been carried out.
+      return { kind: 'transient', code: 'unreachable', unknown: true };
     case 'slack_webapi_http_error':
-      return (e.statusCode ?? 500) >= 500 || e.statusCode === 429
-        ? { kind: 'transient', code: `http_${e.statusCode ?? 500}` }
-        : { kind: 'admin', code: `http_${e.statusCode ?? 0}` };
+      if (e.statusCode === 429) return { kind: 'transient', code: 'http_429' };
+      return (e.statusCode ?? 500) >= 500
+        ? { kind: 'transient', code: `http_${e.statusCode ?? 500}`, unknown: true }
+        : { kind: 'admin', code: `http_${e.statusCode ?? 0}`, unknown: true };
     case 'slack_webapi_platform_error':
-      if (TRANSIENT.has(code)) return { kind: 'transient', code };
+      if (TRANSIENT.has(code))
+        return { kind: 'transient', code, ...(MAYBE_DONE.has(code) ? { unknown: true } : {}) };
       if (OURS.has(code)) {
         return { kind: 'ours', code, detail: e.data?.response_metadata?.messages?.join('; ').slice(0, 300) };
       }
       return { kind: 'admin', code };
+    case 'claim_expired':
+      // The notice's claim may have run out before the post: nothing was sent; another may send it.
+      return { kind: 'transient', code };
     default:
-      return OURS.has(code) ? { kind: 'ours', code } : { kind: 'transient', code };
+      // Something of ours failed, possibly after Slack took the post (an answer without a ts…).
+      return OURS.has(code) ? { kind: 'ours', code } : { kind: 'transient', code, unknown: true };
   }
 }

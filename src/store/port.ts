@@ -61,16 +61,33 @@ export interface RequestStore {
   updateMonth<T>(key: QuotaKey, change: (month: MonthState) => MonthChange<T>): Promise<T>;
 
   /**
-   * Notices due now, at most one per lane (the oldest, so each lane is delivered in order), taken by this
-   * process: no other caller or replica gets them until they are settled or `claimMs` passes.
+   * Notices due at `now` (the caller's clock: it set their retry times), at most one per lane (the oldest,
+   * so each lane is delivered in order), claimed by this caller: nobody else gets them until they are
+   * settled or `claimMs` passes on the STORE's clock (PostgreSQL's `now()`; the file store's own), so a
+   * caller whose clock is off cannot shorten another's claim (PostgreSQL also frees the claims of a
+   * replica whose lease ran out: see claimsSafeUntil). Each claim has its own token; only its holder can
+   * settle it. A notice whose earlier claim was never settled comes back `maybePosted` (that attempt may
+   * have reached Slack).
    */
-  claimDueNotices(now: Date, limit: number, claimMs?: number): Promise<OwedNotice[]>;
+  claimDueNotices(now: Date, limit: number, claimMs?: number): Promise<ClaimedNotice[]>;
+  /**
+   * Until when (`performance.now()` ms) nobody can take this process's claims for any reason but their
+   * own end. PostgreSQL: while this replica's lease holds (a replica whose lease ran out is taken for
+   * dead, and its claims with it), less a margin. Absent: only a claim's end (the file store).
+   */
+  claimsSafeUntil?(): number;
   /** When the next waiting notice is due (undefined when none waits). */
   nextNoticeDueAt(): Promise<Date | undefined>;
-  /** Slack took the notice: it is removed and `effect` (e.g. where the message landed) saved with it. */
-  noticeDelivered(ref: NoticeRef, effect?: (request: DeletionRequest) => DeletionRequest): Promise<void>;
-  /** The attempt failed: try again at `retryAt`. */
-  noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void>;
+  /**
+   * Slack took the notice: it is removed and `effect` (e.g. where the message landed) saved with it. False
+   * (and nothing changed) when `ref.claim` no longer holds it: another caller claimed it since.
+   */
+  noticeDelivered(ref: NoticeRef, effect?: (request: DeletionRequest) => DeletionRequest): Promise<boolean>;
+  /**
+   * The attempt failed: try again at `retryAt`; `maybePosted` when it may have reached Slack all the same.
+   * False (and nothing changed) when `ref.claim` no longer holds the notice.
+   */
+  noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean>;
   /** Every notice still owed (for the doctor and the approvers' Home tab). */
   owedNotices(): Promise<OwedNotice[]>;
   /** Calls `listener` after each write of this process that queued notices (the deliverer wakes up). */
@@ -182,11 +199,28 @@ export interface NoticeRef {
   /** A request id, or CHANNEL_LANE. */
   lane: string;
   seq: number;
+  /** The token of the claim that took it (ClaimedNotice.claim). */
+  claim: string;
 }
 
 export interface OwedNotice extends QueuedNotice {
   lane: string;
   notice: Notice;
+}
+
+/** A notice claimed for delivery, with the token that settles it. */
+export interface ClaimedNotice extends OwedNotice {
+  claim: string;
+  /** Always set on a claim: whether an earlier attempt may have reached Slack. */
+  maybePosted: boolean;
+}
+
+export interface NoticeFailure {
+  /** Slack's error code (never the payload). */
+  error: string;
+  retryAt: Date;
+  /** The attempt (or an earlier one) may have reached Slack: look before posting again. */
+  maybePosted?: boolean;
 }
 
 /** Requests that hold a quota unit: submitted, or possibly submitted. */

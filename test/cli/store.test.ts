@@ -80,10 +80,7 @@ describe.skipIf(!postgresAvailable)('npm run store: migrate and copy (PostgreSQL
         aRequest(id, { status: 'submitted', quotaMonth: '2026-12' }),
       );
       const [head] = await from.claimDueNotices(new Date(Date.now() + 1000), 10);
-      await from.noticeFailed(
-        { lane: head!.lane, seq: head!.seq },
-        { error: 'not_in_channel', retryAt: new Date() },
-      );
+      await from.noticeFailed(head!, { error: 'not_in_channel', retryAt: new Date() });
       await from.updateMonth(quota, (month) => ({
         value: 0,
         state: { ...month, alertsSent: { '80': '2026-12-02T00:00:00.000Z' } },

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { NoticeDelivery, type NoticeSender } from '../../src/service/notice-delivery.js';
+import type { QuotaReport } from '../../src/service/quota-service.js';
+import { silentLogger } from '../../src/log.js';
+import { MemoryStore } from '../support/memory-store.js';
 import { APPROVER, deliverDue, serviceWorld, type ServiceWorld } from '../support/service-fixture.js';
+import { aRequest } from '../store/contract.js';
+
+const QUOTA: QuotaReport = {
+  used: 0,
+  limit: 100,
+  remaining: 100,
+  spent: false,
+  pendingApprovals: 0,
+  month: '2026-12',
+  resetsAt: new Date('2027-01-01T00:00:00Z'),
+};
 
 const owed = async (world: ServiceWorld) =>
   (await world.store.owedNotices()).map((o) => ({
@@ -115,5 +130,103 @@ describe('NoticeDelivery', () => {
     await deliverDue(world);
     expect(world.sender.delivered({ withLane: true })).toContain('_channel:quota_alert');
     expect(await world.store.owedNotices()).toEqual([]);
+  });
+});
+
+describe('NoticeDelivery under faults (issue 25)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** A world on real time (the pauses here are real), delivering in the background. */
+  function running(sender: NoticeSender, store = new MemoryStore()) {
+    const delivery = new NoticeDelivery({
+      store,
+      sender,
+      quota: async () => QUOTA,
+      log: silentLogger,
+      baseDelayMs: 50,
+      pollMs: 20,
+    });
+    return { store, delivery };
+  }
+
+  it('E15: a store that cannot record a delivery pauses delivery with back-off: one send, not a loop', async () => {
+    const store = new MemoryStore();
+    const sends: { maybePosted: boolean }[] = [];
+    const sender: NoticeSender = {
+      async send(_notice, _request, _quota, _group, attempt) {
+        sends.push({ maybePosted: attempt?.maybePosted ?? false });
+        // Slack took it; the disk fills before the store records it.
+        if (sends.length === 1) store.failWrites(4);
+        return {};
+      },
+      classify: () => ({ kind: 'transient', code: 'x' }),
+    };
+    const { delivery } = running(sender, store);
+    await store.create('2026-12', (id) => aRequest(id), [{ kind: 'decision_note' }]);
+    delivery.start();
+    await sleep(400);
+    // Writes fail 4 times: the first send's record, then the back-off (50, 100, 200 ms…) spaces the rest.
+    expect(sends.length).toBeLessThanOrEqual(4);
+    await sleep(1500);
+    await delivery.stop();
+    expect(await store.owedNotices()).toEqual([]);
+    // Every attempt after the first knew that one may have posted (the real sender looks in Slack).
+    expect(sends.slice(1).every((s) => s.maybePosted)).toBe(true);
+    expect(sends[0]?.maybePosted).toBe(false);
+  });
+
+  it('E18: a send that never ends holds only its own lane; stop waits at most its timeout', async () => {
+    const hung: string[] = [];
+    const sender: NoticeSender = {
+      async send(notice, request) {
+        if (request?.reason === 'HANG') {
+          hung.push(notice.kind);
+          return new Promise(() => undefined);
+        }
+        return {};
+      },
+      classify: () => ({ kind: 'transient', code: 'x' }),
+    };
+    const { store, delivery } = running(sender);
+    await store.create('2026-12', (id) => aRequest(id, { reason: 'HANG' }), [{ kind: 'decision_note' }]);
+    delivery.start();
+    await sleep(50);
+    const others = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => store.create('2026-12', (id) => aRequest(id), [{ kind: 'decision_note' }])),
+    );
+    await sleep(400);
+    const left = (await store.owedNotices()).map((o) => o.lane);
+    expect(hung).toEqual(['decision_note']);
+    expect(left.filter((lane) => others.some((o) => o.id === lane))).toEqual([]);
+    const before = Date.now();
+    await delivery.stop(200);
+    expect(Date.now() - before).toBeLessThan(1000);
+  });
+
+  it('a notice is not posted once its claim may run out before the call could end', async () => {
+    const tried: boolean[] = [];
+    const sender: NoticeSender = {
+      async send(_notice, _request, _quota, _group, attempt) {
+        await sleep(150);
+        tried.push(attempt?.mayPost() ?? true);
+        return {};
+      },
+      classify: () => ({ kind: 'transient', code: 'x' }),
+    };
+    const store = new MemoryStore();
+    // Claims of 2.2 s with calls of up to 100 ms: a post may start up to 100 ms after the claim.
+    const delivery = new NoticeDelivery({
+      store,
+      sender,
+      quota: async () => QUOTA,
+      log: silentLogger,
+      claimMs: 2_200,
+      callTimeoutMs: 100,
+    });
+    await store.create('2026-12', (id) => aRequest(id), [{ kind: 'decision_note' }]);
+    delivery.start();
+    await sleep(300);
+    await delivery.stop();
+    expect(tried[0]).toBe(false);
   });
 });

@@ -83,8 +83,11 @@ describe.each(['http', 'socket'] as const)('the %s manifest', (which) => {
     ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
+        'channels:history',
         'channels:read',
         'chat:write',
+        'groups:history',
+        'im:history',
         'commands',
         'groups:read',
         'im:write',

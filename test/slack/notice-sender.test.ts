@@ -1,10 +1,13 @@
+import { webApi } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { queuedNoticeSchema, type Notice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { describeForPeople, httpError } from '../../src/liveperson/errors.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
+import type { SendAttempt } from '../../src/service/notice-delivery.js';
 import { SlackNoticeSender } from '../../src/slack/notice-sender.js';
+import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { decided } from './request-fixture.js';
 
 const QUOTA: QuotaReport = {
@@ -121,5 +124,115 @@ describe('SlackNoticeSender: the requester’s DM on filing', () => {
     const plain = await deliver(readBack({ kind: 'requester_filed', duplicatesDropped: 0 }), request);
     expect(plain.text).not.toContain('Removed');
     expect(plain.blocks).toBeDefined();
+  });
+});
+
+describe('SlackNoticeSender: metadata, and looking before posting again (issue 25)', () => {
+  let fake: FakeSlack | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+  });
+
+  async function setup() {
+    fake = await startFakeSlack({ channels: ['C0PRIVACY'], users: { [REQUESTER]: {} } });
+    const client = new webApi.WebClient(fake.botToken, {
+      slackApiUrl: fake.url,
+      retryConfig: { retries: 0 },
+      logLevel: webApi.LogLevel.ERROR,
+    });
+    const sender = new SlackNoticeSender(client, 'C0PRIVACY', { now: () => new Date(), timeZone: 'UTC' });
+    return { fake, client, sender };
+  }
+
+  const REQUESTER = 'U0REQUESTER';
+  const attempt = (noticeId: string, maybePosted: boolean, mayPost = true): SendAttempt => ({
+    noticeId,
+    queuedAt: new Date(Date.now() - 60_000),
+    maybePosted,
+    mayPost: () => mayPost,
+  });
+  const noticeIds = (fake: FakeSlack) => fake.messages.map((m) => m.metadata?.event_payload.notice_id);
+
+  it('every post carries the notice id in its metadata', async () => {
+    const { fake, sender } = await setup();
+    const request = decided('pending_approval', { requestedBy: REQUESTER });
+    await sender.send({ kind: 'approval_post' }, request, QUOTA, undefined, attempt('DR-1#1', false));
+    expect(fake.messages[0]?.metadata).toEqual({
+      event_type: 'lp_delete_notice',
+      event_payload: { notice_id: 'DR-1#1' },
+    });
+  });
+
+  it('after an unknown outcome, a message Slack has (channel, thread, DM) is the post: nothing is posted again', async () => {
+    const { fake, sender } = await setup();
+    const filed = decided('pending_approval', { requestedBy: REQUESTER });
+    // First attempts whose answers were lost (5xx after Slack had posted).
+    const first: Notice[] = [{ kind: 'approval_post' }, { kind: 'requester_filed', duplicatesDropped: 0 }];
+    for (const notice of first) {
+      fake.failNext('chat.postMessage', { httpStatus: 500, afterEffect: true });
+      await expect(
+        sender.send(notice, filed, QUOTA, undefined, attempt(`${notice.kind}#1`, false)),
+      ).rejects.toMatchObject({ statusCode: 500 });
+    }
+    // Other messages since, more than one page of history (pages hold at most 15).
+    const client = new webApi.WebClient(fake.botToken, {
+      slackApiUrl: fake.url,
+      retryConfig: { retries: 0 },
+    });
+    for (let i = 0; i < 20; i += 1)
+      await client.chat.postMessage({ channel: 'C0PRIVACY', text: `chatter ${i}` });
+    const approval = await sender.send(
+      { kind: 'approval_post' },
+      filed,
+      QUOTA,
+      undefined,
+      attempt('approval_post#1', true),
+    );
+    expect(approval.posted).toEqual({ channelId: 'C0PRIVACY', ts: fake.messages[0]?.ts });
+    await sender.send(
+      { kind: 'requester_filed', duplicatesDropped: 0 },
+      filed,
+      QUOTA,
+      undefined,
+      attempt('requester_filed#1', true),
+    );
+    expect(noticeIds(fake).filter((id) => id === 'approval_post#1')).toHaveLength(1);
+    expect(noticeIds(fake).filter((id) => id === 'requester_filed#1')).toHaveLength(1);
+    expect(fake.callsTo('conversations.history').length).toBeGreaterThan(2);
+
+    const submitted = decided('submitted', {
+      requestedBy: REQUESTER,
+      approvalMessage: { channelId: 'C0PRIVACY', ts: fake.messages[0]!.ts },
+    });
+    fake.failNext('chat.postMessage', { httpStatus: 503, afterEffect: true });
+    await expect(
+      sender.send({ kind: 'record_post' }, submitted, QUOTA, undefined, attempt('record#1', false)),
+    ).rejects.toMatchObject({ statusCode: 503 });
+    const record = await sender.send(
+      { kind: 'record_post' },
+      submitted,
+      QUOTA,
+      undefined,
+      attempt('record#1', true),
+    );
+    expect(record.posted?.ts).toBe(fake.threadReplies('C0PRIVACY', fake.messages[0]!.ts)[0]?.ts);
+    expect(noticeIds(fake).filter((id) => id === 'record#1')).toHaveLength(1);
+    expect(fake.callsTo('conversations.replies').length).toBe(1);
+  });
+
+  it('after an unknown outcome with nothing in Slack, it posts; once the claim may run out, it posts nothing', async () => {
+    const { fake, sender } = await setup();
+    const request = decided('pending_approval', { requestedBy: REQUESTER });
+    await sender.send({ kind: 'approval_post' }, request, QUOTA, undefined, attempt('a#1', true));
+    expect(noticeIds(fake)).toEqual(['a#1']);
+    await expect(
+      sender.send({ kind: 'approval_post' }, request, QUOTA, undefined, attempt('a#2', false, false)),
+    ).rejects.toMatchObject({ code: 'claim_expired' });
+    expect(noticeIds(fake)).toEqual(['a#1']);
+    expect(sender.classify(Object.assign(new Error('x'), { code: 'claim_expired' }))).toEqual({
+      kind: 'transient',
+      code: 'claim_expired',
+    });
   });
 });

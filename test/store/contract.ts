@@ -56,6 +56,7 @@ function approveIfRoom(limit: number): ChangeFn<'approved' | 'quota_reached' | '
 }
 
 const soon = () => new Date(Date.now() + 1000);
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const lanesOf = (owed: OwedNotice[]) => owed.map((o) => `${o.lane}:${o.notice.kind}`).sort();
 
 export function describeStoreContract(name: string, factory: () => Promise<StoreUnderTest>): void {
@@ -243,7 +244,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         // Claimed heads block their lanes until settled.
         expect(await store.claimDueNotices(soon(), 10)).toEqual([]);
         const headA = first.find((o) => o.lane === a.id)!;
-        await store.noticeDelivered({ lane: a.id, seq: headA.seq });
+        expect(await store.noticeDelivered(headA)).toBe(true);
         const second = await store.claimDueNotices(soon(), 10);
         expect(lanesOf(second)).toEqual([`${a.id}:requester_filed`]);
         expect(second[0]!.seq).toBeGreaterThan(headA.seq);
@@ -253,8 +254,53 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await file([{ kind: 'approval_post' }]);
         await file([{ kind: 'approval_post' }]);
         expect(await store.claimDueNotices(soon(), 1, 50)).toHaveLength(1);
-        const later = new Date(Date.now() + 60_000);
-        expect(await store.claimDueNotices(later, 10)).toHaveLength(2);
+        await pause(120);
+        expect(await store.claimDueNotices(soon(), 10)).toHaveLength(2);
+      });
+
+      it('a claim runs on the store’s clock: a caller whose clock runs ahead cannot take a live claim', async () => {
+        await file([{ kind: 'approval_post' }]);
+        expect(await store.claimDueNotices(soon(), 10, 60_000)).toHaveLength(1);
+        // A replica 10 minutes ahead (or one resumed after a long pause) sees the notice due, not free.
+        const skewed = new Date(Date.now() + 10 * 60_000);
+        expect(await store.claimDueNotices(skewed, 10)).toEqual([]);
+      });
+
+      it('only the claim’s holder settles a notice: a claim that ran out and was taken again is fenced', async () => {
+        const { id } = await file([{ kind: 'approval_post' }]);
+        const [first] = await store.claimDueNotices(soon(), 10, 50);
+        expect(first).toMatchObject({ lane: id, maybePosted: false });
+        await pause(120);
+        const [second] = await store.claimDueNotices(soon(), 10);
+        expect(second).toMatchObject({ lane: id, seq: first!.seq });
+        expect(second!.claim).not.toBe(first!.claim);
+        // The first claim never settled: that attempt may have posted; the new holder must look first.
+        expect(second!.maybePosted).toBe(true);
+        const effect = (r: DeletionRequest) => ({ ...r, approvalMessage: { channelId: 'C9', ts: '9.9' } });
+        expect(await store.noticeDelivered(first!, effect)).toBe(false);
+        const retryAt = new Date(Date.now() + 60_000);
+        expect(await store.noticeFailed(first!, { error: 'x', retryAt })).toBe(false);
+        expect((await store.get(id))!.approvalMessage).toBeUndefined();
+        expect(await store.owedNotices()).toMatchObject([{ lane: id, attempts: 0 }]);
+        expect(await store.noticeDelivered(second!)).toBe(true);
+        expect(await store.owedNotices()).toEqual([]);
+        // Settled once: its token does not settle anything again.
+        expect(await store.noticeDelivered(second!)).toBe(false);
+      });
+
+      it('a failure that may have posted says so to the next claim; a certain failure does not', async () => {
+        await file([{ kind: 'approval_post' }]);
+        const [owed] = await store.claimDueNotices(soon(), 10);
+        await store.noticeFailed(owed!, {
+          error: 'request_timeout',
+          retryAt: new Date(0),
+          maybePosted: true,
+        });
+        const [again] = await store.claimDueNotices(soon(), 10);
+        expect(again).toMatchObject({ seq: owed!.seq, attempts: 1, maybePosted: true });
+        await store.noticeFailed(again!, { error: 'not_in_channel', retryAt: new Date(0) });
+        const [third] = await store.claimDueNotices(soon(), 10);
+        expect(third).toMatchObject({ seq: owed!.seq, attempts: 2, maybePosted: false });
       });
 
       it('collapse: a second approval_update (or record_update of the same message) while one waits adds nothing', async () => {
@@ -287,7 +333,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
       it('delivery removes the notice and saves its effect on the request with it', async () => {
         const { id } = await file([{ kind: 'approval_post' }]);
         const [owed] = await store.claimDueNotices(soon(), 10);
-        await store.noticeDelivered({ lane: id, seq: owed!.seq }, (request) => ({
+        await store.noticeDelivered(owed!, (request) => ({
           ...request,
           approvalMessage: { channelId: 'C1', ts: '1.1' },
         }));
@@ -300,7 +346,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         const { id } = await file([{ kind: 'approval_post' }]);
         const [owed] = await store.claimDueNotices(soon(), 10);
         const retryAt = new Date(Date.now() + 10 * 60_000);
-        await store.noticeFailed({ lane: id, seq: owed!.seq }, { error: 'not_in_channel', retryAt });
+        expect(await store.noticeFailed(owed!, { error: 'not_in_channel', retryAt })).toBe(true);
         expect(await store.claimDueNotices(soon(), 10)).toEqual([]);
         expect((await store.nextNoticeDueAt())?.getTime()).toBe(retryAt.getTime());
         const [again] = await store.claimDueNotices(new Date(retryAt.getTime() + 1), 10);
@@ -397,7 +443,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         await store.update(a.id, moveTo('submitted', { quotaMonth: MONTH }));
         const [owed] = await store.claimDueNotices(soon(), 10);
         const retryAt = new Date(Date.now() + 60_000);
-        await store.noticeFailed({ lane: a.id, seq: owed!.seq }, { error: 'channel_not_found', retryAt });
+        await store.noticeFailed(owed!, { error: 'channel_not_found', retryAt });
         await store.updateMonth(QUOTA, (month) => ({
           value: 0,
           state: { ...month, alertsSent: { '100': '2026-12-02T00:00:00.000Z' } },
@@ -412,6 +458,16 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         expect(await store.owedNotices()).toEqual(before.owed);
         expect(await store.usage(QUOTA)).toEqual(before.usage);
         expect((await file()).id).toBe('DR-2026-12-0002');
+      });
+
+      it('a notice claimed by a process that then stopped comes back maybePosted after the restart', async () => {
+        const { id } = await file([{ kind: 'approval_post' }]);
+        const [owed] = await store.claimDueNotices(soon(), 10);
+        expect(owed!.maybePosted).toBe(false);
+        store = await under.reopen();
+        // The claim of the stopped process is void at once (its lease is gone / it was in its memory).
+        const [again] = await store.claimDueNotices(soon(), 10);
+        expect(again).toMatchObject({ lane: id, seq: owed!.seq, maybePosted: true });
       });
 
       it('keeps a Workflow Builder step with its request, completed or not, across a restart', async () => {

@@ -135,7 +135,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
       expect((await b.orphanedSubmissions()).map((r) => r.id)).toEqual([id]);
     });
 
-    it('a notice claimed by a replica whose lease ran out is taken over at once; a live one’s is not', async () => {
+    it('a notice claimed by a replica whose lease ran out is taken over at once, maybePosted; a live one’s is not', async () => {
       const dying = await openStore({ replicaLeaseSeconds: 2 });
       await a.create(MONTH, (id) => aRequest(id), [
         { kind: 'approval_post' },
@@ -144,13 +144,19 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
       const now = new Date(Date.now() + 1000);
       const [claimed] = await dying.claimDueNotices(now, 5);
       expect(claimed?.notice.kind).toBe('approval_post');
-      // The claim holds while its replica lives (the lane waits behind its head)…
+      // The claim holds while its replica lives (the lane waits behind its head); the replica may post
+      // only while its lease is sure to hold.
       expect(await b.claimDueNotices(now, 5)).toEqual([]);
-      // …and not after the replica dies mid-delivery: the head is taken again, long before the claim ends.
+      expect(dying.claimsSafeUntil()).toBeGreaterThan(performance.now());
+      // …and not after the replica dies mid-delivery: the head is taken again, long before the claim ends,
+      // marked as possibly posted (the new holder asks Slack first).
       await dying.close({ keepLease: true });
       await new Promise((resolve) => setTimeout(resolve, 2200));
+      expect(dying.claimsSafeUntil()).toBeLessThan(performance.now());
       const taken = await b.claimDueNotices(now, 5);
-      expect(taken.map((owed) => [owed.lane, owed.seq])).toEqual([[claimed?.lane, claimed?.seq]]);
+      expect(taken.map((owed) => [owed.lane, owed.seq, owed.maybePosted])).toEqual([
+        [claimed?.lane, claimed?.seq, true],
+      ]);
     });
   });
 

@@ -5,15 +5,30 @@
  * LP_DELETE_TEST_SWEEP_MS runs the periodic sweep (reminders, expiry) this often instead of every
  * 10 minutes, so a test sees it run on every replica. LP_DELETE_TEST_LOCK_STALE_MS shortens the data folder
  * lock's staleness time, so a test can pause a holder past it.
+ * LP_DELETE_TEST_SLACK_TIMEOUT_MS, LP_DELETE_TEST_CLAIM_MS, LP_DELETE_TEST_NOTICE_BASE_MS and
+ * LP_DELETE_TEST_GRACE_MS shorten the Slack call timeout, the notice claim, the first notice retry delay and
+ * the shutdown grace (Slack delivery tests, issue 25); LP_DELETE_TEST_CLOCK_SKEW_MS sets the wall clock off.
  */
+import './skew-clock.js';
 import { serveUntilSignalled } from '../../src/server.js';
 
 const fault = process.env.LP_DELETE_TEST_FAULT;
 const sweepMs = Number(process.env.LP_DELETE_TEST_SWEEP_MS ?? '');
 const lockStaleMs = Number(process.env.LP_DELETE_TEST_LOCK_STALE_MS ?? '');
+const ms = (name: string) => {
+  const value = Number(process.env[name] ?? '');
+  return value > 0 ? value : undefined;
+};
+const timings = {
+  ...(sweepMs > 0 ? { sweepIntervalMs: sweepMs } : {}),
+  slackTimeoutMs: ms('LP_DELETE_TEST_SLACK_TIMEOUT_MS'),
+  noticeClaimMs: ms('LP_DELETE_TEST_CLAIM_MS'),
+  noticeBaseDelayMs: ms('LP_DELETE_TEST_NOTICE_BASE_MS'),
+  shutdownGraceMs: ms('LP_DELETE_TEST_GRACE_MS'),
+};
 
 await serveUntilSignalled({
-  ...(sweepMs > 0 ? { timings: { sweepIntervalMs: sweepMs } } : {}),
+  timings,
   ...(lockStaleMs > 0 ? { lockStaleMs } : {}),
   wrapLivePerson: (client) =>
     fault === 'kill-after-create'

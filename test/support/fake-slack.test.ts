@@ -267,3 +267,92 @@ describe('fake Slack with a real WebClient', () => {
     );
   });
 });
+
+describe('fake Slack: message metadata, reading history, and faults (issue 25)', () => {
+  const meta = (id: string) => ({ event_type: 'lp_delete_notice', event_payload: { notice_id: id } });
+
+  it('keeps metadata, and returns it from history and replies only with include_all_metadata', async () => {
+    const { client } = await setup();
+    const parent = await client.chat.postMessage({ channel: 'C0PRIVACY', text: 'p', metadata: meta('a') });
+    await client.chat.postMessage({
+      channel: 'C0PRIVACY',
+      text: 'r',
+      thread_ts: parent.ts,
+      metadata: meta('b'),
+    });
+    const plain = await client.conversations.history({ channel: 'C0PRIVACY' });
+    expect(plain.messages?.map((m) => [m.text, m.metadata])).toEqual([['p', undefined]]);
+    const full = await client.conversations.history({ channel: 'C0PRIVACY', include_all_metadata: true });
+    expect(full.messages?.[0]?.metadata).toEqual(meta('a'));
+    const thread = await client.conversations.replies({
+      channel: 'C0PRIVACY',
+      ts: parent.ts!,
+      include_all_metadata: true,
+    });
+    expect(thread.messages?.map((m) => [m.text, m.metadata?.event_payload])).toEqual([
+      ['p', { notice_id: 'a' }],
+      ['r', { notice_id: 'b' }],
+    ]);
+    expect(
+      await slackError(client.chat.postMessage({ channel: 'C0PRIVACY', text: 'x', metadata: {} as never })),
+    ).toBe('invalid_metadata_format');
+  });
+
+  it('pages at most 15 messages whatever the limit, newest first, with exclusive oldest', async () => {
+    let clock = 1_700_000_000_000;
+    const { client } = await setup({ now: () => (clock += 1000) });
+    const posted: string[] = [];
+    for (let i = 0; i < 20; i += 1)
+      posted.push((await client.chat.postMessage({ channel: 'C0PRIVACY', text: `m${i}` })).ts!);
+    const first = await client.conversations.history({ channel: 'C0PRIVACY', limit: 200 });
+    expect(first.messages).toHaveLength(15);
+    expect(first.messages?.[0]?.text).toBe('m19');
+    expect(first.has_more).toBe(true);
+    const second = await client.conversations.history({
+      channel: 'C0PRIVACY',
+      limit: 200,
+      cursor: first.response_metadata?.next_cursor,
+    });
+    expect(second.messages?.map((m) => m.text)).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+    expect(second.has_more).toBe(false);
+    const since = await client.conversations.history({ channel: 'C0PRIVACY', oldest: posted[17] });
+    expect(since.messages?.map((m) => m.text)).toEqual(['m19', 'm18']);
+  });
+
+  it('reads a DM through conversations.open; a user id is not a conversation; non-member channels refuse', async () => {
+    const { client } = await setup({
+      users: { U1: {} },
+      channels: ['C0PRIVACY', 'C0OUT'],
+      nonMemberChannels: ['C0OUT'],
+    });
+    await client.chat.postMessage({ channel: 'U1', text: 'dm', metadata: meta('d') });
+    expect(await slackError(client.conversations.history({ channel: 'U1' }))).toBe('channel_not_found');
+    const open = await client.conversations.open({ users: 'U1' });
+    const dm = await client.conversations.history({ channel: open.channel!.id!, include_all_metadata: true });
+    expect(dm.messages?.[0]?.metadata).toEqual(meta('d'));
+    expect(await slackError(client.conversations.history({ channel: 'C0OUT' }))).toBe('not_in_channel');
+  });
+
+  it('answers a 5xx after really posting, and hangs a call (only the one it matches)', async () => {
+    const { fake, client } = await setup();
+    fake.failNext('chat.postMessage', { httpStatus: 503, afterEffect: true });
+    await expect(client.chat.postMessage({ channel: 'C0PRIVACY', text: 'once' })).rejects.toMatchObject({
+      code: webApi.ErrorCode.HTTPError,
+      statusCode: 503,
+    });
+    expect(fake.messages.map((m) => m.text)).toEqual(['once']);
+
+    fake.failNext('chat.postMessage', { hang: true, afterEffect: true, when: (b) => b.text === 'stuck' });
+    const timed = new webApi.WebClient(fake.botToken, {
+      slackApiUrl: fake.url,
+      retryConfig: { retries: 0 },
+      timeout: 300,
+      logLevel: webApi.LogLevel.ERROR,
+    });
+    const stuck = timed.chat.postMessage({ channel: 'C0PRIVACY', text: 'stuck' });
+    expect((await timed.chat.postMessage({ channel: 'C0PRIVACY', text: 'free' })).ok).toBe(true);
+    await expect(stuck).rejects.toMatchObject({ code: webApi.ErrorCode.RequestError });
+    expect(fake.hung.map((c) => c.body.text)).toEqual(['stuck']);
+    expect(fake.messages.map((m) => m.text)).toEqual(['once', 'stuck', 'free']);
+  });
+});

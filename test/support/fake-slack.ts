@@ -6,6 +6,20 @@
  * channels, threads and messages, single-use triggers that expire after 3 seconds, text limits. It records
  * every call and keeps the messages, views and ephemerals as Slack would show them.
  *
+ * Message metadata and reading history (issue 25), as Slack documents them, the hardest reading where the
+ * docs are silent:
+ * - `chat.postMessage` keeps `metadata` ({event_type, event_payload}, both required; anything else is
+ *   `invalid_metadata_format`).
+ * - `conversations.history` (top-level messages, newest first) and `conversations.replies` (the parent,
+ *   then its replies, oldest first) return `metadata` only with `include_all_metadata`; `oldest` and
+ *   `latest` are exclusive unless `inclusive`; `limit` (default 100, at most 999) is an upper bound only:
+ *   a page holds at most PAGE_CAP messages even when more were asked for, and the rest follows through
+ *   `response_metadata.next_cursor` while `has_more`.
+ * - They take a conversation id (a user id is `channel_not_found`); a channel the bot is not in is
+ *   `not_in_channel`. `conversations.open` gives a user's DM channel.
+ * - Faults: a failure can be answered after the call really took effect (`afterEffect`: a 5xx after
+ *   posting), and a call can hang (accepted, never answered), before or after taking effect.
+ *
  * Pass `fake.url` to Bolt as `clientOptions.slackApiUrl` (it ends with `/api/`).
  */
 import { randomBytes } from 'node:crypto';
@@ -51,6 +65,8 @@ export interface FakeMessageVersion {
 export interface FakeMessage {
   channel: string;
   ts: string;
+  /** The message metadata it was posted with. */
+  metadata?: { event_type: string; event_payload: Body };
   /** The parent's ts for a thread reply. */
   threadTs?: string;
   text: string;
@@ -95,6 +111,14 @@ export interface FakeFailure {
   httpStatus?: number;
   /** Seconds for the Retry-After header (429 only); default 1. */
   retryAfter?: number;
+  /** Carry the call out first (post the message…), then answer with the failure. */
+  afterEffect?: boolean;
+  /** Never answer (the connection stays open until the fake closes); with `afterEffect`, after doing it. */
+  hang?: boolean;
+  /** Carry the call out on arrival and answer it as usual, but only after this many ms (a slow Slack). */
+  delayMs?: number;
+  /** Only a call whose body this accepts takes the failure; others pass (default: the next call). */
+  when?: (body: Body) => boolean;
 }
 
 export interface FakeSlack {
@@ -126,6 +150,8 @@ export interface FakeSlack {
   failNext(method: string, failure?: FakeFailure): void;
   /** Forgets every queued failure (Slack is back). */
   clearFailures(): void;
+  /** Calls held unanswered by a `hang` failure so far. */
+  readonly hung: FakeCall[];
   /**
    * The next call to `method` is carried out but its answer is withheld until the caller gives up or
    * the fake closes: the answer lost on the way back (Slack did it; the app never heard).
@@ -139,6 +165,8 @@ export const FAKE_DEFAULT_CHANNELS = ['C0PRIVACY'];
 export const TRIGGER_TTL_MS = 3000;
 
 const CHAT_POST_TEXT_MAX = 40_000;
+/** The most messages one page of conversations.history / replies holds, whatever `limit` asks. */
+export const PAGE_CAP = 15;
 const CHAT_UPDATE_TEXT_MAX = 4000;
 const USER_ID = /^[UW][A-Z0-9]+$/;
 /** Fields @slack/web-api JSON-encodes inside a form body. */
@@ -197,6 +225,50 @@ function checkView(kind: 'modal' | 'home', view: Body): void {
   if (violations.length > 0) throw new SlackError('invalid_arguments', violations);
 }
 
+function metadataOf(body: Body): FakeMessage['metadata'] {
+  const metadata = body.metadata;
+  if (metadata === undefined) return undefined;
+  if (!isBody(metadata) || typeof metadata.event_type !== 'string' || metadata.event_type === '')
+    throw new SlackError('invalid_metadata_format', ['metadata needs an event_type']);
+  if (!isBody(metadata.event_payload))
+    throw new SlackError('invalid_metadata_format', ['metadata needs an event_payload object']);
+  return { event_type: metadata.event_type, event_payload: metadata.event_payload };
+}
+
+function flag(body: Body, key: string): boolean {
+  const value = body[key];
+  return value === true || value === 'true' || value === '1' || value === 1;
+}
+
+/** One page of `list` (already in the method's order) as history / replies answer it. */
+function page(list: FakeMessage[], body: Body, render: (m: FakeMessage) => Body): Body {
+  const asked = Number(str(body, 'limit') ?? body.limit ?? 100);
+  if (!Number.isInteger(asked) || asked < 1) throw new SlackError('invalid_limit');
+  const size = Math.min(asked, 999, PAGE_CAP);
+  const cursor = str(body, 'cursor');
+  const start = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0) throw new SlackError('invalid_cursor');
+  const slice = list.slice(start, start + size);
+  const more = start + size < list.length;
+  return {
+    ok: true,
+    messages: slice.map(render),
+    has_more: more,
+    response_metadata: { next_cursor: more ? Buffer.from(String(start + size)).toString('base64url') : '' },
+  };
+}
+
+/** Whether `ts` lies between `oldest` and `latest` (exclusive unless `inclusive`). */
+function inWindow(ts: string, body: Body): boolean {
+  const t = Number(ts);
+  const inclusive = flag(body, 'inclusive');
+  const oldest = str(body, 'oldest');
+  const latest = str(body, 'latest');
+  if (oldest !== undefined && (inclusive ? t < Number(oldest) : t <= Number(oldest))) return false;
+  if (latest !== undefined && (inclusive ? t > Number(latest) : t >= Number(latest))) return false;
+  return true;
+}
+
 async function readBody(req: IncomingMessage): Promise<Body> {
   const chunks: Buffer[] = [];
   // Without setEncoding, a request stream yields Buffers.
@@ -240,6 +312,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const functions = new FakeFunctions(botToken, now);
   const triggers = new Map<string, { issuedAt: number; used: boolean }>();
   const failures = new Map<string, FakeFailure[]>();
+  const hung: FakeCall[] = [];
   const losing = new Map<string, number>();
   let lastTsMicros = 0;
   let triggerSeq = 0;
@@ -273,6 +346,27 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     lastTsMicros = micros;
     const seconds = Math.floor(micros / 1_000_000);
     return `${seconds}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /** A conversation id history may be read from: it exists, and (a channel) the bot is in it. */
+  function readable(channel: string): string {
+    if (!channels.has(channel)) throw new SlackError('channel_not_found');
+    if (nonMemberChannels.has(channel)) throw new SlackError('not_in_channel');
+    return channel;
+  }
+
+  /** A stored message as the read methods return it. */
+  function rendered(m: FakeMessage, withMetadata: boolean): Body {
+    return {
+      type: 'message',
+      user: botUserId,
+      bot_id: 'B0LPBOT',
+      text: m.text,
+      ts: m.ts,
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
   }
 
   function findMessage(channel: string, ts: string): FakeMessage | undefined {
@@ -346,6 +440,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       if (!parent) throw new SlackError('thread_not_found');
       threadTs = parent.threadTs ?? parent.ts; // A reply to a reply lands in the same thread.
     }
+    const metadata = metadataOf(body);
     const message: FakeMessage = {
       channel: target.channel,
       ts: nextTs(),
@@ -353,6 +448,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       blocks,
       postedAt: now(),
       updates: [],
+      ...(metadata ? { metadata } : {}),
       ...(threadTs ? { threadTs } : {}),
       ...(target.dmUser ? { dmUser: target.dmUser } : {}),
     };
@@ -531,6 +627,35 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return { ok: true, users: [...members] };
     },
 
+    'conversations.open': (body) => {
+      const user = str(body, 'users');
+      if (user === undefined || user.includes(',')) throw new SlackError('invalid_arguments');
+      if (!knownUser(user)) throw new SlackError('user_not_found');
+      const dm = dmChannelOf(user);
+      channels.add(dm);
+      return { ok: true, channel: { id: dm } };
+    },
+
+    'conversations.history': (body) => {
+      const channel = readable(required(body, 'channel'));
+      const top = messages
+        .filter((m) => m.channel === channel && m.threadTs === undefined && inWindow(m.ts, body))
+        .reverse();
+      return page(top, body, (m) => rendered(m, flag(body, 'include_all_metadata')));
+    },
+
+    'conversations.replies': (body) => {
+      const channel = readable(required(body, 'channel'));
+      const ts = required(body, 'ts');
+      const parent = messages.find((m) => m.channel === channel && m.ts === ts);
+      if (!parent) throw new SlackError('thread_not_found');
+      const root = parent.threadTs ?? parent.ts;
+      const thread = messages.filter(
+        (m) => m.channel === channel && (m.ts === root || m.threadTs === root) && inWindow(m.ts, body),
+      );
+      return page(thread, body, (m) => rendered(m, flag(body, 'include_all_metadata')));
+    },
+
     'functions.completeSuccess': (body, token) =>
       functions.complete('functions.completeSuccess', body, token),
     'functions.completeError': (body, token) => functions.complete('functions.completeError', body, token),
@@ -574,41 +699,79 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       send(res, 200, { ok: false, error: 'invalid_form_data' });
       return;
     }
-    calls.push({ method, body, at: now() });
+    const call = { method, body, at: now() };
+    calls.push(call);
 
-    const failure = failures.get(method)?.shift();
-    if (failure) {
-      const status = failure.httpStatus ?? 200;
-      const error = failure.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
+    const queue = failures.get(method) ?? [];
+    const index = queue.findIndex((f) => f.when?.(body) ?? true);
+    const failure = index >= 0 ? queue.splice(index, 1)[0] : undefined;
+    const fail = (f: FakeFailure) => {
+      if (f.hang) {
+        hung.push(call);
+        return; // accepted, never answered
+      }
+      const status = f.httpStatus ?? 200;
+      const error = f.error ?? (status === 429 ? 'ratelimited' : 'internal_error');
       const headers: Record<string, string> =
-        status === 429 ? { 'retry-after': String(failure.retryAfter ?? 1) } : {};
+        status === 429 ? { 'retry-after': String(f.retryAfter ?? 1) } : {};
       send(res, status, { ok: false, error }, headers);
+    };
+    if (
+      failure?.delayMs !== undefined &&
+      !failure.hang &&
+      failure.httpStatus === undefined &&
+      !failure.error
+    ) {
+      const delay = failure.delayMs;
+      answer(method, body, req, (status, out, headers) =>
+        setTimeout(() => send(res, status, out, headers), delay),
+      );
       return;
     }
+    if (failure && !failure.afterEffect) {
+      fail(failure);
+      return;
+    }
+    if (failure) {
+      // Carried out for real, then the answer is lost or replaced: the caller cannot know it worked.
+      answer(method, body, req, () => undefined);
+      fail(failure);
+      return;
+    }
+    answer(method, body, req, (status, out, headers) => send(res, status, out, headers));
+  }
+
+  function answer(
+    method: string,
+    body: Body,
+    req: IncomingMessage,
+    reply: (status: number, body: Body, headers?: Record<string, string>) => void,
+  ): void {
+    const res = { reply };
 
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : str(body, 'token');
     if (token === undefined) {
-      send(res, 200, { ok: false, error: 'not_authed' });
+      res.reply(200, { ok: false, error: 'not_authed' });
       return;
     }
     // Socket Mode: only apps.connections.open takes the app-level token (xapp-…), as on real Slack.
     if (method === 'apps.connections.open') {
       if (!opts.socketMode || token !== opts.socketMode.appToken)
-        send(res, 200, { ok: false, error: 'invalid_auth' });
-      else send(res, 200, { ok: true, url: opts.socketMode.url() });
+        res.reply(200, { ok: false, error: 'invalid_auth' });
+      else res.reply(200, { ok: true, url: opts.socketMode.url() });
       return;
     }
     // A function_executed event's workflow token works for functions.* only (checked there).
     const workflowToken = method.startsWith('functions.') && functions.acceptsToken(token);
     if (token !== botToken && !workflowToken) {
-      send(res, 200, { ok: false, error: 'invalid_auth' });
+      res.reply(200, { ok: false, error: 'invalid_auth' });
       return;
     }
 
     const handler = handlers[method];
     if (!handler) {
-      send(res, 200, { ok: false, error: 'unknown_method' });
+      res.reply(200, { ok: false, error: 'unknown_method' });
       return;
     }
     try {
@@ -618,13 +781,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         losing.set(method, lose - 1);
         return; // Never answered: the connection stays open until the caller or close() ends it.
       }
-      send(res, 200, answer);
+      res.reply(200, answer);
     } catch (error) {
       if (error instanceof SlackError || error instanceof FunctionError) {
         const metadata = error.details.length > 0 ? { response_metadata: { messages: error.details } } : {};
-        send(res, 200, { ok: false, error: error.code, ...metadata });
+        res.reply(200, { ok: false, error: error.code, ...metadata });
       } else {
-        send(res, 500, { ok: false, error: 'fatal_error', detail: String(error) });
+        res.reply(500, { ok: false, error: 'fatal_error', detail: String(error) });
       }
     }
   }
@@ -645,6 +808,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     views,
     ephemerals,
     dms,
+    hung,
     functions,
     issueTrigger() {
       triggerSeq += 1;

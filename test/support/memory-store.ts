@@ -14,6 +14,8 @@ import {
   type MonthChange,
   type MonthState,
   type MonthUsage,
+  type ClaimedNotice,
+  type NoticeFailure,
   type NoticeRef,
   type OwedNotice,
   type QuotaKey,
@@ -193,8 +195,11 @@ export class MemoryStore implements RequestStore {
     });
   }
 
-  async claimDueNotices(now: Date, limit: number, claimMs = 60_000): Promise<OwedNotice[]> {
-    return this.lanesOf.claimDue(this.lanes(), now, limit, claimMs);
+  async claimDueNotices(now: Date, limit: number, claimMs = 30_000): Promise<ClaimedNotice[]> {
+    this.writable();
+    return this.lanesOf.claim(this.lanes(), now, limit, claimMs, async (lane, change) =>
+      this.changeNotices(lane, change),
+    );
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -204,43 +209,36 @@ export class MemoryStore implements RequestStore {
   async noticeDelivered(
     ref: NoticeRef,
     effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<void> {
-    try {
-      if (ref.lane === CHANNEL_LANE) {
-        await this.mutex.run(['months'], async () => {
-          this.write();
-          const channel = this.data.channel;
-          channel.notices = channel.notices.filter((q) => q.seq !== ref.seq);
-        });
-        return;
-      }
+  ): Promise<boolean> {
+    const remaining = (notices: QueuedNotice[]) => notices.filter((q) => q.seq !== ref.seq);
+    return this.lanesOf.settle(ref, async () => {
+      if (ref.lane === CHANNEL_LANE) return this.changeNotices(ref.lane, remaining);
       await this.mutex.run([`request:${ref.lane}`], async () => {
         const entry = this.data.requests.get(ref.lane);
         if (!entry) return;
         const request = effect ? effect(structuredClone(entry.request)) : entry.request;
         this.write();
         entry.request = structuredClone(request);
-        entry.notices = entry.notices.filter((q) => q.seq !== ref.seq);
+        entry.notices = remaining(entry.notices);
         this.track(entry.request);
       });
-    } finally {
-      this.lanesOf.unclaim(ref);
-    }
+    });
   }
 
-  async noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void> {
+  async noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean> {
     const bump = bumpFailed(ref.seq, failure);
-    try {
-      const key = ref.lane === CHANNEL_LANE ? 'months' : `request:${ref.lane}`;
-      await this.mutex.run([key], async () => {
-        const holder = ref.lane === CHANNEL_LANE ? this.data.channel : this.data.requests.get(ref.lane);
-        if (!holder) return;
-        this.write();
-        holder.notices = holder.notices.map(bump);
-      });
-    } finally {
-      this.lanesOf.unclaim(ref);
-    }
+    return this.lanesOf.settle(ref, () => this.changeNotices(ref.lane, (notices) => notices.map(bump)));
+  }
+
+  /** Changes one lane's notices (one write). */
+  private changeNotices(lane: string, change: (notices: QueuedNotice[]) => QueuedNotice[]): Promise<void> {
+    const key = lane === CHANNEL_LANE ? 'months' : `request:${lane}`;
+    return this.mutex.run([key], async () => {
+      const holder = lane === CHANNEL_LANE ? this.data.channel : this.data.requests.get(lane);
+      if (!holder) return;
+      this.write();
+      holder.notices = change(holder.notices);
+    });
   }
 
   async owedNotices(): Promise<OwedNotice[]> {

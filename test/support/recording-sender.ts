@@ -1,7 +1,12 @@
 import type { Notice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import type { MessageRef } from '../../src/service/deletion-service.js';
-import type { DeliveryVerdict, GroupState, NoticeSender } from '../../src/service/notice-delivery.js';
+import type {
+  DeliveryVerdict,
+  GroupState,
+  NoticeSender,
+  SendAttempt,
+} from '../../src/service/notice-delivery.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
 
 /** One notice the sender was asked to deliver. */
@@ -14,6 +19,8 @@ export interface SentNotice {
   status: DeletionRequest['status'] | undefined;
   /** Whether the attempt failed (true) or Slack "took" it. */
   failed: boolean;
+  /** The delivery said an earlier attempt may have posted (the real sender looks in Slack first). */
+  maybePosted?: boolean;
 }
 
 /** A failure the test arranged: the sender throws it, and `classify` answers with its verdict. */
@@ -56,6 +63,7 @@ export class RecordingSender implements NoticeSender {
     request: DeletionRequest | undefined,
     _quota: QuotaReport,
     _group?: GroupState,
+    attempt?: SendAttempt,
   ): Promise<{ posted?: MessageRef }> {
     const failure = this.failures.find((f) => f.times > 0 && f.when(notice));
     const entry: SentNotice = {
@@ -64,6 +72,7 @@ export class RecordingSender implements NoticeSender {
       notice: structuredClone(notice),
       status: request?.status,
       failed: failure !== undefined,
+      ...(attempt?.maybePosted ? { maybePosted: true } : {}),
     };
     this.sent.push(entry);
     if (failure) {

@@ -9,6 +9,8 @@ import {
   type MonthChange,
   type MonthState,
   type MonthUsage,
+  type ClaimedNotice,
+  type NoticeFailure,
   type NoticeRef,
   type OwedNotice,
   type QuotaKey,
@@ -26,6 +28,7 @@ import { SearchFiles } from './search-files.js';
 import { upgradeOldLayout } from './upgrade.js';
 import { WriteHealth } from './write-health.js';
 
+type NoticesChange = (notices: QueuedNotice[]) => QueuedNotice[];
 // The data folder's layout and its documents' schemas are in layout.ts (callers import them from here).
 export {
   LAYOUT_FILE,
@@ -202,8 +205,10 @@ export class FileStore implements RequestStore {
     });
   }
 
-  async claimDueNotices(now: Date, limit: number, claimMs = 60_000): Promise<OwedNotice[]> {
-    return this.lanes.claimDue(this.noticeLanes(), now, limit, claimMs);
+  async claimDueNotices(now: Date, limit: number, claimMs = 30_000): Promise<ClaimedNotice[]> {
+    this.writable();
+    const mark = (lane: string, change: NoticesChange) => this.changeNotices(lane, change);
+    return this.lanes.claim(this.noticeLanes(), now, limit, claimMs, mark);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -213,39 +218,26 @@ export class FileStore implements RequestStore {
   async noticeDelivered(
     ref: NoticeRef,
     effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const remaining = (notices: QueuedNotice[]) => notices.filter((q) => q.seq !== ref.seq);
-    try {
-      if (ref.lane === CHANNEL_LANE) {
-        await this.mutex.run(['months'], () => this.monthsFile.changeNotices(remaining));
-        return;
-      }
-      await this.mutex.run([`request:${ref.lane}`], () =>
-        this.files.changeOpen(ref.lane, (doc) => ({
-          ...doc,
-          request: effect ? effect(structuredClone(doc.request)) : doc.request,
-          notices: remaining(doc.notices),
-        })),
-      );
-      void this.settleSoon(ref.lane);
-    } finally {
-      this.lanes.unclaim(ref);
-    }
+    const settled = await this.lanes.settle(ref, () =>
+      ref.lane === CHANNEL_LANE
+        ? this.changeNotices(ref.lane, remaining)
+        : this.mutex.run([`request:${ref.lane}`], () =>
+            this.files.changeOpen(ref.lane, (doc) => ({
+              ...doc,
+              request: effect ? effect(structuredClone(doc.request)) : doc.request,
+              notices: remaining(doc.notices),
+            })),
+          ),
+    );
+    if (settled && ref.lane !== CHANNEL_LANE) void this.settleSoon(ref.lane);
+    return settled;
   }
 
-  async noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void> {
+  async noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean> {
     const bump = bumpFailed(ref.seq, failure);
-    try {
-      if (ref.lane === CHANNEL_LANE) {
-        await this.mutex.run(['months'], () => this.monthsFile.changeNotices((notices) => notices.map(bump)));
-        return;
-      }
-      await this.mutex.run([`request:${ref.lane}`], () =>
-        this.files.changeOpen(ref.lane, (doc) => ({ ...doc, notices: doc.notices.map(bump) })),
-      );
-    } finally {
-      this.lanes.unclaim(ref);
-    }
+    return this.lanes.settle(ref, () => this.changeNotices(ref.lane, (notices) => notices.map(bump)));
   }
 
   async owedNotices(): Promise<OwedNotice[]> {
@@ -274,6 +266,14 @@ export class FileStore implements RequestStore {
   /** The month folder of a request id: from the id itself, or for older ids from store.json. */
   monthOf(id: string): string | undefined {
     return this.files.monthOf(id);
+  }
+
+  /** Changes one lane's stored notices (months.json for the channel's, else the request's document). */
+  private changeNotices(lane: string, change: NoticesChange): Promise<void> {
+    if (lane === CHANNEL_LANE) return this.mutex.run(['months'], () => this.monthsFile.changeNotices(change));
+    return this.mutex.run([`request:${lane}`], () =>
+      this.files.changeOpen(lane, (doc) => ({ ...doc, notices: change(doc.notices) })),
+    );
   }
 
   private noticesQueued(): void {

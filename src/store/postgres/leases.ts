@@ -3,7 +3,8 @@ import type { Query } from './session.js';
 /*
  * Replicas and their leases: each replica holds a lease in the replicas table, renewed while it runs. A
  * request left 'submitting' by a replica whose lease ran out is an orphan another replica recovers, and a
- * notice claim of such a replica is void (see claimDue).
+ * notice claim of such a replica is void (see claimDue; a paused one posts nothing once its lease may have
+ * run out: PostgresStore.claimsSafeUntil).
  */
 
 /** `seconds` when it is a usable lease length; a RangeError naming the setting otherwise. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { RequestNotice } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import {
@@ -8,6 +9,8 @@ import {
   type MonthChange,
   type MonthState,
   type MonthUsage,
+  type ClaimedNotice,
+  type NoticeFailure,
   type NoticeRef,
   type OwedNotice,
   type QuotaKey,
@@ -40,7 +43,7 @@ export interface PostgresStoreOptions extends DatabaseOptions {
 }
 
 /** How long a claimed notice stays with its claimer when claimDueNotices is not told. */
-export const DEFAULT_CLAIM_MS = 60_000;
+export const DEFAULT_CLAIM_MS = 30_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
@@ -52,6 +55,7 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export class PostgresStore implements RequestStore {
   readonly replicaId = `r-${randomBytes(6).toString('hex')}`;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseHeldUntil = 0; // performance.now() ms, from the start of the last renewal
   private readonly noticeListeners: (() => void)[] = [];
   readonly searches: PgSearches;
 
@@ -188,11 +192,15 @@ export class PostgresStore implements RequestStore {
 
   // ── notices ──────────────────────────────────────────────────────────────────────────────────────────
 
-  async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<OwedNotice[]> {
-    if (limit <= 0) return [];
+  async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
     const claim = { now, limit, claimMs, replicaId: this.replicaId };
-    const rows = await this.session.write((q) => notices.claimDue(q, claim));
-    return notices.owedInOrder(this.options.server, rows);
+    const rows = limit > 0 ? await this.session.write((q) => notices.claimDue(q, claim)) : [];
+    return notices.claimedInOrder(this.options.server, rows);
+  }
+
+  /** Claims are taken over once the lease runs out: safe while it holds, less min(2 s, a quarter). */
+  claimsSafeUntil(): number {
+    return this.leaseHeldUntil - Math.min(2_000, this.options.replicaLeaseSeconds * 250);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -202,12 +210,12 @@ export class PostgresStore implements RequestStore {
   async noticeDelivered(
     ref: NoticeRef,
     effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<void> {
-    await this.session.write((q) => notices.delivered(q, this.options.server, this.replicaId, ref, effect));
+  ): Promise<boolean> {
+    return this.session.write((q) => notices.delivered(q, this.options.server, this.replicaId, ref, effect));
   }
 
-  async noticeFailed(ref: NoticeRef, failure: { error: string; retryAt: Date }): Promise<void> {
-    await this.session.write((q) => notices.noticeFailed(q, ref, failure));
+  async noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean> {
+    return this.session.write((q) => notices.noticeFailed(q, ref, failure));
   }
 
   async owedNotices(): Promise<OwedNotice[]> {
@@ -271,7 +279,9 @@ export class PostgresStore implements RequestStore {
 
   private async renewLease(): Promise<void> {
     if (this.session.isClosed()) return;
+    const started = performance.now();
     await this.session.write((q) => renewLease(q, this.replicaId, this.options.replicaLeaseSeconds));
+    this.leaseHeldUntil = started + this.options.replicaLeaseSeconds * 1000;
   }
 
   private noticesQueued(count: number | undefined): void {
