@@ -100,8 +100,6 @@ export class PostgresStore implements RequestStore {
     return this.session.probe(deadlineMs);
   }
 
-  // ── reads ────────────────────────────────────────────────────────────────────────────────────────────
-
   async get(id: string): Promise<DeletionRequest | undefined> {
     return (await this.docs('SELECT doc FROM requests WHERE id = $1', [id]))[0];
   }
@@ -126,8 +124,6 @@ export class PostgresStore implements RequestStore {
   async usage(key: QuotaKey): Promise<MonthUsage> {
     return this.session.read((q) => usageWith(q, this.options.server, key));
   }
-
-  // ── changes ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Other replicas' notices are found by the deliverer's polling; this process's wake it at once. */
   onNoticesQueued(listener: () => void): void {
@@ -190,8 +186,6 @@ export class PostgresStore implements RequestStore {
     return value;
   }
 
-  // ── notices ──────────────────────────────────────────────────────────────────────────────────────────
-
   async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
     const claim = { now, limit, claimMs, replicaId: this.replicaId };
     const rows = limit > 0 ? await this.session.write((q) => notices.claimDue(q, claim)) : [];
@@ -223,8 +217,6 @@ export class PostgresStore implements RequestStore {
     return rows.map((row) => owedFromRow(this.options.server, row));
   }
 
-  // ── replicas ─────────────────────────────────────────────────────────────────────────────────────────
-
   async orphanedSubmissions(): Promise<DeletionRequest[]> {
     const docs = await this.session.read((q) => orphanedSubmissions(q));
     return docs.map((doc) => parseRequest(this.options.server, doc));
@@ -234,17 +226,12 @@ export class PostgresStore implements RequestStore {
     return this.session.exclusive(name, work);
   }
 
-  /**
-   * Stops renewing the lease, waits for the changes under way, removes this replica's lease and closes the
-   * connections. `keepLease` leaves the lease to run out as a crashed replica's would (for tests).
-   */
+  /** Stops renewing, waits for changes under way, drops the lease (`keepLease`: left to run out, for tests). */
   async close(options: { keepLease?: boolean } = {}): Promise<void> {
     if (this.session.isClosed()) return;
     clearInterval(this.leaseTimer);
     await this.session.close(options.keepLease ? undefined : (q) => dropLease(q, this.replicaId));
   }
-
-  // ── copying an install ───────────────────────────────────────────────────────────────────────────────
 
   /**
    * Stores a request from another store as it is (its id kept) with the notices it still owes, for
@@ -257,10 +244,7 @@ export class PostgresStore implements RequestStore {
     await this.session.write((q) => insertImported(q, this.replicaId, imported));
   }
 
-  /**
-   * Stores a notice from another store in `lane` (CHANNEL_LANE, or a request id), keeping its delivery state;
-   * it goes after the lane's notices already here. importRequest takes a request's own notices with it.
-   */
+  /** Stores another store's notice in `lane` (CHANNEL_LANE or a request id) after the lane's own, as it was. */
   async importNotice(lane: string, owed: ImportedNotice): Promise<void> {
     await this.session.write((q) => notices.insertNotice(q, lane, owed));
   }
@@ -274,8 +258,6 @@ export class PostgresStore implements RequestStore {
   async quotaKeys(): Promise<QuotaKey[]> {
     return this.session.read((q) => quotaKeys(q));
   }
-
-  // ── internals ────────────────────────────────────────────────────────────────────────────────────────
 
   private async renewLease(): Promise<void> {
     if (this.session.isClosed()) return;
