@@ -177,6 +177,12 @@ describe('Exactly once under real faults (issue 25)', () => {
     await h.slack.waitFor(() =>
       h!.lp.calls.some((c) => c.kind === 'create' && !c.status) ? true : undefined,
     );
+    // Every approval is stored before the disk fills (under load a click can still be on its way).
+    for (const f of filed) {
+      await h.slack.waitFor(async () =>
+        (await h!.store.get(f.requestId))?.status !== 'pending_approval' ? true : undefined,
+      );
+    }
     const filler = join(disk, 'filler');
     await writeFile(filler, '');
     for (let size = 4 * 1024 * 1024; size >= 256;) {

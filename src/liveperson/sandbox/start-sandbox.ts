@@ -30,7 +30,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 
   const server = createServer((req, res) => {
-    if (options.clockSkewMs) res.setHeader('Date', new Date(Date.now() + options.clockSkewMs).toUTCString());
     void handle(req, res).catch(() => {
       if (!res.headersSent) send(res, message(500, 'sandbox failure'), state.now());
     });

@@ -43,7 +43,8 @@ export const plainAccount = (id: string) => id.trim().replace(/^le/i, '');
 
 export function createState(options: SandboxOptions): SandboxState {
   return {
-    now: options.now ?? (() => new Date()),
+    // A sandbox whose clock runs elsewhere (clockSkewMs) dates everything by it: records and `Date` alike.
+    now: options.now ?? (() => new Date(Date.now() + (options.clockSkewMs ?? 0))),
     credentials: options.credentials ?? SANDBOX_DEFAULT_CREDENTIALS,
     accountId: plainAccount(options.accountId),
     monthlyLimit: options.monthlyLimit ?? 100,

@@ -92,7 +92,7 @@ export function verificationMessage(
   }
   blocks.push(
     context(
-      `Read back from LivePerson's history (masked = \`** LP deleted data **\`). ` +
+      `Read back from LivePerson's history (masked: replaced with LivePerson's \`LP deleted data\` text). ` +
         `Checked at LivePerson's DONE and once more ${SECOND_CHECK_AFTER_DAYS} days later; \`${COMMAND} verify ${request.id}\` checks now.`,
     ),
   );
