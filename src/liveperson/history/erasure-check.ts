@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { epoch, idText } from './schemas.js';
 
 /**
  * Whether a record LivePerson still returns after a deletion is erased: LivePerson's deletion is a
@@ -76,16 +77,6 @@ function sdeEventErased(event: unknown, depth = 0): boolean {
 
 const leaf = z.unknown();
 const sdesSchema = z.object({ events: z.array(z.unknown()).nullish() }).nullish();
-// Times come as epoch numbers, strings ("2017-06-05 10:37:32.271+0000") or not at all.
-const epoch = z
-  .union([z.number(), z.string(), z.null()])
-  .optional()
-  .transform((v) => {
-    if (v === null || v === undefined || v === '') return null;
-    const ms = typeof v === 'number' ? v : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-    return Number.isFinite(ms) && ms > 0 ? ms : null;
-  });
-const idText = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 
 export interface CheckedRecord {
   /** The conversation or engagement id (one lp-delete already holds or asked by). */

@@ -44,7 +44,7 @@ export interface ChatPage {
 }
 
 /** Ids arrive as strings, sometimes as numbers (engagement ids are long digit strings). */
-const idText = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
+export const idText = z.union([z.string().min(1), z.number()]).transform((v) => String(v));
 /**
  * Under zod 4 an object key is required unless its schema is `.optional()` (a union with z.undefined()
  * is not enough), so every field that may be missing says so.
@@ -58,7 +58,7 @@ const optionalId = z
  * (`startTime`: "2016-08-29 14:30:24.565+0000"), digits in a string, or absent. -1, 0, null, the text
  * "undefined" or anything unreadable mean "none".
  */
-const epoch = z
+export const epoch = z
   .union([z.number(), z.string(), z.null()])
   .optional()
   .transform((v) => {
