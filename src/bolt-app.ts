@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -14,7 +15,17 @@ export interface Bolt {
 
 export function createBolt(
   config: Config,
-  options: { log: Logger; readiness: Readiness; slackRetries?: number },
+  options: {
+    log: Logger;
+    readiness: Readiness;
+    slackRetries?: number;
+    /** Served beside Slack's routes in HTTP mode (the intake API). */
+    routes?: {
+      path: string;
+      method: string[];
+      handler: (req: IncomingMessage, res: ServerResponse) => void;
+    }[];
+  },
 ): Bolt {
   const socketMode = Boolean(config.slack.appToken);
   const logger = boltLogger(options.log);
@@ -36,6 +47,7 @@ export function createBolt(
             },
           },
           ...probeRoutes(options.readiness),
+          ...(options.routes ?? []),
         ],
       });
   const app = new App({

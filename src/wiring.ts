@@ -20,6 +20,9 @@ import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import { SlackStepCompleter } from './slack/step-completer.js';
 import { WorkflowSteps } from './service/workflow-steps.js';
+import { Intake } from './service/intake.js';
+import { IntakeCallbacks } from './service/intake-callbacks.js';
+import { callbackPoster } from './intake/api.js';
 import type { RequestStore } from './store/port.js';
 
 /**
@@ -39,6 +42,8 @@ export interface ServiceDeps {
   noticeBaseDelayMs?: number;
   history?: HistoryClients;
   historyPageSize?: number;
+  /** How often the intake API's erasures are brought up to date and callbacks sent (default 5 s). */
+  intakeIntervalMs?: number;
 }
 
 export type Services = ReturnType<typeof wireServices>;
@@ -141,6 +146,24 @@ export function wireServices(deps: ServiceDeps) {
     log,
   });
   service.onDecided((leadId) => void workflow.settle(leadId));
+  // The intake API (issue 21): erasures follow their requests; callbacks are kept in the store.
+  const intake = new Intake({ service, person, store, now, log, onCallbacksQueued: () => callbacks.kick() });
+  const callbacks = new IntakeCallbacks({
+    store,
+    post: callbackPoster(config.intake?.callbackSecret, now),
+    refresh: () => intake.refreshAll(),
+    now,
+    log,
+    intervalMs: deps.intakeIntervalMs,
+    baseDelayMs: deps.noticeBaseDelayMs,
+  });
+  service.onDecided(
+    (leadId) =>
+      void intake.refreshLead(leadId).then(
+        () => callbacks.kick(),
+        () => undefined,
+      ),
+  );
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
@@ -170,6 +193,8 @@ export function wireServices(deps: ServiceDeps) {
     delivery,
     person,
     workflow,
+    intake,
+    callbacks,
     housekeeping,
     followUp,
     verification,

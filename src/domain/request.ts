@@ -123,6 +123,10 @@ export const workflowStepSchema = z.object({
 });
 export type WorkflowStep = z.infer<typeof workflowStepSchema>;
 
+/** Kept on the lead request filed for an erasure of the intake API (issue 21), in the write that files it. */
+export const intakeLinkSchema = z.object({ erasureId: z.string(), caller: z.string() });
+export type IntakeLink = z.infer<typeof intakeLinkSchema>;
+
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
   id: z.string(),
@@ -183,6 +187,8 @@ export const deletionRequestSchema = z.object({
   refileOf: z.string().optional(),
   /** Filed by the Workflow Builder step (lead only): the execution to complete once decided. */
   workflowStep: workflowStepSchema.optional(),
+  /** Filed for an erasure of the intake API (lead only). */
+  intake: intakeLinkSchema.optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

@@ -94,6 +94,8 @@ export class SlackNoticeSender implements NoticeSender {
     }
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
     if (saidByLead(notice, request)) return {};
+    // Filed through the intake API: the requester is a DSR platform, told by its callback, not by a DM.
+    if (request.intake && REQUESTER_DMS.has(notice.kind)) return {};
     // A part's messages go in its lead's thread, and its changes re-render the lead's message.
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
     const inThread = (message: Message) => this.inThread(thread, message);
@@ -276,3 +278,6 @@ function decisionNote(request: DeletionRequest): Message {
 function assertNever(value: never): never {
   throw new Error(`unknown notice ${JSON.stringify(value)}`);
 }
+
+/** The notices that are direct messages to the requester. */
+const REQUESTER_DMS: ReadonlySet<string> = new Set(['requester_filed', 'requester_outcome', 'completed_requester']);

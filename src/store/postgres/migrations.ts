@@ -24,7 +24,10 @@ const FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 export const LOCK_CLASS_MIGRATE = 0x6c7064;
 export const LOCK_CLASS_EXCLUSIVE = 0x6c7065;
 
-/** The migrations shipped with this code, in order; numbering must run 1, 2, 3… without gaps. */
+/**
+ * The migrations shipped with this code, in order; numbering must rise, each number once. Gaps are
+ * allowed: branches developed side by side are given numbers ahead (issue 21's is 0008).
+ */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   let files: string[];
   try {
@@ -40,10 +43,10 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     return { version: Number(number), name: name ?? file, sql: readFileSync(`${dir}/${file}`, 'utf8') };
   });
   migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
+    if (migration.version <= (migrations[index - 1]?.version ?? 0)) {
       throw new StoreError(
         'STORE_UNREADABLE',
-        `The PostgreSQL migrations in ${dir} are not numbered 0001, 0002, … without gaps (found ${migration.version} at place ${index + 1}).`,
+        `The PostgreSQL migrations in ${dir} are not numbered 0001, 0002, … each number once (found ${migration.version} at place ${index + 1}).`,
       );
     }
   });

@@ -1,3 +1,4 @@
+import { PgErasures } from './erasure-queries.js';
 import { randomBytes } from 'node:crypto';
 import type { RequestNotice } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
@@ -54,6 +55,7 @@ export class PostgresStore implements RequestStore {
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly noticeListeners: (() => void)[] = [];
   readonly searches: PgSearches;
+  readonly erasures: PgErasures;
 
   private constructor(
     private readonly session: PgSession,
@@ -62,6 +64,7 @@ export class PostgresStore implements RequestStore {
     },
   ) {
     this.searches = new PgSearches(session, options.server);
+    this.erasures = new PgErasures(session, options.server);
   }
 
   /** Use openPostgresStore. */
@@ -97,7 +100,6 @@ export class PostgresStore implements RequestStore {
   }
 
   // ── reads ────────────────────────────────────────────────────────────────────────────────────────────
-
   async get(id: string): Promise<DeletionRequest | undefined> {
     return (await this.docs('SELECT doc FROM requests WHERE id = $1', [id]))[0];
   }
