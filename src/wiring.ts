@@ -150,9 +150,10 @@ export function wireServices(deps: ServiceDeps) {
   const intake = new Intake({ service, person, store, now, log, onCallbacksQueued: () => callbacks.kick() });
   const callbacks = new IntakeCallbacks({
     store,
-    post: callbackPoster(config.intake?.callbackSecret, now),
+    // Waits, claims and the signature's timestamp are wall-clock time, as the platform checks it.
+    post: callbackPoster(config.intake?.callbackSecret, () => new Date()),
     refresh: () => intake.refreshAll(),
-    now,
+    now: () => new Date(),
     log,
     intervalMs: deps.intakeIntervalMs,
     baseDelayMs: deps.noticeBaseDelayMs,

@@ -145,7 +145,10 @@ export function intakeApi(deps: IntakeApiDeps): RouteHandler {
 
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (error instanceof HttpProblem) return sendProblem(res, error);
+      if (error instanceof HttpProblem) {
+        sendProblem(res, error);
+        return;
+      }
       deps.log.error('intake_error', { code: errorCode(error) });
       sendProblem(
         res,

@@ -48,11 +48,13 @@ export async function startSearch(
   const cleaned = cleanIdentifier(raw);
   if (!cleaned.ok)
     return refuse({ code: 'IDENTIFIER_INVALID', problem: cleaned.problem, max: IDENTIFIER_MAX_LENGTH });
-  const allowed = tokenHolder ? ({ ok: true } as const) : canSearchPerson({
-    userId,
-    requesters: await deps.directory.requesters(),
-    approvers: await deps.directory.approvers(),
-  });
+  const allowed = tokenHolder
+    ? ({ ok: true } as const)
+    : canSearchPerson({
+        userId,
+        requesters: await deps.directory.requesters(),
+        approvers: await deps.directory.approvers(),
+      });
   if (!allowed.ok) {
     deps.log.info('person_search_refused', { user: userId, code: allowed.code });
     return allowed;

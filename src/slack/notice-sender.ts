@@ -280,4 +280,8 @@ function assertNever(value: never): never {
 }
 
 /** The notices that are direct messages to the requester. */
-const REQUESTER_DMS: ReadonlySet<string> = new Set(['requester_filed', 'requester_outcome', 'completed_requester']);
+const REQUESTER_DMS: ReadonlySet<string> = new Set([
+  'requester_filed',
+  'requester_outcome',
+  'completed_requester',
+]);
