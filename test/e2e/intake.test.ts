@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/slack/ids.js';
 import { NOW, PERSON, seedPerson } from '../liveperson/history/fixtures.js';
@@ -62,6 +64,15 @@ describe('the intake API: POST and GET /api/v1/erasures (real HTTP, fake Slack, 
   const get = async (id: string, token = ONETRUST) =>
     fetch(`${h.appUrl}/api/v1/erasures/${id}`, { headers: { authorization: `Bearer ${token}` } });
   const statusOf = async (id: string) => ((await (await get(id)).json()) as { status: string }).status;
+  /** Checks an answer against docs/openapi.json as the app serves it. */
+  async function matchesOpenApi(name: string, value: unknown) {
+    const doc = (await (await fetch(`${h.appUrl}/api/v1/openapi.json`)).json()) as Record<string, unknown>;
+    const ajv = new Ajv2020({ strict: false });
+    addFormats.default(ajv);
+    ajv.addSchema({ ...doc, $id: 'openapi' });
+    const validate = ajv.getSchema(`openapi#/components/schemas/${name}`);
+    expect(validate?.(value), JSON.stringify(validate?.errors)).toBe(true);
+  }
   const body = (extra: Record<string, unknown> = {}) => ({
     identifier: PERSON.email,
     case_ref: 'DSR-123',
@@ -112,6 +123,8 @@ describe('the intake API: POST and GET /api/v1/erasures (real HTTP, fake Slack, 
       gdpr_deadline: expect.stringMatching(/^2026-12-18$/) as unknown,
     });
     expect(view.requests).toHaveLength(2);
+    await matchesOpenApi('Accepted', accepted);
+    await matchesOpenApi('Erasure', view);
 
     // Each change once, in order; the first answered 500 and came again.
     const got = await h.slack.waitFor(
@@ -155,7 +168,9 @@ describe('the intake API: POST and GET /api/v1/erasures (real HTTP, fake Slack, 
     ] as const) {
       const answer = await post(input);
       expect(answer.status).toBe(400);
-      expect(await problem(answer)).toMatchObject({ status: 400, field });
+      const details = await problem(answer);
+      expect(details).toMatchObject({ status: 400, field });
+      await matchesOpenApi('Problem', details);
     }
     expect((await post(body(), 'wrong-token-0123456789abcdef')).status).toBe(401);
     const large = await post(body({ case_ref: 'x'.repeat(17 * 1024) }));
