@@ -228,10 +228,12 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
       await fresh.drop();
     });
 
-    it('ship numbered 0001, 0002, … and are found beside the module', () => {
+    it('ship numbered 0001, 0002, … (rising, each number once) and are found beside the module', () => {
       const migrations = loadMigrations();
       expect(migrations.length).toBeGreaterThanOrEqual(1);
-      expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+      const versions = migrations.map((m) => m.version);
+      expect(versions[0]).toBe(1);
+      expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
     });
 
     it('two replicas starting together on an empty database migrate it once', async () => {
@@ -246,7 +248,8 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
         'SELECT version FROM schema_migrations ORDER BY version',
       );
       expect(rows.map((row) => row.version)).toEqual(loadMigrations().map((m) => m.version));
-      expect(await migrate(fresh.url)).toEqual({ from: rows.length, to: rows.length });
+      const last = rows.at(-1)?.version;
+      expect(await migrate(fresh.url)).toEqual({ from: last, to: last });
     });
 
     it('a schema newer than the code stops start-up with a clear message', async () => {

@@ -23,6 +23,7 @@ const TABLES = [
   'months',
   'replicas',
   'person_searches',
+  'erasures',
   'schema_migrations',
 ] as const;
 const GRANT = (user: string) =>
@@ -85,7 +86,7 @@ async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck
     };
   }
 
-  const known = loadMigrations().length;
+  const known = loadMigrations().at(-1)?.version ?? 0;
   const readable = await client.query<{ ok: boolean | null }>(
     `SELECT has_table_privilege(to_regclass('schema_migrations'), 'SELECT') AS ok`,
   );

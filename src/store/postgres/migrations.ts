@@ -95,7 +95,7 @@ export async function migrateWith(
   options: { migrations?: Migration[]; log?: Logger } = {},
 ): Promise<MigrationResult> {
   const migrations = options.migrations ?? loadMigrations();
-  const known = migrations.length;
+  const known = migrations.at(-1)?.version ?? 0;
   let inTransaction = false;
   try {
     await client.query('BEGIN');
@@ -104,7 +104,7 @@ export async function migrateWith(
     await client.query(SCHEMA_TABLE);
     const from = await schemaVersion(client);
     if (from > known) throw newerSchemaError(server, from, known);
-    for (const migration of migrations.slice(from)) {
+    for (const migration of migrations.filter((m) => m.version > from)) {
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
