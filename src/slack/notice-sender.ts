@@ -26,7 +26,7 @@ import {
 import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
-import { escapeMrkdwn, mention, slackDate } from './format.js';
+import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
 import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 
@@ -94,8 +94,8 @@ export class SlackNoticeSender implements NoticeSender {
     }
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
     if (saidByLead(notice, request)) return {};
-    // Filed through the intake API: the requester is a DSR platform, told by its callback, not by a DM.
-    if (request.intake && REQUESTER_DMS.has(notice.kind)) return {};
+    // Filed through the intake API: the requester is a DSR platform (no Slack user), told by its callback.
+    if (!isUserId(request.requestedBy) && REQUESTER_DMS.has(notice.kind)) return {};
     // A part's messages go in its lead's thread, and its changes re-render the lead's message.
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
     const inThread = (message: Message) => this.inThread(thread, message);
