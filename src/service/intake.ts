@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
 import {
@@ -49,8 +50,15 @@ export interface IntakeDeps {
 
 export const SEARCH_STALE_MS = 30 * 60_000;
 
+/** Waits before trying a search again that the searcher's limits held back (one at a time, 5 in 10 min). */
+const BUSY_WAIT_MS = 1000;
+const LIMIT_WAIT_MS = 30_000;
+
 export class Intake {
   private readonly running = new Set<Promise<void>>();
+  /** Erasures whose search runs (or waits its turn) in this process. */
+  private readonly searching = new Set<string>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: IntakeDeps) {}
 
@@ -84,7 +92,11 @@ export class Intake {
         caller: input.caller,
         caseRefLength: input.caseRef.length,
       });
-      const run = this.run(result.erasure, clean.value).finally(() => this.running.delete(run));
+      this.searching.add(id);
+      const run = this.run(result.erasure, clean.value).finally(() => {
+        this.running.delete(run);
+        this.searching.delete(id);
+      });
       this.running.add(run);
     }
     return result;
@@ -116,12 +128,16 @@ export class Intake {
   async refreshAll(): Promise<void> {
     for (const erasure of await this.deps.store.erasures.listOpen()) {
       if (erasure.requestId) await this.refresh(erasure.id);
-      else if (erasure.status === 'searching') await this.recover(erasure);
+      else if (erasure.status === 'searching' && !this.searching.has(erasure.id)) await this.recover(erasure);
     }
   }
 
-  /** Resolves when no search is under way, or after `timeoutMs`. */
+  /**
+   * Resolves when no search is under way, or after `timeoutMs`. Searches waiting their turn stop waiting:
+   * their identifier is kept nowhere, so they end INTERRUPTED (the platform is told to send them again).
+   */
   async idle(timeoutMs: number): Promise<void> {
+    this.stopping.abort();
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
@@ -163,7 +179,7 @@ export class Intake {
     const failed = (code: string) => ({ status: 'failed' as const, failure: { code } });
     const spent = await this.deps.service.quotaRefusal();
     if (spent) return failed(spent.code);
-    const started = await this.deps.person.startForCaller(`intake:${erasure.caller}`, identifier);
+    const started = await this.startSearch(erasure, identifier);
     if (!started.ok) return failed(started.code);
     const searched = await this.deps.person.search(started.search);
     if (!searched.ok) return failed('SEARCH_FAILED');
@@ -187,6 +203,31 @@ export class Intake {
     });
     if (!filed.ok) return failed(filed.code);
     return { status: 'awaiting_approval', requestId: filed.request.id };
+  }
+
+  /**
+   * The caller searches as a person would, one search at a time and at most 5 in 10 minutes: a burst of
+   * erasures waits its turn here (the erasure stays `searching`, touched so the sweep knows it is alive).
+   */
+  private async startSearch(erasure: StoredErasure, identifier: string) {
+    for (;;) {
+      const started = await this.deps.person.startForCaller(`intake:${erasure.caller}`, identifier);
+      if (started.ok || (started.code !== 'SEARCH_BUSY' && started.code !== 'SEARCH_LIMIT')) return started;
+      if (this.stopping.signal.aborted) return started;
+      await this.touch(erasure.id);
+      const wait = started.code === 'SEARCH_BUSY' ? BUSY_WAIT_MS : LIMIT_WAIT_MS;
+      await sleep(wait, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+    }
+  }
+
+  /** Marks a waiting erasure alive for the sweep (at most every few minutes). */
+  private async touch(id: string): Promise<void> {
+    const now = this.deps.now();
+    await this.deps.store.erasures.change(id, (current) =>
+      current && now.getTime() - Date.parse(current.updatedAt) > SEARCH_STALE_MS / 6
+        ? { value: undefined, erasure: { ...current, updatedAt: now.toISOString() } }
+        : { value: undefined },
+    );
   }
 
   private async move(

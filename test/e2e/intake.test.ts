@@ -191,6 +191,38 @@ describe('the intake API: POST and GET /api/v1/erasures (real HTTP, fake Slack, 
     expect(h.lp.requests).toHaveLength(0);
   });
 
+  it('namesakes: nothing filed, failed NAMESAKES; nobody found: nothing_found; each told by callback', async () => {
+    await start();
+    hook = await receiver(0);
+    h.history!.addConversation({
+      status: 'CLOSE',
+      startTime: new Date(NOW.getTime() - 40 * 24 * 60 * 60 * 1000),
+      consumer: { participantId: '9d2f5c1e-3b7a-4c6d-8e9f-0a1b2c3d4e5f', email: PERSON.email },
+      personalInfo: [PERSON.email],
+      messages: ['hello'],
+    });
+    const namesakes = (await (await post(body({ callback_url: hook.url }))).json()) as { id: string };
+    const nobody = (await (
+      await post(body({ identifier: 'nobody.here@example.net', callback_url: hook.url }))
+    ).json()) as { id: string };
+    const seen = await h.slack.waitFor(() => (hook!.got.length >= 2 ? hook!.got : undefined), 15_000);
+    const byId = new Map(
+      seen.map((g) => [(JSON.parse(g.body) as { id: string }).id, JSON.parse(g.body) as unknown]),
+    );
+    expect(byId.get(namesakes.id)).toMatchObject({
+      status: 'failed',
+      failure: { code: 'NAMESAKES' },
+      requests: [],
+    });
+    expect(byId.get(nobody.id)).toMatchObject({ status: 'nothing_found', requests: [] });
+    expect(await statusOf(nobody.id)).toBe('nothing_found');
+    expect(h.approvalMessages()).toHaveLength(0);
+    expect(h.lp.requests).toHaveLength(0);
+    // A few delivery rounds later: each was told once.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hook.got).toHaveLength(2);
+  });
+
   it('without INTAKE_TOKENS the API is off: 404', async () => {
     await start({});
     expect((await post(body())).status).toBe(404);
