@@ -12,6 +12,7 @@ import { ACTION } from '../../src/slack/ids.js';
 import { PERSON, seedPerson } from '../liveperson/history/fixtures.js';
 import { ChildApp } from '../support/child-app.js';
 import { APPROVER, Harness, approveButtonValue } from '../support/harness.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import { record, writeRowsOnExit } from './rows.js';
 
 writeRowsOnExit(afterAll, 'The intake API under faults');
@@ -121,4 +122,74 @@ describe('the intake API, app killed between the approval and the filing', () =>
       duplicates: Math.max(0, h.lp.requests.length - 2) + Math.max(0, got.length - 2),
     });
   }, 120_000);
+
+  describe.skipIf(!postgresAvailable)('two replicas on one PostgreSQL database', () => {
+    let db: TestDatabase;
+    beforeEach(async () => {
+      db = await createTestDatabase();
+    });
+    afterEach(async () => {
+      await db.drop();
+    });
+
+    it('posted to one replica, approved through the other, read from both: one filing, each callback once', async () => {
+      const env = { DATABASE_URL: db.url, REPLICA_LEASE_SECONDS: '2', LP_DELETE_TEST_SWEEP_MS: '300' };
+      const a = await startChild(env);
+      const b = await startChild(env);
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      h.appUrl = a.url;
+      const posted = await fetch(`${a.url}/api/v1/erasures`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'k-2',
+        },
+        body: JSON.stringify({
+          identifier: PERSON.email,
+          case_ref: 'DSR-R',
+          received_on: '2026-11-18',
+          callback_url: url,
+        }),
+      });
+      const { id } = (await posted.json()) as { id: string };
+      // The same key on the other replica: the same erasure, nothing new.
+      const again = await fetch(`${b.url}/api/v1/erasures`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'k-2',
+        },
+        body: JSON.stringify({
+          identifier: PERSON.email,
+          case_ref: 'DSR-R',
+          received_on: '2026-11-18',
+          callback_url: url,
+        }),
+      });
+      expect(((await again.json()) as { id: string }).id).toBe(id);
+      const message = await h.slack.waitFor(() => h.approvalMessages()[0], 20_000);
+      h.appUrl = b.url;
+      await h.click(APPROVER, ACTION.approve, approveButtonValue(message.blocks), message.ts);
+      await h.slack.waitFor(() => (got.some((g) => g.status === 'filed') ? true : undefined), 30_000);
+      // Both replicas run their delivery rounds (every 5 s) and sweeps meanwhile: nothing more arrives.
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      h.appUrl = a.url;
+      expect((await read(id)).status).toBe('filed');
+      for (const child of [a, b]) child.kill('SIGTERM');
+      for (const child of [a, b]) expect((await child.exited).code).toBe(0);
+      expect(got.map((g) => g.status)).toEqual(['awaiting_approval', 'filed']);
+      expect(h.lp.requests).toHaveLength(2);
+      expect(h.approvalMessages()).toHaveLength(1);
+      record({
+        fault:
+          'two replicas on PostgreSQL: posted to one (and again, same Idempotency-Key, to the other), approved on the other',
+        expected: 'one erasure, one filing, each callback once whichever replica sends it',
+        observed: `callbacks: ${got.map((g) => g.status).join(', ')}; LivePerson creates: ${h.lp.requests.length}; approval messages: ${h.approvalMessages().length}`,
+        lost: got.some((g) => g.status === 'filed') ? 0 : 1,
+        duplicates: Math.max(0, got.length - 2) + Math.max(0, h.lp.requests.length - 2),
+      });
+    }, 120_000);
+  });
 });
