@@ -157,6 +157,8 @@ export function wireServices(deps: ServiceDeps) {
     log,
     intervalMs: deps.intakeIntervalMs,
     baseDelayMs: deps.noticeBaseDelayMs,
+    // DONE and the read-back arrive at the follow-up's pace: read them as often, at most once a minute.
+    refreshEveryMs: Math.min(60_000, config.slack.statusPollMinutes * 60_000),
   });
   service.onDecided(
     (leadId) =>

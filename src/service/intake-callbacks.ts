@@ -27,6 +27,12 @@ export interface IntakeCallbacksDeps {
   intervalMs?: number;
   /** First retry wait (default 1 s), doubled per attempt up to an hour. */
   baseDelayMs?: number;
+  /**
+   * How often a round also brings erasures up to date with their requests (default 60 s): LivePerson's
+   * DONE and the read-back arrive at the follow-up's pace (hours), and a decision is heard at once
+   * (onDecided), so reading every open erasure's requests every 5 s would be load for nothing.
+   */
+  refreshEveryMs?: number;
 }
 
 export const CLAIM_MS = 60_000;
@@ -37,6 +43,7 @@ export class IntakeCallbacks {
   private round: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private refreshedAt = 0;
 
   constructor(private readonly deps: IntakeCallbacksDeps) {}
 
@@ -72,7 +79,11 @@ export class IntakeCallbacks {
   }
 
   async runOnce(): Promise<void> {
-    await this.deps.refresh();
+    const now = Date.now();
+    if (now - this.refreshedAt >= (this.deps.refreshEveryMs ?? 60_000)) {
+      this.refreshedAt = now;
+      await this.deps.refresh();
+    }
     for (const erasure of await this.deps.store.erasures.listOpen()) {
       await this.deliverNext(erasure.id);
     }
@@ -112,7 +123,8 @@ export class IntakeCallbacks {
     return this.deps.store.erasures.change(id, (current) => {
       const owed = current?.callbacks.find((c) => !c.deliveredAt);
       if (!current || !current.callbackUrl || !owed) return { value: undefined };
-      if (Date.parse(owed.nextAttemptAt) > now.getTime()) return { value: undefined };
+      // A new callback is due at once; a retry when this deliverer's (wall) clock says so.
+      if (owed.attempts > 0 && Date.parse(owed.nextAttemptAt) > now.getTime()) return { value: undefined };
       if (owed.claimedUntil && Date.parse(owed.claimedUntil) > now.getTime()) return { value: undefined };
       const callback: ErasureCallback = {
         ...owed,
