@@ -88,6 +88,19 @@ export default tseslint.config(
     '**/app.js',
     '**/server.js',
   ]),
+  // The intake API (issue 21): an entry point beside slack/, over the services; no store internals.
+  ...layer('src/intake/**/*.ts', [
+    '@slack/*',
+    'lowdb',
+    'pg',
+    '**/slack/**',
+    '**/store/lowdb/**',
+    '**/store/postgres/**',
+    '**/cli/**',
+    '**/doctor/**',
+    '**/app.js',
+    '**/server.js',
+  ]),
 );
 
 /** Files matching `files` may not import `patterns` (a lower layer never reaches up). */

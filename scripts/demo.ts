@@ -16,6 +16,7 @@ import { silentLogger } from '../src/log.js';
 import { ACTION, BLOCK, CALLBACK, PERSON_ACTION, PERSON_BLOCK, PERSON_CALLBACK } from '../src/slack/ids.js';
 import { mrkdwnToText } from '../src/slack/mrkdwn-text.js';
 import { startServer } from '../src/server.js';
+import { DEMO_INTAKE, intakeDemo } from './demo-intake.js';
 import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack.js';
 import {
   blockActionsPayload,
@@ -162,6 +163,8 @@ async function main(): Promise<void> {
       APPROVER_USER_IDS: BOB,
       // A requester list: Alice files, and so may search for a person (without one, approvers only).
       REQUESTER_USER_IDS: ALICE,
+      // The intake API: a DSR platform's erasure (the last steps).
+      INTAKE_TOKENS: `${DEMO_INTAKE.caller}:${DEMO_INTAKE.token}`,
       PORT: '0',
     },
   });
@@ -242,9 +245,20 @@ async function main(): Promise<void> {
     const person = await erasePersonDemo({ appUrl, slack, lp, firstStep: 8 });
     lpShiftMs = 26 * 24 * 60 * 60 * 1000;
     await verifiedDeletionDemo({ appUrl, slack, ...person });
+    const helpers = { out, step, render, clickApprove };
+    await intakeDemo({
+      appUrl,
+      slack,
+      lp,
+      channel: CHANNEL,
+      approver: BOB,
+      firstStep: person.nextStep + 2,
+      ...helpers,
+    });
     out(
       `\nDemo finished: ${requestId} and the person's ${plural(person.requests, 'request')} were filed with ` +
-        'LivePerson, each approved by a second person, and the deletion was verified.',
+        'LivePerson, each approved by a second person, and the deletion was verified;\n' +
+        'OneTrust filed an erasure through the intake API.',
     );
   } finally {
     await server.stop('demo finished');

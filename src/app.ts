@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { createBolt } from './bolt-app.js';
@@ -19,6 +20,8 @@ import { STORE_PROBE_DEADLINE_MS, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
 import type { RequestStore } from './store/port.js';
 import { watchOrphans, wireServices } from './wiring.js';
+import { intakeApi, type RouteHandler } from './intake/api.js';
+import { INTAKE_PATHS, listenIntake } from './intake/server.js';
 
 /**
  * createApp: the Bolt app (bolt-app.ts) and the services (wiring.ts) put together, the listeners
@@ -57,6 +60,8 @@ export interface AppDeps {
   history?: HistoryClients;
   /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
   historyPageSize?: number;
+  /** How often erasures of the intake API are followed and their callbacks sent (tests shorten it). */
+  intakeIntervalMs?: number;
 }
 export interface RunningApp {
   app: InstanceType<typeof App>;
@@ -94,11 +99,17 @@ export function createApp(deps: AppDeps): RunningApp {
     slackOk: () => slackSignedIn,
     storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
+  // The intake API's handler is made with the services below; its routes exist from the start.
+  let intakeHandler: RouteHandler = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const intakeRoute: RouteHandler = (req, res) => intakeHandler(req, res);
   const { app, noticeClient, receiver, socketMode } = createBolt(config, {
     log,
     readiness,
     slackRetries: deps.slackRetries,
     slackTimeoutMs: deps.slackTimeoutMs,
+    routes: INTAKE_PATHS.map((path) => ({ path, method: ['GET', 'POST'], handler: intakeRoute })),
   });
   const services = wireServices({
     config,
@@ -114,7 +125,10 @@ export function createApp(deps: AppDeps): RunningApp {
     noticeBaseDelayMs: deps.noticeBaseDelayMs,
     history: deps.history,
     historyPageSize: deps.historyPageSize,
+    intakeIntervalMs: deps.intakeIntervalMs,
   });
+  intakeHandler = intakeApi({ config: config.intake, intake: services.intake, log, now });
+  let intakeServer: Server | undefined;
   const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory, workflow } =
     services;
   registerListeners(app, {
@@ -191,6 +205,8 @@ export function createApp(deps: AppDeps): RunningApp {
         });
         listening = true;
       }
+      if (socketMode && config.intake?.port !== undefined)
+        intakeServer = await listenIntake(intakeRoute, config.intake.port, log);
       log.info('app_started', { mode: socketMode ? 'socket' : 'http', port: boundPort });
       deps.onListening?.({ port: boundPort });
       // Notices owed from before (a crash, Slack down) go out first; then interrupted submissions are
@@ -203,6 +219,7 @@ export function createApp(deps: AppDeps): RunningApp {
       // last checked) is in the store, so only requests already due are asked about.
       await followUp.runOnce();
       followUp.start();
+      services.callbacks.start();
       if (config.databaseUrl) orphanWatch = watchOrphans({ config, store, log }, housekeeping);
       return { port: boundPort };
     },
@@ -213,6 +230,9 @@ export function createApp(deps: AppDeps): RunningApp {
         // Bolt refuses to stop a receiver that never started (a stop while waiting for Slack at start-up).
         if (listening) await app.stop();
         clearInterval(orphanWatch);
+        await new Promise((resolve) => (intakeServer ? intakeServer.close(resolve) : resolve(undefined)));
+        await services.callbacks.stop();
+        await services.intake.idle(grace);
         await housekeeping.stop();
         await followUp.stop();
         // One grace for all of it: a Slack call that hangs must not hold the stop longer.

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
@@ -22,7 +23,18 @@ export interface Bolt {
 
 export function createBolt(
   config: Config,
-  options: { log: Logger; readiness: Readiness; slackRetries?: number; slackTimeoutMs?: number },
+  options: {
+    log: Logger;
+    readiness: Readiness;
+    slackRetries?: number;
+    slackTimeoutMs?: number;
+    /** Served beside Slack's routes in HTTP mode (the intake API). */
+    routes?: {
+      path: string;
+      method: string[];
+      handler: (req: IncomingMessage, res: ServerResponse) => void;
+    }[];
+  },
 ): Bolt {
   const timeout = options.slackTimeoutMs ?? SLACK_TIMEOUT_MS;
   const socketMode = Boolean(config.slack.appToken);
@@ -45,6 +57,7 @@ export function createBolt(
             },
           },
           ...probeRoutes(options.readiness),
+          ...(options.routes ?? []),
         ],
       });
   const app = new App({

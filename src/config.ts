@@ -3,6 +3,7 @@ import { coreSchema } from './config/core.js';
 import { resolveCredentials, type LivePersonAuth } from './config/credentials.js';
 import { ConfigError, issuesToProblems, OUR_WORDS } from './config/messages.js';
 import { slackCrossFieldProblems, slackSchema } from './config/slack.js';
+import { intakeSchema, type IntakeConfig } from './config/intake.js';
 
 /**
  * Every setting comes from the environment (index.ts loads a local `.env` first). Parsing collects all
@@ -17,7 +18,9 @@ type CoreSettings = z.output<typeof coreSchema>;
 export type LivePersonConfig = CoreSettings['liveperson'] & { auth: LivePersonAuth };
 export type CoreConfig = Readonly<Omit<CoreSettings, 'liveperson'> & { liveperson: LivePersonConfig }>;
 export type SlackConfig = z.output<typeof slackSchema>;
-export type Config = CoreConfig & { readonly slack: SlackConfig };
+export type { IntakeConfig };
+/** `intake` is present when INTAKE_TOKENS is set (the intake API is on). */
+export type Config = CoreConfig & { readonly slack: SlackConfig; readonly intake?: IntakeConfig };
 
 type Env = Record<string, string | undefined>;
 
@@ -50,6 +53,8 @@ export function loadConfig(env: Env = process.env): Config {
   const slack = slackSchema.safeParse(env, OUR_WORDS);
   if (!slack.success) problems.push(...issuesToProblems(slack.error));
   problems.push(...slackCrossFieldProblems(env));
-  if (problems.length > 0 || !core || !slack.success) throw new ConfigError(problems);
-  return Object.freeze({ ...core, slack: slack.data });
+  const intake = intakeSchema.safeParse(env, OUR_WORDS);
+  if (!intake.success) problems.push(...issuesToProblems(intake.error));
+  if (problems.length > 0 || !core || !slack.success || !intake.success) throw new ConfigError(problems);
+  return Object.freeze({ ...core, slack: slack.data, ...(intake.data ? { intake: intake.data } : {}) });
 }

@@ -20,6 +20,9 @@ import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import { SlackStepCompleter } from './slack/step-completer.js';
 import { WorkflowSteps } from './service/workflow-steps.js';
+import { Intake } from './service/intake.js';
+import { IntakeCallbacks } from './service/intake-callbacks.js';
+import { callbackPoster } from './intake/api.js';
 import type { RequestStore } from './store/port.js';
 
 /**
@@ -44,6 +47,8 @@ export interface ServiceDeps {
   noticeBaseDelayMs?: number;
   history?: HistoryClients;
   historyPageSize?: number;
+  /** How often the intake API's erasures are brought up to date and callbacks sent (default 5 s). */
+  intakeIntervalMs?: number;
 }
 
 export type Services = ReturnType<typeof wireServices>;
@@ -148,6 +153,27 @@ export function wireServices(deps: ServiceDeps) {
     log,
   });
   service.onDecided((leadId) => void workflow.settle(leadId));
+  // The intake API (issue 21): erasures follow their requests; callbacks are kept in the store.
+  const intake = new Intake({ service, person, store, now, log, onCallbacksQueued: () => callbacks.kick() });
+  const callbacks = new IntakeCallbacks({
+    store,
+    // Waits, claims and the signature's timestamp are wall-clock time, as the platform checks it.
+    post: callbackPoster(config.intake?.callbackSecret, () => new Date()),
+    refresh: () => intake.refreshAll(),
+    now: () => new Date(),
+    log,
+    intervalMs: deps.intakeIntervalMs,
+    baseDelayMs: deps.noticeBaseDelayMs,
+    // DONE and the read-back arrive at the follow-up's pace: read them as often, at most once a minute.
+    refreshEveryMs: Math.min(60_000, config.slack.statusPollMinutes * 60_000),
+  });
+  service.onDecided(
+    (leadId) =>
+      void intake.refreshLead(leadId).then(
+        () => callbacks.kick(),
+        () => undefined,
+      ),
+  );
   const housekeeping = new Housekeeping({
     store,
     lifecycle,
@@ -177,6 +203,8 @@ export function wireServices(deps: ServiceDeps) {
     delivery,
     person,
     workflow,
+    intake,
+    callbacks,
     housekeeping,
     followUp,
     verification,

@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import { checkClock } from './checks/clock.js';
 import { checkConfig } from './checks/config.js';
 import { checkHistory } from './checks/history.js';
+import { checkIntake } from './checks/intake.js';
 import { checkLivePerson, type LivePersonCheckDeps } from './checks/liveperson.js';
 import { checkSlack } from './checks/slack.js';
 import { checkStorage } from './checks/storage.js';
@@ -32,7 +33,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
   const { results, config, core } = checkConfig(env);
 
   deps.progress?.step('Asking Slack', 'Slack');
-  if (config) results.push(...(await checkSlack(config, deps.slackClient)));
+  if (config) results.push(...(await checkSlack(config, deps.slackClient)), checkIntake(config));
   else {
     for (const name of ['slack token', 'privacy channel', 'approvers']) {
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });

@@ -136,6 +136,10 @@ export const submissionAttemptSchema = z.object({
 });
 export type SubmissionAttempt = z.infer<typeof submissionAttemptSchema>;
 
+/** Kept on the lead request filed for an erasure of the intake API (issue 21), in the write that files it. */
+export const intakeLinkSchema = z.object({ erasureId: z.string(), caller: z.string() });
+export type IntakeLink = z.infer<typeof intakeLinkSchema>;
+
 export const deletionRequestSchema = z.object({
   /** Local id shown to people, e.g. `DR-7K3QX9`. */
   id: z.string(),
@@ -211,6 +215,8 @@ export const deletionRequestSchema = z.object({
   unsent: z.literal(true).optional(),
   /** Filed with `npm run lp -- create`, not through Slack: kept so reconciliation can account for it. */
   origin: z.literal('cli').optional(),
+  /** Filed for an erasure of the intake API (lead only). */
+  intake: intakeLinkSchema.optional(),
   history: z.array(historyEntrySchema),
 });
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;

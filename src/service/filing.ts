@@ -4,7 +4,7 @@ import { canFileContent } from '../domain/filing-rules.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
 import type { PlanSummary } from '../domain/plan.js';
-import type { DeletionRequest, WorkflowStep } from '../domain/request.js';
+import type { DeletionRequest, IntakeLink, WorkflowStep } from '../domain/request.js';
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
@@ -35,6 +35,8 @@ export interface FileInput {
   refileOf?: string;
   /** Filed by the Workflow Builder step: kept on the lead in the write that creates it. */
   workflowStep?: WorkflowStep;
+  /** Filed for an erasure of the intake API: its caller's token is its permission to file. */
+  intake?: IntakeLink;
 }
 
 /** Several requests (one type each, at most 100 ids) under one approval. */
@@ -68,7 +70,9 @@ export class Filing {
    * real data-subject date not after today, ids each type accepts, and a month with quota left.
    */
   private async refusal(input: FileInput | FilePlanInput): Promise<Refusal | null> {
-    const allowed = canRequest({ userId: input.userId, requesters: await this.deps.directory.requesters() });
+    const allowed = input.intake
+      ? { ok: true as const }
+      : canRequest({ userId: input.userId, requesters: await this.deps.directory.requesters() });
     if (!allowed.ok) return allowed;
     const content = canFileContent(
       {
@@ -116,6 +120,7 @@ export class Filing {
           ...person(input),
           ...(input.refileOf ? { refileOf: input.refileOf } : {}),
           ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
+          ...(input.intake ? { intake: input.intake } : {}),
           history: [
             {
               at,
@@ -179,6 +184,7 @@ export class Filing {
       ...(input.subject ? { subject: input.subject } : {}),
       ...person(input),
       ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
+      ...(index === 0 && input.intake ? { intake: input.intake } : {}),
       history: [
         historyEntry(
           now,

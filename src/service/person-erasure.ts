@@ -88,6 +88,11 @@ export class PersonErasure {
     return startSearch(this.deps, userId, identifier);
   }
 
+  /** A search for a caller of the intake API (its token is its permission; the limits apply). */
+  startForCaller(caller: string, identifier: string): Promise<Outcome<{ search: StartedSearch }>> {
+    return startSearch(this.deps, caller, identifier, true);
+  }
+
   /** Runs a started search; `onProgress` hears of each period searched. */
   async search(
     started: StartedSearch,

@@ -18,6 +18,11 @@ export function escapeMrkdwn(text: string): string {
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /** `<@U123>` for a real-looking user id; any other string is shown escaped, so it cannot ping anyone. */
+/** A Slack user id (`U…`, `W…`), not a name such as an intake API caller's. */
+export function isUserId(text: string): boolean {
+  return USER_ID.test(text);
+}
+
 export function mention(userId: string): string {
   return USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }

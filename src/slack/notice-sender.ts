@@ -26,7 +26,7 @@ import {
 import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
-import { escapeMrkdwn, mention, slackDate } from './format.js';
+import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
 import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
@@ -97,6 +97,8 @@ export class SlackNoticeSender implements NoticeSender {
     }
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
     if (saidByLead(notice, request)) return {};
+    // Filed through the intake API: the requester is a DSR platform (no Slack user), told by its callback.
+    if (!isUserId(request.requestedBy) && REQUESTER_DMS.has(notice.kind)) return {};
     // A part's messages go in its lead's thread, and its changes re-render the lead's message.
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
     // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
@@ -296,3 +298,10 @@ function decisionNote(request: DeletionRequest): Message {
 function assertNever(value: never): never {
   throw new Error(`unknown notice ${JSON.stringify(value)}`);
 }
+
+/** The notices that are direct messages to the requester. */
+const REQUESTER_DMS: ReadonlySet<string> = new Set([
+  'requester_filed',
+  'requester_outcome',
+  'completed_requester',
+]);

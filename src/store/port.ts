@@ -2,6 +2,7 @@ import type { ChannelNotice, Notice, QueuedNotice, RequestNotice } from '../doma
 import type { DeletionRequest } from '../domain/request.js';
 import type { IdentifierKind } from '../domain/identifier.js';
 import type { SearchStamp } from '../domain/person-search-rules.js';
+import type { StoredErasure } from '../domain/erasure.js';
 
 /**
  * The store port: everything the services need to keep requests, the monthly quota and the Slack notices
@@ -106,6 +107,27 @@ export interface RequestStore {
 
   /** Person searches between the search and their filing (issue 19): any replica may file one. */
   readonly searches: PersonSearchStore;
+
+  /** Erasures sent through the intake API (issue 21), with the callbacks they owe. */
+  readonly erasures: ErasureStore;
+}
+
+export interface ErasureChange<T> {
+  value: T;
+  /** What to save: absent = unchanged. */
+  erasure?: StoredErasure;
+}
+
+/**
+ * Erasures of the intake API. A change is serialised per id across replicas (the file store: one process;
+ * PostgreSQL: the row lock, or the id's advisory lock while it does not exist yet), so a create with an
+ * Idempotency-Key and a callback's claim happen once.
+ */
+export interface ErasureStore {
+  change<T>(id: string, change: (current: StoredErasure | undefined) => ErasureChange<T>): Promise<T>;
+  get(id: string): Promise<StoredErasure | undefined>;
+  /** Erasures not final, or with a callback still owed (erasureOpen). */
+  listOpen(): Promise<StoredErasure[]>;
 }
 
 /**

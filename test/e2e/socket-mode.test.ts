@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,16 @@ import { manifestFunctions } from '../support/fake-slack-functions.js';
 
 const APP_TOKEN = 'xapp-1-test';
 const BOT_TOKEN = 'xoxb-socket-test';
+const INTAKE_TOKEN = 'socket-intake-token-0123456789abcdef';
+let intakePort = 0;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', () => {
   let socket: FakeSocketMode;
@@ -43,6 +55,9 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
       SLACK_API_URL: slack.url,
       PRIVACY_CHANNEL_ID: 'CPRIVACY1',
       APPROVER_USER_IDS: 'UAPPROVER1',
+      // The intake API has no Bolt HTTP server to ride on in Socket Mode: its own port.
+      INTAKE_TOKENS: `OneTrust:${INTAKE_TOKEN}`,
+      INTAKE_PORT: String((intakePort = await freePort())),
     });
     store = await openFileStore(config.dataDir);
     app = createApp({
@@ -76,6 +91,20 @@ describe('Socket Mode (SLACK_APP_TOKEN set: no public URL, no signing secret)', 
     is_enterprise_install: 'false',
     response_url: 'https://hooks.slack.com/commands/T0TEST/1/x',
     trigger_id: triggerId,
+  });
+
+  it('serves the intake API on INTAKE_PORT: a token is needed, and a bad body is answered 400', async () => {
+    const base = `http://127.0.0.1:${intakePort}`;
+    expect((await fetch(`${base}/api/v1/erasures/ER-000000000000000000000000`)).status).toBe(401);
+    const answer = await fetch(`${base}/api/v1/erasures`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: 'ada@example.org', case_ref: 'DSR-1' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({ field: 'received_on' });
+    expect((await fetch(`${base}/api/v1/openapi.json`)).status).toBe(200);
+    expect((await fetch(`${base}/slack/events`)).status).toBe(404);
   });
 
   it('connects with the app-level token and answers /lp-delete help through the socket', async () => {

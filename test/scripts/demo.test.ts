@@ -49,9 +49,14 @@ describe('npm run demo', () => {
     expect(text).toContain('approved by @Bob');
     // Each approval message is printed once (the single request's, then the person's plan); step 7 shows
     // only what the decision added.
-    expect(text.match(/│ Deletion request DR-/g)).toHaveLength(2);
-    expect(text.match(/│ Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(1);
-    expect(text.match(/Requested by: /g)).toHaveLength(2);
+    // (and a third: the intake API's erasure, issue 21).
+    expect(text.match(/│ Deletion request DR-/g)).toHaveLength(3);
+    expect(text.match(/│ Deletion request DR-\S+: 2 LivePerson requests/g)).toHaveLength(2);
+    expect(text.match(/Requested by: /g)).toHaveLength(3);
+    // The intake API: one erasure posted by OneTrust, approved in Slack, read back as filed.
+    expect(text).toMatch(/HTTP 202 \{"id":"ER-[0-9a-f]{24}","status":"searching"/);
+    expect(text).toContain('Requested by: OneTrust (case DSR-ONETRUST-9001)');
+    expect(text).toMatch(/"status":"filed","case_ref":"DSR-ONETRUST-9001"/);
     expect(text).toMatch(/it now ends with\n {3}│ Approved by @Bob on /);
     // Proof of erasure: the person's deletion, read back from the history stand-in once DONE.
     expect(text).toContain('Verified: 4 of 4 conversations erased');

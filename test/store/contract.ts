@@ -9,6 +9,7 @@ import {
   type StoredPersonSearch,
 } from '../../src/store/port.js';
 import { ACCOUNT, lpRecord } from '../support/service-fixture.js';
+import { describeErasureContract } from './erasure-contract.js';
 
 /**
  * The RequestStore contract: what the services rely on, run against every store (lowdb files, PostgreSQL).
@@ -610,5 +611,7 @@ export function describeStoreContract(name: string, factory: () => Promise<Store
         });
       });
     });
+
+    describeErasureContract(() => ({ store, reopen: () => under.reopen() }));
   });
 }

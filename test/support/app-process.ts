@@ -1,7 +1,8 @@
 /**
  * The real app in its own process, for tests that kill it. Same start-up as `npm start` (src/server.ts),
  * plus an optional fault: LP_DELETE_TEST_FAULT=kill-after-create makes the process die (SIGKILL, no
- * clean-up) the moment LivePerson has answered a create, before anything is stored.
+ * clean-up) the moment LivePerson has answered a create (the LP_DELETE_TEST_FAULT_AFTER-th, default the
+ * first), before anything is stored.
  * LP_DELETE_TEST_SWEEP_MS runs the periodic sweep (reminders, expiry) this often instead of every
  * 10 minutes, so a test sees it run on every replica. LP_DELETE_TEST_LOCK_STALE_MS shortens the data folder
  * lock's staleness time, so a test can pause a holder past it.
@@ -13,6 +14,8 @@ import './skew-clock.js';
 import { serveUntilSignalled } from '../../src/server.js';
 
 const fault = process.env.LP_DELETE_TEST_FAULT;
+/** kill-after-create: die after this many creates (default the first). */
+let createsLeft = Number(process.env.LP_DELETE_TEST_FAULT_AFTER ?? '1');
 const sweepMs = Number(process.env.LP_DELETE_TEST_SWEEP_MS ?? '');
 const lockStaleMs = Number(process.env.LP_DELETE_TEST_LOCK_STALE_MS ?? '');
 const ms = (name: string) => {
@@ -36,7 +39,8 @@ await serveUntilSignalled({
           ...client,
           create: async (type, ids) => {
             const record = await client.create(type, ids);
-            process.kill(process.pid, 'SIGKILL');
+            createsLeft -= 1;
+            if (createsLeft <= 0) process.kill(process.pid, 'SIGKILL');
             return record;
           },
         }

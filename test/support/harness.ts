@@ -148,6 +148,7 @@ export class Harness {
       now: this.options.now,
       slackRetries: 0,
       noticeBaseDelayMs: 50,
+      intakeIntervalMs: 100,
       // A stop is a restart in these tests: don't wait out Slack back-offs before it.
       shutdownGraceMs: 200,
       ...(this.options.history?.pageSize ? { historyPageSize: this.options.history.pageSize } : {}),

@@ -5,6 +5,7 @@ import type { DeletionRequest } from '../../src/domain/request.js';
 import { StoreError } from '../../src/store/errors.js';
 import { KeyedMutex } from '../../src/store/lowdb/keyed-mutex.js';
 import { MemorySearches } from './memory-searches.js';
+import { MemoryErasures } from './memory-erasures.js';
 import {
   CHANNEL_LANE,
   countsAgainstQuota,
@@ -33,6 +34,8 @@ export interface MemoryData {
   submittingBy: Map<string, string>;
   /** Person searches (kept across reopen, as files and rows are). */
   searches?: MemorySearches;
+  /** Intake erasures (kept across reopen). */
+  erasures?: MemoryErasures;
 }
 
 export interface MemoryStoreOptions {
@@ -65,6 +68,7 @@ export class MemoryStore implements RequestStore {
   private writesFailing = false;
   private closed = false;
   readonly searches: MemorySearches;
+  readonly erasures: MemoryErasures;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.now = options.now ?? (() => new Date());
@@ -78,6 +82,8 @@ export class MemoryStore implements RequestStore {
     };
     this.data.searches ??= new MemorySearches();
     this.searches = this.data.searches;
+    this.data.erasures ??= new MemoryErasures();
+    this.erasures = this.data.erasures;
   }
 
   /** The next `count` writes fail as a full disk would (nothing is changed). */

@@ -23,6 +23,7 @@ const TABLES = [
   'months',
   'replicas',
   'person_searches',
+  'erasures',
   'schema_migrations',
 ] as const;
 const GRANT = (user: string) =>

@@ -25,6 +25,7 @@ import { MonthsFile } from './months-file.js';
 import { bumpFailed, nextDueAt, NoticeLanes, owedIn, type Lane } from './notice-lanes.js';
 import { RequestFiles } from './request-files.js';
 import { SearchFiles } from './search-files.js';
+import { ErasureFiles } from './erasure-files.js';
 import { upgradeOldLayout } from './upgrade.js';
 import { WriteHealth } from './write-health.js';
 
@@ -39,7 +40,6 @@ export {
   type MonthsDoc,
   type RequestDoc,
 } from './layout.js';
-
 export interface FileStoreOptions {
   /** Readers (audit, doctor): no lock, no writes, no upgrade; they work beside the running app. */
   readOnly?: boolean;
@@ -69,9 +69,8 @@ export async function openFileStore(folder: string, options: FileStoreOptions = 
 }
 
 /**
- * The RequestStore on a data folder (see layout.ts), for one app at a time. Changes of one request, of one
- * month's quota and of months.json are serialised by keyed locks; the request documents are kept by
- * RequestFiles, months.json by MonthsFile, the notices' claims by NoticeLanes.
+ * The RequestStore on a data folder (layout.ts), for one app at a time; changes are serialised by keyed
+ * locks. Requests are kept by RequestFiles, months.json by MonthsFile, notice claims by NoticeLanes.
  */
 export class FileStore implements RequestStore {
   readonly replicaId = randomUUID();
@@ -84,6 +83,7 @@ export class FileStore implements RequestStore {
   private readonly noticeListeners: (() => void)[] = [];
   private closed = false;
   readonly searches: SearchFiles;
+  readonly erasures: ErasureFiles;
 
   constructor(
     readonly folder: string,
@@ -93,6 +93,7 @@ export class FileStore implements RequestStore {
   ) {
     this.lanes = new NoticeLanes(now);
     this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
+    this.erasures = new ErasureFiles(folder, this.mutex, this.health, () => this.writable());
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
@@ -101,7 +102,7 @@ export class FileStore implements RequestStore {
     this.monthsFile = await MonthsFile.open(this.folder, this.health);
     this.files = new RequestFiles(this.folder, this.layout, this.health);
     await this.files.load(!this.readOnly);
-    if (!this.readOnly) await this.searches.load();
+    if (!this.readOnly) await Promise.all([this.searches.load(), this.erasures.load()]);
   }
 
   healthy(): boolean {
@@ -119,8 +120,7 @@ export class FileStore implements RequestStore {
   }
 
   async listOpen(): Promise<DeletionRequest[]> {
-    // A finished request stays in open/ until it owes Slack nothing and is moved (settleSoon): it is no
-    // longer in play, moved or not, as PostgreSQL lists it (is_open = not finished).
+    // Finished requests stay in open/ until they owe Slack nothing (settleSoon); not in play either way.
     if (this.readOnly) return readOpenFresh(this.folder);
     return this.files.listOpen();
   }
@@ -142,8 +142,8 @@ export class FileStore implements RequestStore {
   ): Promise<DeletionRequest> {
     this.writable();
     if (!MONTH_FOLDER.test(month)) throw new Error(`not a month: ${month}`);
-    // The number is taken under the month's lock; the write runs under the request's own, so filings
-    // do not wait for each other's fsync. A write that fails leaves a gap in the numbering, nothing else.
+    // Numbered under the month's lock, written under the request's (filings never wait on another's fsync);
+    // a write that fails leaves a gap in the numbering, nothing else.
     const id = await this.mutex.run([`month:${month}`], () => this.files.numbers.next(month));
     return this.mutex.run([`request:${id}`], async () => {
       const request = build(id);

@@ -1,3 +1,4 @@
+import { PgErasures } from './erasure-queries.js';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RequestNotice } from '../../domain/notices.js';
@@ -58,6 +59,7 @@ export class PostgresStore implements RequestStore {
   private leaseHeldUntil = 0; // performance.now() ms, from the start of the last renewal
   private readonly noticeListeners: (() => void)[] = [];
   readonly searches: PgSearches;
+  readonly erasures: PgErasures;
 
   private constructor(
     private readonly session: PgSession,
@@ -66,6 +68,7 @@ export class PostgresStore implements RequestStore {
     },
   ) {
     this.searches = new PgSearches(session, options.server);
+    this.erasures = new PgErasures(session, options.server);
   }
 
   /** Use openPostgresStore. */
