@@ -166,3 +166,8 @@ export function collapses(waiting: readonly QueuedNotice[], notice: Notice): boo
 export function postsNewMessage(notice: Notice): boolean {
   return notice.kind !== 'approval_update' && notice.kind !== 'record_update';
 }
+
+/** Whether `notice` is a direct message to the requester (none is owed to a DSR platform's filing). */
+export function isRequesterDm(notice: Notice): boolean {
+  return ['requester_filed', 'requester_outcome', 'completed_requester'].includes(notice.kind);
+}

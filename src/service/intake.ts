@@ -211,7 +211,7 @@ export class Intake {
    */
   private async startSearch(erasure: StoredErasure, identifier: string) {
     for (;;) {
-      const started = await this.deps.person.startForCaller(`intake:${erasure.caller}`, identifier);
+      const started = await this.deps.person.start(`intake:${erasure.caller}`, identifier, true);
       if (started.ok || (started.code !== 'SEARCH_BUSY' && started.code !== 'SEARCH_LIMIT')) return started;
       if (this.stopping.signal.aborted) return started;
       await this.touch(erasure.id);

@@ -10,8 +10,7 @@ import type { LpLogger } from '../liveperson/http.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { DeletionService, Outcome } from './deletion-service.js';
-import { recheckHeldBack } from './person-search.js';
-import { searchPerson, type PersonSearchResult } from './person-search.js';
+import { recheckHeldBack, searchPerson, type PersonSearchResult } from './person-search.js';
 import type { QuotaService } from './quota-service.js';
 import { errorCode } from '../domain/error-code.js';
 import { chooseFindings, chosenCount } from '../domain/person-search-rules.js';
@@ -83,14 +82,12 @@ export class PersonErasure {
     return this.deps.chatHistory;
   }
 
-  /** Checks the identifier, who is searching and how often; records the search (its kind, never it). */
-  start(userId: string, identifier: string): Promise<Outcome<{ search: StartedSearch }>> {
-    return startSearch(this.deps, userId, identifier);
-  }
-
-  /** A search for a caller of the intake API (its token is its permission; the limits apply). */
-  startForCaller(caller: string, identifier: string): Promise<Outcome<{ search: StartedSearch }>> {
-    return startSearch(this.deps, caller, identifier, true);
+  /**
+   * Checks the identifier, who is searching and how often; records the search (its kind, never it). An
+   * intake API caller (`apiCaller`) is allowed by its token; the limits apply all the same.
+   */
+  start(userId: string, identifier: string, apiCaller = false): Promise<Outcome<{ search: StartedSearch }>> {
+    return startSearch(this.deps, userId, identifier, apiCaller);
   }
 
   /** Runs a started search; `onProgress` hears of each period searched. */

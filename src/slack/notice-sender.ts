@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { todayIn } from '../domain/zoned-time.js';
-import type { Notice } from '../domain/notices.js';
+import { isRequesterDm, type Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { MessageRef } from '../service/deletion-service.js';
 import type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from '../service/notice-delivery.js';
@@ -98,7 +98,7 @@ export class SlackNoticeSender implements NoticeSender {
     if (!request) throw Object.assign(new Error('request missing'), { code: 'request_missing' });
     if (saidByLead(notice, request)) return {};
     // Filed through the intake API: the requester is a DSR platform (no Slack user), told by its callback.
-    if (!isUserId(request.requestedBy) && REQUESTER_DMS.has(notice.kind)) return {};
+    if (!isUserId(request.requestedBy) && isRequesterDm(notice)) return {};
     // A part's messages go in its lead's thread, and its changes re-render the lead's message.
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
     // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
@@ -298,10 +298,3 @@ function decisionNote(request: DeletionRequest): Message {
 function assertNever(value: never): never {
   throw new Error(`unknown notice ${JSON.stringify(value)}`);
 }
-
-/** The notices that are direct messages to the requester. */
-const REQUESTER_DMS: ReadonlySet<string> = new Set([
-  'requester_filed',
-  'requester_outcome',
-  'completed_requester',
-]);
