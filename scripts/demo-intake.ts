@@ -67,7 +67,8 @@ export async function intakeDemo(env: IntakeDemoEnv): Promise<void> {
   }, 20_000);
   env.step(n, `OneTrust reads it back: GET /api/v1/erasures/${accepted.id}`);
   out(`   ${JSON.stringify(filed)}`);
-  out(`   LivePerson received ${lp.requests.length - createsBefore} request(s) for this erasure.`);
+  const received = lp.requests.length - createsBefore;
+  out(`   LivePerson received ${received} ${received === 1 ? 'request' : 'requests'} for this erasure.`);
 }
 
 function today(): string {
