@@ -327,7 +327,7 @@ describe('Exactly once under real faults (issue 25)', () => {
     'E9b: a replica stalled (SIGSTOP) longer than its lease mid-create: nobody posts “outcome unknown” for creates that then succeed',
     async () => {
       const { a, warm, stored, blip } = await replicaOnPostgres('10000');
-      const filed = [];
+      const filed: Awaited<ReturnType<Harness['fileRequest']>>[] = [];
       for (let i = 0; i < 3; i += 1) {
         filed.push(
           await h!.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: `DSR-9B-${i}` }),
@@ -341,15 +341,28 @@ describe('Exactly once under real faults (issue 25)', () => {
       await h!.slack.waitFor(() =>
         h!.lp.calls.filter((c) => c.kind === 'create').length >= 2 ? true : undefined,
       );
+      // Every approval is stored before the stall: a click still on its way when the database is cut is
+      // refused to the approver ("could not save"), which is right, but is not the fault under test.
+      for (const f of filed) {
+        await h!.slack.waitFor(async () =>
+          (await stored(f.requestId))?.status !== 'pending_approval' ? true : undefined,
+        );
+      }
       a.kill('SIGSTOP');
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       a.kill('SIGCONT');
       await blip(2_000);
       for (const f of filed) {
-        await h!.slack.waitFor(
-          async () => ((await stored(f.requestId))?.status === 'submitted' ? true : undefined),
-          30_000,
-        );
+        await h!.slack
+          .waitFor(
+            async () => ((await stored(f.requestId))?.status === 'submitted' ? true : undefined),
+            30_000,
+          )
+          .catch(async (error: unknown) => {
+            // Say where each request ended, so a failure here is diagnosable from CI's output alone.
+            const ended = await Promise.all(filed.map(async (g) => (await stored(g.requestId))?.status));
+            throw new Error(`E9b: not all submitted (${ended.join(', ')}): ${String(error)}`);
+          });
       }
       const requests = await Promise.all([warm, ...filed].map((f) => stored(f.requestId)));
       const result = audit(h!, requests);
