@@ -88,11 +88,12 @@ function inOwnPidNamespace(script: string, env: Record<string, string>): { run: 
   return { run, mark };
 }
 
-/** The node process (the app) among the marked ones, by its pid in our namespace. */
+/** The node process (the app) among the marked ones (not `unshare`), by its pid in our namespace. */
 function nodePid(mark: string): number {
   const pid = pidsWithEnv(MARK, mark).find((p) => {
     try {
-      return readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node';
+      // By its command line, not /proc/<pid>/comm: Node 24 names its main thread "MainThread".
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0] === process.execPath;
     } catch {
       return false;
     }
