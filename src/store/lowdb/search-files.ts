@@ -1,10 +1,6 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { errorCode } from '../../domain/error-code.js';
-import { StoreError } from '../errors.js';
 import { SEARCH_TOKEN, storedSearchSchema } from '../search-schema.js';
 import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../port.js';
-import { parseDocument, writeFileAtomic } from './atomic-json-file.js';
+import { JsonFolder } from './json-folder.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { WriteHealth } from './write-health.js';
 
@@ -16,22 +12,30 @@ import type { WriteHealth } from './write-health.js';
  */
 
 export const SEARCHES_FOLDER = 'searches';
-const TOKEN = SEARCH_TOKEN;
-
 type Stamp = Omit<StoredPersonSearch, 'result'>;
 
 export class SearchFiles implements PersonSearchStore {
   private readonly index = new Map<string, Stamp>();
-  private readonly folder: string;
+  private readonly files: JsonFolder<StoredPersonSearch>;
 
   constructor(
     dataFolder: string,
     private readonly mutex: KeyedMutex,
-    private readonly health: WriteHealth,
+    health: WriteHealth,
     /** Throws when the store may not be written (read-only, closing). */
     private readonly writable: () => void,
   ) {
-    this.folder = join(dataFolder, SEARCHES_FOLDER);
+    this.files = new JsonFolder(
+      dataFolder,
+      SEARCHES_FOLDER,
+      {
+        what: 'search',
+        id: SEARCH_TOKEN,
+        idRule: 'a search token is 32 hex digits',
+        schema: storedSearchSchema,
+      },
+      health,
+    );
   }
 
   /**
@@ -39,15 +43,8 @@ export class SearchFiles implements PersonSearchStore {
    * search is worth an hour at most, so it must not stop the app from starting.
    */
   async load(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.folder);
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return;
-      throw error;
-    }
-    for (const name of names.filter((n) => TOKEN.test(n.replace(/\.json$/, '')) && n.endsWith('.json'))) {
-      const search = await this.read(name.replace(/\.json$/, '')).catch(() => undefined);
+    for (const token of await this.files.ids()) {
+      const search = await this.files.read(token).catch(() => undefined);
       if (search) this.index.set(search.token, stamp(search));
     }
   }
@@ -82,7 +79,7 @@ export class SearchFiles implements PersonSearchStore {
 
   async get(token: string): Promise<StoredPersonSearch | undefined> {
     if (!this.index.has(token)) return undefined;
-    return this.read(token);
+    return this.files.read(token);
   }
 
   async purge(now: Date, keep: number): Promise<number> {
@@ -94,36 +91,15 @@ export class SearchFiles implements PersonSearchStore {
     const gone = newestFirst.filter((s, i) => Date.parse(s.expiresAt) <= at || i >= keep);
     for (const search of gone) {
       await this.mutex.run([`search:${search.token}`], async () => {
-        await rm(this.file(search.token), { force: true });
+        await this.files.remove(search.token);
         this.index.delete(search.token);
       });
     }
     return gone.length;
   }
 
-  private file(token: string): string {
-    if (!TOKEN.test(token)) throw new RangeError('a search token is 32 hex digits');
-    return join(this.folder, `${token}.json`);
-  }
-
-  private async read(token: string): Promise<StoredPersonSearch | undefined> {
-    const file = this.file(token);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw new StoreError(
-        'STORE_UNREADABLE',
-        `The search file ${file} could not be read (${errorCode(error)}).`,
-      );
-    }
-    const parsed: StoredPersonSearch = parseDocument(file, text, storedSearchSchema);
-    return parsed;
-  }
-
   private async write(search: StoredPersonSearch): Promise<void> {
-    await this.health.track(() => writeFileAtomic(this.file(search.token), JSON.stringify(search)));
+    await this.files.write(search.token, search);
     this.index.set(search.token, stamp(search));
   }
 }
