@@ -286,6 +286,35 @@ describe('validateIdsText', () => {
     expect(result.duplicatesDropped).toBe(1);
   });
 
+  it('asks for at least one id when both inputs are empty, missing or blank', () => {
+    expect(errorsOf(validateIdsText('conversation', [null, undefined], ctx))).toEqual([
+      { field: 'ids', code: 'no_ids' },
+    ]);
+    expect(errorsOf(validateIdsText('conversation', ['', ' \n,; \u200B'], ctx))).toEqual([
+      { field: 'ids', code: 'no_ids' },
+    ]);
+  });
+
+  it('names the bad ids from both inputs, as typed, in order', () => {
+    expect(errorsOf(validateIdsText('conversation', [`${A}\nnot-a-uuid`, '12345'], ctx))).toEqual([
+      {
+        field: 'ids',
+        code: 'invalid_ids',
+        type: 'conversation',
+        invalid: ['not-a-uuid', '12345'],
+        accountId: '12345678',
+      },
+    ]);
+  });
+
+  it('counts the unique ids of both inputs against one approval: 251 split over the two are refused', () => {
+    const ids = uuids(251);
+    const texts = [ids.slice(0, 120).join('\n'), ids.slice(120).join('\n')];
+    expect(errorsOf(validateIdsText('conversation', texts, ctx))).toEqual([
+      { field: 'ids', code: 'too_many_ids', count: 251, max: MAX_IDS_PER_APPROVAL },
+    ]);
+  });
+
   it('refuses a paste longer than MAX_IDS_TEXT_LENGTH, counting both inputs, before parsing it', () => {
     const half = 'x'.repeat(MAX_IDS_TEXT_LENGTH / 2);
     expect(errorsOf(validateIdsText('conversation', [half, `${half}y`], ctx))).toEqual([

@@ -426,11 +426,3 @@ describe('App Home', () => {
     expect(outsiderText).not.toContain('Everyone’s recent requests');
   });
 });
-
-describe('help', () => {
-  it('/lp-delete help lists status and cancel too', async () => {
-    const { h } = await start('2026-11-10T10:00:00Z');
-    const text = JSON.stringify((await h.command(REQUESTER, 'help')).body);
-    for (const word of ['quota', 'status', 'cancel', 'help', 'Home tab']) expect(text).toContain(word);
-  });
-});

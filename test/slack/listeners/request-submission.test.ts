@@ -41,16 +41,6 @@ describe('request form submission', () => {
     ]);
   });
 
-  it('ids that are not conversation ids: response_action errors under the ids field, naming them; nothing filed', async () => {
-    const world = serviceWorld();
-    const { args, client, acks } = buildViewArguments({ values: form({ ...valid, ids: 'not-an-id' }) });
-    await requestSubmission(listenerContext(world, client))(args);
-    expect(acks).toEqual([
-      { response_action: 'errors', errors: { [BLOCK.ids]: expect.stringContaining('not-an-id') } },
-    ]);
-    expect(await world.store.months()).toEqual([]);
-  });
-
   it('every problem at once, each under its own field', async () => {
     const world = serviceWorld();
     const { args, client, acks } = buildViewArguments({
