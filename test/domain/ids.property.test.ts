@@ -7,7 +7,7 @@ import {
   validateIds,
   validateIdsText,
 } from '../../src/domain/ids.js';
-import { DELETION_TYPES, MAX_IDS_PER_APPROVAL } from '../../src/domain/types.js';
+import { DELETION_TYPES, MAX_IDS_PER_APPROVAL, type DeletionType } from '../../src/domain/types.js';
 
 const ctx = { accountId: 'le12345678', legacyTicketing: true };
 const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -212,46 +212,260 @@ describe('validateIds properties', () => {
   });
 
   it('accepts more than 250 inputs only when duplicates bring them to 250 or fewer', () => {
+    // Every run gives more than 240 inputs, and as many unique ids as the pool holds: 240 to 260 of them.
+    const pasted = fc
+      .tuple(
+        fc.uniqueArray(fc.uuid(), { minLength: 240, maxLength: 260 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+      )
+      .chain(([pool, repeats]) =>
+        fc
+          .shuffledSubarray([...pool, ...repeats.map((i) => pool[i % pool.length] ?? '')], {
+            minLength: pool.length + repeats.length,
+          })
+          .map((ids) => ({ ids, unique: pool.length })),
+      );
     fc.assert(
-      fc.property(fc.array(fc.uuid(), { minLength: 240, maxLength: 270 }), (ids) => {
-        const unique = new Set(ids.map((id) => id.toLowerCase())).size;
-        expect(validateIds('consumer', ids, ctx).ok).toBe(unique <= MAX_IDS_PER_APPROVAL);
-      }),
-    );
-  });
-
-  it('every accepted conversation id is a lower-case UUID; a consumer id one or a chat visitor id', () => {
-    fc.assert(
-      fc.property(fc.constantFrom('conversation' as const, 'consumer' as const), rawIds, (type, ids) => {
-        const result = validateIds(type, ids, ctx);
-        const visitor = /^[A-Za-z0-9_-]{10,64}$/;
-        if (!result.ok) return;
-        for (const id of result.ids) {
-          if (type === 'conversation' || /^[0-9a-f-]+$/i.test(id)) expect(id).toMatch(LOWER_UUID);
-          else expect(id).toMatch(visitor);
+      fc.property(pasted, ({ ids, unique }) => {
+        const result = validateIds('consumer', ids, ctx);
+        if (unique <= MAX_IDS_PER_APPROVAL) {
+          expect(result).toMatchObject({ ok: true, duplicatesDropped: ids.length - unique });
+        } else {
+          expect(result).toEqual({
+            ok: false,
+            errors: [{ field: 'ids', code: 'too_many_ids', count: unique, max: MAX_IDS_PER_APPROVAL }],
+          });
         }
       }),
-      { numRuns: 300 },
+    );
+  });
+});
+
+/*
+ * Per type, lists that are valid by construction and lists with invalid ids by construction, so that every
+ * run checks what the property is about (a random list is almost never all valid).
+ */
+
+/** One way a person may type a valid id, and what LivePerson is sent for it. */
+interface Typed {
+  typed: string;
+  sent: string;
+  prefixRemoved: boolean;
+  suffixRemoved: boolean;
+}
+
+interface TypeRules {
+  type: DeletionType;
+  /** A valid id as LivePerson is sent it. */
+  sent: fc.Arbitrary<string>;
+  /** How it may be typed; `choice` picks one of the spellings. */
+  spell: (sent: string, choice: number) => Typed;
+  /** An id the type refuses, free of spaces and invisible characters (so it is named exactly as typed). */
+  invalid: fc.Arbitrary<string>;
+  /** What every id sent to LivePerson looks like. */
+  accepted: RegExp;
+}
+
+const ACCOUNT = '12345678';
+const VISITOR = /^[A-Za-z0-9_-]{10,64}$/;
+const asTyped = (typed: string, sent = typed, prefixRemoved = false, suffixRemoved = false): Typed => ({
+  typed,
+  sent,
+  prefixRemoved,
+  suffixRemoved,
+});
+
+const chars = (alphabet: string, minLength: number, maxLength: number) =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
+const DIGITS = '0123456789';
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const NON_HEX_LETTERS = 'ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ';
+const VISITOR_CHARACTERS = `${LETTERS}${DIGITS}_-`;
+
+/** Inserts `character` into `text` at `position` (wrapped to its length). */
+const insert = (text: string, character: string, position: number) => {
+  const at = position % (text.length + 1);
+  return text.slice(0, at) + character + text.slice(at);
+};
+
+/** A chat visitor id: 10 to 64 letters, digits, `_` or `-`, with a letter no UUID has, so never a broken UUID. */
+const visitorId = fc
+  .tuple(chars(VISITOR_CHARACTERS, 9, 63), fc.constantFrom(...NON_HEX_LETTERS), fc.nat())
+  .map(([rest, letter, at]) => insert(rest, letter, at));
+
+/** A UUID with a character removed or added: hex digits and dashes, never a UUID. */
+const brokenUuid = fc
+  .tuple(fc.uuid(), fc.nat(), fc.boolean(), fc.constantFrom(...'0123456789abcdef'))
+  .map(([uuid, at, remove, digit]) =>
+    remove ? uuid.slice(0, at % 36) + uuid.slice((at % 36) + 1) : insert(uuid, digit, at),
+  );
+
+/** A UUID in lower, upper or mixed case. */
+function uuidSpelling(sent: string, choice: number): Typed {
+  const spellings = [
+    sent,
+    sent.toUpperCase(),
+    [...sent].map((c, i) => (i % 2 === 0 ? c.toUpperCase() : c)).join(''),
+  ];
+  return asTyped(spellings[choice % spellings.length] ?? sent, sent);
+}
+
+const RULES: TypeRules[] = [
+  {
+    type: 'conversation',
+    sent: fc.uuid(),
+    spell: uuidSpelling,
+    invalid: fc.oneof(
+      brokenUuid,
+      fc
+        .tuple(fc.uuid(), fc.constantFrom(...NON_HEX_LETTERS, '_', '.'), fc.nat())
+        .map(([uuid, other, at]) => uuid.slice(0, at % 36) + other + uuid.slice((at % 36) + 1)),
+      chars(DIGITS, 1, 20),
+      visitorId,
+    ),
+    accepted: LOWER_UUID,
+  },
+  {
+    type: 'consumer',
+    sent: fc.oneof(fc.uuid(), visitorId),
+    spell: (sent, choice) => (LOWER_UUID.test(sent) ? uuidSpelling(sent, choice) : asTyped(sent)),
+    invalid: fc.oneof(
+      brokenUuid,
+      // Too short, too long, with a character a visitor id never has, or digits only (an engagement id).
+      fc
+        .tuple(chars(VISITOR_CHARACTERS, 0, 8), fc.constantFrom(...LETTERS), fc.nat())
+        .map(([rest, letter, at]) => insert(rest, letter, at)),
+      fc.tuple(visitorId, chars(VISITOR_CHARACTERS, 65, 80)).map(([visitor, more]) => visitor + more),
+      fc
+        .tuple(visitorId, fc.constantFrom('.', '@', '+', '/', '#', ':'), fc.nat())
+        .map(([visitor, other, at]) => insert(visitor, other, at)),
+      chars(DIGITS, 10, 30),
+    ),
+    accepted: new RegExp(`${LOWER_UUID.source}|${VISITOR.source}`),
+  },
+  {
+    type: 'engagement',
+    sent: chars(DIGITS, 1, 12).map((chat) => ACCOUNT + chat),
+    spell: (sent) => asTyped(sent),
+    invalid: fc.oneof(
+      fc.constant(ACCOUNT),
+      // Another account's, shorter than the account id, with a letter, or a UUID.
+      chars(DIGITS, 1, 20).map((digits) => `9${digits}`),
+      chars(DIGITS, 1, ACCOUNT.length),
+      fc
+        .tuple(chars(DIGITS, 1, 12), fc.constantFrom(...LETTERS))
+        .map(([chat, letter]) => ACCOUNT + chat + letter),
+      fc.uuid(),
+    ),
+    accepted: new RegExp(`^${ACCOUNT}\\d+$`),
+  },
+  {
+    type: 'ticketing',
+    // Left alone when typed plain: no LTK prefix and not digits followed by an X.
+    sent: chars(`${LETTERS}${DIGITS}`, 1, 20).filter((id) => !/^LTK./i.test(id) && !/^\d+X$/i.test(id)),
+    spell: (sent, choice) => {
+      switch (choice % 4) {
+        case 1:
+          return asTyped(`LTK${sent}X`, sent, true, true);
+        case 2:
+          return asTyped(`ltk${sent}x`, sent, true, true);
+        case 3:
+          return /^\d+$/.test(sent) ? asTyped(`${sent}X`, sent, false, true) : asTyped(sent);
+        default:
+          return asTyped(sent);
+      }
+    },
+    // Digits, then a character that is neither letter nor digit: no wrapper to remove, so refused as typed.
+    invalid: fc
+      .tuple(
+        chars(DIGITS, 1, 6),
+        fc.constantFrom('-', '_', '.', '#', '/', '@', '+'),
+        chars(`${LETTERS}${DIGITS}`, 0, 6),
+      )
+      .map(([digits, other, rest]) => digits + other + rest),
+    accepted: /^[A-Za-z0-9]+$/,
+  },
+];
+
+/** 1 to 60 valid ids typed in any of the type's spellings, drawn from up to 30 with repeats. */
+function validList(rules: TypeRules): fc.Arbitrary<Typed[]> {
+  return fc
+    .tuple(
+      fc.uniqueArray(rules.sent, { minLength: 1, maxLength: 30 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 60 }),
+    )
+    .map(([pool, picks]) => picks.map(([i, choice]) => rules.spell(pool[i % pool.length] ?? '', choice)));
+}
+
+describe.each(RULES)('validateIds properties for $type ids', (rules) => {
+  const { type } = rules;
+
+  it('a list of valid ids, however typed and repeated, is accepted as exactly what LivePerson is sent', () => {
+    fc.assert(
+      fc.property(validList(rules), (list) => {
+        // The first spelling of each id is kept; later ones are duplicates.
+        const first = new Map<string, Typed>();
+        for (const item of list) if (!first.has(item.sent)) first.set(item.sent, item);
+        const kept = [...first.values()];
+        const result = validateIds(
+          type,
+          list.map((item) => item.typed),
+          ctx,
+        );
+        expect(result).toEqual({
+          ok: true,
+          ids: kept.map((item) => item.sent),
+          duplicatesDropped: list.length - kept.length,
+          changes: {
+            prefixesRemoved: kept.filter((item) => item.prefixRemoved).length,
+            suffixesRemoved: kept.filter((item) => item.suffixRemoved).length,
+          },
+        });
+        for (const id of kept.map((item) => item.sent)) expect(id).toMatch(rules.accepted);
+      }),
+      { numRuns: 200 },
     );
   });
 
-  it('every accepted engagement id is digits, starts with the account id and is longer than it', () => {
+  it('a list with invalid ids among valid ones is refused, naming exactly the invalid ones in order', () => {
+    const mixed = fc
+      .tuple(
+        validList(rules),
+        fc.uniqueArray(rules.invalid, { minLength: 1, maxLength: 8, selector: (id) => id.toLowerCase() }),
+      )
+      .chain(([valid, invalid]) =>
+        fc.shuffledSubarray(
+          [
+            ...valid.map((item) => ({ typed: item.typed, bad: false })),
+            ...invalid.map((typed) => ({ typed, bad: true })),
+          ],
+          {
+            minLength: valid.length + invalid.length,
+          },
+        ),
+      );
     fc.assert(
-      fc.property(rawIds, (ids) => {
-        const result = validateIds('engagement', ids, ctx);
-        if (result.ok) for (const id of result.ids) expect(id).toMatch(/^12345678\d+$/);
+      fc.property(mixed, (list) => {
+        expect(
+          validateIds(
+            type,
+            list.map((item) => item.typed),
+            ctx,
+          ),
+        ).toEqual({
+          ok: false,
+          errors: [
+            {
+              field: 'ids',
+              code: 'invalid_ids',
+              type,
+              invalid: list.filter((item) => item.bad).map((item) => item.typed),
+              accountId: ACCOUNT,
+            },
+          ],
+        });
       }),
-      { numRuns: 300 },
-    );
-  });
-
-  it('every accepted ticket id is alphanumeric', () => {
-    fc.assert(
-      fc.property(rawIds, (ids) => {
-        const result = validateIds('ticketing', ids, ctx);
-        if (result.ok) for (const id of result.ids) expect(id).toMatch(/^[A-Za-z0-9]+$/);
-      }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
