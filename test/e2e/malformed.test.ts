@@ -30,7 +30,7 @@ describe('malformed and unknown Slack payloads get a clean answer and never cras
     expect(notice).toMatch(/Nothing was done/);
   });
 
-  it('a known button with missing fields is acknowledged and does nothing', async () => {
+  it('a known button with missing fields is acknowledged and does nothing; the app keeps serving', async () => {
     const answer = await h.interaction({
       type: 'block_actions',
       user: { id: APPROVER },
@@ -38,6 +38,7 @@ describe('malformed and unknown Slack payloads get a clean answer and never cras
     });
     expect(answer.status).toBe(200);
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
+    expect((await h.command(REQUESTER, 'help')).status).toBe(200);
   });
 
   it.each([
