@@ -397,75 +397,76 @@ function validList(rules: TypeRules): fc.Arbitrary<Typed[]> {
     .map(([pool, picks]) => picks.map(([i, choice]) => rules.spell(pool[i % pool.length] ?? '', choice)));
 }
 
-describe.each(RULES)('validateIds properties for $type ids', (rules) => {
-  const { type } = rules;
-
-  it('a list of valid ids, however typed and repeated, is accepted as exactly what LivePerson is sent', () => {
-    fc.assert(
-      fc.property(validList(rules), (list) => {
-        // The first spelling of each id is kept; later ones are duplicates.
-        const first = new Map<string, Typed>();
-        for (const item of list) if (!first.has(item.sent)) first.set(item.sent, item);
-        const kept = [...first.values()];
-        const result = validateIds(
-          type,
-          list.map((item) => item.typed),
-          ctx,
-        );
-        expect(result).toEqual({
-          ok: true,
-          ids: kept.map((item) => item.sent),
-          duplicatesDropped: list.length - kept.length,
-          changes: {
-            prefixesRemoved: kept.filter((item) => item.prefixRemoved).length,
-            suffixesRemoved: kept.filter((item) => item.suffixRemoved).length,
-          },
-        });
-        for (const id of kept.map((item) => item.sent)) expect(id).toMatch(rules.accepted);
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('a list with invalid ids among valid ones is refused, naming exactly the invalid ones in order', () => {
-    const mixed = fc
-      .tuple(
-        validList(rules),
-        fc.uniqueArray(rules.invalid, { minLength: 1, maxLength: 8, selector: (id) => id.toLowerCase() }),
-      )
-      .chain(([valid, invalid]) =>
-        fc.shuffledSubarray(
-          [
-            ...valid.map((item) => ({ typed: item.typed, bad: false })),
-            ...invalid.map((typed) => ({ typed, bad: true })),
-          ],
-          {
-            minLength: valid.length + invalid.length,
-          },
-        ),
-      );
-    fc.assert(
-      fc.property(mixed, (list) => {
-        expect(
-          validateIds(
+describe.each(RULES.map((rules) => [rules.type, rules] as const))(
+  'validateIds properties for %s ids',
+  (type, rules) => {
+    it('a list of valid ids, however typed and repeated, is accepted as exactly what LivePerson is sent', () => {
+      fc.assert(
+        fc.property(validList(rules), (list) => {
+          // The first spelling of each id is kept; later ones are duplicates.
+          const first = new Map<string, Typed>();
+          for (const item of list) if (!first.has(item.sent)) first.set(item.sent, item);
+          const kept = [...first.values()];
+          const result = validateIds(
             type,
             list.map((item) => item.typed),
             ctx,
-          ),
-        ).toEqual({
-          ok: false,
-          errors: [
-            {
-              field: 'ids',
-              code: 'invalid_ids',
-              type,
-              invalid: list.filter((item) => item.bad).map((item) => item.typed),
-              accountId: ACCOUNT,
+          );
+          expect(result).toEqual({
+            ok: true,
+            ids: kept.map((item) => item.sent),
+            duplicatesDropped: list.length - kept.length,
+            changes: {
+              prefixesRemoved: kept.filter((item) => item.prefixRemoved).length,
+              suffixesRemoved: kept.filter((item) => item.suffixRemoved).length,
             },
-          ],
-        });
-      }),
-      { numRuns: 200 },
-    );
-  });
-});
+          });
+          for (const id of kept.map((item) => item.sent)) expect(id).toMatch(rules.accepted);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('a list with invalid ids among valid ones is refused, naming exactly the invalid ones in order', () => {
+      const mixed = fc
+        .tuple(
+          validList(rules),
+          fc.uniqueArray(rules.invalid, { minLength: 1, maxLength: 8, selector: (id) => id.toLowerCase() }),
+        )
+        .chain(([valid, invalid]) =>
+          fc.shuffledSubarray(
+            [
+              ...valid.map((item) => ({ typed: item.typed, bad: false })),
+              ...invalid.map((typed) => ({ typed, bad: true })),
+            ],
+            {
+              minLength: valid.length + invalid.length,
+            },
+          ),
+        );
+      fc.assert(
+        fc.property(mixed, (list) => {
+          expect(
+            validateIds(
+              type,
+              list.map((item) => item.typed),
+              ctx,
+            ),
+          ).toEqual({
+            ok: false,
+            errors: [
+              {
+                field: 'ids',
+                code: 'invalid_ids',
+                type,
+                invalid: list.filter((item) => item.bad).map((item) => item.typed),
+                accountId: ACCOUNT,
+              },
+            ],
+          });
+        }),
+        { numRuns: 200 },
+      );
+    });
+  },
+);
