@@ -12,11 +12,15 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  // The product code is linted with type information (typescript-eslint strict type-checked). Tests,
-  // scripts and the bench keep the recommended rules: their `!` on values a test just made reads best.
-  ...tseslint.configs.strictTypeChecked.map((config) => ({ ...config, files: ['src/**/*.ts'] })),
+  // The product code and the LivePerson stand-in (sandbox/) are linted with type information
+  // (typescript-eslint strict type-checked). Tests, scripts and the bench keep the recommended rules:
+  // their `!` on values a test just made reads best.
+  ...tseslint.configs.strictTypeChecked.map((config) => ({
+    ...config,
+    files: ['src/**/*.ts', 'sandbox/**/*.ts'],
+  })),
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'sandbox/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/restrict-template-expressions': [
@@ -35,7 +39,10 @@ export default tseslint.config(
     },
   },
   // Layers (see STYLE.md): domain ← store, liveperson ← service ← slack ← app, server, cli, doctor.
-  // Nothing imports a layer above its own; the services see the store only through its port.
+  // Nothing imports a layer above its own; the services see the store only through its port. No src file
+  // imports the stand-in (sandbox/): dist/ holds only the product (layer() adds that to every layer; this
+  // first entry covers the files no layer below names).
+  ...layer('src/**/*.ts', []),
   ...layer('src/domain/**/*.ts', [
     '@slack/*',
     'axios',
@@ -101,9 +108,18 @@ export default tseslint.config(
     '**/app.js',
     '**/server.js',
   ]),
+  // The stand-in is built from LivePerson's pages, never from our client: it imports nothing from src/.
+  {
+    files: ['sandbox/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/src/**'] }] },
+  },
 );
 
-/** Files matching `files` may not import `patterns` (a lower layer never reaches up). */
+/**
+ * Files matching `files` may not import `patterns` (a lower layer never reaches up), nor the stand-in in
+ * sandbox/. (A later entry replaces an earlier one's rule for the same file, so each carries both.)
+ */
 function layer(files, patterns) {
-  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns }] } }];
+  const withoutStandIn = [...patterns, '**/sandbox/**'];
+  return [{ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: withoutStandIn }] } }];
 }

@@ -5,10 +5,7 @@
  */
 import { createEngagementHistoryClient } from '../src/liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../src/liveperson/history/msg-history-client.js';
-import {
-  startHistorySandbox,
-  type HistorySandbox,
-} from '../src/liveperson/sandbox-history/history-sandbox.js';
+import { startHistorySandbox, type HistorySandbox } from '../sandbox/history/history-standalone.js';
 import { searchPerson, SEARCH_CALLS_IN_FLIGHT } from '../src/service/person-search.js';
 import { HISTORY_CALLS_PER_REPLICA } from '../src/liveperson/history/history-http.js';
 import {

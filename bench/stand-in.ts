@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startSandbox } from '../src/liveperson/sandbox.js';
+import { startSandbox } from '../sandbox/rtbf/start-sandbox.js';
 import { ACTION } from '../src/slack/ids.js';
 import { startFakeSlack } from '../test/support/fake-slack.js';
 import { BOT_TOKEN, CHANNEL } from './stand-in-ids.js';

@@ -1,4 +1,4 @@
-import type { Sandbox } from '../src/liveperson/sandbox.js';
+import type { Sandbox } from '../sandbox/rtbf/types.js';
 import { ACTION } from '../src/slack/ids.js';
 import type { FakeSlack } from '../test/support/fake-slack.js';
 

@@ -1,12 +1,10 @@
 import { loadCoreConfig, type CoreConfig } from '../config.js';
 import { createLivePersonClient, type LivePersonClient } from '../liveperson/client.js';
-import type { Sandbox } from '../liveperson/sandbox.js';
 import { HELP_POINTER, LP_USAGE, parseCommandLine, type Parsed } from './lp-args.js';
 import { prepareCreate } from './lp-create.js';
 import { execute, reportFailure } from './lp-execute.js';
 import { EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
 import { recordedCreate } from './lp-record.js';
-import { startCliSandbox } from './lp-sandbox.js';
 
 /**
  * `npm run -s lp -- <command>`: talk to LivePerson's deletion API by hand (check the set-up, file, look up,
@@ -16,9 +14,23 @@ import { startCliSandbox } from './lp-sandbox.js';
  */
 
 export { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
-export { LP_USAGE } from './lp-args.js';
 
-export async function runLp(argv: readonly string[], io: LpIo): Promise<number> {
+/**
+ * Starts the LivePerson stand-in for `--sandbox` and gives the settings that point at it. The stand-in is
+ * built from LivePerson's pages and lives outside src/ (sandbox/), so dist/ holds only the product: the
+ * built CLI has no stand-in, and `npm run lp -- --sandbox` (scripts/lp.mjs) runs scripts/lp-sandbox.ts,
+ * which passes sandbox/cli-sandbox.ts here.
+ */
+export type StartSandbox = (
+  env: LpIo['env'],
+  now: () => Date,
+) => Promise<{ sandbox: RunningSandbox; env: LpIo['env'] }>;
+interface RunningSandbox {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function runLp(argv: readonly string[], io: LpIo, startSandbox?: StartSandbox): Promise<number> {
   let parsed: Parsed;
   try {
     parsed = parseCommandLine(argv);
@@ -32,11 +44,15 @@ export async function runLp(argv: readonly string[], io: LpIo): Promise<number> 
   if (!parsed.command) return usageError(io, 'which command? check, create, get, list or cancel');
   const command = parsed.command;
   const now = io.now ?? (() => new Date());
-  let sandbox: Sandbox | undefined;
+  let sandbox: RunningSandbox | undefined;
   try {
     let env = io.env;
     if (parsed.sandbox) {
-      ({ sandbox, env } = await startCliSandbox(io.env, now));
+      if (!startSandbox) {
+        const hint = 'the built command line holds none: run it as npm run -s lp -- … --sandbox';
+        return usageError(io, `--sandbox needs the LivePerson stand-in (sandbox/); ${hint}`);
+      }
+      ({ sandbox, env } = await startSandbox(io.env, now));
       io.stderr.write(
         `Using an in-process LivePerson sandbox at ${sandbox.url}; nothing is sent to LivePerson.\n`,
       );

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox } from '../../sandbox/rtbf/types.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,10 +18,15 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs `npm run lp -- …` as npm does (tsx), with stdin a pipe: not a terminal. */
+/**
+ * Runs the lp command line from source (tsx), with stdin a pipe: not a terminal. With --sandbox, through
+ * scripts/lp.mjs, exactly as `npm run lp` does (which runs it from source with the stand-in); otherwise
+ * src/cli/lp.ts, the entry `npm run lp` builds into dist/ (not built here: the build takes minutes).
+ */
 async function lp(argv: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  const entry = argv.includes('--sandbox') ? ['scripts/lp.mjs'] : ['--import', 'tsx', 'src/cli/lp.ts'];
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/lp.ts', ...argv], {
+    const { stdout, stderr } = await run(process.execPath, [...entry, ...argv], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
     });

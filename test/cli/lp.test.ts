@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, runLp, type LpIo } from '../../src/cli/lp-main.js';
-import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { startCliSandbox } from '../../sandbox/cli-sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox } from '../../sandbox/rtbf/types.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { capture } from '../support/capture.js';
 
@@ -39,11 +41,15 @@ async function lp(...argv: string[]) {
   return lpWith(undefined, ...argv);
 }
 
-/** Runs lp with the given stdin (undefined: none, as under a scheduler). */
+/**
+ * Runs lp with the given stdin (undefined: none, as under a scheduler), as `npm run lp` does: able to
+ * start the stand-in for --sandbox (scripts/lp-sandbox.ts).
+ */
 async function lpWith(stdin: LpIo['stdin'], ...argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const code = await runLp(argv, { env, stdout, stderr, stdin, now, clientDeps: { retryDelaysMs: [] } });
+  const io = { env, stdout, stderr, stdin, now, clientDeps: { retryDelaysMs: [] } };
+  const code = await runLp(argv, io, startCliSandbox);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -84,6 +90,15 @@ describe('lp check', () => {
     expect(stderr).toContain('in-process LivePerson sandbox');
     expect(stdout).toContain('OAuth 2.0 client credentials');
     expect(stdout).toContain('ok (Sentinel issued a token)');
+  });
+
+  it('--sandbox is a usage error in the built command line, which holds no stand-in', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await runLp(['check', '--sandbox'], { env: {}, stdout, stderr, now });
+    expect(code).toBe(EXIT_USAGE);
+    expect(stderr.text).toContain('--sandbox needs the LivePerson stand-in');
+    expect(stdout.text).toBe('');
   });
 });
 

@@ -6,12 +6,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { logSelfCheck, runChecks, type CheckResult } from '../../src/doctor/doctor.js';
 import { runDoctor } from '../../src/doctor/doctor-main.js';
-import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox } from '../../sandbox/rtbf/types.js';
 import { createLogger } from '../../src/log.js';
-import {
-  createHistoryStandIn,
-  type HistoryStandIn,
-} from '../../src/liveperson/sandbox-history/history-sandbox.js';
+import { createHistoryStandIn } from '../../sandbox/history/history-stand-in.js';
+import type { HistoryStandIn } from '../../sandbox/history/history-types.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { capture } from '../support/capture.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeForPeople } from '../../src/liveperson/errors.js';
-import type { SandboxInjection } from '../../src/liveperson/sandbox.js';
+import type { SandboxInjection } from '../../sandbox/rtbf/types.js';
 import { lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 /**

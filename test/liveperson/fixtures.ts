@@ -2,12 +2,8 @@ import { expect } from 'vitest';
 import type { LivePersonAuth, LivePersonConfig } from '../../src/config.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../src/liveperson/client.js';
 import { LivePersonError } from '../../src/liveperson/errors.js';
-import {
-  SANDBOX_DEFAULT_CREDENTIALS,
-  startSandbox,
-  type Sandbox,
-  type SandboxOptions,
-} from '../../src/liveperson/sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox, type SandboxOptions } from '../../sandbox/rtbf/types.js';
 
 /** Shared set-up for the client tests: a sandbox on a free port and clients wired to it. */
 

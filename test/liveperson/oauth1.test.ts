@@ -6,7 +6,7 @@ import {
   parseOAuthHeader,
   signatureBaseString,
   verifyOAuth1,
-} from '../../src/liveperson/sandbox/oauth1.js';
+} from '../../sandbox/rtbf/oauth1.js';
 
 /**
  * OAuth Core 1.0 Appendix A (the "photos.example.net" example, also RFC 5849's ancestor): published

@@ -9,7 +9,7 @@ import {
   startHistorySandbox,
   type HistorySandbox,
   type HistorySandboxOptions,
-} from '../../src/liveperson/sandbox-history/history-sandbox.js';
+} from '../../sandbox/history/history-standalone.js';
 import { MAX_READABLE, readWindow } from '../../src/service/person-search-paging.js';
 import { splitWindow } from '../../src/service/person-search-windows.js';
 import {
@@ -20,7 +20,7 @@ import {
   type SearchProgress,
 } from '../../src/service/person-search.js';
 import { HISTORY_CALLS_PER_REPLICA } from '../../src/liveperson/history/history-http.js';
-import { SANDBOX_DEFAULT_CREDENTIALS } from '../../src/liveperson/sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS } from '../../sandbox/rtbf/types.js';
 import {
   ACCOUNT_ID,
   NOW,

@@ -3,12 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { planRequests, type PersonFindings } from '../../src/domain/plan.js';
 import { createEngagementHistoryClient } from '../../src/liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
-import { DEMO_PERSON, seedDemoHistory } from '../../src/liveperson/sandbox-history/demo-seed.js';
-import {
-  startHistorySandbox,
-  type HistorySandbox,
-  type HistoryStandInOptions,
-} from '../../src/liveperson/sandbox-history/history-sandbox.js';
+import { DEMO_PERSON, seedDemoHistory } from '../../sandbox/history/demo-seed.js';
+import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
+import type { HistoryStandInOptions } from '../../sandbox/history/history-types.js';
 import {
   CHAT_WINDOW_DAYS,
   MESSAGING_WINDOW_DAYS,

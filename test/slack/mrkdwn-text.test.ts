@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeMrkdwn, slackDate } from '../../src/slack/format.js';
-import { mrkdwnToText } from '../../src/slack/mrkdwn-text.js';
+import { mrkdwnToText } from '../../scripts/mrkdwn-text.js';
 
 describe('mrkdwn as terminal text', () => {
   const names = { UALICE0001: 'Alice', S0APPROVERS: 'privacy-approvers' };

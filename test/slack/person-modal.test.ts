@@ -3,10 +3,7 @@ import { buildPlan, type PlanSummary } from '../../src/domain/plan.js';
 import { chooseFindings } from '../../src/domain/person-search-rules.js';
 import { HISTORY_ERROR_CODES } from '../../src/liveperson/history/errors.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
-import {
-  startHistorySandbox,
-  type HistorySandbox,
-} from '../../src/liveperson/sandbox-history/history-sandbox.js';
+import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
 import {
   searchPerson,
   type ConsumerMatch,

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import type { Sandbox } from '../../sandbox/rtbf/types.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { Spawned } from '../support/spawned.js';
 

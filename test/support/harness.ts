@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLivePersonClient } from '../../src/liveperson/client.js';
-import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import type { Sandbox } from '../../sandbox/rtbf/types.js';
 import { createLogger } from '../../src/log.js';
 import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack.js';
-import {
-  createHistoryStandIn,
-  type HistoryStandIn,
-} from '../../src/liveperson/sandbox-history/history-sandbox.js';
+import { createHistoryStandIn } from '../../sandbox/history/history-stand-in.js';
+import type { HistoryStandIn } from '../../sandbox/history/history-types.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
 import type { DeletionType } from '../../src/domain/types.js';
 import {

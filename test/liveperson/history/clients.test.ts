@@ -4,12 +4,9 @@ import { checkHistoryAccess } from '../../../src/liveperson/history/check.js';
 import { HistoryError } from '../../../src/liveperson/history/errors.js';
 import { createHistoryConnection, HISTORY_SOURCE } from '../../../src/liveperson/history/history-http.js';
 import { createMsgHistoryClient } from '../../../src/liveperson/history/msg-history-client.js';
-import { startSandbox } from '../../../src/liveperson/sandbox.js';
-import {
-  createHistoryStandIn,
-  startHistorySandbox,
-  type HistorySandbox,
-} from '../../../src/liveperson/sandbox-history/history-sandbox.js';
+import { startSandbox } from '../../../sandbox/rtbf/start-sandbox.js';
+import { createHistoryStandIn } from '../../../sandbox/history/history-stand-in.js';
+import { startHistorySandbox, type HistorySandbox } from '../../../sandbox/history/history-standalone.js';
 import { configFor, sandboxAuth, failure } from '../fixtures.js';
 import {
   ACCOUNT_ID,

@@ -1,11 +1,9 @@
 import { createAuthProvider } from '../../../src/liveperson/auth.js';
 import { createTransport } from '../../../src/liveperson/http.js';
 import type { HistoryConnection, HistoryRetryPolicy } from '../../../src/liveperson/history/history-http.js';
-import { SANDBOX_DEFAULT_CREDENTIALS } from '../../../src/liveperson/sandbox.js';
-import type {
-  HistoryStandIn,
-  SeededConversation,
-} from '../../../src/liveperson/sandbox-history/history-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS } from '../../../sandbox/rtbf/types.js';
+import type { SeededConversation } from '../../../sandbox/history/history-seed.js';
+import type { HistoryStandIn } from '../../../sandbox/history/history-types.js';
 
 /** Shared by the history client, stand-in and person-search tests. */
 

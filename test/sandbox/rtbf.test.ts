@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_DEFAULT_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox.js';
-import { ACCOUNT_ID, manualClock } from './fixtures.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox } from '../../sandbox/rtbf/types.js';
+import { ACCOUNT_ID, manualClock } from '../liveperson/fixtures.js';
 
 /** The sandbox itself, over raw HTTP: it must be as strict as LivePerson so it catches client bugs. */
 

@@ -1,5 +1,3 @@
-import { DELETION_TYPES, type DeletionType } from '../../domain/types.js';
-
 /**
  * LivePerson's behaviour as the sandbox models it, kept apart from HTTP: which bodies create accepts,
  * what status a request has on a given day, how the monthly threshold counts, and the answer shapes.
@@ -12,10 +10,18 @@ export const SANDBOX_DONE_AFTER_DAYS = 25;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_IDS = 100;
 
+/**
+ * Create's body fields, as LivePerson's Personal Data Deletion API page lists them: chat engagement ids,
+ * messaging conversation ids, consumer ids, and ticket ids (legacy accounts with a ticketing system only).
+ * The stand-in keeps its own list, read from the page, not the client's.
+ */
+export const SANDBOX_DELETION_TYPES = ['engagement', 'conversation', 'consumer', 'ticketing'] as const;
+export type SandboxDeletionType = (typeof SANDBOX_DELETION_TYPES)[number];
+
 export interface SandboxRequest {
   requestId: number;
   siteId: string;
-  type: DeletionType;
+  type: SandboxDeletionType;
   ids: string[];
   /** ISO timestamp. */
   requestTime: string;
@@ -49,7 +55,8 @@ export function canCancel(request: SandboxRequest, now: Date): string | undefine
   return undefined;
 }
 
-export type ParsedCreate = { ok: true; type: DeletionType; ids: string[] } | { ok: false; message: string };
+export type ParsedCreate =
+  { ok: true; type: SandboxDeletionType; ids: string[] } | { ok: false; message: string };
 
 /** Create's body rules: exactly one type, an array of 1–100 unique non-empty strings. */
 export function parseCreateBody(body: unknown, legacyTicketing: boolean): ParsedCreate {
@@ -57,7 +64,7 @@ export function parseCreateBody(body: unknown, legacyTicketing: boolean): Parsed
     return { ok: false, message: 'Request body must be a JSON object' };
   }
   const keys = Object.keys(body);
-  const unknown = keys.filter((k) => !(DELETION_TYPES as readonly string[]).includes(k));
+  const unknown = keys.filter((k) => !(SANDBOX_DELETION_TYPES as readonly string[]).includes(k));
   if (unknown.length > 0) return { ok: false, message: 'Request body contains an unsupported field' };
   if (keys.length !== 1) {
     return {
@@ -65,7 +72,7 @@ export function parseCreateBody(body: unknown, legacyTicketing: boolean): Parsed
       message: 'Exactly one of engagement, conversation, consumer or ticketing must be sent',
     };
   }
-  const type = keys[0] as DeletionType;
+  const type = keys[0] as SandboxDeletionType;
   const ids: unknown = (body as Record<string, unknown>)[type];
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS) {
     return { ok: false, message: `${type} must be an array of 1 to ${MAX_IDS} ids` };

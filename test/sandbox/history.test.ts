@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../../src/liveperson/sandbox.js';
-import {
-  createHistoryStandIn,
-  startHistorySandbox,
-  type HistorySandbox,
-} from '../../../src/liveperson/sandbox-history/history-sandbox.js';
-import { SANDBOX_DEFAULT_CREDENTIALS } from '../../../src/liveperson/sandbox.js';
-import { ACCOUNT_ID, DAY_MS, NOW, PERSON, daysAgo, seedPerson } from './fixtures.js';
+import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
+import { createHistoryStandIn } from '../../sandbox/history/history-stand-in.js';
+import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox } from '../../sandbox/rtbf/types.js';
+import { ACCOUNT_ID, DAY_MS, NOW, PERSON, daysAgo, seedPerson } from '../liveperson/history/fixtures.js';
 
 const BEARER = `Bearer ${SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] ?? ''}`;
 const MI_SEARCH = `/messaging_history/api/account/${ACCOUNT_ID}/conversations/search`;

@@ -1,4 +1,4 @@
-import type { HistoryStandIn } from './history-sandbox.js';
+import type { HistoryStandIn } from './history-types.js';
 
 /**
  * A fictional data subject for `npm run demo` and `--sandbox`: found by email, with closed and open

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { startSandbox } from '../liveperson/sandbox.js';
-import { seedDemoHistory } from '../liveperson/sandbox-history/demo-seed.js';
-import { createHistoryStandIn } from '../liveperson/sandbox-history/history-sandbox.js';
-import type { LpIo } from './lp-io.js';
+import { seedDemoHistory } from './history/demo-seed.js';
+import { createHistoryStandIn } from './history/history-stand-in.js';
+import { startSandbox } from './rtbf/start-sandbox.js';
+
+type Env = Record<string, string | undefined>;
 
 const CREDENTIAL_VARS = [
   'LP_CLIENT_ID',
@@ -15,10 +16,11 @@ const CREDENTIAL_VARS = [
 ];
 
 /**
+ * `npm run lp -- --sandbox` (scripts/lp-sandbox.ts): the rtbf sandbox with the history stand-ins mounted.
  * The sandbox gets fresh OAuth 2.0 credentials and replaces every LivePerson URL and credential from the
  * environment: real credentials are never offered to it, and a fresh clone needs no settings at all.
  */
-export async function startCliSandbox(env: LpIo['env'], now: () => Date) {
+export async function startCliSandbox(env: Env, now: () => Date) {
   const clientId = `sandbox-${randomBytes(4).toString('hex')}`;
   const clientSecret = randomBytes(16).toString('hex');
   const accountId = env.LP_ACCOUNT_ID?.trim() || '12345678';
@@ -34,9 +36,7 @@ export async function startCliSandbox(env: LpIo['env'], now: () => Date) {
     credentials: { oauth2: { clientId, clientSecret } },
   });
   const credentials = new Set<string>(CREDENTIAL_VARS);
-  const sandboxEnv: LpIo['env'] = Object.fromEntries(
-    Object.entries(env).filter(([name]) => !credentials.has(name)),
-  );
+  const sandboxEnv: Env = Object.fromEntries(Object.entries(env).filter(([name]) => !credentials.has(name)));
   Object.assign(sandboxEnv, {
     LP_ACCOUNT_ID: accountId,
     LP_DOMAIN_API_URL: sandbox.url,

@@ -1,5 +1,4 @@
-import type { DeletionType } from '../../domain/types.js';
-import type { SandboxRequest, SandboxStatus } from './rules.js';
+import type { SandboxDeletionType, SandboxRequest, SandboxStatus } from './rules.js';
 
 /** The sandbox's public shapes: its options, the handle a test holds, recorded calls and injections. */
 
@@ -59,7 +58,7 @@ export interface SandboxOptions {
   credentials?: SandboxCredentials;
   host?: string;
   port?: number;
-  /** More LivePerson APIs on this port (e.g. the history stand-ins in sandbox-history/). */
+  /** More LivePerson APIs on this port (e.g. the history stand-ins in sandbox/history/). */
   extensions?: readonly SandboxExtension[];
   /**
    * Every answer's `Date` header runs this far ahead of real time (negative: behind): a LivePerson whose
@@ -98,7 +97,7 @@ export interface RtbfView {
 // --- End of extensions. ---
 
 export interface ExternalRequestInput {
-  type?: DeletionType;
+  type?: SandboxDeletionType;
   ids?: string[];
   /** Defaults to now. */
   requestTime?: Date | string;

@@ -1,4 +1,4 @@
-import type { SandboxExtensionAnswer } from '../sandbox.js';
+import type { SandboxExtensionAnswer } from '../rtbf/types.js';
 import { error, ordered, page, type Body, type HistoryData, type Parsed } from './history-answers.js';
 import { conversationRecord, MI_CONTENT } from './history-records.js';
 import {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SANDBOX_DEFAULT_CREDENTIALS, type SandboxCredentials } from '../sandbox.js';
-import { readBody, safeEqual } from '../sandbox/http.js';
-import { checkOAuth1 } from '../sandbox/auth.js';
+import { SANDBOX_DEFAULT_CREDENTIALS, type SandboxCredentials } from '../rtbf/types.js';
+import { readBody, safeEqual } from '../rtbf/http.js';
+import { checkOAuth1 } from '../rtbf/auth.js';
 import { error } from './history-answers.js';
 import { createHistoryStandIn } from './history-stand-in.js';
 import type { HistoryStandIn, HistoryStandInOptions } from './history-types.js';

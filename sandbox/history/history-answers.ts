@@ -1,4 +1,4 @@
-import type { SandboxExtensionAnswer, SandboxExtensionCall } from '../sandbox.js';
+import type { SandboxExtensionAnswer, SandboxExtensionCall } from '../rtbf/types.js';
 import type { Paging } from './history-rules.js';
 import type { SeededChat, SeededConversation } from './history-seed.js';
 import type { HistoryStandInOptions } from './history-types.js';

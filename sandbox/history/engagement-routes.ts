@@ -1,4 +1,4 @@
-import type { SandboxExtensionAnswer } from '../sandbox.js';
+import type { SandboxExtensionAnswer } from '../rtbf/types.js';
 import { error, ordered, page, type Body, type HistoryData } from './history-answers.js';
 import { chatRecord } from './history-records.js';
 import {

@@ -1,5 +1,5 @@
-import type { SandboxExtensionAnswer, SandboxExtensionCall } from '../sandbox.js';
-import { plainAccount } from '../sandbox/state.js';
+import type { SandboxExtensionAnswer, SandboxExtensionCall } from '../rtbf/types.js';
+import { plainAccount } from '../rtbf/state.js';
 import { miByConsumer, miById, miSearch } from './conversation-routes.js';
 import { ehSearch } from './engagement-routes.js';
 import { error, jsonBody, type HistoryData } from './history-answers.js';

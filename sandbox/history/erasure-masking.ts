@@ -1,4 +1,4 @@
-import type { RtbfView } from '../sandbox/types.js';
+import type { RtbfView } from '../rtbf/types.js';
 import type { SeededChat, SeededConversation } from './history-seed.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SandboxExtension } from '../sandbox.js';
+import type { SandboxExtension } from '../rtbf/types.js';
 import type {
   SeedChatInput,
   SeedConversationInput,
