@@ -20,13 +20,10 @@ export interface Logger {
 const FORBIDDEN_FIELDS =
   /^(ids?|reason|text|token|secret|password|authorization|body|payload|subject|identifier|email|phone)$/i;
 
-function redact(fields: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = FORBIDDEN_FIELDS.test(key) ? '[redacted]' : value;
-  }
-  return out;
-}
+const redact = (fields: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [key, FORBIDDEN_FIELDS.test(key) ? '[redacted]' : value]),
+  );
 
 /**
  * A logger writing to stdout synchronously (nothing is lost when the process exits right after), or to
