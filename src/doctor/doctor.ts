@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { systemClock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import { checkClock } from './checks/clock.js';
 import { checkConfig } from './checks/config.js';
@@ -30,6 +31,15 @@ export interface DoctorDeps extends LivePersonCheckDeps {
 type Env = Record<string, string | undefined>;
 
 export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckResult[]> {
+  // Ended however the checks end: a spinner left running would keep the process alive.
+  try {
+    return await checksInOrder(env, deps);
+  } finally {
+    deps.progress?.done();
+  }
+}
+
+async function checksInOrder(env: Env, deps: DoctorDeps): Promise<CheckResult[]> {
   const { results, config, core } = checkConfig(env);
 
   deps.progress?.step('Asking Slack', 'Slack');
@@ -46,7 +56,7 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
     results.push(liveperson);
     // Erasing a person reads the history APIs; without them requests by id still work, hence a warning.
     if (liveperson.ok) {
-      for (const h of await checkHistory(core, (deps.now ?? (() => new Date()))())) {
+      for (const h of await checkHistory(core, (deps.now ?? systemClock)())) {
         results.push(h.ok ? h : { ...h, ok: true, warning: true });
       }
     }
@@ -58,7 +68,6 @@ export async function runChecks(env: Env, deps: DoctorDeps = {}): Promise<CheckR
       results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
     }
   }
-  deps.progress?.done();
   return results;
 }
 

@@ -1,8 +1,7 @@
+import { DAY_MS } from '../domain/durations.js';
 import type { TimeRange } from '../liveperson/history/msg-history-client.js';
 
 /** Which time windows a person search asks LivePerson about, from now back to the retention start. */
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** LivePerson keeps history 13 months. */
 export const RETENTION_MONTHS = 13;

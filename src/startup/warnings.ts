@@ -8,6 +8,7 @@ import {
 } from '../config/known-settings.js';
 import { checkLivePerson } from '../doctor/checks/liveperson.js';
 import type { CheckResult } from '../doctor/result.js';
+import { startupWarning } from '../doctor/words.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -33,7 +34,7 @@ export function warnAboutApprovers(config: Config, { log, say }: Out): void {
   const count = approverShortfall(config.slack);
   if (count === undefined) return;
   log.warn('too_few_approvers', { approvers: count });
-  say(`lp-delete: ${tooFewApproversLine(count)}. Fix: ${TOO_FEW_APPROVERS_FIX}.`);
+  say(startupWarning(tooFewApproversLine(count), TOO_FEW_APPROVERS_FIX));
 }
 
 /**
@@ -48,7 +49,7 @@ export function sayGroupApprovers(
   if (!config.slack.approverUsergroupId) return;
   const approvers = results.find((r) => r.name === 'approvers');
   if (!approvers || approvers.skipped || (approvers.ok && !approvers.warning)) return;
-  say(`lp-delete: ${approvers.detail}. Fix: ${approvers.fix ?? 'run npm run -s doctor'}.`);
+  say(startupWarning(approvers.detail, approvers.fix));
 }
 
 /**
@@ -61,9 +62,7 @@ export async function reportLivePersonReachability(config: Config, { log, say }:
     const result = await checkLivePerson(config, {});
     if (result.ok) return;
     log.warn('liveperson_unreachable', { detail: result.detail });
-    say(
-      `lp-delete: LivePerson cannot be used yet: ${result.detail}. Fix: ${result.fix ?? 'run npm run -s doctor'}.`,
-    );
+    say(startupWarning(`LivePerson cannot be used yet: ${result.detail}`, result.fix));
   } catch (error) {
     log.warn('liveperson_check_failed', { name: error instanceof Error ? error.name : 'unknown' });
   }

@@ -1,0 +1,13 @@
+/*
+ * How start-up says what the doctor's checks found (src/doctor/checks word each finding as a cause and one
+ * fix; `npm run -s doctor` prints them as `detail → fix`). Start-up says each on one line of stderr, the
+ * cause first, then the fix.
+ */
+
+/** The fix when a check names none: the doctor says more. */
+const RUN_THE_DOCTOR = 'run npm run -s doctor';
+
+/** `lp-delete: <cause>. Fix: <fix>.` — start-up carries on. */
+export function startupWarning(detail: string, fix: string = RUN_THE_DOCTOR): string {
+  return `lp-delete: ${detail}. Fix: ${fix}.`;
+}
