@@ -36,7 +36,7 @@ describe('configuration', () => {
       dataDir: './data',
       replicaLeaseSeconds: 30,
     });
-    expect(config).not.toHaveProperty('legacyDataFile');
+    expect(config).not.toHaveProperty('dataFileIgnored');
     expect(config).not.toHaveProperty('databaseUrl');
     expect(config.slack).toMatchObject({
       port: 3000,
@@ -59,13 +59,13 @@ describe('configuration', () => {
     );
   });
 
-  it('DATA_FILE (lp-delete 0.1) still locates the data: its folder is the data folder, and it is converted', () => {
+  it('DATA_FILE (lp-delete 0.1) is no longer read: the data folder is DATA_DIR (default ./data), and it is noted', () => {
     const core = loadCoreConfig({
       LP_ACCOUNT_ID: '1',
       LP_BEARER_TOKEN: 't',
       DATA_FILE: '/srv/lpd/data.json',
     });
-    expect(core).toMatchObject({ dataDir: '/srv/lpd', legacyDataFile: '/srv/lpd/data.json' });
+    expect(core).toMatchObject({ dataDir: './data', dataFileIgnored: true });
     const both = loadCoreConfig({
       LP_ACCOUNT_ID: '1',
       LP_BEARER_TOKEN: 't',

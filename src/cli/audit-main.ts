@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditExport, formatAudit } from '../audit/export.js';
-import { dirname } from 'node:path';
 import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
 import { errorMessage } from '../domain/error-code.js';
@@ -64,8 +63,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     return 2;
   }
   const month = values.month ?? monthIn(timeZone, (io.now ?? (() => new Date()))());
-  const legacyDataFile = io.env.DATA_FILE?.trim() || undefined;
-  const dataDir = io.env.DATA_DIR?.trim() || (legacyDataFile ? dirname(legacyDataFile) : './data');
+  const dataDir = io.env.DATA_DIR?.trim() || './data';
   const databaseUrl = io.env.DATABASE_URL?.trim() || undefined;
   if (!databaseUrl && !existsSync(dataDir)) {
     // A fresh install has filed nothing yet: an empty export, and a word on stderr in case the path is wrong.
@@ -77,10 +75,7 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
   }
   try {
     // Read-only: no lock, no writes, so the export runs beside the app.
-    const store = await openStore(
-      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}), ...(databaseUrl ? { databaseUrl } : {}) },
-      { readOnly: true },
-    );
+    const store = await openStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) }, { readOnly: true });
     try {
       io.stdout.write(
         await auditExport(store, {

@@ -1,5 +1,5 @@
 import { cp, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { openFileStore } from '../store/lowdb/file-store.js';
 import { LOCK_FILE } from '../store/lowdb/folder-lock.js';
 import { errorMessage } from '../domain/error-code.js';
@@ -36,8 +36,7 @@ export async function runBackup(argv: string[], io: BackupIo): Promise<number> {
     );
     return 2;
   }
-  const legacy = io.env.DATA_FILE?.trim();
-  const source = resolve(io.env.DATA_DIR?.trim() || (legacy ? dirname(legacy) : './data'));
+  const source = resolve(io.env.DATA_DIR?.trim() || './data');
   const target = resolve(destination);
   if (target === source || target.startsWith(`${source}/`)) {
     io.stderr.write(`backup: the destination must be outside the data folder ${source}.\n`);

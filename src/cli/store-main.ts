@@ -158,16 +158,16 @@ export async function copyStore(source: RequestStore, target: PostgresStore): Pr
         '(drop and recreate it, then run the copy again). Nothing was copied.',
     );
   }
-  const byId = new Map<string, { request: DeletionRequest; month?: string }>();
+  const byId = new Map<string, DeletionRequest>();
   const requestsPerMonth = new Map<string, number>();
   for (const month of await source.months()) {
     const requests = await source.listMonth(month);
     requestsPerMonth.set(month, requests.length);
-    for (const request of requests) byId.set(request.id, { request, month });
+    for (const request of requests) byId.set(request.id, request);
   }
   // Open requests are listed under their month too; this catches any a store keeps elsewhere.
   for (const request of await source.listOpen()) {
-    if (!byId.has(request.id)) byId.set(request.id, { request });
+    if (!byId.has(request.id)) byId.set(request.id, request);
   }
 
   const owed = await source.owedNotices();
@@ -178,10 +178,10 @@ export async function copyStore(source: RequestStore, target: PostgresStore): Pr
     return rest;
   };
 
-  for (const { request, month } of byId.values()) {
+  for (const request of byId.values()) {
     const notices = (lanes.get(request.id) ?? []).sort((a, b) => a.seq - b.seq).map(imported);
     lanes.delete(request.id);
-    await target.importRequest(request, notices, month);
+    await target.importRequest(request, notices);
   }
   // The channel lane, and any lane whose request the source did not list (kept rather than lost).
   for (const [lane, notices] of lanes) {
@@ -189,10 +189,7 @@ export async function copyStore(source: RequestStore, target: PostgresStore): Pr
       await target.importNotice(lane, imported(notice));
   }
 
-  const keys = quotaKeys(
-    [...byId.values()].map((entry) => entry.request),
-    await source.months(),
-  );
+  const keys = quotaKeys([...byId.values()], await source.months());
   let monthStates = 0;
   for (const key of keys) {
     const usage = await source.usage(key);

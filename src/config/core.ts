@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import {
   blankToUndefined,
@@ -46,7 +45,7 @@ export const coreSchema = z
         .optional(),
     ),
     REPLICA_LEASE_SECONDS: positiveInt(30),
-    /** lp-delete 0.1's setting: still read for one release (its folder becomes the data folder). */
+    /** lp-delete 0.1's data file: no longer read; start-up and the doctor say so (dataFileIgnoredLine). */
     DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
   })
   .transform((raw) => ({
@@ -61,10 +60,9 @@ export const coreSchema = z
     },
     monthlyLimit: raw.LP_MONTHLY_LIMIT,
     quotaTimeZone: raw.QUOTA_TIMEZONE,
-    /** The data folder (DATA_DIR; or DATA_FILE's folder, for one release). */
-    dataDir: raw.DATA_DIR ?? (raw.DATA_FILE ? dirname(raw.DATA_FILE) : './data'),
-    /** DATA_FILE when still set: the old data file to convert, and a warning to move to DATA_DIR. */
-    ...(raw.DATA_FILE && !raw.DATA_DIR ? { legacyDataFile: raw.DATA_FILE } : {}),
+    dataDir: raw.DATA_DIR ?? './data',
+    /** DATA_FILE is still set: said once, and the data folder is used. */
+    ...(raw.DATA_FILE ? { dataFileIgnored: true as const } : {}),
     /** When set, everything is kept in PostgreSQL (several replicas may run); the data folder is not used. */
     ...(raw.DATABASE_URL ? { databaseUrl: raw.DATABASE_URL } : {}),
     replicaLeaseSeconds: raw.REPLICA_LEASE_SECONDS,

@@ -60,6 +60,12 @@ export function unknownSettingLine(setting: UnknownSetting): string {
   return `${setting.name} is not a setting lp-delete reads; did you mean ${setting.nearest}?`;
 }
 
+/** The one line for lp-delete 0.1's DATA_FILE when it is still set, at start-up and in the doctor. */
+export function dataFileIgnoredLine(dataDir: string): string {
+  return `DATA_FILE is no longer read (it was lp-delete 0.1's data file); the data folder is ${dataDir}`;
+}
+export const IGNORED_DATA_FILE_FIX = 'remove DATA_FILE; set DATA_DIR if the data folder is elsewhere';
+
 /**
  * Too few approvers for four-eyes on every request, counted from the settings alone (no Slack needed):
  * the number of APPROVER_USER_IDS when no APPROVER_USERGROUP_ID adds members, else undefined (only

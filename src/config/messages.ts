@@ -28,7 +28,6 @@ const SETTING_RULES: Record<string, string> = {
   LP_MONTHLY_LIMIT: 'must be a whole number greater than 0, such as 100',
   LP_LEGACY_TICKETING: 'must be true or false',
   QUOTA_TIMEZONE: 'must be an IANA time zone name such as UTC or Europe/Berlin',
-  DATA_FILE: 'must be a file path such as ./data/lp-delete.json',
   SLACK_BOT_TOKEN: 'must be the Bot User OAuth Token starting with xoxb- (OAuth & Permissions)',
   SLACK_SIGNING_SECRET: 'must be the Signing Secret from Basic Information',
   SLACK_APP_TOKEN: 'must be an app-level token starting with xapp- (Basic Information → App-Level Tokens)',

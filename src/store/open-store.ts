@@ -1,4 +1,5 @@
 import type { CoreConfig } from '../config.js';
+import { dataFileIgnoredLine } from '../config/known-settings.js';
 import type { Logger } from '../log.js';
 import { openFileStore } from './lowdb/file-store.js';
 import type { FolderLockOptions } from './lowdb/folder-lock.js';
@@ -12,7 +13,7 @@ import type { RequestStore } from './port.js';
  * the running app.
  */
 export async function openStore(
-  config: Pick<CoreConfig, 'dataDir' | 'legacyDataFile' | 'databaseUrl'> & { replicaLeaseSeconds?: number },
+  config: Pick<CoreConfig, 'dataDir' | 'dataFileIgnored' | 'databaseUrl'> & { replicaLeaseSeconds?: number },
   options: { log?: Logger; readOnly?: boolean; lock?: FolderLockOptions } = {},
 ): Promise<RequestStore> {
   if (config.databaseUrl) {
@@ -22,16 +23,14 @@ export async function openStore(
       ...(options.log ? { log: options.log } : {}),
     });
   }
-  if (config.legacyDataFile && !options.readOnly) {
-    options.log?.warn('setting_deprecated', {
+  if (config.dataFileIgnored && !options.readOnly) {
+    options.log?.warn('setting_ignored', {
       setting: 'DATA_FILE',
-      use: 'DATA_DIR',
-      message: 'DATA_FILE is read for one more release; set DATA_DIR to its folder instead.',
+      message: dataFileIgnoredLine(config.dataDir),
     });
   }
   return openFileStore(config.dataDir, {
     readOnly: options.readOnly,
     ...(options.lock ? { lock: options.lock } : {}),
-    ...(config.legacyDataFile ? { legacyDataFile: config.legacyDataFile } : {}),
   });
 }

@@ -28,7 +28,7 @@ export interface RequestStore {
    */
   probe?(deadlineMs: number): Promise<boolean>;
 
-  /** The request with this id (`DR-yyyy-mm-nnnn`, or an old `DR-XXXXXX`), whatever its age. */
+  /** The request with this id (`DR-yyyy-mm-nnnn`), whatever its age. */
   get(id: string): Promise<DeletionRequest | undefined>;
   /** The request LivePerson knows by this request id, if lp-delete filed it. */
   findByLpRequestId(lpRequestId: string): Promise<DeletionRequest | undefined>;
@@ -204,8 +204,6 @@ export interface MonthUsage {
 export interface MonthState {
   livePerson?: { total: number; external: number; syncedAt: string };
   alertsSent: Record<string, string>;
-  /** A 429 recorded by lp-delete 0.1, before requests carried it (upgraded data). */
-  spentAt?: string;
 }
 
 export interface MonthChange<T> {
@@ -216,6 +214,14 @@ export interface MonthChange<T> {
 
 /** The lane of notices about no single request. */
 export const CHANNEL_LANE = '_channel';
+
+/** A request id, `DR-yyyy-mm-nnnn`: the month it was filed in, and its number within that month. */
+export const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
+
+/** The month (`yyyy-mm`) in a request id; undefined for a string that is not one. */
+export function monthOfId(id: string): string | undefined {
+  return REQUEST_ID.exec(id)?.[1];
+}
 
 export interface NoticeRef {
   /** A request id, or CHANNEL_LANE. */

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/store/errors.js';
+import type { LogFields, Logger } from '../../src/log.js';
 import { openFileStore, type FileStore } from '../../src/store/lowdb/file-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import { aRequest, describeStoreContract } from './contract.js';
 
 const open: FileStore[] = [];
@@ -124,6 +126,8 @@ describe('the lowdb file store', () => {
       new RegExp(`${created.id}\\.json cannot be used: it is not valid JSON`),
     );
     expect(await readFile(path, 'utf8')).toBe(text.slice(0, text.length / 2));
+    // The lock was given up: the next start says the same, not "another lp-delete is using it".
+    await expect(openFileStore(dir)).rejects.toThrow(new RegExp(`${created.id}\\.json cannot be used`));
   });
 
   it('a copy of the folder (the documented backup) restores every request', async () => {
@@ -141,40 +145,28 @@ describe('the lowdb file store', () => {
     expect((await restored.get(ids[0]!))?.status).toBe('rejected');
   });
 
-  it('upgrades a data folder of lp-delete 0.1 (snapshot, journal, archive, outbox): every request and owed message kept', async () => {
+  it('DATA_FILE still set (lp-delete 0.1): one warning line, and the data folder is used; a reader says nothing', async () => {
     const dir = await folder();
-    await cp(new URL('../fixtures/old-layout/', import.meta.url), dir, { recursive: true });
-    const store = await openAt(dir, { legacyDataFile: join(dir, 'lp-delete.json') });
-    for (const id of ['DR-OLD001', 'DR-OLD002', 'DR-OLD003', 'DR-OLD004', 'DR-OLD005']) {
-      expect(await store.get(id), id).toBeDefined();
-    }
-    expect((await store.get('DR-OLD002'))?.decision?.reason).toBe('wrong ids');
-    const owed = await store.owedNotices();
-    expect(owed.filter((n) => n.lane === 'DR-OLD005').map((n) => n.notice.kind)).toEqual([
-      'approval_post',
-      'requester_filed',
+    const warnings: [string, LogFields | undefined][] = [];
+    const log: Logger = {
+      info: () => {},
+      error: () => {},
+      warn: (event, fields) => warnings.push([event, fields]),
+    };
+    const store = await openStore({ dataDir: dir, dataFileIgnored: true }, { log });
+    expect(warnings).toEqual([
+      [
+        'setting_ignored',
+        {
+          setting: 'DATA_FILE',
+          message: `DATA_FILE is no longer read (it was lp-delete 0.1's data file); the data folder is ${dir}`,
+        },
+      ],
     ]);
-    expect((await store.usage({ accountId: '20762324', month: '2026-08' })).livePerson?.external).toBe(1);
-    expect((await store.usage({ accountId: '20762324', month: '2026-05' })).used).toBe(1);
-    // The old files are kept beside the new ones as a backup, and a second start does not convert again.
-    const backups = (await readdir(dir)).filter((n) => n.startsWith('old-layout-backup-'));
-    expect(backups).toHaveLength(1);
-    expect(await readdir(join(dir, backups[0]!))).toContain('lp-delete.json');
-    await store.close();
-    const again = await openAt(dir, { legacyDataFile: join(dir, 'lp-delete.json') });
-    expect(await again.get('DR-OLD001')).toBeDefined();
-  });
-
-  it('an old data file that cannot be read stops start-up naming it; nothing is written', async () => {
-    const dir = await folder();
-    await cp(new URL('../fixtures/old-layout/', import.meta.url), dir, { recursive: true });
-    await writeFile(join(dir, 'lp-delete.json.journal.3'), '{"seq":3,"requests":{"DR-X":{"id":1}}}\n');
-    await expect(openFileStore(dir)).rejects.toThrow(
-      /lp-delete\.json\.journal\.3: line 1 is not what lp-delete 0\.1 wrote/,
-    );
-    expect(await readdir(dir)).not.toContain('store.json');
-    // The lock was given up: the next start says the same, not "another lp-delete is using it".
-    await expect(openFileStore(dir)).rejects.toThrow(/lp-delete\.json\.journal\.3/);
+    expect(await readdir(dir)).toContain('store.json');
+    const reader = await openStore({ dataDir: dir, dataFileIgnored: true }, { log, readOnly: true });
+    expect(warnings).toHaveLength(1);
+    await Promise.all([reader.close(), store.close()]);
   });
 
   it('a request from ten years ago is found by its id without reading any other file', async () => {

@@ -330,7 +330,7 @@ export class MemoryStore implements RequestStore {
     const state = this.monthState(key);
     return {
       used,
-      spent: spent || state.spentAt !== undefined,
+      spent,
       pendingApprovals,
       ...(state.livePerson ? { livePerson: structuredClone(state.livePerson) } : {}),
       alertsSent: { ...state.alertsSent },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CoreConfig } from '../../config.js';
+import { IGNORED_DATA_FILE_FIX, dataFileIgnoredLine } from '../../config/known-settings.js';
 import { StoreError } from '../../store/errors.js';
 import { openStore } from '../../store/open-store.js';
 import { plural, type CheckResult } from '../result.js';
@@ -10,7 +11,7 @@ import { checkDatabase } from './database.js';
 /** Where the requests are kept: the PostgreSQL database, or the data folder and what is in it. */
 export async function checkStorage(core: CoreConfig): Promise<CheckResult[]> {
   if (core.databaseUrl) return [await databaseResult(core.databaseUrl)];
-  return checkDataFolderAndStore(core.dataDir, core.legacyDataFile);
+  return checkDataFolderAndStore(core.dataDir, core.dataFileIgnored ?? false);
 }
 
 const FILE_MODE = 0o600;
@@ -109,17 +110,16 @@ async function databaseResult(url: string): Promise<CheckResult> {
   };
 }
 
-async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string): Promise<CheckResult[]> {
+async function checkDataFolderAndStore(dataDir: string, dataFileIgnored: boolean): Promise<CheckResult[]> {
   const folder = await checkDataFolder(dataDir);
   const results: CheckResult[] = [];
-  if (legacyDataFile) {
+  if (dataFileIgnored) {
     results.push({
       name: 'DATA_FILE',
       ok: true,
       warning: true,
-      detail:
-        'DATA_FILE is still set; lp-delete reads it for one more release (its folder is the data folder)',
-      fix: `set DATA_DIR=${dirname(legacyDataFile)} and remove DATA_FILE`,
+      detail: dataFileIgnoredLine(dataDir),
+      fix: IGNORED_DATA_FILE_FIX,
     });
   }
   if (!folder.ok) {
@@ -132,10 +132,7 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
   results.push(folder);
   // Read-only: no lock and no writes, so the doctor can run beside the app.
   try {
-    const store = await openStore(
-      { dataDir, ...(legacyDataFile ? { legacyDataFile } : {}) },
-      { readOnly: true },
-    );
+    const store = await openStore({ dataDir }, { readOnly: true });
     try {
       const open = await store.listOpen();
       const owed = await store.owedNotices();

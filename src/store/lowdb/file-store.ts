@@ -20,36 +20,23 @@ import { ensureWritableFolder } from './atomic-json-file.js';
 import { acquireFolderLock, type FolderLock, type FolderLockOptions } from './folder-lock.js';
 import { readFresh, readMonthFresh, readOpenFresh } from './fresh-reads.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { loadLayout, MONTH_FOLDER, newDoc, type Layout } from './layout.js';
+import { loadLayout, MONTH_FOLDER, newDoc } from './layout.js';
 import { MonthsFile } from './months-file.js';
 import { bumpFailed, nextDueAt, NoticeLanes, owedIn, type Lane } from './notice-lanes.js';
 import { RequestFiles } from './request-files.js';
 import { SearchFiles } from './search-files.js';
 import { ErasureFiles } from './erasure-files.js';
-import { upgradeOldLayout } from './upgrade.js';
 import { WriteHealth } from './write-health.js';
 
 type NoticesChange = (notices: QueuedNotice[]) => QueuedNotice[];
-// The data folder's layout and its documents' schemas are in layout.ts (callers import them from here).
-export {
-  LAYOUT_FILE,
-  MONTHS_FILE,
-  monthsDocSchema,
-  OPEN_FOLDER,
-  requestDocSchema,
-  type MonthsDoc,
-  type RequestDoc,
-} from './layout.js';
 export interface FileStoreOptions {
-  /** Readers (audit, doctor): no lock, no writes, no upgrade; they work beside the running app. */
+  /** Readers (audit, doctor): no lock, no writes; they work beside the running app. */
   readOnly?: boolean;
-  /** The data file of the layout before this one (DATA_FILE): converted on first start. */
-  legacyDataFile?: string;
   now?: () => Date;
   lock?: FolderLockOptions; // staleness time; who is told when another instance took the folder over
 }
 
-/** Opens (creating or upgrading it if needed) the data folder. Throws StoreError with what to do. */
+/** Opens (creating it if needed) the data folder. Throws StoreError with what to do. */
 export async function openFileStore(folder: string, options: FileStoreOptions = {}): Promise<FileStore> {
   const readOnly = options.readOnly ?? false;
   let lock: FolderLock | undefined;
@@ -58,7 +45,6 @@ export async function openFileStore(folder: string, options: FileStoreOptions = 
     lock = await acquireFolderLock(folder, options.lock);
   }
   try {
-    if (!readOnly) await upgradeOldLayout(folder, options.legacyDataFile);
     const store = new FileStore(folder, readOnly, lock, options.now ?? (() => new Date()));
     await store.load();
     return store;
@@ -74,7 +60,6 @@ export async function openFileStore(folder: string, options: FileStoreOptions = 
  */
 export class FileStore implements RequestStore {
   readonly replicaId = randomUUID();
-  private layout!: Layout;
   private files!: RequestFiles;
   private monthsFile!: MonthsFile;
   private readonly lanes: NoticeLanes;
@@ -98,9 +83,9 @@ export class FileStore implements RequestStore {
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
   async load(): Promise<void> {
-    this.layout = await loadLayout(this.folder, this.readOnly, this.now);
+    await loadLayout(this.folder, this.readOnly, this.now);
     this.monthsFile = await MonthsFile.open(this.folder, this.health);
-    this.files = new RequestFiles(this.folder, this.layout, this.health);
+    this.files = new RequestFiles(this.folder, this.health);
     await this.files.load(!this.readOnly);
     if (!this.readOnly) await Promise.all([this.searches.load(), this.erasures.load()]);
   }
@@ -110,7 +95,7 @@ export class FileStore implements RequestStore {
   }
 
   async get(id: string): Promise<DeletionRequest | undefined> {
-    if (this.readOnly) return (await readFresh(this.folder, this.layout, id))?.request;
+    if (this.readOnly) return (await readFresh(this.folder, id))?.request;
     return this.files.get(id);
   }
 
@@ -127,7 +112,7 @@ export class FileStore implements RequestStore {
 
   async listMonth(month: string): Promise<DeletionRequest[]> {
     if (!MONTH_FOLDER.test(month)) return [];
-    if (this.readOnly) return readMonthFresh(this.folder, this.layout, month);
+    if (this.readOnly) return readMonthFresh(this.folder, month);
     return this.files.listMonth(month);
   }
 
@@ -261,11 +246,6 @@ export class FileStore implements RequestStore {
     this.closed = true;
     await this.mutex.idle();
     await this.lock?.release();
-  }
-
-  /** The month folder of a request id: from the id itself, or for older ids from store.json. */
-  monthOf(id: string): string | undefined {
-    return this.files.monthOf(id);
   }
 
   /** Changes one lane's stored notices (months.json for the channel's, else the request's document). */

@@ -25,9 +25,9 @@ export const DEFAULT_STALE_MS = 30_000;
  * Before every write the holder checks that its generation is still the highest: one that was paused
  * and taken over writes nothing more and says so through `onLost`.
  *
- * proper-lockfile was tried for this and does not fit: it takes a stale lock over by removing it and
- * then creating its own, so a racer that saw the same stale lock removes the one just taken (two
- * holders), and it knows its holder only in memory, so it cannot fence a paused one.
+ * Not proper-lockfile (rejected in issue 25): it takes a stale lock over by deleting and re-creating it,
+ * so a racer that saw the same stale lock deletes the one just taken (two holders), and it knows its
+ * holder only in memory, so it cannot fence a paused one.
  */
 
 interface Holder {

@@ -1,15 +1,7 @@
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
-import { isFinished } from '../port.js';
-import {
-  byId,
-  listJson,
-  monthOfId,
-  OPEN_FOLDER,
-  readDocIfPresent,
-  type Layout,
-  type RequestDoc,
-} from './layout.js';
+import { isFinished, monthOfId } from '../port.js';
+import { byId, listJson, OPEN_FOLDER, readDocIfPresent, type RequestDoc } from './layout.js';
 
 /*
  * Reads for a copy opened read-only (audit, doctor): it keeps nothing in memory and goes to the files
@@ -32,9 +24,9 @@ export async function readOpenFresh(folder: string): Promise<DeletionRequest[]> 
 }
 
 /** A reader's look-up: open/, its month, then open/ again (it may be moving while we look). */
-export async function readFresh(folder: string, layout: Layout, id: string): Promise<RequestDoc | undefined> {
-  const month = monthOfId(layout, id);
-  if (!month || !/^DR-[0-9A-Za-z-]+$/.test(id)) return undefined;
+export async function readFresh(folder: string, id: string): Promise<RequestDoc | undefined> {
+  const month = monthOfId(id);
+  if (!month) return undefined;
   const inOpen = join(folder, OPEN_FOLDER, `${id}.json`);
   return (
     (await readDocIfPresent(inOpen)) ??
@@ -44,16 +36,12 @@ export async function readFresh(folder: string, layout: Layout, id: string): Pro
 }
 
 /** A month's requests as a reader sees them. */
-export async function readMonthFresh(
-  folder: string,
-  layout: Layout,
-  month: string,
-): Promise<DeletionRequest[]> {
+export async function readMonthFresh(folder: string, month: string): Promise<DeletionRequest[]> {
   const found = new Map<string, DeletionRequest>();
   // The app may move a request between open/ and its month while we read: open/, the month, open/
   // again catches it on whichever side it is.
   const put = (r: DeletionRequest) => {
-    if (monthOfId(layout, r.id) === month) found.set(r.id, r);
+    if (monthOfId(r.id) === month) found.set(r.id, r);
   };
   (await readFolder(folder, OPEN_FOLDER)).forEach(put);
   (await readFolder(folder, month)).forEach(put);

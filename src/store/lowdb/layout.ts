@@ -3,15 +3,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
+import { monthOfId } from '../port.js';
 import { errorCode } from '../../domain/error-code.js';
-import { StoreError } from '../errors.js';
 import { AtomicJsonFile, parseDocument, unreadable } from './atomic-json-file.js';
-import { OLD_DATA_FILE } from './upgrade.js';
 
 /*
  * The data folder (DATA_DIR), every file owner-only (0600) in owner-only folders (0700):
  *
- *   store.json                  what this folder is (layout version; ids of requests from before it)
+ *   store.json                  what this folder is (its layout and version)
  *   months.json                 per account and month: LivePerson's count at the last sync, quota alerts
  *                               sent; notices about no single request (quota alerts) waiting for Slack
  *   open/DR-2026-12-0042.json   a request still in play, with the Slack notices it still owes
@@ -30,7 +29,6 @@ export const LAYOUT_FILE = 'store.json';
 export const MONTHS_FILE = 'months.json';
 export const OPEN_FOLDER = 'open';
 
-export const NEW_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
 export const MONTH_FOLDER = /^\d{4}-\d{2}$/;
 /** Month folders (newest first) read at start-up for the quota counts: a request counts in the month it
  * was approved, at most an approval's lifetime after it was filed. */
@@ -40,10 +38,7 @@ export const layoutSchema = z.object({
   version: z.literal(1),
   layout: z.literal('file-per-request'),
   createdAt: z.string(),
-  /** Ids from the layout before this one (`DR-7K3QX9`) → the month folder that holds them. */
-  legacyIds: z.record(z.string(), z.string()),
 });
-export type Layout = z.infer<typeof layoutSchema>;
 
 export const requestDocSchema = z.object({
   version: z.literal(1),
@@ -63,8 +58,6 @@ const monthStateSchema = z.object({
     .object({ total: z.number().int().min(0), external: z.number().int().min(0), syncedAt: z.string() })
     .optional(),
   alertsSent: z.record(z.string(), z.string()),
-  /** A 429 recorded before requests carried it (upgraded data). */
-  spentAt: z.string().optional(),
 });
 
 export const monthsDocSchema = z.object({
@@ -75,40 +68,24 @@ export const monthsDocSchema = z.object({
 });
 export type MonthsDoc = z.infer<typeof monthsDocSchema>;
 
-/**
- * Reads store.json, or starts it (written unless read-only). A reader refuses a folder the app has not
- * converted yet from lp-delete 0.1's single data file.
- */
-export async function loadLayout(folder: string, readOnly: boolean, now: () => Date): Promise<Layout> {
+/** Reads store.json, or starts it (written unless read-only). */
+export async function loadLayout(folder: string, readOnly: boolean, now: () => Date): Promise<void> {
   const layoutFile = new AtomicJsonFile(join(folder, LAYOUT_FILE), layoutSchema);
-  const layout = await layoutFile.read();
-  if (layout) return layout;
-  if (readOnly && (await hasOldLayout(folder))) {
-    throw new StoreError(
-      'STORE_UNREADABLE',
-      `The data folder ${folder} still holds lp-delete 0.1's data file. Start lp-delete once (npm start): it converts the folder, then try again.`,
-    );
-  }
-  const fresh: Layout = {
+  if (await layoutFile.read()) return;
+  // legacyIds (ids of lp-delete 0.1, always empty now) keeps the file readable by the release before this one.
+  const fresh = {
     version: 1,
     layout: 'file-per-request',
     createdAt: now().toISOString(),
     legacyIds: {},
-  };
+  } as const;
   if (!readOnly) await layoutFile.write(fresh);
-  return fresh;
-}
-
-/** The month folder of a request id: from the id itself, or for older ids from store.json. */
-export function monthOfId(layout: Layout, id: string): string | undefined {
-  return NEW_ID.exec(id)?.[1] ?? layout.legacyIds[id];
 }
 
 /** The file of a request in its month's folder; undefined for an id that names no file of ours. */
-export function archivedFile(folder: string, layout: Layout, id: string): string | undefined {
-  const month = monthOfId(layout, id);
-  if (!month || !/^DR-[0-9A-Za-z-]+$/.test(id)) return undefined;
-  return join(folder, month, `${id}.json`);
+export function archivedFile(folder: string, id: string): string | undefined {
+  const month = monthOfId(id);
+  return month ? join(folder, month, `${id}.json`) : undefined;
 }
 
 export async function readDocIfPresent(file: string): Promise<RequestDoc | undefined> {
@@ -143,14 +120,6 @@ export async function monthFolders(folder: string): Promise<string[]> {
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return [];
     throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
-  }
-}
-
-async function hasOldLayout(folder: string): Promise<boolean> {
-  try {
-    return (await readdir(folder)).includes(OLD_DATA_FILE);
-  } catch {
-    return false;
   }
 }
 

@@ -32,7 +32,7 @@ export class MonthsFile {
     return this.db.data.notices;
   }
 
-  state(key: QuotaKey): MonthState & { spentAt?: string } {
+  state(key: QuotaKey): MonthState {
     return this.db.data.accounts[key.accountId]?.[key.month] ?? { alertsSent: {} };
   }
 

@@ -43,7 +43,7 @@ export class QuotaIndex {
   }
 
   /** The month's usage: the indexed requests' counts with the month's stored state. */
-  usage(key: QuotaKey, state: MonthState & { spentAt?: string }): MonthUsage {
+  usage(key: QuotaKey, state: MonthState): MonthUsage {
     let used = 0;
     let spent = false;
     let pendingApprovals = 0;
@@ -55,7 +55,7 @@ export class QuotaIndex {
     }
     return {
       used,
-      spent: spent || state.spentAt !== undefined,
+      spent,
       pendingApprovals,
       ...(state.livePerson ? { livePerson: state.livePerson } : {}),
       alertsSent: state.alertsSent,

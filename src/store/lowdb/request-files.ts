@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
-import { isFinished } from '../port.js';
+import { isFinished, monthOfId } from '../port.js';
 import { ensureFolder, syncFolder, writeFileAtomic } from './atomic-json-file.js';
 import {
   archivedFile,
@@ -9,10 +9,8 @@ import {
   INDEXED_MONTHS,
   listJson,
   monthFolders,
-  monthOfId,
   OPEN_FOLDER,
   readDocIfPresent,
-  type Layout,
   type RequestDoc,
 } from './layout.js';
 import { QuotaIndex } from './quota-index.js';
@@ -33,7 +31,6 @@ export class RequestFiles {
 
   constructor(
     readonly folder: string,
-    private readonly layout: Layout,
     private readonly health: WriteHealth,
   ) {
     this.numbers = new RequestNumbers(folder);
@@ -63,15 +60,11 @@ export class RequestFiles {
     if (settle) for (const id of [...this.open.keys()]) await this.settle(id);
   }
 
-  monthOf(id: string): string | undefined {
-    return monthOfId(this.layout, id);
-  }
-
   /** The request's document wherever it is: open/ in memory, or its month's folder on disk. */
   async current(id: string): Promise<RequestDoc | undefined> {
     const open = this.open.get(id);
     if (open) return open;
-    const file = archivedFile(this.folder, this.layout, id);
+    const file = archivedFile(this.folder, id);
     return file ? readDocIfPresent(file) : undefined;
   }
 
@@ -96,7 +89,7 @@ export class RequestFiles {
       if (doc) found.set(doc.request.id, doc.request);
     }
     for (const doc of this.open.values()) {
-      if (this.monthOf(doc.request.id) === month) found.set(doc.request.id, structuredClone(doc.request));
+      if (monthOfId(doc.request.id) === month) found.set(doc.request.id, structuredClone(doc.request));
     }
     return [...found.values()].sort(byId);
   }
@@ -105,7 +98,7 @@ export class RequestFiles {
   async months(): Promise<string[]> {
     const months = new Set(await monthFolders(this.folder));
     for (const id of this.open.keys()) {
-      const month = this.monthOf(id);
+      const month = monthOfId(id);
       if (month) months.add(month);
     }
     return [...months].sort();
@@ -132,7 +125,7 @@ export class RequestFiles {
     this.index.put(doc.request);
     if (wasArchived) {
       // open/ wins when both exist (a crash right here), so removing the old copy can wait or fail.
-      const old = archivedFile(this.folder, this.layout, doc.request.id);
+      const old = archivedFile(this.folder, doc.request.id);
       if (old) await rm(old, { force: true }).catch(() => undefined);
     }
   }
@@ -146,7 +139,7 @@ export class RequestFiles {
   /** Moves a finished request that owes Slack nothing from open/ to its month's folder (one rename). */
   async settle(id: string): Promise<void> {
     const doc = this.open.get(id);
-    const month = this.monthOf(id);
+    const month = monthOfId(id);
     if (!doc || !month || doc.notices.length > 0 || !isFinished(doc.request)) return;
     const from = join(this.folder, OPEN_FOLDER, `${id}.json`);
     const folder = join(this.folder, month);

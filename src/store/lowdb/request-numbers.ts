@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { listJson, NEW_ID } from './layout.js';
+import { REQUEST_ID } from '../port.js';
+import { listJson } from './layout.js';
 
 /** The highest request number used per month, so a new request takes the next one. */
 export class RequestNumbers {
@@ -7,9 +8,9 @@ export class RequestNumbers {
 
   constructor(private readonly folder: string) {}
 
-  /** Notes the number of an id seen (DR-yyyy-mm-nnnn; older ids have none). */
+  /** Notes the number of an id seen (DR-yyyy-mm-nnnn). */
   note(id: string): void {
-    const match = NEW_ID.exec(id);
+    const match = REQUEST_ID.exec(id);
     if (!match?.[1] || !match[2]) return;
     const n = Number(match[2]);
     if (n > (this.last.get(match[1]) ?? 0)) this.last.set(match[1], n);

@@ -13,12 +13,12 @@ import type { Query } from './session.js';
 export async function insertImported(
   q: Query,
   replicaId: string,
-  imported: { request: DeletionRequest; notices: readonly ImportedNotice[]; month: string },
+  imported: { request: DeletionRequest; notices: readonly ImportedNotice[] },
 ): Promise<void> {
-  const { request, notices, month } = imported;
+  const { request, notices } = imported;
   const existing = await q('SELECT 1 FROM requests WHERE id = $1', [request.id]);
   if (existing.rowCount) throw new RangeError(`importRequest(): ${request.id} is already in this database`);
-  await saveRequest(q, replicaId, request, month);
+  await saveRequest(q, replicaId, request);
   await noteImportedId(q, request.id);
   for (const owed of notices) await insertNotice(q, request.id, owed);
 }

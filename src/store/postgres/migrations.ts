@@ -10,6 +10,13 @@ import { describeServer, poolConfig, timeoutSettings, toStoreError } from './con
  * found through import.meta.url, so it works from src/ under tsx; a compiled build must copy the folder
  * next to this file). Migrations are applied in one transaction under an advisory lock, so replicas
  * starting together migrate once and a half-applied schema never exists.
+ *
+ * Ours, not a library (issue 23 weighed both): node-pg-migrate takes its lock with pg_try_advisory_lock,
+ * so a replica starting beside another fails ("Another migration is already running") instead of
+ * waiting; it accepts a database with migrations it does not know (no "newer than this code"), checks
+ * no numbering gaps, and keeps its own pgmigrations table. postgres-migrations runs each migration in
+ * its own transaction and keeps md5 hashes in its own table. Either needs our lock, both checks and a
+ * copy of schema_migrations into its table around it: a shim longer than this file.
  */
 
 export interface Migration {

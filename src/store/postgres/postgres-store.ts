@@ -31,11 +31,10 @@ import {
   selectRequest,
   usageWith,
 } from './request-queries.js';
-import { monthOf, owedFromRow, parseRequest } from './rows.js';
+import { owedFromRow, parseRequest } from './rows.js';
 import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
 
-export { DEFAULT_LEASE_SECONDS } from './open-database.js';
 export type { ImportedNotice } from './notice-queries.js';
 
 export interface PostgresStoreOptions extends DatabaseOptions {
@@ -143,7 +142,7 @@ export class PostgresStore implements RequestStore {
       const id = await nextRequestId(q, month);
       const request = build(id);
       if (request.id !== id) throw new RangeError(`create(): build must return the request with id ${id}`);
-      await saveRequest(q, this.replicaId, request, month);
+      await saveRequest(q, this.replicaId, request);
       await this.queue(q, id, queued);
       return structuredClone(request);
     });
@@ -241,9 +240,8 @@ export class PostgresStore implements RequestStore {
    * `npm run store -- copy`. Ids are numbered on after the highest imported one of its month. Refuses an
    * id that is already here (the copy is one-shot; run it on an empty database).
    */
-  async importRequest(request: DeletionRequest, owed: ImportedNotice[] = [], month?: string): Promise<void> {
-    const doc = deletionRequestSchema.parse(request);
-    const imported = { request: doc, notices: owed, month: month ?? monthOf(doc) };
+  async importRequest(request: DeletionRequest, owed: ImportedNotice[] = []): Promise<void> {
+    const imported = { request: deletionRequestSchema.parse(request), notices: owed };
     await this.session.write((q) => insertImported(q, this.replicaId, imported));
   }
 

@@ -1,6 +1,13 @@
 import type { DeletionRequest } from '../../domain/request.js';
-import { COUNTING_STATUSES, isFinished, type MonthState, type MonthUsage, type QuotaKey } from '../port.js';
-import { monthOf, monthStateSchema, NEW_ID, parseMonthState, parseRequest } from './rows.js';
+import {
+  COUNTING_STATUSES,
+  isFinished,
+  REQUEST_ID,
+  type MonthState,
+  type MonthUsage,
+  type QuotaKey,
+} from '../port.js';
+import { monthStateSchema, parseMonthState, parseRequest } from './rows.js';
 import type { Query } from './session.js';
 
 /*
@@ -45,7 +52,7 @@ export async function nextRequestId(q: Query, month: string): Promise<string> {
 
 /** Numbers its month's new ids on after an imported id's number. */
 export async function noteImportedId(q: Query, id: string): Promise<void> {
-  const seq = NEW_ID.exec(id);
+  const seq = REQUEST_ID.exec(id);
   if (seq?.[1] && seq[2]) {
     await q(
       `INSERT INTO request_ids (month, last) VALUES ($1, $2)
@@ -57,15 +64,10 @@ export async function noteImportedId(q: Query, id: string): Promise<void> {
 
 /**
  * Inserts or replaces a request with the columns derived from it. `replicaId` is recorded as the one
- * submitting it when the request moves into 'submitting'.
+ * submitting it when the request moves into 'submitting'. It is listed under the month in its id.
  */
-export async function saveRequest(
-  q: Query,
-  replicaId: string,
-  request: DeletionRequest,
-  month?: string,
-): Promise<void> {
-  const idParts = NEW_ID.exec(request.id);
+export async function saveRequest(q: Query, replicaId: string, request: DeletionRequest): Promise<void> {
+  const idParts = REQUEST_ID.exec(request.id);
   await q(
     `INSERT INTO requests (id, month, month_seq, account_id, status, is_open, quota_month, failure_code,
        lp_request_id, submitting_replica, created_at, doc)
@@ -82,7 +84,7 @@ export async function saveRequest(
          ELSE $10 END`,
     [
       request.id,
-      month ?? monthOf(request),
+      idParts?.[1] ?? null,
       idParts?.[2] ? Number(idParts[2]) : null,
       request.accountId,
       request.status,
@@ -145,7 +147,7 @@ export async function usageWith(q: Query, server: string, key: QuotaKey): Promis
   const row = counts.rows[0];
   return {
     used: row?.used ?? 0,
-    spent: (row?.spent ?? false) || month.spentAt !== undefined,
+    spent: row?.spent ?? false,
     pendingApprovals: row?.pending ?? 0,
     ...(month.livePerson ? { livePerson: month.livePerson } : {}),
     alertsSent: month.alertsSent,

@@ -9,13 +9,10 @@ import type { MonthState, OwedNotice } from '../port.js';
  * does not parse is refused with a StoreError saying which table and what to do, never passed on.
  */
 
-export const NEW_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
-
 export const noticeSchema = z.union([requestNoticeSchema, channelNoticeSchema]);
 export const monthStateSchema = z.object({
   livePerson: z.object({ total: z.number(), external: z.number(), syncedAt: z.string() }).optional(),
   alertsSent: z.record(z.string(), z.string()),
-  spentAt: z.string().optional(),
 });
 
 export interface NoticeRow {
@@ -26,11 +23,6 @@ export interface NoticeRow {
   attempts: number;
   next_attempt_at: Date;
   last_error: string | null;
-}
-
-/** yyyy-mm a request is listed under: the month in its id, else (an old DR-XXXXXX id) its filing month. */
-export function monthOf(request: DeletionRequest): string {
-  return NEW_ID.exec(request.id)?.[1] ?? request.createdAt.slice(0, 7);
 }
 
 /** `server` (host:port) names the database in the messages. */

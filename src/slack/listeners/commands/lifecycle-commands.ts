@@ -46,7 +46,7 @@ export async function answerVerify({ ctx, client, userId, channelId }: CommandAr
 
 /** Usage line for `status` / `cancel` / `verify` without an id. */
 export function needsId(word: 'status' | 'cancel' | 'verify'): string {
-  return `Say which request: \`${COMMAND} ${word} DR-XXXXXX\` (from the approval message) or LivePerson's request number.`;
+  return `Say which request: \`${COMMAND} ${word} DR-…\` (from the approval message) or LivePerson's request number.`;
 }
 
 /**
