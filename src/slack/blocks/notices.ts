@@ -1,4 +1,6 @@
 /** Short messages to one person: ephemerals, DMs, command answers. Pure. */
+import { cancelWindowEnds } from '../../domain/dates.js';
+import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import {
   CANCEL_WINDOW_DAYS,
@@ -10,7 +12,7 @@ import { COMMAND } from '../ids.js';
 import type { FailureExplanation } from './failure-words.js';
 import { groupSummaryLine } from './plan-lines.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
-import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
+import { quoteNote, section, typeAndCount, type SlackMessage } from './parts.js';
 
 /** The word a person types after `/lp-delete` for each type (`ticket` is friendlier than `ticketing`). */
 const COMMAND_WORD: Record<(typeof DELETION_TYPES)[number], string> = {
@@ -53,10 +55,9 @@ export function outcomeNotice(request: DeletionRequest, explanation?: FailureExp
   switch (request.status) {
     case 'submitted': {
       const lpId = request.lpRecord ? ` as request *${escapeMrkdwn(request.lpRecord.requestId)}*` : '';
-      const started = submissionTime(request);
-      const dates = started ? deadlines(started.at) : undefined;
-      const until = dates
-        ? `It can be cancelled until ${slackDate(dates.cancellableUntil)}; after that the deletion is final.`
+      const started = submittedAt(request);
+      const until = started
+        ? `It can be cancelled until ${slackDate(cancelWindowEnds(started))}; after that the deletion is final.`
         : `It can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`;
       return notice(`${subject} was approved${by} and submitted to LivePerson${lpId}. ${until}`);
     }
