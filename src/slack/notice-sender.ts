@@ -16,7 +16,7 @@ import {
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
 import { failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
-import { filedNotice, requesterOutcomeText } from './blocks/notices.js';
+import { filedNotice, requesterOutcomeText } from './blocks/direct-messages.js';
 import { completion } from '../domain/follow-up.js';
 import {
   completedMessage,

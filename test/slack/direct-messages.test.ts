@@ -6,7 +6,7 @@ import {
   quotaText,
   refusalNotice,
   requesterOutcomeText,
-} from '../../src/slack/blocks/notices.js';
+} from '../../src/slack/blocks/direct-messages.js';
 import { COMMAND } from '../../src/slack/ids.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided, deletionRequest, uuids } from './request-fixture.js';
