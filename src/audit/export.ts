@@ -10,7 +10,7 @@ import type { DeletionRequest } from '../domain/request.js';
  * personal data, so they are included only when asked for.
  */
 
-export type AuditFormat = 'csv' | 'json';
+type AuditFormat = 'csv' | 'json';
 
 export interface AuditOptions {
   /** `yyyy-mm`. */

@@ -104,7 +104,6 @@ export const requestGroupSchema = z.object({
   /** A group filed for held-back conversations: the lead of the group they were held back from. */
   heldBackFrom: z.string().optional(),
 });
-export type RequestGroup = z.infer<typeof requestGroupSchema>;
 
 /** The outcomes of the Workflow Builder step's `outcome` output (domain/workflow-step.ts; the manifests list them). */
 export const STEP_OUTCOMES = ['filed', 'rejected', 'nothing_found', 'failed'] as const;
@@ -134,7 +133,6 @@ export const submissionAttemptSchema = z.object({
   /** The replica (store replicaId) that sent it. */
   by: z.string(),
 });
-export type SubmissionAttempt = z.infer<typeof submissionAttemptSchema>;
 
 /** Kept on the lead request filed for an erasure of the intake API (issue 21), in the write that files it. */
 export const intakeLinkSchema = z.object({ erasureId: z.string(), caller: z.string() });

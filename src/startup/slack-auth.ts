@@ -13,10 +13,10 @@ import { StartupError } from './startup-error.js';
  */
 
 /** Waits between attempts: quick at first, then every 30 s for as long as Slack is away. */
-export const SLACK_AUTH_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000] as const;
+const SLACK_AUTH_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000] as const;
 
 /** How long one sign-in attempt may take before it counts as "no answer" (the Web API client's own retries included). */
-export const SLACK_AUTH_TIMEOUT_MS = 10_000;
+const SLACK_AUTH_TIMEOUT_MS = 10_000;
 
 export interface SlackAuthOptions {
   log: Logger;
@@ -37,7 +37,7 @@ function inWords(ms: number): string {
 }
 
 /** Why Slack gave no usable answer, naming the host: DNS, refused, TLS, timeout, an HTTP status or Slack's error. */
-export function slackUnreachableCause(err: unknown, host: string, timeoutMs: number): string {
+function slackUnreachableCause(err: unknown, host: string, timeoutMs: number): string {
   const error = slackPlatformError(err);
   if (error !== undefined) return `${host} answered ${error}`;
   if ((err as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) {

@@ -21,7 +21,7 @@ export interface SlackMessage {
 }
 
 export const SECTION_TEXT_MAX = 3000;
-export const HEADER_TEXT_MAX = 150;
+const HEADER_TEXT_MAX = 150;
 /** The reason / rejection note inputs' max_length; escaping can grow it at most five-fold (`&` → `&amp;`). */
 export const REASON_MAX = 500;
 
