@@ -3,6 +3,7 @@ import { completion } from '../domain/follow-up.js';
 import { gdprDeadline, isCalendarDate } from '../domain/gdpr.js';
 import { monthRange } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
+import { historyDetail } from './history-words.js';
 
 /*
  * The audit export: every request filed in a month (in QUOTA_TIMEZONE), with who filed and who decided,
@@ -122,12 +123,10 @@ function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow
     cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
     cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
     ...verificationColumns(r),
-    history: r.history.map((e) => ({
-      at: e.at,
-      event: e.event,
-      ...(e.by ? { by: e.by } : {}),
-      ...(e.detail ? { detail: e.detail } : {}),
-    })),
+    history: r.history.map((e) => {
+      const detail = historyDetail(e);
+      return { at: e.at, event: e.event, ...(e.by ? { by: e.by } : {}), ...(detail ? { detail } : {}) };
+    }),
     ...(withIds ? { ids: [...r.ids] } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historyFactsSchema } from './history-facts.js';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
 import { verificationStateSchema } from './verification-schema.js';
 
@@ -50,7 +51,12 @@ export const historyEntrySchema = z.object({
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
   by: z.string().optional(),
-  /** Human-readable detail: never LivePerson ids or the reason (the history is shown and exported). */
+  /** What the step records, as facts (worded where shown). */
+  facts: historyFactsSchema.optional(),
+  /**
+   * A code (`LP_BAD_REQUEST`, `interrupted`…), shown as is; entries written before `facts` existed hold
+   * their detail in words here. Never LivePerson ids or the reason (the history is shown and exported).
+   */
   detail: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
