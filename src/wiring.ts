@@ -116,7 +116,8 @@ export function wireServices(deps: ServiceDeps) {
     sender: new SlackNoticeSender(
       deps.noticeSlack ?? deps.slack,
       config.slack.privacyChannelId,
-      { now, timeZone: config.quotaTimeZone },
+      now,
+      config.quotaTimeZone,
       config.slack.approverUserIds,
     ),
     quota: () => quota.report(),

@@ -1,7 +1,9 @@
+import { stringify } from 'csv-stringify/sync';
 import { completion } from '../domain/follow-up.js';
 import { gdprDeadline, isCalendarDate } from '../domain/gdpr.js';
 import { monthRange } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
+import { historyDetail } from './history-words.js';
 
 /*
  * The audit export: every request filed in a month (in QUOTA_TIMEZONE), with who filed and who decided,
@@ -9,7 +11,7 @@ import type { DeletionRequest } from '../domain/request.js';
  * personal data, so they are included only when asked for.
  */
 
-export type AuditFormat = 'csv' | 'json';
+type AuditFormat = 'csv' | 'json';
 
 export interface AuditOptions {
   /** `yyyy-mm`. */
@@ -121,12 +123,10 @@ function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow
     cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
     cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
     ...verificationColumns(r),
-    history: r.history.map((e) => ({
-      at: e.at,
-      event: e.event,
-      ...(e.by ? { by: e.by } : {}),
-      ...(e.detail ? { detail: e.detail } : {}),
-    })),
+    history: r.history.map((e) => {
+      const detail = historyDetail(e);
+      return { at: e.at, event: e.event, ...(e.by ? { by: e.by } : {}), ...(detail ? { detail } : {}) };
+    }),
     ...(withIds ? { ids: [...r.ids] } : {}),
   };
 }
@@ -145,14 +145,15 @@ function verificationColumns(
 }
 
 /**
- * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break. A cell starting with
- * `=`, `+`, `-`, `@` (or a tab / carriage return) is prefixed with `'` so a spreadsheet shows it as text
- * instead of running it as a formula (CSV injection): a reason typed in Slack must not become one.
+ * CSV (RFC 4180, CRLF) by csv-stringify. `escape_formulas` prefixes a cell starting with `=`, `+`, `-`,
+ * `@` (or a tab / carriage return) with `'` so a spreadsheet shows it as text instead of running it as a
+ * formula (CSV injection): a reason typed in Slack must not become one.
  */
+const CSV = { escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true } as const;
+
+/** One CSV cell, quoted when it holds a comma, quote or line break and defused when it looks like a formula. */
 export function csvCell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return stringify([[value]], { ...CSV, eof: false });
 }
 
 function historyText(history: AuditRow['history']): string {
@@ -167,15 +168,11 @@ export function formatAudit(
     return `${JSON.stringify({ month: opts.month, count: rows.length, requests: rows }, null, 2)}\n`;
   }
   const columns: string[] = [...AUDIT_COLUMNS, ...(opts.withIds ? ['ids'] : [])];
-  const lines = [columns.join(',')];
-  for (const row of rows) {
-    const cells = AUDIT_COLUMNS.map((column) =>
-      column === 'history' ? historyText(row.history) : row[column],
-    );
-    if (opts.withIds) cells.push((row.ids ?? []).join(' '));
-    lines.push(cells.map(csvCell).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  const records = rows.map((row) => [
+    ...AUDIT_COLUMNS.map((column) => (column === 'history' ? historyText(row.history) : row[column])),
+    ...(opts.withIds ? [(row.ids ?? []).join(' ')] : []),
+  ]);
+  return stringify(records, { ...CSV, header: true, columns });
 }
 
 /**

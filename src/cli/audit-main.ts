@@ -15,7 +15,7 @@ export interface AuditIo {
   now?: () => Date;
 }
 
-export const AUDIT_USAGE = `Usage: npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
+const AUDIT_USAGE = `Usage: npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
 
 Prints every deletion request filed in that month (calendar month in QUOTA_TIMEZONE; this month when
 --month is not given): who filed it, who

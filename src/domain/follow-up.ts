@@ -84,16 +84,21 @@ export function takeLpStatus(
     lpStatusCheckedAt: at,
   };
   const notices: RequestNotice[] = [];
-  const entry = (event: HistoryEntry['event'], detail: string): HistoryEntry => ({ at, event, detail });
+  // Cancelled or done as LivePerson reported it on its own.
+  const entry = (event: HistoryEntry['event']): HistoryEntry => ({
+    at,
+    event,
+    facts: { kind: 'lp_reported' },
+  });
   if (fresh.status === 'CANCELED' && request.status === 'submitted') {
     // Cancelled elsewhere (LivePerson's UI, `npm run lp -- cancel`): the request follows LivePerson.
     next.status = 'cancelled';
     if (request.cancellation) next.cancellation = { ...request.cancellation, state: 'done' };
-    next.history = [...request.history, entry('cancelled', 'reported cancelled by LivePerson')];
+    next.history = [...request.history, entry('cancelled')];
     notices.push({ kind: 'approval_update' });
   } else if (fresh.status === 'DONE' && request.status === 'submitted' && !request.completedAt) {
     next.completedAt = at;
-    next.history = [...request.history, entry('completed', 'LivePerson reported the deletion done')];
+    next.history = [...request.history, entry('completed')];
     notices.push({ kind: 'approval_update' });
     if (request.recordMessage) notices.push({ kind: 'record_update', ...request.recordMessage });
     notices.push({ kind: 'completed_post' });

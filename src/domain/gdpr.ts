@@ -47,7 +47,7 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-export type DeadlineUrgency = 'ok' | 'near' | 'today' | 'passed';
+type DeadlineUrgency = 'ok' | 'near' | 'today' | 'passed';
 
 export interface DeadlineStatus {
   /** `yyyy-mm-dd`: the last day to answer. */

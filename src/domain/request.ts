@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { historyFactsSchema } from './history-facts.js';
 import { deletionTypeSchema, lpRecordSchema } from './types.js';
 import { verificationStateSchema } from './verification-schema.js';
 
@@ -50,7 +51,12 @@ export const historyEntrySchema = z.object({
   ]),
   /** Slack user id of whoever acted; absent for the app's own steps. */
   by: z.string().optional(),
-  /** Human-readable detail: never LivePerson ids or the reason (the history is shown and exported). */
+  /** What the step records, as facts (worded where shown). */
+  facts: historyFactsSchema.optional(),
+  /**
+   * A code (`LP_BAD_REQUEST`, `interrupted`…), shown as is; entries written before `facts` existed hold
+   * their detail in words here. Never LivePerson ids or the reason (the history is shown and exported).
+   */
   detail: z.string().optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
@@ -104,7 +110,6 @@ export const requestGroupSchema = z.object({
   /** A group filed for held-back conversations: the lead of the group they were held back from. */
   heldBackFrom: z.string().optional(),
 });
-export type RequestGroup = z.infer<typeof requestGroupSchema>;
 
 /** The outcomes of the Workflow Builder step's `outcome` output (domain/workflow-step.ts; the manifests list them). */
 export const STEP_OUTCOMES = ['filed', 'rejected', 'nothing_found', 'failed'] as const;
@@ -134,7 +139,6 @@ export const submissionAttemptSchema = z.object({
   /** The replica (store replicaId) that sent it. */
   by: z.string(),
 });
-export type SubmissionAttempt = z.infer<typeof submissionAttemptSchema>;
 
 /** Kept on the lead request filed for an erasure of the intake API (issue 21), in the write that files it. */
 export const intakeLinkSchema = z.object({ erasureId: z.string(), caller: z.string() });

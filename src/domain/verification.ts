@@ -1,4 +1,5 @@
 import { DAY_MS } from './durations.js';
+import type { VerificationTrigger } from './history-facts.js';
 import type { RequestNotice } from './notices.js';
 import type { DeletionRequest, HistoryEntry } from './request.js';
 import type {
@@ -25,8 +26,6 @@ export type { VerificationCounts, VerificationOutcome, VerificationResult, Verif
 export const SECOND_CHECK_AFTER_DAYS = 2;
 /** Failed reads are retried until this many days after completion. */
 export const VERIFY_GIVE_UP_DAYS = 14;
-
-export type VerificationTrigger = 'first' | 'second' | 'retry' | 'on_demand';
 
 /** The outcome of counts that were all read. */
 export function outcomeOf(counts: VerificationCounts): VerificationOutcome {
@@ -117,13 +116,6 @@ function alreadyAlerted(state: VerificationState, result: VerificationResult): b
   return told?.[0] === 'residual' && told[3] === String(result.residual);
 }
 
-const TRIGGER_WORDS: Record<VerificationTrigger, string> = {
-  first: 'first check after LivePerson reported done',
-  second: `second check, ${SECOND_CHECK_AFTER_DAYS} days later`,
-  retry: 'check repeated after a failed read',
-  on_demand: 'checked on request',
-};
-
 /** The history entry: counts and trigger only (the history is shown and exported; no ids). */
 export function verificationEntry(
   result: VerificationResult,
@@ -131,15 +123,21 @@ export function verificationEntry(
   now: Date,
   by?: string,
 ): HistoryEntry {
-  const counts =
-    result.outcome === 'not_verified'
-      ? `not yet verified (read failed${result.code ? `: ${result.code}` : ''})`
-      : `${result.erased} of ${result.total} erased, ${result.residual} still readable, ${result.notCheckable} not checkable`;
+  const { total, erased, residual, notCheckable, outcome, code } = result;
   return {
     at: now.toISOString(),
     event: 'verified',
     ...(by ? { by } : {}),
-    detail: `${TRIGGER_WORDS[trigger]}: ${counts}`,
+    facts: {
+      kind: 'verification',
+      trigger,
+      outcome,
+      total,
+      erased,
+      residual,
+      notCheckable,
+      ...(code ? { code } : {}),
+    },
   };
 }
 

@@ -90,7 +90,13 @@ export class Cancellation {
         lpRecord: mergeRecord(r.lpRecord, { ...record, status: record.status ?? 'CANCELED' }),
         status: 'cancelled',
         cancellation: { by: userId, at: now.toISOString(), state: 'done' },
-        history: [...r.history, historyEntry(now, 'cancelled', userId, `LivePerson request ${lpRequestId}`)],
+        history: [
+          ...r.history,
+          {
+            ...historyEntry(now, 'cancelled', userId),
+            facts: { kind: 'lp_request', requestId: lpRequestId },
+          },
+        ],
       };
       const notices: RequestNotice[] = [{ kind: 'approval_update' }];
       if (at) notices.push({ kind: 'record_update', ...at });

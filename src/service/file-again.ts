@@ -1,5 +1,5 @@
 import { refuse, type Outcome } from '../domain/outcome.js';
-import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { FileInput } from './filing.js';
 import { notFound } from './refusals.js';
@@ -54,7 +54,10 @@ export async function fileAgain(
       return { value: undefined, request: { ...r, verification } };
     }
     verification.refiled = { by: userId, at, requestId: outcome.request.id };
-    const note = historyEntry(deps.now(), 'note', userId, `filed again as ${outcome.request.id}`);
+    const note: HistoryEntry = {
+      ...historyEntry(deps.now(), 'note', userId),
+      facts: { kind: 'filed_again_as', requestId: outcome.request.id },
+    };
     return { value: undefined, request: { ...r, verification, history: [...r.history, note] } };
   });
   return outcome;

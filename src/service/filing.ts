@@ -126,7 +126,12 @@ export class Filing {
               at,
               event: 'filed',
               by: input.userId,
-              detail: `${input.ids.length} ${input.type} id(s)${input.duplicatesDropped ? `, ${input.duplicatesDropped} duplicate(s) dropped` : ''}`,
+              facts: {
+                kind: 'ids',
+                ids: input.ids.length,
+                type: input.type,
+                ...(input.duplicatesDropped ? { duplicatesDropped: input.duplicatesDropped } : {}),
+              },
             },
           ],
         }),
@@ -186,12 +191,15 @@ export class Filing {
       ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
       ...(index === 0 && input.intake ? { intake: input.intake } : {}),
       history: [
-        historyEntry(
-          now,
-          'filed',
-          input.userId,
-          `${request.ids.length} ${request.type} id(s), part ${index + 1} of ${size}`,
-        ),
+        {
+          ...historyEntry(now, 'filed', input.userId),
+          facts: {
+            kind: 'ids' as const,
+            ids: request.ids.length,
+            type: request.type,
+            part: { number: index + 1, of: size },
+          },
+        },
       ],
     });
     let lead: DeletionRequest;

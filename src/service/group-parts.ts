@@ -50,7 +50,10 @@ export class GroupParts {
             ...(decision && outcome !== 'expired' ? { decision } : {}),
             history: [
               ...r.history,
-              historyEntry(now, outcome, outcome === 'expired' ? undefined : decision?.by, `with ${lead.id}`),
+              {
+                ...historyEntry(now, outcome, outcome === 'expired' ? undefined : decision?.by),
+                facts: { kind: 'with_lead', requestId: lead.id },
+              },
             ],
           };
           return { value: changed, request: changed, notices: [{ kind: 'approval_update' }] };

@@ -1,5 +1,6 @@
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { errorCode } from '../domain/error-code.js';
+import type { HistoryFacts } from '../domain/history-facts.js';
 import type { ReconcileCheck, SubmissionFailure } from '../domain/notices.js';
 import { matchUnsure, type AttemptWindow } from '../domain/reconcile-match.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -22,7 +23,7 @@ export interface ReconciliationDeps {
   now: () => Date;
   log: Logger;
   /** Saves LivePerson's record as the request's (Submission.completed: forward only). */
-  complete: (id: string, record: LpRecord, detail: string) => Promise<DeletionRequest>;
+  complete: (id: string, record: LpRecord, facts: HistoryFacts) => Promise<DeletionRequest>;
   /** LivePerson ids this process holds for requests whose save waits for the store. */
   claimedHere: () => ReadonlySet<string>;
 }
@@ -144,11 +145,11 @@ export class Reconciliation {
   }
 
   private async completedFromList(request: DeletionRequest, record: LpRecord): Promise<void> {
-    await this.deps.complete(
-      request.id,
-      record,
-      `LivePerson request ${record.requestId}, found after an interruption`,
-    );
+    await this.deps.complete(request.id, record, {
+      kind: 'lp_request',
+      requestId: record.requestId,
+      afterInterruption: true,
+    });
     this.deps.log.info('submission_reconciled', { request: request.id, lpRequestId: record.requestId });
   }
 

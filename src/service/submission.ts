@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import type { HistoryFacts } from '../domain/history-facts.js';
 import type { SubmissionFailure } from '../domain/notices.js';
 import type { DeletionRequest, Failure } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
@@ -48,7 +49,7 @@ export class Submission {
     this.saves = new PendingSaves(deps.log, deps.saveBackoff);
     this.reconciliation = new Reconciliation({
       ...deps,
-      complete: (id, record, detail) => this.completed(id, record, detail),
+      complete: (id, record, facts) => this.completed(id, record, facts),
       claimedHere: () => new Set([...this.unsaved.values()].map((r) => r.requestId)),
     });
   }
@@ -104,7 +105,10 @@ export class Submission {
     }
     this.unsaved.set(request.id, record);
     const saved = await this.saves.save(request.id, async () => {
-      const done = await this.completed(request.id, record, `LivePerson request ${record.requestId}`);
+      const done = await this.completed(request.id, record, {
+        kind: 'lp_request',
+        requestId: record.requestId,
+      });
       this.unsaved.delete(request.id);
       return done;
     });
@@ -148,7 +152,7 @@ export class Submission {
   }
 
   /** LivePerson's record saved: `submitted`, from `submitting` or `outcome_unknown` only. */
-  completed(id: string, record: LpRecord, detail: string): Promise<DeletionRequest> {
+  completed(id: string, record: LpRecord, facts: HistoryFacts): Promise<DeletionRequest> {
     const now = this.deps.now();
     return this.deps.store.update(id, (r) => {
       if (!r) throw new Error(`request ${id} vanished from the store`);
@@ -158,7 +162,7 @@ export class Submission {
         ...r,
         status: 'submitted',
         lpRecord: record,
-        history: [...r.history, historyEntry(now, 'submitted', undefined, detail)],
+        history: [...r.history, { ...historyEntry(now, 'submitted'), facts }],
       };
       delete next.failure;
       // A request filed with `npm run lp -- create` has no thread or requester to tell.

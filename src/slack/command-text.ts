@@ -32,7 +32,7 @@ const TYPE_ALIASES: Record<string, DeletionType> = {
  * One id per line, over the form's two id boxes: one box holds at most ID_INPUT_MAX_LENGTH characters
  * (100 UUIDs need 3,700), and a prefill longer than that would be cut.
  */
-export function splitForInputs(ids: readonly string[]): { idsText: string; moreIdsText?: string } {
+function splitForInputs(ids: readonly string[]): { idsText: string; moreIdsText?: string } {
   const first: string[] = [];
   let length = 0;
   let i = 0;

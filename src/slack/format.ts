@@ -27,7 +27,7 @@ export function mention(userId: string): string {
   return USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
 
-export const DEFAULT_DATE_FORMAT = '{date_short_pretty} at {time}';
+const DEFAULT_DATE_FORMAT = '{date_short_pretty} at {time}';
 
 /**
  * A `<!date^…>` token: Slack renders it in each reader's own time zone, so a UK approver and a US requester

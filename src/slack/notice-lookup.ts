@@ -20,7 +20,7 @@ import type { SendAttempt } from '../service/notice-delivery.js';
  */
 
 /** The `event_type` of lp-delete's notices. */
-export const NOTICE_EVENT_TYPE = 'lp_delete_notice';
+const NOTICE_EVENT_TYPE = 'lp_delete_notice';
 const LOOK_BACK_MARGIN_MS = 60 * 60_000;
 /** More pages than this and Slack cannot show in reasonable time whether the post arrived: wait instead. */
 const MAX_PAGES = 50;

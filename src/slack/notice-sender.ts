@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../domain/clock.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { isRequesterDm, type Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -15,7 +16,7 @@ import {
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
 import { failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
-import { filedNotice, requesterOutcomeText } from './blocks/notices.js';
+import { filedNotice, requesterOutcomeText } from './blocks/direct-messages.js';
 import { completion } from '../domain/follow-up.js';
 import {
   completedMessage,
@@ -30,13 +31,6 @@ import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
 import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
-
-/** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
-export interface SenderClock {
-  now: () => Date;
-  /** The team's zone for calendar dates (QUOTA_TIMEZONE). */
-  timeZone: string;
-}
 
 interface Message {
   text: string;
@@ -73,7 +67,10 @@ export class SlackNoticeSender implements NoticeSender {
   constructor(
     private readonly client: WebClient,
     private readonly privacyChannelId: string,
-    private readonly clock: SenderClock,
+    /** What messages depending on the date read: the Cancel button, GDPR deadline warnings. */
+    private readonly now: Clock,
+    /** The team's zone for calendar dates (QUOTA_TIMEZONE). */
+    private readonly timeZone: string,
     /** Approvers mentioned in a residual-erasure alert (APPROVER_USER_IDS). */
     private readonly approvers: readonly string[] = [],
   ) {}
@@ -137,14 +134,14 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       case 'record_post':
         return {
-          posted: await inThread(buildRecordMessage(request, { now: this.clock.now() })),
+          posted: await inThread(buildRecordMessage(request, { now: this.now() })),
         };
       case 'record_update':
         if (!attempt.mayPost()) throw claimExpired();
         await this.client.chat.update({
           channel: notice.channelId,
           ts: notice.ts,
-          ...(buildRecordMessage(request, { now: this.clock.now() }) as Message),
+          ...(buildRecordMessage(request, { now: this.now() }) as Message),
         });
         return {};
       case 'failure_post':
@@ -160,7 +157,7 @@ export class SlackNoticeSender implements NoticeSender {
         await inThread(cancelledMessage(request));
         return {};
       case 'reminder_post': {
-        const today = todayIn(this.clock.now(), this.clock.timeZone);
+        const today = todayIn(this.now(), this.timeZone);
         await inThread(reminderMessage(request, new Date(notice.expiresAt), today));
         return {};
       }
@@ -203,14 +200,14 @@ export class SlackNoticeSender implements NoticeSender {
   /** When LivePerson finished (the day lp-delete first read DONE) and whether it beat the GDPR deadline. */
   private completion(request: DeletionRequest): Completion {
     return (
-      completion(request, this.clock.timeZone) ?? {
-        completedOn: todayIn(this.clock.now(), this.clock.timeZone),
+      completion(request, this.timeZone) ?? {
+        completedOn: todayIn(this.now(), this.timeZone),
       }
     );
   }
 
   private approvalMessage(request: DeletionRequest, quota: QuotaReport, group?: GroupState) {
-    const today = todayIn(this.clock.now(), this.clock.timeZone);
+    const today = todayIn(this.now(), this.timeZone);
     if (group) {
       return buildGroupApprovalMessage(group, {
         quotaLeftAfter: quotaLeftAfter(group.parts, quota),

@@ -27,6 +27,29 @@ const OURS = new Set([
   'request_missing',
 ]);
 
+/** Slack's answers to a wrong, revoked or misplaced token (at sign-in, a fix for the admin to make). */
+const TOKEN_REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'not_allowed_token_type',
+]);
+
+/**
+ * At sign-in (auth.test): true when Slack's answer `code` may change by waiting: an outage or rate limit,
+ * as for any call, or a workspace briefly restricted. Any other answer is about the token.
+ */
+export function waitsOutAtSignIn(code: string): boolean {
+  return TRANSIENT.has(code) || code === 'team_is_restricted';
+}
+
+/** True when Slack's answer `code` refuses the token itself (Socket Mode's apps.connections.open). */
+export function refusesToken(code: string): boolean {
+  return TOKEN_REFUSED.has(code);
+}
+
 /** Slack's own error code (`data.error` of an @slack/web-api platform error), if it gave one. */
 export function slackPlatformError(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

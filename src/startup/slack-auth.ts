@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import { tokenFailure } from '../doctor/doctor.js';
 import { hostOf, networkCause } from '../doctor/network-cause.js';
 import type { Logger } from '../log.js';
+import { refusesToken, slackPlatformError, waitsOutAtSignIn } from '../slack/slack-errors.js';
 import { StartupError } from './startup-error.js';
 
 /**
@@ -11,21 +12,11 @@ import { StartupError } from './startup-error.js';
  * StartupError with the doctor's one-line message and fix.
  */
 
-/** Slack's own errors that mean "try again later", not "this token is wrong". */
-const TRANSIENT = new Set([
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-  'ratelimited',
-  'team_is_restricted',
-]);
-
 /** Waits between attempts: quick at first, then every 30 s for as long as Slack is away. */
-export const SLACK_AUTH_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000] as const;
+const SLACK_AUTH_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000] as const;
 
 /** How long one sign-in attempt may take before it counts as "no answer" (the Web API client's own retries included). */
-export const SLACK_AUTH_TIMEOUT_MS = 10_000;
+const SLACK_AUTH_TIMEOUT_MS = 10_000;
 
 export interface SlackAuthOptions {
   log: Logger;
@@ -40,20 +31,14 @@ export interface SlackAuthOptions {
   stopping?: () => boolean;
 }
 
-/** The `error` of a Slack platform answer (`{ok:false, error}`), undefined for transport failures. */
-function platformError(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
 /** "30 s", "2 min": when the next attempt is. */
 function inWords(ms: number): string {
   return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 /** Why Slack gave no usable answer, naming the host: DNS, refused, TLS, timeout, an HTTP status or Slack's error. */
-export function slackUnreachableCause(err: unknown, host: string, timeoutMs: number): string {
-  const error = platformError(err);
+function slackUnreachableCause(err: unknown, host: string, timeoutMs: number): string {
+  const error = slackPlatformError(err);
   if (error !== undefined) return `${host} answered ${error}`;
   if ((err as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) {
     return `${host} is rate limiting this token`;
@@ -88,8 +73,8 @@ export async function signInToSlack(init: () => Promise<void>, options: SlackAut
       if (attempt > 1) options.log.info('slack_reachable', { attempts: attempt });
       return true;
     } catch (err) {
-      const error = platformError(err);
-      if (error !== undefined && !TRANSIENT.has(error)) {
+      const error = slackPlatformError(err);
+      if (error !== undefined && !waitsOutAtSignIn(error)) {
         const { detail, fix } = tokenFailure(err);
         throw new StartupError('SLACK_TOKEN_REJECTED', `lp-delete cannot start: ${detail}. Fix: ${fix}.`);
       }
@@ -139,23 +124,13 @@ async function sleepUnlessStopping(ms: number, stopping: () => boolean): Promise
   }
 }
 
-/** Slack's answers to apps.connections.open that a wrong or misplaced app-level token gets. */
-const APP_TOKEN_ERRORS = new Set([
-  'invalid_auth',
-  'not_authed',
-  'token_revoked',
-  'token_expired',
-  'account_inactive',
-  'not_allowed_token_type',
-]);
-
 /**
  * Socket Mode's connection (apps.connections.open with SLACK_APP_TOKEN) refused: a StartupError with the
  * fix when the app-level token is the problem; anything else is returned unchanged.
  */
 export function explainSocketModeFailure(err: unknown): unknown {
-  const error = platformError(err);
-  if (error === undefined || !APP_TOKEN_ERRORS.has(error)) return err;
+  const error = slackPlatformError(err);
+  if (error === undefined || !refusesToken(error)) return err;
   return new StartupError(
     'SLACK_APP_TOKEN_REJECTED',
     `lp-delete cannot start: Slack answered ${error} for SLACK_APP_TOKEN. Fix: make an app-level token with connections:write (Basic Information) and turn Socket Mode on.`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { historyDetail } from '../../src/audit/history-words.js';
 import { takeLpStatus } from '../../src/domain/follow-up.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import {
@@ -72,7 +73,7 @@ describe('the verification schedule', () => {
     expect(same.notices).toEqual([]);
     expect(same.next.verification?.dueAt).toBeUndefined();
     expect(
-      same.next.history.filter((e) => e.event === 'verified').map((e) => e.detail?.split(':')[0]),
+      same.next.history.filter((e) => e.event === 'verified').map((e) => historyDetail(e)?.split(':')[0]),
     ).toEqual(['first check after LivePerson reported done', 'second check, 2 days later']);
 
     const changed = takeVerification(first.next, result(at(2 * DAY), 1, 1), at(2 * DAY), options);
@@ -93,7 +94,7 @@ describe('the verification schedule', () => {
     expect(again.notices).toEqual([]);
     const read = takeVerification(again.next, result(at(120_000), 2), at(120_000), options);
     expect(kinds(read.notices)).toEqual(['verification_post']);
-    expect(read.next.history.at(-1)?.detail).toMatch(/^check repeated after a failed read/);
+    expect(historyDetail(read.next.history.at(-1)!)).toMatch(/^check repeated after a failed read/);
     // Retries stop 14 days after completion.
     const late = takeVerification(failed.next, failedResult(at(15 * DAY), 'X'), at(15 * DAY), options);
     expect(late.next.verification?.dueAt).toBeUndefined();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditExport } from '../../src/audit/export.js';
+import { historyDetail } from '../../src/audit/history-words.js';
 import { ACTION } from '../../src/slack/ids.js';
 import {
   APPROVER,
@@ -100,7 +101,7 @@ describe('proof of erasure', () => {
 
     const stored = await h.store.get(requestId);
     expect(stored?.history.filter((e) => e.event === 'verified')).toHaveLength(1);
-    expect(stored?.history.find((e) => e.event === 'verified')?.detail).toMatch(/^first check/);
+    expect(historyDetail(stored!.history.find((e) => e.event === 'verified')!)).toMatch(/^first check/);
 
     // Two days later the second check runs; the same answer is not said again.
     clock.advance(2 * DAY + 60_000);
@@ -110,7 +111,7 @@ describe('proof of erasure', () => {
         : undefined,
     );
     expect(h.threadTexts(ts).filter((t) => t.includes('Verified: 3 of 3'))).toHaveLength(1);
-    expect((await h.store.get(requestId))?.history.at(-1)?.detail).toMatch(/^second check/);
+    expect(historyDetail((await h.store.get(requestId))!.history.at(-1)!)).toMatch(/^second check/);
 
     const csv = await auditExport(h.store, {
       month: '2026-11',

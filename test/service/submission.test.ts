@@ -310,7 +310,10 @@ describe('Submission: status changes are one-way (issue 25, E2)', () => {
     const list = world.lp.list.bind(world.lp);
     world.lp.list = async (filter) => {
       // The request is completed (its own record) while the reconciler reads LivePerson's list.
-      await world.service.submission.completed(id, lpRecord('lp-own', { requestedBy: US }), 'answer');
+      await world.service.submission.completed(id, lpRecord('lp-own', { requestedBy: US }), {
+        kind: 'lp_request',
+        requestId: 'lp-own',
+      });
       return [
         ...(await list(filter)),
         lpRecord('lp-stranger', { requestedBy: US, requestTime: world.clock.now().toISOString() }),

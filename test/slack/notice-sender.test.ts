@@ -34,7 +34,7 @@ async function deliver(
       },
     },
   } as unknown as WebClient;
-  const sender = new SlackNoticeSender(client, 'C0PRIVACY', { now: () => new Date(), timeZone: 'UTC' });
+  const sender = new SlackNoticeSender(client, 'C0PRIVACY', () => new Date(), 'UTC');
   await sender.send(notice, request, QUOTA);
   expect(posted).toHaveLength(1);
   return posted[0]!;
@@ -141,7 +141,7 @@ describe('SlackNoticeSender: metadata, and looking before posting again (issue 2
       retryConfig: { retries: 0 },
       logLevel: webApi.LogLevel.ERROR,
     });
-    const sender = new SlackNoticeSender(client, 'C0PRIVACY', { now: () => new Date(), timeZone: 'UTC' });
+    const sender = new SlackNoticeSender(client, 'C0PRIVACY', () => new Date(), 'UTC');
     return { fake, client, sender };
   }
 

@@ -14,8 +14,8 @@ import {
   buildPersonResultModal,
   buildPersonSearchFailedModal,
   buildPersonSearchingModal,
-  planSummaryLine,
 } from '../../src/slack/blocks/person-modal.js';
+import { planSummaryLine } from '../../src/slack/blocks/plan-lines.js';
 import {
   isConsumersBlockId,
   isKeywordHitsBlockId,

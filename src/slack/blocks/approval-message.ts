@@ -45,7 +45,7 @@ function formatId(id: string): string {
 }
 
 /** Every id, one per line, in as many sections as the 3,000-character section limit needs. */
-export function idListSections(
+function idListSections(
   request: Pick<DeletionRequest, 'type' | 'ids'>,
   options: { heading?: string; budget?: number } = {},
 ): SectionBlock[] {

@@ -9,10 +9,10 @@ import { deadlineText, lpStatusInWords, quotaSourcesText } from './lifecycle-mes
 import { context, header, section, typeAndCount, type KnownBlock } from './parts.js';
 
 /** Slack refuses a Home view with more than 100 blocks. */
-export const HOME_MAX_BLOCKS = 100;
+const HOME_MAX_BLOCKS = 100;
 export const HOME_MAX_PENDING = 15;
-export const HOME_MAX_MINE = 10;
-export const HOME_MAX_EVERYONE = 20;
+const HOME_MAX_MINE = 10;
+const HOME_MAX_EVERYONE = 20;
 const BAR_WIDTH = 20;
 
 export interface HomeData {

@@ -1,8 +1,7 @@
 /** Small pieces the Block Kit builders share. Pure. */
 import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
-import { DAY_MS } from '../../domain/durations.js';
-import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
+import { DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 
 // Bolt re-exports @slack/types as a namespace; taking the types from there keeps @slack/bolt our only
@@ -22,7 +21,7 @@ export interface SlackMessage {
 }
 
 export const SECTION_TEXT_MAX = 3000;
-export const HEADER_TEXT_MAX = 150;
+const HEADER_TEXT_MAX = 150;
 /** The reason / rejection note inputs' max_length; escaping can grow it at most five-fold (`&` → `&amp;`). */
 export const REASON_MAX = 500;
 
@@ -61,32 +60,6 @@ export function quoteNote(note: string): string {
 /** `*Messaging conversation* · 100 ids` */
 export function typeAndCount(request: Pick<DeletionRequest, 'type' | 'ids'>): string {
   return `${DELETION_TYPE_LABELS[request.type]} · ${plural(request.ids.length, 'id')}`;
-}
-
-export function addDays(iso: string | Date, days: number): Date | undefined {
-  const base = typeof iso === 'string' ? new Date(iso) : iso;
-  const ms = base.getTime();
-  return Number.isNaN(ms) ? undefined : new Date(ms + days * DAY_MS);
-}
-
-/**
- * When LivePerson's clock started: its own `request_time` when it sent one, otherwise when lp-delete
- * recorded the submission (close enough to show a date; labelled as ours by the caller).
- */
-export function submissionTime(
-  request: DeletionRequest,
-): { at: string; fromLivePerson: boolean } | undefined {
-  const lpTime = request.lpRecord?.requestTime;
-  if (lpTime && !Number.isNaN(new Date(lpTime).getTime())) return { at: lpTime, fromLivePerson: true };
-  const submitted = [...request.history].reverse().find((entry) => entry.event === 'submitted');
-  return submitted ? { at: submitted.at, fromLivePerson: false } : undefined;
-}
-
-/** The two dates a privacy officer needs: last chance to cancel, and when deletion is guaranteed. */
-export function deadlines(requestTime: string): { cancellableUntil: Date; guaranteedBy: Date } | undefined {
-  const cancellableUntil = addDays(requestTime, CANCEL_WINDOW_DAYS);
-  const guaranteedBy = addDays(requestTime, CANCEL_WINDOW_DAYS + DELETION_GUARANTEE_DAYS);
-  return cancellableUntil && guaranteedBy ? { cancellableUntil, guaranteedBy } : undefined;
 }
 
 /** "Approved by <@U> on <date>" / "Rejected by <@U> on <date>: <note>", or undefined before a decision. */

@@ -7,7 +7,7 @@ import { consumersBlockId, KEYWORD_HITS_MAX_GROUPS, KEYWORD_HITS_PER_GROUP, PERS
 import { context, plainText, section, type KnownBlock } from './parts.js';
 
 /** "2 different consumers match" (one: "1 consumer matches"). */
-export function consumersMatchText(count: number): string {
+function consumersMatchText(count: number): string {
   return count === 1 ? '1 consumer matches' : `${count} different consumers match`;
 }
 

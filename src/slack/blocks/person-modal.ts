@@ -5,7 +5,6 @@ import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
 import type { PersonSearchResult } from '../../service/person-search.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import {
-  isKeywordHitsBlockId,
   keywordHitsBlockId,
   KEYWORD_HITS_MAX_GROUPS,
   KEYWORD_HITS_PER_GROUP,
@@ -24,10 +23,6 @@ import {
 } from './parts.js';
 import { planRefusalText, planSummaryLine, requestsByType } from './plan-lines.js';
 import { consumerChoiceBlocks, NOTHING_CHOSEN_TEXT } from './person-consumers.js';
-
-export { isKeywordHitsBlockId };
-export { heldBackClosedMessage } from './held-back-message.js';
-export { groupSummaryLine, planRefusalText, planSummaryLine, requestsByType } from './plan-lines.js';
 
 const TITLE = 'Erase a person';
 /** The identifier is shown back to the officer, cut to this length. */

@@ -1,14 +1,14 @@
 /** The thread reply once LivePerson accepted a request: what it recorded, and the dates that matter. Pure. */
+import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
+import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_GUARANTEE_DAYS } from '../../domain/types.js';
 import { escapeMrkdwn, slackDate } from '../format.js';
 import { lpStatusInWords, recordActions } from './lifecycle-messages.js';
 import {
   context,
-  deadlines,
   fieldsSection,
   section,
-  submissionTime,
   typeAndCount,
   type KnownBlock,
   type SlackMessage,
@@ -31,13 +31,14 @@ function cancelledLine(request: DeletionRequest): string {
 /** `now` adds the Refresh status and (inside the cancel window) Cancel deletion buttons. */
 export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date } = {}): SlackMessage {
   const record = request.lpRecord;
-  const started = submissionTime(request);
-  const dates = started ? deadlines(started.at) : undefined;
+  // LivePerson's clock starts at its own request time, or (without one) when lp-delete submitted it.
+  const started = submittedAt(request);
+  const fromLivePerson = !Number.isNaN(Date.parse(record?.requestTime ?? ''));
 
   const fields = [
     `*LivePerson request*\n${record ? escapeMrkdwn(record.requestId) : '_none yet_'}`,
     `*Site*\n${escapeMrkdwn(record?.siteId ?? request.accountId)}`,
-    `*Request time*\n${started ? slackDate(started.at) : NOT_GIVEN}`,
+    `*Request time*\n${started ? slackDate(started) : NOT_GIVEN}`,
     `*Requested by (LivePerson)*\n${orNotGiven(record?.requestedBy)}`,
     `*What*\n${typeAndCount(request)}`,
     `*Cancelled*\n${cancelledLine(request)}`,
@@ -46,10 +47,10 @@ export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date 
     const checked = request.lpStatusCheckedAt ? `, checked ${slackDate(request.lpStatusCheckedAt)}` : '';
     fields.push(`*LivePerson status*\n${lpStatusInWords(record.status)}${checked}`);
   }
-  if (dates) {
+  if (started) {
     fields.push(
-      `*Cancellable until*\n${slackDate(dates.cancellableUntil)}`,
-      `*Deletion guaranteed by*\n${slackDate(dates.guaranteedBy)}`,
+      `*Cancellable until*\n${slackDate(cancelWindowEnds(started))}`,
+      `*Deletion guaranteed by*\n${slackDate(deletionGuaranteedBy(started))}`,
     );
   }
 
@@ -57,7 +58,7 @@ export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date 
     `LivePerson accepts cancellation for ${CANCEL_WINDOW_DAYS} days after the request time; ` +
       `after that the deletion is final and happens within ${DELETION_GUARANTEE_DAYS} more days.`,
   ];
-  if (started && !started.fromLivePerson) {
+  if (started && !fromLivePerson) {
     notes.push('LivePerson sent no request time, so these dates count from when lp-delete submitted it.');
   }
 

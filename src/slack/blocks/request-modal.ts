@@ -20,10 +20,10 @@ import {
 } from './parts.js';
 
 /** Slack's ceiling for one plain_text_input: 100 UUIDs one per line (3,700 characters) need two inputs. */
-export const IDS_INPUT_MAX = 3000;
-export const REQUEST_REASON_MAX = REASON_MAX;
+const IDS_INPUT_MAX = 3000;
+const REQUEST_REASON_MAX = REASON_MAX;
 
-export interface RequestModalPrefill {
+interface RequestModalPrefill {
   type?: DeletionType;
   idsText?: string;
   moreIdsText?: string;

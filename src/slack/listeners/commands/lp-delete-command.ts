@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { canRequest } from '../../../domain/decide.js';
 import { buildRequestModal } from '../../blocks/request-modal.js';
-import { helpText } from '../../blocks/notices.js';
+import { helpText } from '../../blocks/direct-messages.js';
 import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import { slackPlatformError } from '../../slack-errors.js';

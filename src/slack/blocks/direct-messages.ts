@@ -1,4 +1,6 @@
 /** Short messages to one person: ephemerals, DMs, command answers. Pure. */
+import { cancelWindowEnds } from '../../domain/dates.js';
+import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import {
   CANCEL_WINDOW_DAYS,
@@ -9,8 +11,8 @@ import {
 import { COMMAND } from '../ids.js';
 import type { FailureExplanation } from './failure-words.js';
 import { groupSummaryLine } from './plan-lines.js';
-import { escapeMrkdwn, mention, MONTH_NAMES, slackDate, truncate } from '../format.js';
-import { deadlines, quoteNote, section, submissionTime, typeAndCount, type SlackMessage } from './parts.js';
+import { escapeMrkdwn, mention, slackDate, truncate } from '../format.js';
+import { quoteNote, section, typeAndCount, type SlackMessage } from './parts.js';
 
 /** The word a person types after `/lp-delete` for each type (`ticket` is friendlier than `ticketing`). */
 const COMMAND_WORD: Record<(typeof DELETION_TYPES)[number], string> = {
@@ -53,10 +55,9 @@ export function outcomeNotice(request: DeletionRequest, explanation?: FailureExp
   switch (request.status) {
     case 'submitted': {
       const lpId = request.lpRecord ? ` as request *${escapeMrkdwn(request.lpRecord.requestId)}*` : '';
-      const started = submissionTime(request);
-      const dates = started ? deadlines(started.at) : undefined;
-      const until = dates
-        ? `It can be cancelled until ${slackDate(dates.cancellableUntil)}; after that the deletion is final.`
+      const started = submittedAt(request);
+      const until = started
+        ? `It can be cancelled until ${slackDate(cancelWindowEnds(started))}; after that the deletion is final.`
         : `It can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`;
       return notice(`${subject} was approved${by} and submitted to LivePerson${lpId}. ${until}`);
     }
@@ -101,11 +102,6 @@ export function requesterOutcomeText(request: DeletionRequest, explanation?: Fai
   return `${base}\n${escapeMrkdwn(explanation.what)} ${escapeMrkdwn(explanation.next)}`;
 }
 
-/** Why the app will not do what was asked. The message is plain text and is escaped here. */
-export function refusalNotice(message: string): SlackMessage {
-  return notice(`:no_entry: ${escapeMrkdwn(truncate(message, 2500))}`);
-}
-
 /** Every form of the command, for `/lp-delete help` and unknown words. */
 export function helpText(): string {
   const types = DELETION_TYPES.map((type) => `\`${COMMAND_WORD[type]}\``).join(', ');
@@ -123,34 +119,4 @@ export function helpText(): string {
     'The Home tab of the app shows the quota, approvals waiting and recent requests with their GDPR deadlines.',
     `Only closed conversations can be deleted. Once sent, a request can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that it is final.`,
   ].join('\n');
-}
-
-export interface QuotaSummary {
-  used: number;
-  limit: number;
-  remaining: number;
-  resetsAt: Date;
-  /** True when the month's threshold is reached (by our count or because LivePerson answered 429). */
-  spent: boolean;
-  /** `yyyy-mm`. */
-  month: string;
-}
-
-function monthName(month: string): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
-  const name = match ? MONTH_NAMES[Number(match[2]) - 1] : undefined;
-  return match && name ? `${name} ${match[1]}` : escapeMrkdwn(month);
-}
-
-/** The answer to `/lp-delete quota`. */
-export function quotaText(quota: QuotaSummary): string {
-  const resets = slackDate(quota.resetsAt);
-  const head = `*LivePerson deletion quota, ${monthName(quota.month)}*: ${quota.used} of ${quota.limit} used, ${quota.remaining} left.`;
-  if (quota.spent) {
-    return (
-      `${head}\nThe monthly limit is reached: LivePerson refuses new deletion requests until it resets on ${resets}. ` +
-      'Requests filed outside this app count too. To go on sooner, ask your LivePerson account team to raise the limit.'
-    );
-  }
-  return `${head}\nIt resets on ${resets}. Requests filed outside this app count against the same limit.`;
 }

@@ -3,10 +3,8 @@ import {
   filedNotice,
   helpText,
   outcomeNotice,
-  quotaText,
-  refusalNotice,
   requesterOutcomeText,
-} from '../../src/slack/blocks/notices.js';
+} from '../../src/slack/blocks/direct-messages.js';
 import { COMMAND } from '../../src/slack/ids.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided, deletionRequest, uuids } from './request-fixture.js';
@@ -103,14 +101,6 @@ describe('requesterOutcomeText', () => {
   });
 });
 
-describe('refusalNotice', () => {
-  it('escapes the message', () => {
-    const notice = refusalNotice('The id "<!channel>" is not a conversation id.');
-    expect(notice.text).toContain('&lt;!channel&gt;');
-    expect(checkBlockKit('message', notice)).toEqual([]);
-  });
-});
-
 describe('helpText', () => {
   it('lists every form of the command and every type word', () => {
     const text = helpText();
@@ -120,22 +110,5 @@ describe('helpText', () => {
     expect(text).toContain(`\`${COMMAND} help\``);
     for (const word of ['conversation', 'engagement', 'consumer', 'ticket'])
       expect(text).toContain(`\`${word}\``);
-  });
-});
-
-describe('quotaText', () => {
-  const resetsAt = new Date('2024-04-01T00:00:00Z');
-
-  it('shows use, what is left and when it resets', () => {
-    const text = quotaText({ used: 59, limit: 100, remaining: 41, resetsAt, spent: false, month: '2024-03' });
-    expect(text).toContain('March 2024');
-    expect(text).toContain('59 of 100 used, 41 left');
-    expect(text).toContain(`<!date^${resetsAt.getTime() / 1000}^`);
-  });
-
-  it('says when the limit is reached and what to do', () => {
-    const text = quotaText({ used: 100, limit: 100, remaining: 0, resetsAt, spent: true, month: '2024-03' });
-    expect(text).toContain('limit is reached');
-    expect(text).toContain('raise the limit');
   });
 });
