@@ -1,11 +1,10 @@
 import { canDecide } from '../domain/decide.js';
-import { expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
+import { expiresAt, historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Change } from '../store/port.js';
 import type { MessageRef } from './ports.js';
 import { notFound } from './refusals.js';
-import { historyEntry } from './request-steps.js';
 
 /**
  * A refused click is kept in the audit trail, in the same change that decides to refuse it. A click on

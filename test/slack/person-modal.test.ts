@@ -7,12 +7,12 @@ import {
   startHistorySandbox,
   type HistorySandbox,
 } from '../../src/liveperson/sandbox-history/history-sandbox.js';
-import {
-  searchPerson,
-  type ConsumerMatch,
-  type KeywordOnlyHit,
-  type PersonSearchResult,
-} from '../../src/service/person-search.js';
+import { searchPerson } from '../../src/service/person-search.js';
+import type {
+  ConsumerMatch,
+  KeywordOnlyHit,
+  PersonSearchResult,
+} from '../../src/service/person-search-result.js';
 import {
   buildPersonResultModal,
   buildPersonSearchFailedModal,
