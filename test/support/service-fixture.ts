@@ -42,6 +42,8 @@ export class FakeLivePerson implements LivePersonClient {
   readonly calls: { op: 'create' | 'get' | 'list' | 'cancel'; args: unknown[] }[] = [];
   listed: LpRecord[] = [];
   listError: Error | undefined;
+  /** When set, `cancel` throws it (LivePerson refusing the cancel). */
+  cancelError: Error | undefined;
   createAnswer: (type: DeletionType, ids: string[]) => LpRecord | Error;
   private next = 0;
 
@@ -73,6 +75,7 @@ export class FakeLivePerson implements LivePersonClient {
 
   async cancel(requestId: string): Promise<LpRecord> {
     this.calls.push({ op: 'cancel', args: [requestId] });
+    if (this.cancelError) throw this.cancelError;
     return lpRecord(requestId, { isCanceled: true, status: 'CANCELED' });
   }
 
