@@ -143,7 +143,6 @@ export function createApp(deps: AppDeps): RunningApp {
   const { submission, quotaSync, delivery, person, housekeeping, followUp, workflow } = services;
   registerListeners(app, {
     ...services,
-    accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
     timeZone: config.quotaTimeZone,
     now,

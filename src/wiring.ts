@@ -1,4 +1,3 @@
-import type { Clock } from './domain/clock.js';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
@@ -23,7 +22,7 @@ import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
-import { systemClock } from './domain/clock.js';
+import { systemClock, type Clock } from './domain/clock.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import { SlackStepCompleter } from './slack/step-completer.js';

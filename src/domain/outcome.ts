@@ -22,7 +22,7 @@ type Decision = NonNullable<DeletionRequest['decision']>;
  * to a person, logs and tests read the code. The one definition for the domain and the services.
  */
 export type RefusalFacts =
-  // The four-eyes decision (domain/decide.ts, service/decision-rules.ts).
+  // The four-eyes decision (domain/decide.ts, service/decisions.ts).
   | { code: 'ALREADY_DECIDED'; requestId: string; status: RequestStatus; decision?: Decision }
   | { code: 'EXPIRED'; requestId: string }
   | { code: 'OWN_REQUEST'; requestId: string }

@@ -1,12 +1,12 @@
 import { canSubmit, canTakePlan } from '../domain/quota.js';
 import type { Clock } from '../domain/clock.js';
-import { historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
-import type { Outcome, Refusal } from '../domain/outcome.js';
+import { expiresAt, historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
+import { canDecide } from '../domain/decide.js';
+import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import type { RequestNotice } from '../domain/notices.js';
-import type { DeletionRequest } from '../domain/request.js';
+import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { decisionRefusal, partRefusal, refused } from './decision-rules.js';
 import { GroupParts } from './group-parts.js';
 import type { Directory, MessageRef } from './ports.js';
 import type { QuotaService } from './quota-service.js';
@@ -185,4 +185,59 @@ export class Decisions {
     } else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
     return outcome;
   }
+}
+
+/**
+ * A refused click is kept in the audit trail, in the same change that decides to refuse it. A click on
+ * a request past its expiry expires it there and then (as the sweep would have).
+ */
+function refused(
+  request: DeletionRequest | undefined,
+  refusal: Refusal,
+  userId: string,
+  now: Date,
+): Change<Refusal> {
+  if (!request) return { value: refusal };
+  const entry: HistoryEntry = historyEntry(now, 'approval_refused', userId, refusal.code);
+  if (refusal.code === 'EXPIRED') {
+    return {
+      value: refusal,
+      request: {
+        ...request,
+        status: 'expired',
+        history: [...request.history, entry, historyEntry(now, 'expired')],
+      },
+      notices: [{ kind: 'approval_update' }, { kind: 'expired_post' }, { kind: 'requester_outcome' }],
+    };
+  }
+  return { value: refusal, request: { ...request, history: [...request.history, entry] } };
+}
+
+/** Why `userId` may not decide `request` from the message `at` now, or null when they may. */
+function decisionRefusal(
+  request: DeletionRequest | undefined,
+  userId: string,
+  approvers: ReadonlySet<string>,
+  at: MessageRef | undefined,
+  clock: { now: Date; timers: ApprovalTimers },
+): Refusal | null {
+  if (!request) return notFound();
+  const { approvalMessage } = request;
+  if (at && approvalMessage && (approvalMessage.channelId !== at.channelId || approvalMessage.ts !== at.ts)) {
+    return refuse({ code: 'WRONG_MESSAGE', requestId: request.id });
+  }
+  const verdict = canDecide({
+    request,
+    userId,
+    approvers,
+    now: clock.now,
+    expiresAt: expiresAt(request, clock.timers),
+  });
+  return verdict.ok ? null : verdict;
+}
+
+/** A part of a group is decided through its lead's approval message only. */
+function partRefusal(request: DeletionRequest | undefined): Refusal | null {
+  if (!request?.group || request.group.index === 0) return null;
+  return refuse({ code: 'WRONG_MESSAGE', requestId: request.id, groupId: request.group.id });
 }

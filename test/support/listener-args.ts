@@ -122,7 +122,6 @@ export function listenerContext(
     directory,
     timeZone: 'Europe/Berlin',
     now: world.clock.now,
-    accountId: ACCOUNT,
     legacyTicketing: false,
     log: silentLogger,
     ...rest,

@@ -32,7 +32,6 @@ export interface ListenerContext {
   verification?: Verification;
   /** The Workflow Builder step (`lp_erase_person`); absent in listener unit tests. */
   workflow?: WorkflowSteps;
-  accountId: string;
   legacyTicketing: boolean;
   /** The team's zone for calendar dates (QUOTA_TIMEZONE). */
   timeZone: string;

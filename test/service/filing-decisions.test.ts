@@ -12,7 +12,7 @@ import {
 const kinds = async (world: ReturnType<typeof serviceWorld>, lane: string) =>
   (await world.store.owedNotices()).filter((o) => o.lane === lane).map((o) => o.notice.kind);
 
-describe('DeletionService: filing', () => {
+describe('Filing', () => {
   it('stores the request pending approval with its two notices: the approval message, then the requester DM', async () => {
     const world = serviceWorld();
     const id = await world.file({
@@ -123,7 +123,7 @@ describe('DeletionService: filing', () => {
   });
 });
 
-describe('DeletionService: four eyes', () => {
+describe('Decisions: four eyes', () => {
   it.each([
     { who: REQUESTER, code: 'OWN_REQUEST', why: 'the requester (even an approver) may not decide' },
     { who: STRANGER, code: 'NOT_APPROVER', why: 'someone who is not an approver' },
