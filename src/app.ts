@@ -5,11 +5,16 @@ import { createBolt } from './bolt-app.js';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
-import type { DeletionService } from './service/deletion-service.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import type { Decisions } from './service/decisions.js';
+import type { Filing } from './service/filing.js';
+import type { Submission } from './service/submission.js';
+import type { StatusReads } from './service/status-reads.js';
+import type { Cancellation } from './service/cancellation.js';
+import type { Sweeps } from './service/approval-sweeps.js';
 import type { Verification } from './service/verification.js';
 import type { FollowUp } from './service/follow-up.js';
 import type { Housekeeping } from './service/housekeeping.js';
-import type { LifecycleService } from './service/lifecycle-service.js';
 import type { NoticeDelivery } from './service/notice-delivery.js';
 import type { HistoryClients, PersonErasure } from './service/person-erasure.js';
 import type { QuotaService } from './service/quota-service.js';
@@ -32,7 +37,7 @@ export interface AppDeps {
   config: Config;
   lp: LivePersonClient;
   store: RequestStore;
-  now?: () => Date;
+  now?: Clock;
   log?: Logger;
   /** Tests and the demo set 0 retries so a failing fake answers at once; notices are retried durably anyway. */
   slackRetries?: number;
@@ -65,9 +70,15 @@ export interface AppDeps {
 }
 export interface RunningApp {
   app: InstanceType<typeof App>;
-  service: DeletionService;
-  /** Status, cancel, approval reminders and expiry. */
-  lifecycle: LifecycleService;
+  filing: Filing;
+  /** Approve and reject (four eyes); tests approve through it. */
+  decisions: Decisions;
+  /** Sending approved requests to LivePerson, and looking up those a crash cut off. */
+  submission: Submission;
+  statusReads: StatusReads;
+  cancellation: Cancellation;
+  /** Approval reminders and expiry; Cancel buttons taken off closed windows. */
+  sweeps: Sweeps;
   quotaSync: QuotaSync;
   /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
   housekeeping: Housekeeping;
@@ -89,13 +100,13 @@ export interface RunningApp {
 
 export function createApp(deps: AppDeps): RunningApp {
   const { config, store } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const log = deps.log ?? createLogger();
   let slackSignedIn = false;
   const storeOk = deps.storeOk ?? (() => store.healthy());
   const readiness: Readiness = {
     // Not ready while an outcome LivePerson gave waits for the store (a full disk): see PendingSaves.
-    storeOk: () => storeOk() && services.service.submission.unsavedCount() === 0,
+    storeOk: () => storeOk() && services.submission.unsavedCount() === 0,
     slackOk: () => slackSignedIn,
     storeAnswers: () => store.probe?.(STORE_PROBE_DEADLINE_MS) ?? Promise.resolve(true),
   };
@@ -129,19 +140,13 @@ export function createApp(deps: AppDeps): RunningApp {
   });
   intakeHandler = intakeApi({ config: config.intake, intake: services.intake, log, now });
   let intakeServer: Server | undefined;
-  const { service, lifecycle, quotaSync, delivery, person, housekeeping, followUp, directory, workflow } =
-    services;
+  const { submission, quotaSync, delivery, person, housekeeping, followUp, workflow } = services;
   registerListeners(app, {
-    lifecycle,
-    quotaSync,
-    service,
-    person,
-    directory,
-    verification: services.verification,
-    accountId: config.liveperson.accountId,
+    ...services,
     legacyTicketing: config.liveperson.legacyTicketing,
+    timeZone: config.quotaTimeZone,
+    now,
     log,
-    workflow,
   });
   // Slack redelivers an event it thinks went unanswered (X-Slack-Retry-Num). Bolt has already acked it;
   // the first delivery did the work, so a retry does nothing. (Clicks are made idempotent by the store.)
@@ -166,11 +171,15 @@ export function createApp(deps: AppDeps): RunningApp {
   let orphanWatch: NodeJS.Timeout | undefined;
   return {
     app,
-    service,
+    filing: services.filing,
+    decisions: services.decisions,
+    submission,
+    statusReads: services.statusReads,
+    cancellation: services.cancellation,
+    sweeps: services.sweeps,
     quota: services.quota,
     delivery,
     readiness,
-    lifecycle,
     quotaSync,
     housekeeping,
     followUp,
@@ -180,7 +189,7 @@ export function createApp(deps: AppDeps): RunningApp {
       // Creates cut off by the last stop are looked up first: the create lock is a queue, so approvals
       // clicked as soon as the app listens are sent after it (each cut-off attempt is then looked for
       // with no newer attempt of ours around it). Not awaited: it must not hold up start-up.
-      void service.submission
+      void submission
         .recover()
         .catch((error: unknown) => log.warn('startup_reconcile_failed', { code: errorCode(error) }));
       let boundPort: number | undefined;
@@ -239,7 +248,7 @@ export function createApp(deps: AppDeps): RunningApp {
         const deadline = Date.now() + grace;
         const left = () => Math.max(0, deadline - Date.now());
         await services.verification.stop(left());
-        const idle = await service.idle(left());
+        const idle = await submission.idle(left());
         await workflow.idle(left());
         const delivered = await delivery.flush(left());
         await delivery.stop(left());

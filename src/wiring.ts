@@ -6,16 +6,23 @@ import { createHistoryConnection } from './liveperson/history/history-http.js';
 import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
 import type { LpLogger } from './liveperson/http.js';
 import type { LogFields, Logger } from './log.js';
-import { DeletionService } from './service/deletion-service.js';
+import { Decisions } from './service/decisions.js';
+import { Filing } from './service/filing.js';
+import { Submission } from './service/submission.js';
+import { StatusReads } from './service/status-reads.js';
+import { Cancellation } from './service/cancellation.js';
+import { Sweeps } from './service/approval-sweeps.js';
+import { homeLists } from './service/home-lists.js';
 import { FollowUp } from './service/follow-up.js';
 import { Housekeeping } from './service/housekeeping.js';
-import { LifecycleService } from './service/lifecycle-service.js';
 import { NoticeDelivery } from './service/notice-delivery.js';
 import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
+import { HeldBack } from './service/held-back.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
 import { Verification, VERIFY_SOURCE } from './service/verification.js';
 import { errorCode } from './domain/error-code.js';
+import { systemClock, type Clock } from './domain/clock.js';
 import { SlackDirectory } from './slack/directory.js';
 import { SlackNoticeSender } from './slack/notice-sender.js';
 import { SlackStepCompleter } from './slack/step-completer.js';
@@ -41,7 +48,7 @@ export interface ServiceDeps {
   /** The Slack clients' timeout per call, and how long a notice's claim holds (defaults 10 s, 60 s). */
   slackTimeoutMs?: number;
   noticeClaimMs?: number;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   sweepIntervalMs?: number;
   noticeBaseDelayMs?: number;
@@ -50,8 +57,6 @@ export interface ServiceDeps {
   /** How often the intake API's erasures are brought up to date and callbacks sent (default 5 s). */
   intakeIntervalMs?: number;
 }
-
-export type Services = ReturnType<typeof wireServices>;
 
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;
@@ -73,18 +78,18 @@ export function wireServices(deps: ServiceDeps) {
     reminderHours: config.slack.approvalReminderHours,
     expiryDays: config.slack.approvalExpiryDays,
   };
-  const service = new DeletionService({
+  const filing = new Filing({
     store,
-    lp,
     quota,
     directory,
     accountId: config.liveperson.accountId,
     legacyTicketing: config.liveperson.legacyTicketing,
     timeZone: config.quotaTimeZone,
-    timers,
     now,
     log,
   });
+  const submission = new Submission({ store, lp, accountId: config.liveperson.accountId, now, log });
+  const decisions = new Decisions({ store, quota, directory, submission, timers, now, log });
   const verification = new Verification({
     store,
     // Its own `source`: LivePerson throttles per source, so read-backs never slow a person search.
@@ -95,21 +100,14 @@ export function wireServices(deps: ServiceDeps) {
       source: VERIFY_SOURCE,
     },
     directory,
-    file: (input) => service.file(input),
+    file: (input) => filing.file(input),
     retryMs: config.slack.statusPollMinutes * 60_000,
     now,
     log,
   });
-  const lifecycle = new LifecycleService({
-    store,
-    lp,
-    directory,
-    verification,
-    now,
-    log,
-    timers,
-    timeZone: config.quotaTimeZone,
-  });
+  const statusReads = new StatusReads({ store, lp, directory, verification, now, log });
+  const cancellation = new Cancellation({ store, lp, directory, now, log });
+  const sweeps = new Sweeps({ store, timers, now, log });
   const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
   const delivery = new NoticeDelivery({
     store,
@@ -129,23 +127,26 @@ export function wireServices(deps: ServiceDeps) {
   });
   store.onNoticesQueued(() => delivery.kick());
   const chatHistory = config.liveperson.chatHistory ?? false;
+  const history = deps.history ?? {
+    ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
+    ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
+  };
   const person = new PersonErasure({
-    service,
+    filing,
     directory,
     quota,
     store,
-    history: deps.history ?? {
-      ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
-      ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
-    },
+    history,
     chatHistory,
     timeZone: config.quotaTimeZone,
     now,
     log,
   });
+  const heldBack = new HeldBack({ store, quota, filing, msgHist: history.msgHist, log });
   // The Workflow Builder step: completed when a decision has played out, and by the sweep after a restart.
   const workflow = new WorkflowSteps({
-    service,
+    filing,
+    quota,
     person,
     store,
     completer: new SlackStepCompleter(deps.slack),
@@ -153,22 +154,30 @@ export function wireServices(deps: ServiceDeps) {
     now,
     log,
   });
-  service.onDecided((leadId) => void workflow.settle(leadId));
+  decisions.onDecided((leadId) => void workflow.settle(leadId));
   // The intake API (issue 21): erasures follow their requests; callbacks are kept in the store.
-  const intake = new Intake({ service, person, store, now, log, onCallbacksQueued: () => callbacks.kick() });
+  const intake = new Intake({
+    filing,
+    quota,
+    person,
+    store,
+    now,
+    log,
+    onCallbacksQueued: () => callbacks.kick(),
+  });
   const callbacks = new IntakeCallbacks({
     store,
     // Waits, claims and the signature's timestamp are wall-clock time, as the platform checks it.
-    post: callbackPoster(config.intake?.callbackSecret, () => new Date()),
+    post: callbackPoster(config.intake?.callbackSecret, systemClock),
     refresh: () => intake.refreshAll(),
-    now: () => new Date(),
+    now: systemClock,
     log,
     intervalMs: deps.intakeIntervalMs,
     baseDelayMs: deps.noticeBaseDelayMs,
     // DONE and the read-back arrive at the follow-up's pace: read them as often, at most once a minute.
     refreshEveryMs: Math.min(60_000, config.slack.statusPollMinutes * 60_000),
   });
-  service.onDecided(
+  decisions.onDecided(
     (leadId) =>
       void intake.refreshLead(leadId).then(
         () => callbacks.kick(),
@@ -177,10 +186,10 @@ export function wireServices(deps: ServiceDeps) {
   );
   const housekeeping = new Housekeeping({
     store,
-    lifecycle,
+    sweeps,
     quotaSync,
-    recover: () => service.recover(),
-    recheckHeldBack: () => person.recheckHeldBack(),
+    recover: () => decisions.recover(),
+    recheckHeldBack: () => heldBack.recheck(),
     purgeSearches: () => person.purgeSearches(),
     settleWorkflowSteps: () => workflow.settleAll(),
     intervalMs: deps.sweepIntervalMs,
@@ -189,7 +198,7 @@ export function wireServices(deps: ServiceDeps) {
   const followUp = new FollowUp({
     store,
     lp,
-    recover: () => service.submission.recover(),
+    recover: () => submission.recover(),
     intervalMs: config.slack.statusPollMinutes * 60_000,
     verification,
     now,
@@ -198,8 +207,14 @@ export function wireServices(deps: ServiceDeps) {
   return {
     directory,
     quota,
-    service,
-    lifecycle,
+    filing,
+    submission,
+    decisions,
+    statusReads,
+    cancellation,
+    sweeps,
+    heldBack,
+    homeLists: (userId: string) => homeLists({ store, directory }, userId),
     quotaSync,
     delivery,
     person,

@@ -4,7 +4,7 @@ import type { DeletionType, LpRecord } from '../domain/types.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import { silentLogger } from '../log.js';
-import { historyEntry } from '../service/request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 import { Submission } from '../service/submission.js';
 import { StoreError } from '../store/errors.js';
 import { openStore } from '../store/open-store.js';

@@ -1,8 +1,6 @@
 import { refuse, type Permission } from './outcome.js';
 import type { DeletionRequest } from './request.js';
 
-export type { Permission, Refusal } from './outcome.js';
-
 export type DecideRefusalCode = 'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED';
 export type RequestRefusalCode = 'NOT_REQUESTER';
 

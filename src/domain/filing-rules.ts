@@ -6,8 +6,8 @@ import { MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
 /*
  * What a filing must hold before it is stored, whatever entry point files it (the form, a person's plan,
  * held-back conversations): a reason, a data-subject date that is a real day and not after today, and ids
- * each LivePerson request accepts as they are. The form checks the same rules first to show every problem
- * under its field at once; the filing service enforces them.
+ * each LivePerson request accepts as they are. The filing form's own check (service/filing-form.ts) lists
+ * every problem under its field at once; Filing enforces these for every other entry point.
  */
 
 export type FilingContentCode = 'NO_REASON' | 'SUBJECT_DATE' | 'INVALID_IDS';

@@ -1,12 +1,15 @@
 import { DAY_MS, HOUR_MS } from './durations.js';
 import { cancelWindowEnds } from './dates.js';
 import { refuse, type Permission } from './outcome.js';
-import type { DeletionRequest } from './request.js';
+import type { DeletionRequest, HistoryEntry } from './request.js';
 
 /*
  * What may happen to a request after it was filed: cancelling it at LivePerson inside the window, and
  * reminding or expiring an approval nobody decided. Pure: the clock and the approvers are arguments.
  */
+
+/** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
+export const STALE_CANCEL_MS = 2 * 60 * 1000;
 
 export type CancelRefusalCode =
   'NOT_SUBMITTED' | 'ALREADY_CANCELLED' | 'CANCEL_IN_PROGRESS' | 'WINDOW_CLOSED' | 'NOT_ALLOWED';
@@ -94,4 +97,14 @@ export function approvalDue(
 /** When a pending request expires. */
 export function expiresAt(request: DeletionRequest, timers: ApprovalTimers): Date {
   return new Date(Date.parse(request.createdAt) + timers.expiryDays * DAY_MS);
+}
+
+/** One line of a request's audit trail. */
+export function historyEntry(
+  at: Date,
+  event: HistoryEntry['event'],
+  by?: string,
+  detail?: string,
+): HistoryEntry {
+  return { at: at.toISOString(), event, ...(by ? { by } : {}), ...(detail ? { detail } : {}) };
 }

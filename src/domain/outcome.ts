@@ -1,7 +1,18 @@
 import type { SubjectDateProblem } from './gdpr.js';
 import type { IdValidationError } from './ids.js';
-import type { QuotaStatus } from './quota-status.js';
 import type { DeletionRequest, RequestStatus } from './request.js';
+
+/** What the month's quota looks like when a rule is checked (built by quotaStatus in quota.ts). */
+export interface QuotaStatus {
+  used: number;
+  limit: number;
+  remaining: number;
+  /** True when LivePerson refused with 429 or our count reached the limit. */
+  spent: boolean;
+  pendingApprovals: number;
+  resetsAt?: Date;
+  timeZone?: string;
+}
 
 type Decision = NonNullable<DeletionRequest['decision']>;
 
@@ -11,7 +22,7 @@ type Decision = NonNullable<DeletionRequest['decision']>;
  * to a person, logs and tests read the code. The one definition for the domain and the services.
  */
 export type RefusalFacts =
-  // The four-eyes decision (domain/decide.ts, service/decision-rules.ts).
+  // The four-eyes decision (domain/decide.ts, service/decisions.ts).
   | { code: 'ALREADY_DECIDED'; requestId: string; status: RequestStatus; decision?: Decision }
   | { code: 'EXPIRED'; requestId: string }
   | { code: 'OWN_REQUEST'; requestId: string }

@@ -1,5 +1,4 @@
-import { refuse, type Permission, type QuotaMoment, type Refusal } from './outcome.js';
-import type { QuotaStatus } from './quota-status.js';
+import { refuse, type Permission, type QuotaMoment, type QuotaStatus, type Refusal } from './outcome.js';
 import { calendarMonth, wallClock, zonedInstant } from './zoned-time.js';
 
 /*
@@ -83,8 +82,6 @@ export interface QuotaInput {
   /** Zone `resetsAt` is shown in; UTC when absent. */
   timeZone?: string;
 }
-
-export type { QuotaStatus } from './quota-status.js';
 
 /** May it be filed or sent? With a warning when the requests already waiting would use up what is left. */
 export type QuotaDecision = { ok: true; warning?: QuotaWarning } | Refusal<'QUOTA_SPENT'>;

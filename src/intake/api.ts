@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -29,7 +30,7 @@ export interface IntakeApiDeps {
   config: IntakeConfig | undefined;
   intake: Intake;
   log: Logger;
-  now: () => Date;
+  now: Clock;
 }
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -159,7 +160,7 @@ export function intakeApi(deps: IntakeApiDeps): RouteHandler {
 }
 
 /** Posts a callback signed with INTAKE_CALLBACK_SECRET: HMAC-SHA256 of "<timestamp>.<body>". */
-export function callbackPoster(secret: string | undefined, now: () => Date, timeoutMs = 10_000) {
+export function callbackPoster(secret: string | undefined, now: Clock, timeoutMs = 10_000) {
   return async (url: string, body: string): Promise<number> => {
     const timestamp = String(Math.floor(now().getTime() / 1000));
     const signature = createHmac('sha256', secret ?? '')

@@ -106,7 +106,6 @@ export const erasureBodySchema = z.object({
     }, 'must be an https URL (http only on loopback)')
     .optional(),
 });
-export type ErasureBody = z.infer<typeof erasureBodySchema>;
 
 /** The first problem of a body, as a 400 naming its field. */
 export function bodyProblem(error: z.ZodError): HttpProblem {

@@ -1,8 +1,14 @@
-import { approvalDue, cancellableUntil, expiresAt, type ApprovalTimers } from '../domain/lifecycle.js';
+import type { Clock } from '../domain/clock.js';
+import {
+  approvalDue,
+  cancellableUntil,
+  expiresAt,
+  historyEntry,
+  type ApprovalTimers,
+} from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { historyEntry } from './request-steps.js';
 
 export interface SweepResult {
   reminded: string[];
@@ -12,7 +18,7 @@ export interface SweepResult {
 export interface SweepsDeps {
   store: RequestStore;
   timers: ApprovalTimers;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 

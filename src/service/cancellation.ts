@@ -1,4 +1,5 @@
-import { canCancel } from '../domain/lifecycle.js';
+import type { Clock } from '../domain/clock.js';
+import { canCancel, historyEntry } from '../domain/lifecycle.js';
 import { mergeRecord } from '../domain/follow-up.js';
 import type { RequestNotice } from '../domain/notices.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
@@ -9,19 +10,14 @@ import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { Directory, MessageRef } from './ports.js';
 import { notAllowedToCancel, notFound } from './refusals.js';
-import { historyEntry } from './request-steps.js';
 import { errorCode } from '../domain/error-code.js';
-
-/** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
-export const STALE_CANCEL_MS = 2 * 60 * 1000;
+import { findRequest } from './status-reads.js';
 
 export interface CancellationDeps {
   store: RequestStore;
   lp: LivePersonClient;
   directory: Directory;
-  /** Finds a request by its local id or LivePerson's request id. */
-  find: (ref: string) => Promise<DeletionRequest | undefined>;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 
@@ -34,7 +30,7 @@ export class Cancellation {
    * number of concurrent clicks one cancels and the rest are told it is under way or done.
    */
   async cancel(ref: string, userId: string, at?: MessageRef): Promise<Outcome<{ request: DeletionRequest }>> {
-    const found = await this.deps.find(ref);
+    const found = await findRequest(this.deps.store, ref);
     if (!found) return notFound(ref);
     const id = found.id;
     const approvers = await this.deps.directory.approvers();

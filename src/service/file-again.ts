@@ -1,14 +1,15 @@
+import type { Clock } from '../domain/clock.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { FileInput } from './filing.js';
 import { notFound } from './refusals.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 
 export interface FileAgainDeps {
   store: RequestStore;
   file: (input: FileInput & { refileOf: string }) => Promise<Outcome<{ request: DeletionRequest }>>;
-  now: () => Date;
+  now: Clock;
 }
 
 /**

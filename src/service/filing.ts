@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { canTakePlan } from '../domain/quota.js';
 import { canRequest } from '../domain/decide.js';
 import { canFileContent } from '../domain/filing-rules.js';
@@ -13,7 +14,8 @@ import type { Change, RequestStore } from '../store/port.js';
 import type { Directory } from './ports.js';
 import type { QuotaService } from './quota-service.js';
 import { notSaved } from './refusals.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
+import { checkForm, fieldOf, type FieldProblem, type FilingForm } from './filing-form.js';
 
 export interface FileInput {
   userId: string;
@@ -49,6 +51,12 @@ export interface FilePlanInput extends Omit<FileInput, 'type' | 'ids'> {
   heldBackFrom?: string;
 }
 
+/** The form refused: every problem with its field (the words are src/slack/blocks' job). */
+export interface FormRefusal {
+  ok: false;
+  problems: FieldProblem[];
+}
+
 export interface FilingDeps {
   store: RequestStore;
   quota: QuotaService;
@@ -57,7 +65,7 @@ export interface FilingDeps {
   accountId: string;
   legacyTicketing: boolean;
   timeZone: string;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 
@@ -95,11 +103,34 @@ export class Filing {
    * requester's DM (delivered after it, so it can link to it and never says "sent" before it exists).
    */
   async file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    return (await this.refused(input)) ?? this.storeOne(input);
+  }
+
+  /**
+   * The filing form: every problem under its field at once (filing-form.ts), or the plan filed. A refusal
+   * of the filing itself (the store, the month) comes under the field it belongs to.
+   */
+  async fileForm(form: FilingForm): Promise<{ ok: true; request: DeletionRequest } | FormRefusal> {
+    const checked = await checkForm(form, {
+      requesters: await this.deps.directory.requesters(),
+      today: todayIn(this.deps.now(), this.deps.timeZone),
+      accountId: this.deps.accountId,
+      legacyTicketing: this.deps.legacyTicketing,
+      quota: () => this.deps.quota.refusalToFile(),
+    });
+    if (!checked.ok) return { ok: false, problems: checked.problems };
+    const filed = await this.storePlan(checked.input);
+    return filed.ok ? filed : { ok: false, problems: [{ field: fieldOf(filed), refusal: filed }] };
+  }
+
+  /** A rule refused: logged (the code only) and returned; null when every rule holds. */
+  private async refused(input: FileInput | FilePlanInput): Promise<Refusal | null> {
     const refusal = await this.refusal(input);
-    if (refusal) {
-      this.deps.log.info('filing_refused', { code: refusal.code });
-      return refusal;
-    }
+    if (refusal) this.deps.log.info('filing_refused', { code: refusal.code });
+    return refusal;
+  }
+
+  private async storeOne(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
     const now = this.deps.now();
     const at = now.toISOString();
     let request: DeletionRequest;
@@ -155,15 +186,14 @@ export class Filing {
    * Refused up front when the month has fewer requests left than the plan needs.
    */
   async filePlan(input: FilePlanInput): Promise<Outcome<{ request: DeletionRequest }>> {
+    return (await this.refused(input)) ?? this.storePlan(input);
+  }
+
+  private async storePlan(input: FilePlanInput): Promise<Outcome<{ request: DeletionRequest }>> {
     const [first, ...rest] = input.requests;
     if (!first) throw new RangeError('a plan has at least one request');
     const grouped = rest.length > 0 || (input.heldBack?.length ?? 0) > 0 || input.heldBackFrom !== undefined;
-    if (!grouped) return this.file({ ...input, type: first.type, ids: first.ids });
-    const refusal = await this.refusal(input);
-    if (refusal) {
-      this.deps.log.info('filing_refused', { code: refusal.code });
-      return refusal;
-    }
+    if (!grouped) return this.storeOne({ ...input, type: first.type, ids: first.ids });
     const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
     if (!short.ok) return short;
     const now = this.deps.now();

@@ -1,12 +1,12 @@
+import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { awaitsLivePerson, followUpDue, overdueFlagDue, takeLpStatus } from '../domain/follow-up.js';
-import { submittedAt } from '../domain/lifecycle.js';
+import { historyEntry, submittedAt } from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { historyEntry } from './request-steps.js';
 import { errorCode } from '../domain/error-code.js';
 
 export interface FollowUpDeps {
@@ -16,7 +16,7 @@ export interface FollowUpDeps {
   recover: () => Promise<void>;
   /** STATUS_POLL_MINUTES in milliseconds. */
   intervalMs: number;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Proof of erasure: DONE starts a read-back, and each round starts the checks due (in the background). */
   verification?: { kick(): void };

@@ -1,15 +1,16 @@
+import type { Clock } from '../domain/clock.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { QuotaService } from './quota-service.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 import type { Submission } from './submission.js';
 
 export interface GroupPartsDeps {
   store: RequestStore;
   quota: QuotaService;
   submission: Submission;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 

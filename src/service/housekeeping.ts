@@ -1,12 +1,12 @@
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import type { LifecycleService, SweepResult } from './lifecycle-service.js';
+import type { SweepResult, Sweeps } from './approval-sweeps.js';
 import type { QuotaSync } from './quota-sync.js';
 import { errorCode } from '../domain/error-code.js';
 
 export interface HousekeepingDeps {
   store: RequestStore;
-  lifecycle: LifecycleService;
+  sweeps: Sweeps;
   quotaSync: QuotaSync;
   /** Looks up submissions cut off by a crash (here or on a replica) and unknown outcomes at LivePerson. */
   recover: () => Promise<void>;
@@ -71,11 +71,11 @@ export class Housekeeping {
       }
     };
     await step('recover', () => this.deps.recover());
-    const result = (await step('approvals', () => this.deps.lifecycle.sweepApprovals())) ?? {
+    const result = (await step('approvals', () => this.deps.sweeps.sweepApprovals())) ?? {
       reminded: [],
       expired: [],
     };
-    await step('records', () => this.deps.lifecycle.sweepRecords());
+    await step('records', () => this.deps.sweeps.sweepRecords());
     await step('quota_sync', () => this.deps.quotaSync.syncIfStale());
     await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
     const recheck = this.deps.recheckHeldBack;

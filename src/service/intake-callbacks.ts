@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { errorCode } from '../domain/error-code.js';
 import type { ErasureCallback, StoredErasure } from '../domain/erasure.js';
 import type { Logger } from '../log.js';
@@ -21,7 +22,7 @@ export interface IntakeCallbacksDeps {
   post: CallbackPost;
   /** Brings open erasures up to date with their requests (Intake.refreshAll) before each round. */
   refresh: () => Promise<void>;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** How often a round runs (default 5 s). */
   intervalMs?: number;

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanIdentifier } from '../domain/identifier.js';
@@ -13,7 +14,8 @@ import {
 import type { DeletionRequest } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import type { DeletionService } from './deletion-service.js';
+import type { Filing } from './filing.js';
+import type { QuotaService } from './quota-service.js';
 import type { PersonErasure } from './person-erasure.js';
 
 /**
@@ -39,10 +41,11 @@ export interface IntakeInput {
 }
 
 export interface IntakeDeps {
-  service: DeletionService;
+  filing: Filing;
+  quota: QuotaService;
   person: PersonErasure;
   store: RequestStore;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Called after a write that queued a callback (the deliverer wakes up). */
   onCallbacksQueued?: () => void;
@@ -177,7 +180,7 @@ export class Intake {
     identifier: string,
   ): Promise<DerivedStatus & { requestId?: string }> {
     const failed = (code: string) => ({ status: 'failed' as const, failure: { code } });
-    const spent = await this.deps.service.quotaRefusal();
+    const spent = await this.deps.quota.refusalToFile();
     if (spent) return failed(spent.code);
     const started = await this.startSearch(erasure, identifier);
     if (!started.ok) return failed(started.code);
@@ -190,7 +193,7 @@ export class Intake {
     }
     if (!outcome.ok) return failed('QUOTA_SHORT');
     const plan = outcome.plan;
-    const filed = await this.deps.service.filePlan({
+    const filed = await this.deps.filing.filePlan({
       userId: `${erasure.caller} (case ${erasure.caseRef})`,
       reason: erasure.caseRef,
       subjectKind: erasure.identifierKind,

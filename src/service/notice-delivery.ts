@@ -1,24 +1,21 @@
+import type { Clock } from '../domain/clock.js';
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import { performance } from 'node:perf_hooks';
 import { CHANNEL_LANE, type ClaimedNotice, type RequestStore } from '../store/port.js';
-import type { MessageRef } from './deletion-service.js';
+import type { DeliveryVerdict, GroupState, MessageRef, NoticeSender, SendAttempt } from './ports.js';
 import type { QuotaReport } from './quota-service.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 import { errorCode } from '../domain/error-code.js';
 import { logFailure, retryDelay } from './notice-retry.js';
-
-import type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from './notice-sender-port.js';
-
-export type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from './notice-sender-port.js';
 
 export interface NoticeDeliveryDeps {
   store: RequestStore;
   sender: NoticeSender;
   quota: () => Promise<QuotaReport>;
   log: Logger;
-  now?: () => Date;
+  now?: Clock;
   /** First retry delay (default 1 s); doubles per attempt. */
   baseDelayMs?: number;
   /** Longest pause between tries of a transient failure (default 5 minutes). */

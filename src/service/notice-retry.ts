@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import { CHANNEL_LANE, type OwedNotice } from '../store/port.js';
-import type { DeliveryVerdict } from './notice-sender-port.js';
+import type { DeliveryVerdict } from './ports.js';
 
 /** The delays a notice's retries wait (NoticeDeliveryDeps' settings of the same names). */
 export interface RetryTimings {

@@ -1,16 +1,18 @@
+import type { Clock } from '../domain/clock.js';
 import { todayIn } from '../domain/zoned-time.js';
-import { buildPlan, splitIds, type PlanOutcome } from '../domain/plan.js';
+import { buildPlan, type PlanOutcome } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
-import { refuse } from '../domain/outcome.js';
+import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
 import { isHistoryError, type HistoryErrorCode } from '../liveperson/history/errors.js';
 import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
 import type { LpLogger } from '../liveperson/http.js';
 import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
-import type { DeletionService, Outcome } from './deletion-service.js';
-import { recheckHeldBack, searchPerson, type PersonSearchResult } from './person-search.js';
+import type { RequestStore } from '../store/port.js';
+import type { Filing } from './filing.js';
+import { searchPerson } from './person-search.js';
+import type { PersonSearchResult } from './person-search-result.js';
 import type { QuotaService } from './quota-service.js';
 import { errorCode } from '../domain/error-code.js';
 import { chooseFindings, chosenCount } from '../domain/person-search-rules.js';
@@ -36,7 +38,7 @@ export interface HistoryClients {
 }
 
 export interface PersonErasureDeps {
-  service: DeletionService;
+  filing: Filing;
   quota: QuotaService;
   store: RequestStore;
   /** Who may search a person (approvers, or the requester list when there is one). */
@@ -45,12 +47,12 @@ export interface PersonErasureDeps {
   chatHistory: boolean;
   /** QUOTA_TIMEZONE: "today" for the GDPR date of a person's request. */
   timeZone: string;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 
 /** What the result view shows: the search, the plan as it starts (nothing of namesakes chosen), the quota. */
-export interface PersonSearchView {
+interface PersonSearchView {
   result: PersonSearchResult;
   outcome: PlanOutcome;
   quota: { remaining: number; limit: number };
@@ -72,8 +74,8 @@ export interface PersonChoice {
 
 /**
  * Erasing a person: search LivePerson, keep the findings (ids only) in the store until the officer sends
- * them, file every request of the plan under one approval; later, offer held-back conversations once they
- * have closed. The search's life in the store (who, how often, claimed once) is in person-search-runs.ts.
+ * them, file every request of the plan under one approval (held-back conversations: held-back.ts). The
+ * search's life in the store (who, how often, claimed once) is in person-search-runs.ts.
  */
 export class PersonErasure {
   constructor(private readonly deps: PersonErasureDeps) {}
@@ -96,7 +98,7 @@ export class PersonErasure {
     onProgress?: (progress: { done: number; total: number }) => void,
   ): Promise<PersonSearchOutcome> {
     let result: PersonSearchResult;
-    const begun = Date.now();
+    const begun = this.deps.now().getTime();
     try {
       result = await searchPerson(
         { identifier: started.identifier, now: this.deps.now(), chatHistory: this.deps.chatHistory },
@@ -115,7 +117,7 @@ export class PersonErasure {
       await finishSearch(this.deps.store, started.token, undefined).catch(() => undefined);
       return { ok: false, code };
     }
-    this.deps.log.info('person_searched', { ms: Date.now() - begun, ...result.counts });
+    this.deps.log.info('person_searched', { ms: this.deps.now().getTime() - begun, ...result.counts });
     const report = await this.deps.quota.report();
     const outcome = buildPlan(
       { findings: chooseFindings(findingsOf(result), []), tickedKeywordIds: [] },
@@ -174,7 +176,7 @@ export class PersonErasure {
       return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
     const plan = outcome.plan;
-    return this.deps.service.filePlan({
+    return this.deps.filing.filePlan({
       userId: choice.userId,
       reason: choice.reason,
       subjectKind: kind,
@@ -193,108 +195,4 @@ export class PersonErasure {
       heldBack: plan.heldBack,
     });
   }
-
-  /**
-   * For the sweep: held-back conversations of approved plans that have closed since are offered in the
-   * lead's thread (once each). Returns how many were found closed.
-   */
-  async recheckHeldBack(): Promise<number> {
-    const leads = new Map<string, DeletionRequest>();
-    const months = (await this.deps.store.months()).slice(-2);
-    const candidates = [
-      ...(await this.deps.store.listOpen()),
-      ...(await Promise.all(months.map((m) => this.deps.store.listMonth(m)))).flat(),
-    ];
-    for (const r of candidates) if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
-    let found = 0;
-    for (const lead of leads.values()) {
-      const check = await recheckHeldBack(waitingHeldBack(lead), this.deps.history.msgHist);
-      if (check.closed.length === 0) continue;
-      const closed = await this.deps.store.update(lead.id, (r): Change<number> => {
-        const waiting = r ? waitingHeldBack(r) : [];
-        const now = check.closed.filter((id) => waiting.includes(id));
-        if (!r?.group || now.length === 0) return { value: 0 };
-        const next: DeletionRequest = {
-          ...r,
-          group: { ...r.group, heldBackOffered: [...(r.group.heldBackOffered ?? []), ...now] },
-        };
-        return {
-          value: now.length,
-          request: next,
-          notices: [{ kind: 'held_back_closed', conversationIds: now }],
-        };
-      });
-      found += closed;
-      if (closed > 0) this.deps.log.info('held_back_closed', { request: lead.id, count: closed });
-    }
-    return found;
-  }
-
-  /**
-   * The thread's button: files the held-back conversations that have closed as a new group under a new
-   * four-eyes approval. Filed by the person who clicks (not the original requester): they act now, the
-   * original requester may be away, and four eyes still hold, since the clicker cannot approve it.
-   * Claimed on the lead in one change, so two clicks file once.
-   */
-  async fileHeldBack(leadId: string, userId: string): Promise<Outcome<{ request: DeletionRequest }>> {
-    const lead = await this.deps.store.get(leadId);
-    const offered = lead?.group?.heldBackOffered ?? [];
-    const filed = new Set(lead?.group?.heldBackFiled ?? []);
-    const toFile = offered.filter((id) => !filed.has(id));
-    if (!lead?.group || toFile.length === 0) {
-      return refuse({ code: 'ALREADY_FILED', justNow: false });
-    }
-    const chunks = splitIds(toFile);
-    const short = canTakePlan(await this.deps.quota.report(), chunks.length);
-    if (!short.ok) return short;
-    const claimed = await this.deps.store.update(lead.id, (r): Change<boolean> => {
-      const already = new Set(r?.group?.heldBackFiled ?? []);
-      if (!r?.group || toFile.some((id) => already.has(id))) return { value: false };
-      const next: DeletionRequest = {
-        ...r,
-        group: { ...r.group, heldBackFiled: [...already, ...toFile] },
-      };
-      return { value: true, request: next };
-    });
-    if (!claimed) {
-      return refuse({ code: 'ALREADY_FILED', justNow: true });
-    }
-    const outcome = await this.deps.service.filePlan({
-      userId,
-      reason: lead.reason,
-      ...(lead.subject ? { subject: lead.subject } : {}),
-      ...(lead.subjectKind ? { subjectKind: lead.subjectKind } : {}),
-      ...(lead.subjectRequestedOn ? { subjectRequestedOn: lead.subjectRequestedOn } : {}),
-      duplicatesDropped: 0,
-      requests: chunks.map((ids) => ({ type: 'conversation' as const, ids })),
-      summary: {
-        consumerIds: 0,
-        closedConversations: toFile.length,
-        openHeldBack: 0,
-        chats: 0,
-        tickets: 0,
-        keywordTicked: 0,
-        requests: chunks.length,
-      },
-      heldBackFrom: lead.id,
-    });
-    if (!outcome.ok) {
-      // Nothing was filed: give the conversations back so the button works again.
-      await this.deps.store.update(lead.id, (r): Change<undefined> => {
-        if (!r?.group) return { value: undefined };
-        const back = (r.group.heldBackFiled ?? []).filter((id) => !toFile.includes(id));
-        return { value: undefined, request: { ...r, group: { ...r.group, heldBackFiled: back } } };
-      });
-    }
-    return outcome;
-  }
-}
-
-/** Held-back conversations of an approved plan not yet found closed. */
-function waitingHeldBack(request: DeletionRequest): string[] {
-  const group = request.group;
-  if (!group?.heldBack?.length || group.index !== 0) return [];
-  if (request.decision?.outcome !== 'approved') return [];
-  const offered = new Set(group.heldBackOffered ?? []);
-  return group.heldBack.filter((id) => !offered.has(id));
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { HOUR_MS } from '../domain/durations.js';
@@ -7,7 +8,7 @@ import { admitSearch, canSearchPerson, type SearchFindings } from '../domain/per
 import type { Permission } from '../domain/outcome.js';
 import type { Logger } from '../log.js';
 import type { RequestStore, StoredPersonSearch } from '../store/port.js';
-import type { PersonSearchResult } from './person-search.js';
+import type { PersonSearchResult } from './person-search-result.js';
 import type { Directory } from './ports.js';
 
 /**
@@ -33,7 +34,7 @@ export interface StartedSearch {
 export interface SearchStartDeps {
   store: RequestStore;
   directory: Pick<Directory, 'approvers' | 'requesters'>;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 

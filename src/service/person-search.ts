@@ -15,21 +15,6 @@ import {
 import { buildResult, KEYWORD_ONLY_CAP, type PersonSearchResult } from './person-search-result.js';
 import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS, searchWindows } from './person-search-windows.js';
 
-export { recheckHeldBack, type HeldBackCheck } from './held-back-recheck.js';
-export {
-  CHAT_WINDOW_DAYS,
-  MESSAGING_WINDOW_DAYS,
-  monthsBefore,
-  RETENTION_MONTHS,
-  searchWindows,
-} from './person-search-windows.js';
-export {
-  KEYWORD_ONLY_CAP,
-  type ConsumerMatch,
-  type KeywordOnlyHit,
-  type PersonSearchResult,
-} from './person-search-result.js';
-
 /**
  * Finds every LivePerson id one data subject left behind, the way the reference's "How to find all ids"
  * describes: 13 months back in windows LivePerson accepts, every page read, SDE matches kept apart from

@@ -1,6 +1,7 @@
-import { canFile, nextQuotaReset, quotaMonth, quotaStatus, type QuotaStatus } from '../domain/quota.js';
+import { canFile, nextQuotaReset, quotaMonth, quotaStatus } from '../domain/quota.js';
 import { effectiveUsed, type UsageSources } from '../domain/quota-usage.js';
-import type { Refusal } from '../domain/outcome.js';
+import type { QuotaStatus, Refusal } from '../domain/outcome.js';
+import type { Clock } from '../domain/clock.js';
 import type { MonthUsage, QuotaKey, RequestStore } from '../store/port.js';
 
 export interface QuotaReport extends QuotaStatus {
@@ -10,14 +11,12 @@ export interface QuotaReport extends QuotaStatus {
   sources?: UsageSources;
 }
 
-export type { Outcome, Refusal } from '../domain/outcome.js';
-
 export interface QuotaServiceDeps {
   store: RequestStore;
   accountId: string;
   monthlyLimit: number;
   quotaTimeZone: string;
-  now: () => Date;
+  now: Clock;
 }
 
 /** The month's quota: what the store counts, LivePerson's list, the limit, and when it resets. */

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { DAY_MS, shiftDate } from '../domain/durations.js';
 import { monthRange } from '../domain/quota.js';
 import { alertsDue } from '../domain/quota-usage.js';
@@ -12,7 +13,7 @@ export interface QuotaSyncDeps {
   lp: LivePersonClient;
   quota: QuotaService;
   quotaTimeZone: string;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 

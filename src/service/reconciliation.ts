@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { errorCode } from '../domain/error-code.js';
 import type { HistoryFacts } from '../domain/history-facts.js';
@@ -9,7 +10,7 @@ import type { LivePersonClient } from '../liveperson/client.js';
 import { LP_CLOCK_ACCURACY_MS } from '../liveperson/lp-clock.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 import { outcomeNotices } from './outcome-notices.js';
 
 /** Failures after which LivePerson may hold the request: reconciled with its list. */
@@ -20,7 +21,7 @@ const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
 export interface ReconciliationDeps {
   store: RequestStore;
   lp: LivePersonClient;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Saves LivePerson's record as the request's (Submission.completed: forward only). */
   complete: (id: string, record: LpRecord, facts: HistoryFacts) => Promise<DeletionRequest>;

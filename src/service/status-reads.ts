@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
@@ -5,7 +6,7 @@ import { REFRESH_MIN_INTERVAL_MS, takeLpStatus } from '../domain/follow-up.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { STALE_CANCEL_MS } from './cancellation.js';
+import { STALE_CANCEL_MS } from '../domain/lifecycle.js';
 import type { Directory, MessageRef } from './ports.js';
 import { PersonRateLimit } from './rate-limit.js';
 import { notFound, notYours, onlyApproversLookUp } from './refusals.js';
@@ -18,10 +19,16 @@ export interface StatusReadsDeps {
   store: RequestStore;
   lp: LivePersonClient;
   directory: Directory;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Proof of erasure: DONE seen here starts a read-back too. */
   verification?: { kick(): void };
+}
+
+/** Finds a request by its local id (`DR-…`, any case) or by LivePerson's request id. */
+export async function findRequest(store: RequestStore, ref: string): Promise<DeletionRequest | undefined> {
+  const key = ref.trim();
+  return (await store.get(key.toUpperCase())) ?? (await store.findByLpRequestId(key));
 }
 
 /** What `/lp-delete status` and Refresh status show. */
@@ -44,12 +51,6 @@ export class StatusReads {
     this.reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
   }
 
-  /** Finds a request by its local id (`DR-…`, any case) or by LivePerson's request id. */
-  async find(ref: string): Promise<DeletionRequest | undefined> {
-    const key = ref.trim();
-    return (await this.deps.store.get(key.toUpperCase())) ?? (await this.deps.store.findByLpRequestId(key));
-  }
-
   /**
    * LivePerson's live status of a request, for `viewer`: only its requester and the approvers may see a
    * request, and only approvers may look up a LivePerson request id lp-delete does not know (requests
@@ -60,7 +61,7 @@ export class StatusReads {
   async status(ref: string, viewer: string, at?: MessageRef): Promise<Outcome<StatusAnswer>> {
     const allowed = this.allowRead(viewer);
     if (!allowed.ok) return allowed;
-    const request = await this.find(ref);
+    const request = await findRequest(this.deps.store, ref);
     const isApprover = (await this.deps.directory.approvers()).has(viewer);
     if (!request && !/^\d{1,20}$/.test(ref.trim())) return notFound(ref);
     if (request && request.requestedBy !== viewer && !isApprover) {

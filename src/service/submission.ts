@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import pRetry from 'p-retry';
 import type { HistoryFacts } from '../domain/history-facts.js';
 import type { SubmissionFailure } from '../domain/notices.js';
@@ -12,12 +13,12 @@ import { CreateGate } from './create-gate.js';
 import { PendingSaves } from './pending-saves.js';
 import { Reconciliation } from './reconciliation.js';
 import { outcomeNotices } from './outcome-notices.js';
-import { historyEntry } from './request-steps.js';
+import { historyEntry } from '../domain/lifecycle.js';
 
 export interface SubmissionDeps {
   store: RequestStore;
   lp: LivePersonClient;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** The LivePerson account creates are serialised for (one in flight at a time). */
   accountId: string;

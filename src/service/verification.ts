@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import pLimit from 'p-limit';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
@@ -40,7 +41,7 @@ export interface VerificationDeps {
   file: FileAgainDeps['file'];
   /** A failed read is tried again after this long: the follow-up's interval (STATUS_POLL_MINUTES). */
   retryMs: number;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
@@ -7,7 +8,8 @@ import { stepFacts, type StepFacts } from '../domain/workflow-step.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import type { DeletionService } from './deletion-service.js';
+import type { Filing } from './filing.js';
+import type { QuotaService } from './quota-service.js';
 import type { PersonErasure } from './person-erasure.js';
 
 /**
@@ -69,12 +71,13 @@ export interface StepCompleter {
 }
 
 export interface WorkflowStepsDeps {
-  service: DeletionService;
+  filing: Filing;
+  quota: QuotaService;
   person: PersonErasure;
   store: RequestStore;
   completer: StepCompleter;
   timeZone: string;
-  now: () => Date;
+  now: Clock;
   log: Logger;
   /** Waits before trying again a completion that has no request to keep it (default 0.5 s, 2 s). */
   retryDelaysMs?: readonly number[];
@@ -134,7 +137,7 @@ export class WorkflowSteps {
     if (input.caseRef.trim() === '')
       return fail({ code: 'FILING_REFUSED', refusal: refuse({ code: 'NO_REASON' }) });
     // A month already spent is said before searching: the search would be for nothing.
-    const spent = await this.deps.service.quotaRefusal();
+    const spent = await this.deps.quota.refusalToFile();
     if (spent) return fail({ code: 'FILING_REFUSED', refusal: spent });
     // The workflow's requester searches as a person would: the same who-may-search rule and limits.
     const started = await this.deps.person.start(input.requester, clean.value);
@@ -165,7 +168,7 @@ export class WorkflowSteps {
     }
     if (!outcome.ok) {
       // Short of quota: worded as the month is now (spent, or a number left), as the modal's filing does.
-      const quota = await this.deps.service.quota();
+      const quota = await this.deps.quota.report();
       const verdict = canTakePlan(quota, outcome.needed);
       const refusal: Refusal = verdict.ok
         ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota })
@@ -173,7 +176,7 @@ export class WorkflowSteps {
       return fail({ code: 'FILING_REFUSED', refusal });
     }
     const plan = outcome.plan;
-    const filed = await this.deps.service.filePlan({
+    const filed = await this.deps.filing.filePlan({
       userId: input.requester,
       reason: input.caseRef.trim(),
       subject: clean.value,

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { Directory } from '../service/deletion-service.js';
+import type { Directory } from '../service/ports.js';
 
 export interface DirectoryOptions {
   client: WebClient;

@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { MessageRef } from '../service/deletion-service.js';
-import type { SendAttempt } from '../service/notice-delivery.js';
+import type { MessageRef, SendAttempt } from '../service/ports.js';
 
 /**
  * Every notice lp-delete posts carries its id in Slack's message metadata, so that after an attempt whose

@@ -1,5 +1,5 @@
 import { ownCode } from '../domain/error-code.js';
-import type { DeliveryVerdict } from '../service/notice-delivery.js';
+import type { DeliveryVerdict } from '../service/ports.js';
 
 /** Slack answers worth waiting out. */
 const TRANSIENT = new Set([

@@ -7,8 +7,8 @@ import {
   nextQuotaReset,
   quotaMonth,
   quotaStatus,
-  type QuotaStatus,
 } from '../../src/domain/quota.js';
+import type { QuotaStatus } from '../../src/domain/outcome.js';
 import { AWKWARD_ZONES } from '../support/zones.js';
 
 const at = (iso: string) => new Date(iso);

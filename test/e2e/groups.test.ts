@@ -46,8 +46,8 @@ describe('several requests under one approval (real app over signed HTTP, fake S
     await h.slack.waitFor(() => (!h.hasButtons(ts) ? true : undefined));
     // Status and cancel work per part: cancelling the second leaves the others alone.
     const second = lead?.group?.members?.[1] ?? '';
-    expect(await h.app.lifecycle.status(second, REQUESTER)).toMatchObject({ ok: true });
-    expect(await h.app.lifecycle.cancel(second, REQUESTER)).toMatchObject({ ok: true });
+    expect(await h.app.statusReads.status(second, REQUESTER)).toMatchObject({ ok: true });
+    expect(await h.app.cancellation.cancel(second, REQUESTER)).toMatchObject({ ok: true });
     expect((await h.store.get(second))?.status).toBe('cancelled');
     expect((await h.store.get(requestId))?.status).toBe('submitted');
     await h.slack.waitFor(() => (h.threadTexts(ts).some((t) => /cancelled/i.test(t)) ? true : undefined));
@@ -79,14 +79,14 @@ describe('several requests under one approval (real app over signed HTTP, fake S
       idsText: ids.join('\n'),
       reason: 'DSR-R',
     });
-    const rejected = await h.service().reject(requestId, APPROVER, 'wrong person');
+    const rejected = await h.app.decisions.reject(requestId, APPROVER, 'wrong person');
     expect(rejected.ok).toBe(true);
     const lead = await h.store.get(requestId);
     for (const id of lead?.group?.members ?? []) expect((await h.store.get(id))?.status).toBe('rejected');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(0);
     // A part cannot be approved on its own.
     const part = lead?.group?.members?.[1] ?? '';
-    expect(await h.service().approve(part, APPROVER)).toMatchObject({ ok: false, code: 'WRONG_MESSAGE' });
+    expect(await h.app.decisions.approve(part, APPROVER)).toMatchObject({ ok: false, code: 'WRONG_MESSAGE' });
   });
 
   it('after a crash between the lead’s approval and its parts’, recovery sends the pending parts once', async () => {

@@ -130,7 +130,7 @@ describe('cancel', () => {
     await h.slack.waitFor(async () => (await h.store.get(requestId))?.recordMessage?.ts === recordTs);
     expect(recordBlocks(h, recordTs)).toContain(ACTION.cancelDeletion);
     clock.advance(4 * DAY);
-    expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
+    expect(await h.app.sweeps.sweepRecords()).toEqual([]);
     clock.advance(DAY + HOUR);
     await h.stopApp();
     await h.startApp();
@@ -142,7 +142,7 @@ describe('cancel', () => {
     expect((await h.store.get(requestId))?.recordClosedAt).toBeDefined();
     const updates = h.slack.message(PRIVACY_CHANNEL, recordTs)?.updates.length;
     await h.app.housekeeping.runOnce();
-    expect(await h.app.lifecycle.sweepRecords()).toEqual([]);
+    expect(await h.app.sweeps.sweepRecords()).toEqual([]);
     expect(h.slack.message(PRIVACY_CHANNEL, recordTs)?.updates.length).toBe(updates);
     expect(cancelCalls(h)).toBe(0);
   });
@@ -225,7 +225,7 @@ describe('quota you can trust', () => {
     await h.stopApp();
     await h.startApp(); // start-up sync
 
-    expect(await h.service().quota()).toMatchObject({ used: 3, remaining: 2 });
+    expect(await h.app.quota.report()).toMatchObject({ used: 3, remaining: 2 });
     const report = JSON.stringify((await h.command(REQUESTER, 'quota')).body);
     expect(report).toContain('3 of 5 used');
     expect(report).toMatch(/lp-delete counted 0 requests/);
@@ -235,13 +235,13 @@ describe('quota you can trust', () => {
     const alerts = () => h.approvalMessages().filter((m) => /deletion quota/.test(m.text));
     await h.slack.waitFor(() => (alerts().length === 1 ? true : undefined));
     expect(alerts()[0]?.text).toMatch(/80%/);
-    expect(await h.service().quota()).toMatchObject({ used: 4, sources: { counted: 1 } });
+    expect(await h.app.quota.report()).toMatchObject({ used: 4, sources: { counted: 1 } });
 
     // Our own request now appears in LivePerson's list but is not counted twice. (`quota` reuses a sync
     // younger than a minute, so the clock moves on before each fresh one.)
     clock.advance(61_000);
     await h.command(REQUESTER, 'quota');
-    expect((await h.service().quota()).used).toBe(4);
+    expect((await h.app.quota.report()).used).toBe(4);
 
     h.lp.addExternalRequest({ requestTime: '2026-11-10T09:00:00Z' });
     clock.advance(61_000);
@@ -278,7 +278,7 @@ describe('quota you can trust', () => {
 
     const { requestId } = await submitted(h);
     expect((await h.store.get(requestId))?.quotaMonth).toBe('2026-12');
-    expect(await h.service().quota()).toMatchObject({ month: '2026-12', used: 2 });
+    expect(await h.app.quota.report()).toMatchObject({ month: '2026-12', used: 2 });
     expect((await h.store.usage({ accountId: h.config.liveperson.accountId, month: '2026-11' })).used).toBe(
       0,
     );

@@ -221,7 +221,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(post).toMatch(/before/i);
     expect((await h.store.get(requestId))?.status).toBe('outcome_unknown');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
-    expect((await h.service().quota()).used).toBe(1);
+    expect((await h.app.quota.report()).used).toBe(1);
     await h.slack.waitFor(() => h.dmsTo(REQUESTER).find((t) => /may or may not/i.test(t)));
   });
 
@@ -237,7 +237,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
       (await h.store.get(requestId))?.status === 'failed' ? true : undefined,
     );
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
-    expect((await h.service().quota()).used).toBe(0);
+    expect((await h.app.quota.report()).used).toBe(0);
   });
 
   it('LivePerson timeout: outcome unknown, says to check before trying again, quota kept counted', async () => {
@@ -252,7 +252,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     expect(post).toMatch(/before/i);
     expect((await h.store.get(requestId))?.status).toBe('outcome_unknown');
     expect(h.lp.calls.filter((c) => c.kind === 'create')).toHaveLength(1);
-    expect((await h.service().quota()).used).toBe(1);
+    expect((await h.app.quota.report()).used).toBe(1);
   });
 
   it('quota spent by a 429 from LivePerson: month marked spent, new filings refused clearly', async () => {
@@ -264,7 +264,7 @@ describe('the Slack workflow, end to end (real app over signed HTTP, fake Slack,
     h.lp.inject({ kind: 'create', status: 429 });
     await h.click(APPROVER, ACTION.approve, requestId, ts);
     await h.slack.waitFor(() => h.threadTexts(ts).find((t) => /threshold|limit/i.test(t)));
-    expect((await h.service().quota()).spent).toBe(true);
+    expect((await h.app.quota.report()).spent).toBe(true);
     const answer = await h.submitModal(REQUESTER, {
       type: 'conversation',
       idsText: randomUUID(),

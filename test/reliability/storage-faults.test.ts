@@ -309,7 +309,7 @@ describe('storage faults (lowdb data folder)', () => {
       reason: 'DSR-RD',
     });
     const rejected = await h.fileRequest({ type: 'conversation', idsText: randomUUID(), reason: 'DSR-RJ' });
-    await h.app.service.reject(rejected.requestId, APPROVER, 'duplicate');
+    await h.app.decisions.reject(rejected.requestId, APPROVER, 'duplicate');
     let out = '';
     const code = await runAudit(['--format', 'json', '--month', requestId.slice(3, 10)], {
       env: { DATA_DIR: h.dataDir },

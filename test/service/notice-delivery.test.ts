@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NoticeDelivery, type NoticeSender } from '../../src/service/notice-delivery.js';
+import { NoticeDelivery } from '../../src/service/notice-delivery.js';
+import type { NoticeSender } from '../../src/service/ports.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryStore } from '../support/memory-store.js';
@@ -46,7 +47,7 @@ describe('NoticeDelivery', () => {
       ts: expect.stringMatching(/^\d+\.\d+$/),
     });
     expect(request?.history.map((h) => h.event)).toEqual(['filed', 'posted_for_approval']);
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     await deliverDue(world);
     expect((await world.store.get(id))?.recordMessage?.channelId).toBe('C-PRIVACY');
     expect(world.sender.delivered()).toEqual([
@@ -125,7 +126,7 @@ describe('NoticeDelivery', () => {
 
   it('the channel lane (quota alerts) is delivered beside request lanes', async () => {
     const world = serviceWorld({ monthlyLimit: 1 });
-    await world.service.approve(await world.file(), APPROVER);
+    await world.decisions.approve(await world.file(), APPROVER);
     await world.quotaSync.checkAlerts();
     await deliverDue(world);
     expect(world.sender.delivered({ withLane: true })).toContain('_channel:quota_alert');

@@ -12,8 +12,8 @@ import {
 } from '../../sandbox/history/history-standalone.js';
 import { MAX_READABLE, readWindow } from '../../src/service/person-search-paging.js';
 import { splitWindow } from '../../src/service/person-search-windows.js';
+import { KEYWORD_ONLY_CAP } from '../../src/service/person-search-result.js';
 import {
-  KEYWORD_ONLY_CAP,
   SEARCH_CALLS_IN_FLIGHT,
   searchPerson,
   type PersonSearchClients,

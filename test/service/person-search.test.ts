@@ -6,15 +6,14 @@ import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history
 import { DEMO_PERSON, seedDemoHistory } from '../../sandbox/history/demo-seed.js';
 import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
 import type { HistoryStandInOptions } from '../../sandbox/history/history-types.js';
+import { searchPerson, type PersonSearchClients } from '../../src/service/person-search.js';
 import {
   CHAT_WINDOW_DAYS,
   MESSAGING_WINDOW_DAYS,
   monthsBefore,
-  recheckHeldBack,
-  searchPerson,
   searchWindows,
-  type PersonSearchClients,
-} from '../../src/service/person-search.js';
+} from '../../src/service/person-search-windows.js';
+import { closedSince } from '../../src/service/held-back.js';
 import {
   ACCOUNT_ID,
   DAY_MS,
@@ -239,7 +238,7 @@ describe('searchPerson', () => {
   });
 });
 
-describe('recheckHeldBack', () => {
+describe('closedSince (held-back recheck)', () => {
   it('tells which held-back conversations have closed since, in batches of 100', async () => {
     const sandbox = await standIn();
     const person = seedPerson(sandbox);
@@ -248,10 +247,10 @@ describe('recheckHeldBack', () => {
       openIds.push(sandbox.addConversation({ status: 'OPEN', startTime: daysAgo(1) }).conversationId);
     }
     const client = createMsgHistoryClient(bearerConnection(sandbox.url, recorder()));
-    expect(await recheckHeldBack(openIds, client)).toEqual({ closed: [], stillOpen: openIds, gone: [] });
+    expect(await closedSince(openIds, client)).toEqual({ closed: [], stillOpen: openIds, gone: [] });
     sandbox.setStatus(person.open.conversationId, 'CLOSE');
     const unknown = '99999999-9999-4999-8999-999999999999';
-    const check = await recheckHeldBack([...openIds, unknown], client);
+    const check = await closedSince([...openIds, unknown], client);
     expect(check.closed).toEqual([person.open.conversationId]);
     expect(check.stillOpen).toHaveLength(120);
     expect(check.gone).toEqual([unknown]);

@@ -28,7 +28,7 @@ function erasure(world: ServiceWorld, requesters: string[] | null = null) {
   return {
     directory,
     person: new PersonErasure({
-      service: world.service,
+      filing: world.filing,
       quota: world.quota,
       store: world.store,
       directory,

@@ -13,7 +13,7 @@ describe('QuotaService', () => {
     const world = serviceWorld({ monthlyLimit: 3 });
     const a = await world.file();
     await world.file();
-    await world.service.approve(a, APPROVER);
+    await world.decisions.approve(a, APPROVER);
     expect(await world.quota.report()).toMatchObject({
       month: '2026-12',
       used: 1,
@@ -40,7 +40,7 @@ describe('QuotaService', () => {
   it('refuses filing only once nothing can be submitted this month', async () => {
     const world = serviceWorld({ monthlyLimit: 1 });
     expect(await world.quota.refusalToFile()).toBeNull();
-    await world.service.approve(await world.file(), APPROVER);
+    await world.decisions.approve(await world.file(), APPROVER);
     expect(await world.quota.refusalToFile()).toMatchObject({ ok: false, code: 'QUOTA_SPENT' });
   });
 });
@@ -49,7 +49,7 @@ describe('QuotaSync', () => {
   it('stores LivePerson’s count of the month, telling ours from requests made elsewhere', async () => {
     const world = serviceWorld();
     const ours = await world.file();
-    await world.service.approve(ours, APPROVER); // LivePerson calls it lp-1
+    await world.decisions.approve(ours, APPROVER); // LivePerson calls it lp-1
     world.lp.listed = [
       lpRecord('lp-1', { requestTime: '2026-12-10T10:00:00.000Z' }),
       lpRecord('lp-ui', { requestTime: '2026-12-02T08:00:00.000Z' }),
@@ -93,12 +93,12 @@ describe('QuotaSync', () => {
     for (let i = 0; i < 5; i += 1) ids.push(await world.file());
     const alerts = async () =>
       (await world.store.owedNotices()).filter((o) => o.lane === CHANNEL_LANE).map((o) => o.notice);
-    for (const id of ids.slice(0, 3)) await world.service.approve(id, APPROVER);
+    for (const id of ids.slice(0, 3)) await world.decisions.approve(id, APPROVER);
     expect(await world.quotaSync.checkAlerts()).toEqual([]);
-    await world.service.approve(ids[3]!, APPROVER);
+    await world.decisions.approve(ids[3]!, APPROVER);
     expect(await world.quotaSync.checkAlerts()).toEqual([80]);
     expect(await world.quotaSync.checkAlerts()).toEqual([]);
-    await world.service.approve(ids[4]!, APPROVER);
+    await world.decisions.approve(ids[4]!, APPROVER);
     expect(await world.quotaSync.checkAlerts()).toEqual([100]);
     expect(await alerts()).toEqual([
       { kind: 'quota_alert', level: 80, month: '2026-12' },

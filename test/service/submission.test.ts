@@ -34,7 +34,7 @@ describe('Submission: what LivePerson answered', () => {
   it('201: submitted with LivePerson’s record; the record, the approval update and the requester are owed', async () => {
     const world = serviceWorld();
     const id = await filed(world);
-    const outcome = await world.service.approve(id, APPROVER);
+    const outcome = await world.decisions.approve(id, APPROVER);
     expect(outcome).toMatchObject({
       ok: true,
       request: { status: 'submitted', lpRecord: { requestId: 'lp-1' } },
@@ -56,7 +56,7 @@ describe('Submission: what LivePerson answered', () => {
     const world = serviceWorld();
     const id = await filed(world);
     world.lp.createAnswer = () => httpError('create', 400, 'bad id');
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     const request = await world.store.get(id);
     expect(request).toMatchObject({ status: 'failed' });
     // No words in the request either: earlier versions' `message` is not written any more.
@@ -75,7 +75,7 @@ describe('Submission: what LivePerson answered', () => {
     const world = serviceWorld();
     const id = await filed(world);
     world.lp.createAnswer = () => httpError('create', 429);
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     expect((await world.store.get(id))?.failure?.code).toBe('LP_QUOTA_REACHED');
     expect(await failureFacts(world, id)).toEqual({
       code: 'LP_QUOTA_REACHED',
@@ -89,7 +89,7 @@ describe('Submission: what LivePerson answered', () => {
     const world = serviceWorld();
     const id = await filed(world);
     world.lp.createAnswer = () => outcomeUnknown('create', 502, 'answered 502');
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     expect(await world.store.get(id)).toMatchObject({
       status: 'outcome_unknown',
       failure: { code: 'LP_OUTCOME_UNKNOWN' },
@@ -106,7 +106,7 @@ describe('Submission: what LivePerson answered', () => {
     const world = serviceWorld();
     const id = await filed(world);
     world.lp.createAnswer = () => new TypeError('cannot read properties of undefined');
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     const request = await world.store.get(id);
     expect(request).toMatchObject({ status: 'outcome_unknown' });
     expect(request?.failure).toEqual({ code: 'UNEXPECTED' });
@@ -128,7 +128,7 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     before.lp.createAnswer = () =>
       lpRecord('lp-warm', { requestedBy: US, requestTime: before.clock.now().toISOString() });
     const warm = await before.file();
-    await before.service.approve(warm, APPROVER);
+    await before.decisions.approve(warm, APPROVER);
     before.clock.advance(60_000);
     const id = await before.file();
     const approvedAt = before.clock.now();
@@ -159,7 +159,7 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
       // Another tool's request (another requested_by) is never ours, whenever it was made.
       lpRecord('lp-other-tool', { requestedBy: 'another-tool', requestTime: around(approvedAt, 1_000) }),
     );
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-match' },
@@ -173,7 +173,7 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     world.lp.listed.push(
       lpRecord('lp-other-tool', { requestedBy: 'another-tool', requestTime: around(approvedAt, 1_000) }),
     );
-    await world.service.submission.recover();
+    await world.submission.recover();
     const request = await world.store.get(id);
     expect(request?.status).toBe('outcome_unknown');
     expect(request?.lpRecord).toBeUndefined();
@@ -185,13 +185,13 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
       ours('lp-match', around(approvedAt, 2_000)),
       ours('lp-unexplained', around(approvedAt, -3_600_000)),
     );
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
   });
 
   it('no match: outcome unknown with exactly what to compare; nothing re-sent', async () => {
     const { world, id, approvedAt } = await orphaned();
-    await world.service.submission.recover();
+    await world.submission.recover();
     const request = await world.store.get(id);
     expect(request).toMatchObject({ status: 'outcome_unknown' });
     expect(request?.failure).toEqual({ code: 'INTERRUPTED' });
@@ -205,33 +205,33 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
   it('several matches: outcome unknown naming them; a second recover says nothing new', async () => {
     const { world, id, approvedAt } = await orphaned();
     world.lp.listed.push(ours('lp-a', around(approvedAt, 1_000)), ours('lp-b', around(approvedAt, 3_000)));
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
     const facts = (await failureFacts(world, id)) as { code: string; candidates: string[] };
     expect(facts.code).toBe('INTERRUPTED');
     expect([...facts.candidates].sort()).toEqual(['lp-a', 'lp-b']);
     const owedBefore = (await world.store.owedNotices()).length;
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.owedNotices()).length).toBe(owedBefore);
   });
 
   it('a record another stored request already claims is not a match', async () => {
     const { world, id, approvedAt } = await orphaned();
     world.lp.listed = [ours('lp-warm', around(approvedAt, 1_000))];
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
   });
 
   it('LivePerson unreachable while looking: outcome unknown, looked up again later, then completed', async () => {
     const { world, id, approvedAt } = await orphaned();
     world.lp.listError = new Error('unreachable');
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.get(id))?.status).toBe('outcome_unknown');
     // null: LivePerson could not be asked (not: it listed nothing).
     expect(await failureFacts(world, id)).toEqual({ code: 'INTERRUPTED', candidates: null });
     world.lp.listError = undefined;
     world.lp.listed.push(ours('lp-late', around(approvedAt, 500)));
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-late' },
@@ -243,17 +243,17 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
     world.lp.createAnswer = () =>
       lpRecord('lp-warm', { requestedBy: US, requestTime: world.clock.now().toISOString() });
     const warm = await filed(world);
-    await world.service.approve(warm, APPROVER);
+    await world.decisions.approve(warm, APPROVER);
     world.clock.advance(60_000);
     const id = await filed(world);
     world.lp.createAnswer = () => outcomeUnknown('create', 504, 'timed out');
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     world.lp.listed = [
       ours('lp-warm', around(world.clock.now(), -60_000)),
       ours('lp-found', world.clock.now().toISOString()),
     ];
     world.clock.advance(1_000);
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-found' },
@@ -269,11 +269,11 @@ describe('Submission.recover: a submission cut off is looked up, never re-sent',
       request: { ...r!, status: 'submitting', unsent: true, quotaMonth: '2026-12' },
     }));
     const world = serviceWorld({ store: await before.store.reopen() });
-    await world.service.submission.recover();
-    await world.service.idle(1_000);
+    await world.submission.recover();
+    await world.submission.idle(1_000);
     expect(await world.store.get(id)).toMatchObject({ status: 'submitted' });
     expect(world.lp.created()).toBe(1);
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect(world.lp.created()).toBe(1);
   });
 });
@@ -290,7 +290,7 @@ describe('Submission: status changes are one-way (issue 25, E2)', () => {
       }));
       throw outcomeUnknown('create', 504, 'timed out');
     };
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     expect(await world.store.get(id)).toMatchObject({
       status: 'submitted',
       lpRecord: { requestId: 'lp-reconciled' },
@@ -303,14 +303,14 @@ describe('Submission: status changes are one-way (issue 25, E2)', () => {
     world.lp.createAnswer = () =>
       lpRecord('lp-warm', { requestedBy: US, requestTime: world.clock.now().toISOString() });
     const warm = await filed(world);
-    await world.service.approve(warm, APPROVER);
+    await world.decisions.approve(warm, APPROVER);
     const id = await filed(world);
     world.lp.createAnswer = () => outcomeUnknown('create', 504, 'timed out');
-    await world.service.approve(id, APPROVER);
+    await world.decisions.approve(id, APPROVER);
     const list = world.lp.list.bind(world.lp);
     world.lp.list = async (filter) => {
       // The request is completed (its own record) while the reconciler reads LivePerson's list.
-      await world.service.submission.completed(id, lpRecord('lp-own', { requestedBy: US }), {
+      await world.submission.completed(id, lpRecord('lp-own', { requestedBy: US }), {
         kind: 'lp_request',
         requestId: 'lp-own',
       });
@@ -319,7 +319,7 @@ describe('Submission: status changes are one-way (issue 25, E2)', () => {
         lpRecord('lp-stranger', { requestedBy: US, requestTime: world.clock.now().toISOString() }),
       ];
     };
-    await world.service.submission.recover();
+    await world.submission.recover();
     expect((await world.store.get(id))?.lpRecord?.requestId).toBe('lp-own');
   });
 });

@@ -12,7 +12,7 @@ import { buildRecordMessage } from '../../src/slack/blocks/record-message.js';
 import { buildRequestModal } from '../../src/slack/blocks/request-modal.js';
 import { ACTION } from '../../src/slack/ids.js';
 import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
-import type { QuotaReport } from '../../src/service/deletion-service.js';
+import type { QuotaReport } from '../../src/service/quota-service.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided, deletionRequest, uuids } from './request-fixture.js';
 

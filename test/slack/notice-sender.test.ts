@@ -5,7 +5,7 @@ import { queuedNoticeSchema, type Notice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { describeForPeople, httpError } from '../../src/liveperson/errors.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
-import type { SendAttempt } from '../../src/service/notice-delivery.js';
+import type { SendAttempt } from '../../src/service/ports.js';
 import { SlackNoticeSender } from '../../src/slack/notice-sender.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack.js';
 import { decided } from './request-fixture.js';

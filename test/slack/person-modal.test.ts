@@ -4,12 +4,12 @@ import { chooseFindings } from '../../src/domain/person-search-rules.js';
 import { HISTORY_ERROR_CODES } from '../../src/liveperson/history/errors.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
 import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
-import {
-  searchPerson,
-  type ConsumerMatch,
-  type KeywordOnlyHit,
-  type PersonSearchResult,
-} from '../../src/service/person-search.js';
+import { searchPerson } from '../../src/service/person-search.js';
+import type {
+  ConsumerMatch,
+  KeywordOnlyHit,
+  PersonSearchResult,
+} from '../../src/service/person-search-result.js';
 import {
   buildPersonResultModal,
   buildPersonSearchFailedModal,

@@ -205,10 +205,6 @@ export class Harness {
     return sendInteraction(this.appUrl, SIGNING_SECRET, payload);
   }
 
-  service() {
-    return this.app.service;
-  }
-
   /** Submits the request modal as Slack would, after `/lp-delete` opened it. */
   submitModal(userId: string, input: ModalInput): Promise<SlackResponse> {
     return this.interaction(

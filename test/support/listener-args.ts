@@ -13,7 +13,11 @@ import {
   type ViewSubmitAction,
 } from '@slack/bolt';
 import { silentLogger } from '../../src/log.js';
-import { LifecycleService } from '../../src/service/lifecycle-service.js';
+import { Cancellation } from '../../src/service/cancellation.js';
+import { Filing } from '../../src/service/filing.js';
+import { HeldBack } from '../../src/service/held-back.js';
+import { homeLists } from '../../src/service/home-lists.js';
+import { StatusReads } from '../../src/service/status-reads.js';
 import { PersonErasure } from '../../src/service/person-erasure.js';
 import { SlackDirectory } from '../../src/slack/directory.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
@@ -75,37 +79,49 @@ export function listenerContext(
 ): ListenerContext {
   const { requesters, ...rest } = overrides;
   const unused = () => Promise.reject(new Error('no history search in this test'));
+  const directory = new SlackDirectory({
+    client,
+    approverUserIds: [APPROVER, OTHER_APPROVER, REQUESTER],
+    requesterUserIds: requesters ?? [],
+  });
+  const services = { store: world.store, lp: world.lp, now: world.clock.now, log: silentLogger };
+  // Filing with this directory, so a requester list given here is the one Filing enforces.
+  const filing = new Filing({
+    ...services,
+    quota: world.quota,
+    directory,
+    accountId: ACCOUNT,
+    legacyTicketing: false,
+    timeZone: 'Europe/Berlin',
+  });
+  const msgHist = {
+    searchConversations: unused,
+    conversationsByConsumer: unused,
+    conversationsByIds: unused,
+  };
   return {
-    service: world.service,
+    filing,
+    heldBack: new HeldBack({ ...services, quota: world.quota, filing, msgHist }),
+    decisions: world.decisions,
+    quota: world.quota,
     quotaSync: world.quotaSync,
-    lifecycle: new LifecycleService({
-      store: world.store,
-      lp: world.lp,
-      directory: { approvers: async () => new Set([APPROVER, OTHER_APPROVER]), requesters: async () => null },
-      timers: { reminderHours: 24, expiryDays: 7 },
-      timeZone: 'Europe/Berlin',
-      now: world.clock.now,
-      log: silentLogger,
-    }),
+    statusReads: new StatusReads({ ...services, directory }),
+    cancellation: new Cancellation({ ...services, directory }),
+    homeLists: (userId) => homeLists({ store: world.store, directory }, userId),
     person: new PersonErasure({
-      service: world.service,
-      directory: { approvers: async () => new Set([APPROVER, OTHER_APPROVER]), requesters: async () => null },
+      filing,
+      directory,
       quota: world.quota,
       store: world.store,
-      history: {
-        msgHist: { searchConversations: unused, conversationsByConsumer: unused, conversationsByIds: unused },
-      },
+      history: { msgHist },
       chatHistory: false,
       timeZone: 'Europe/Berlin',
       now: world.clock.now,
       log: silentLogger,
     }),
-    directory: new SlackDirectory({
-      client,
-      approverUserIds: [APPROVER, OTHER_APPROVER, REQUESTER],
-      requesterUserIds: requesters ?? [],
-    }),
-    accountId: ACCOUNT,
+    directory,
+    timeZone: 'Europe/Berlin',
+    now: world.clock.now,
     legacyTicketing: false,
     log: silentLogger,
     ...rest,

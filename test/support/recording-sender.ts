@@ -1,12 +1,12 @@
 import type { Notice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import type { MessageRef } from '../../src/service/deletion-service.js';
 import type {
   DeliveryVerdict,
   GroupState,
+  MessageRef,
   NoticeSender,
   SendAttempt,
-} from '../../src/service/notice-delivery.js';
+} from '../../src/service/ports.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
 
 /** One notice the sender was asked to deliver. */

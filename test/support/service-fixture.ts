@@ -1,7 +1,9 @@
 import type { DeletionType, LpRecord } from '../../src/domain/types.js';
 import type { LivePersonCheck, LivePersonClient, ListFilter } from '../../src/liveperson/client.js';
 import { silentLogger } from '../../src/log.js';
-import { DeletionService, type FileInput } from '../../src/service/deletion-service.js';
+import { Decisions } from '../../src/service/decisions.js';
+import { Filing, type FileInput } from '../../src/service/filing.js';
+import { Submission } from '../../src/service/submission.js';
 import { NoticeDelivery } from '../../src/service/notice-delivery.js';
 import { QuotaService } from '../../src/service/quota-service.js';
 import { QuotaSync } from '../../src/service/quota-sync.js';
@@ -40,6 +42,8 @@ export class FakeLivePerson implements LivePersonClient {
   readonly calls: { op: 'create' | 'get' | 'list' | 'cancel'; args: unknown[] }[] = [];
   listed: LpRecord[] = [];
   listError: Error | undefined;
+  /** When set, `cancel` throws it (LivePerson refusing the cancel). */
+  cancelError: Error | undefined;
   createAnswer: (type: DeletionType, ids: string[]) => LpRecord | Error;
   private next = 0;
 
@@ -71,6 +75,7 @@ export class FakeLivePerson implements LivePersonClient {
 
   async cancel(requestId: string): Promise<LpRecord> {
     this.calls.push({ op: 'cancel', args: [requestId] });
+    if (this.cancelError) throw this.cancelError;
     return lpRecord(requestId, { isCanceled: true, status: 'CANCELED' });
   }
 
@@ -84,7 +89,9 @@ export interface ServiceWorld {
   lp: FakeLivePerson;
   sender: RecordingSender;
   quota: QuotaService;
-  service: DeletionService;
+  filing: Filing;
+  submission: Submission;
+  decisions: Decisions;
   quotaSync: QuotaSync;
   delivery: NoticeDelivery;
   /** The clock every service reads; `clock.set()` moves it (no fake timers). */
@@ -121,21 +128,23 @@ export function serviceWorld(
     quotaTimeZone: timeZone,
     now,
   });
-  const service = new DeletionService({
+  const directory = {
+    approvers: async () => approvers,
+    requesters: async () => (options.requesters ? new Set(options.requesters) : null),
+  };
+  const filing = new Filing({
     store,
-    lp,
     quota,
-    directory: {
-      approvers: async () => approvers,
-      requesters: async () => (options.requesters ? new Set(options.requesters) : null),
-    },
+    directory,
     accountId: ACCOUNT,
     legacyTicketing: options.legacyTicketing ?? false,
     timeZone,
-    timers: { reminderHours: 24, expiryDays: 7 },
     now,
     log: silentLogger,
   });
+  const submission = new Submission({ store, lp, accountId: ACCOUNT, now, log: silentLogger });
+  const timers = { reminderHours: 24, expiryDays: 7 };
+  const decisions = new Decisions({ store, quota, directory, submission, timers, now, log: silentLogger });
   const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: timeZone, now, log: silentLogger });
   const delivery = new NoticeDelivery({
     store,
@@ -150,12 +159,14 @@ export function serviceWorld(
     lp,
     sender,
     quota,
-    service,
+    filing,
+    submission,
+    decisions,
     quotaSync,
     delivery,
     clock,
     async file(overrides = {}) {
-      const outcome = await service.file({
+      const outcome = await filing.file({
         userId: REQUESTER,
         type: 'conversation',
         ids: [CONVERSATION],

@@ -2,7 +2,7 @@
 import type { types } from '@slack/bolt';
 import { awaitsLivePerson, OVERDUE_AFTER_DAYS } from '../../domain/follow-up.js';
 import type { DeletionRequest } from '../../domain/request.js';
-import type { QuotaReport } from '../../service/deletion-service.js';
+import type { QuotaReport } from '../../service/quota-service.js';
 import { COMMAND } from '../ids.js';
 import { escapeMrkdwn, mention, plural, slackDate } from '../format.js';
 import { deadlineText, lpStatusInWords, quotaSourcesText } from './lifecycle-messages.js';

@@ -6,7 +6,7 @@ import type { DeletionRequest } from '../../domain/request.js';
 import { describeForPeople } from '../../liveperson/errors.js';
 import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
 import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
-import type { QuotaReport } from '../../service/deletion-service.js';
+import type { QuotaReport } from '../../service/quota-service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { escapeMrkdwn, mention, MONTH_NAMES, plural, slackDate, truncate } from '../format.js';
 import {

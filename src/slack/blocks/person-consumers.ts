@@ -1,7 +1,7 @@
 /** The namesake choice in the person result view, and its count on the approval message. Pure. */
 import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
-import type { ConsumerMatch } from '../../service/person-search.js';
+import type { ConsumerMatch } from '../../service/person-search-result.js';
 import { plural, truncate } from '../format.js';
 import { consumersBlockId, KEYWORD_HITS_MAX_GROUPS, KEYWORD_HITS_PER_GROUP, PERSON_ACTION } from '../ids.js';
 import { context, plainText, section, type KnownBlock } from './parts.js';

@@ -2,7 +2,7 @@
 import type { types } from '@slack/bolt';
 import type { PlanOutcome } from '../../domain/plan.js';
 import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
-import type { PersonSearchResult } from '../../service/person-search.js';
+import type { PersonSearchResult } from '../../service/person-search-result.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import {
   keywordHitsBlockId,

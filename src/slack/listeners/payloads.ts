@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Logger } from '../../log.js';
+import type { MessageRef } from '../../service/ports.js';
 
 /** The few payload fields the listeners rely on, validated so a malformed request is refused cleanly. */
 export const blockActionSchema = z.object({
@@ -9,7 +11,7 @@ export const blockActionSchema = z.object({
   message: z.object({ ts: z.string() }).optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().max(255).optional() })).min(1),
 });
-export type BlockActionBody = z.infer<typeof blockActionSchema>;
+type BlockActionBody = z.infer<typeof blockActionSchema>;
 
 const stateValueSchema = z.object({
   value: z.string().nullish(),
@@ -33,10 +35,34 @@ export function stateValue(body: ViewSubmissionBody, blockId: string, actionId: 
 }
 
 /** Where an action's message is: the button's own message, so decisions cannot be replayed elsewhere. */
-export function messageRef(body: BlockActionBody): { channelId: string; ts: string } | undefined {
+function messageRef(body: BlockActionBody): MessageRef | undefined {
   const channelId = body.container?.channel_id ?? body.channel?.id;
   const ts = body.container?.message_ts ?? body.message?.ts;
   return channelId && ts ? { channelId, ts } : undefined;
+}
+
+/** What a button click says: the request id its value holds, who clicked, and on which message. */
+export interface ParsedAction {
+  requestId: string;
+  userId: string;
+  at: MessageRef | undefined;
+  triggerId: string | undefined;
+}
+
+/** Reads a button click of the five request buttons; a malformed one is logged (by `action`) and dropped. */
+export function parseAction(body: unknown, log: Logger, action: string): ParsedAction | undefined {
+  const parsed = blockActionSchema.safeParse(body);
+  const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
+  if (!parsed.success || !requestId) {
+    log.warn('malformed_action', { action });
+    return undefined;
+  }
+  return {
+    requestId,
+    userId: parsed.data.user.id,
+    at: messageRef(parsed.data),
+    triggerId: parsed.data.trigger_id,
+  };
 }
 
 export const rejectMetadataSchema = z.object({

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { ListenerContext } from '../context.js';
-import { blockActionSchema, messageRef } from '../payloads.js';
+import { parseAction } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 
@@ -8,16 +8,11 @@ import { refusalText } from '../../blocks/refusal-text.js';
 export function approveAction(ctx: ListenerContext) {
   return async ({ ack, body, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
-    const parsed = blockActionSchema.safeParse(body);
-    const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
-    if (!parsed.success || !requestId) {
-      ctx.log.warn('malformed_action', { action: 'approve' });
-      return;
-    }
-    const at = messageRef(parsed.data);
-    const outcome = await ctx.service.approve(requestId, parsed.data.user.id, at);
+    const click = parseAction(body, ctx.log, 'approve');
+    if (!click) return;
+    const outcome = await ctx.decisions.approve(click.requestId, click.userId, click.at);
     if (!outcome.ok)
-      await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, refusalText(outcome));
+      await tellPrivately(client, ctx, click.userId, click.at?.channelId, refusalText(outcome));
     // 80% / 100% of the month's quota: the privacy channel hears it once.
     else await ctx.quotaSync.checkAlerts();
   };

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { statusText } from '../../blocks/lifecycle-messages.js';
-import type { ListenerContext } from '../context.js';
-import { blockActionSchema, messageRef } from '../payloads.js';
+import { today, type ListenerContext } from '../context.js';
+import { parseAction } from '../payloads.js';
 import { tellPrivately } from './tell-privately.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 
@@ -9,17 +9,11 @@ import { refusalText } from '../../blocks/refusal-text.js';
 export function refreshStatusAction(ctx: ListenerContext) {
   return async ({ ack, body, client }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
     await ack();
-    const parsed = blockActionSchema.safeParse(body);
-    const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
-    if (!parsed.success || !requestId) {
-      ctx.log.warn('malformed_action', { action: 'refresh_status' });
-      return;
-    }
-    const at = messageRef(parsed.data);
-    const answer = await ctx.lifecycle.refresh(requestId, parsed.data.user.id, at);
-    const text = answer.ok
-      ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today())
-      : refusalText(answer);
-    await tellPrivately(client, ctx, parsed.data.user.id, at?.channelId, text);
+    const click = parseAction(body, ctx.log, 'refresh_status');
+    if (!click) return;
+    // Re-renders the clicked record too (the Cancel button goes after the window).
+    const answer = await ctx.statusReads.status(click.requestId, click.userId, click.at);
+    const text = answer.ok ? statusText(answer, ctx.now(), today(ctx)) : refusalText(answer);
+    await tellPrivately(client, ctx, click.userId, click.at?.channelId, text);
   };
 }

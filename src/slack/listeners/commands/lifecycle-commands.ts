@@ -4,7 +4,7 @@ import { quotaReportText, statusText } from '../../blocks/lifecycle-messages.js'
 import { describeForPeople } from '../../../liveperson/errors.js';
 import { COMMAND } from '../../ids.js';
 import { tellPrivately } from '../actions/tell-privately.js';
-import type { ListenerContext } from '../context.js';
+import { today, type ListenerContext } from '../context.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 import { verifyAnswerText } from '../../blocks/verification-messages.js';
 
@@ -20,16 +20,14 @@ interface CommandArgs {
 
 /** `/lp-delete status <id>`: acked at once, answered privately once LivePerson has replied. */
 export async function answerStatus({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  const answer = await ctx.lifecycle.status(ref, userId);
-  const text = answer.ok
-    ? statusText(answer, ctx.lifecycle.now(), ctx.lifecycle.today())
-    : refusalText(answer);
+  const answer = await ctx.statusReads.status(ref, userId);
+  const text = answer.ok ? statusText(answer, ctx.now(), today(ctx)) : refusalText(answer);
   await tellPrivately(client, ctx, userId, channelId, text);
 }
 
 /** `/lp-delete cancel <id>`: the same rules as the button; a refusal says why (e.g. the window closed). */
 export async function answerCancel({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  const outcome = await ctx.lifecycle.cancel(ref, userId);
+  const outcome = await ctx.cancellation.cancel(ref, userId);
   const text = outcome.ok
     ? `${outcome.request.id} was cancelled at LivePerson. Nothing will be deleted; the requester was told.`
     : refusalText(outcome);
@@ -54,7 +52,7 @@ export function needsId(word: 'status' | 'cancel' | 'verify'): string {
  * otherwise answers with the last known counts and lets the sync finish in the background.
  */
 export async function quotaAnswer(ctx: ListenerContext, userId: string): Promise<string> {
-  const allowed = ctx.lifecycle.allowRead(userId);
+  const allowed = ctx.statusReads.allowRead(userId);
   if (!allowed.ok) return refusalText(allowed);
   // A sync younger than a minute (or one under way) answers every `quota` asked meanwhile.
   const sync = ctx.quotaSync.syncFresh();
@@ -66,7 +64,7 @@ export async function quotaAnswer(ctx: ListenerContext, userId: string): Promise
   clearTimeout(timer);
   if (!outcome) {
     return quotaReportText(
-      await ctx.service.quota(),
+      await ctx.quota.report(),
       'LivePerson is slow to answer; these are the last known counts. Ask again in a minute for its fresh count.',
     );
   }

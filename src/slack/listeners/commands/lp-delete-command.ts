@@ -5,7 +5,7 @@ import { helpText } from '../../blocks/direct-messages.js';
 import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import { slackPlatformError } from '../../slack-errors.js';
-import type { ListenerContext } from '../context.js';
+import { today, type ListenerContext } from '../context.js';
 import { answerCancel, answerStatus, answerVerify, needsId, quotaAnswer } from './lifecycle-commands.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
@@ -67,7 +67,7 @@ export function lpDeleteCommand(ctx: ListenerContext) {
         view: buildRequestModal({
           legacyTicketing: ctx.legacyTicketing,
           prefill,
-          today: ctx.lifecycle.today(),
+          today: today(ctx),
         }),
       });
     } catch (error) {

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { buildHomeView, HOME_MAX_PENDING } from '../../blocks/home-view.js';
 import { slackPlatformError } from '../../slack-errors.js';
-import type { ListenerContext } from '../context.js';
+import { today, type ListenerContext } from '../context.js';
 
 const homeOpenedSchema = z.object({ user: z.string(), tab: z.string().optional() });
 
@@ -13,7 +13,7 @@ export function appHomeOpened(ctx: ListenerContext) {
     if (!parsed.success || (parsed.data.tab && parsed.data.tab !== 'home')) return;
     const userId = parsed.data.user;
     // Who sees what is decided in the service: others' requests only for approvers.
-    const lists = await ctx.lifecycle.homeLists(userId);
+    const lists = await ctx.homeLists(userId);
     const pending = await Promise.all(
       lists.pending.map(async (request, index) => {
         if (index >= HOME_MAX_PENDING || !request.approvalMessage) return { request };
@@ -25,11 +25,11 @@ export function appHomeOpened(ctx: ListenerContext) {
       }),
     );
     const view = buildHomeView({
-      quota: await ctx.service.quota(),
+      quota: await ctx.quota.report(),
       pending,
       mine: lists.mine,
       everyone: lists.everyone,
-      today: ctx.lifecycle.today(),
+      today: today(ctx),
       ...(lists.undelivered ? { undelivered: lists.undelivered } : {}),
     });
     try {

@@ -1,5 +1,4 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { canRequest } from '../../../domain/decide.js';
 import { PERSON_ACTION, PERSON_BLOCK, isConsumersBlockId, isKeywordHitsBlockId } from '../../ids.js';
 import type { ListenerContext } from '../context.js';
 import { tokenFrom } from '../person/run-search.js';
@@ -22,17 +21,8 @@ export function personSubmission(ctx: ListenerContext) {
       });
     }
     const submission = parsed.data;
-    const userId = submission.user.id;
-    const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok)
-      return ack({ response_action: 'errors', errors: { [PERSON_BLOCK.reason]: refusalText(verdict) } });
+    // Who may file and that a reason is given are Filing's rules: a refusal comes back under the reason.
     const reason = (stateValue(submission, PERSON_BLOCK.reason, PERSON_ACTION.reason)?.value ?? '').trim();
-    if (!reason) {
-      return ack({
-        response_action: 'errors',
-        errors: { [PERSON_BLOCK.reason]: 'Enter the reason: the data subject request (DSR) reference.' },
-      });
-    }
     const chosen = (isBlock: (id: string) => boolean, actionId: string) =>
       Object.entries(submission.view.state.values)
         .filter(([blockId]) => isBlock(blockId))
@@ -40,7 +30,7 @@ export function personSubmission(ctx: ListenerContext) {
         .map((option) => option.value);
     const filed = await ctx.person.file({
       token,
-      userId,
+      userId: submission.user.id,
       reason,
       ticked: chosen(isKeywordHitsBlockId, PERSON_ACTION.keywordHits),
       consumers: chosen(isConsumersBlockId, PERSON_ACTION.consumers),

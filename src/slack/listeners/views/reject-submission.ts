@@ -27,7 +27,7 @@ export function rejectSubmission(ctx: ListenerContext) {
     }
     await ack();
     const { requestId, channelId, ts } = target.data;
-    const outcome = await ctx.service.reject(requestId, parsed.data.user.id, reason, { channelId, ts });
+    const outcome = await ctx.decisions.reject(requestId, parsed.data.user.id, reason, { channelId, ts });
     if (!outcome.ok) await tellPrivately(client, ctx, parsed.data.user.id, channelId, refusalText(outcome));
   };
 }

@@ -1,18 +1,13 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { canRequest } from '../../../domain/decide.js';
-import { validateIdsText, type TicketChanges } from '../../../domain/ids.js';
-import { subjectDateProblem } from '../../../domain/gdpr.js';
-import type { Refusal } from '../../../domain/outcome.js';
-import { planRequests } from '../../../domain/plan.js';
 import { deletionTypeSchema } from '../../../domain/types.js';
 import { ACTION, BLOCK, PERSON_TYPE_VALUE } from '../../ids.js';
 import type { WebClient } from '@slack/web-api';
-import { idErrorText } from '../../blocks/id-messages.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
 import { stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
-import { refusalText, subjectDateText } from '../../blocks/refusal-text.js';
+import { refusalText } from '../../blocks/refusal-text.js';
+import type { FormField } from '../../../service/filing-form.js';
 
 /**
  * The filing form. Every problem is shown under its field (`response_action: errors`), naming the
@@ -30,64 +25,29 @@ export function requestSubmission(ctx: ListenerContext) {
       });
     }
     const submission = parsed.data;
-    const userId = submission.user.id;
-    const verdict = canRequest({ userId, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok)
-      return ack({ response_action: 'errors', errors: { [BLOCK.type]: refusalText(verdict) } });
-
     const chosen = stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value;
     if (chosen === PERSON_TYPE_VALUE) return searchForPerson(ctx, submission, ack, client);
 
-    const errors: Record<string, string> = {};
-    const type = deletionTypeSchema.safeParse(
-      stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value,
-    );
-    const reason = (stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? '').trim();
-    if (!reason) errors[BLOCK.reason] = refusalText({ ok: false, code: 'NO_REASON' });
-    if (!type.success) errors[BLOCK.type] = 'Choose what to delete.';
-    const idTexts = [
-      stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
-      stateValue(submission, BLOCK.moreIds, ACTION.moreIds)?.value,
-    ];
-    let validIds: { ids: string[]; duplicatesDropped: number; changes: TicketChanges } | undefined;
-    if (type.success) {
-      const result = validateIdsText(type.data, idTexts, {
-        accountId: ctx.accountId,
-        legacyTicketing: ctx.legacyTicketing,
-      });
-      if (result.ok) validIds = result;
-      else
-        for (const e of result.errors)
-          addError(errors, e.field === 'type' ? BLOCK.type : BLOCK.ids, idErrorText(e));
-    }
-    // The modal starts on today; a form from before the field existed counts from today too.
-    const today = ctx.lifecycle.today();
-    const subjectRequestedOn =
-      stateValue(submission, BLOCK.subjectRequestedOn, ACTION.subjectRequestedOn)?.selected_date ?? today;
-    const dateProblem = subjectDateProblem(subjectRequestedOn, today);
-    if (dateProblem) errors[BLOCK.subjectRequestedOn] = subjectDateText(dateProblem);
-    const quotaRefusal = await ctx.service.quotaRefusal();
-    if (quotaRefusal) addError(errors, BLOCK.type, refusalText(quotaRefusal));
-    if (Object.keys(errors).length > 0 || !type.success || !validIds) {
-      return ack({ response_action: 'errors', errors });
-    }
-
-    // More than 100 ids of one type become several requests under one approval.
-    const plan = planRequests({ ids: { [type.data]: validIds.ids } });
-    const filed = await ctx.service.filePlan({
-      userId,
-      reason,
-      subjectRequestedOn,
-      duplicatesDropped: validIds.duplicatesDropped,
-      ticketChanges: validIds.changes,
-      requests: plan.requests,
-      summary: plan.summary,
+    const type = deletionTypeSchema.safeParse(chosen);
+    const filed = await ctx.filing.fileForm({
+      userId: submission.user.id,
+      type: type.success ? type.data : undefined,
+      idTexts: [
+        stateValue(submission, BLOCK.ids, ACTION.ids)?.value,
+        stateValue(submission, BLOCK.moreIds, ACTION.moreIds)?.value,
+      ],
+      reason: stateValue(submission, BLOCK.reason, ACTION.reason)?.value ?? '',
+      subjectRequestedOn:
+        stateValue(submission, BLOCK.subjectRequestedOn, ACTION.subjectRequestedOn)?.selected_date ??
+        undefined,
     });
-    // The service enforces the same rules (and any the form cannot see): its refusal goes under its field.
-    if (!filed.ok)
-      return ack({ response_action: 'errors', errors: { [fieldOf(filed)]: refusalText(filed) } });
     // The approval message and the requester's DM were queued with the request: delivered after the ack.
-    await ack();
+    if (filed.ok) return ack();
+    const errors: Record<string, string> = {};
+    if (!type.success) errors[BLOCK.type] = 'Choose what to delete.';
+    for (const problem of filed.problems)
+      addError(errors, FIELD_BLOCK[problem.field], refusalText(problem.refusal));
+    return ack({ response_action: 'errors', errors });
   };
 }
 
@@ -128,25 +88,16 @@ async function searchForPerson(
   else await ctx.person.abandon(search.token);
 }
 
-/** The form field a filing refusal belongs under. */
-function fieldOf(refusal: Refusal): string {
-  switch (refusal.code) {
-    case 'NO_REASON':
-      return BLOCK.reason;
-    case 'SUBJECT_DATE':
-      return BLOCK.subjectRequestedOn;
-    case 'INVALID_IDS':
-      return BLOCK.ids;
-    default:
-      return BLOCK.type;
-  }
-}
+/** The block each form field of the service's answer is shown under. */
+const FIELD_BLOCK: Record<FormField, string> = {
+  type: BLOCK.type,
+  ids: BLOCK.ids,
+  reason: BLOCK.reason,
+  subjectRequestedOn: BLOCK.subjectRequestedOn,
+};
 
 /** Slack shows at most 2000 characters under a field: several problems are joined, the rest cut. */
 function addError(errors: Record<string, string>, blockId: string, message: string): void {
   const joined = errors[blockId] ? `${errors[blockId]}\n${message}` : message;
   errors[blockId] = joined.length > 2000 ? `${joined.slice(0, 1997)}...` : joined;
 }
-
-/** Kept for importers of this path: the one reader of Slack error codes is slack-errors.ts. */
-export { slackErrorCode } from '../../slack-errors.js';

@@ -12,7 +12,7 @@ import {
 const kinds = async (world: ReturnType<typeof serviceWorld>, lane: string) =>
   (await world.store.owedNotices()).filter((o) => o.lane === lane).map((o) => o.notice.kind);
 
-describe('DeletionService: filing', () => {
+describe('Filing', () => {
   it('stores the request pending approval with its two notices: the approval message, then the requester DM', async () => {
     const world = serviceWorld();
     const id = await world.file({
@@ -35,7 +35,7 @@ describe('DeletionService: filing', () => {
   it('a failing store: NOT_SAVED, nothing filed', async () => {
     const world = serviceWorld();
     world.store.failWrites(1);
-    const outcome = await world.service.file({
+    const outcome = await world.filing.file({
       userId: REQUESTER,
       type: 'conversation',
       ids: ['0345bf7d-08dc-4e61-8a11-e566e3bcd787'],
@@ -54,12 +54,12 @@ describe('DeletionService: filing', () => {
       reason: 'DSR-1',
       duplicatesDropped: 0,
     };
-    expect(await world.service.file({ ...input, userId: STRANGER })).toMatchObject({
+    expect(await world.filing.file({ ...input, userId: STRANGER })).toMatchObject({
       ok: false,
       code: 'NOT_REQUESTER',
     });
     expect(await world.store.months()).toEqual([]);
-    expect(await world.service.file({ ...input, userId: REQUESTER })).toMatchObject({ ok: true });
+    expect(await world.filing.file({ ...input, userId: REQUESTER })).toMatchObject({ ok: true });
   });
 
   it('what is filed is the service’s rule too: a reason, a real date not after today, ids each type accepts', async () => {
@@ -94,9 +94,9 @@ describe('DeletionService: filing', () => {
       ],
     ];
     for (const [change, refusal] of refused) {
-      expect(await world.service.file({ ...input, ...change })).toMatchObject({ ok: false, ...refusal });
+      expect(await world.filing.file({ ...input, ...change })).toMatchObject({ ok: false, ...refusal });
       expect(
-        await world.service.filePlan({
+        await world.filing.filePlan({
           ...input,
           ...change,
           requests: [
@@ -117,20 +117,20 @@ describe('DeletionService: filing', () => {
     }
     expect(await world.store.months()).toEqual([]);
     // Today in the app's zone is still a valid day (Berlin is past midnight before UTC is).
-    expect(await world.service.file({ ...input, subjectRequestedOn: '2026-12-01' })).toMatchObject({
+    expect(await world.filing.file({ ...input, subjectRequestedOn: '2026-12-01' })).toMatchObject({
       ok: true,
     });
   });
 });
 
-describe('DeletionService: four eyes', () => {
+describe('Decisions: four eyes', () => {
   it.each([
     { who: REQUESTER, code: 'OWN_REQUEST', why: 'the requester (even an approver) may not decide' },
     { who: STRANGER, code: 'NOT_APPROVER', why: 'someone who is not an approver' },
   ])('refuses $code: $why; the click is kept in the audit trail', async ({ who, code }) => {
     const world = serviceWorld();
     const id = await world.file();
-    const outcome = await world.service.approve(id, who);
+    const outcome = await world.decisions.approve(id, who);
     expect(outcome).toMatchObject({ ok: false, code });
     const request = await world.store.get(id);
     expect(request?.status).toBe('pending_approval');
@@ -141,15 +141,15 @@ describe('DeletionService: four eyes', () => {
   it('refuses ALREADY_DECIDED after a decision, with who decided', async () => {
     const world = serviceWorld();
     const id = await world.file();
-    expect((await world.service.approve(id, APPROVER)).ok).toBe(true);
-    const again = await world.service.approve(id, OTHER_APPROVER);
+    expect((await world.decisions.approve(id, APPROVER)).ok).toBe(true);
+    const again = await world.decisions.approve(id, OTHER_APPROVER);
     expect(again).toMatchObject({
       ok: false,
       code: 'ALREADY_DECIDED',
       requestId: id,
       decision: { outcome: 'approved', by: APPROVER },
     });
-    expect(await world.service.reject(id, OTHER_APPROVER, 'no')).toMatchObject({ code: 'ALREADY_DECIDED' });
+    expect(await world.decisions.reject(id, OTHER_APPROVER, 'no')).toMatchObject({ code: 'ALREADY_DECIDED' });
     expect(world.lp.created()).toBe(1);
   });
 
@@ -158,7 +158,7 @@ describe('DeletionService: four eyes', () => {
     const id = await world.file();
     await deliverDue(world);
     world.clock.advance(7 * 86_400_000);
-    expect(await world.service.approve(id, APPROVER)).toMatchObject({ ok: false, code: 'EXPIRED' });
+    expect(await world.decisions.approve(id, APPROVER)).toMatchObject({ ok: false, code: 'EXPIRED' });
     expect((await world.store.get(id))?.status).toBe('expired');
     expect(await kinds(world, id)).toEqual(['approval_update', 'expired_post', 'requester_outcome']);
     expect(world.lp.created()).toBe(0);
@@ -171,20 +171,20 @@ describe('DeletionService: four eyes', () => {
     const posted = (await world.store.get(id))?.approvalMessage;
     expect(posted?.channelId).toBe('C-PRIVACY');
     const elsewhere = { channelId: 'C-PRIVACY', ts: '1.000001' };
-    expect(await world.service.approve(id, APPROVER, elsewhere)).toMatchObject({ code: 'WRONG_MESSAGE' });
-    expect(await world.service.approve(id, APPROVER, posted)).toMatchObject({ ok: true });
+    expect(await world.decisions.approve(id, APPROVER, elsewhere)).toMatchObject({ code: 'WRONG_MESSAGE' });
+    expect(await world.decisions.approve(id, APPROVER, posted)).toMatchObject({ ok: true });
   });
 
   it('NOT_FOUND for an id the store does not hold', async () => {
     const world = serviceWorld();
-    expect(await world.service.approve('DR-2026-12-0042', APPROVER)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await world.decisions.approve('DR-2026-12-0042', APPROVER)).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('of 20 concurrent approvals exactly one wins and LivePerson is called once', async () => {
     const world = serviceWorld();
     const id = await world.file();
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => world.service.approve(id, i % 2 ? APPROVER : OTHER_APPROVER)),
+      Array.from({ length: 20 }, (_, i) => world.decisions.approve(id, i % 2 ? APPROVER : OTHER_APPROVER)),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok && o.code === 'ALREADY_DECIDED')).toHaveLength(19);
@@ -196,19 +196,19 @@ describe('DeletionService: four eyes', () => {
     const world = serviceWorld({ monthlyLimit: 1 });
     const first = await world.file();
     const second = await world.file();
-    expect((await world.service.approve(first, APPROVER)).ok).toBe(true);
-    expect(await world.service.approve(second, APPROVER)).toMatchObject({ ok: false, code: 'QUOTA_SPENT' });
+    expect((await world.decisions.approve(first, APPROVER)).ok).toBe(true);
+    expect(await world.decisions.approve(second, APPROVER)).toMatchObject({ ok: false, code: 'QUOTA_SPENT' });
     expect((await world.store.get(second))?.status).toBe('pending_approval');
     expect(world.lp.created()).toBe(1);
     // Filing is refused too now.
-    expect(await world.service.quotaRefusal()).toMatchObject({ code: 'QUOTA_SPENT' });
+    expect(await world.quota.refusalToFile()).toMatchObject({ code: 'QUOTA_SPENT' });
   });
 
   it('reject: rejected with the reason, three notices, nothing sent', async () => {
     const world = serviceWorld();
     const id = await world.file();
     await deliverDue(world);
-    const outcome = await world.service.reject(id, APPROVER, 'wrong ids');
+    const outcome = await world.decisions.reject(id, APPROVER, 'wrong ids');
     expect(outcome).toMatchObject({ ok: true, request: { status: 'rejected' } });
     expect((await world.store.get(id))?.decision).toMatchObject({
       outcome: 'rejected',
@@ -223,11 +223,11 @@ describe('DeletionService: four eyes', () => {
     const world = serviceWorld();
     const id = await world.file();
     world.store.failWrites(1);
-    expect(await world.service.approve(id, APPROVER)).toMatchObject({ ok: false, code: 'NOT_SAVED' });
+    expect(await world.decisions.approve(id, APPROVER)).toMatchObject({ ok: false, code: 'NOT_SAVED' });
     expect((await world.store.get(id))?.status).toBe('pending_approval');
     expect(world.lp.created()).toBe(0);
     expect(world.store.healthy()).toBe(false);
     // The next click works once the store does.
-    expect((await world.service.approve(id, APPROVER)).ok).toBe(true);
+    expect((await world.decisions.approve(id, APPROVER)).ok).toBe(true);
   });
 });

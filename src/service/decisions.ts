@@ -1,72 +1,44 @@
 import { canSubmit, canTakePlan } from '../domain/quota.js';
-import type { ApprovalTimers } from '../domain/lifecycle.js';
-import type { Outcome, Refusal } from '../domain/outcome.js';
+import type { Clock } from '../domain/clock.js';
+import { expiresAt, historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
+import { canDecide } from '../domain/decide.js';
+import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import type { RequestNotice } from '../domain/notices.js';
-import type { DeletionRequest } from '../domain/request.js';
-import type { LivePersonClient } from '../liveperson/client.js';
+import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
-import { decisionRefusal, partRefusal, refused } from './decision-rules.js';
-import { Filing, type FileInput, type FilePlanInput } from './filing.js';
 import { GroupParts } from './group-parts.js';
 import type { Directory, MessageRef } from './ports.js';
-import type { QuotaReport, QuotaService } from './quota-service.js';
+import type { QuotaService } from './quota-service.js';
 import { notFound, notSaved } from './refusals.js';
-import { historyEntry } from './request-steps.js';
-import { Submission } from './submission.js';
+import type { Submission } from './submission.js';
 
-export type { Outcome, QuotaReport, Refusal } from './quota-service.js';
-export type { Directory, MessageRef } from './ports.js';
-export type { FileInput, FilePlanInput } from './filing.js';
-export { notFound, notSaved } from './refusals.js';
-
-export interface DeletionServiceDeps {
+export interface DecisionsDeps {
   store: RequestStore;
-  lp: LivePersonClient;
   quota: QuotaService;
   directory: Directory;
-  accountId: string;
-  /** Whether the account has LivePerson's legacy ticketing system (ticket deletions are refused otherwise). */
-  legacyTicketing: boolean;
-  /** The zone "today" is in (QUOTA_TIMEZONE): a data-subject date after it is refused. */
-  timeZone: string;
+  submission: Submission;
   /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */
   timers: ApprovalTimers;
-  now: () => Date;
+  now: Clock;
   log: Logger;
 }
 
 /**
- * Filing (filing.ts) and the four-eyes decision, a group's parts following their lead (group-parts.ts).
- * Every state change is one store call that also queues the Slack notices it causes, so a crash at any
- * point loses nothing and never re-submits silently.
+ * The four-eyes decision, a group's parts following their lead (group-parts.ts). Every state change is
+ * one store call that also queues the Slack notices it causes, so a crash at any point loses nothing and
+ * never re-submits silently.
  */
-export class DeletionService {
-  readonly submission: Submission;
-  private readonly filing: Filing;
+export class Decisions {
   private readonly parts: GroupParts;
   private readonly decidedListeners: ((leadId: string) => void)[] = [];
 
-  constructor(private readonly deps: DeletionServiceDeps) {
-    this.submission = new Submission(deps);
-    this.filing = new Filing(deps);
-    this.parts = new GroupParts({ ...deps, submission: this.submission });
+  constructor(private readonly deps: DecisionsDeps) {
+    this.parts = new GroupParts(deps);
   }
 
   private clock(now: Date = this.deps.now()): { now: Date; timers: ApprovalTimers } {
     return { now, timers: this.deps.timers };
-  }
-
-  request(id: string): Promise<DeletionRequest | undefined> {
-    return this.deps.store.get(id);
-  }
-
-  quota(): Promise<QuotaReport> {
-    return this.deps.quota.report();
-  }
-
-  quotaRefusal(): Promise<Refusal | null> {
-    return this.deps.quota.refusalToFile();
   }
 
   /**
@@ -82,37 +54,25 @@ export class DeletionService {
     for (const listener of this.decidedListeners) listener(leadId);
   }
 
-  /** Resolves when no submission is under way, or after `timeoutMs`; true when idle. */
-  idle(timeoutMs: number): Promise<boolean> {
-    return this.submission.idle(timeoutMs);
-  }
-
-  /**
-   * Stores a new request (pending approval) with its two notices: the approval message, then the
-   * requester's DM (delivered after it, so it can link to it and never says "sent" before it exists).
-   */
-  file(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
-    return this.filing.file(input);
-  }
-
-  /** Files a plan: one request, or a group of several under one approval (see Filing.filePlan). */
-  filePlan(input: FilePlanInput): Promise<Outcome<{ request: DeletionRequest }>> {
-    return this.filing.filePlan(input);
-  }
-
   /**
    * After a crash: interrupted submissions are looked up at LivePerson, then parts still pending whose
    * lead was decided get the lead's decision, and approved ones are sent (they never were).
    */
   async recover(): Promise<void> {
-    await this.submission.recover();
+    await this.deps.submission.recover();
     await this.parts.recover();
   }
 
-  /** Checks whether `userId` may decide this request now (before opening the reject dialog). */
-  async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Refusal | null> {
+  /** The request, when `userId` may decide it now (before opening the reject dialog); otherwise why not. */
+  async mayDecide(
+    requestId: string,
+    userId: string,
+    at?: MessageRef,
+  ): Promise<Outcome<{ request: DeletionRequest }>> {
     const approvers = await this.deps.directory.approvers();
-    return decisionRefusal(await this.deps.store.get(requestId), userId, approvers, at, this.clock());
+    const request = await this.deps.store.get(requestId);
+    const refusal: Refusal | null = decisionRefusal(request, userId, approvers, at, this.clock());
+    return refusal ?? (request ? { ok: true, request } : notFound());
   }
 
   /**
@@ -172,15 +132,15 @@ export class DeletionService {
     }
     this.deps.log.info('request_approved', { request: requestId });
     if (!outcome.request.group) {
-      const sent = await this.submission.submit(outcome.request);
+      const sent = await this.deps.submission.submit(outcome.request);
       this.decided(requestId);
       return { ok: true, request: sent };
     }
     // Every part moves to `submitting` (each in its own change) before any is sent: after a crash, a part
     // still pending is continued by `recover`, one left submitting is looked up, never re-sent.
     const parts = await this.parts.decide(outcome.request);
-    const lead = await this.submission.submit(outcome.request);
-    for (const part of parts) await this.submission.submit(part);
+    const lead = await this.deps.submission.submit(outcome.request);
+    for (const part of parts) await this.deps.submission.submit(part);
     this.decided(requestId);
     return { ok: true, request: lead };
   }
@@ -225,4 +185,59 @@ export class DeletionService {
     } else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
     return outcome;
   }
+}
+
+/**
+ * A refused click is kept in the audit trail, in the same change that decides to refuse it. A click on
+ * a request past its expiry expires it there and then (as the sweep would have).
+ */
+function refused(
+  request: DeletionRequest | undefined,
+  refusal: Refusal,
+  userId: string,
+  now: Date,
+): Change<Refusal> {
+  if (!request) return { value: refusal };
+  const entry: HistoryEntry = historyEntry(now, 'approval_refused', userId, refusal.code);
+  if (refusal.code === 'EXPIRED') {
+    return {
+      value: refusal,
+      request: {
+        ...request,
+        status: 'expired',
+        history: [...request.history, entry, historyEntry(now, 'expired')],
+      },
+      notices: [{ kind: 'approval_update' }, { kind: 'expired_post' }, { kind: 'requester_outcome' }],
+    };
+  }
+  return { value: refusal, request: { ...request, history: [...request.history, entry] } };
+}
+
+/** Why `userId` may not decide `request` from the message `at` now, or null when they may. */
+function decisionRefusal(
+  request: DeletionRequest | undefined,
+  userId: string,
+  approvers: ReadonlySet<string>,
+  at: MessageRef | undefined,
+  clock: { now: Date; timers: ApprovalTimers },
+): Refusal | null {
+  if (!request) return notFound();
+  const { approvalMessage } = request;
+  if (at && approvalMessage && (approvalMessage.channelId !== at.channelId || approvalMessage.ts !== at.ts)) {
+    return refuse({ code: 'WRONG_MESSAGE', requestId: request.id });
+  }
+  const verdict = canDecide({
+    request,
+    userId,
+    approvers,
+    now: clock.now,
+    expiresAt: expiresAt(request, clock.timers),
+  });
+  return verdict.ok ? null : verdict;
+}
+
+/** A part of a group is decided through its lead's approval message only. */
+function partRefusal(request: DeletionRequest | undefined): Refusal | null {
+  if (!request?.group || request.group.index === 0) return null;
+  return refuse({ code: 'WRONG_MESSAGE', requestId: request.id, groupId: request.group.id });
 }

@@ -1,0 +1,155 @@
+import { splitIds } from '../domain/plan.js';
+import { canTakePlan } from '../domain/quota.js';
+import { refuse, type Outcome } from '../domain/outcome.js';
+import type { DeletionRequest } from '../domain/request.js';
+import { MSG_HIST_MAX_IDS, type MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
+import type { ConversationStatus } from '../liveperson/history/schemas.js';
+import type { Logger } from '../log.js';
+import type { Change, RequestStore } from '../store/port.js';
+import type { Filing } from './filing.js';
+import type { QuotaService } from './quota-service.js';
+
+export interface HeldBackDeps {
+  store: RequestStore;
+  quota: QuotaService;
+  filing: Filing;
+  msgHist: Pick<MsgHistoryClient, 'conversationsByIds'>;
+  log: Logger;
+}
+
+/**
+ * Erasing a person leaves open conversations out of the plan ("held back"): the sweep offers them in the
+ * lead's thread once they have closed, and a click files them under a new four-eyes approval.
+ */
+export class HeldBack {
+  constructor(private readonly deps: HeldBackDeps) {}
+
+  /**
+   * For the sweep: held-back conversations of approved plans that have closed since are offered in the
+   * lead's thread (once each). Returns how many were found closed.
+   */
+  async recheck(): Promise<number> {
+    const leads = new Map<string, DeletionRequest>();
+    const months = (await this.deps.store.months()).slice(-2);
+    const candidates = [
+      ...(await this.deps.store.listOpen()),
+      ...(await Promise.all(months.map((m) => this.deps.store.listMonth(m)))).flat(),
+    ];
+    for (const r of candidates) if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
+    let found = 0;
+    for (const lead of leads.values()) {
+      const check = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
+      if (check.closed.length === 0) continue;
+      const closed = await this.deps.store.update(lead.id, (r): Change<number> => {
+        const waiting = r ? waitingHeldBack(r) : [];
+        const now = check.closed.filter((id) => waiting.includes(id));
+        if (!r?.group || now.length === 0) return { value: 0 };
+        const next: DeletionRequest = {
+          ...r,
+          group: { ...r.group, heldBackOffered: [...(r.group.heldBackOffered ?? []), ...now] },
+        };
+        return {
+          value: now.length,
+          request: next,
+          notices: [{ kind: 'held_back_closed', conversationIds: now }],
+        };
+      });
+      found += closed;
+      if (closed > 0) this.deps.log.info('held_back_closed', { request: lead.id, count: closed });
+    }
+    return found;
+  }
+
+  /**
+   * The thread's button: files the held-back conversations that have closed as a new group under a new
+   * four-eyes approval. Filed by the person who clicks (not the original requester): they act now, the
+   * original requester may be away, and four eyes still hold, since the clicker cannot approve it.
+   * Claimed on the lead in one change, so two clicks file once.
+   */
+  async file(leadId: string, userId: string): Promise<Outcome<{ request: DeletionRequest }>> {
+    const lead = await this.deps.store.get(leadId);
+    const offered = lead?.group?.heldBackOffered ?? [];
+    const filed = new Set(lead?.group?.heldBackFiled ?? []);
+    const toFile = offered.filter((id) => !filed.has(id));
+    if (!lead?.group || toFile.length === 0) {
+      return refuse({ code: 'ALREADY_FILED', justNow: false });
+    }
+    const chunks = splitIds(toFile);
+    const short = canTakePlan(await this.deps.quota.report(), chunks.length);
+    if (!short.ok) return short;
+    const claimed = await this.deps.store.update(lead.id, (r): Change<boolean> => {
+      const already = new Set(r?.group?.heldBackFiled ?? []);
+      if (!r?.group || toFile.some((id) => already.has(id))) return { value: false };
+      const next: DeletionRequest = {
+        ...r,
+        group: { ...r.group, heldBackFiled: [...already, ...toFile] },
+      };
+      return { value: true, request: next };
+    });
+    if (!claimed) {
+      return refuse({ code: 'ALREADY_FILED', justNow: true });
+    }
+    const outcome = await this.deps.filing.filePlan({
+      userId,
+      reason: lead.reason,
+      ...(lead.subject ? { subject: lead.subject } : {}),
+      ...(lead.subjectKind ? { subjectKind: lead.subjectKind } : {}),
+      ...(lead.subjectRequestedOn ? { subjectRequestedOn: lead.subjectRequestedOn } : {}),
+      duplicatesDropped: 0,
+      requests: chunks.map((ids) => ({ type: 'conversation' as const, ids })),
+      summary: {
+        consumerIds: 0,
+        closedConversations: toFile.length,
+        openHeldBack: 0,
+        chats: 0,
+        tickets: 0,
+        keywordTicked: 0,
+        requests: chunks.length,
+      },
+      heldBackFrom: lead.id,
+    });
+    if (!outcome.ok) {
+      // Nothing was filed: give the conversations back so the button works again.
+      await this.deps.store.update(lead.id, (r): Change<undefined> => {
+        if (!r?.group) return { value: undefined };
+        const back = (r.group.heldBackFiled ?? []).filter((id) => !toFile.includes(id));
+        return { value: undefined, request: { ...r, group: { ...r.group, heldBackFiled: back } } };
+      });
+    }
+    return outcome;
+  }
+}
+
+/** Held-back conversations of an approved plan not yet found closed. */
+function waitingHeldBack(request: DeletionRequest): string[] {
+  const group = request.group;
+  if (!group?.heldBack?.length || group.index !== 0) return [];
+  if (request.decision?.outcome !== 'approved') return [];
+  const offered = new Set(group.heldBackOffered ?? []);
+  return group.heldBack.filter((id) => !offered.has(id));
+}
+
+interface HeldBackCheck {
+  /** Closed since: can go into a new approval. */
+  closed: string[];
+  stillOpen: string[];
+  /** No longer returned (past retention, or deleted meanwhile). */
+  gone: string[];
+}
+
+/** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
+export async function closedSince(
+  conversationIds: readonly string[],
+  msgHist: Pick<MsgHistoryClient, 'conversationsByIds'>,
+): Promise<HeldBackCheck> {
+  const status = new Map<string, ConversationStatus>();
+  for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
+    const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
+    for (const record of page.records) status.set(record.conversationId, record.status);
+  }
+  return {
+    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
+    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
+    gone: conversationIds.filter((id) => !status.has(id)),
+  };
+}
