@@ -10,7 +10,7 @@ import {
   type HistorySandbox,
 } from '../src/liveperson/sandbox-history/history-sandbox.js';
 import { searchPerson, SEARCH_CALLS_IN_FLIGHT } from '../src/service/person-search.js';
-import { HISTORY_CALLS_PER_REPLICA } from '../src/liveperson/history/history-http.js';
+import { HISTORY_CALLS_PER_REPLICA } from '../src/liveperson/gateway.js';
 import {
   bearerConnection,
   daysAgo,

@@ -1,4 +1,5 @@
-import { MSG_HIST_MAX_IDS, type MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
+import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
+import { MSG_HIST_MAX_IDS } from '../liveperson/limits.js';
 import type { ConversationStatus } from '../liveperson/history/schemas.js';
 
 export interface HeldBackCheck {

@@ -9,9 +9,8 @@ import {
   type HistorySandbox,
   type HistoryStandInOptions,
 } from '../../src/liveperson/sandbox-history/history-sandbox.js';
+import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS } from '../../src/liveperson/limits.js';
 import {
-  CHAT_WINDOW_DAYS,
-  MESSAGING_WINDOW_DAYS,
   monthsBefore,
   recheckHeldBack,
   searchPerson,
@@ -49,7 +48,7 @@ function clientsFor(sandbox: HistorySandbox, rec: Recorder, pageSize?: number): 
     msgHist: createMsgHistoryClient(connection),
     engHist: createEngagementHistoryClient(connection),
     pageSize,
-    log: (event, fields) => rec.logs.push({ event, fields }),
+    log: rec.log,
   };
 }
 
@@ -233,7 +232,7 @@ describe('searchPerson', () => {
     expect(JSON.stringify(result)).not.toContain('@');
     const lines = rec.logs.map((l) => JSON.stringify(l));
     expect(lines.length).toBeGreaterThan(10);
-    expect(lines.some((l) => l.includes('lp.history.retry'))).toBe(true);
+    expect(lines.some((l) => l.includes('"lp.retry"') && l.includes('history'))).toBe(true);
     for (const line of lines) {
       expect(leaks(line)).toEqual([]);
       expect(line).not.toContain(PERSON.email);
