@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
@@ -36,11 +37,6 @@ export interface DomainResolver {
   baseUrl(service: LivePersonService, api?: LivePersonApi): Promise<string>;
 }
 
-interface CacheEntry {
-  baseUrl: string;
-  fetchedAt: number;
-}
-
 /** A bare host, optionally with a port; LivePerson answers e.g. `va.data.liveperson.net`. */
 const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
@@ -65,10 +61,16 @@ const entrySchema = z.object({
 const domainAnswerSchema = z.union([entrySchema, z.object({ baseURIs: z.array(entrySchema) })]);
 
 export function createDomainResolver(options: DomainResolverOptions): DomainResolver {
-  const ttlMs = options.ttlMs ?? DOMAIN_CACHE_TTL_MS;
-  const cache = new Map<LivePersonService, CacheEntry>();
-  // Concurrent callers share one look-up; its failure names the API of the call that started it.
-  const inFlight = new Map<LivePersonService, Promise<string>>();
+  // Concurrent callers share one look-up (a failure names the API of the call that started it); after a
+  // failed refresh the last good host is kept: LivePerson rarely moves an account.
+  const cache = new LRUCache<LivePersonService, string, { api: LivePersonApi }>({
+    max: 16,
+    ttl: options.ttlMs ?? DOMAIN_CACHE_TTL_MS,
+    ttlResolution: 0,
+    perf: { now: () => options.now().getTime() },
+    allowStaleOnFetchRejection: true,
+    fetchMethod: (service, _stale, { context }) => lookUp(service, context.api),
+  });
 
   async function lookUp(service: LivePersonService, api: LivePersonApi): Promise<string> {
     // Refused before anything is sent; config.ts refuses it at start-up too, but a client can be built
@@ -105,19 +107,6 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
     return baseUrlForHost(host, options.domainApiUrl);
   }
 
-  async function refresh(service: LivePersonService, api: LivePersonApi): Promise<string> {
-    const existing = inFlight.get(service);
-    if (existing) return existing;
-    const pending = lookUp(service, api)
-      .then((baseUrl) => {
-        cache.set(service, { baseUrl, fetchedAt: options.now().getTime() });
-        return baseUrl;
-      })
-      .finally(() => inFlight.delete(service));
-    inFlight.set(service, pending);
-    return pending;
-  }
-
   return {
     async baseUrl(service, api = 'deletion') {
       const override = options.overrides?.[service];
@@ -127,18 +116,13 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
         }
         return override.trim().replace(/\/+$/, '');
       }
-      const cached = cache.get(service);
-      if (cached && options.now().getTime() - cached.fetchedAt < ttlMs) return cached.baseUrl;
-      try {
-        return await refresh(service, api);
-      } catch (err) {
-        // A stale host is far better than none: LivePerson rarely moves an account.
-        if (cached) {
-          options.log.warn('lp.domain.stale', { service });
-          return cached.baseUrl;
-        }
-        throw err;
-      }
+      const status: LRUCache.Status<LivePersonService, string, { api: LivePersonApi }> = {};
+      const baseUrl = await cache.fetch(service, { context: { api }, status });
+      // No host, fresh or last good: the look-up's own failure.
+      if (baseUrl === undefined)
+        throw status.fetchError ?? lookupFailed(api, service, 'no host', undefined, true);
+      if (status.returnedStale) options.log.warn('lp.domain.stale', { service });
+      return baseUrl;
     },
   };
 }
