@@ -69,8 +69,14 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
     ttlResolution: 0,
     perf: { now: () => options.now().getTime() },
     allowStaleOnFetchRejection: true,
-    fetchMethod: (service, _stale, { context }) => lookUp(service, context.api),
+    fetchMethod: (service, _stale, { context }) =>
+      lookUp(service, context.api).catch((err: unknown) => {
+        failures.set(service, err);
+        throw err;
+      }),
   });
+  // A caller that joined a look-up already under way gets no status of its own: it reads the failure here.
+  const failures = new Map<LivePersonService, unknown>();
 
   async function lookUp(service: LivePersonService, api: LivePersonApi): Promise<string> {
     // Refused before anything is sent; config.ts refuses it at start-up too, but a client can be built
@@ -119,8 +125,7 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
       const status: LRUCache.Status<LivePersonService, string, { api: LivePersonApi }> = {};
       const baseUrl = await cache.fetch(service, { context: { api }, status });
       // No host, fresh or last good: the look-up's own failure.
-      if (baseUrl === undefined)
-        throw status.fetchError ?? lookupFailed(api, service, 'no host', undefined, true);
+      if (baseUrl === undefined) throw status.fetchError ?? failures.get(service);
       if (status.returnedStale) options.log.warn('lp.domain.stale', { service });
       return baseUrl;
     },

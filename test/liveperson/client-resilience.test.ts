@@ -165,6 +165,16 @@ describe('Domain API', () => {
     expect(err).toMatchObject({ code: 'LP_DOMAIN_LOOKUP_FAILED', httpStatus: 404 });
   });
 
+  it('callers sharing one failed look-up all get its failure, and a 404 is not retried', async () => {
+    const client = h.client({ accountId: '1' });
+    const errors = await Promise.all([client.list(), client.get('1'), client.list()].map(lpFailure));
+    for (const err of errors) {
+      expect(err).toMatchObject({ code: 'LP_DOMAIN_LOOKUP_FAILED', httpStatus: 404, retryable: false });
+    }
+    expect(h.kindCount('domain')).toBe(1);
+    expect(h.retries()).toBe(0);
+  });
+
   it('a garbled baseURI is refused', async () => {
     h.sandbox.inject({
       kind: 'domain',
