@@ -7,7 +7,7 @@ import { createEngagementHistoryClient } from '../src/liveperson/history/engagem
 import { createMsgHistoryClient } from '../src/liveperson/history/msg-history-client.js';
 import { startHistorySandbox, type HistorySandbox } from '../sandbox/history/history-standalone.js';
 import { searchPerson, SEARCH_CALLS_IN_FLIGHT } from '../src/service/person-search.js';
-import { HISTORY_CALLS_PER_REPLICA } from '../src/liveperson/history/history-http.js';
+import { HISTORY_CALLS_PER_REPLICA } from '../src/liveperson/gateway.js';
 import {
   bearerConnection,
   daysAgo,

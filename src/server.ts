@@ -77,10 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
     }
     throw error;
   });
-  const client = createLivePersonClient(config.liveperson, {
-    log: (event, fields) =>
-      log.info(`liveperson_${event}`, fields as Record<string, string | number | boolean>),
-  });
+  const client = createLivePersonClient(config.liveperson, { log });
   const lp = options.wrapLivePerson ? options.wrapLivePerson(client) : client;
   // Whether LivePerson answers is told at once, while start-up may still be waiting for Slack.
   void reportLivePersonReachability(config, { log, say });

@@ -2,10 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { LivePersonClient } from './liveperson/client.js';
 import { createEngagementHistoryClient } from './liveperson/history/engagement-history-client.js';
-import { createHistoryConnection } from './liveperson/history/history-http.js';
+import { createGateway } from './liveperson/gateway.js';
 import { createMsgHistoryClient } from './liveperson/history/msg-history-client.js';
-import type { LpLogger } from './liveperson/http.js';
-import type { LogFields, Logger } from './log.js';
+import type { Logger } from './log.js';
 import { Decisions } from './service/decisions.js';
 import { Filing } from './service/filing.js';
 import { Submission } from './service/submission.js';
@@ -93,12 +92,7 @@ export function wireServices(deps: ServiceDeps) {
   const verification = new Verification({
     store,
     // Its own `source`: LivePerson throttles per source, so read-backs never slow a person search.
-    connection: {
-      ...createHistoryConnection(config.liveperson, {
-        log: (event, fields) => log.info(event, fields as LogFields),
-      }),
-      source: VERIFY_SOURCE,
-    },
+    connection: createGateway(config.liveperson, { log, source: VERIFY_SOURCE }),
     directory,
     file: (input) => filing.file(input),
     retryMs: config.slack.statusPollMinutes * 60_000,
@@ -128,7 +122,7 @@ export function wireServices(deps: ServiceDeps) {
   store.onNoticesQueued(() => delivery.kick());
   const chatHistory = config.liveperson.chatHistory ?? false;
   const history = deps.history ?? {
-    ...historyClients(config, chatHistory, (event, fields) => log.info(event, fields as LogFields)),
+    ...historyClients(config, chatHistory, log),
     ...(deps.historyPageSize ? { pageSize: deps.historyPageSize } : {}),
   };
   const person = new PersonErasure({
@@ -228,8 +222,8 @@ export function wireServices(deps: ServiceDeps) {
 }
 
 /** The history clients from the rtbf client's settings (same Domain API, same credentials). */
-function historyClients(config: Config, chatHistory: boolean, log: LpLogger): HistoryClients {
-  const connection = createHistoryConnection(config.liveperson, { log });
+function historyClients(config: Config, chatHistory: boolean, log: Logger): HistoryClients {
+  const connection = createGateway(config.liveperson, { log });
   return {
     msgHist: createMsgHistoryClient(connection),
     ...(chatHistory ? { engHist: createEngagementHistoryClient(connection) } : {}),

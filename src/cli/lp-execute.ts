@@ -1,7 +1,8 @@
 import { todayIn } from '../domain/zoned-time.js';
 import { ConfigError } from '../config.js';
 import type { LivePersonClient } from '../liveperson/client.js';
-import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
+import { describeForPeople } from '../liveperson/describe-for-people.js';
+import { LivePersonError } from '../liveperson/liveperson-error.js';
 import type { Command } from './lp-args.js';
 import type { ApprovedCreate } from './lp-create.js';
 import { NotRecordedError } from './lp-record.js';

@@ -1,9 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { LivePersonAuth } from '../config.js';
-import { badResponse, httpError, LivePersonError } from './errors.js';
-import type { LpLogger, Transport } from './http.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import { badResponse, httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
 import { tokenAnswerSchema } from './schemas.js';
+import type { Transport } from './transport.js';
 
 export type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
 type OAuth2Credentials = Extract<LivePersonAuth, { kind: 'oauth2' }>;
@@ -15,25 +17,28 @@ const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 
 export interface AuthProvider {
   readonly kind: LivePersonAuth['kind'];
-  /** The Authorization header for this exact request (OAuth 1.0a signs method and full URL). */
-  authorization(method: string, url: string): Promise<string>;
+  /**
+   * The Authorization header for this exact request (OAuth 1.0a signs method and full URL). A failed
+   * token fetch names `api`, the API whose call needed it; concurrent callers share one fetch.
+   */
+  authorization(method: string, url: string, api: LivePersonApi): Promise<string>;
   /**
    * After a 401: drops any cached token. Returns true when a retry with fresh credentials can help
    * (only OAuth 2.0 tokens can be renewed; a rejected key or static bearer stays rejected).
    */
   invalidate(): boolean;
   /** OAuth 2.0: makes sure a token can be obtained (for `check`); the others have none to fetch. */
-  fetchToken?(): Promise<void>;
+  fetchToken?(api: LivePersonApi): Promise<void>;
 }
 
 export interface AuthDeps {
   accountId: string;
   transport: Transport;
   timeoutMs: number;
-  now: () => Date;
-  log: LpLogger;
+  now: Clock;
+  log: Logger;
   /** Base URL of Sentinel (OAuth 2.0 only); resolved lazily through the Domain API. */
-  sentinelBaseUrl: () => Promise<string>;
+  sentinelBaseUrl: (api: LivePersonApi) => Promise<string>;
 }
 
 export function createAuthProvider(auth: LivePersonAuth, deps: AuthDeps): AuthProvider {
@@ -99,8 +104,8 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
   // Concurrent callers share one fetch instead of each asking Sentinel for a token.
   let inFlight: Promise<CachedToken> | undefined;
 
-  async function fetchFresh(): Promise<CachedToken> {
-    const base = await deps.sentinelBaseUrl();
+  async function fetchFresh(api: LivePersonApi): Promise<CachedToken> {
+    const base = await deps.sentinelBaseUrl(api);
     const url = `${base}/sentinel/api/v2/account/${encodeURIComponent(deps.accountId)}/app/token`;
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
@@ -108,6 +113,7 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
       client_secret: credentials.clientSecret,
     }).toString();
     const answer = await deps.transport.send({
+      api,
       operation: 'token',
       method: 'POST',
       url,
@@ -116,20 +122,20 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
       timeoutMs: deps.timeoutMs,
     });
     // Sentinel's error bodies are not echoed: they could repeat the client id.
-    if (answer.status !== 200) throw httpError('token', answer.status);
-    const token = parseToken(answer.body, answer.status);
+    if (answer.status !== 200) throw httpError('token', answer.status, undefined, api);
+    const token = parseToken(answer.body, answer.status, api);
     const fetchedAt = deps.now().getTime();
     const ttlMs = (token.expires_in ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000;
     // A very short-lived token (sandbox, tests) would otherwise be "due for renewal" at birth.
     const margin = Math.min(TOKEN_REFRESH_MARGIN_MS, ttlMs / 2);
-    deps.log('lp.token.fetched', { expiresInSeconds: token.expires_in ?? null });
+    deps.log.info('lp.token.fetched', { api, expiresInSeconds: token.expires_in ?? null });
     return { value: token.access_token, renewAt: fetchedAt + ttlMs - margin };
   }
 
-  async function current(): Promise<string> {
+  async function current(api: LivePersonApi): Promise<string> {
     if (cached && deps.now().getTime() < cached.renewAt) return cached.value;
     if (!inFlight) {
-      inFlight = fetchFresh()
+      inFlight = fetchFresh(api)
         .then((token) => {
           cached = token;
           return token;
@@ -143,28 +149,29 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
 
   return {
     kind: 'oauth2',
-    authorization: async () => `Bearer ${await current()}`,
+    authorization: async (_method, _url, api) => `Bearer ${await current(api)}`,
     invalidate() {
       cached = undefined;
       return true;
     },
-    async fetchToken() {
-      await current();
+    async fetchToken(api) {
+      await current(api);
     },
   };
 }
 
-function parseToken(body: string, status: number) {
+function parseToken(body: string, status: number, api: LivePersonApi) {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    throw badResponse('token', status, 'not JSON');
+    throw badResponse('token', status, 'not JSON', api);
   }
   const parsed = tokenAnswerSchema.safeParse(json);
-  if (!parsed.success) throw badResponse('token', status, 'no access_token');
+  if (!parsed.success) throw badResponse('token', status, 'no access_token', api);
   if (parsed.data.token_type && parsed.data.token_type.toLowerCase() !== 'bearer') {
     throw new LivePersonError('LP_BAD_RESPONSE', `Sentinel issued an unsupported token type`, {
+      api,
       httpStatus: status,
       operation: 'token',
       retryable: false,

@@ -28,10 +28,13 @@ export interface LivePersonFailureFacts {
   setting?: string;
 }
 
-/** The facts of `err` the words depend on, as a plain object to store (no message, stack or network code). */
+/**
+ * The facts of `err` the words depend on, as a plain object to store (no message, stack or network code).
+ * Only the deletion API's failures are stored; a history search's code would read as a bad answer.
+ */
 export function failureFacts(err: LivePersonError): LivePersonFailureFacts & { code: LivePersonErrorCode } {
   return {
-    code: err.code,
+    code: isLivePersonErrorCode(err.code) ? err.code : 'LP_BAD_RESPONSE',
     ...(err.httpStatus !== undefined ? { httpStatus: err.httpStatus } : {}),
     ...(err.operation ? { operation: err.operation } : {}),
     ...(err.detail ? { detail: err.detail } : {}),

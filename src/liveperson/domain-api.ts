@@ -1,7 +1,15 @@
-import { LivePersonError, httpError, insecureUrl, isLivePersonError } from './errors.js';
-import type { LpLogger, Transport } from './http.js';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { baseUrlForHost, checkLivePersonUrl } from './transport.js';
+import type { Clock } from '../domain/clock.js';
+import type { Logger } from '../log.js';
+import {
+  httpError,
+  insecureUrl,
+  isLivePersonError,
+  LivePersonError,
+  type LivePersonApi,
+} from './liveperson-error.js';
+import { baseUrlForHost, checkLivePersonUrl, type Transport } from './transport.js';
 
 /** LivePerson's service names are case sensitive. */
 export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep' | 'msgHist' | 'engHistDomain';
@@ -16,19 +24,17 @@ export interface DomainResolverOptions {
   overrides?: Partial<Record<LivePersonService, string | undefined>>;
   transport: Transport;
   timeoutMs: number;
-  now: () => Date;
-  log: LpLogger;
+  now: Clock;
+  log: Logger;
   ttlMs?: number;
 }
 
 export interface DomainResolver {
-  /** The base URL (scheme + host, no trailing slash) of a service for this account. */
-  baseUrl(service: LivePersonService): Promise<string>;
-}
-
-interface CacheEntry {
-  baseUrl: string;
-  fetchedAt: number;
+  /**
+   * The base URL (scheme + host, no trailing slash) of a service for this account; a failure names `api`,
+   * the API whose call needed it.
+   */
+  baseUrl(service: LivePersonService, api?: LivePersonApi): Promise<string>;
 }
 
 /** A bare host, optionally with a port; LivePerson answers e.g. `va.data.liveperson.net`. */
@@ -55,15 +61,28 @@ const entrySchema = z.object({
 const domainAnswerSchema = z.union([entrySchema, z.object({ baseURIs: z.array(entrySchema) })]);
 
 export function createDomainResolver(options: DomainResolverOptions): DomainResolver {
-  const ttlMs = options.ttlMs ?? DOMAIN_CACHE_TTL_MS;
-  const cache = new Map<LivePersonService, CacheEntry>();
-  const inFlight = new Map<LivePersonService, Promise<string>>();
+  // Concurrent callers share one look-up (a failure names the API of the call that started it); after a
+  // failed refresh the last good host is kept: LivePerson rarely moves an account.
+  const cache = new LRUCache<LivePersonService, string, { api: LivePersonApi }>({
+    max: 16,
+    ttl: options.ttlMs ?? DOMAIN_CACHE_TTL_MS,
+    ttlResolution: 0,
+    perf: { now: () => options.now().getTime() },
+    allowStaleOnFetchRejection: true,
+    fetchMethod: (service, _stale, { context }) =>
+      lookUp(service, context.api).catch((err: unknown) => {
+        failures.set(service, err);
+        throw err;
+      }),
+  });
+  // A caller that joined a look-up already under way gets no status of its own: it reads the failure here.
+  const failures = new Map<LivePersonService, unknown>();
 
-  async function lookUp(service: LivePersonService): Promise<string> {
+  async function lookUp(service: LivePersonService, api: LivePersonApi): Promise<string> {
     // Refused before anything is sent; config.ts refuses it at start-up too, but a client can be built
     // from any config.
     if (checkLivePersonUrl(options.domainApiUrl, 'LP_DOMAIN_API_URL')) {
-      throw insecureUrl('LP_DOMAIN_API_URL', 'domain');
+      throw insecureUrl('LP_DOMAIN_API_URL', 'domain', api);
     }
     const url =
       `${options.domainApiUrl}/api/account/${encodeURIComponent(options.accountId)}` +
@@ -71,6 +90,7 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
     let answer;
     try {
       answer = await options.transport.send({
+        api,
         operation: 'domain',
         method: 'GET',
         url,
@@ -78,54 +98,36 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
         timeoutMs: options.timeoutMs,
       });
     } catch (err) {
-      throw lookupFailed(service, isLivePersonError(err) ? err.message : 'network error', undefined, true);
+      const why = isLivePersonError(err) ? err.message : 'network error';
+      throw lookupFailed(api, service, why, undefined, true);
     }
     // A 429 is a short-term rate limit on reads, not a broken look-up (and never the monthly threshold).
-    if (answer.status === 429) throw httpError('domain', answer.status);
+    if (answer.status === 429) throw httpError('domain', answer.status, undefined, api);
     if (answer.status !== 200) {
-      throw lookupFailed(service, `HTTP ${answer.status}`, answer.status, answer.status >= 500);
+      throw lookupFailed(api, service, `HTTP ${answer.status}`, answer.status, answer.status >= 500);
     }
     const host = parseBaseUri(answer.body, service);
-    if (!host) throw lookupFailed(service, 'unreadable answer', answer.status, false);
+    if (!host) throw lookupFailed(api, service, 'unreadable answer', answer.status, false);
     // A LivePerson host is called over https whatever scheme the Domain API was reached with; only a
     // loopback host (the local sandbox) keeps the Domain API's own scheme.
     return baseUrlForHost(host, options.domainApiUrl);
   }
 
-  async function refresh(service: LivePersonService): Promise<string> {
-    const existing = inFlight.get(service);
-    if (existing) return existing;
-    const pending = lookUp(service)
-      .then((baseUrl) => {
-        cache.set(service, { baseUrl, fetchedAt: options.now().getTime() });
-        return baseUrl;
-      })
-      .finally(() => inFlight.delete(service));
-    inFlight.set(service, pending);
-    return pending;
-  }
-
   return {
-    async baseUrl(service) {
+    async baseUrl(service, api = 'deletion') {
       const override = options.overrides?.[service];
       if (override) {
         if (checkLivePersonUrl(override, OVERRIDE_SETTINGS[service])) {
-          throw insecureUrl(OVERRIDE_SETTINGS[service]);
+          throw insecureUrl(OVERRIDE_SETTINGS[service], undefined, api);
         }
         return override.trim().replace(/\/+$/, '');
       }
-      const cached = cache.get(service);
-      if (cached && options.now().getTime() - cached.fetchedAt < ttlMs) return cached.baseUrl;
-      try {
-        return await refresh(service);
-      } catch (err) {
-        // A stale host is far better than none: LivePerson rarely moves an account.
-        if (cached) {
-          options.log('lp.domain.stale', { service });
-          return cached.baseUrl;
-        }
-        throw err;
-      }
+      const status: LRUCache.Status<LivePersonService, string, { api: LivePersonApi }> = {};
+      const baseUrl = await cache.fetch(service, { context: { api }, status });
+      // No host, fresh or last good: the look-up's own failure.
+      if (baseUrl === undefined) throw status.fetchError ?? failures.get(service);
+      if (status.returnedStale) options.log.warn('lp.domain.stale', { service });
+      return baseUrl;
     },
   };
 }
@@ -166,14 +168,16 @@ export function hostFromDomainAnswer(json: unknown, service: string): string | u
   return HOST_PATTERN.test(host) ? host : undefined;
 }
 
-function lookupFailed(service: string, why: string, httpStatus: number | undefined, retryable: boolean) {
+function lookupFailed(
+  api: LivePersonApi,
+  service: string,
+  why: string,
+  httpStatus: number | undefined,
+  retryable: boolean,
+) {
   return new LivePersonError(
     'LP_DOMAIN_LOOKUP_FAILED',
     `LivePerson Domain API look-up of ${service} failed: ${why}`,
-    {
-      httpStatus,
-      retryable,
-      operation: 'domain',
-    },
+    { api, httpStatus, retryable, operation: 'domain' },
   );
 }

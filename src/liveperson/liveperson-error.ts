@@ -1,9 +1,11 @@
 /**
- * The LivePerson error class and its codes. A message here may end up in a log, a Slack message or an
- * audit export, so it never carries ids, reasons, tokens, request bodies or URLs: only the operation, the
- * HTTP status and a short cause. Other modules import it through errors.ts.
+ * The one LivePerson error, for every API the app calls, and the one classification of what went wrong
+ * (no answer, an HTTP status, an unreadable body). A message here may end up in a log, a Slack message or
+ * an audit export, so it never carries ids, reasons, tokens, request bodies or URLs: only the API, the
+ * operation, the HTTP status and a short cause.
  */
 
+/** The codes of the deletion API (and of its token and Domain API look-ups). */
 export const LIVEPERSON_ERROR_CODES = [
   'LP_BAD_REQUEST',
   'LP_UNAUTHORIZED',
@@ -20,13 +22,48 @@ export const LIVEPERSON_ERROR_CODES = [
 ] as const;
 export type LivePersonErrorCode = (typeof LIVEPERSON_ERROR_CODES)[number];
 
-/** What the client was doing; decides e.g. whether a timeout leaves the outcome unknown. */
-export type LivePersonOperation = 'create' | 'get' | 'list' | 'cancel' | 'token' | 'domain';
+/**
+ * The same failures as the history searches' callers know them: the doctor prints them, verification
+ * stores them, the person modal words them.
+ */
+export const HISTORY_ERROR_CODES = [
+  'HISTORY_BAD_REQUEST',
+  'HISTORY_UNAUTHORIZED',
+  'HISTORY_FORBIDDEN',
+  'HISTORY_RATE_LIMITED',
+  'HISTORY_SERVER_ERROR',
+  'HISTORY_UNREACHABLE',
+  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
+  'HISTORY_HOST_UNKNOWN',
+  'HISTORY_BAD_RESPONSE',
+  /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
+  'HISTORY_INCOMPLETE',
+] as const;
+export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
+
+/** Which LivePerson API a call was for. */
+export type LivePersonApi = 'deletion' | 'messaging-history' | 'engagement-history';
+export type HistoryApi = Exclude<LivePersonApi, 'deletion'>;
+
+/** What the call was doing; decides e.g. whether a timeout leaves the outcome unknown. */
+export type LivePersonOperation = 'create' | 'get' | 'list' | 'cancel' | 'search' | 'token' | 'domain';
 
 /** Operations that change something at LivePerson: a lost answer leaves their outcome unknown. */
 export const WRITE_OPERATIONS: readonly LivePersonOperation[] = ['create', 'cancel'];
 
-export interface LivePersonErrorOptions {
+const HISTORY_NAMES: Partial<Record<LivePersonErrorCode, HistoryErrorCode>> = {
+  LP_BAD_REQUEST: 'HISTORY_BAD_REQUEST',
+  LP_UNAUTHORIZED: 'HISTORY_UNAUTHORIZED',
+  LP_FORBIDDEN: 'HISTORY_FORBIDDEN',
+  LP_RATE_LIMITED: 'HISTORY_RATE_LIMITED',
+  LP_SERVER_ERROR: 'HISTORY_SERVER_ERROR',
+  LP_UNREACHABLE: 'HISTORY_UNREACHABLE',
+  LP_DOMAIN_LOOKUP_FAILED: 'HISTORY_HOST_UNKNOWN',
+};
+
+interface LivePersonErrorOptions {
+  /** Defaults to the deletion API. */
+  api?: LivePersonApi;
   httpStatus?: number;
   /** True when repeating the same call later may succeed (not: that it is safe to repeat a write blindly). */
   retryable: boolean;
@@ -40,7 +77,9 @@ export interface LivePersonErrorOptions {
 }
 
 export class LivePersonError extends Error {
-  readonly code: LivePersonErrorCode;
+  /** The failure as the API's callers know it: LP_* for the deletion API, HISTORY_* for the history APIs. */
+  readonly code: LivePersonErrorCode | HistoryErrorCode;
+  readonly api: LivePersonApi;
   readonly httpStatus?: number;
   readonly retryable: boolean;
   readonly operation?: LivePersonOperation;
@@ -48,10 +87,19 @@ export class LivePersonError extends Error {
   readonly detail?: string;
   readonly setting?: string;
 
-  constructor(code: LivePersonErrorCode, message: string, options: LivePersonErrorOptions) {
+  /** `code` is the deletion API's name for the failure; a history API's error gets its HISTORY_* name. */
+  constructor(
+    code: LivePersonErrorCode | 'HISTORY_INCOMPLETE',
+    message: string,
+    options: LivePersonErrorOptions,
+  ) {
     super(message);
     this.name = 'LivePersonError';
-    this.code = code;
+    this.api = options.api ?? 'deletion';
+    this.code =
+      this.api === 'deletion' || code === 'HISTORY_INCOMPLETE'
+        ? code
+        : (HISTORY_NAMES[code] ?? 'HISTORY_BAD_RESPONSE');
     this.httpStatus = options.httpStatus;
     this.retryable = options.retryable;
     this.operation = options.operation;
@@ -63,4 +111,181 @@ export class LivePersonError extends Error {
 
 export function isLivePersonError(err: unknown): err is LivePersonError {
   return err instanceof LivePersonError;
+}
+
+/** The HISTORY_* code of a failed history search; undefined for anything else. */
+export function historyErrorCode(err: unknown): HistoryErrorCode | undefined {
+  if (!isLivePersonError(err)) return undefined;
+  return (HISTORY_ERROR_CODES as readonly string[]).includes(err.code)
+    ? (err.code as HistoryErrorCode)
+    : undefined;
+}
+
+const API_NAMES: Record<LivePersonApi, string> = {
+  deletion: 'LivePerson',
+  'messaging-history': 'LivePerson Messaging Interactions',
+  'engagement-history': 'LivePerson Engagement History',
+};
+
+/** Network codes meaning the connection was never established, so nothing reached LivePerson. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_INVALID_URL',
+]);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/**
+ * Classifies a failure without an HTTP answer. A timeout or reset during a write may have happened after
+ * LivePerson acted, so it is LP_OUTCOME_UNKNOWN; for reads it is just "no answer, try again".
+ */
+export function networkError(
+  operation: LivePersonOperation,
+  networkCode: string | undefined,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  const code = networkCode ?? 'UNKNOWN';
+  const what = TIMEOUT_CODES.has(code) ? 'timed out' : `lost the connection (${code})`;
+  const base = { api, operation, networkCode: code };
+  if (NOT_SENT_CODES.has(code)) {
+    const message = `${API_NAMES[api]} could not be reached for ${operation} (${code})`;
+    return new LivePersonError('LP_UNREACHABLE', message, { ...base, retryable: true });
+  }
+  if (WRITE_OPERATIONS.includes(operation)) {
+    return new LivePersonError(
+      'LP_OUTCOME_UNKNOWN',
+      `LivePerson ${operation} ${what}: the request may or may not have been carried out`,
+      { ...base, retryable: false },
+    );
+  }
+  return new LivePersonError('LP_UNREACHABLE', `${API_NAMES[api]} ${operation} ${what}`, {
+    ...base,
+    retryable: true,
+  });
+}
+
+/**
+ * Classifies an HTTP error status. `detail` is LivePerson's own message (400 only), already stripped of
+ * anything the caller sent.
+ */
+export function httpError(
+  operation: LivePersonOperation,
+  httpStatus: number,
+  detail?: string,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  const base = { api, httpStatus, operation };
+  const prefix = `${API_NAMES[api]} answered ${httpStatus} to ${operation}`;
+  const fail = (code: LivePersonErrorCode, why: string, retryable = false) =>
+    new LivePersonError(code, `${prefix}: ${why}`, { ...base, retryable });
+  if (httpStatus === 401) return fail('LP_UNAUTHORIZED', 'credentials rejected');
+  if (httpStatus === 403) return fail('LP_FORBIDDEN', 'the key lacks permission');
+  if (httpStatus === 404) return fail('LP_NOT_FOUND', 'not found');
+  if (httpStatus === 429) {
+    // Only on create is 429 LivePerson's monthly threshold (retrying cannot help before the month turns).
+    // Anywhere else (a read, a search, the Domain API, a token, a cancel) it is a short-term rate limit.
+    return operation === 'create'
+      ? fail('LP_QUOTA_REACHED', 'monthly request threshold reached')
+      : fail('LP_RATE_LIMITED', 'rate limited, too many calls', true);
+  }
+  if (operation === 'create' && (httpStatus >= 500 || httpStatus < 400)) {
+    // The create reached LivePerson and was not refused: a 5xx (or a redirect) may come after it acted.
+    return outcomeUnknown(operation, httpStatus, `answered ${httpStatus}`);
+  }
+  if (httpStatus >= 500) return fail('LP_SERVER_ERROR', 'LivePerson internal error', true);
+  if (httpStatus < 400) {
+    // A redirect or other non-error status where an answer was expected: nothing usable came back.
+    return badResponse(operation, httpStatus, `unexpected HTTP status ${httpStatus}`, api);
+  }
+  const suffix = detail ? `: ${detail}` : ': bad request';
+  return new LivePersonError('LP_BAD_REQUEST', `${prefix}${suffix}`, { ...base, detail, retryable: false });
+}
+
+/**
+ * A write that reached LivePerson without a definite answer (a 5xx, or a 2xx whose body cannot be read):
+ * it may or may not have been carried out, so it must be checked, never repeated blindly.
+ */
+export function outcomeUnknown(
+  operation: LivePersonOperation,
+  httpStatus: number | undefined,
+  why: string,
+): LivePersonError {
+  return new LivePersonError(
+    'LP_OUTCOME_UNKNOWN',
+    `LivePerson ${operation} ${why}: the request may or may not have been carried out`,
+    { httpStatus, operation, retryable: false },
+  );
+}
+
+/**
+ * An http:// base URL for a host other than this machine. Nothing is sent: the call would carry
+ * credentials and deletion ids in clear text. `setting` names what to change.
+ */
+export function insecureUrl(
+  setting: string,
+  operation?: LivePersonOperation,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  return new LivePersonError(
+    'LP_INSECURE_URL',
+    `${setting} is not an https address for a LivePerson host; nothing was sent`,
+    { api, retryable: false, operation, setting },
+  );
+}
+
+/** A 2xx answer whose body could not be understood. */
+export function badResponse(
+  operation: LivePersonOperation,
+  httpStatus: number | undefined,
+  why: string,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  return new LivePersonError(
+    'LP_BAD_RESPONSE',
+    `${API_NAMES[api]}'s answer to ${operation} could not be read: ${why}`,
+    { api, httpStatus, operation, retryable: false },
+  );
+}
+
+const MAX_DETAIL_LENGTH = 200;
+
+/**
+ * LivePerson's own explanation of a refusal, safe to show: pulls the message out of an error body (plain
+ * text or JSON with message/error fields) and removes every value the caller sent, since LivePerson may
+ * echo an id back.
+ */
+export function extractDetail(body: string, sent: readonly string[] = []): string | undefined {
+  let text = body.trim();
+  if (!text) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    text = pickMessage(parsed) ?? '';
+  } catch {
+    // Not JSON: keep it as text, unless it is an HTML error page.
+    if (text.startsWith('<')) return undefined;
+  }
+  for (const value of sent) {
+    if (value) text = text.split(value).join('[redacted]');
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  return text.length > MAX_DETAIL_LENGTH ? `${text.slice(0, MAX_DETAIL_LENGTH)}…` : text;
+}
+
+function pickMessage(parsed: unknown): string | undefined {
+  if (typeof parsed === 'string') return parsed;
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const record = parsed as Record<string, unknown>;
+  for (const key of ['message', 'error_description', 'error', 'errorMessage', 'msg']) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim()) return value;
+    if (typeof value === 'object' && value !== null) {
+      const nested = pickMessage(value);
+      if (nested) return nested;
+    }
+  }
+  return undefined;
 }

@@ -112,4 +112,3 @@ export const tokenAnswerSchema = z.object({
   token_type: z.string().optional(),
   expires_in: z.coerce.number().positive().optional(),
 });
-export type TokenAnswer = z.infer<typeof tokenAnswerSchema>;

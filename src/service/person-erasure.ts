@@ -5,9 +5,8 @@ import { canTakePlan } from '../domain/quota.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
-import { isHistoryError, type HistoryErrorCode } from '../liveperson/history/errors.js';
 import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
-import type { LpLogger } from '../liveperson/http.js';
+import { historyErrorCode, type HistoryErrorCode } from '../liveperson/liveperson-error.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
 import type { Filing } from './filing.js';
@@ -34,7 +33,7 @@ export interface HistoryClients {
   engHist?: EngagementHistoryClient;
   /** Records per page (LivePerson's maximum of 100 unless a test wants more pages). */
   pageSize?: number;
-  log?: LpLogger;
+  log?: Logger;
 }
 
 export interface PersonErasureDeps {
@@ -112,7 +111,7 @@ export class PersonErasure {
       );
       await finishSearch(this.deps.store, started.token, result);
     } catch (error) {
-      const code = isHistoryError(error) ? error.code : undefined;
+      const code = historyErrorCode(error);
       this.deps.log.warn('person_search_failed', { code: code ?? errorCode(error) });
       await finishSearch(this.deps.store, started.token, undefined).catch(() => undefined);
       return { ok: false, code };

@@ -1,5 +1,6 @@
-import { HistoryError, type HistoryService } from '../liveperson/history/errors.js';
 import type { PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
+import { MAX_READABLE } from '../liveperson/limits.js';
+import { LivePersonError, type HistoryApi } from '../liveperson/liveperson-error.js';
 import { splitWindow } from './person-search-windows.js';
 
 /**
@@ -15,19 +16,16 @@ export interface Page<T> {
   partial: boolean;
 }
 
-/** `offset + limit` never goes past this (Elasticsearch's default result window; reference §open 1). */
-export const MAX_READABLE = 10_000;
-
-export function incomplete(service: HistoryService, expected: number, received: number): HistoryError {
-  return new HistoryError(
+export function incomplete(api: HistoryApi, expected: number, received: number): LivePersonError {
+  return new LivePersonError(
     'HISTORY_INCOMPLETE',
-    service,
     `The search was incomplete: LivePerson announced ${expected} records and sent ${received}. Search again.`,
+    { api, operation: 'search', retryable: false },
   );
 }
 
 export interface ReadOptions<T> {
-  service: HistoryService;
+  service: HistoryApi;
   pageSize: number;
   idOf: (record: T) => string;
   /** Told of every page as it arrives. */

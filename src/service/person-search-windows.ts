@@ -1,16 +1,8 @@
 import { DAY_MS } from '../domain/durations.js';
 import type { TimeRange } from '../liveperson/history/msg-history-client.js';
+import { RETENTION_MONTHS, ROUNDING_MS } from '../liveperson/limits.js';
 
 /** Which time windows a person search asks LivePerson about, from now back to the retention start. */
-
-/** LivePerson keeps history 13 months. */
-export const RETENTION_MONTHS = 13;
-/**
- * Window lengths. LivePerson allows 3 months (messaging) and 1 month (chat) and rounds each window out to
- * 10 minutes; the shortest 3 calendar months are 89 days and the shortest month 28, hence these.
- */
-export const MESSAGING_WINDOW_DAYS = 88;
-export const CHAT_WINDOW_DAYS = 27;
 
 /** The same moment `months` calendar months earlier (UTC), clamped to that month's last day. */
 export function monthsBefore(date: Date, months: number): Date {
@@ -38,9 +30,6 @@ export function searchWindows(now: Date, days: number, retentionMonths = RETENTI
   }
   return windows;
 }
-
-/** LivePerson rounds a window's `from` down and `to` up to 10 minutes. */
-export const ROUNDING_MS = 10 * 60 * 1000;
 
 /**
  * Two halves of a window, split on a 10-minute boundary so that each half, once LivePerson has rounded

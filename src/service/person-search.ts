@@ -1,19 +1,18 @@
 import pLimit from 'p-limit';
 import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
-import type { LpLogger } from '../liveperson/http.js';
 import type { MsgHistoryClient, PageRequest, TimeRange } from '../liveperson/history/msg-history-client.js';
+import {
+  CHAT_WINDOW_DAYS,
+  HISTORY_PAGE_MAX,
+  MAX_READABLE,
+  MESSAGING_WINDOW_DAYS,
+} from '../liveperson/limits.js';
+import { silentLogger, type Logger } from '../log.js';
 import type { ChatSummary, ConversationStatus, ConversationSummary } from '../liveperson/history/schemas.js';
 import { cleanIdentifier } from '../domain/identifier.js';
-import {
-  incomplete,
-  MAX_READABLE,
-  readAllPages,
-  readWindow,
-  type Page,
-  type ReadOptions,
-} from './person-search-paging.js';
+import { incomplete, readAllPages, readWindow, type Page, type ReadOptions } from './person-search-paging.js';
 import { buildResult, KEYWORD_ONLY_CAP, type PersonSearchResult } from './person-search-result.js';
-import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS, searchWindows } from './person-search-windows.js';
+import { searchWindows } from './person-search-windows.js';
 
 /**
  * Finds every LivePerson id one data subject left behind, the way the reference's "How to find all ids"
@@ -22,11 +21,12 @@ import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS, searchWindows } from './person
  * chat of each visitor found, in every window.
  *
  * Windows, pages and expansions run side by side, at most SEARCH_CALLS_IN_FLIGHT calls at a time (and
- * HISTORY_CALLS_PER_REPLICA across the process, history-http.ts). The result holds ids, statuses, dates
+ * HISTORY_CALLS_PER_REPLICA across the process, liveperson/gateway.ts). The result holds ids, statuses, dates
  * and counts — never the identifier searched for. Logs carry counts only.
  */
 
-export const PAGE_SIZE = 100;
+/** Records per page: LivePerson's maximum. */
+export const PAGE_SIZE = HISTORY_PAGE_MAX;
 /** History calls one search may have in flight. */
 export const SEARCH_CALLS_IN_FLIGHT = 4;
 const BOTH: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
@@ -45,7 +45,7 @@ export interface PersonSearchClients {
   engHist?: EngagementHistoryClient;
   /** Records per page: LivePerson's maximum unless a test wants more pages. */
   pageSize?: number;
-  log?: LpLogger;
+  log?: Logger;
 }
 
 /**
@@ -69,7 +69,7 @@ export async function searchPerson(
   if (input.chatHistory && !engHist)
     throw new Error('chat history search needs an Engagement History client');
   const pageSize = clients.pageSize ?? PAGE_SIZE;
-  const log = clients.log ?? (() => {});
+  const log = clients.log ?? silentLogger;
 
   // Every piece of work is tracked, so a failure anywhere fails the search (and stops its queued calls).
   const limit = pLimit(SEARCH_CALLS_IN_FLIGHT);
@@ -108,7 +108,7 @@ export async function searchPerson(
     found.set(c.conversationId, known && known.status !== c.status ? { ...c, status: 'OPEN' } : c);
   };
   const msgRead: ReadOptions<ConversationSummary> = {
-    service: 'msgHist',
+    service: 'messaging-history',
     pageSize,
     idOf: (c) => c.conversationId,
   };
@@ -121,7 +121,8 @@ export async function searchPerson(
       call(() => clients.msgHist.conversationsByConsumer(consumerId, BOTH, page));
     const work = readAllPages(byConsumer, msgRead).then((outcome) => {
       // 1c has no time window to split: a consumer with more than 10,000 cannot be read whole.
-      if (outcome.kind === 'too_many') throw incomplete('msgHist', MAX_READABLE + 1, outcome.records.length);
+      if (outcome.kind === 'too_many')
+        throw incomplete('messaging-history', MAX_READABLE + 1, outcome.records.length);
       outcome.records.forEach(keep);
       if (outcome.records.length > 0) answered.add(consumerId);
     });
@@ -181,7 +182,7 @@ export async function searchPerson(
   const chatWindows = engHist ? searchWindows(input.now, CHAT_WINDOW_DAYS) : [];
   if (engHist) {
     const chatRead: ReadOptions<ChatSummary> = {
-      service: 'engHistDomain',
+      service: 'engagement-history',
       pageSize,
       idOf: (c) => c.engagementId,
     };
@@ -244,7 +245,7 @@ export async function searchPerson(
       calls,
     },
   });
-  log('lp.history.person_search', {
+  log.info('lp.history.person_search', {
     identifierKind: kind,
     ...result.counts,
     namesakes: result.namesakes,

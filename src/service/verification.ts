@@ -16,7 +16,7 @@ import {
   type ErasureReader,
   type IdErasure,
 } from '../liveperson/history/erasure-reads.js';
-import type { HistoryConnection } from '../liveperson/history/history-http.js';
+import type { Gateway } from '../liveperson/gateway.js';
 import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import type { Directory } from './ports.js';
@@ -35,7 +35,7 @@ const SWEEP_MONTHS = 6;
 export interface VerificationDeps {
   store: RequestStore;
   /** The history APIs' connection (same Domain API and credentials as the rtbf client). */
-  connection: HistoryConnection;
+  connection: Gateway;
   directory: Pick<Directory, 'approvers'>;
   /** Files a request (File again): the deletion service's `file`. */
   file: FileAgainDeps['file'];

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { NO_RETRY } from '../../src/liveperson/gateway.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -48,7 +49,7 @@ async function lp(...argv: string[]) {
 async function lpWith(stdin: LpIo['stdin'], ...argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const io = { env, stdout, stderr, stdin, now, clientDeps: { retryDelaysMs: [] } };
+  const io = { env, stdout, stderr, stdin, now, clientDeps: { retry: NO_RETRY } };
   const code = await runLp(argv, io, startCliSandbox);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -322,7 +322,9 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
   async function replica(db: TestDatabase): Promise<{ url: string; store: PostgresStore; app: RunningApp }> {
     const store = await openPostgresStore({ url: db.url });
     const log = createLogger((line) => h.logLines.push(line));
-    const lp = createLivePersonClient(h.config.liveperson, { log: () => undefined, retryDelaysMs: [10, 20] });
+    const lp = createLivePersonClient(h.config.liveperson, {
+      retry: { unavailable: { retries: 2, minTimeout: 10 } },
+    });
     const app = createApp({
       config: h.config,
       lp,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople } from '../../src/liveperson/errors.js';
+import { NO_RETRY, RETRY_POLICIES } from '../../src/liveperson/gateway.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
 import { closedPortUrl, lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 let h: Harness;
@@ -57,15 +58,20 @@ describe('retries', () => {
     const got = await h.client().get(String(record.requestId));
     expect(got?.requestId).toBe(String(record.requestId));
     expect(h.kindCount('get')).toBe(2);
-    expect(h.sleeps).toEqual([1000]);
+    expect(h.retries()).toBe(1);
+  });
+
+  it('reads wait 1, 2 and 4 s between tries (LivePerson suggests 5/10/15 s; a person waits in Slack)', () => {
+    expect(RETRY_POLICIES.deletion).toEqual({ unavailable: { retries: 3, minTimeout: 1000, factor: 2 } });
   });
 
   it('list follows the injected backoff schedule and gives up after it', async () => {
     h.sandbox.inject({ kind: 'list', status: 503, times: 10 });
-    const err = await lpFailure(h.client({}, { retryDelaysMs: [5, 10] }).list());
+    const retry = { unavailable: { retries: 2, minTimeout: 5, factor: 2 } };
+    const err = await lpFailure(h.client({}, { retry }).list());
     expect(err).toMatchObject({ code: 'LP_SERVER_ERROR', httpStatus: 503 });
     expect(h.kindCount('list')).toBe(3);
-    expect(h.sleeps).toEqual([5, 10]);
+    expect(h.retries()).toBe(2);
   });
 
   it('list retries a dropped connection', async () => {
@@ -155,8 +161,18 @@ describe('Domain API', () => {
   });
 
   it('an unknown account is LP_DOMAIN_LOOKUP_FAILED', async () => {
-    const err = await lpFailure(h.client({ accountId: '1' }, { retryDelaysMs: [] }).list());
+    const err = await lpFailure(h.client({ accountId: '1' }, { retry: NO_RETRY }).list());
     expect(err).toMatchObject({ code: 'LP_DOMAIN_LOOKUP_FAILED', httpStatus: 404 });
+  });
+
+  it('callers sharing one failed look-up all get its failure, and a 404 is not retried', async () => {
+    const client = h.client({ accountId: '1' });
+    const errors = await Promise.all([client.list(), client.get('1'), client.list()].map(lpFailure));
+    for (const err of errors) {
+      expect(err).toMatchObject({ code: 'LP_DOMAIN_LOOKUP_FAILED', httpStatus: 404, retryable: false });
+    }
+    expect(h.kindCount('domain')).toBe(1);
+    expect(h.retries()).toBe(0);
   });
 
   it('a garbled baseURI is refused', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople } from '../../src/liveperson/errors.js';
+import { NO_RETRY } from '../../src/liveperson/gateway.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
 import { AUTH_KINDS, lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 const CONVERSATION = '0345bf7d-08dc-4e61-8a11-e566e3bcd787';
@@ -147,13 +148,13 @@ describe('error classes', () => {
     const err = await lpFailure(h.client().create('consumer', ['c']));
     expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: 500 });
     expect(h.kindCount('create')).toBe(1);
-    expect(h.sleeps).toEqual([]);
+    expect(h.retries()).toBe(0);
     expect(describeForPeople(err).what).toContain('internal error');
   });
 
   it('500 on a read is LP_SERVER_ERROR', async () => {
     h.sandbox.inject({ kind: 'list', status: 500 });
-    const err = await lpFailure(h.client({}, { retryDelaysMs: [] }).list());
+    const err = await lpFailure(h.client({}, { retry: NO_RETRY }).list());
     expect(err).toMatchObject({ code: 'LP_SERVER_ERROR', httpStatus: 500 });
     expect(describeForPeople(err).what).toContain('LivePerson had an internal error');
   });

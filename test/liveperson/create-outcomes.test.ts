@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeForPeople } from '../../src/liveperson/errors.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
 import type { SandboxInjection } from '../../sandbox/rtbf/types.js';
 import { lpFailure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
@@ -51,7 +51,7 @@ describe('a create LivePerson carried out but answered badly is LP_OUTCOME_UNKNO
     expect(err).toMatchObject({ code: 'LP_OUTCOME_UNKNOWN', httpStatus: injection.status, retryable: false });
     expect(h.sandbox.requests).toHaveLength(1);
     expect(h.kindCount('create')).toBe(1);
-    expect(h.sleeps).toEqual([]);
+    expect(h.retries()).toBe(0);
     expect(describeForPeople(err).what).toContain('may or may not exist');
   });
 

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  badResponse,
   describeFailureFacts,
   describeForPeople,
   failureFacts,
+} from '../../src/liveperson/describe-for-people.js';
+import {
+  badResponse,
   httpError,
   insecureUrl,
   LIVEPERSON_ERROR_CODES,
@@ -11,7 +13,7 @@ import {
   networkError,
   outcomeUnknown,
   type LivePersonOperation,
-} from '../../src/liveperson/errors.js';
+} from '../../src/liveperson/liveperson-error.js';
 
 const OPERATIONS: LivePersonOperation[] = ['create', 'get', 'list', 'cancel', 'token', 'domain'];
 

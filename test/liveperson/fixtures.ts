@@ -1,7 +1,9 @@
 import { expect } from 'vitest';
 import type { LivePersonAuth, LivePersonConfig } from '../../src/config.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../src/liveperson/client.js';
-import { LivePersonError } from '../../src/liveperson/errors.js';
+import { RETRY_POLICIES, type RetryPolicy } from '../../src/liveperson/gateway.js';
+import { LivePersonError } from '../../src/liveperson/liveperson-error.js';
+import type { Logger, LogFields } from '../../src/log.js';
 import { startSandbox } from '../../sandbox/rtbf/start-sandbox.js';
 import { SANDBOX_DEFAULT_CREDENTIALS, type Sandbox, type SandboxOptions } from '../../sandbox/rtbf/types.js';
 
@@ -49,11 +51,37 @@ export function manualClock(start = '2025-03-10T12:00:00.000Z') {
   };
 }
 
+/** A logger that keeps what it is told, for tests to read. */
+export function recordingLogger(): { log: Logger; logs: { event: string; fields: LogFields }[] } {
+  const logs: { event: string; fields: LogFields }[] = [];
+  const keep = (event: string, fields: LogFields = {}) => void logs.push({ event, fields });
+  return { log: { info: keep, warn: keep, error: keep }, logs };
+}
+
+/** A policy with the same number of retries, its pauses in milliseconds where LivePerson's are seconds. */
+export function quick(policy: RetryPolicy): RetryPolicy {
+  const layer = (l: RetryPolicy['unavailable']) => ({
+    ...l,
+    minTimeout: (l.minTimeout ?? 0) / 1000,
+    ...(l.maxTimeout === undefined ? {} : { maxTimeout: l.maxTimeout / 1000 }),
+  });
+  return {
+    unavailable: layer(policy.unavailable),
+    ...(policy.rateLimited ? { rateLimited: layer(policy.rateLimited) } : {}),
+  };
+}
+
+/** How many times a call was tried again, by the `lp.retry` lines logged. */
+export function retriesIn(logs: readonly { event: string }[]): number {
+  return logs.filter((l) => l.event === 'lp.retry').length;
+}
+
 export interface Harness {
   sandbox: Sandbox;
   clock: ReturnType<typeof manualClock>;
-  sleeps: number[];
-  logs: { event: string; fields: Record<string, unknown> }[];
+  /** Retries logged so far (the pauses between them are p-retry's, by the policy). */
+  retries(): number;
+  logs: { event: string; fields: LogFields }[];
   client(
     overrides?: Partial<LivePersonConfig>,
     deps?: LivePersonClientDeps,
@@ -64,20 +92,17 @@ export interface Harness {
 export async function startHarness(options: Partial<SandboxOptions> = {}): Promise<Harness> {
   const clock = manualClock();
   const sandbox = await startSandbox({ accountId: ACCOUNT_ID, now: clock.now, ...options });
-  const sleeps: number[] = [];
-  const logs: Harness['logs'] = [];
+  const { log, logs } = recordingLogger();
   return {
     sandbox,
     clock,
-    sleeps,
+    retries: () => retriesIn(logs),
     logs,
     client: (overrides = {}, deps = {}) =>
       createLivePersonClient(configFor(sandbox, overrides), {
         now: clock.now,
-        sleep: async (ms) => {
-          sleeps.push(ms);
-        },
-        log: (event, fields) => logs.push({ event, fields }),
+        log,
+        retry: quick(RETRY_POLICIES.deletion),
         ...deps,
       }),
     kindCount: (kind) => sandbox.calls.filter((c) => c.kind === kind).length,

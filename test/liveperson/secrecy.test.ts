@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LivePersonAuth } from '../../src/config.js';
-import { describeForPeople, LIVEPERSON_ERROR_CODES, LivePersonError } from '../../src/liveperson/errors.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
+import { LIVEPERSON_ERROR_CODES, LivePersonError } from '../../src/liveperson/liveperson-error.js';
 import { AUTH_KINDS, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 
 /** Logs and error messages end up in places people read: no ids, reasons, tokens or secrets. */

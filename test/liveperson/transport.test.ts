@@ -1,8 +1,11 @@
 import axios, { type AxiosInstance } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDomainResolver } from '../../src/liveperson/domain-api.js';
-import { describeForPeople, type LivePersonError } from '../../src/liveperson/errors.js';
-import { createTransport } from '../../src/liveperson/http.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
+import { type LivePersonError } from '../../src/liveperson/liveperson-error.js';
+import { createTransport } from '../../src/liveperson/transport.js';
+import { NO_RETRY } from '../../src/liveperson/gateway.js';
+import { silentLogger } from '../../src/log.js';
 import {
   baseUrlForHost,
   checkLivePersonUrl,
@@ -106,7 +109,7 @@ describe('the client enforces it at run time', () => {
   ] as const)(
     'an http:// %s for another host is refused before anything is sent',
     async (setting, config) => {
-      const client = h.client(config, { http, retryDelaysMs: [] });
+      const client = h.client(config, { http, retry: NO_RETRY });
       const err = await insecure(client.create('consumer', ['c-1']));
       expect(err.setting).toBe(setting);
       const people = describeForPeople(err);
@@ -137,7 +140,7 @@ describe('the client enforces it at run time', () => {
       status: 200,
       body: { service: 'rtbf', account: ACCOUNT_ID, baseURI: 'rtbf.example.invalid' },
     });
-    const client = h.client({ auth: sandboxAuth('bearer'), timeoutMs: 1000 }, { http, retryDelaysMs: [] });
+    const client = h.client({ auth: sandboxAuth('bearer'), timeoutMs: 1000 }, { http, retry: NO_RETRY });
     await failure(client.list());
     const rtbfCalls = urls.filter((u) => u.includes('rtbf.example.invalid'));
     expect(rtbfCalls).toHaveLength(1);
@@ -145,11 +148,7 @@ describe('the client enforces it at run time', () => {
   });
 
   it('the resolver answers https for a LivePerson host and http for the loopback sandbox', async () => {
-    const transport = createTransport(
-      undefined,
-      () => {},
-      () => new Date(),
-    );
+    const transport = createTransport(undefined, silentLogger, () => new Date());
     const resolver = (ttlMs: number) =>
       createDomainResolver({
         accountId: ACCOUNT_ID,
@@ -157,7 +156,7 @@ describe('the client enforces it at run time', () => {
         transport,
         timeoutMs: 2000,
         now: h.clock.now,
-        log: () => {},
+        log: silentLogger,
         ttlMs,
       });
     expect(await resolver(0).baseUrl('rtbf')).toBe(h.sandbox.url);
@@ -166,13 +165,10 @@ describe('the client enforces it at run time', () => {
   });
 
   it('the transport itself refuses an insecure URL, whoever built it', async () => {
-    const transport = createTransport(
-      http,
-      () => {},
-      () => new Date(),
-    );
+    const transport = createTransport(http, silentLogger, () => new Date());
     const err = await failure(
       transport.send({
+        api: 'deletion',
         operation: 'list',
         method: 'GET',
         url: 'http://api.liveperson.net/x',

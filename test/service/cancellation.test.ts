@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/durations.js';
-import { httpError } from '../../src/liveperson/errors.js';
+import { httpError } from '../../src/liveperson/liveperson-error.js';
 import { silentLogger } from '../../src/log.js';
 import { Cancellation } from '../../src/service/cancellation.js';
 import {

@@ -10,7 +10,8 @@ import {
   type HistorySandbox,
   type HistorySandboxOptions,
 } from '../../sandbox/history/history-standalone.js';
-import { MAX_READABLE, readWindow } from '../../src/service/person-search-paging.js';
+import { readWindow } from '../../src/service/person-search-paging.js';
+import { MAX_READABLE } from '../../src/liveperson/limits.js';
 import { splitWindow } from '../../src/service/person-search-windows.js';
 import { KEYWORD_ONLY_CAP } from '../../src/service/person-search-result.js';
 import {
@@ -19,7 +20,7 @@ import {
   type PersonSearchClients,
   type SearchProgress,
 } from '../../src/service/person-search.js';
-import { HISTORY_CALLS_PER_REPLICA } from '../../src/liveperson/history/history-http.js';
+import { HISTORY_CALLS_PER_REPLICA } from '../../src/liveperson/gateway.js';
 import { SANDBOX_DEFAULT_CREDENTIALS } from '../../sandbox/rtbf/types.js';
 import {
   ACCOUNT_ID,
@@ -214,7 +215,7 @@ describe('reading a window', () => {
     const client = createMsgHistoryClient(bearerConnection(sandbox.url, recorder()));
     const window = { from: daysAgo(80).getTime(), to: NOW.getTime() };
     const outcome = await readWindow(window, (start, page) => client.searchConversations({ start }, page), {
-      service: 'msgHist',
+      service: 'messaging-history',
       pageSize: 100,
       idOf: (c) => c.conversationId,
     });

@@ -7,12 +7,8 @@ import { DEMO_PERSON, seedDemoHistory } from '../../sandbox/history/demo-seed.js
 import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
 import type { HistoryStandInOptions } from '../../sandbox/history/history-types.js';
 import { searchPerson, type PersonSearchClients } from '../../src/service/person-search.js';
-import {
-  CHAT_WINDOW_DAYS,
-  MESSAGING_WINDOW_DAYS,
-  monthsBefore,
-  searchWindows,
-} from '../../src/service/person-search-windows.js';
+import { CHAT_WINDOW_DAYS, MESSAGING_WINDOW_DAYS } from '../../src/liveperson/limits.js';
+import { monthsBefore, searchWindows } from '../../src/service/person-search-windows.js';
 import { closedSince } from '../../src/service/held-back.js';
 import {
   ACCOUNT_ID,
@@ -45,7 +41,7 @@ function clientsFor(sandbox: HistorySandbox, rec: Recorder, pageSize?: number): 
     msgHist: createMsgHistoryClient(connection),
     engHist: createEngagementHistoryClient(connection),
     pageSize,
-    log: (event, fields) => rec.logs.push({ event, fields }),
+    log: rec.log,
   };
 }
 
@@ -229,7 +225,7 @@ describe('searchPerson', () => {
     expect(JSON.stringify(result)).not.toContain('@');
     const lines = rec.logs.map((l) => JSON.stringify(l));
     expect(lines.length).toBeGreaterThan(10);
-    expect(lines.some((l) => l.includes('lp.history.retry'))).toBe(true);
+    expect(lines.some((l) => l.includes('"lp.retry"') && l.includes('history'))).toBe(true);
     for (const line of lines) {
       expect(leaks(line)).toEqual([]);
       expect(line).not.toContain(PERSON.email);

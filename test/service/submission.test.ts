@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpError, outcomeUnknown } from '../../src/liveperson/errors.js';
+import { httpError, outcomeUnknown } from '../../src/liveperson/liveperson-error.js';
 import {
   APPROVER,
   deliverDue,

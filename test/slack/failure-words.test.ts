@@ -4,7 +4,8 @@ import {
   submissionFailureSchema,
   type RequestNotice,
 } from '../../src/domain/notices.js';
-import { describeForPeople, failureFacts, httpError, outcomeUnknown } from '../../src/liveperson/errors.js';
+import { describeForPeople, failureFacts } from '../../src/liveperson/describe-for-people.js';
+import { httpError, outcomeUnknown } from '../../src/liveperson/liveperson-error.js';
 import {
   explainFailure,
   failurePostWords,

@@ -11,7 +11,8 @@ import {
 import { buildRecordMessage } from '../../src/slack/blocks/record-message.js';
 import { buildRequestModal } from '../../src/slack/blocks/request-modal.js';
 import { ACTION } from '../../src/slack/ids.js';
-import { describeForPeople, LivePersonError } from '../../src/liveperson/errors.js';
+import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
+import { LivePersonError } from '../../src/liveperson/liveperson-error.js';
 import type { QuotaReport } from '../../src/service/quota-service.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided, deletionRequest, uuids } from './request-fixture.js';

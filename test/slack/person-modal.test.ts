@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPlan, type PlanSummary } from '../../src/domain/plan.js';
 import { chooseFindings } from '../../src/domain/person-search-rules.js';
-import { HISTORY_ERROR_CODES } from '../../src/liveperson/history/errors.js';
+import { HISTORY_ERROR_CODES } from '../../src/liveperson/liveperson-error.js';
 import { createMsgHistoryClient } from '../../src/liveperson/history/msg-history-client.js';
 import { startHistorySandbox, type HistorySandbox } from '../../sandbox/history/history-standalone.js';
 import { searchPerson } from '../../src/service/person-search.js';

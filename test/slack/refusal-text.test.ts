@@ -4,7 +4,7 @@ import { canCancel } from '../../src/domain/lifecycle.js';
 import type { Refusal, RefusalCode } from '../../src/domain/outcome.js';
 import { canFile, canSubmit, canTakePlan, quotaStatus } from '../../src/domain/quota.js';
 import type { DeletionRequest, RequestStatus } from '../../src/domain/request.js';
-import { LivePersonError } from '../../src/liveperson/errors.js';
+import { LivePersonError } from '../../src/liveperson/liveperson-error.js';
 import { quotaTightText, refusalText } from '../../src/slack/blocks/refusal-text.js';
 import { deletionRequest } from './request-fixture.js';
 

@@ -136,8 +136,8 @@ export class Harness {
     this.store = await openFileStore(this.config.dataDir);
     const log = createLogger((line) => this.logLines.push(line));
     const lp = createLivePersonClient(this.config.liveperson, {
-      log: (event, fields) => this.logLines.push(JSON.stringify({ event, ...fields })),
-      retryDelaysMs: [10, 20],
+      log,
+      retry: { unavailable: { retries: 2, minTimeout: 10 } },
     });
     this.app = createApp({
       config: this.config,

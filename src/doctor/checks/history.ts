@@ -1,9 +1,9 @@
 import type { CoreConfig } from '../../config.js';
-import { checkHistoryAccess, type HistoryAccess } from '../../liveperson/history/check.js';
+import { createGateway, NO_RETRY } from '../../liveperson/gateway.js';
+import { apiName, checkHistoryAccess, type HistoryAccess } from '../../liveperson/history/check.js';
 import { createEngagementHistoryClient } from '../../liveperson/history/engagement-history-client.js';
-import { apiName, type HistoryErrorCode } from '../../liveperson/history/errors.js';
-import { createHistoryConnection } from '../../liveperson/history/history-http.js';
 import { createMsgHistoryClient } from '../../liveperson/history/msg-history-client.js';
+import type { HistoryErrorCode } from '../../liveperson/liveperson-error.js';
 
 /**
  * The doctor's look at LivePerson's history APIs, which erasing a person searches: Messaging
@@ -28,9 +28,7 @@ const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
 };
 
 export async function checkHistory(core: CoreConfig, now: Date): Promise<HistoryCheck[]> {
-  const connection = createHistoryConnection(core.liveperson, {
-    retry: { maxRateLimitRetries: 0, serverErrorPausesMs: [] },
-  });
+  const connection = createGateway(core.liveperson, { retry: NO_RETRY });
   const results = await checkHistoryAccess(
     {
       msgHist: createMsgHistoryClient(connection),

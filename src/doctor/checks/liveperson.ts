@@ -1,5 +1,6 @@
 import { createLivePersonClient, type LivePersonClientDeps } from '../../liveperson/client.js';
-import { LivePersonError } from '../../liveperson/errors.js';
+import { NO_RETRY } from '../../liveperson/gateway.js';
+import { LivePersonError } from '../../liveperson/liveperson-error.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import type { CoreConfig } from '../../config.js';
 import type { CheckResult } from '../result.js';
@@ -100,7 +101,7 @@ function livePersonFailure(err: unknown, core: CoreConfig): { detail: string; fi
 export async function checkLivePerson(core: CoreConfig, deps: LivePersonCheckDeps): Promise<CheckResult> {
   const name = 'liveperson';
   const client = createLivePersonClient(core.liveperson, {
-    retryDelaysMs: [],
+    retry: NO_RETRY,
     ...(deps.now ? { now: deps.now } : {}),
     ...deps.lpDeps,
   });

@@ -1,12 +1,24 @@
+import { historyErrorCode, type HistoryErrorCode } from '../liveperson-error.js';
 import type { EngagementHistoryClient } from './engagement-history-client.js';
-import { isHistoryError, type HistoryErrorCode, type HistoryService } from './errors.js';
 import type { MsgHistoryClient } from './msg-history-client.js';
 
 /** For `npm run doctor`: can these credentials read the history APIs? One small search each. */
 
+/** Domain API service names, case sensitive. */
+type HistoryService = 'msgHist' | 'engHistDomain';
+
 export type HistoryAccess =
   | { service: HistoryService; ok: true }
   | { service: HistoryService; ok: false; code: HistoryErrorCode | 'UNKNOWN' };
+
+const API_NAMES: Record<HistoryService, string> = {
+  msgHist: 'Messaging Interactions',
+  engHistDomain: 'Engagement History',
+};
+
+export function apiName(service: HistoryService): string {
+  return API_NAMES[service];
+}
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -15,7 +27,7 @@ async function probe(service: HistoryService, search: () => Promise<unknown>): P
     await search();
     return { service, ok: true };
   } catch (err) {
-    return { service, ok: false, code: isHistoryError(err) ? err.code : 'UNKNOWN' };
+    return { service, ok: false, code: historyErrorCode(err) ?? 'UNKNOWN' };
   }
 }
 

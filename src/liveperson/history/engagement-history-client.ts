@@ -1,14 +1,17 @@
-import { HistoryError } from './errors.js';
-import { parseAnswer, postSearch, type HistoryConnection } from './history-http.js';
-import { quotedPhrase, type PageRequest, type TimeRange } from './msg-history-client.js';
+import type { Gateway } from '../gateway.js';
+import {
+  checkPage,
+  parsePage,
+  quotedPhrase,
+  type PageRequest,
+  type TimeRange,
+} from './msg-history-client.js';
 import { chatPageSchema, type ChatPage } from './schemas.js';
 
 /**
  * LivePerson's Engagement History API (`engHistDomain`, chat): ended chats only. The parse keeps
  * engagementId, visitorId and times; transcripts, surveys and visitor info are dropped at the edge.
  */
-
-export const ENG_HIST_MAX_LIMIT = 100;
 
 /**
  * Where a phrase is looked for: identifying fields only, so a hit is the visitor themselves rather
@@ -36,13 +39,12 @@ export interface EngagementHistoryClient {
 
 const EMPTY: ChatPage = { count: 0, records: [], partial: false };
 
-export function createEngagementHistoryClient(connection: HistoryConnection): EngagementHistoryClient {
-  const path = `/interaction_history/api/account/${encodeURIComponent(connection.accountId)}/interactions/search`;
+export function createEngagementHistoryClient(gateway: Gateway): EngagementHistoryClient {
+  const path = `/interaction_history/api/account/${encodeURIComponent(gateway.accountId)}/interactions/search`;
+  const api = 'engagement-history';
   return {
     async searchChats(search, page) {
-      if (page.limit < 1 || page.limit > ENG_HIST_MAX_LIMIT || page.offset < 0) {
-        throw new HistoryError('HISTORY_BAD_REQUEST', 'engHistDomain', 'limit must be 1–100 and offset ≥ 0');
-      }
+      checkPage(api, page);
       // keyword_search_area is "Required" in the table though absent from some examples: always sent.
       const body: Record<string, unknown> = {
         start: { from: search.start.from, to: search.start.to },
@@ -50,14 +52,15 @@ export function createEngagementHistoryClient(connection: HistoryConnection): En
       };
       if (search.phrase !== undefined) body.keyword = quotedPhrase(search.phrase);
       if (search.visitorId !== undefined) body.visitor = search.visitorId;
-      const answer = await postSearch(connection, {
-        service: 'engHistDomain',
-        call: 'interactions.search',
+      const answer = await gateway.request({
+        api,
+        operation: 'search',
+        method: 'POST',
         path,
-        body,
+        body: JSON.stringify(body),
         query: { offset: page.offset, limit: page.limit, sort: 'start:asc' },
       });
-      return parseAnswer('engHistDomain', 'interactions.search', answer, chatPageSchema, EMPTY);
+      return parsePage(api, answer, chatPageSchema, EMPTY);
     },
   };
 }

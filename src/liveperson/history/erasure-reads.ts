@@ -1,6 +1,8 @@
-import { HistoryError } from './errors.js';
+import type { Gateway } from '../gateway.js';
+import { CHAT_WINDOW_DAYS, HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
+import { LivePersonError } from '../liveperson-error.js';
 import { chatCheckPageSchema, conversationCheckPageSchema, type CheckedRecord } from './erasure-check.js';
-import { parseAnswer, postSearch, type HistoryConnection } from './history-http.js';
+import { parsePage } from './msg-history-client.js';
 
 /**
  * Reading back what a finished deletion request covered, to see whether LivePerson masked it
@@ -17,12 +19,11 @@ import { parseAnswer, postSearch, type HistoryConnection } from './history-http.
  * checked: it is counted as such, never as erased.
  */
 
-export const ERASURE_IDS_PER_CALL = 100;
-export const ERASURE_PAGE_SIZE = 100;
 /** Consumer pages read at most (10,000 conversations): beyond that the answer is "incomplete". */
 const MAX_CONSUMER_PAGES = 100;
 /** The `start` window sent with an engagementId: well inside the 1-month limit after rounding. */
-const CHAT_WINDOW_MS = 27 * 24 * 60 * 60 * 1000;
+const CHAT_WINDOW_MS = CHAT_WINDOW_DAYS * 24 * 60 * 60 * 1000;
+const NOTHING = { count: 0, records: [] };
 
 const CONTENT = ['messageRecords', 'sdes', 'consumerParticipants'];
 
@@ -47,27 +48,37 @@ export interface ErasureReader {
   chat(engagementId: string, now: number): Promise<IdErasure>;
 }
 
-export function createErasureReader(connection: HistoryConnection, gate: CallGate): ErasureReader {
-  const account = encodeURIComponent(connection.accountId);
+export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureReader {
+  const account = encodeURIComponent(gateway.accountId);
   const msgBase = `/messaging_history/api/account/${account}/conversations`;
   const ehPath = `/interaction_history/api/account/${account}/interactions/search`;
 
-  const readConversations = (call: string, path: string, body: unknown, query?: Record<string, number>) =>
-    gate(async () => {
-      const answer = await postSearch(connection, { service: 'msgHist', call, path, body, query });
-      return parseAnswer('msgHist', call, answer, conversationCheckPageSchema, { count: 0, records: [] });
-    });
+  const search = (
+    api: 'messaging-history' | 'engagement-history',
+    path: string,
+    body: unknown,
+    query: Record<string, number>,
+  ) => gateway.request({ api, operation: 'search', method: 'POST', path, body: JSON.stringify(body), query });
+  const readConversations = (path: string, body: unknown, query: Record<string, number> = {}) =>
+    gate(async () =>
+      parsePage(
+        'messaging-history',
+        await search('messaging-history', path, body, query),
+        conversationCheckPageSchema,
+        NOTHING,
+      ),
+    );
 
   return {
     async conversations(ids) {
       const found = new Map<string, boolean>();
       const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += ERASURE_IDS_PER_CALL) {
-        chunks.push(ids.slice(i, i + ERASURE_IDS_PER_CALL));
+      for (let i = 0; i < ids.length; i += MSG_HIST_MAX_IDS) {
+        chunks.push(ids.slice(i, i + MSG_HIST_MAX_IDS));
       }
       const pages = await Promise.all(
         chunks.map((chunk) =>
-          readConversations('erasure.byId', `${msgBase}/conversation/search`, {
+          readConversations(`${msgBase}/conversation/search`, {
             conversationIds: chunk,
             contentToRetrieve: CONTENT,
           }),
@@ -91,33 +102,25 @@ export function createErasureReader(connection: HistoryConnection, gate: CallGat
       const records: CheckedRecord[] = [];
       for (let page = 0; page < MAX_CONSUMER_PAGES; page++) {
         const answer = await readConversations(
-          'erasure.byConsumer',
           `${msgBase}/consumer/search`,
           { consumer: consumerId, status: ['CLOSE'], contentToRetrieve: CONTENT },
-          { offset: records.length, limit: ERASURE_PAGE_SIZE },
+          { offset: records.length, limit: HISTORY_PAGE_MAX },
         );
         records.push(...answer.records);
         if (records.length >= answer.count || answer.records.length === 0) {
-          if (records.length < answer.count) throw incomplete('msgHist');
+          if (records.length < answer.count) throw incomplete();
           return consumerCounts(consumerId, records, before);
         }
       }
-      throw incomplete('msgHist');
+      throw incomplete();
     },
 
     async chat(engagementId, now) {
       const answer = await gate(async () => {
-        const raw = await postSearch(connection, {
-          service: 'engHistDomain',
-          call: 'erasure.chat',
-          path: ehPath,
-          body: { start: { from: now - CHAT_WINDOW_MS, to: now }, engagementId },
-          query: { offset: 0, limit: ERASURE_PAGE_SIZE },
-        });
-        return parseAnswer('engHistDomain', 'erasure.chat', raw, chatCheckPageSchema, {
-          count: 0,
-          records: [],
-        });
+        const body = { start: { from: now - CHAT_WINDOW_MS, to: now }, engagementId };
+        const query = { offset: 0, limit: HISTORY_PAGE_MAX };
+        const raw = await search('engagement-history', ehPath, body, query);
+        return parsePage('engagement-history', raw, chatCheckPageSchema, NOTHING);
       });
       const mine = answer.records.filter((r) => r.id === engagementId);
       if (mine.length === 0) return { id: engagementId, erased: 0, residual: 0, notCheckable: 1 };
@@ -140,10 +143,14 @@ function consumerCounts(consumerId: string, records: CheckedRecord[], before: nu
   return { id: consumerId, erased, residual, notCheckable: byId.size === 0 ? 1 : 0 };
 }
 
-function incomplete(service: 'msgHist'): HistoryError {
-  return new HistoryError(
+function incomplete(): LivePersonError {
+  return new LivePersonError(
     'HISTORY_INCOMPLETE',
-    service,
     'LivePerson returned fewer conversations than it counted',
+    {
+      api: 'messaging-history',
+      operation: 'search',
+      retryable: false,
+    },
   );
 }

@@ -1,5 +1,7 @@
-import { HistoryError } from './errors.js';
-import { parseAnswer, postSearch, type HistoryConnection } from './history-http.js';
+import { parseAnswer, type Gateway } from '../gateway.js';
+import { HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
+import { LivePersonError, type HistoryApi } from '../liveperson-error.js';
+import type { RawAnswer } from '../transport.js';
 import { conversationPageSchema, type ConversationPage, type ConversationStatus } from './schemas.js';
 
 /**
@@ -7,11 +9,6 @@ import { conversationPageSchema, type ConversationPage, type ConversationStatus 
  * Only `consumerParticipants` is asked for (plus the `info` LivePerson always sends): no transcripts or
  * SDEs travel, and the parse keeps ids, statuses and times only.
  */
-
-/** LivePerson's ceiling for `limit`. */
-export const MSG_HIST_MAX_LIMIT = 100;
-/** 1b takes at most this many conversation ids. */
-export const MSG_HIST_MAX_IDS = 100;
 
 export interface TimeRange {
   /** Epoch ms, inclusive. */
@@ -63,24 +60,48 @@ export function quotedPhrase(text: string): string {
   return `"${text.replace(/"/g, ' ').trim()}"`;
 }
 
-function checkPage(page: PageRequest): void {
-  if (page.limit < 1 || page.limit > MSG_HIST_MAX_LIMIT || page.offset < 0) {
-    throw new HistoryError('HISTORY_BAD_REQUEST', 'msgHist', 'limit must be 1–100 and offset ≥ 0');
+/** A history call refused before it is sent, because it would break one of LivePerson's limits. */
+function beyondLimits(api: HistoryApi, why: string) {
+  return new LivePersonError('LP_BAD_REQUEST', why, { api, operation: 'search', retryable: false });
+}
+
+export function checkPage(api: HistoryApi, page: PageRequest): void {
+  if (page.limit < 1 || page.limit > HISTORY_PAGE_MAX || page.offset < 0) {
+    throw beyondLimits(api, `limit must be 1–${HISTORY_PAGE_MAX} and offset ≥ 0`);
   }
 }
 
-export function createMsgHistoryClient(connection: HistoryConnection): MsgHistoryClient {
-  const account = encodeURIComponent(connection.accountId);
+/** A search's answer: a 204 (or an empty body) is no records. */
+export function parsePage<T>(
+  api: HistoryApi,
+  answer: RawAnswer,
+  schema: { parse(value: unknown): T },
+  empty: T,
+): T {
+  if (answer.status === 204 || answer.body.trim() === '') return empty;
+  return parseAnswer({ api, operation: 'search' }, answer, (json) => schema.parse(json));
+}
+
+export function createMsgHistoryClient(gateway: Gateway): MsgHistoryClient {
+  const account = encodeURIComponent(gateway.accountId);
   const base = `/messaging_history/api/account/${account}/conversations`;
 
-  async function post(call: string, path: string, body: unknown, query?: Record<string, string | number>) {
-    const answer = await postSearch(connection, { service: 'msgHist', call, path, body, query });
-    return parseAnswer('msgHist', call, answer, conversationPageSchema, EMPTY);
+  async function post(path: string, body: unknown, query?: Record<string, string | number>) {
+    const api = 'messaging-history';
+    const request = {
+      api,
+      operation: 'search',
+      method: 'POST',
+      path,
+      query,
+      body: JSON.stringify(body),
+    } as const;
+    return parsePage(api, await gateway.request(request), conversationPageSchema, EMPTY);
   }
 
   return {
     async searchConversations(search, page) {
-      checkPage(page);
+      checkPage('messaging-history', page);
       const body: Record<string, unknown> = {
         start: { from: search.start.from, to: search.start.to },
         contentToRetrieve: CONTENT,
@@ -91,16 +112,15 @@ export function createMsgHistoryClient(connection: HistoryConnection): MsgHistor
         body.sdeSearch = { personalInfo: phrase, customerInfo: phrase, userUpdate: phrase };
       }
       if (search.phrase !== undefined) body.keyword = quotedPhrase(search.phrase);
-      return post('conversations.search', `${base}/search`, body, {
+      return post(`${base}/search`, body, {
         offset: page.offset,
         limit: page.limit,
         sort: 'start:asc',
       });
     },
     async conversationsByConsumer(consumerId, status, page) {
-      checkPage(page);
+      checkPage('messaging-history', page);
       return post(
-        'conversations.byConsumer',
         `${base}/consumer/search`,
         { consumer: consumerId, status: [...status], contentToRetrieve: CONTENT },
         { offset: page.offset, limit: page.limit },
@@ -109,9 +129,9 @@ export function createMsgHistoryClient(connection: HistoryConnection): MsgHistor
     async conversationsByIds(conversationIds) {
       if (conversationIds.length === 0) return EMPTY;
       if (conversationIds.length > MSG_HIST_MAX_IDS) {
-        throw new HistoryError('HISTORY_BAD_REQUEST', 'msgHist', 'at most 100 conversation ids per call');
+        throw beyondLimits('messaging-history', `at most ${MSG_HIST_MAX_IDS} conversation ids per call`);
       }
-      return post('conversations.byId', `${base}/conversation/search`, {
+      return post(`${base}/conversation/search`, {
         conversationIds: [...conversationIds],
         contentToRetrieve: CONTENT,
       });

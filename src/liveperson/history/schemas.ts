@@ -7,7 +7,6 @@ import { z } from 'zod';
  */
 
 export type ConversationStatus = 'OPEN' | 'CLOSE';
-export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['OPEN', 'CLOSE'];
 
 export interface ConversationSummary {
   conversationId: string;

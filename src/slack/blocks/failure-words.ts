@@ -9,7 +9,7 @@ import {
   type RequestNotice,
   type SubmissionFailure,
 } from '../../domain/notices.js';
-import { describeFailureFacts } from '../../liveperson/errors.js';
+import { describeFailureFacts } from '../../liveperson/describe-for-people.js';
 
 export interface FailureExplanation {
   /** What happened, in words a privacy officer understands. Plain text: escaped where it is shown. */

@@ -3,7 +3,7 @@ import type { types } from '@slack/bolt';
 import { deadlineStatus, isCalendarDate } from '../../domain/gdpr.js';
 import { cancelOffered, cancellableUntil, submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
-import { describeForPeople } from '../../liveperson/errors.js';
+import { describeForPeople } from '../../liveperson/describe-for-people.js';
 import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
 import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
 import type { QuotaReport } from '../../service/quota-service.js';

@@ -1,7 +1,7 @@
 /** The "erase a person" views: searching, then what was found and what it becomes. Pure. */
 import type { types } from '@slack/bolt';
 import type { PlanOutcome } from '../../domain/plan.js';
-import type { HistoryErrorCode } from '../../liveperson/history/errors.js';
+import type { HistoryErrorCode } from '../../liveperson/liveperson-error.js';
 import type { PersonSearchResult } from '../../service/person-search-result.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import {

@@ -4,7 +4,7 @@ import type { QuotaStatus } from '../../domain/outcome.js';
 import type { Refusal } from '../../domain/outcome.js';
 import type { DeletionRequest, RequestStatus } from '../../domain/request.js';
 import { readableTime } from '../../domain/zoned-time.js';
-import { describeForPeople } from '../../liveperson/errors.js';
+import { describeForPeople } from '../../liveperson/describe-for-people.js';
 import { mention, plural } from '../format.js';
 import { COMMAND } from '../ids.js';
 import { idErrorText } from './id-messages.js';

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngagementHistoryClient } from '../../../src/liveperson/history/engagement-history-client.js';
 import { checkHistoryAccess } from '../../../src/liveperson/history/check.js';
-import { HistoryError } from '../../../src/liveperson/history/errors.js';
-import { createHistoryConnection, HISTORY_SOURCE } from '../../../src/liveperson/history/history-http.js';
+import { createGateway, RETRY_POLICIES } from '../../../src/liveperson/gateway.js';
+import { HISTORY_SOURCE } from '../../../src/liveperson/limits.js';
+import { LivePersonError } from '../../../src/liveperson/liveperson-error.js';
 import { createMsgHistoryClient } from '../../../src/liveperson/history/msg-history-client.js';
 import { startSandbox } from '../../../sandbox/rtbf/start-sandbox.js';
 import { createHistoryStandIn } from '../../../sandbox/history/history-stand-in.js';
@@ -92,23 +93,30 @@ describe('Messaging Interactions client', () => {
     });
   });
 
-  it('waits at least a second after a 429, then tries again', async () => {
+  it('follows LivePerson’s advice for reads: 429 after a second, 5xx after 5, 10 and 15 s', () => {
+    for (const api of ['messaging-history', 'engagement-history'] as const) {
+      expect(RETRY_POLICIES[api]).toEqual({
+        rateLimited: { retries: 5, minTimeout: 1000, factor: 1 },
+        unavailable: { retries: 3, minTimeout: 5000, factor: 2, maxTimeout: 15_000 },
+      });
+    }
+  });
+
+  it('waits after a 429, then tries again', async () => {
     const sandbox = await standIn();
     seedPerson(sandbox);
     sandbox.inject({ kind: 'mi.search', status: 429, times: 2 });
     const rec = recorder();
-    const client = createMsgHistoryClient(
-      bearerConnection(sandbox.url, rec, { retry: { rateLimitPauseMs: 10 } }),
-    );
+    const client = createMsgHistoryClient(bearerConnection(sandbox.url, rec));
     const page = await client.searchConversations(
       { start: recent, sde: PERSON.email },
       { offset: 0, limit: 100 },
     );
     expect(page.count).toBe(2);
-    expect(rec.sleeps).toEqual([1000, 1000]);
+    expect(rec.retries()).toBe(2);
   });
 
-  it('retries a 5xx three times after 5, 10 and 15 s, then gives up with a coded error', async () => {
+  it('retries a 5xx three times, then gives up with a coded error', async () => {
     const sandbox = await standIn();
     seedPerson(sandbox);
     const rec = recorder();
@@ -116,12 +124,18 @@ describe('Messaging Interactions client', () => {
     sandbox.inject({ kind: 'mi.consumer', status: 503, times: 3 });
     const page = await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
     expect(page.count).toBe(4);
-    expect(rec.sleeps).toEqual([5000, 10_000, 15_000]);
+    expect(rec.retries()).toBe(3);
 
     sandbox.inject({ kind: 'mi.consumer', status: 500, times: 4 });
     const err = await failure(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST));
-    expect(err).toBeInstanceOf(HistoryError);
-    expect(err).toMatchObject({ code: 'HISTORY_SERVER_ERROR', service: 'msgHist', httpStatus: 500 });
+    expect(err).toBeInstanceOf(LivePersonError);
+    expect(err).toMatchObject({
+      code: 'HISTORY_SERVER_ERROR',
+      api: 'messaging-history',
+      operation: 'search',
+      httpStatus: 500,
+    });
+    expect(rec.retries()).toBe(6);
     expect(leaks(rec.logs)).toEqual([]);
     expect(JSON.stringify(rec.logs)).not.toContain(PERSON.consumerId);
     expect(String((err as Error).message)).not.toContain(PERSON.consumerId);
@@ -139,7 +153,7 @@ describe('Messaging Interactions client', () => {
     await expect(good.searchConversations({ start: recent }, { offset: 0, limit: 5 })).rejects.toMatchObject({
       code: 'HISTORY_BAD_REQUEST',
     });
-    expect(rec.sleeps).toEqual([]);
+    expect(rec.retries()).toBe(0);
   });
 
   it('reads the host from the Domain API and signs in like the rtbf client (OAuth 2.0 and 1.0a)', async () => {
@@ -148,7 +162,7 @@ describe('Messaging Interactions client', () => {
     running.push(sandbox);
     seedPerson(history);
     for (const kind of ['oauth2', 'oauth1'] as const) {
-      const connection = createHistoryConnection(configFor(sandbox, { auth: sandboxAuth(kind) }), {
+      const connection = createGateway(configFor(sandbox, { auth: sandboxAuth(kind) }), {
         now: () => NOW,
       });
       const page = await createMsgHistoryClient(connection).conversationsByConsumer(
@@ -166,7 +180,7 @@ describe('Messaging Interactions client', () => {
     const history = createHistoryStandIn({ accountId: ACCOUNT_ID, now: () => NOW });
     const sandbox = await startSandbox({ accountId: ACCOUNT_ID, now: () => NOW, extensions: [history] });
     running.push(sandbox);
-    const client = createMsgHistoryClient(createHistoryConnection(configFor(sandbox), { now: () => NOW }));
+    const client = createMsgHistoryClient(createGateway(configFor(sandbox), { now: () => NOW }));
     await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
     sandbox.expireTokens();
     await client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST);
@@ -183,13 +197,14 @@ describe('shared failures', () => {
     const wrongSecret = configFor(sandbox, {
       auth: { kind: 'oauth2', clientId: 'sandbox-client', clientSecret: 'no' },
     });
-    const client = createMsgHistoryClient(createHistoryConnection(wrongSecret, { now: () => NOW }));
+    const client = createMsgHistoryClient(createGateway(wrongSecret, { now: () => NOW }));
     await expect(client.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST)).rejects.toMatchObject({
-      name: 'HistoryError',
+      name: 'LivePersonError',
       code: 'HISTORY_UNAUTHORIZED',
+      api: 'messaging-history',
     });
     const otherAccount = configFor(sandbox, { accountId: '999' });
-    const lost = createMsgHistoryClient(createHistoryConnection(otherAccount, { now: () => NOW }));
+    const lost = createMsgHistoryClient(createGateway(otherAccount, { now: () => NOW }));
     await expect(lost.conversationsByConsumer(PERSON.consumerId, ['CLOSE'], FIRST)).rejects.toMatchObject({
       code: 'HISTORY_HOST_UNKNOWN',
     });

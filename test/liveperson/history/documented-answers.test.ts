@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createDomainResolver, hostFromDomainAnswer } from '../../../src/liveperson/domain-api.js';
-import { createTransport } from '../../../src/liveperson/http.js';
+import { createTransport } from '../../../src/liveperson/transport.js';
+import { silentLogger } from '../../../src/log.js';
 import { chatPageSchema, conversationPageSchema } from '../../../src/liveperson/history/schemas.js';
 import { NOW } from './fixtures.js';
 
@@ -113,7 +114,7 @@ describe('the documented Domain API answers', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      const log = () => {};
+      const log = silentLogger;
       const resolver = createDomainResolver({
         accountId: 'EXAMPLE123',
         domainApiUrl: `http://127.0.0.1:${port}`,

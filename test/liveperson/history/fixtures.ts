@@ -1,7 +1,12 @@
-import { createAuthProvider } from '../../../src/liveperson/auth.js';
-import { createTransport } from '../../../src/liveperson/http.js';
-import type { HistoryConnection, HistoryRetryPolicy } from '../../../src/liveperson/history/history-http.js';
+import {
+  createGateway,
+  RETRY_POLICIES,
+  type Gateway,
+  type RetryPolicy,
+} from '../../../src/liveperson/gateway.js';
+import type { Logger, LogFields } from '../../../src/log.js';
 import { SANDBOX_DEFAULT_CREDENTIALS } from '../../../sandbox/rtbf/types.js';
+import { quick, recordingLogger, retriesIn } from '../fixtures.js';
 import type { SeededConversation } from '../../../sandbox/history/history-seed.js';
 import type { HistoryStandIn } from '../../../sandbox/history/history-types.js';
 
@@ -16,39 +21,43 @@ export function daysAgo(days: number, from: Date = NOW): Date {
 }
 
 export interface Recorder {
-  sleeps: number[];
-  logs: { event: string; fields: Record<string, unknown> }[];
+  /** How many times a call was tried again (`lp.retry` lines). */
+  retries(): number;
+  logs: { event: string; fields: LogFields }[];
+  log: Logger;
 }
 
 export function recorder(): Recorder {
-  return { sleeps: [], logs: [] };
+  const { log, logs } = recordingLogger();
+  return { retries: () => retriesIn(logs), logs, log };
 }
 
-/** A connection to a stand-in on its own port, with the sandbox's default bearer token. */
+/**
+ * A gateway to a stand-in on its own port (no Domain API: the history hosts are fixed), with the
+ * sandbox's default bearer token and the history APIs' retries, paused milliseconds instead of seconds.
+ */
 export function bearerConnection(
   url: string,
   rec: Recorder,
-  options: { token?: string; retry?: Partial<HistoryRetryPolicy>; now?: () => Date } = {},
-): HistoryConnection {
-  const now = options.now ?? (() => NOW);
-  const log = (event: string, fields: Record<string, unknown>) => rec.logs.push({ event, fields });
-  const transport = createTransport(undefined, log, now);
+  options: { token?: string; retry?: RetryPolicy; now?: () => Date; source?: string } = {},
+): Gateway {
   const token = options.token ?? SANDBOX_DEFAULT_CREDENTIALS.bearerTokens[0] ?? '';
-  return {
-    accountId: ACCOUNT_ID,
-    transport,
-    auth: createAuthProvider(
-      { kind: 'bearer', token },
-      { accountId: ACCOUNT_ID, transport, timeoutMs: 2000, now, log, sentinelBaseUrl: async () => url },
-    ),
-    baseUrl: async () => url,
-    timeoutMs: 2000,
-    sleep: async (ms) => {
-      rec.sleeps.push(ms);
+  return createGateway(
+    {
+      accountId: ACCOUNT_ID,
+      auth: { kind: 'bearer', token },
+      domainApiUrl: url,
+      timeoutMs: 2000,
+      legacyTicketing: false,
     },
-    log,
-    retry: options.retry,
-  };
+    {
+      now: options.now ?? (() => NOW),
+      log: rec.log,
+      retry: options.retry ?? quick(RETRY_POLICIES['messaging-history']),
+      baseUrls: { msgHist: url, engHistDomain: url },
+      ...(options.source ? { source: options.source } : {}),
+    },
+  );
 }
 
 /** What the stand-in sends along and must never get past the client: checked in every leak test. */

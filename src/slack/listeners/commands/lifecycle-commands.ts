@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { SyncOutcome } from '../../../service/quota-sync.js';
 import { quotaReportText, statusText } from '../../blocks/lifecycle-messages.js';
-import { describeForPeople } from '../../../liveperson/errors.js';
+import { describeForPeople } from '../../../liveperson/describe-for-people.js';
 import { COMMAND } from '../../ids.js';
 import { tellPrivately } from '../actions/tell-privately.js';
 import { today, type ListenerContext } from '../context.js';
