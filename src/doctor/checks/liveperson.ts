@@ -2,7 +2,7 @@ import { createLivePersonClient, type LivePersonClientDeps } from '../../liveper
 import { LivePersonError } from '../../liveperson/errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import type { CoreConfig } from '../../config.js';
-import type { CheckResult } from '../result.js';
+import { AUTH_KINDS, failed, passed, type CheckResult } from '../result.js';
 
 export interface LivePersonCheckDeps {
   /** Extra LivePerson client dependencies; the doctor's default is no read retries, to answer quickly. */
@@ -106,14 +106,13 @@ export async function checkLivePerson(core: CoreConfig, deps: LivePersonCheckDep
   });
   try {
     const check = await client.check();
-    const auth = { oauth2: 'OAuth 2.0', oauth1: 'OAuth 1.0a', bearer: 'bearer token' }[check.authKind];
     const sentinel = check.sentinelHost ? `, token from ${check.sentinelHost}` : '';
-    return {
+    return passed(
       name,
-      ok: true,
-      detail: `account ${core.liveperson.accountId}: deletion API at ${check.rtbfHost}${sentinel}, ${auth} credentials accepted`,
-    };
+      `account ${core.liveperson.accountId}: deletion API at ${check.rtbfHost}${sentinel}, ${AUTH_KINDS[check.authKind]} credentials accepted`,
+    );
   } catch (err) {
-    return { name, ok: false, ...livePersonFailure(err, core) };
+    const { detail, fix } = livePersonFailure(err, core);
+    return failed(name, detail, fix);
   }
 }
