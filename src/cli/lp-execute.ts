@@ -6,7 +6,15 @@ import type { Command } from './lp-args.js';
 import type { ApprovedCreate } from './lp-create.js';
 import { NotRecordedError } from './lp-record.js';
 import { formatCheck, formatRecord, formatRecordTable, type CheckReport } from './lp-format.js';
-import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
+import {
+  EXIT_API_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  nothingFiled,
+  writeJson,
+  type Context,
+  type LpIo,
+} from './lp-io.js';
 
 /** Runs one command against LivePerson and writes its outcome, for a person or (--json) a script. */
 
@@ -16,7 +24,7 @@ export async function execute(
   client: LivePersonClient,
 ): Promise<number> {
   const out = (human: string, machine: unknown) =>
-    ctx.io.stdout.write(ctx.json ? `${JSON.stringify(machine, null, 2)}\n` : human);
+    ctx.json ? writeJson(ctx.io, machine) : ctx.io.stdout.write(human);
   switch (command.name) {
     case 'check': {
       const report = await runCheck(ctx, client);
@@ -85,10 +93,7 @@ export function reportFailure(
   }
   if (err instanceof NotRecordedError) {
     io.stderr.write(`lp create: ${err.message}\n`);
-    if (json) {
-      const error = { code: 'NOT_RECORDED', what: 'Nothing was filed.', next: err.message };
-      io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-    }
+    if (json) nothingFiled(io, 'NOT_RECORDED', err.message);
     return EXIT_API_ERROR;
   }
   const people = describeForPeople(err);
@@ -99,10 +104,11 @@ export function reportFailure(
     ? `${lp.code}${lp.httpStatus ? `, HTTP ${lp.httpStatus}` : ''}: ${lp.message}`
     : undefined;
   io.stderr.write(`Error: ${what}\nNext:  ${next}\n${technical ? `(${technical})\n` : ''}`);
-  if (json) {
-    const error = { code: lp?.code ?? 'UNEXPECTED', httpStatus: lp?.httpStatus, what, next };
-    io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-  }
+  if (json)
+    writeJson(io, {
+      ok: false,
+      error: { code: lp?.code ?? 'UNEXPECTED', httpStatus: lp?.httpStatus, what, next },
+    });
   return EXIT_API_ERROR;
 }
 

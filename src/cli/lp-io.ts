@@ -27,6 +27,16 @@ export const EXIT_API_ERROR = 1;
 /** A usage error: bad arguments, invalid ids, missing settings, or create without --yes off a terminal. */
 export const EXIT_USAGE = 2;
 
+/** What --json prints on stdout: the value, indented. */
+export function writeJson(io: LpIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** --json's answer when nothing was filed (create refused, declined or not recorded); `next` says what to do. */
+export function nothingFiled(io: LpIo, code: string, next: string): void {
+  writeJson(io, { ok: false, error: { code, what: 'Nothing was filed.', next } });
+}
+
 /** What a command runs with once the settings are loaded. */
 export interface Context {
   config: CoreConfig;

@@ -13,8 +13,6 @@ import { recordedCreate } from './lp-record.js';
  * lp-execute (the calls and their output).
  */
 
-export { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
-
 /**
  * Starts the LivePerson stand-in for `--sandbox` and gives the settings that point at it. The stand-in is
  * built from LivePerson's pages and lives outside src/ (sandbox/), so dist/ holds only the product: the

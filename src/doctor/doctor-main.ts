@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { plural } from '../slack/format.js';
 import { runChecks, type DoctorDeps } from './doctor.js';
-import { plural, type CheckResult } from './result.js';
+import type { CheckResult } from './result.js';
 
 /**
  * `npm run -s doctor`: checks the whole set-up (configuration, Slack, LivePerson, the data file) and prints

@@ -43,7 +43,3 @@ export const skipped = (name: string, detail = SKIPPED_CONFIG): CheckResult => (
 
 /** How the doctor names each kind of LivePerson credentials. */
 export const AUTH_KINDS = { oauth2: 'OAuth 2.0', oauth1: 'OAuth 1.0a', bearer: 'bearer token' } as const;
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}

@@ -5,8 +5,9 @@ import {
   TOO_FEW_APPROVERS_FIX,
   tooFewApproversLine,
 } from '../../config/known-settings.js';
+import { plural } from '../../slack/format.js';
 import { hostOf, networkCause } from '../network-cause.js';
-import { failed, passed, plural, skipped, warned, type CheckResult } from '../result.js';
+import { failed, passed, skipped, warned, type CheckResult } from '../result.js';
 
 const SKIPPED_TOKEN = 'skipped: fix the Slack token first';
 const REINSTALL =

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CoreConfig } from '../../config.js';
+import { plural } from '../../slack/format.js';
 import { StoreError } from '../../store/errors.js';
 import { openStore } from '../../store/open-store.js';
-import { failed, passed, plural, skipped, type CheckResult } from '../result.js';
+import { failed, passed, skipped, type CheckResult } from '../result.js';
 import { checkDatabase } from './database.js';
 
 /** Where the requests are kept: the PostgreSQL database, or the data folder and what is in it. */
