@@ -16,14 +16,6 @@ export async function checkStorage(core: CoreConfig): Promise<CheckResult[]> {
 
 const FILE_MODE = 0o600;
 
-async function modeOf(file: string): Promise<number | undefined> {
-  try {
-    return (await stat(file)).mode & 0o777;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The nearest folder that exists on the way up to `folder` (the app creates the rest on first write). */
 async function nearestExisting(folder: string): Promise<{ path: string; isDirectory: boolean }> {
   for (let current = resolve(folder); ; current = dirname(current)) {
@@ -152,7 +144,10 @@ async function checkDataFolderAndStore(dataDir: string, legacyDataFile?: string)
       ),
     );
   }
-  const mode = await modeOf(dataDir);
+  const mode = await stat(dataDir).then(
+    (info) => info.mode & 0o777,
+    () => undefined,
+  );
   if (mode !== undefined && (mode & 0o077) !== 0) {
     results.push(
       failed(
