@@ -1,3 +1,5 @@
+import type { Clock } from '../domain/clock.js';
+import { DAY_MS, utcDate } from '../domain/durations.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { ConfigError } from '../config.js';
 import type { LivePersonClient } from '../liveperson/client.js';
@@ -76,13 +78,7 @@ async function runCheck(ctx: Context, client: LivePersonClient): Promise<CheckRe
   };
 }
 
-export function reportFailure(
-  err: unknown,
-  io: LpIo,
-  json: boolean,
-  command: Command,
-  now: () => Date,
-): number {
+export function reportFailure(err: unknown, io: LpIo, json: boolean, command: Command, now: Clock): number {
   if (err instanceof ConfigError) {
     io.stderr.write(`${err.message}\n`);
     if (json)
@@ -116,12 +112,12 @@ export function reportFailure(
  * describeForPeople speaks to Slack users (`status`, "file it again"); here the advice names the lp
  * command that answers the question. Undefined where the general advice already fits.
  */
-function cliAdvice(err: unknown, command: Command, now: () => Date): string | undefined {
+function cliAdvice(err: unknown, command: Command, now: Clock): string | undefined {
   if (!(err instanceof LivePersonError)) return undefined;
   const unsure = err.code === 'LP_OUTCOME_UNKNOWN' || err.code === 'LP_BAD_RESPONSE';
   if (command.name === 'create' && unsure && err.operation === 'create') {
     // From yesterday: a request filed just before midnight UTC is still listed.
-    const since = new Date(now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    const since = utcDate(now().getTime() - DAY_MS);
     return (
       `Before filing again, run "npm run -s lp -- list --from ${since}" and look for a request made just now; ` +
       'filing it twice would spend two of this month’s requests.'

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { CoreConfig } from '../config.js';
 import type { LivePersonClientDeps } from '../liveperson/client.js';
 import type { Progress } from './progress.js';
@@ -14,7 +15,7 @@ export interface LpIo {
    */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Clock for the month shown by `check` (and the sandbox). */
-  now?: () => Date;
+  now?: Clock;
   /** Shows that LivePerson is being waited for (a spinner on a terminal); none in tests. */
   progress?: Pick<Progress, 'run'>;
   /** Extra client dependencies (tests: quicker retries). */
@@ -40,7 +41,7 @@ export function nothingFiled(io: LpIo, code: string, next: string): void {
 /** What a command runs with once the settings are loaded. */
 export interface Context {
   config: CoreConfig;
-  now: () => Date;
+  now: Clock;
   io: LpIo;
   json: boolean;
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../domain/clock.js';
 import { loadCoreConfig, type CoreConfig } from '../config.js';
 import { createLivePersonClient, type LivePersonClient } from '../liveperson/client.js';
 import { HELP_POINTER, LP_USAGE, parseCommandLine, type Parsed } from './lp-args.js';
@@ -21,7 +22,7 @@ import { recordedCreate } from './lp-record.js';
  */
 export type StartSandbox = (
   env: LpIo['env'],
-  now: () => Date,
+  now: Clock,
 ) => Promise<{ sandbox: RunningSandbox; env: LpIo['env'] }>;
 interface RunningSandbox {
   url: string;
@@ -41,7 +42,7 @@ export async function runLp(argv: readonly string[], io: LpIo, startSandbox?: St
   }
   if (!parsed.command) return usageError(io, 'which command? check, create, get, list or cancel');
   const command = parsed.command;
-  const now = io.now ?? (() => new Date());
+  const now = io.now ?? systemClock;
   let sandbox: RunningSandbox | undefined;
   try {
     let env = io.env;

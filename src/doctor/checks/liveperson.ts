@@ -1,3 +1,4 @@
+import type { Clock } from '../../domain/clock.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../liveperson/client.js';
 import { LivePersonError } from '../../liveperson/errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
@@ -7,7 +8,7 @@ import { AUTH_KINDS, failed, passed, type CheckResult } from '../result.js';
 export interface LivePersonCheckDeps {
   /** Extra LivePerson client dependencies; the doctor's default is no read retries, to answer quickly. */
   lpDeps?: LivePersonClientDeps;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const CREDENTIAL_SETTINGS = {
