@@ -4,7 +4,7 @@ import { MAX_IDS_PER_REQUEST, type DeletionType } from '../domain/types.js';
 import { idErrorText, ticketChangeNotes } from '../slack/blocks/id-messages.js';
 import { HELP_POINTER, type Command } from './lp-args.js';
 import { formatCreatePlan, type CreatePlan } from './lp-format.js';
-import { EXIT_API_ERROR, EXIT_USAGE, type Context } from './lp-io.js';
+import { EXIT_API_ERROR, EXIT_USAGE, nothingFiled, type Context } from './lp-io.js';
 
 /** A create whose ids passed the form's checks and that the person confirmed. */
 export type ApprovedCreate = { name: 'create'; type: DeletionType; ids: string[] };
@@ -31,7 +31,7 @@ export async function prepareCreate(
     const problems = checked.errors.map(idErrorText);
     for (const problem of problems) io.stderr.write(`lp create: ${problem}\n`);
     io.stderr.write('Nothing was filed.\n');
-    refusalJson(ctx, 'INVALID_IDS', problems.join(' '));
+    if (ctx.json) nothingFiled(io, 'INVALID_IDS', problems.join(' '));
     return EXIT_USAGE;
   }
   const terminal = io.stdin?.isTTY === true;
@@ -51,23 +51,17 @@ export async function prepareCreate(
         'Add --yes to file without asking.\n' +
         `${HELP_POINTER}\n`,
     );
-    refusalJson(ctx, 'CONFIRMATION_REQUIRED', 'Add --yes to file without asking.');
+    if (ctx.json) nothingFiled(io, 'CONFIRMATION_REQUIRED', 'Add --yes to file without asking.');
     return EXIT_USAGE;
   }
   io.stderr.write('File this deletion request with LivePerson now? Type "yes" to confirm: ');
   const answer = await readLine(io.stdin);
   if (!/^\s*y(es)?\s*$/i.test(answer ?? '')) {
     io.stderr.write('Nothing was filed. Run the command again when you want to file it.\n');
-    refusalJson(ctx, 'DECLINED', 'Run the command again when you want to file it.');
+    if (ctx.json) nothingFiled(io, 'DECLINED', 'Run the command again when you want to file it.');
     return EXIT_API_ERROR;
   }
   return { name: 'create', type: command.type, ids: checked.ids };
-}
-
-function refusalJson(ctx: Context, code: string, next: string) {
-  if (!ctx.json) return;
-  const error = { code, what: 'Nothing was filed.', next };
-  ctx.io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
 }
 
 /** The first line typed (or undefined at end of input). */

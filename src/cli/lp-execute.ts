@@ -1,3 +1,5 @@
+import type { Clock } from '../domain/clock.js';
+import { DAY_MS, utcDate } from '../domain/durations.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { ConfigError } from '../config.js';
 import type { LivePersonClient } from '../liveperson/client.js';
@@ -7,7 +9,15 @@ import type { Command } from './lp-args.js';
 import type { ApprovedCreate } from './lp-create.js';
 import { NotRecordedError } from './lp-record.js';
 import { formatCheck, formatRecord, formatRecordTable, type CheckReport } from './lp-format.js';
-import { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type Context, type LpIo } from './lp-io.js';
+import {
+  EXIT_API_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  nothingFiled,
+  writeJson,
+  type Context,
+  type LpIo,
+} from './lp-io.js';
 
 /** Runs one command against LivePerson and writes its outcome, for a person or (--json) a script. */
 
@@ -17,7 +27,7 @@ export async function execute(
   client: LivePersonClient,
 ): Promise<number> {
   const out = (human: string, machine: unknown) =>
-    ctx.io.stdout.write(ctx.json ? `${JSON.stringify(machine, null, 2)}\n` : human);
+    ctx.json ? writeJson(ctx.io, machine) : ctx.io.stdout.write(human);
   switch (command.name) {
     case 'check': {
       const report = await runCheck(ctx, client);
@@ -69,13 +79,7 @@ async function runCheck(ctx: Context, client: LivePersonClient): Promise<CheckRe
   };
 }
 
-export function reportFailure(
-  err: unknown,
-  io: LpIo,
-  json: boolean,
-  command: Command,
-  now: () => Date,
-): number {
+export function reportFailure(err: unknown, io: LpIo, json: boolean, command: Command, now: Clock): number {
   if (err instanceof ConfigError) {
     io.stderr.write(`${err.message}\n`);
     if (json)
@@ -86,10 +90,7 @@ export function reportFailure(
   }
   if (err instanceof NotRecordedError) {
     io.stderr.write(`lp create: ${err.message}\n`);
-    if (json) {
-      const error = { code: 'NOT_RECORDED', what: 'Nothing was filed.', next: err.message };
-      io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-    }
+    if (json) nothingFiled(io, 'NOT_RECORDED', err.message);
     return EXIT_API_ERROR;
   }
   const people = describeForPeople(err);
@@ -100,10 +101,11 @@ export function reportFailure(
     ? `${lp.code}${lp.httpStatus ? `, HTTP ${lp.httpStatus}` : ''}: ${lp.message}`
     : undefined;
   io.stderr.write(`Error: ${what}\nNext:  ${next}\n${technical ? `(${technical})\n` : ''}`);
-  if (json) {
-    const error = { code: lp?.code ?? 'UNEXPECTED', httpStatus: lp?.httpStatus, what, next };
-    io.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-  }
+  if (json)
+    writeJson(io, {
+      ok: false,
+      error: { code: lp?.code ?? 'UNEXPECTED', httpStatus: lp?.httpStatus, what, next },
+    });
   return EXIT_API_ERROR;
 }
 
@@ -111,12 +113,12 @@ export function reportFailure(
  * describeForPeople speaks to Slack users (`status`, "file it again"); here the advice names the lp
  * command that answers the question. Undefined where the general advice already fits.
  */
-function cliAdvice(err: unknown, command: Command, now: () => Date): string | undefined {
+function cliAdvice(err: unknown, command: Command, now: Clock): string | undefined {
   if (!(err instanceof LivePersonError)) return undefined;
   const unsure = err.code === 'LP_OUTCOME_UNKNOWN' || err.code === 'LP_BAD_RESPONSE';
   if (command.name === 'create' && unsure && err.operation === 'create') {
     // From yesterday: a request filed just before midnight UTC is still listed.
-    const since = new Date(now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    const since = utcDate(now().getTime() - DAY_MS);
     return (
       `Before filing again, run "npm run -s lp -- list --from ${since}" and look for a request made just now; ` +
       'filing it twice would spend two of this month’s requests.'

@@ -1,17 +1,22 @@
 import type { DeletionType, LpRecord } from '../domain/types.js';
 import type { LivePersonCheck } from '../liveperson/client.js';
+import { plural } from '../slack/format.js';
 
 /** Human output of the `lp` command: aligned `key  value` lines, no colours (it is often piped). */
 
-export function keyValueLines(pairs: ReadonlyArray<readonly [string, string]>): string {
-  const width = Math.max(...pairs.map(([key]) => key.length));
-  return pairs.map(([key, value]) => `${key.padEnd(width)}  ${value}`).join('\n') + '\n';
+/** Rows as columns two spaces apart, each as wide as its widest cell (the last one not padded). */
+function columns(rows: ReadonlyArray<readonly string[]>): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const line = (row: readonly string[]) =>
+    row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column] ?? 0) : cell)).join('  ');
+  return rows.map((row) => `${line(row)}\n`).join('');
 }
 
 const orDash = (value: string | null | undefined) => (value === null || value === undefined ? '-' : value);
 
 export function formatRecord(record: LpRecord): string {
-  return keyValueLines([
+  return columns([
     ['request id', record.requestId],
     ['site id', orDash(record.siteId)],
     ['status', orDash(record.status)],
@@ -26,19 +31,11 @@ export function formatRecord(record: LpRecord): string {
 
 export function formatRecordTable(records: readonly LpRecord[]): string {
   if (records.length === 0) return 'No deletion requests match.\n';
-  const rows = [
+  const table = columns([
     ['REQUEST ID', 'STATUS', 'REQUESTED AT', 'REQUESTED BY'],
     ...records.map((r) => [r.requestId, orDash(r.status), orDash(r.requestTime), orDash(r.requestedBy)]),
-  ];
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${lines.join('\n')}\n${records.length} request${records.length === 1 ? '' : 's'}\n`;
+  ]);
+  return `${table}${plural(records.length, 'request')}\n`;
 }
 
 const AUTH_LABELS: Record<LivePersonCheck['authKind'], string> = {
@@ -55,7 +52,7 @@ export interface CheckReport extends LivePersonCheck {
 
 export function formatCheck(report: CheckReport): string {
   const m = report.month;
-  return keyValueLines([
+  return columns([
     ['account', report.accountId],
     ['Domain API', report.domainApiUrl],
     ['rtbf host', report.rtbfHost],
@@ -64,7 +61,7 @@ export function formatCheck(report: CheckReport): string {
     ['token', report.authKind === 'oauth2' ? 'ok (Sentinel issued a token)' : 'ok (credentials accepted)'],
     [
       'this month',
-      `${m.count} request${m.count === 1 ? '' : 's'} filed ${m.fromDate}..${m.toDate} (${m.timeZone}); threshold ${m.limit}`,
+      `${plural(m.count, 'request')} filed ${m.fromDate}..${m.toDate} (${m.timeZone}); threshold ${m.limit}`,
     ],
   ]);
 }
@@ -93,8 +90,7 @@ const TYPE_LABELS: Record<DeletionType, string> = {
 export function formatCreatePlan(plan: CreatePlan, options: { showIds: boolean }): string {
   const dropped = plan.duplicatesDropped;
   const count =
-    `${plan.ids.length} unique id${plan.ids.length === 1 ? '' : 's'}` +
-    (dropped > 0 ? ` (${dropped} duplicate${dropped === 1 ? '' : 's'} dropped)` : '');
+    plural(plan.ids.length, 'unique id') + (dropped > 0 ? ` (${plural(dropped, 'duplicate')} dropped)` : '');
   const pairs: [string, string][] = [
     ['account', plan.accountId],
     ['type', TYPE_LABELS[plan.type]],
@@ -104,7 +100,7 @@ export function formatCreatePlan(plan: CreatePlan, options: { showIds: boolean }
   const ids = options.showIds ? plan.ids.map((id) => `      ${id}\n`).join('') : '';
   return (
     'About to file this deletion request with LivePerson, without the Slack approval:\n' +
-    keyValueLines(pairs)
+    columns(pairs)
       .split('\n')
       .map((line) => (line ? `  ${line}` : line))
       .join('\n') +

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { CoreConfig } from '../config.js';
 import type { LivePersonClientDeps } from '../liveperson/client.js';
 import type { Progress } from './progress.js';
@@ -14,7 +15,7 @@ export interface LpIo {
    */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Clock for the month shown by `check` (and the sandbox). */
-  now?: () => Date;
+  now?: Clock;
   /** Shows that LivePerson is being waited for (a spinner on a terminal); none in tests. */
   progress?: Pick<Progress, 'run'>;
   /** Extra client dependencies (tests: quicker retries). */
@@ -27,10 +28,20 @@ export const EXIT_API_ERROR = 1;
 /** A usage error: bad arguments, invalid ids, missing settings, or create without --yes off a terminal. */
 export const EXIT_USAGE = 2;
 
+/** What --json prints on stdout: the value, indented. */
+export function writeJson(io: LpIo, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** --json's answer when nothing was filed (create refused, declined or not recorded); `next` says what to do. */
+export function nothingFiled(io: LpIo, code: string, next: string): void {
+  writeJson(io, { ok: false, error: { code, what: 'Nothing was filed.', next } });
+}
+
 /** What a command runs with once the settings are loaded. */
 export interface Context {
   config: CoreConfig;
-  now: () => Date;
+  now: Clock;
   io: LpIo;
   json: boolean;
 }

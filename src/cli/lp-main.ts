@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../domain/clock.js';
 import { loadCoreConfig, type CoreConfig } from '../config.js';
 import { createLivePersonClient, type LivePersonClient } from '../liveperson/client.js';
 import { HELP_POINTER, LP_USAGE, parseCommandLine, type Parsed } from './lp-args.js';
@@ -13,8 +14,6 @@ import { recordedCreate } from './lp-record.js';
  * lp-execute (the calls and their output).
  */
 
-export { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
-
 /**
  * Starts the LivePerson stand-in for `--sandbox` and gives the settings that point at it. The stand-in is
  * built from LivePerson's pages and lives outside src/ (sandbox/), so dist/ holds only the product: the
@@ -23,7 +22,7 @@ export { EXIT_API_ERROR, EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
  */
 export type StartSandbox = (
   env: LpIo['env'],
-  now: () => Date,
+  now: Clock,
 ) => Promise<{ sandbox: RunningSandbox; env: LpIo['env'] }>;
 interface RunningSandbox {
   url: string;
@@ -43,7 +42,7 @@ export async function runLp(argv: readonly string[], io: LpIo, startSandbox?: St
   }
   if (!parsed.command) return usageError(io, 'which command? check, create, get, list or cancel');
   const command = parsed.command;
-  const now = io.now ?? (() => new Date());
+  const now = io.now ?? systemClock;
   let sandbox: RunningSandbox | undefined;
   try {
     let env = io.env;

@@ -1,3 +1,4 @@
+import type { Clock } from '../domain/clock.js';
 import type { CoreConfig } from '../config.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { DeletionType, LpRecord } from '../domain/types.js';
@@ -28,7 +29,7 @@ export class NotRecordedError extends Error {
 export async function recordedCreate(
   config: CoreConfig,
   client: LivePersonClient,
-  input: { type: DeletionType; ids: string[]; now: () => Date },
+  input: { type: DeletionType; ids: string[]; now: Clock },
 ): Promise<LpRecord> {
   const store = await openStore(config).catch((error: unknown) => {
     if (error instanceof StoreError && error.code === 'STORE_LOCKED') {

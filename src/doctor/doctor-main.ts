@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { runChecks, type CheckResult, type DoctorDeps } from './doctor.js';
+import { plural } from '../slack/format.js';
+import { runChecks, type DoctorDeps } from './doctor.js';
+import type { CheckResult } from './result.js';
 
 /**
  * `npm run -s doctor`: checks the whole set-up (configuration, Slack, LivePerson, the data file) and prints
@@ -41,12 +43,7 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
   }
   let results: CheckResult[];
   try {
-    results = await runChecks(io.env, {
-      slackClient: io.slackClient,
-      lpDeps: io.lpDeps,
-      now: io.now,
-      progress: io.progress,
-    });
+    results = await runChecks(io.env, io);
   } catch (err) {
     io.stderr.write(`The doctor itself failed: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
@@ -70,9 +67,9 @@ export function formatResults(results: readonly CheckResult[]): string {
   const warnings = results.filter((r) => r.ok && r.warning).length;
   const summary =
     failed + skipped === 0
-      ? `Everything checked is in order${warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'} above)` : ''}.`
-      : `${failed} problem${failed === 1 ? '' : 's'} to fix` +
-        (skipped > 0 ? `; ${skipped} check${skipped === 1 ? '' : 's'} skipped until then` : '') +
+      ? `Everything checked is in order${warnings > 0 ? ` (${plural(warnings, 'warning')} above)` : ''}.`
+      : `${plural(failed, 'problem')} to fix` +
+        (skipped > 0 ? `; ${plural(skipped, 'check')} skipped until then` : '') +
         '.' +
         (results.some((r) => r.name === 'configuration' && !r.ok)
           ? '\nSettings go in .env or the environment; .env.example explains each one.'

@@ -8,7 +8,7 @@ import { checkIntake } from './checks/intake.js';
 import { checkLivePerson, type LivePersonCheckDeps } from './checks/liveperson.js';
 import { checkSlack } from './checks/slack.js';
 import { checkStorage } from './checks/storage.js';
-import { SKIPPED_CONFIG, type CheckResult } from './result.js';
+import { skipped, type CheckResult } from './result.js';
 
 /**
  * The set-up self-check behind `npm run doctor` and the start-up log: one result per thing that can be
@@ -16,10 +16,6 @@ import { SKIPPED_CONFIG, type CheckResult } from './result.js';
  * deletion ids or reasons: only setting names, Slack names and ids, hosts, counts and file paths.
  * Each area's checks live in checks/; this file runs them in order and skips what cannot be known.
  */
-
-export type { CheckResult };
-export { tokenFailure } from './checks/slack.js';
-export { checkDataFolder } from './checks/storage.js';
 
 export interface DoctorDeps extends LivePersonCheckDeps {
   /** The Slack Web API client; default a WebClient for SLACK_BOT_TOKEN / SLACK_API_URL without retries. */
@@ -44,11 +40,7 @@ async function checksInOrder(env: Env, deps: DoctorDeps): Promise<CheckResult[]>
 
   deps.progress?.step('Asking Slack', 'Slack');
   if (config) results.push(...(await checkSlack(config, deps.slackClient)), checkIntake(config));
-  else {
-    for (const name of ['slack token', 'privacy channel', 'approvers']) {
-      results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
-    }
-  }
+  else results.push(...['slack token', 'privacy channel', 'approvers'].map((name) => skipped(name)));
 
   if (core) {
     deps.progress?.step('Asking LivePerson', 'LivePerson');
@@ -63,11 +55,7 @@ async function checksInOrder(env: Env, deps: DoctorDeps): Promise<CheckResult[]>
     deps.progress?.step('Reading the data');
     results.push(...(await checkStorage(core)));
     results.push(await checkClock(core, config?.slack.apiUrl, deps));
-  } else {
-    for (const name of ['liveperson', 'data']) {
-      results.push({ name, ok: false, skipped: true, detail: SKIPPED_CONFIG });
-    }
-  }
+  } else results.push(skipped('liveperson'), skipped('data'));
   return results;
 }
 

@@ -5,23 +5,22 @@
  * first, before what to do, because it decides what to do. Never a token, id or path: a host and a code.
  */
 
-const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
-const REFUSED = new Set(['ECONNREFUSED']);
-const TIMEOUT = new Set([
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'ECONNABORTED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'TimeoutError',
-  'AbortError',
-]);
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-const NO_ROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
-/** OpenSSL and Node TLS codes: certificate problems and handshakes that failed. */
-const TLS =
-  /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/;
+/** Each kind of failure: the codes that say it (Node's, undici's, OpenSSL's), and its words; the first match wins. */
+const CAUSES: [RegExp, (host: string, code: string, within: string) => string][] = [
+  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/, (host) => `DNS failure for ${host}`],
+  [/^ECONNREFUSED$/, (host) => `${host} refused the connection`],
+  [
+    /^(ETIMEDOUT|ESOCKETTIMEDOUT|ECONNABORTED|UND_ERR_(CONNECT|HEADERS|BODY)_TIMEOUT|TimeoutError|AbortError)$/,
+    (host, _code, within) => `no answer from ${host}${within}`,
+  ],
+  // Certificate problems and handshakes that failed.
+  [
+    /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_(GET|VERIFY)_|HOSTNAME_MISMATCH|EPROTO$)/,
+    (host, code) => `TLS failure with ${host} (${code})`,
+  ],
+  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, (host) => `${host} closed the connection`],
+  [/^(EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|ENETDOWN)$/, (host) => `no route to ${host}`],
+];
 
 /** Every code-like value on the error and its causes (`err.code`, `err.cause.code`, Slack's `original`). */
 function codesOf(err: unknown): string[] {
@@ -60,13 +59,10 @@ export function networkCause(
   if (typeof status === 'number') return `${host} answered HTTP ${status}`;
   const codes = options.code ? [options.code] : codesOf(err);
   const within = options.timeoutMs ? ` within ${Math.round(options.timeoutMs / 1000)} s` : '';
-  if (codes.some((c) => DNS.has(c))) return `DNS failure for ${host}`;
-  if (codes.some((c) => REFUSED.has(c))) return `${host} refused the connection`;
-  if (codes.some((c) => TIMEOUT.has(c))) return `no answer from ${host}${within}`;
-  const tls = codes.find((c) => TLS.test(c));
-  if (tls) return `TLS failure with ${host} (${tls})`;
-  if (codes.some((c) => RESET.has(c))) return `${host} closed the connection`;
-  if (codes.some((c) => NO_ROUTE.has(c))) return `no route to ${host}`;
+  for (const [pattern, say] of CAUSES) {
+    const code = codes.find((c) => pattern.test(c));
+    if (code) return say(host, code, within);
+  }
   const code = codes.find((c) => /^E[A-Z]+$|^UND_ERR_/.test(c));
   return `${host} could not be reached${code ? ` (${code})` : ''}`;
 }

@@ -16,6 +16,30 @@ export interface CheckResult {
 
 export const SKIPPED_CONFIG = 'skipped: fix the configuration first';
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+/*
+ * The four kinds of result, so that each check says only its words. The keys keep one order (name, ok,
+ * warning or skipped, detail, fix): `npm run -s doctor -- --json` prints them as they are.
+ */
+export const passed = (name: string, detail: string): CheckResult => ({ name, ok: true, detail });
+export const warned = (name: string, detail: string, fix: string): CheckResult => ({
+  name,
+  ok: true,
+  warning: true,
+  detail,
+  fix,
+});
+export const failed = (name: string, detail: string, fix: string): CheckResult & { fix: string } => ({
+  name,
+  ok: false,
+  detail,
+  fix,
+});
+export const skipped = (name: string, detail = SKIPPED_CONFIG): CheckResult => ({
+  name,
+  ok: false,
+  skipped: true,
+  detail,
+});
+
+/** How the doctor names each kind of LivePerson credentials. */
+export const AUTH_KINDS = { oauth2: 'OAuth 2.0', oauth1: 'OAuth 1.0a', bearer: 'bearer token' } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { gdprDeadline } from './gdpr.js';
+import { IDENTIFIER_KINDS } from './identifier.js';
 import type { DeletionRequest } from './request.js';
 
 /**
@@ -65,7 +66,7 @@ export const storedErasureSchema = z.object({
   caller: z.string(),
   caseRef: z.string(),
   receivedOn: z.string(),
-  identifierKind: z.enum(['email', 'consumer_id', 'phone', 'name']),
+  identifierKind: z.enum(IDENTIFIER_KINDS),
   callbackUrl: z.string().optional(),
   status: z.enum(ERASURE_STATUSES),
   failure: z.object({ code: z.string() }).optional(),

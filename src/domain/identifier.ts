@@ -3,7 +3,8 @@
  * data: only its kind may be stored or logged, never the value.
  */
 
-export type IdentifierKind = 'email' | 'consumer_id' | 'phone' | 'name';
+export const IDENTIFIER_KINDS = ['email', 'consumer_id', 'phone', 'name'] as const;
+export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 /** RFC 5321 caps an address path at 256; 320 leaves room for names and phone formats. */
 export const IDENTIFIER_MAX_LENGTH = 320;

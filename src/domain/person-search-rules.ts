@@ -85,8 +85,7 @@ export interface SearchFindings extends PersonFindings {
  */
 export function chooseFindings(found: SearchFindings, chosenConsumerIds: readonly string[]): PersonFindings {
   if (!found.namesakes) return found;
-  const chosen = new Set(chosenConsumerIds.map((id) => id.toLowerCase()));
-  const picked = found.consumers.filter((c) => chosen.has(c.consumerId.toLowerCase()));
+  const picked = chosenConsumers(found, chosenConsumerIds);
   const messaging = picked.filter((c) => c.channel === 'messaging');
   const chats = picked.filter((c) => c.channel === 'chat');
   return {
@@ -100,6 +99,11 @@ export function chooseFindings(found: SearchFindings, chosenConsumerIds: readonl
 
 /** How many consumers were chosen among those found (for "2 different consumers match; 1 chosen"). */
 export function chosenCount(found: SearchFindings, chosenConsumerIds: readonly string[]): number {
+  return chosenConsumers(found, chosenConsumerIds).length;
+}
+
+/** The consumers found that were chosen (ids compared in any case, as LivePerson's are lower case). */
+function chosenConsumers(found: SearchFindings, chosenConsumerIds: readonly string[]): FoundConsumer[] {
   const chosen = new Set(chosenConsumerIds.map((id) => id.toLowerCase()));
-  return found.consumers.filter((c) => chosen.has(c.consumerId.toLowerCase())).length;
+  return found.consumers.filter((c) => chosen.has(c.consumerId.toLowerCase()));
 }

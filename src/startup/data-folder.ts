@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { checkDataFolder } from '../doctor/doctor.js';
+import { checkDataFolder } from '../doctor/checks/storage.js';
+import { startupRefusal } from '../doctor/words.js';
 import { StartupError } from './startup-error.js';
 
 /**
@@ -13,7 +14,7 @@ export async function explainUnwritableDataFolder(dataDir: string): Promise<void
   if (!result.ok) {
     throw new StartupError(
       'DATA_FOLDER_UNWRITABLE',
-      `lp-delete cannot start: ${result.detail}. Fix: ${result.fix ?? 'set DATA_DIR to a folder lp-delete can write'}.`,
+      startupRefusal(result.detail, result.fix ?? 'set DATA_DIR to a folder lp-delete can write'),
     );
   }
 }

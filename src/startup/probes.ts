@@ -14,27 +14,6 @@ export interface Readiness {
 /** How long /readyz waits for the store's answer: under the 1 s a Kubernetes probe waits by default. */
 export const STORE_PROBE_DEADLINE_MS = 800;
 
-/** A Readiness made of two flags that start-up (and the store, once open) set. */
-export interface ReadinessFlags extends Readiness {
-  setStoreOk(ok: boolean): void;
-  setSlackOk(ok: boolean): void;
-}
-
-export function createReadinessFlags(initial: { store?: boolean; slack?: boolean } = {}): ReadinessFlags {
-  let store = initial.store ?? false;
-  let slack = initial.slack ?? false;
-  return {
-    storeOk: () => store,
-    slackOk: () => slack,
-    setStoreOk: (ok) => {
-      store = ok;
-    },
-    setSlackOk: (ok) => {
-      slack = ok;
-    },
-  };
-}
-
 interface Route {
   path: string;
   method: string[];

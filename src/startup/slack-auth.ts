@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
-import { tokenFailure } from '../doctor/doctor.js';
+import { tokenFailure } from '../doctor/checks/slack.js';
 import { hostOf, networkCause } from '../doctor/network-cause.js';
+import { startupRefusal } from '../doctor/words.js';
 import type { Logger } from '../log.js';
 import { refusesToken, slackPlatformError, waitsOutAtSignIn } from '../slack/slack-errors.js';
 import { StartupError } from './startup-error.js';
@@ -76,7 +77,7 @@ export async function signInToSlack(init: () => Promise<void>, options: SlackAut
       const error = slackPlatformError(err);
       if (error !== undefined && !waitsOutAtSignIn(error)) {
         const { detail, fix } = tokenFailure(err);
-        throw new StartupError('SLACK_TOKEN_REJECTED', `lp-delete cannot start: ${detail}. Fix: ${fix}.`);
+        throw new StartupError('SLACK_TOKEN_REJECTED', startupRefusal(detail, fix));
       }
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 30_000;
       const cause = slackUnreachableCause(err, host, timeoutMs);
@@ -133,6 +134,9 @@ export function explainSocketModeFailure(err: unknown): unknown {
   if (error === undefined || !refusesToken(error)) return err;
   return new StartupError(
     'SLACK_APP_TOKEN_REJECTED',
-    `lp-delete cannot start: Slack answered ${error} for SLACK_APP_TOKEN. Fix: make an app-level token with connections:write (Basic Information) and turn Socket Mode on.`,
+    startupRefusal(
+      `Slack answered ${error} for SLACK_APP_TOKEN`,
+      'make an app-level token with connections:write (Basic Information) and turn Socket Mode on',
+    ),
   );
 }

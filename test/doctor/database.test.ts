@@ -13,14 +13,14 @@ import {
 describe('checkDatabase without a server', () => {
   it('fails on an unreachable server, naming it without the password', async () => {
     const check = await checkDatabase('postgres://lpd:secret-pw@127.0.0.1:1/app');
-    expect(check.status).toBe('fail');
-    expect(check.message).toContain('127.0.0.1:1/app');
-    expect(check.message).not.toContain('secret-pw');
+    expect(check.ok).toBe(false);
+    expect(check.detail).toContain('127.0.0.1:1/app');
+    expect(check.detail).not.toContain('secret-pw');
     expect(check.fix).toMatch(/DATABASE_URL/);
   });
 
   it('fails on a URL that is not postgres://', async () => {
-    expect(await checkDatabase('mysql://db/app')).toMatchObject({ status: 'fail', message: /postgres:\/\// });
+    expect(await checkDatabase('mysql://db/app')).toMatchObject({ ok: false, detail: /postgres:\/\// });
   });
 });
 
@@ -44,29 +44,31 @@ describe.skipIf(!postgresAvailable)('checkDatabase (PostgreSQL)', () => {
   it('warns on a database not migrated yet (the app migrates at start)', async () => {
     const check = await checkDatabase(db.url);
     expect(check).toMatchObject({
-      status: 'warn',
-      message: /has no lp-delete schema yet/,
+      ok: true,
+      warning: true,
+      detail: /has no lp-delete schema yet/,
       fix: /npm run -s store -- migrate/,
     });
   });
 
   it('fails when the schema is behind and the user may not create tables', async () => {
     const check = await checkDatabase(as(role));
-    expect(check).toMatchObject({ status: 'fail', message: new RegExp(`${role} may not create tables`) });
+    expect(check).toMatchObject({ ok: false, detail: new RegExp(`${role} may not create tables`) });
   });
 
   it('is ok on a current schema the user can read and write', async () => {
     await migrate(db.url);
     const check = await checkDatabase(db.url);
-    expect(check.status).toBe('ok');
-    expect(check.message).toMatch(/^PostgreSQL \d+.* as postgres: schema version \d+ \(current\)/);
+    expect(check.ok).toBe(true);
+    expect(check).not.toHaveProperty('warning');
+    expect(check.detail).toMatch(/^PostgreSQL \d+.* as postgres: schema version \d+ \(current\)/);
   });
 
   it('fails when the user lacks privileges on the tables', async () => {
     const check = await checkDatabase(as(role));
     expect(check).toMatchObject({
-      status: 'fail',
-      message: new RegExp(`${role} may not read lp-delete's tables`),
+      ok: false,
+      detail: new RegExp(`${role} may not read lp-delete's tables`),
     });
     expect(check.fix).toContain(`to ${role}`);
   });
@@ -75,8 +77,8 @@ describe.skipIf(!postgresAvailable)('checkDatabase (PostgreSQL)', () => {
     await sql(db.url, `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
     const check = await checkDatabase(as(role));
     expect(check).toMatchObject({
-      status: 'fail',
-      message: /may not read and write requests, request_ids, notices/,
+      ok: false,
+      detail: /may not read and write requests, request_ids, notices/,
     });
     await sql(db.url, `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
   });
@@ -84,8 +86,8 @@ describe.skipIf(!postgresAvailable)('checkDatabase (PostgreSQL)', () => {
   it('fails on a schema newer than the code', async () => {
     await sql(db.url, `INSERT INTO schema_migrations (version, name) VALUES (999, 'future')`);
     expect(await checkDatabase(db.url)).toMatchObject({
-      status: 'fail',
-      message: /schema version 999 is newer/,
+      ok: false,
+      detail: /schema version 999 is newer/,
     });
   });
 });

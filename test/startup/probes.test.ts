@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReadinessFlags, probeRoutes, type Readiness } from '../../src/startup/probes.js';
+import { probeRoutes, type Readiness } from '../../src/startup/probes.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -23,20 +23,20 @@ async function serve(readiness: Readiness): Promise<string> {
 
 describe('/healthz and /readyz', () => {
   it('healthz answers while alive; readyz only once the store is open and Slack signed in', async () => {
-    const flags = createReadinessFlags();
-    const url = await serve(flags);
+    const flags = { store: false, slack: false };
+    const url = await serve({ storeOk: () => flags.store, slackOk: () => flags.slack });
     const probe = async (path: string) => {
       const res = await fetch(url + path);
       return { status: res.status, body: (await res.json()) as unknown };
     };
     expect(await probe('/healthz')).toEqual({ status: 200, body: { ok: true } });
     expect(await probe('/readyz')).toEqual({ status: 503, body: { ok: false, store: false, slack: false } });
-    flags.setStoreOk(true);
+    flags.store = true;
     expect(await probe('/readyz')).toEqual({ status: 503, body: { ok: false, store: true, slack: false } });
-    flags.setSlackOk(true);
+    flags.slack = true;
     expect(await probe('/readyz')).toEqual({ status: 200, body: { ok: true, store: true, slack: true } });
     // Anyone can feed it: a store that closes makes the app unready again.
-    flags.setStoreOk(false);
+    flags.store = false;
     expect((await probe('/readyz')).status).toBe(503);
     expect((await fetch(`${url}/readyz`)).headers.get('cache-control')).toBe('no-store');
   });

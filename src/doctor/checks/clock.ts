@@ -1,7 +1,8 @@
 import axios from 'axios';
 import type { CoreConfig } from '../../config.js';
+import { systemClock, type Clock } from '../../domain/clock.js';
 import { isLoopbackUrl } from '../../liveperson/transport.js';
-import type { CheckResult } from '../result.js';
+import { passed, warned, type CheckResult } from '../result.js';
 
 /**
  * Clock sense: this machine's clock against LivePerson's and Slack's, read from the `Date` header of one
@@ -11,10 +12,10 @@ import type { CheckResult } from '../result.js';
  * trip: both are allowed for, so only a skew beyond SKEW_LIMIT_MS is reported.
  */
 
-export const SKEW_LIMIT_MS = 60_000;
+const SKEW_LIMIT_MS = 60_000;
 
 export interface ClockDeps {
-  now?: () => Date;
+  now?: Clock;
   /** Per answer; default 5 s. */
   timeoutMs?: number;
 }
@@ -34,7 +35,7 @@ async function readClock(
   url: string,
   deps: ClockDeps,
 ): Promise<Reading | undefined> {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? systemClock;
   const sent = now().getTime();
   try {
     const answer = await axios.request({
@@ -92,28 +93,18 @@ export async function checkClock(
     ])
   ).filter((r): r is Reading => r !== undefined);
   if (readings.length === 0) {
-    return {
-      name: 'clock',
-      ok: true,
-      detail: 'not compared: neither LivePerson nor Slack answered with the time',
-    };
+    return passed('clock', 'not compared: neither LivePerson nor Slack answered with the time');
   }
   const off = readings.filter((r) => Math.abs(r.skewMs) - r.errorMs > SKEW_LIMIT_MS);
   if (off.length === 0) {
-    return {
-      name: 'clock',
-      ok: true,
-      detail: `within a minute of ${readings.map((r) => r.source).join(' and ')}`,
-    };
+    return passed('clock', `within a minute of ${readings.map((r) => r.source).join(' and ')}`);
   }
   const said = off
     .map((r) => `${amount(r.skewMs)} ${r.skewMs > 0 ? 'behind' : 'ahead of'} ${r.source}'s`)
     .join(', and ');
-  return {
-    name: 'clock',
-    ok: true,
-    warning: true,
-    detail: `this machine's clock is ${said} (from the Date header of their answers)`,
-    fix: "set the clock right and keep it synchronised (NTP: e.g. `timedatectl set-ntp true`, or the container host's time service); LivePerson's list of requests and the approval timers are read against it",
-  };
+  return warned(
+    'clock',
+    `this machine's clock is ${said} (from the Date header of their answers)`,
+    "set the clock right and keep it synchronised (NTP: e.g. `timedatectl set-ntp true`, or the container host's time service); LivePerson's list of requests and the approval timers are read against it",
+  );
 }

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, loadCoreConfig, type Config, type CoreConfig } from '../../config.js';
 import { unknownSettings } from '../../config/known-settings.js';
-import type { CheckResult } from '../result.js';
+import { AUTH_KINDS, failed, passed, warned, type CheckResult } from '../result.js';
 
+const NAME = 'configuration';
 const WHERE = 'in .env';
 const SETTING_NAME = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/g;
 
@@ -15,17 +16,17 @@ export function checkConfig(env: Record<string, string | undefined>): {
   core?: CoreConfig;
 } {
   // Settings named like ours that lp-delete does not read: a typo leaves the real one unset.
-  const unknown = unknownSettings(env).map((setting): CheckResult => ({
-    name: 'configuration',
-    ok: true,
-    warning: true,
-    detail: `${setting.name} is not a setting lp-delete reads`,
-    fix: `did you mean ${setting.nearest}? Rename it`,
-  }));
+  const unknown = unknownSettings(env).map((setting) =>
+    warned(
+      NAME,
+      `${setting.name} is not a setting lp-delete reads`,
+      `did you mean ${setting.nearest}? Rename it`,
+    ),
+  );
   try {
     const config = loadConfig(env);
     return {
-      results: [{ name: 'configuration', ok: true, detail: describeConfig(config) }, ...unknown],
+      results: [passed(NAME, describeConfig(config)), ...unknown],
       config,
       core: config,
     };
@@ -33,11 +34,10 @@ export function checkConfig(env: Record<string, string | undefined>): {
     if (!(err instanceof ConfigError)) throw err;
     const results = [
       ...unknown,
-      ...err.problems.map((problem): CheckResult => ({
-        name: 'configuration',
-        ok: false,
-        ...splitProblem(problem),
-      })),
+      ...err.problems.map((problem) => {
+        const { detail, fix } = splitProblem(problem);
+        return failed(NAME, detail, fix);
+      }),
     ];
     // LivePerson and the data file need only the core settings, which may be fine on their own.
     try {
@@ -50,9 +50,7 @@ export function checkConfig(env: Record<string, string | undefined>): {
 
 function describeConfig(config: Config): string {
   const mode = config.slack.appToken ? 'Socket Mode' : `HTTP mode on port ${config.slack.port}`;
-  const auth = { oauth2: 'OAuth 2.0', oauth1: 'OAuth 1.0a', bearer: 'bearer token' }[
-    config.liveperson.auth.kind
-  ];
+  const auth = AUTH_KINDS[config.liveperson.auth.kind];
   return `${mode}, LivePerson account ${config.liveperson.accountId} with ${auth} credentials`;
 }
 
@@ -61,7 +59,7 @@ function describeConfig(config: Config): string {
  * own instruction ("…: set it to the Bot User OAuth Token") keeps the cause as the detail and the
  * instruction as the fix. Where to set it (.env or the environment) is said once, in the summary.
  */
-export function splitProblem(problem: string): { detail: string; fix: string } {
+function splitProblem(problem: string): { detail: string; fix: string } {
   const incomplete = /^(.+?) set but (.+?) missing/.exec(problem);
   if (incomplete) return { detail: problem, fix: `set ${incomplete[2]}, or remove ${incomplete[1]}` };
   const colon = problem.indexOf(': ');

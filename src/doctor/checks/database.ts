@@ -2,6 +2,7 @@ import pg from 'pg';
 import { StoreError } from '../../store/errors.js';
 import { describeServer, explainDriverError, poolConfig } from '../../store/postgres/connection.js';
 import { loadMigrations, schemaVersion } from '../../store/postgres/migrations.js';
+import { failed, passed, warned, type CheckResult } from '../result.js';
 
 /**
  * The doctor's look at DATABASE_URL: the server answers, is new enough, has the schema this code knows,
@@ -9,13 +10,8 @@ import { loadMigrations, schemaVersion } from '../../store/postgres/migrations.j
  * version numbers only, never the password.
  */
 
-export interface DatabaseCheck {
-  status: 'ok' | 'warn' | 'fail';
-  message: string;
-  fix?: string;
-}
-
-export const MIN_SERVER_VERSION = 130000;
+const NAME = 'database';
+const MIN_SERVER_VERSION = 130000;
 const TABLES = [
   'requests',
   'request_ids',
@@ -31,20 +27,13 @@ const GRANT = (user: string) =>
 const MIGRATE =
   'run `npm run -s store -- migrate` with DATABASE_URL set (or start the app: it migrates at start)';
 
-export async function checkDatabase(
-  url: string,
-  options: { timeoutMs?: number } = {},
-): Promise<DatabaseCheck> {
+export async function checkDatabase(url: string, options: { timeoutMs?: number } = {}): Promise<CheckResult> {
   let config: pg.ClientConfig;
   try {
     config = poolConfig(url);
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
-    return {
-      status: 'fail',
-      message: error.message,
-      fix: 'Fix DATABASE_URL (postgres://user@host:5432/database).',
-    };
+    return failed(NAME, error.message, 'Fix DATABASE_URL (postgres://user@host:5432/database).');
   }
   const server = describeServer(url);
   const client = new pg.Client({ ...config, connectionTimeoutMillis: options.timeoutMs ?? 5000 });
@@ -52,26 +41,26 @@ export async function checkDatabase(
   try {
     await client.connect();
   } catch (error) {
-    return {
-      status: 'fail',
-      message: `Cannot connect to the database ${server}: ${explainDriverError(error)}.`,
-      fix: 'Start PostgreSQL (13 or newer) or fix the host, port, database, user or sslmode in DATABASE_URL.',
-    };
+    return failed(
+      NAME,
+      `Cannot connect to the database ${server}: ${explainDriverError(error)}.`,
+      'Start PostgreSQL (13 or newer) or fix the host, port, database, user or sslmode in DATABASE_URL.',
+    );
   }
   try {
     return await inspect(client, server);
   } catch (error) {
-    return {
-      status: 'fail',
-      message: `The database ${server} answered, but checking it failed: ${explainDriverError(error)}.`,
-      fix: 'See the PostgreSQL server log.',
-    };
+    return failed(
+      NAME,
+      `The database ${server} answered, but checking it failed: ${explainDriverError(error)}.`,
+      'See the PostgreSQL server log.',
+    );
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck> {
+async function inspect(client: pg.Client, server: string): Promise<CheckResult> {
   const info = await client.query<{ version: string; num: string; user: string }>(
     `SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num,
             current_user AS user`,
@@ -79,11 +68,11 @@ async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck
   const { version, num, user } = info.rows[0] ?? { version: '?', num: '0', user: '?' };
   const where = `PostgreSQL ${version} at ${server} as ${user}`;
   if (Number(num) < MIN_SERVER_VERSION) {
-    return {
-      status: 'fail',
-      message: `${where}: lp-delete needs PostgreSQL 13 or newer.`,
-      fix: 'Upgrade the server, or point DATABASE_URL at a newer one.',
-    };
+    return failed(
+      NAME,
+      `${where}: lp-delete needs PostgreSQL 13 or newer.`,
+      'Upgrade the server, or point DATABASE_URL at a newer one.',
+    );
   }
 
   const known = loadMigrations().length;
@@ -91,19 +80,19 @@ async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck
     `SELECT has_table_privilege(to_regclass('schema_migrations'), 'SELECT') AS ok`,
   );
   if (readable.rows[0]?.ok === false) {
-    return {
-      status: 'fail',
-      message: `${where}: ${user} may not read lp-delete's tables (schema_migrations, requests, …).`,
-      fix: GRANT(user),
-    };
+    return failed(
+      NAME,
+      `${where}: ${user} may not read lp-delete's tables (schema_migrations, requests, …).`,
+      GRANT(user),
+    );
   }
   const found = await schemaVersion(client);
   if (found > known) {
-    return {
-      status: 'fail',
-      message: `${where}: schema version ${found} is newer than this lp-delete knows (${known}); it will not start.`,
-      fix: 'Run the lp-delete release that migrated the database (or a newer one).',
-    };
+    return failed(
+      NAME,
+      `${where}: schema version ${found} is newer than this lp-delete knows (${known}); it will not start.`,
+      'Run the lp-delete release that migrated the database (or a newer one).',
+    );
   }
   if (found < known) {
     const canCreate = await client.query<{ ok: boolean }>(
@@ -111,17 +100,17 @@ async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck
     );
     const state = found === 0 ? 'has no lp-delete schema yet' : `is at schema version ${found} of ${known}`;
     if (!canCreate.rows[0]?.ok) {
-      return {
-        status: 'fail',
-        message: `${where}: the database ${state}, and ${user} may not create tables in it, so it cannot be migrated.`,
-        fix: `Grant CREATE on the schema to ${user}, or ${MIGRATE.replace('(or start the app: it migrates at start)', 'as a user who may')}.`,
-      };
+      return failed(
+        NAME,
+        `${where}: the database ${state}, and ${user} may not create tables in it, so it cannot be migrated.`,
+        `Grant CREATE on the schema to ${user}, or ${MIGRATE.replace('(or start the app: it migrates at start)', 'as a user who may')}.`,
+      );
     }
-    return {
-      status: 'warn',
-      message: `${where}: the database ${state}; the app migrates it when it starts.`,
-      fix: `To migrate it now, ${MIGRATE}.`,
-    };
+    return warned(
+      NAME,
+      `${where}: the database ${state}; the app migrates it when it starts.`,
+      `To migrate it now, ${MIGRATE}.`,
+    );
   }
 
   const missing: string[] = [];
@@ -138,14 +127,14 @@ async function inspect(client: pg.Client, server: string): Promise<DatabaseCheck
   );
   if (!sequence.rows[0]?.ok) missing.push('notice_seq (USAGE)');
   if (missing.length > 0) {
-    return {
-      status: 'fail',
-      message: `${where}: schema version ${found} (current), but ${user} may not read and write ${missing.join(', ')}.`,
-      fix: GRANT(user),
-    };
+    return failed(
+      NAME,
+      `${where}: schema version ${found} (current), but ${user} may not read and write ${missing.join(', ')}.`,
+      GRANT(user),
+    );
   }
-  return {
-    status: 'ok',
-    message: `${where}: schema version ${found} (current); ${user} can read and write lp-delete's tables.`,
-  };
+  return passed(
+    NAME,
+    `${where}: schema version ${found} (current); ${user} can read and write lp-delete's tables.`,
+  );
 }

@@ -4,19 +4,13 @@ import { apiName, checkHistoryAccess, type HistoryAccess } from '../../liveperso
 import { createEngagementHistoryClient } from '../../liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../../liveperson/history/msg-history-client.js';
 import type { HistoryErrorCode } from '../../liveperson/liveperson-error.js';
+import { failed, passed, type CheckResult } from '../result.js';
 
 /**
  * The doctor's look at LivePerson's history APIs, which erasing a person searches: Messaging
  * Interactions always, Engagement History when LP_CHAT_HISTORY=true. A failure is a warning: filing
  * requests by id works without them, erasing a person does not.
  */
-
-export interface HistoryCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
 
 const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
   HISTORY_UNAUTHORIZED: 'check the LP_* credentials (`npm run -s lp -- check`)',
@@ -27,7 +21,7 @@ const FIXES: Partial<Record<HistoryErrorCode | 'UNKNOWN', string>> = {
   HISTORY_SERVER_ERROR: 'LivePerson had an internal error: run the doctor again later',
 };
 
-export async function checkHistory(core: CoreConfig, now: Date): Promise<HistoryCheck[]> {
+export async function checkHistory(core: CoreConfig, now: Date): Promise<CheckResult[]> {
   const connection = createGateway(core.liveperson, { retry: NO_RETRY });
   const results = await checkHistoryAccess(
     {
@@ -39,19 +33,13 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<History
   return results.map((access: HistoryAccess) => {
     const name = access.service === 'msgHist' ? 'messaging history' : 'chat history';
     if (access.ok) {
-      return {
-        name,
-        ok: true,
-        detail: `${apiName(access.service)}: the credentials can read it (erasing a person works)`,
-      };
+      return passed(name, `${apiName(access.service)}: the credentials can read it (erasing a person works)`);
     }
-    return {
+    return failed(
       name,
-      ok: false,
-      detail: `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
-      fix:
-        (FIXES[access.code] ?? 'run the doctor again; if it persists, see lp.history lines in the log') +
+      `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
+      (FIXES[access.code] ?? 'run the doctor again; if it persists, see lp.history lines in the log') +
         (access.service !== 'msgHist' ? ', or set LP_CHAT_HISTORY=false' : ''),
-    };
+    );
   });
 }

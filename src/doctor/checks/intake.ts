@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { CheckResult } from '../result.js';
+import { failed, passed, warned, type CheckResult } from '../result.js';
 
 /**
  * The intake API's settings (issue 21): off, or on and reachable, with callbacks that can be signed.
@@ -8,27 +8,23 @@ import type { CheckResult } from '../result.js';
 export function checkIntake(config: Config): CheckResult {
   const name = 'intake api';
   const intake = config.intake;
-  if (!intake)
-    return { name, ok: true, detail: 'off (INTAKE_TOKENS is not set): /api/v1/erasures answers 404' };
+  if (!intake) return passed(name, 'off (INTAKE_TOKENS is not set): /api/v1/erasures answers 404');
   const callers = intake.callers.map((c) => c.name).join(', ');
   const socketMode = Boolean(config.slack.appToken);
   if (socketMode && intake.port === undefined) {
-    return {
+    return failed(
       name,
-      ok: false,
-      detail: `INTAKE_TOKENS names ${callers}, but in Socket Mode the API has no port to listen on`,
-      fix: 'Set INTAKE_PORT (e.g. 3001) and put TLS in front of it, or unset INTAKE_TOKENS.',
-    };
+      `INTAKE_TOKENS names ${callers}, but in Socket Mode the API has no port to listen on`,
+      'Set INTAKE_PORT (e.g. 3001) and put TLS in front of it, or unset INTAKE_TOKENS.',
+    );
   }
   const where = socketMode ? `INTAKE_PORT ${intake.port ?? ''}` : `PORT ${config.slack.port}`;
   if (!intake.callbackSecret) {
-    return {
+    return warned(
       name,
-      ok: true,
-      warning: true,
-      detail: `on for ${callers}, at /api/v1/erasures on ${where}; callbacks are off (no INTAKE_CALLBACK_SECRET): a callback_url is refused`,
-      fix: 'Set INTAKE_CALLBACK_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`) so platforms hear back.',
-    };
+      `on for ${callers}, at /api/v1/erasures on ${where}; callbacks are off (no INTAKE_CALLBACK_SECRET): a callback_url is refused`,
+      'Set INTAKE_CALLBACK_SECRET (at least 32 characters, e.g. `openssl rand -hex 32`) so platforms hear back.',
+    );
   }
-  return { name, ok: true, detail: `on for ${callers}, at /api/v1/erasures on ${where}; callbacks signed` };
+  return passed(name, `on for ${callers}, at /api/v1/erasures on ${where}; callbacks signed`);
 }

@@ -1,14 +1,15 @@
+import type { Clock } from '../../domain/clock.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../liveperson/client.js';
 import { NO_RETRY } from '../../liveperson/gateway.js';
 import { LivePersonError } from '../../liveperson/liveperson-error.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import type { CoreConfig } from '../../config.js';
-import type { CheckResult } from '../result.js';
+import { AUTH_KINDS, failed, passed, type CheckResult } from '../result.js';
 
 export interface LivePersonCheckDeps {
   /** Extra LivePerson client dependencies; the doctor's default is no read retries, to answer quickly. */
   lpDeps?: LivePersonClientDeps;
-  now?: () => Date;
+  now?: Clock;
 }
 
 const CREDENTIAL_SETTINGS = {
@@ -17,26 +18,25 @@ const CREDENTIAL_SETTINGS = {
   bearer: 'LP_BEARER_TOKEN',
 } as const;
 
-const ROLE = { domain: 'Domain API', token: 'token service', rtbf: 'deletion API' } as const;
+/** LivePerson's services an operation talks to: what each is called, and the setting for its address. */
+const SERVICES = {
+  domain: { role: 'Domain API', setting: 'LP_DOMAIN_API_URL' },
+  token: { role: 'token service', setting: 'LP_SENTINEL_URL' },
+  rtbf: { role: 'deletion API', setting: 'LP_RTBF_URL' },
+} as const;
 
-/** The host a failed operation was talking to, when the settings say it; else LivePerson's name for it. */
-function hostFor(err: LivePersonError, core: CoreConfig): { host: string; setting: string } {
+/**
+ * The host a failed operation was talking to, when the settings name it (`role` then says which service it
+ * is, as the host alone does not); else LivePerson's name for it, found through LP_DOMAIN_API_URL.
+ */
+function hostFor(err: LivePersonError, core: CoreConfig): { host: string; setting: string; role: string } {
   const lp = core.liveperson;
-  if (err.operation === 'domain') return { host: hostOf(lp.domainApiUrl), setting: 'LP_DOMAIN_API_URL' };
-  if (err.operation === 'token') {
-    return lp.sentinelUrl
-      ? { host: hostOf(lp.sentinelUrl), setting: 'LP_SENTINEL_URL' }
-      : { host: `LivePerson's ${ROLE.token}`, setting: 'LP_DOMAIN_API_URL' };
-  }
-  return lp.rtbfUrl
-    ? { host: hostOf(lp.rtbfUrl), setting: 'LP_RTBF_URL' }
-    : { host: `LivePerson's ${ROLE.rtbf}`, setting: 'LP_DOMAIN_API_URL' };
-}
-
-/** Which of LivePerson's services a named host is, when the host alone does not say. */
-function role(err: LivePersonError): string {
-  const which = err.operation === 'domain' ? ROLE.domain : err.operation === 'token' ? ROLE.token : ROLE.rtbf;
-  return ` (${which})`;
+  const service = err.operation === 'domain' || err.operation === 'token' ? err.operation : 'rtbf';
+  const url = { domain: lp.domainApiUrl, token: lp.sentinelUrl, rtbf: lp.rtbfUrl }[service];
+  const { role, setting } = SERVICES[service];
+  return url
+    ? { host: hostOf(url), setting, role: ` (${role})` }
+    : { host: `LivePerson's ${role}`, setting: 'LP_DOMAIN_API_URL', role: '' };
 }
 
 /** The network code of a failure without an answer (the client keeps it, or names it in its message). */
@@ -57,12 +57,12 @@ function livePersonFailure(err: unknown, core: CoreConfig): { detail: string; fi
       fix: `${AGAIN}; if it persists, see the log`,
     };
   }
-  const { host, setting } = hostFor(err, core);
+  const { host, setting, role } = hostFor(err, core);
   const code = networkCodeOf(err);
   const noAnswer = err.code === 'LP_UNREACHABLE' || err.code === 'LP_DOMAIN_LOOKUP_FAILED';
   if (err.httpStatus === undefined && (noAnswer || code)) {
     return {
-      detail: `${networkCause(host, err, { code, timeoutMs: lp.timeoutMs })}${host.startsWith('LivePerson') ? '' : role(err)}`,
+      detail: `${networkCause(host, err, { code, timeoutMs: lp.timeoutMs })}${role}`,
       fix: `check the network and ${setting}`,
     };
   }
@@ -107,14 +107,13 @@ export async function checkLivePerson(core: CoreConfig, deps: LivePersonCheckDep
   });
   try {
     const check = await client.check();
-    const auth = { oauth2: 'OAuth 2.0', oauth1: 'OAuth 1.0a', bearer: 'bearer token' }[check.authKind];
     const sentinel = check.sentinelHost ? `, token from ${check.sentinelHost}` : '';
-    return {
+    return passed(
       name,
-      ok: true,
-      detail: `account ${core.liveperson.accountId}: deletion API at ${check.rtbfHost}${sentinel}, ${auth} credentials accepted`,
-    };
+      `account ${core.liveperson.accountId}: deletion API at ${check.rtbfHost}${sentinel}, ${AUTH_KINDS[check.authKind]} credentials accepted`,
+    );
   } catch (err) {
-    return { name, ok: false, ...livePersonFailure(err, core) };
+    const { detail, fix } = livePersonFailure(err, core);
+    return failed(name, detail, fix);
   }
 }

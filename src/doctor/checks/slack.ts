@@ -5,8 +5,9 @@ import {
   TOO_FEW_APPROVERS_FIX,
   tooFewApproversLine,
 } from '../../config/known-settings.js';
+import { plural } from '../../slack/format.js';
 import { hostOf, networkCause } from '../network-cause.js';
-import { plural, type CheckResult } from '../result.js';
+import { failed, passed, skipped, warned, type CheckResult } from '../result.js';
 
 const SKIPPED_TOKEN = 'skipped: fix the Slack token first';
 const REINSTALL =
@@ -29,23 +30,31 @@ function slackFailure(
   err: unknown,
   fixes: Record<string, string>,
   host = 'slack.com',
-): CheckResult {
+): ReturnType<typeof failed> {
   const { error, transport } = slackErrorOf(err, host);
-  if (transport) {
-    return {
-      name,
-      ok: false,
-      detail: transport,
-      fix: 'check the network and SLACK_API_URL (if set)',
-    };
-  }
+  if (transport) return failed(name, transport, 'check the network and SLACK_API_URL (if set)');
   const fix =
     (error && fixes[error]) ??
     (error === 'missing_scope'
       ? 'add the missing bot scope under OAuth & Permissions (see manifest.yml) and reinstall the app'
       : 'see https://api.slack.com/methods for what this error means');
-  return { name, ok: false, detail: `Slack answered ${error}`, fix };
+  return failed(name, `Slack answered ${error}`, fix);
 }
+
+/** Runs one Slack call; a failure becomes the check's result, worded by `fixes` for Slack's error codes. */
+async function askSlack<T>(
+  name: string,
+  host: string,
+  fixes: Record<string, string>,
+  call: () => Promise<T>,
+): Promise<{ answer: T } | { failure: CheckResult }> {
+  try {
+    return { answer: await call() };
+  } catch (err) {
+    return { failure: slackFailure(name, err, fixes, host) };
+  }
+}
+
 export async function checkSlack(config: Config, client?: webApi.WebClient): Promise<CheckResult[]> {
   const host = hostOf(config.slack.apiUrl ?? 'https://slack.com/api/');
   const slack =
@@ -57,61 +66,48 @@ export async function checkSlack(config: Config, client?: webApi.WebClient): Pro
       // Each failure becomes a result line; the client's own warnings would only repeat it on stderr.
       logLevel: webApi.LogLevel.ERROR,
     });
-  const results: CheckResult[] = [];
-  const tokenResult = await checkToken(slack, host);
-  results.push(tokenResult);
-  if (!tokenResult.ok) {
-    results.push({ name: 'privacy channel', ok: false, skipped: true, detail: SKIPPED_TOKEN });
+  const token = await askSlack('slack token', host, TOKEN_FIXES, () => slack.auth.test());
+  if ('failure' in token) {
     // Too few approver ids is known from the settings alone: said even while Slack cannot be asked.
-    results.push(
-      offlineApprovers(config) ?? { name: 'approvers', ok: false, skipped: true, detail: SKIPPED_TOKEN },
-    );
-    return results;
+    return [
+      token.failure,
+      skipped('privacy channel', SKIPPED_TOKEN),
+      offlineApprovers(config) ?? skipped('approvers', SKIPPED_TOKEN),
+    ];
   }
-  results.push(await checkPrivacyChannel(slack, config.slack.privacyChannelId, host));
-  results.push(...(await checkApprovers(slack, config, host)));
+  const { team, team_id, user, user_id } = token.answer;
+  const results = [
+    passed(
+      'slack token',
+      `workspace ${team ?? team_id ?? '?'}, bot user @${user ?? '?'} (${user_id ?? '?'})`,
+    ),
+    await checkPrivacyChannel(slack, config.slack.privacyChannelId, host),
+    ...(await checkApprovers(slack, config, host)),
+  ];
   if (config.slack.requesterUsergroupId) {
     results.push(await checkRequesterGroup(slack, config.slack.requesterUsergroupId, host));
   } else if (config.slack.requesterUserIds.length === 0) {
-    results.push({
-      name: 'requesters',
-      ok: true,
-      warning: true,
-      detail: 'no requester allow-list: anyone in the workspace may file',
-      fix: 'list the privacy team in REQUESTER_USER_IDS or REQUESTER_USERGROUP_ID',
-    });
+    results.push(
+      warned(
+        'requesters',
+        'no requester allow-list: anyone in the workspace may file',
+        'list the privacy team in REQUESTER_USER_IDS or REQUESTER_USERGROUP_ID',
+      ),
+    );
   }
   return results;
 }
 
-async function checkToken(slack: webApi.WebClient, host: string): Promise<CheckResult> {
-  const name = 'slack token';
-  try {
-    const answer = await slack.auth.test();
-    return {
-      name,
-      ok: true,
-      detail: `workspace ${answer.team ?? answer.team_id ?? '?'}, bot user @${answer.user ?? '?'} (${answer.user_id ?? '?'})`,
-    };
-  } catch (err) {
-    return tokenFailure(err, host);
-  }
-}
+const TOKEN_FIXES = Object.fromEntries(
+  ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired'].map((e) => [
+    e,
+    REINSTALL,
+  ]),
+);
 
 /** What a failed auth.test means and how to fix it; start-up prints the same words (src/startup). */
-export function tokenFailure(err: unknown, host?: string): CheckResult {
-  return slackFailure(
-    'slack token',
-    err,
-    {
-      invalid_auth: REINSTALL,
-      not_authed: REINSTALL,
-      account_inactive: REINSTALL,
-      token_revoked: REINSTALL,
-      token_expired: REINSTALL,
-    },
-    host,
-  );
+export function tokenFailure(err: unknown, host?: string): ReturnType<typeof failed> {
+  return slackFailure('slack token', err, TOKEN_FIXES, host);
 }
 
 async function checkPrivacyChannel(
@@ -120,39 +116,34 @@ async function checkPrivacyChannel(
   host: string,
 ): Promise<CheckResult> {
   const name = 'privacy channel';
-  try {
-    const answer = await slack.conversations.info({ channel });
-    const info = answer.channel;
-    const label = info?.name ? `#${info.name} (${channel})` : channel;
-    if (info?.is_archived) {
-      return {
-        name,
-        ok: false,
-        detail: `${label} is archived`,
-        fix: 'unarchive the channel, or set PRIVACY_CHANNEL_ID to an active channel',
-      };
-    }
-    if (!info?.is_member) {
-      return {
-        name,
-        ok: false,
-        detail: `the bot is not a member of ${label}, so it cannot post approvals there`,
-        fix: `type /invite @LP Delete in ${label}`,
-      };
-    }
-    return { name, ok: true, detail: `${label}: the bot is a member` };
-  } catch (err) {
-    return slackFailure(
+  const asked = await askSlack(
+    name,
+    host,
+    {
+      channel_not_found: `check PRIVACY_CHANNEL_ID (${channel}); a private channel needs /invite @LP Delete first`,
+      missing_scope:
+        'add the channels:read and groups:read bot scopes (OAuth & Permissions) and reinstall the app',
+    },
+    () => slack.conversations.info({ channel }),
+  );
+  if ('failure' in asked) return asked.failure;
+  const info = asked.answer.channel;
+  const label = info?.name ? `#${info.name} (${channel})` : channel;
+  if (info?.is_archived) {
+    return failed(
       name,
-      err,
-      {
-        channel_not_found: `check PRIVACY_CHANNEL_ID (${channel}); a private channel needs /invite @LP Delete first`,
-        missing_scope:
-          'add the channels:read and groups:read bot scopes (OAuth & Permissions) and reinstall the app',
-      },
-      host,
+      `${label} is archived`,
+      'unarchive the channel, or set PRIVACY_CHANNEL_ID to an active channel',
     );
   }
+  if (!info?.is_member) {
+    return failed(
+      name,
+      `the bot is not a member of ${label}, so it cannot post approvals there`,
+      `type /invite @LP Delete in ${label}`,
+    );
+  }
+  return passed(name, `${label}: the bot is a member`);
 }
 
 async function groupMembers(
@@ -161,24 +152,19 @@ async function groupMembers(
   setting: string,
   usergroup: string,
   host: string,
-): Promise<{ members: string[] } | { failure: CheckResult }> {
-  try {
-    const answer = await slack.usergroups.users.list({ usergroup });
-    return { members: answer.users ?? [] };
-  } catch (err) {
-    return {
-      failure: slackFailure(
-        name,
-        err,
-        {
-          no_such_subteam: `check ${setting} (${usergroup}): the group's id (S…) from Slack, or unset it`,
-          subteam_not_found: `check ${setting} (${usergroup}): the group's id (S…) from Slack, or unset it`,
-          missing_scope: 'add the usergroups:read bot scope (OAuth & Permissions) and reinstall the app',
-        },
-        host,
-      ),
-    };
-  }
+): Promise<{ answer: string[] } | { failure: CheckResult }> {
+  const notFound = `check ${setting} (${usergroup}): the group's id (S…) from Slack, or unset it`;
+  const asked = await askSlack(
+    name,
+    host,
+    {
+      no_such_subteam: notFound,
+      subteam_not_found: notFound,
+      missing_scope: 'add the usergroups:read bot scope (OAuth & Permissions) and reinstall the app',
+    },
+    () => slack.usergroups.users.list({ usergroup }),
+  );
+  return 'failure' in asked ? asked : { answer: asked.answer.users ?? [] };
 }
 
 async function checkApprovers(slack: webApi.WebClient, config: Config, host: string): Promise<CheckResult[]> {
@@ -189,30 +175,17 @@ async function checkApprovers(slack: webApi.WebClient, config: Config, host: str
     const name = 'approver group';
     const group = await groupMembers(slack, name, 'APPROVER_USERGROUP_ID', approverUsergroupId, host);
     if ('failure' in group) {
-      results.push(group.failure);
-      results.push({
-        name: 'approvers',
-        ok: false,
-        skipped: true,
-        detail: 'skipped: fix the approver group first',
-      });
-      return results;
+      return [group.failure, skipped('approvers', 'skipped: fix the approver group first')];
     }
-    for (const user of group.members) approvers.add(user);
+    for (const user of group.answer) approvers.add(user);
     results.push(
-      group.members.length === 0
-        ? {
+      group.answer.length === 0
+        ? warned(
             name,
-            ok: true,
-            warning: true,
-            detail: `${approverUsergroupId} has no members`,
-            fix: 'add the privacy team to the user group in Slack',
-          }
-        : {
-            name,
-            ok: true,
-            detail: `${approverUsergroupId}: ${plural(group.members.length, 'member')}`,
-          },
+            `${approverUsergroupId} has no members`,
+            'add the privacy team to the user group in Slack',
+          )
+        : passed(name, `${approverUsergroupId}: ${plural(group.answer.length, 'member')}`),
     );
   }
   const total = approvers.size;
@@ -220,28 +193,29 @@ async function checkApprovers(slack: webApi.WebClient, config: Config, host: str
     `${plural(approverUserIds.length, 'user')} in APPROVER_USER_IDS` +
     (approverUsergroupId ? ` and the approver group's members` : '');
   if (total === 0) {
-    results.push({
-      name: 'approvers',
-      ok: false,
-      detail: `nobody can approve: 0 approvers in APPROVER_USER_IDS${approverUsergroupId ? ' and the group' : ''}`,
-      fix: 'add at least 2 people to APPROVER_USER_IDS or the group',
-    });
+    results.push(
+      failed(
+        'approvers',
+        `nobody can approve: 0 approvers in APPROVER_USER_IDS${approverUsergroupId ? ' and the group' : ''}`,
+        'add at least 2 people to APPROVER_USER_IDS or the group',
+      ),
+    );
   } else if (total < 2) {
     results.push(
-      offlineApprovers(config) ?? {
-        name: 'approvers',
-        ok: true,
-        warning: true,
-        detail: `only 1 approver, with group ${approverUsergroupId ?? ''}: their own requests cannot be approved`,
-        fix: 'add a second person to the group or APPROVER_USER_IDS',
-      },
+      offlineApprovers(config) ??
+        warned(
+          'approvers',
+          `only 1 approver, with group ${approverUsergroupId ?? ''}: their own requests cannot be approved`,
+          'add a second person to the group or APPROVER_USER_IDS',
+        ),
     );
   } else {
-    results.push({
-      name: 'approvers',
-      ok: true,
-      detail: `${total} approvers in total (from ${sources}); at least 2 are needed for four-eyes approval`,
-    });
+    results.push(
+      passed(
+        'approvers',
+        `${total} approvers in total (from ${sources}); at least 2 are needed for four-eyes approval`,
+      ),
+    );
   }
   return results;
 }
@@ -254,27 +228,20 @@ async function checkRequesterGroup(
   const name = 'requester group';
   const group = await groupMembers(slack, name, 'REQUESTER_USERGROUP_ID', usergroup, host);
   if ('failure' in group) return group.failure;
-  if (group.members.length === 0) {
-    return {
+  if (group.answer.length === 0) {
+    return warned(
       name,
-      ok: true,
-      warning: true,
-      detail: `${usergroup} has no members: only REQUESTER_USER_IDS may file requests`,
-      fix: 'add the people who file requests to the user group in Slack',
-    };
+      `${usergroup} has no members: only REQUESTER_USER_IDS may file requests`,
+      'add the people who file requests to the user group in Slack',
+    );
   }
-  return { name, ok: true, detail: `${usergroup}: ${plural(group.members.length, 'member')}` };
+  return passed(name, `${usergroup}: ${plural(group.answer.length, 'member')}`);
 }
 
 /** Fewer than two approver ids and no group: a warning counted from the settings, no Slack needed. */
 function offlineApprovers(config: Config): CheckResult | undefined {
   const count = approverShortfall(config.slack);
-  if (count === undefined) return undefined;
-  return {
-    name: 'approvers',
-    ok: true,
-    warning: true,
-    detail: tooFewApproversLine(count),
-    fix: TOO_FEW_APPROVERS_FIX,
-  };
+  return count === undefined
+    ? undefined
+    : warned('approvers', tooFewApproversLine(count), TOO_FEW_APPROVERS_FIX);
 }

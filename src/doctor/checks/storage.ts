@@ -3,26 +3,19 @@ import { open, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CoreConfig } from '../../config.js';
 import { IGNORED_DATA_FILE_FIX, dataFileIgnoredLine } from '../../config/known-settings.js';
+import { plural } from '../../slack/format.js';
 import { StoreError } from '../../store/errors.js';
 import { openStore } from '../../store/open-store.js';
-import { plural, type CheckResult } from '../result.js';
+import { failed, passed, skipped, warned, type CheckResult } from '../result.js';
 import { checkDatabase } from './database.js';
 
 /** Where the requests are kept: the PostgreSQL database, or the data folder and what is in it. */
 export async function checkStorage(core: CoreConfig): Promise<CheckResult[]> {
-  if (core.databaseUrl) return [await databaseResult(core.databaseUrl)];
+  if (core.databaseUrl) return [await checkDatabase(core.databaseUrl)];
   return checkDataFolderAndStore(core.dataDir, core.dataFileIgnored ?? false);
 }
 
 const FILE_MODE = 0o600;
-
-async function modeOf(file: string): Promise<number | undefined> {
-  try {
-    return (await stat(file)).mode & 0o777;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The nearest folder that exists on the way up to `folder` (the app creates the rest on first write). */
 async function nearestExisting(folder: string): Promise<{ path: string; isDirectory: boolean }> {
@@ -68,23 +61,20 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
   try {
     existing = await nearestExisting(folder);
   } catch (err) {
-    return {
+    return failed(
       name,
-      ok: false,
-      detail: `${folder} cannot be examined (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      fix: `check the permissions on ${folder}, or set DATA_DIR to a folder lp-delete can write`,
-    };
+      `${folder} cannot be examined (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      `check the permissions on ${folder}, or set DATA_DIR to a folder lp-delete can write`,
+    );
   }
   if (!existing.isDirectory) {
-    return {
+    return failed(
       name,
-      ok: false,
-      detail:
-        existing.path === folder
-          ? `${folder} is a file, not a folder`
-          : `${existing.path} is a file, so ${folder} cannot be made`,
-      fix: 'move it away, or set DATA_DIR to a folder lp-delete can write',
-    };
+      existing.path === folder
+        ? `${folder} is a file, not a folder`
+        : `${existing.path} is a file, so ${folder} cannot be made`,
+      'move it away, or set DATA_DIR to a folder lp-delete can write',
+    );
   }
   // Creating a file is the only reliable test: permission bits do not tell about root, ACLs or read-only mounts.
   const probe = join(existing.path, `.lp-delete-doctor-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -93,41 +83,21 @@ export async function checkDataFolder(dataDir: string): Promise<CheckResult> {
     await handle.close();
     await rm(probe, { force: true });
   } catch (err) {
-    return { name, ok: false, ...unwritable(folder, existing.path, (err as NodeJS.ErrnoException).code) };
+    const { detail, fix } = unwritable(folder, existing.path, (err as NodeJS.ErrnoException).code);
+    return failed(name, detail, fix);
   }
   const created = existing.path === folder ? '' : ` (${folder} will be created at the first write)`;
-  return { name, ok: true, detail: `${existing.path} is writable${created}` };
-}
-
-async function databaseResult(url: string): Promise<CheckResult> {
-  const check = await checkDatabase(url);
-  return {
-    name: 'database',
-    ok: check.status !== 'fail',
-    ...(check.status === 'warn' ? { warning: true } : {}),
-    detail: check.message,
-    ...(check.fix ? { fix: check.fix } : {}),
-  };
+  return passed(name, `${existing.path} is writable${created}`);
 }
 
 async function checkDataFolderAndStore(dataDir: string, dataFileIgnored: boolean): Promise<CheckResult[]> {
   const folder = await checkDataFolder(dataDir);
   const results: CheckResult[] = [];
   if (dataFileIgnored) {
-    results.push({
-      name: 'DATA_FILE',
-      ok: true,
-      warning: true,
-      detail: dataFileIgnoredLine(dataDir),
-      fix: IGNORED_DATA_FILE_FIX,
-    });
+    results.push(warned('DATA_FILE', dataFileIgnoredLine(dataDir), IGNORED_DATA_FILE_FIX));
   }
   if (!folder.ok) {
-    return [
-      ...results,
-      folder,
-      { name: 'data', ok: false, skipped: true, detail: 'skipped: fix the data folder first' },
-    ];
+    return [...results, folder, skipped('data', 'skipped: fix the data folder first')];
   }
   results.push(folder);
   // Read-only: no lock and no writes, so the doctor can run beside the app.
@@ -136,26 +106,20 @@ async function checkDataFolderAndStore(dataDir: string, dataFileIgnored: boolean
     try {
       const open = await store.listOpen();
       const owed = await store.owedNotices();
-      results.push({
-        name: 'data',
-        ok: true,
-        detail: `${dataDir} is valid: ${plural(open.length, 'request')} in play`,
-      });
+      results.push(passed('data', `${dataDir} is valid: ${plural(open.length, 'request')} in play`));
       const stuck = owed.filter((n) => n.attempts > 0);
       if (stuck.length > 0) {
         const errors = [...new Set(stuck.map((n) => n.lastError).filter(Boolean))].join(', ');
-        results.push({
-          name: 'Slack notices',
-          ok: false,
-          detail: `${plural(stuck.length, 'Slack message')} could not be delivered yet (Slack said: ${errors || 'no answer'}); lp-delete keeps trying`,
-          fix: "fix what Slack reports (token, the bot's membership of the privacy channel, scopes); lp-delete delivers them without a restart",
-        });
+        results.push(
+          failed(
+            'Slack notices',
+            `${plural(stuck.length, 'Slack message')} could not be delivered yet (Slack said: ${errors || 'no answer'}); lp-delete keeps trying`,
+            "fix what Slack reports (token, the bot's membership of the privacy channel, scopes); lp-delete delivers them without a restart",
+          ),
+        );
       } else {
-        results.push({
-          name: 'Slack notices',
-          ok: true,
-          detail: owed.length === 0 ? 'none waiting' : `${plural(owed.length, 'message')} on the way`,
-        });
+        const waiting = owed.length === 0 ? 'none waiting' : `${plural(owed.length, 'message')} on the way`;
+        results.push(passed('Slack notices', waiting));
       }
     } finally {
       await store.close();
@@ -163,23 +127,28 @@ async function checkDataFolderAndStore(dataDir: string, dataFileIgnored: boolean
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     // The store's first sentence says what is wrong; its advice is the fix here, said once.
-    results.push({
-      name: 'data',
-      ok: false,
-      detail: firstSentence(err.message),
-      fix: 'restore the data folder from your backup (README, "Backups")',
-    });
+    results.push(
+      failed(
+        'data',
+        firstSentence(err.message),
+        'restore the data folder from your backup (README, "Backups")',
+      ),
+    );
   }
-  const mode = await modeOf(dataDir);
+  const mode = await stat(dataDir).then(
+    (info) => info.mode & 0o777,
+    () => undefined,
+  );
   if (mode !== undefined && (mode & 0o077) !== 0) {
-    results.push({
-      name: 'data folder mode',
-      ok: false,
-      detail: `${dataDir} has mode ${mode.toString(8).padStart(4, '0')}: people other than its owner may read the deletion requests`,
-      fix: `chmod 700 ${dataDir}`,
-    });
+    results.push(
+      failed(
+        'data folder mode',
+        `${dataDir} has mode ${mode.toString(8).padStart(4, '0')}: people other than its owner may read the deletion requests`,
+        `chmod 700 ${dataDir}`,
+      ),
+    );
   } else if (mode !== undefined) {
-    results.push({ name: 'data folder mode', ok: true, detail: '0700 (owner only)' });
+    results.push(passed('data folder mode', '0700 (owner only)'));
   }
   return results;
 }
