@@ -138,3 +138,33 @@ describe('architecture', () => {
     expect(circleThrough(sample, ['a.ts', 'b.ts', 'c.ts'])).toEqual(['a.ts', 'b.ts', 'c.ts', 'a.ts']);
   });
 });
+
+/*
+ * Issue 23: a file under src/ is a room of its own. One that only passes on what others define
+ * (`export … from`) is a corridor that a reader has to walk through for nothing.
+ */
+function onlyReExports(text: string): boolean {
+  const code = text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
+    .replace(/export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]+['"];?/g, '')
+    .trim();
+  return code === '' && /export\s/.test(text);
+}
+
+describe('no file that only re-exports (issue 23)', () => {
+  it('finds none under src/', () => {
+    const corridors = sourceFiles(SRC)
+      .filter((file) => onlyReExports(readFileSync(file, 'utf8')))
+      .map((file) => relative(SRC, file));
+    expect(corridors).toEqual([]);
+  });
+
+  it('would find one', () => {
+    expect(onlyReExports("/** x */\nexport { a } from './a.js';\nexport type { B } from './b.js';\n")).toBe(
+      true,
+    );
+    expect(onlyReExports("export * from './a.js';\n")).toBe(true);
+    expect(onlyReExports("export { a } from './a.js';\nexport const b = 1;\n")).toBe(false);
+  });
+});
