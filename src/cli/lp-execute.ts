@@ -1,5 +1,5 @@
 import { todayIn } from '../domain/zoned-time.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/messages.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import { describeForPeople, LivePersonError } from '../liveperson/errors.js';
 import type { Command } from './lp-args.js';

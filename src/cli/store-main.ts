@@ -4,11 +4,8 @@ import { StoreError } from '../store/errors.js';
 import type { OwedNotice, QuotaKey, RequestStore } from '../store/port.js';
 import { describeServer } from '../store/postgres/connection.js';
 import { migrate } from '../store/postgres/migrations.js';
-import {
-  openPostgresStore,
-  type ImportedNotice,
-  type PostgresStore,
-} from '../store/postgres/postgres-store.js';
+import type { ImportedNotice } from '../store/postgres/notice-queries.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
 
 /**
@@ -104,10 +101,10 @@ async function runCopy(
   }
   const from = values.from;
   const source = isPostgresUrl(from)
-    ? await openPostgresStore({ url: from })
+    ? await PostgresStore.open({ url: from })
     : await deps.openDataFolder(from);
   try {
-    const target = await openPostgresStore({ url: to });
+    const target = await PostgresStore.open({ url: to });
     try {
       const report = await copyStore(source, target);
       const where = describeServer(to);

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import type { LivePersonAuth } from '../config.js';
+import type { LivePersonAuth } from '../config/credentials.js';
 import { badResponse, httpError, LivePersonError } from './errors.js';
 import type { LpLogger, Transport } from './http.js';
 import { tokenAnswerSchema } from './schemas.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LivePersonAuth } from '../../src/config.js';
+import type { LivePersonAuth } from '../../src/config/credentials.js';
 import { describeForPeople, LIVEPERSON_ERROR_CODES, LivePersonError } from '../../src/liveperson/errors.js';
 import { AUTH_KINDS, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';
 

@@ -1,11 +1,6 @@
 import type { DeletionRequest } from '../../domain/request.js';
-import {
-  countsAgainstQuota,
-  marksMonthSpent,
-  type MonthState,
-  type MonthUsage,
-  type QuotaKey,
-} from '../port.js';
+import { countsAgainstQuota, marksMonthSpent, type MonthUsage, type QuotaKey } from '../port.js';
+import type { MonthState } from '../schemas.js';
 
 interface IndexEntry {
   accountId: string;

@@ -1,5 +1,5 @@
-import { SEARCH_TOKEN, storedSearchSchema } from '../search-schema.js';
-import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../port.js';
+import { SEARCH_TOKEN, storedSearchSchema, type StoredPersonSearch } from '../schemas.js';
+import type { PersonSearchStore, SearchChange } from '../port.js';
 import { JsonFolder } from './json-folder.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { WriteHealth } from './write-health.js';

@@ -156,11 +156,6 @@ export function describeServer(url: string): string {
   }
 }
 
-/** PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error. */
-export function pgErrorCode(error: unknown): string | undefined {
-  return ownCode(error);
-}
-
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -175,7 +170,8 @@ const NETWORK_CODES = new Set([
  * PostgreSQL's own messages can quote the values of a statement.
  */
 export function explainDriverError(error: unknown): string {
-  const code = pgErrorCode(error);
+  // PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error.
+  const code = ownCode(error);
   const message = error instanceof Error ? error.message : '';
   const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
   // pg's own deadlines (connectMs, queryMs): the server took the connection but did not answer.

@@ -1,13 +1,7 @@
 import type { DeletionRequest } from '../../domain/request.js';
-import {
-  COUNTING_STATUSES,
-  isFinished,
-  REQUEST_ID,
-  type MonthState,
-  type MonthUsage,
-  type QuotaKey,
-} from '../port.js';
-import { monthStateSchema, parseMonthState, parseRequest } from './rows.js';
+import { COUNTING_STATUSES, isFinished, REQUEST_ID, type MonthUsage, type QuotaKey } from '../port.js';
+import { monthStateSchema, type MonthState } from '../schemas.js';
+import { parseMonthState, parseRequest } from './rows.js';
 import type { Query } from './session.js';
 
 /*
