@@ -100,7 +100,7 @@ async function runCopy(
     return EXIT_USAGE;
   }
   const from = values.from;
-  const source = isPostgresUrl(from)
+  const source = /^postgres(ql)?:\/\//.test(from)
     ? await PostgresStore.open({ url: from })
     : await deps.openDataFolder(from);
   try {
@@ -128,10 +128,6 @@ async function runCopy(
   } finally {
     await source.close();
   }
-}
-
-function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//.test(value);
 }
 
 export interface CopyReport {

@@ -182,6 +182,18 @@ export interface MonthUsage {
   alertsSent: Record<string, string>;
 }
 
+/** A month's usage: the counts derived from its requests, with its stored state. */
+export function monthUsage(
+  counts: Pick<MonthUsage, 'used' | 'spent' | 'pendingApprovals'>,
+  state: MonthState,
+): MonthUsage {
+  return {
+    ...counts,
+    ...(state.livePerson ? { livePerson: state.livePerson } : {}),
+    alertsSent: state.alertsSent,
+  };
+}
+
 export interface MonthChange<T> {
   value: T;
   state?: MonthState;
@@ -192,11 +204,22 @@ export interface MonthChange<T> {
 export const CHANNEL_LANE = '_channel';
 
 /** A request id, `DR-yyyy-mm-nnnn`: the month it was filed in, and its number within that month. */
-export const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
+const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
 
 /** The month (`yyyy-mm`) in a request id; undefined for a string that is not one. */
 export function monthOfId(id: string): string | undefined {
   return REQUEST_ID.exec(id)?.[1];
+}
+
+/** A request id's month and number; undefined for a string that is not one. */
+export function idParts(id: string): { month: string; number: number } | undefined {
+  const match = REQUEST_ID.exec(id);
+  return match?.[1] && match[2] ? { month: match[1], number: Number(match[2]) } : undefined;
+}
+
+/** The id of request `number` of `month` (at least four digits). */
+export function requestId(month: string, number: number): string {
+  return `DR-${month}-${String(number).padStart(4, '0')}`;
 }
 
 export interface NoticeRef {

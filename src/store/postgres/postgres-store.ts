@@ -17,7 +17,6 @@ import {
   type RequestStore,
 } from '../port.js';
 import type { MonthState } from '../schemas.js';
-import { insertImported, quotaKeys } from './copy-queries.js';
 import { dropLease, orphanedSubmissions, renewEveryThird, renewLease } from './leases.js';
 import * as notices from './notice-queries.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
@@ -229,7 +228,7 @@ export class PostgresStore implements RequestStore {
    */
   async importRequest(request: DeletionRequest, owed: notices.ImportedNotice[] = []): Promise<void> {
     const imported = { request: deletionRequestSchema.parse(request), notices: owed };
-    await this.session.write((q) => insertImported(q, this.replicaId, imported));
+    await this.session.write((q) => notices.insertImported(q, this.replicaId, imported));
   }
 
   /** Stores another store's notice in `lane` (CHANNEL_LANE or a request id) after the lane's own, as it was. */
@@ -240,11 +239,6 @@ export class PostgresStore implements RequestStore {
   /** Stores a month's state (LivePerson's count, alerts sent) from another store. */
   async importMonth(key: QuotaKey, state: MonthState): Promise<void> {
     await this.session.write((q) => saveMonthState(q, key, state, true));
-  }
-
-  /** Every account and month with a stored state or quota-holding requests (for copying and checks). */
-  async quotaKeys(): Promise<QuotaKey[]> {
-    return this.session.read((q) => quotaKeys(q));
   }
 
   private async renewLease(): Promise<void> {
