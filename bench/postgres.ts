@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openFileStore } from '../src/store/lowdb/file-store.js';
-import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { RequestStore } from '../src/store/port.js';
 import { ChildApp } from '../test/support/child-app.js';
 import { child, ms, summarise } from './common.js';
@@ -148,7 +148,7 @@ export async function postgresSection(options: { quick?: boolean } = {}): Promis
     console.error('  postgres: store writes');
     const fileStore = await openFileStore(join(dir, 'writes'));
     const fileWrites = await writes(fileStore, count).finally(() => fileStore.close());
-    const pgStore = await openPostgresStore({ url: url.toString() });
+    const pgStore = await PostgresStore.open({ url: url.toString() });
     const pgWrites = await writes(pgStore, count).finally(() => pgStore.close());
     // The replicas start on an empty database: no notices owed from the writes above.
     await onServer(

@@ -11,14 +11,10 @@ import { intakeSchema, type IntakeConfig } from './config/intake.js';
  * schema (src/config/) says what its settings must be; the types below are what those schemas produce.
  */
 
-export { ConfigError };
-export type { LivePersonAuth };
-
 type CoreSettings = z.output<typeof coreSchema>;
 export type LivePersonConfig = CoreSettings['liveperson'] & { auth: LivePersonAuth };
 export type CoreConfig = Readonly<Omit<CoreSettings, 'liveperson'> & { liveperson: LivePersonConfig }>;
 export type SlackConfig = z.output<typeof slackSchema>;
-export type { IntakeConfig };
 /** `intake` is present when INTAKE_TOKENS is set (the intake API is on). */
 export type Config = CoreConfig & { readonly slack: SlackConfig; readonly intake?: IntakeConfig };
 

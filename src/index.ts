@@ -1,5 +1,5 @@
 import dotenv from 'dotenv';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config/messages.js';
 import { serveUntilSignalled } from './server.js';
 import { StoreError } from './store/errors.js';
 import { StartupError } from './startup/startup-error.js';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, loadCoreConfig } from '../src/config.js';
+import { loadConfig, loadCoreConfig } from '../src/config.js';
+import { ConfigError } from '../src/config/messages.js';
 
 const slack = {
   SLACK_BOT_TOKEN: 'xoxb-1',

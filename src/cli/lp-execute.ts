@@ -1,7 +1,7 @@
 import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { todayIn } from '../domain/zoned-time.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../config/messages.js';
 import type { LivePersonClient } from '../liveperson/client.js';
 import { describeForPeople } from '../liveperson/describe-for-people.js';
 import { LivePersonError } from '../liveperson/liveperson-error.js';

@@ -4,11 +4,8 @@ import { StoreError } from '../store/errors.js';
 import type { OwedNotice, QuotaKey, RequestStore } from '../store/port.js';
 import { describeServer } from '../store/postgres/connection.js';
 import { migrate } from '../store/postgres/migrations.js';
-import {
-  openPostgresStore,
-  type ImportedNotice,
-  type PostgresStore,
-} from '../store/postgres/postgres-store.js';
+import type { ImportedNotice } from '../store/postgres/notice-queries.js';
+import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
 
 /**
@@ -103,11 +100,11 @@ async function runCopy(
     return EXIT_USAGE;
   }
   const from = values.from;
-  const source = isPostgresUrl(from)
-    ? await openPostgresStore({ url: from })
+  const source = /^postgres(ql)?:\/\//.test(from)
+    ? await PostgresStore.open({ url: from })
     : await deps.openDataFolder(from);
   try {
-    const target = await openPostgresStore({ url: to });
+    const target = await PostgresStore.open({ url: to });
     try {
       const report = await copyStore(source, target);
       const where = describeServer(to);
@@ -131,10 +128,6 @@ async function runCopy(
   } finally {
     await source.close();
   }
-}
-
-function isPostgresUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//.test(value);
 }
 
 export interface CopyReport {

@@ -31,12 +31,10 @@ const CREDENTIAL_SETS = {
 };
 
 const KINDS = Object.keys(CREDENTIAL_SETS) as Kind[];
+const variables = (kind: Kind): string[] => Object.values(CREDENTIAL_SETS[kind]);
 
 /** Every credential variable, for the list of known settings (config/known-settings.ts). */
-export const CREDENTIAL_VARIABLES: readonly string[] = KINDS.flatMap((kind) =>
-  Object.values(CREDENTIAL_SETS[kind]),
-);
-const variables = (kind: Kind): string[] => Object.values(CREDENTIAL_SETS[kind]);
+export const CREDENTIAL_VARIABLES: readonly string[] = KINDS.flatMap(variables);
 
 /**
  * The one complete credential set in the environment, or the problems that keep it from being chosen:

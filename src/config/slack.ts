@@ -9,7 +9,8 @@ import {
   upperCase,
   usergroupId,
 } from './fields.js';
-import { PORT_RULE } from './messages.js';
+
+const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000 (the HTTP port the app listens on)';
 
 /** The Slack app's settings, keyed by variable and shaped into the config by the transform. */
 export const slackSchema = z

@@ -2,7 +2,7 @@ import type { Clock } from '../domain/clock.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IntakeConfig } from '../config.js';
+import type { IntakeConfig } from '../config/intake.js';
 import { errorCode } from '../domain/error-code.js';
 import type { Logger } from '../log.js';
 import type { Intake } from '../service/intake.js';

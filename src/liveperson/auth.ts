@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
-import type { LivePersonAuth } from '../config.js';
+import type { LivePersonAuth } from '../config/credentials.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import { badResponse, httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';

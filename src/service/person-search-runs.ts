@@ -7,7 +7,8 @@ import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import { admitSearch, canSearchPerson, type SearchFindings } from '../domain/person-search-rules.js';
 import type { Permission } from '../domain/outcome.js';
 import type { Logger } from '../log.js';
-import type { RequestStore, StoredPersonSearch } from '../store/port.js';
+import type { RequestStore } from '../store/port.js';
+import type { StoredPersonSearch } from '../store/schemas.js';
 import type { PersonSearchResult } from './person-search-result.js';
 import type { Directory } from './ports.js';
 

@@ -3,7 +3,7 @@ import { dataFileIgnoredLine } from '../config/known-settings.js';
 import type { Logger } from '../log.js';
 import { openFileStore } from './lowdb/file-store.js';
 import type { FolderLockOptions } from './lowdb/folder-lock.js';
-import { openPostgresStore } from './postgres/postgres-store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import type { RequestStore } from './port.js';
 
 /**
@@ -17,7 +17,7 @@ export async function openStore(
   options: { log?: Logger; readOnly?: boolean; lock?: FolderLockOptions } = {},
 ): Promise<RequestStore> {
   if (config.databaseUrl) {
-    return openPostgresStore({
+    return PostgresStore.open({
       url: config.databaseUrl,
       ...(config.replicaLeaseSeconds ? { replicaLeaseSeconds: config.replicaLeaseSeconds } : {}),
       ...(options.log ? { log: options.log } : {}),

@@ -1,8 +1,7 @@
 import type { ChannelNotice, Notice, QueuedNotice, RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { IdentifierKind } from '../domain/identifier.js';
-import type { SearchStamp } from '../domain/person-search-rules.js';
 import type { StoredErasure } from '../domain/erasure.js';
+import type { MonthState, StoredPersonSearch } from './schemas.js';
 
 /**
  * The store port: everything the services need to keep requests, the monthly quota and the Slack notices
@@ -130,23 +129,6 @@ export interface ErasureStore {
   listOpen(): Promise<StoredErasure[]>;
 }
 
-/**
- * A person search as kept: who ran it, what kind of identifier (never the identifier), its state and,
- * once found, its findings (ids, dates and counts: the service's PersonSearchResult, opaque here). Kept
- * until `expiresAt`, then purged.
- */
-export interface StoredPersonSearch extends SearchStamp {
-  /** Random, 32 hex digits: the view carries it. */
-  token: string;
-  userId: string;
-  identifierKind: IdentifierKind;
-  /** ISO. */
-  expiresAt: string;
-  result?: unknown;
-  /** The lead request it was filed as (state 'filed'). */
-  requestId?: string;
-}
-
 export interface SearchChange<T> {
   value: T;
   /** What to save: absent = unchanged. */
@@ -195,15 +177,21 @@ export interface MonthUsage {
   /** Requests waiting for approval now (any month). */
   pendingApprovals: number;
   /** LivePerson's own list of the month at the last sync: all requests, and those not filed here. */
-  livePerson?: { total: number; external: number; syncedAt: string };
+  livePerson?: MonthState['livePerson'];
   /** Alert level (80, 100) → when the privacy channel was told. */
   alertsSent: Record<string, string>;
 }
 
-/** The part of a month's usage that is not derived from requests. */
-export interface MonthState {
-  livePerson?: { total: number; external: number; syncedAt: string };
-  alertsSent: Record<string, string>;
+/** A month's usage: the counts derived from its requests, with its stored state. */
+export function monthUsage(
+  counts: Pick<MonthUsage, 'used' | 'spent' | 'pendingApprovals'>,
+  state: MonthState,
+): MonthUsage {
+  return {
+    ...counts,
+    ...(state.livePerson ? { livePerson: state.livePerson } : {}),
+    alertsSent: state.alertsSent,
+  };
 }
 
 export interface MonthChange<T> {
@@ -216,11 +204,22 @@ export interface MonthChange<T> {
 export const CHANNEL_LANE = '_channel';
 
 /** A request id, `DR-yyyy-mm-nnnn`: the month it was filed in, and its number within that month. */
-export const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
+const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
 
 /** The month (`yyyy-mm`) in a request id; undefined for a string that is not one. */
 export function monthOfId(id: string): string | undefined {
   return REQUEST_ID.exec(id)?.[1];
+}
+
+/** A request id's month and number; undefined for a string that is not one. */
+export function idParts(id: string): { month: string; number: number } | undefined {
+  const match = REQUEST_ID.exec(id);
+  return match?.[1] && match[2] ? { month: match[1], number: Number(match[2]) } : undefined;
+}
+
+/** The id of request `number` of `month` (at least four digits). */
+export function requestId(month: string, number: number): string {
+  return `DR-${month}-${String(number).padStart(4, '0')}`;
 }
 
 export interface NoticeRef {

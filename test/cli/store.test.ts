@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStore, type StoreCliDeps } from '../../src/cli/store-main.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { CHANNEL_LANE } from '../../src/store/port.js';
 import { capture } from '../support/capture.js';
 import { createTestDatabase, postgresAvailable, sql, type TestDatabase } from '../support/postgres.js';
@@ -68,7 +68,7 @@ describe.skipIf(!postgresAvailable)('npm run store: migrate and copy (PostgreSQL
   });
 
   it('copy moves requests (ids kept), owed notices in order and month state, and verifies the counts', async () => {
-    const from: PostgresStore = await openPostgresStore({ url: source.url });
+    const from: PostgresStore = await PostgresStore.open({ url: source.url });
     const quota = { accountId: '123', month: '2026-12' };
     try {
       const a = await from.create('2026-11', (id) => aRequest(id, { status: 'rejected' }));
@@ -93,7 +93,7 @@ describe.skipIf(!postgresAvailable)('npm run store: migrate and copy (PostgreSQL
       expect(result.stdout).toContain('Copied 3 requests (2026-11: 1, 2026-12: 2), 3 owed notices');
       expect(result.stdout).toContain('counts verified');
 
-      const to = await openPostgresStore({ url: target.url });
+      const to = await PostgresStore.open({ url: target.url });
       try {
         for (const { id } of [a, b, c]) expect(await to.get(id)).toEqual(await from.get(id));
         const strip = (owed: Awaited<ReturnType<PostgresStore['owedNotices']>>) =>

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type RunningApp } from '../../src/app.js';
 import { createLivePersonClient } from '../../src/liveperson/client.js';
 import { createLogger } from '../../src/log.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
   ACTION,
   BLOCK,
@@ -320,7 +320,7 @@ describe('erasing a person safely (real app over signed HTTP, fake Slack, LivePe
 
   /** Another app instance on the harness's Slack and LivePerson, its store on `db`. */
   async function replica(db: TestDatabase): Promise<{ url: string; store: PostgresStore; app: RunningApp }> {
-    const store = await openPostgresStore({ url: db.url });
+    const store = await PostgresStore.open({ url: db.url });
     const log = createLogger((line) => h.logLines.push(line));
     const lp = createLivePersonClient(h.config.liveperson, {
       retry: { unavailable: { retries: 2, minTimeout: 10 } },

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { LivePersonAuth, LivePersonConfig } from '../../src/config.js';
+import type { LivePersonConfig } from '../../src/config.js';
+import type { LivePersonAuth } from '../../src/config/credentials.js';
 import { createLivePersonClient, type LivePersonClientDeps } from '../../src/liveperson/client.js';
 import { RETRY_POLICIES, type RetryPolicy } from '../../src/liveperson/gateway.js';
 import { LivePersonError } from '../../src/liveperson/liveperson-error.js';

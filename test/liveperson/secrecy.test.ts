@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LivePersonAuth } from '../../src/config.js';
+import type { LivePersonAuth } from '../../src/config/credentials.js';
 import { describeForPeople } from '../../src/liveperson/describe-for-people.js';
 import { LIVEPERSON_ERROR_CODES, LivePersonError } from '../../src/liveperson/liveperson-error.js';
 import { AUTH_KINDS, failure, sandboxAuth, startHarness, type Harness } from './fixtures.js';

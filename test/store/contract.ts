@@ -1,13 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestNotice } from '../../src/domain/notices.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import {
-  CHANNEL_LANE,
-  type ChangeFn,
-  type OwedNotice,
-  type RequestStore,
-  type StoredPersonSearch,
-} from '../../src/store/port.js';
+import { CHANNEL_LANE, type ChangeFn, type OwedNotice, type RequestStore } from '../../src/store/port.js';
+import type { StoredPersonSearch } from '../../src/store/schemas.js';
 import { ACCOUNT, lpRecord } from '../support/service-fixture.js';
 import { describeErasureContract } from './erasure-contract.js';
 

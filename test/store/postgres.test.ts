@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { DeletionRequest } from '../../src/domain/request.js';
 import { StoreError } from '../../src/store/errors.js';
 import { loadMigrations, migrate } from '../../src/store/postgres/migrations.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { ChangeFn } from '../../src/store/port.js';
 import { createTestDatabase, postgresAvailable, sql, type TestDatabase } from '../support/postgres.js';
 import { aRequest, describeStoreContract } from './contract.js';
@@ -13,7 +13,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
   let db: TestDatabase;
   const open: PostgresStore[] = [];
   const openStore = async (options: { replicaLeaseSeconds?: number } = {}) => {
-    const store = await openPostgresStore({ url: db.url, ...options });
+    const store = await PostgresStore.open({ url: db.url, ...options });
     open.push(store);
     return store;
   };
@@ -242,9 +242,9 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
 
     it('two replicas starting together on an empty database migrate it once', async () => {
       const stores = await Promise.all([
-        openPostgresStore({ url: fresh.url }),
-        openPostgresStore({ url: fresh.url }),
-        openPostgresStore({ url: fresh.url }),
+        PostgresStore.open({ url: fresh.url }),
+        PostgresStore.open({ url: fresh.url }),
+        PostgresStore.open({ url: fresh.url }),
       ]);
       await Promise.all(stores.map((store) => store.close()));
       const rows = await sql<{ version: number }>(
@@ -258,7 +258,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
     it('a schema newer than the code stops start-up with a clear message', async () => {
       await migrate(fresh.url);
       await sql(fresh.url, `INSERT INTO schema_migrations (version, name) VALUES (999, 'from_the_future')`);
-      const opening = openPostgresStore({ url: fresh.url });
+      const opening = PostgresStore.open({ url: fresh.url });
       await expect(opening).rejects.toBeInstanceOf(StoreError);
       await expect(opening).rejects.toThrow(/schema version 999, newer than this lp-delete knows/);
     });
@@ -268,7 +268,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
         ...loadMigrations(),
         { version: 2, name: 'broken', sql: 'CREATE TABLE requests (id int)' },
       ];
-      await expect(openPostgresStore({ url: fresh.url, migrations: broken })).rejects.toThrow(
+      await expect(PostgresStore.open({ url: fresh.url, migrations: broken })).rejects.toThrow(
         /Migrating the database/,
       );
       const rows = await sql(
@@ -281,7 +281,7 @@ describe.skipIf(!postgresAvailable)('PostgresStore', () => {
 
   describe('failures', () => {
     it('an unreachable server is a StoreError naming the server, without the password', async () => {
-      const opening = openPostgresStore({ url: 'postgres://lpd:secret-pw@127.0.0.1:1/none' });
+      const opening = PostgresStore.open({ url: 'postgres://lpd:secret-pw@127.0.0.1:1/none' });
       await expect(opening).rejects.toBeInstanceOf(StoreError);
       await expect(opening).rejects.toThrow(/127\.0\.0\.1:1\/none/);
       await expect(opening).rejects.not.toThrow(/secret-pw/);

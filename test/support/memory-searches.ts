@@ -1,5 +1,6 @@
 import { KeyedMutex } from '../../src/store/lowdb/keyed-mutex.js';
-import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../../src/store/port.js';
+import type { PersonSearchStore, SearchChange } from '../../src/store/port.js';
+import type { StoredPersonSearch } from '../../src/store/schemas.js';
 
 /**
  * Person searches in memory, with the stores' rules: copies in and out, starts serialised per user,

@@ -13,7 +13,6 @@ import {
   marksMonthSpent,
   type ChangeFn,
   type MonthChange,
-  type MonthState,
   type MonthUsage,
   type ClaimedNotice,
   type NoticeFailure,
@@ -22,6 +21,7 @@ import {
   type QuotaKey,
   type RequestStore,
 } from '../../src/store/port.js';
+import type { MonthState } from '../../src/store/schemas.js';
 
 /** What a memory store holds; `reopen()` hands it to a new store, as a restart reads the same files. */
 export interface MemoryData {

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, loadCoreConfig, type Config, type CoreConfig } from '../../config.js';
+import { loadConfig, loadCoreConfig, type Config, type CoreConfig } from '../../config.js';
+import { ConfigError } from '../../config/messages.js';
 import { unknownSettings } from '../../config/known-settings.js';
 import { AUTH_KINDS, failed, passed, warned, type CheckResult } from '../result.js';
 

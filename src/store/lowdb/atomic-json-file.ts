@@ -159,19 +159,24 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   ) {}
 
   async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return null;
-      throw unreadable(this.file, `it could not be read (${errorCode(error)})`);
-    }
-    return parseDocument(this.file, text, this.schema);
+    return (await readDocument(this.file, this.schema)) ?? null;
   }
 
   async write(data: T): Promise<void> {
     await writeFileAtomic(this.file, JSON.stringify(data));
   }
+}
+
+/** `file` read through `schema`; undefined when there is no such file. */
+export async function readDocument<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw unreadable(file, `it could not be read (${errorCode(error)})`);
+  }
+  return parseDocument(file, text, schema);
 }
 
 export function parseDocument<T>(file: string, text: string, schema: z.ZodType<T>): T {

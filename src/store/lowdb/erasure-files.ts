@@ -10,7 +10,13 @@ import type { WriteHealth } from './write-health.js';
  * start-up) for the sweep and the callback delivery.
  */
 
-export const ERASURES_FOLDER = 'erasures';
+const ERASURES = {
+  folder: 'erasures',
+  what: 'erasure',
+  id: ERASURE_ID,
+  idRule: 'an erasure id is ER- and 24 hex digits',
+  schema: storedErasureSchema,
+};
 
 export class ErasureFiles implements ErasureStore {
   private readonly open = new Set<string>();
@@ -23,17 +29,7 @@ export class ErasureFiles implements ErasureStore {
     /** Throws when the store may not be written (read-only, closing). */
     private readonly writable: () => void,
   ) {
-    this.files = new JsonFolder(
-      dataFolder,
-      ERASURES_FOLDER,
-      {
-        what: 'erasure',
-        id: ERASURE_ID,
-        idRule: 'an erasure id is ER- and 24 hex digits',
-        schema: storedErasureSchema,
-      },
-      health,
-    );
+    this.files = new JsonFolder(dataFolder, ERASURES, health);
   }
 
   /** Reads which erasures are open. A file that does not parse stops the start: a platform waits for it. */

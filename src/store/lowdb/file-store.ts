@@ -7,7 +7,6 @@ import {
   type Change,
   type ChangeFn,
   type MonthChange,
-  type MonthState,
   type MonthUsage,
   type ClaimedNotice,
   type NoticeFailure,
@@ -16,6 +15,7 @@ import {
   type QuotaKey,
   type RequestStore,
 } from '../port.js';
+import type { MonthState } from '../schemas.js';
 import { ensureWritableFolder } from './atomic-json-file.js';
 import { acquireFolderLock, type FolderLock, type FolderLockOptions } from './folder-lock.js';
 import { readFresh, readMonthFresh, readOpenFresh } from './fresh-reads.js';

@@ -16,11 +16,10 @@ export class JsonFolder<T> {
 
   constructor(
     dataFolder: string,
-    name: string,
-    private readonly kind: { what: string; id: RegExp; idRule: string; schema: z.ZodType<T> },
+    private readonly kind: { folder: string; what: string; id: RegExp; idRule: string; schema: z.ZodType<T> },
     private readonly health: WriteHealth,
   ) {
-    this.folder = join(dataFolder, name);
+    this.folder = join(dataFolder, kind.folder);
   }
 
   /** The ids of the documents there (none when the folder does not exist yet). */

@@ -1,11 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import { monthOfId } from '../port.js';
 import { errorCode } from '../../domain/error-code.js';
-import { AtomicJsonFile, parseDocument, unreadable } from './atomic-json-file.js';
+import { AtomicJsonFile, readDocument, unreadable } from './atomic-json-file.js';
 
 /*
  * The data folder (DATA_DIR), every file owner-only (0600) in owner-only folders (0700):
@@ -88,39 +89,30 @@ export function archivedFile(folder: string, id: string): string | undefined {
   return month ? join(folder, month, `${id}.json`) : undefined;
 }
 
-export async function readDocIfPresent(file: string): Promise<RequestDoc | undefined> {
-  let text: string;
+export function readDocIfPresent(file: string): Promise<RequestDoc | undefined> {
+  return readDocument(file, requestDocSchema);
+}
+
+/** A folder's entries; none when the folder does not exist. */
+async function entries(folder: string): Promise<Dirent[]> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return undefined;
-    throw unreadable(file, `it could not be read (${errorCode(error)})`);
+    if (errorCode(error) === 'ENOENT') return [];
+    throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
   }
-  return parseDocument(file, text, requestDocSchema);
 }
 
 /** The request files (DR-*.json) in a folder, sorted; none when the folder does not exist. */
 export async function listJson(folder: string): Promise<string[]> {
-  try {
-    return (await readdir(folder)).filter((n) => n.endsWith('.json') && n.startsWith('DR-')).sort();
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
-    throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
-  }
+  const names = (await entries(folder)).map((e) => e.name);
+  return names.filter((n) => n.endsWith('.json') && n.startsWith('DR-')).sort();
 }
 
 /** The month folders (yyyy-mm) in the data folder, oldest first. */
 export async function monthFolders(folder: string): Promise<string[]> {
-  try {
-    const entries = await readdir(folder, { withFileTypes: true });
-    return entries
-      .filter((e) => e.isDirectory() && MONTH_FOLDER.test(e.name))
-      .map((e) => e.name)
-      .sort();
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return [];
-    throw unreadable(folder, `it could not be listed (${errorCode(error)})`);
-  }
+  const months = (await entries(folder)).filter((e) => e.isDirectory() && MONTH_FOLDER.test(e.name));
+  return months.map((e) => e.name).sort();
 }
 
 export function byId(a: DeletionRequest, b: DeletionRequest): number {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { QueuedNotice } from '../../domain/notices.js';
-import type { MonthState, QuotaKey } from '../port.js';
+import type { QuotaKey } from '../port.js';
+import type { MonthState } from '../schemas.js';
 import { AtomicJsonFile } from './atomic-json-file.js';
 import { MONTHS_FILE, monthsDocSchema, type MonthsDoc } from './layout.js';
 import type { WriteHealth } from './write-health.js';

@@ -1,11 +1,6 @@
 import type { DeletionRequest } from '../../domain/request.js';
-import {
-  countsAgainstQuota,
-  marksMonthSpent,
-  type MonthState,
-  type MonthUsage,
-  type QuotaKey,
-} from '../port.js';
+import { countsAgainstQuota, marksMonthSpent, monthUsage, type MonthUsage, type QuotaKey } from '../port.js';
+import type { MonthState } from '../schemas.js';
 
 interface IndexEntry {
   accountId: string;
@@ -53,12 +48,6 @@ export class QuotaIndex {
       if (entry.counts) used += 1;
       if (entry.spent) spent = true;
     }
-    return {
-      used,
-      spent,
-      pendingApprovals,
-      ...(state.livePerson ? { livePerson: state.livePerson } : {}),
-      alertsSent: state.alertsSent,
-    };
+    return monthUsage({ used, spent, pendingApprovals }, state);
   }
 }

@@ -13,6 +13,7 @@ import {
   readDocIfPresent,
   type RequestDoc,
 } from './layout.js';
+import { readFolder } from './fresh-reads.js';
 import { QuotaIndex } from './quota-index.js';
 import { RequestNumbers } from './request-numbers.js';
 import type { WriteHealth } from './write-health.js';
@@ -69,9 +70,8 @@ export class RequestFiles {
   }
 
   async get(id: string): Promise<DeletionRequest | undefined> {
-    const open = this.open.get(id);
-    if (open) return structuredClone(open.request);
-    return (await this.current(id))?.request;
+    const doc = await this.current(id);
+    return doc && structuredClone(doc.request);
   }
 
   /** The requests in play (finished ones still in open/ are not). */
@@ -83,11 +83,7 @@ export class RequestFiles {
   }
 
   async listMonth(month: string): Promise<DeletionRequest[]> {
-    const found = new Map<string, DeletionRequest>();
-    for (const name of await listJson(join(this.folder, month))) {
-      const doc = await readDocIfPresent(join(this.folder, month, name));
-      if (doc) found.set(doc.request.id, doc.request);
-    }
+    const found = new Map((await readFolder(this.folder, month)).map((r) => [r.id, r]));
     for (const doc of this.open.values()) {
       if (monthOfId(doc.request.id) === month) found.set(doc.request.id, structuredClone(doc.request));
     }

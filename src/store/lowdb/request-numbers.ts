@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { REQUEST_ID } from '../port.js';
+import { idParts, requestId } from '../port.js';
 import { listJson } from './layout.js';
 
 /** The highest request number used per month, so a new request takes the next one. */
@@ -10,10 +10,8 @@ export class RequestNumbers {
 
   /** Notes the number of an id seen (DR-yyyy-mm-nnnn). */
   note(id: string): void {
-    const match = REQUEST_ID.exec(id);
-    if (!match?.[1] || !match[2]) return;
-    const n = Number(match[2]);
-    if (n > (this.last.get(match[1]) ?? 0)) this.last.set(match[1], n);
+    const parts = idParts(id);
+    if (parts && parts.number > (this.last.get(parts.month) ?? 0)) this.last.set(parts.month, parts.number);
   }
 
   /** The next id of a month. The caller serialises allocations of one month. */
@@ -21,7 +19,7 @@ export class RequestNumbers {
     await this.knowNumbers(month);
     const number = (this.last.get(month) ?? 0) + 1;
     this.last.set(month, number);
-    return `DR-${month}-${String(number).padStart(4, '0')}`;
+    return requestId(month, number);
   }
 
   /** Numbers already used in a month folder not read at start-up (a request filed for an old month). */

@@ -1,5 +1,5 @@
-import { SEARCH_TOKEN, storedSearchSchema } from '../search-schema.js';
-import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../port.js';
+import { SEARCH_TOKEN, storedSearchSchema, type StoredPersonSearch } from '../schemas.js';
+import type { PersonSearchStore, SearchChange } from '../port.js';
 import { JsonFolder } from './json-folder.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { WriteHealth } from './write-health.js';
@@ -11,7 +11,13 @@ import type { WriteHealth } from './write-health.js';
  * a search's findings are read from its file only when it is filed.
  */
 
-export const SEARCHES_FOLDER = 'searches';
+const SEARCHES = {
+  folder: 'searches',
+  what: 'search',
+  id: SEARCH_TOKEN,
+  idRule: 'a search token is 32 hex digits',
+  schema: storedSearchSchema,
+};
 type Stamp = Omit<StoredPersonSearch, 'result'>;
 
 export class SearchFiles implements PersonSearchStore {
@@ -25,17 +31,7 @@ export class SearchFiles implements PersonSearchStore {
     /** Throws when the store may not be written (read-only, closing). */
     private readonly writable: () => void,
   ) {
-    this.files = new JsonFolder(
-      dataFolder,
-      SEARCHES_FOLDER,
-      {
-        what: 'search',
-        id: SEARCH_TOKEN,
-        idRule: 'a search token is 32 hex digits',
-        schema: storedSearchSchema,
-      },
-      health,
-    );
+    this.files = new JsonFolder(dataFolder, SEARCHES, health);
   }
 
   /**

@@ -11,7 +11,13 @@ import { StoreError } from '../errors.js';
 
 type Env = Record<string, string | undefined>;
 
-const SSL_PARAMS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey'] as const;
+/** The TLS files: pg's option for each, and the URL parameter and variable that name it. */
+const SSL_FILES = [
+  ['ca', 'sslrootcert', 'PGSSLROOTCERT'],
+  ['cert', 'sslcert', 'PGSSLCERT'],
+  ['key', 'sslkey', 'PGSSLKEY'],
+] as const;
+type SslFile = readonly [option: 'ca' | 'cert' | 'key', name: string, file: string | undefined];
 
 /**
  * The pool settings for `url`. TLS follows `?sslmode=` in the URL, else PGSSLMODE, with libpq's meaning:
@@ -37,42 +43,29 @@ export function poolConfig(url: string, env: Env = process.env): pg.PoolConfig {
       `DATABASE_URL must start with postgres:// (it starts with ${parsed.protocol}//).`,
     );
   }
-  const param = (name: (typeof SSL_PARAMS)[number], envName: string) =>
-    parsed.searchParams.get(name) ?? env[envName] ?? undefined;
+  const param = (name: string, envName: string) => parsed.searchParams.get(name) ?? env[envName] ?? undefined;
   const mode = param('sslmode', 'PGSSLMODE') ?? 'disable';
-  const files = {
-    ca: param('sslrootcert', 'PGSSLROOTCERT'),
-    cert: param('sslcert', 'PGSSLCERT'),
-    key: param('sslkey', 'PGSSLKEY'),
-  };
+  const files = SSL_FILES.map(([option, name, envName]): SslFile => [option, name, param(name, envName)]);
   // pg would read these parameters itself with other rules; they are applied here instead.
-  for (const name of SSL_PARAMS) parsed.searchParams.delete(name);
+  for (const name of ['sslmode', ...SSL_FILES.map(([, n]) => n)]) parsed.searchParams.delete(name);
   return { connectionString: parsed.toString(), ssl: sslOptions(mode, files) };
 }
 
-function sslOptions(
-  mode: string,
-  files: { ca: string | undefined; cert: string | undefined; key: string | undefined },
-): false | ConnectionOptions {
-  const read = (file: string | undefined, what: string) => {
-    if (file === undefined) return undefined;
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      throw new StoreError(
-        'STORE_UNREADABLE',
-        `Cannot read the ${what} file ${file} named for PostgreSQL's TLS.`,
-      );
-    }
-  };
+function sslOptions(mode: string, files: readonly SslFile[]): false | ConnectionOptions {
+  // The files named are read only in the modes that use them.
   const loaded = (): ConnectionOptions => {
     const options: ConnectionOptions = {};
-    const ca = read(files.ca, 'sslrootcert');
-    const cert = read(files.cert, 'sslcert');
-    const key = read(files.key, 'sslkey');
-    if (ca !== undefined) options.ca = ca;
-    if (cert !== undefined) options.cert = cert;
-    if (key !== undefined) options.key = key;
+    for (const [option, what, file] of files) {
+      if (file === undefined) continue;
+      try {
+        options[option] = readFileSync(file, 'utf8');
+      } catch {
+        throw new StoreError(
+          'STORE_UNREADABLE',
+          `Cannot read the ${what} file ${file} named for PostgreSQL's TLS.`,
+        );
+      }
+    }
     return options;
   };
   switch (mode) {
@@ -156,11 +149,6 @@ export function describeServer(url: string): string {
   }
 }
 
-/** PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error. */
-export function pgErrorCode(error: unknown): string | undefined {
-  return ownCode(error);
-}
-
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -175,7 +163,8 @@ const NETWORK_CODES = new Set([
  * PostgreSQL's own messages can quote the values of a statement.
  */
 export function explainDriverError(error: unknown): string {
-  const code = pgErrorCode(error);
+  // PostgreSQL's SQLSTATE of a driver error, or the Node error code of a network error.
+  const code = ownCode(error);
   const message = error instanceof Error ? error.message : '';
   const sqlState = code !== undefined && /^[0-9A-Z]{5}$/.test(code);
   // pg's own deadlines (connectMs, queryMs): the server took the connection but did not answer.

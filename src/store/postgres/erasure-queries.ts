@@ -1,6 +1,6 @@
 import { erasureOpen, storedErasureSchema, type StoredErasure } from '../../domain/erasure.js';
-import { StoreError } from '../errors.js';
 import type { ErasureChange, ErasureStore } from '../port.js';
+import { parseRow } from './rows.js';
 import type { PgSession } from './session.js';
 
 /** Advisory lock class of an erasure id (beside migrations.ts's and search-queries.ts's classes). */
@@ -51,13 +51,7 @@ export class PgErasures implements ErasureStore {
   }
 
   private parse(doc: unknown): StoredErasure {
-    const parsed = storedErasureSchema.safeParse(doc);
-    if (!parsed.success) {
-      throw new StoreError(
-        'STORE_UNREADABLE',
-        `An erasure in the database at ${this.server} does not match what lp-delete writes.`,
-      );
-    }
-    return parsed.data;
+    const refusal = `An erasure in the database at ${this.server} does not match what lp-delete writes.`;
+    return parseRow(storedErasureSchema, doc, refusal);
   }
 }

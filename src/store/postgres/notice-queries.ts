@@ -7,7 +7,7 @@ import {
 } from '../../domain/notices.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { CHANNEL_LANE, type ClaimedNotice, type NoticeFailure, type NoticeRef } from '../port.js';
-import { saveRequest, selectRequest } from './request-queries.js';
+import { noteImportedId, saveRequest, selectRequest } from './request-queries.js';
 import { noticeSchema, owedFromRow, type NoticeRow } from './rows.js';
 import type { Query } from './session.js';
 
@@ -75,6 +75,23 @@ export async function insertNotice(q: Query, lane: string, owed: ImportedNotice)
     ],
   );
   return row.rows[0]?.seq ?? 0;
+}
+
+/**
+ * Stores `request` from another store (`npm run store -- copy`) with its id and the notices it owes;
+ * refuses an id already here.
+ */
+export async function insertImported(
+  q: Query,
+  replicaId: string,
+  imported: { request: DeletionRequest; notices: readonly ImportedNotice[] },
+): Promise<void> {
+  const { request, notices } = imported;
+  const existing = await q('SELECT 1 FROM requests WHERE id = $1', [request.id]);
+  if (existing.rowCount) throw new RangeError(`importRequest(): ${request.id} is already in this database`);
+  await saveRequest(q, replicaId, request);
+  await noteImportedId(q, request.id);
+  for (const owed of notices) await insertNotice(q, request.id, owed);
 }
 
 /** A claimed row: the notice, its claim's token and whether an earlier attempt may have posted. */

@@ -8,7 +8,6 @@ import {
   type ChangeContext,
   type ChangeFn,
   type MonthChange,
-  type MonthState,
   type MonthUsage,
   type ClaimedNotice,
   type NoticeFailure,
@@ -17,10 +16,9 @@ import {
   type QuotaKey,
   type RequestStore,
 } from '../port.js';
-import { insertImported, quotaKeys } from './copy-queries.js';
+import type { MonthState } from '../schemas.js';
 import { dropLease, orphanedSubmissions, renewEveryThird, renewLease } from './leases.js';
 import * as notices from './notice-queries.js';
-import type { ImportedNotice } from './notice-queries.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 import {
   listMonths,
@@ -34,8 +32,6 @@ import {
 import { owedFromRow, parseRequest } from './rows.js';
 import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
-
-export type { ImportedNotice } from './notice-queries.js';
 
 export interface PostgresStoreOptions extends DatabaseOptions {
   /** The clock for the notices' timestamps (leases use the database's clock, shared by every replica). */
@@ -70,7 +66,10 @@ export class PostgresStore implements RequestStore {
     this.erasures = new PgErasures(session, options.server);
   }
 
-  /** Use openPostgresStore. */
+  /**
+   * Opens the PostgreSQL store: connects, applies the migrations (once across replicas starting together),
+   * takes this replica's lease and renews it every third of `replicaLeaseSeconds`.
+   */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const { session, server, lease, log } = await openDatabase(options);
     const store = new PostgresStore(session, {
@@ -138,21 +137,17 @@ export class PostgresStore implements RequestStore {
     queued: RequestNotice[] = [],
   ): Promise<DeletionRequest> {
     if (!MONTH.test(month)) throw new RangeError(`create() needs a month as yyyy-mm, not "${month}"`);
-    const created = await this.session.write(async (q) => {
+    return this.writeQueuing(async (q) => {
       const id = await nextRequestId(q, month);
       const request = build(id);
       if (request.id !== id) throw new RangeError(`create(): build must return the request with id ${id}`);
       await saveRequest(q, this.replicaId, request);
-      await this.queue(q, id, queued);
-      return structuredClone(request);
+      return { value: structuredClone(request), queued: await this.queue(q, id, queued) };
     });
-    this.noticesQueued(queued.length);
-    return created;
   }
 
   async update<T>(id: string, change: ChangeFn<T>, options: { quota?: QuotaKey } = {}): Promise<T> {
-    let queued = 0;
-    const value = await this.session.write(async (q) => {
+    return this.writeQueuing(async (q) => {
       const context: ChangeContext = {};
       if (options.quota) {
         await lockMonth(q, this.options.server, options.quota);
@@ -167,25 +162,16 @@ export class PostgresStore implements RequestStore {
         if (result.request.id !== id) throw new RangeError(`update(): the change must keep the id ${id}`);
         await saveRequest(q, this.replicaId, result.request);
       }
-      if (result.notices?.length) await this.queue(q, id, result.notices);
-      queued = result.notices?.length ?? 0;
-      return result.value;
+      return { value: result.value, queued: await this.queue(q, id, result.notices) };
     });
-    this.noticesQueued(queued);
-    return value;
   }
 
   async updateMonth<T>(key: QuotaKey, change: (month: MonthState) => MonthChange<T>): Promise<T> {
-    let queued = 0;
-    const value = await this.session.write(async (q) => {
+    return this.writeQueuing(async (q) => {
       const result = change(await lockMonth(q, this.options.server, key));
       if (result.state) await saveMonthState(q, key, result.state);
-      if (result.notices?.length) await this.queue(q, CHANNEL_LANE, result.notices);
-      queued = result.notices?.length ?? 0;
-      return result.value;
+      return { value: result.value, queued: await this.queue(q, CHANNEL_LANE, result.notices) };
     });
-    this.noticesQueued(queued);
-    return value;
   }
 
   async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
@@ -240,24 +226,19 @@ export class PostgresStore implements RequestStore {
    * `npm run store -- copy`. Ids are numbered on after the highest imported one of its month. Refuses an
    * id that is already here (the copy is one-shot; run it on an empty database).
    */
-  async importRequest(request: DeletionRequest, owed: ImportedNotice[] = []): Promise<void> {
+  async importRequest(request: DeletionRequest, owed: notices.ImportedNotice[] = []): Promise<void> {
     const imported = { request: deletionRequestSchema.parse(request), notices: owed };
-    await this.session.write((q) => insertImported(q, this.replicaId, imported));
+    await this.session.write((q) => notices.insertImported(q, this.replicaId, imported));
   }
 
   /** Stores another store's notice in `lane` (CHANNEL_LANE or a request id) after the lane's own, as it was. */
-  async importNotice(lane: string, owed: ImportedNotice): Promise<void> {
+  async importNotice(lane: string, owed: notices.ImportedNotice): Promise<void> {
     await this.session.write((q) => notices.insertNotice(q, lane, owed));
   }
 
   /** Stores a month's state (LivePerson's count, alerts sent) from another store. */
   async importMonth(key: QuotaKey, state: MonthState): Promise<void> {
     await this.session.write((q) => saveMonthState(q, key, state, true));
-  }
-
-  /** Every account and month with a stored state or quota-holding requests (for copying and checks). */
-  async quotaKeys(): Promise<QuotaKey[]> {
-    return this.session.read((q) => quotaKeys(q));
   }
 
   private async renewLease(): Promise<void> {
@@ -267,12 +248,21 @@ export class PostgresStore implements RequestStore {
     this.leaseHeldUntil = started + this.options.replicaLeaseSeconds * 1000;
   }
 
-  private noticesQueued(count: number | undefined): void {
-    if (count) for (const listener of this.noticeListeners) listener();
+  /** A transaction that may queue notices; once it committed with some, this process's deliverer wakes. */
+  private async writeQueuing<T>(work: (q: Query) => Promise<{ value: T; queued: number }>): Promise<T> {
+    const { value, queued } = await this.session.write(work);
+    if (queued > 0) for (const listener of this.noticeListeners) listener();
+    return value;
   }
 
-  private queue(q: Query, lane: string, queued: Parameters<typeof notices.queueNotices>[4]): Promise<void> {
-    return notices.queueNotices(q, this.options.server, this.options.now(), lane, queued);
+  /** Queues `queued` in `lane` (none: no statement); returns how many were given. */
+  private async queue(
+    q: Query,
+    lane: string,
+    queued: Parameters<typeof notices.queueNotices>[4] = [],
+  ): Promise<number> {
+    await notices.queueNotices(q, this.options.server, this.options.now(), lane, queued);
+    return queued.length;
   }
 
   /** The requests a read of `doc` rows finds, in its order. */
@@ -280,12 +270,4 @@ export class PostgresStore implements RequestStore {
     const rows = await this.session.read((q) => q<{ doc: unknown }>(sql, params));
     return rows.rows.map((row) => parseRequest(this.options.server, row.doc));
   }
-}
-
-/**
- * Opens the PostgreSQL store: connects, applies the migrations (once across replicas starting together),
- * takes this replica's lease and renews it every third of `replicaLeaseSeconds`.
- */
-export function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
-  return PostgresStore.open(options);
 }

@@ -1,13 +1,15 @@
 import type { DeletionRequest } from '../../domain/request.js';
 import {
   COUNTING_STATUSES,
+  idParts,
   isFinished,
-  REQUEST_ID,
-  type MonthState,
+  monthUsage,
+  requestId,
   type MonthUsage,
   type QuotaKey,
 } from '../port.js';
-import { monthStateSchema, parseMonthState, parseRequest } from './rows.js';
+import { monthStateSchema, type MonthState } from '../schemas.js';
+import { parseMonthState, parseRequest } from './rows.js';
 import type { Query } from './session.js';
 
 /*
@@ -47,17 +49,17 @@ export async function nextRequestId(q: Query, month: string): Promise<string> {
     [month],
   );
   const number = counter.rows[0]?.last ?? 1;
-  return `DR-${month}-${String(number).padStart(4, '0')}`;
+  return requestId(month, number);
 }
 
 /** Numbers its month's new ids on after an imported id's number. */
 export async function noteImportedId(q: Query, id: string): Promise<void> {
-  const seq = REQUEST_ID.exec(id);
-  if (seq?.[1] && seq[2]) {
+  const parts = idParts(id);
+  if (parts) {
     await q(
       `INSERT INTO request_ids (month, last) VALUES ($1, $2)
        ON CONFLICT (month) DO UPDATE SET last = GREATEST(request_ids.last, EXCLUDED.last)`,
-      [seq[1], Number(seq[2])],
+      [parts.month, parts.number],
     );
   }
 }
@@ -67,7 +69,7 @@ export async function noteImportedId(q: Query, id: string): Promise<void> {
  * submitting it when the request moves into 'submitting'. It is listed under the month in its id.
  */
 export async function saveRequest(q: Query, replicaId: string, request: DeletionRequest): Promise<void> {
-  const idParts = REQUEST_ID.exec(request.id);
+  const parts = idParts(request.id);
   await q(
     `INSERT INTO requests (id, month, month_seq, account_id, status, is_open, quota_month, failure_code,
        lp_request_id, submitting_replica, created_at, doc)
@@ -84,8 +86,8 @@ export async function saveRequest(q: Query, replicaId: string, request: Deletion
          ELSE $10 END`,
     [
       request.id,
-      idParts?.[1] ?? null,
-      idParts?.[2] ? Number(idParts[2]) : null,
+      parts?.month ?? null,
+      parts?.number ?? null,
       request.accountId,
       request.status,
       !isFinished(request),
@@ -145,11 +147,8 @@ export async function usageWith(q: Query, server: string, key: QuotaKey): Promis
   ]);
   const month = parseMonthState(server, state.rows[0]?.state);
   const row = counts.rows[0];
-  return {
-    used: row?.used ?? 0,
-    spent: row?.spent ?? false,
-    pendingApprovals: row?.pending ?? 0,
-    ...(month.livePerson ? { livePerson: month.livePerson } : {}),
-    alertsSent: month.alertsSent,
-  };
+  return monthUsage(
+    { used: row?.used ?? 0, spent: row?.spent ?? false, pendingApprovals: row?.pending ?? 0 },
+    month,
+  );
 }

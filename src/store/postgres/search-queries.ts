@@ -1,6 +1,6 @@
-import { storedSearchSchema } from '../search-schema.js';
-import { StoreError } from '../errors.js';
-import type { PersonSearchStore, SearchChange, StoredPersonSearch } from '../port.js';
+import { storedSearchSchema, type StoredPersonSearch } from '../schemas.js';
+import type { PersonSearchStore, SearchChange } from '../port.js';
+import { parseRow } from './rows.js';
 import type { PgSession, Query } from './session.js';
 
 /** Advisory lock class of a user's search starts (beside migrations.ts's LOCK_CLASS_MIGRATE, _EXCLUSIVE). */
@@ -70,13 +70,7 @@ export class PgSearches implements PersonSearchStore {
   }
 
   private parse(doc: unknown): StoredPersonSearch {
-    const parsed = storedSearchSchema.safeParse(doc);
-    if (!parsed.success) {
-      throw new StoreError(
-        'STORE_UNREADABLE',
-        `A person search in the database at ${this.server} does not match what lp-delete writes.`,
-      );
-    }
-    return parsed.data;
+    const refusal = `A person search in the database at ${this.server} does not match what lp-delete writes.`;
+    return parseRow(storedSearchSchema, doc, refusal);
   }
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Logger } from '../../log.js';
 import { StoreError } from '../errors.js';
-import { pgErrorCode, toStoreError } from './connection.js';
+import { ownCode } from '../../domain/error-code.js';
+import { toStoreError } from './connection.js';
 import { LOCK_CLASS_EXCLUSIVE } from './migrations.js';
 
 /** Runs one statement of the transaction it was given for. */
@@ -31,10 +32,13 @@ export class PgSession {
     private readonly log: Logger,
   ) {
     // An idle connection that breaks emits here; without a listener it would crash the process.
-    pool.on('error', (error) => {
-      this.healthy = false;
-      log.warn('store_connection_lost', { code: pgErrorCode(error) ?? 'unknown' });
-    });
+    pool.on('error', (error) => this.failed('store_connection_lost', error));
+  }
+
+  /** The database failed us: unhealthy until a transaction succeeds; the log gets the code only. */
+  private failed(event: string, error: unknown): void {
+    this.healthy = false;
+    this.log.warn(event, { code: ownCode(error) ?? 'unknown' });
   }
 
   isHealthy(): boolean {
@@ -57,15 +61,13 @@ export class PgSession {
     try {
       client = await this.pool.connect();
     } catch (error) {
-      this.healthy = false;
-      this.log.warn('store_connect_failed', { code: pgErrorCode(error) ?? 'unknown' });
+      this.failed('store_connect_failed', error);
       throw toStoreError(error, kind);
     }
     let lost = false;
     const onError = (error: Error) => {
       lost = true;
-      this.healthy = false;
-      this.log.warn('store_connection_lost', { code: pgErrorCode(error) ?? 'unknown' });
+      this.failed('store_connection_lost', error);
     };
     client.on('error', onError);
     return {
@@ -98,8 +100,7 @@ export class PgSession {
           return await client.query(sql, params);
         } catch (error) {
           broken = true;
-          this.healthy = false;
-          this.log.warn('store_query_failed', { code: pgErrorCode(error) ?? 'unknown' });
+          this.failed('store_query_failed', error);
           throw toStoreError(error, kind);
         }
       };
