@@ -38,10 +38,7 @@ export const coreSchema = z
       blankToUndefined,
       z
         .string()
-        .regex(
-          /^postgres(ql)?:\/\//,
-          'DATABASE_URL must be a PostgreSQL URL such as postgres://user@host:5432/lpdelete',
-        )
+        .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL such as postgres://user@host:5432/lpdelete')
         .optional(),
     ),
     REPLICA_LEASE_SECONDS: positiveInt(30),
