@@ -4,8 +4,7 @@ import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
-import { escapeMrkdwn, slackDate } from '../format.js';
-import { calendarDate } from './lifecycle-messages.js';
+import { calendarDate, escapeMrkdwn, slackDate } from '../format.js';
 import { context, section, typeAndCount, type SlackMessage } from './parts.js';
 
 export interface Completion {
