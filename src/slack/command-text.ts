@@ -28,6 +28,11 @@ const TYPE_ALIASES: Record<string, DeletionType> = {
   ticketing: 'ticketing',
 };
 
+/** The word for a type the help names: its first alias (`ticket` is friendlier than `ticketing`). */
+export function commandWord(type: DeletionType): string {
+  return Object.keys(TYPE_ALIASES).find((word) => TYPE_ALIASES[word] === type) ?? type;
+}
+
 /**
  * One id per line, over the form's two id boxes: one box holds at most ID_INPUT_MAX_LENGTH characters
  * (100 UUIDs need 3,700), and a prefill longer than that would be cut.
