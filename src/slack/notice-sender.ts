@@ -28,7 +28,6 @@ import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
-import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
 
@@ -168,15 +167,8 @@ export class SlackNoticeSender implements NoticeSender {
         await inThread(completedMessage(request, this.completion(request)));
         return {};
       case 'completed_requester': {
-        const message = completedRequesterMessage(request, this.completion(request));
-        const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
-        await dm({
-          // The verification goes right under the first line, in the text as in the blocks.
-          text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
-          blocks: verified
-            ? [...message.blocks.slice(0, 1), section(verified), ...message.blocks.slice(1)]
-            : message.blocks,
-        });
+        const verified = notice.verification && verificationSentence(request.type, notice.verification);
+        await dm(completedRequesterMessage(request, this.completion(request), verified));
         return {};
       }
       case 'verification_post': {
@@ -192,8 +184,6 @@ export class SlackNoticeSender implements NoticeSender {
       case 'overdue_post':
         await inThread(overdueMessage(request));
         return {};
-      default:
-        return assertNever(notice);
     }
   }
 
@@ -207,19 +197,12 @@ export class SlackNoticeSender implements NoticeSender {
   }
 
   private approvalMessage(request: DeletionRequest, quota: QuotaReport, group?: GroupState) {
-    const today = todayIn(this.now(), this.timeZone);
-    if (group) {
-      return buildGroupApprovalMessage(group, {
-        quotaLeftAfter: quotaLeftAfter(group.parts, quota),
-        limit: quota.limit,
-        today,
-      });
-    }
-    return buildApprovalMessage(request, {
-      quotaLeftAfter: quotaLeftAfter([request], quota),
+    const ctx = {
+      quotaLeftAfter: quotaLeftAfter(group?.parts ?? [request], quota),
       limit: quota.limit,
-      today,
-    });
+      today: todayIn(this.now(), this.timeZone),
+    };
+    return group ? buildGroupApprovalMessage(group, ctx) : buildApprovalMessage(request, ctx);
   }
 
   private async requesterFiled(
@@ -290,8 +273,4 @@ function decisionNote(request: DeletionRequest): Message {
   const reason = decision.reason ? `: ${escapeMrkdwn(decision.reason)}` : '';
   const text = `${verb} by ${mention(decision.by)} ${slackDate(decision.at)}${reason}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unknown notice ${JSON.stringify(value)}`);
 }
