@@ -38,20 +38,15 @@ export function commandWord(type: DeletionType): string {
  * (100 UUIDs need 3,700), and a prefill longer than that would be cut.
  */
 function splitForInputs(ids: readonly string[]): { idsText: string; moreIdsText?: string } {
-  const first: string[] = [];
-  let length = 0;
+  // The first box's length so far, counting a newline before every id but the first.
+  let length = -1;
   let i = 0;
-  for (; i < ids.length; i++) {
-    const id = ids[i] ?? '';
-    const added = (first.length > 0 ? 1 : 0) + id.length;
-    if (length + added > ID_INPUT_MAX_LENGTH) break;
-    first.push(id);
-    length += added;
+  while (i < ids.length && length + 1 + (ids[i]?.length ?? 0) <= ID_INPUT_MAX_LENGTH) {
+    length += 1 + (ids[i]?.length ?? 0);
+    i += 1;
   }
-  const rest = ids.slice(i);
-  return rest.length > 0
-    ? { idsText: first.join('\n'), moreIdsText: rest.join('\n') }
-    : { idsText: first.join('\n') };
+  const idsText = ids.slice(0, i).join('\n');
+  return i < ids.length ? { idsText, moreIdsText: ids.slice(i).join('\n') } : { idsText };
 }
 
 export function parseCommandText(text: string): CommandIntent {

@@ -74,9 +74,7 @@ export class SlackNoticeSender implements NoticeSender {
     private readonly approvers: readonly string[] = [],
   ) {}
 
-  classify(error: unknown): DeliveryVerdict {
-    return classifySlackError(error);
-  }
+  readonly classify: (error: unknown) => DeliveryVerdict = classifySlackError;
 
   async send(
     notice: Notice,
@@ -189,11 +187,7 @@ export class SlackNoticeSender implements NoticeSender {
 
   /** When LivePerson finished (the day lp-delete first read DONE) and whether it beat the GDPR deadline. */
   private completion(request: DeletionRequest): Completion {
-    return (
-      completion(request, this.timeZone) ?? {
-        completedOn: todayIn(this.now(), this.timeZone),
-      }
-    );
+    return completion(request, this.timeZone) ?? { completedOn: todayIn(this.now(), this.timeZone) };
   }
 
   private approvalMessage(request: DeletionRequest, quota: QuotaReport, group?: GroupState) {
