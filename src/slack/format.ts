@@ -61,6 +61,11 @@ export function calendarDate(date: string): string {
   return isCalendarDate(date) ? dayjs(date).format('D MMMM YYYY') : escapeMrkdwn(date);
 }
 
+/** Only an https URL (a Slack permalink) becomes a link; anything else could smuggle mrkdwn into the message. */
+export function safeLink(url: string | undefined, label: string): string | undefined {
+  return url && /^https:\/\/[^\s<>|]+$/.test(url) ? `<${url}|${label}>` : undefined;
+}
+
 /**
  * Cuts text to at most `max` characters (UTF-16 code units, which is how Slack counts), ending in `…`
  * when cut. Never splits a surrogate pair, so an emoji is dropped whole rather than turned into garbage.

@@ -8,14 +8,13 @@ import type { DeliveryVerdict, GroupState, NoticeSender, SendAttempt } from '../
 import type { QuotaReport } from '../service/quota-service.js';
 import { buildApprovalMessage, buildGroupApprovalMessage } from './blocks/approval-message.js';
 import { heldBackClosedMessage } from './blocks/held-back-message.js';
-import { buildFailureMessage } from './blocks/failure-message.js';
 import {
   cancelledMessage,
   expiredMessage,
   quotaAlertMessage,
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
-import { failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
+import { buildFailureMessage, failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
 import { filedNotice, requesterOutcomeText } from './blocks/direct-messages.js';
 import { completion } from '../domain/follow-up.js';
 import {

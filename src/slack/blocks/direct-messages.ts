@@ -12,14 +12,8 @@ import { commandWord } from '../command-text.js';
 import { COMMAND } from '../ids.js';
 import type { FailureExplanation } from './failure-words.js';
 import { groupSummaryLine } from './plan-lines.js';
-import { escapeMrkdwn, mention, slackDate, truncate } from '../format.js';
+import { escapeMrkdwn, mention, safeLink, slackDate, truncate } from '../format.js';
 import { quoteNote, section, typeAndCount, type SlackMessage } from './parts.js';
-
-/** Only a Slack https permalink becomes a link; anything else could smuggle mrkdwn into the message. */
-function safeLink(url: string | undefined, label: string): string | undefined {
-  if (!url || !/^https:\/\/[^\s<>|]+$/.test(url)) return undefined;
-  return `<${url}|${label}>`;
-}
 
 /** To the requester right after filing. */
 export function filedNotice(request: DeletionRequest, permalink?: string): SlackMessage {
