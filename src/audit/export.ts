@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import dayjs from 'dayjs';
 import { completion } from '../domain/follow-up.js';
 import { gdprDeadline, isCalendarDate } from '../domain/gdpr.js';
 import { monthRange } from '../domain/quota.js';
@@ -21,38 +22,8 @@ export interface AuditOptions {
   withIds: boolean;
 }
 
-export interface AuditRow {
-  request: string;
-  filedAt: string;
-  filedBy: string;
-  type: string;
-  idCount: number;
-  reason: string;
-  subjectRequestedOn: string;
-  gdprDeadline: string;
-  status: string;
-  decision: string;
-  decidedBy: string;
-  decidedAt: string;
-  decisionNote: string;
-  lpRequestId: string;
-  lpStatus: string;
-  lpRequestTime: string;
-  /** When LivePerson was first seen reporting the deletion done (`yyyy-mm-dd` in the zone); empty before. */
-  completedOn: string;
-  /** `yes` when completed on or before the GDPR deadline, `no` after it; empty when either is unknown. */
-  completedBeforeDeadline: string;
-  cancelledBy: string;
-  cancelledAt: string;
-  /** Proof of erasure: when LivePerson's history was last read back in full; empty when never. */
-  verified_at: string;
-  /** Records found masked, still readable, and not checkable (past 13 months) at that read. */
-  erased_count: number | '';
-  residual_count: number | '';
-  not_checkable_count: number | '';
-  history: { at: string; event: string; by?: string; detail?: string }[];
-  ids?: string[];
-}
+/** One request's row: its cells in AUDIT_COLUMNS order, and the ids when asked for. */
+export type AuditRow = ReturnType<typeof toRow>;
 
 export const AUDIT_COLUMNS = [
   'request',
@@ -97,10 +68,12 @@ export function auditRows(
     .map((r) => toRow(r, opts.withIds, opts.timeZone));
 }
 
-function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow {
+function toRow(r: DeletionRequest, withIds: boolean, timeZone: string) {
   const done = completion(r, timeZone);
   const received = r.subjectRequestedOn && isCalendarDate(r.subjectRequestedOn) ? r.subjectRequestedOn : '';
   const cancelled = r.cancellation?.state === 'done' ? r.cancellation : undefined;
+  // Proof of erasure: the last full read of LivePerson's history back; empty cells when never read.
+  const read = r.verification?.lastRead;
   return {
     request: r.id,
     filedAt: r.createdAt,
@@ -118,29 +91,22 @@ function toRow(r: DeletionRequest, withIds: boolean, timeZone: string): AuditRow
     lpRequestId: r.lpRecord?.requestId ?? '',
     lpStatus: r.lpRecord?.status ?? (r.lpRecord?.isCanceled ? 'CANCELED' : ''),
     lpRequestTime: r.lpRecord?.requestTime ?? '',
+    // The day LivePerson was first seen reporting the deletion done (in the zone), and `yes` when that
+    // was on or before the GDPR deadline (`no` after it); empty while either is unknown.
     completedOn: done?.completedOn ?? '',
     completedBeforeDeadline: done?.beforeDeadline === undefined ? '' : done.beforeDeadline ? 'yes' : 'no',
     cancelledBy: cancelled?.by ?? r.lpRecord?.cancelledBy ?? '',
     cancelledAt: cancelled?.at ?? r.lpRecord?.cancelTimestamp ?? '',
-    ...verificationColumns(r),
+    verified_at: read?.at ?? '',
+    // Records found masked, still readable, and not checkable (past 13 months) at that read.
+    erased_count: read?.erased ?? '',
+    residual_count: read?.residual ?? '',
+    not_checkable_count: read?.notCheckable ?? '',
     history: r.history.map((e) => {
       const detail = historyDetail(e);
       return { at: e.at, event: e.event, ...(e.by ? { by: e.by } : {}), ...(detail ? { detail } : {}) };
     }),
     ...(withIds ? { ids: [...r.ids] } : {}),
-  };
-}
-
-/** The last full read-back's time and counts; empty cells when the request was never read back. */
-function verificationColumns(
-  r: DeletionRequest,
-): Pick<AuditRow, 'verified_at' | 'erased_count' | 'residual_count' | 'not_checkable_count'> {
-  const read = r.verification?.lastRead;
-  return {
-    verified_at: read?.at ?? '',
-    erased_count: read?.erased ?? '',
-    residual_count: read?.residual ?? '',
-    not_checkable_count: read?.notCheckable ?? '',
   };
 }
 
@@ -150,11 +116,6 @@ function verificationColumns(
  * formula (CSV injection): a reason typed in Slack must not become one.
  */
 const CSV = { escape_formulas: true, record_delimiter: 'windows', quote_record_delimiter: true } as const;
-
-/** One CSV cell, quoted when it holds a comma, quote or line break and defused when it looks like a formula. */
-export function csvCell(value: string | number): string {
-  return stringify([[value]], { ...CSV, eof: false });
-}
 
 function historyText(history: AuditRow['history']): string {
   return history.map((e) => [e.at, e.event, e.by, e.detail].filter(Boolean).join(' ')).join('\n');
@@ -184,14 +145,9 @@ export async function auditExport(
   opts: AuditOptions,
 ): Promise<string> {
   const requests: DeletionRequest[] = [];
-  for (const month of [shiftMonth(opts.month, -1), opts.month, shiftMonth(opts.month, 1)]) {
+  for (const by of [-1, 0, 1]) {
+    const month = dayjs(`${opts.month}-01`).add(by, 'month').format('YYYY-MM');
     requests.push(...(await store.listMonth(month)));
   }
   return formatAudit(auditRows(requests, opts), opts);
-}
-
-function shiftMonth(month: string, by: number): string {
-  const [year, m] = month.split('-').map(Number);
-  const d = new Date(Date.UTC(year ?? 1970, (m ?? 1) - 1 + by, 1));
-  return d.toISOString().slice(0, 7);
 }

@@ -28,25 +28,25 @@ const TYPE_ALIASES: Record<string, DeletionType> = {
   ticketing: 'ticketing',
 };
 
+/** The word for a type the help names: its first alias (`ticket` is friendlier than `ticketing`). */
+export function commandWord(type: DeletionType): string {
+  return Object.keys(TYPE_ALIASES).find((word) => TYPE_ALIASES[word] === type) ?? type;
+}
+
 /**
  * One id per line, over the form's two id boxes: one box holds at most ID_INPUT_MAX_LENGTH characters
  * (100 UUIDs need 3,700), and a prefill longer than that would be cut.
  */
 function splitForInputs(ids: readonly string[]): { idsText: string; moreIdsText?: string } {
-  const first: string[] = [];
-  let length = 0;
+  // The first box's length so far, counting a newline before every id but the first.
+  let length = -1;
   let i = 0;
-  for (; i < ids.length; i++) {
-    const id = ids[i] ?? '';
-    const added = (first.length > 0 ? 1 : 0) + id.length;
-    if (length + added > ID_INPUT_MAX_LENGTH) break;
-    first.push(id);
-    length += added;
+  while (i < ids.length && length + 1 + (ids[i]?.length ?? 0) <= ID_INPUT_MAX_LENGTH) {
+    length += 1 + (ids[i]?.length ?? 0);
+    i += 1;
   }
-  const rest = ids.slice(i);
-  return rest.length > 0
-    ? { idsText: first.join('\n'), moreIdsText: rest.join('\n') }
-    : { idsText: first.join('\n') };
+  const idsText = ids.slice(0, i).join('\n');
+  return i < ids.length ? { idsText, moreIdsText: ids.slice(i).join('\n') } : { idsText };
 }
 
 export function parseCommandText(text: string): CommandIntent {

@@ -1,26 +1,40 @@
 import type { WebClient } from '@slack/web-api';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../domain/clock.js';
 import type { Directory } from '../service/ports.js';
 
-export interface DirectoryOptions {
+interface DirectoryOptions {
   client: WebClient;
   approverUserIds: readonly string[];
   approverUsergroupId?: string;
   requesterUserIds: readonly string[];
   requesterUsergroupId?: string;
-  /** How long a user group's member list is trusted; membership changes show after this. */
-  cacheMs?: number;
-  now?: () => number;
+  now?: Clock;
 }
 
 /**
  * Approvers and requesters: configured user ids plus the members of a user group, looked up with
- * `usergroups.users.list` and cached briefly. If a look-up fails and nothing is cached, only the
- * configured ids count: a Slack hiccup must never widen who may approve.
+ * `usergroups.users.list` and trusted for a minute (membership changes show after it). If a look-up fails,
+ * the last members read count; with none read, only the configured ids: a Slack hiccup must never widen
+ * who may approve.
  */
 export class SlackDirectory implements Directory {
-  private readonly cache = new Map<string, { at: number; users: ReadonlySet<string> }>();
+  private readonly groups: LRUCache<string, ReadonlySet<string>>;
 
-  constructor(private readonly options: DirectoryOptions) {}
+  constructor(private readonly options: DirectoryOptions) {
+    const { client, now } = options;
+    this.groups = new LRUCache<string, ReadonlySet<string>>({
+      max: 10,
+      ttl: 60_000,
+      // The clock is read on every look-up, not cached for a moment.
+      ttlResolution: 0,
+      ...(now ? { perf: { now: () => now().getTime() } } : {}),
+      // A failed look-up answers with the stale members, or (none) undefined: never throws.
+      allowStaleOnFetchRejection: true,
+      fetchMethod: async (usergroup) =>
+        new Set((await client.usergroups.users.list({ usergroup })).users ?? []),
+    });
+  }
 
   async approvers(): Promise<ReadonlySet<string>> {
     return this.union(this.options.approverUserIds, this.options.approverUsergroupId);
@@ -34,21 +48,7 @@ export class SlackDirectory implements Directory {
   }
 
   private async union(ids: readonly string[], usergroup: string | undefined): Promise<ReadonlySet<string>> {
-    const members = usergroup ? await this.groupMembers(usergroup) : new Set<string>();
+    const members = (usergroup && (await this.groups.fetch(usergroup))) || [];
     return new Set([...ids, ...members]);
-  }
-
-  private async groupMembers(usergroup: string): Promise<ReadonlySet<string>> {
-    const now = (this.options.now ?? Date.now)();
-    const cached = this.cache.get(usergroup);
-    if (cached && now - cached.at < (this.options.cacheMs ?? 60_000)) return cached.users;
-    try {
-      const answer = await this.options.client.usergroups.users.list({ usergroup });
-      const users = new Set(answer.users ?? []);
-      this.cache.set(usergroup, { at: now, users });
-      return users;
-    } catch {
-      return cached?.users ?? new Set();
-    }
   }
 }

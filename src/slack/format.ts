@@ -1,3 +1,6 @@
+import dayjs from 'dayjs';
+import { isCalendarDate } from '../domain/gdpr.js';
+
 /**
  * mrkdwn helpers. Pure: no Slack client, no clock.
  *
@@ -17,12 +20,12 @@ export function escapeMrkdwn(text: string): string {
 /** Slack user ids start with U (or W on Enterprise Grid); anything else must not become a `<@…>` token. */
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
-/** `<@U123>` for a real-looking user id; any other string is shown escaped, so it cannot ping anyone. */
 /** A Slack user id (`U…`, `W…`), not a name such as an intake API caller's. */
 export function isUserId(text: string): boolean {
   return USER_ID.test(text);
 }
 
+/** `<@U123>` for a real-looking user id; any other string is shown escaped, so it cannot ping anyone. */
 export function mention(userId: string): string {
   return USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
@@ -42,10 +45,25 @@ export function slackDate(date: Date | string, format: string = DEFAULT_DATE_FOR
     return escapeMrkdwn(String(date));
   }
   const unix = Math.floor(ms / 1000);
-  const fallback = `${parsed.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const fallback = utcMinute(parsed);
   // `^` separates the token's parts and `|`/`>` end it; a caller-supplied format must not contain them.
   const safeFormat = format.replace(/[\^|<>]/g, '');
   return `<!date^${unix}^${safeFormat}|${fallback}>`;
+}
+
+/** `2026-11-30 14:03 UTC`. */
+export function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `2026-02-28` → `28 February 2026`; anything else is shown inert as given. */
+export function calendarDate(date: string): string {
+  return isCalendarDate(date) ? dayjs(date).format('D MMMM YYYY') : escapeMrkdwn(date);
+}
+
+/** Only an https URL (a Slack permalink) becomes a link; anything else could smuggle mrkdwn into the message. */
+export function safeLink(url: string | undefined, label: string): string | undefined {
+  return url && /^https:\/\/[^\s<>|]+$/.test(url) ? `<${url}|${label}>` : undefined;
 }
 
 /**
@@ -66,19 +84,3 @@ export function truncate(text: string, max: number): string {
 export function plural(n: number, word: string, pluralWord: string = `${word}s`): string {
   return `${n} ${n === 1 ? word : pluralWord}`;
 }
-
-/** English month names, for dates written out in messages (`28 February 2026`, `November 2026`). */
-export const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;

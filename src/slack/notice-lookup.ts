@@ -47,11 +47,8 @@ function carries(
   metadata: { event_type?: string; event_payload?: unknown } | undefined,
   id: string,
 ): boolean {
-  if (metadata?.event_type !== NOTICE_EVENT_TYPE) return false;
-  const payload = metadata.event_payload;
-  return (
-    typeof payload === 'object' && payload !== null && 'notice_id' in payload && payload.notice_id === id
-  );
+  const payload = metadata?.event_payload as { notice_id?: unknown } | null | undefined;
+  return metadata?.event_type === NOTICE_EVENT_TYPE && payload?.notice_id === id;
 }
 
 /** The message carrying `noticeId` posted at `place` since `since` (less the margin), if Slack shows one. */

@@ -7,14 +7,13 @@ import type { DeliveryVerdict, GroupState, MessageRef, NoticeSender, SendAttempt
 import type { QuotaReport } from '../service/quota-service.js';
 import { buildApprovalMessage, buildGroupApprovalMessage } from './blocks/approval-message.js';
 import { heldBackClosedMessage } from './blocks/held-back-message.js';
-import { buildFailureMessage } from './blocks/failure-message.js';
 import {
   cancelledMessage,
   expiredMessage,
   quotaAlertMessage,
   reminderMessage,
 } from './blocks/lifecycle-messages.js';
-import { failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
+import { buildFailureMessage, failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
 import { filedNotice, requesterOutcomeText } from './blocks/direct-messages.js';
 import { completion } from '../domain/follow-up.js';
 import {
@@ -27,7 +26,6 @@ import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
 import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
-import { section } from './blocks/parts.js';
 import { classifySlackError } from './slack-errors.js';
 import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
 
@@ -74,9 +72,7 @@ export class SlackNoticeSender implements NoticeSender {
     private readonly approvers: readonly string[] = [],
   ) {}
 
-  classify(error: unknown): DeliveryVerdict {
-    return classifySlackError(error);
-  }
+  readonly classify: (error: unknown) => DeliveryVerdict = classifySlackError;
 
   async send(
     notice: Notice,
@@ -167,15 +163,8 @@ export class SlackNoticeSender implements NoticeSender {
         await inThread(completedMessage(request, this.completion(request)));
         return {};
       case 'completed_requester': {
-        const message = completedRequesterMessage(request, this.completion(request));
-        const verified = notice.verification ? verificationSentence(request.type, notice.verification) : '';
-        await dm({
-          // The verification goes right under the first line, in the text as in the blocks.
-          text: verified ? message.text.replace('\n', `\n${verified}\n`) : message.text,
-          blocks: verified
-            ? [...message.blocks.slice(0, 1), section(verified), ...message.blocks.slice(1)]
-            : message.blocks,
-        });
+        const verified = notice.verification && verificationSentence(request.type, notice.verification);
+        await dm(completedRequesterMessage(request, this.completion(request), verified));
         return {};
       }
       case 'verification_post': {
@@ -191,34 +180,21 @@ export class SlackNoticeSender implements NoticeSender {
       case 'overdue_post':
         await inThread(overdueMessage(request));
         return {};
-      default:
-        return assertNever(notice);
     }
   }
 
   /** When LivePerson finished (the day lp-delete first read DONE) and whether it beat the GDPR deadline. */
   private completion(request: DeletionRequest): Completion {
-    return (
-      completion(request, this.timeZone) ?? {
-        completedOn: todayIn(this.now(), this.timeZone),
-      }
-    );
+    return completion(request, this.timeZone) ?? { completedOn: todayIn(this.now(), this.timeZone) };
   }
 
   private approvalMessage(request: DeletionRequest, quota: QuotaReport, group?: GroupState) {
-    const today = todayIn(this.now(), this.timeZone);
-    if (group) {
-      return buildGroupApprovalMessage(group, {
-        quotaLeftAfter: quotaLeftAfter(group.parts, quota),
-        limit: quota.limit,
-        today,
-      });
-    }
-    return buildApprovalMessage(request, {
-      quotaLeftAfter: quotaLeftAfter([request], quota),
+    const ctx = {
+      quotaLeftAfter: quotaLeftAfter(group?.parts ?? [request], quota),
       limit: quota.limit,
-      today,
-    });
+      today: todayIn(this.now(), this.timeZone),
+    };
+    return group ? buildGroupApprovalMessage(group, ctx) : buildApprovalMessage(request, ctx);
   }
 
   private async requesterFiled(
@@ -289,8 +265,4 @@ function decisionNote(request: DeletionRequest): Message {
   const reason = decision.reason ? `: ${escapeMrkdwn(decision.reason)}` : '';
   const text = `${verb} by ${mention(decision.by)} ${slackDate(decision.at)}${reason}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unknown notice ${JSON.stringify(value)}`);
 }

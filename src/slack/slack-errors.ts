@@ -52,10 +52,7 @@ export function refusesToken(code: string): boolean {
 
 /** Slack's own error code (`data.error` of an @slack/web-api platform error), if it gave one. */
 export function slackPlatformError(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const data = (error as { data?: unknown }).data;
-  if (typeof data !== 'object' || data === null) return undefined;
-  const code = (data as { error?: unknown }).error;
+  const code = (error as { data?: { error?: unknown } } | null | undefined)?.data?.error;
   return typeof code === 'string' ? code : undefined;
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditExport, auditRows, csvCell, formatAudit } from '../../src/audit/export.js';
+import { auditExport, auditRows, formatAudit } from '../../src/audit/export.js';
 import { runAudit } from '../../src/cli/audit-main.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { decided, deletionRequest, lpRecord, uuids } from '../slack/request-fixture.js';
@@ -115,9 +115,12 @@ describe('audit export', () => {
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
     ['line\nbreak', '"line\nbreak"'],
-    [42, '42'],
-  ])('csvCell(%j) = %j', (input, expected) => {
-    expect(csvCell(input)).toBe(expected);
+  ])('a reason %j is the CSV cell %j', (reason, expected) => {
+    const request = deletionRequest({ createdAt: '2026-11-02T09:00:00.000Z', reason, ids: uuids(42) });
+    const rows = auditRows([request], { month: '2026-11', timeZone: 'UTC', withIds: false });
+    const csv = formatAudit(rows, { format: 'csv', withIds: false, month: '2026-11' });
+    // idCount, a number, then the reason.
+    expect(csv).toContain(`,42,${expected},`);
   });
 });
 

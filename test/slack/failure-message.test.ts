@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFailureMessage } from '../../src/slack/blocks/failure-message.js';
-import { explainFailure } from '../../src/slack/blocks/failure-words.js';
+import { buildFailureMessage, explainFailure } from '../../src/slack/blocks/failure-words.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { decided } from './request-fixture.js';
 

@@ -5,7 +5,7 @@ import type { Refusal, RefusalCode } from '../../src/domain/outcome.js';
 import { canFile, canSubmit, canTakePlan, quotaStatus } from '../../src/domain/quota.js';
 import type { DeletionRequest, RequestStatus } from '../../src/domain/request.js';
 import { LivePersonError } from '../../src/liveperson/liveperson-error.js';
-import { quotaTightText, refusalText } from '../../src/slack/blocks/refusal-text.js';
+import { refusalText } from '../../src/slack/blocks/refusal-text.js';
 import { deletionRequest } from './request-fixture.js';
 
 /*
@@ -132,12 +132,6 @@ describe('the quota in words', () => {
     expect(words(canTakePlan(status(99), 2, 'approval'))).toContain(
       'only 1 is left this month, so nothing was sent to LivePerson',
     );
-  });
-
-  it('the warning when waiting requests would use up the month', () => {
-    const text = quotaTightText(status(97, false, 3));
-    expect(text).toContain('3 requests already wait for approval');
-    expect(text).toContain('only 3 of this month');
   });
 });
 

@@ -53,36 +53,68 @@ function idListSections(
   const budget = options.budget ?? ID_LIST_BUDGET;
   const chunks: string[] = [];
   let current = heading;
-  let used = heading.length;
-  let shown = 0;
-  for (const id of request.ids) {
-    const line = formatId(id);
-    if (used + line.length + 1 > budget) break;
+  const add = (line: string) => {
     if (current.length + line.length + 1 > SECTION_TEXT_MAX) {
       chunks.push(current);
       current = line;
     } else {
       current = current ? `${current}\n${line}` : line;
     }
+  };
+  let used = heading.length;
+  let shown = 0;
+  for (const id of request.ids) {
+    const line = formatId(id);
+    if (used + line.length + 1 > budget) break;
+    add(line);
     used += line.length + 1;
     shown += 1;
   }
   const hidden = request.ids.length - shown;
-  if (hidden > 0) {
-    const note = `_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`;
-    if (current.length + note.length + 1 > SECTION_TEXT_MAX) {
-      chunks.push(current);
-      current = note;
-    } else {
-      current = `${current}\n${note}`;
-    }
-  }
+  if (hidden > 0)
+    add(`_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`);
   chunks.push(current);
   return chunks.map((text) => section(text));
 }
 
-function decisionButtons(request: DeletionRequest): types.ActionsBlock {
-  return {
+/** Who filed it, what (the second field), how many ids, when. */
+function summaryFields(lead: DeletionRequest, what: string, ids: number): SectionBlock {
+  return fieldsSection([
+    `*Requested by*\n${mention(lead.requestedBy)}`,
+    what,
+    `*Ids*\n${ids}`,
+    `*Filed*\n${slackDate(lead.createdAt)}`,
+  ]);
+}
+
+function reasonBlocks(lead: DeletionRequest, today: string | undefined): KnownBlock[] {
+  return [
+    section(`*Reason (DSR reference)*\n${quoteNote(lead.reason) || '_none given_'}`),
+    ...optionalContext(deadlineText(lead, today)),
+  ];
+}
+
+/**
+ * The quota line, then (while it waits) Approve and Reject and who may decide, or (after) the decision and
+ * the status. `parts` > 1: several LivePerson requests under this one approval.
+ */
+function decisionBlocks(
+  lead: DeletionRequest,
+  ctx: ApprovalContext,
+  parts: number,
+  ids: number,
+): KnownBlock[] {
+  const group = parts > 1;
+  const quota = context(
+    `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month` +
+      `${group ? ` (this approval uses ${parts})` : ''}. Only closed conversations can be deleted.`,
+  );
+  if (lead.status !== 'pending_approval') {
+    return [quota, context([decisionLine(lead), statusInWords(lead)].filter(Boolean).join('\n'))];
+  }
+  const what = group ? `${plural(ids, 'id')} in ${plural(parts, 'request')}` : plural(ids, 'id');
+  const sends = !group ? 'it' : `${parts === 2 ? 'both' : `all ${parts}`} requests`;
+  const buttons: types.ActionsBlock = {
     type: 'actions',
     block_id: BLOCK.decision,
     elements: [
@@ -91,12 +123,12 @@ function decisionButtons(request: DeletionRequest): types.ActionsBlock {
         action_id: ACTION.approve,
         style: 'primary',
         text: plainText('Approve'),
-        value: request.id,
+        value: lead.id,
         confirm: {
           title: plainText('Approve deletion?'),
           text: plainText(
-            `LivePerson will delete the personal data for these ${plural(request.ids.length, 'id')}. ` +
-              `It can be cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
+            `LivePerson will delete the personal data for these ${what}. ${group ? 'Each' : 'It'} can be ` +
+              `cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
           ),
           confirm: plainText('Approve and send'),
           deny: plainText('Go back'),
@@ -107,57 +139,45 @@ function decisionButtons(request: DeletionRequest): types.ActionsBlock {
         action_id: ACTION.reject,
         style: 'danger',
         text: plainText('Reject'),
-        value: request.id,
+        value: lead.id,
       },
     ],
   };
+  return [
+    quota,
+    buttons,
+    context(
+      `Needs approval by someone other than ${mention(lead.requestedBy)}. ` +
+        `Approving sends ${sends} to LivePerson straight away.`,
+    ),
+  ];
 }
 
 function optionalContext(text: string | undefined): KnownBlock[] {
   return text ? [context(text)] : [];
 }
 
+/** The notification's end: no ids, no reason (it shows on lock screens). */
+function stateText(lead: DeletionRequest): string {
+  return lead.status === 'pending_approval' ? 'waiting for approval' : statusInWords(lead).replace(/\.$/, '');
+}
+
 export function buildApprovalMessage(request: DeletionRequest, ctx: ApprovalContext): SlackMessage {
-  const pending = request.status === 'pending_approval';
   const blocks: KnownBlock[] = [
     header(`Deletion request ${request.id}`),
-    fieldsSection([
-      `*Requested by*\n${mention(request.requestedBy)}`,
-      `*Type*\n${DELETION_TYPE_LABELS[request.type]}`,
-      `*Ids*\n${request.ids.length}`,
-      `*Filed*\n${slackDate(request.createdAt)}`,
-    ]),
+    summaryFields(request, `*Type*\n${DELETION_TYPE_LABELS[request.type]}`, request.ids.length),
     ...optionalContext(namesakesLine(request)),
-    section(`*Reason (DSR reference)*\n${quoteNote(request.reason) || '_none given_'}`),
-    ...optionalContext(deadlineText(request, ctx.today)),
+    ...reasonBlocks(request, ctx.today),
     ...optionalContext(
       request.refileOf
         ? `Filed again: what ${escapeMrkdwn(request.refileOf)} left readable at LivePerson after it was reported done.`
         : '',
     ),
     ...idListSections(request),
-    context(
-      `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month. ` +
-        'Only closed conversations can be deleted.',
-    ),
+    ...decisionBlocks(request, ctx, 1, request.ids.length),
   ];
-  if (pending) {
-    blocks.push(
-      decisionButtons(request),
-      context(
-        `Needs approval by someone other than ${mention(request.requestedBy)}. ` +
-          'Approving sends it to LivePerson straight away.',
-      ),
-    );
-  } else {
-    const decision = decisionLine(request);
-    blocks.push(context([decision, statusInWords(request)].filter(Boolean).join('\n')));
-  }
-
-  // The fallback shows in notifications and on lock screens: no ids, no reason.
-  const state = pending ? 'waiting for approval' : statusInWords(request).replace(/\.$/, '');
-  const text = `Deletion request ${request.id}: ${plural(request.ids.length, DELETION_TYPE_LABELS[request.type].toLowerCase() + ' id')}, ${state}`;
-  return { text, blocks };
+  const ids = plural(request.ids.length, DELETION_TYPE_LABELS[request.type].toLowerCase() + ' id');
+  return { text: `Deletion request ${request.id}: ${ids}, ${stateText(request)}`, blocks };
 }
 
 /** The approval message of several requests under one approval: the plan, then each part. */
@@ -172,12 +192,7 @@ export function buildGroupApprovalMessage(
   const heldBack = lead.group?.heldBack?.length ?? 0;
   const blocks: KnownBlock[] = [
     header(`Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}`),
-    fieldsSection([
-      `*Requested by*\n${mention(lead.requestedBy)}`,
-      `*LivePerson requests*\n${parts.length}`,
-      `*Ids*\n${totalIds}`,
-      `*Filed*\n${slackDate(lead.createdAt)}`,
-    ]),
+    summaryFields(lead, `*LivePerson requests*\n${parts.length}`, totalIds),
   ];
   if (summary) blocks.push(section(`*${escapeMrkdwn(summary)}*`));
   blocks.push(...optionalContext(namesakesLine(lead)));
@@ -186,10 +201,7 @@ export function buildGroupApprovalMessage(
       context(`Conversations held back from ${escapeMrkdwn(lead.group.heldBackFrom)}, closed since.`),
     );
   }
-  blocks.push(
-    section(`*Reason (DSR reference)*\n${quoteNote(lead.reason) || '_none given_'}`),
-    ...optionalContext(deadlineText(lead, ctx.today)),
-  );
+  blocks.push(...reasonBlocks(lead, ctx.today));
   // The id lists share what one message may hold; a part past it is named with its count only.
   // Past the budget, the remaining parts share one section (one message holds at most 50 blocks).
   let budget = ID_LIST_BUDGET;
@@ -227,32 +239,7 @@ export function buildGroupApprovalMessage(
       ),
     );
   }
-  blocks.push(
-    context(
-      `Quota left after submission: ${ctx.quotaLeftAfter} of ${ctx.limit} this month ` +
-        `(this approval uses ${parts.length}). Only closed conversations can be deleted.`,
-    ),
-  );
-  if (pending) {
-    const buttons = decisionButtons(lead);
-    const approve = buttons.elements[0];
-    if (approve?.type === 'button' && approve.confirm) {
-      approve.confirm.text = plainText(
-        `LivePerson will delete the personal data for these ${plural(totalIds, 'id')} in ` +
-          `${plural(parts.length, 'request')}. Each can be cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
-      );
-    }
-    blocks.push(
-      buttons,
-      context(
-        `Needs approval by someone other than ${mention(lead.requestedBy)}. ` +
-          `Approving sends ${parts.length === 2 ? 'both' : `all ${parts.length}`} requests to LivePerson straight away.`,
-      ),
-    );
-  } else {
-    blocks.push(context([decisionLine(lead), statusInWords(lead)].filter(Boolean).join('\n')));
-  }
-  const state = pending ? 'waiting for approval' : statusInWords(lead).replace(/\.$/, '');
-  const text = `Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}, ${plural(totalIds, 'id')}, ${state}`;
+  blocks.push(...decisionBlocks(lead, ctx, parts.length, totalIds));
+  const text = `Deletion request ${lead.id}: ${plural(parts.length, 'LivePerson request')}, ${plural(totalIds, 'id')}, ${stateText(lead)}`;
   return { text, blocks };
 }

@@ -8,29 +8,12 @@ import {
   MAX_IDS_PER_APPROVAL,
   MAX_IDS_PER_REQUEST,
 } from '../../domain/types.js';
+import { commandWord } from '../command-text.js';
 import { COMMAND } from '../ids.js';
 import type { FailureExplanation } from './failure-words.js';
 import { groupSummaryLine } from './plan-lines.js';
-import { escapeMrkdwn, mention, slackDate, truncate } from '../format.js';
+import { escapeMrkdwn, mention, safeLink, slackDate, truncate } from '../format.js';
 import { quoteNote, section, typeAndCount, type SlackMessage } from './parts.js';
-
-/** The word a person types after `/lp-delete` for each type (`ticket` is friendlier than `ticketing`). */
-const COMMAND_WORD: Record<(typeof DELETION_TYPES)[number], string> = {
-  conversation: 'conversation',
-  engagement: 'engagement',
-  consumer: 'consumer',
-  ticketing: 'ticket',
-};
-
-function notice(text: string): SlackMessage {
-  return { text, blocks: [section(text)] };
-}
-
-/** Only a Slack https permalink becomes a link; anything else could smuggle mrkdwn into the message. */
-function safeLink(url: string | undefined, label: string): string | undefined {
-  if (!url || !/^https:\/\/[^\s<>|]+$/.test(url)) return undefined;
-  return `<${url}|${label}>`;
-}
 
 /** To the requester right after filing. */
 export function filedNotice(request: DeletionRequest, permalink?: string): SlackMessage {
@@ -40,15 +23,22 @@ export function filedNotice(request: DeletionRequest, permalink?: string): Slack
     'A second person must approve it before anything is sent to LivePerson. I will message you when it is decided.',
   ];
   if (link) lines.push(`${link}.`);
-  return notice(lines.join('\n'));
+  const text = lines.join('\n');
+  return { text, blocks: [section(text)] };
 }
 
 /**
- * To the requester once the request is decided, or when its submission ended. `explanation`: why the
+ * The requester's DM once the request is decided, or when its submission ended. `explanation`: why the
  * submission failed, worded from the facts its notice carries (requests an earlier version failed also
- * stored the first sentence in `failure.message`).
+ * stored the first sentence in `failure.message`); what happened and what to do then follow the outcome.
  */
-export function outcomeNotice(request: DeletionRequest, explanation?: FailureExplanation): SlackMessage {
+export function requesterOutcomeText(request: DeletionRequest, explanation?: FailureExplanation): string {
+  const base = outcome(request, explanation);
+  if (!explanation?.what) return base;
+  return `${base}\n${escapeMrkdwn(explanation.what)} ${escapeMrkdwn(explanation.next)}`;
+}
+
+function outcome(request: DeletionRequest, explanation?: FailureExplanation): string {
   const decision = request.decision;
   const by = decision ? ` by ${mention(decision.by)}` : '';
   const subject = `Your deletion request *${request.id}* (${typeAndCount(request)})`;
@@ -59,52 +49,43 @@ export function outcomeNotice(request: DeletionRequest, explanation?: FailureExp
       const until = started
         ? `It can be cancelled until ${slackDate(cancelWindowEnds(started))}; after that the deletion is final.`
         : `It can be cancelled for ${CANCEL_WINDOW_DAYS} days; after that the deletion is final.`;
-      return notice(`${subject} was approved${by} and submitted to LivePerson${lpId}. ${until}`);
+      return `${subject} was approved${by} and submitted to LivePerson${lpId}. ${until}`;
     }
     case 'submitting':
-      return notice(`${subject} was approved${by} and is being submitted to LivePerson.`);
+      return `${subject} was approved${by} and is being submitted to LivePerson.`;
     case 'rejected': {
       const note = decision?.reason ? `: ${quoteNote(decision.reason)}` : '.';
-      return notice(
+      return (
         `${subject} was rejected${by}${note}\nNothing was sent to LivePerson. ` +
-          `If it is still needed, fix what the note says and file it again with \`${COMMAND}\`.`,
+        `If it is still needed, fix what the note says and file it again with \`${COMMAND}\`.`
       );
     }
     case 'failed': {
       const what = explanation?.what ?? request.failure?.message;
       const why = what ? ` (${escapeMrkdwn(truncate(what, 300))})` : '';
-      return notice(
+      return (
         `${subject} was approved${by}, but LivePerson did not accept it${why}. Nothing was deleted.\n` +
-          'See the thread under the approval message for what to do; once the cause is fixed, file it again.',
+        'See the thread under the approval message for what to do; once the cause is fixed, file it again.'
       );
     }
     case 'outcome_unknown':
-      return notice(
+      return (
         `${subject} was approved${by}, but the connection to LivePerson failed before it answered, so we do not ` +
-          'know whether it was received.\nDo not file it again yet: a second request could delete twice and use ' +
-          "quota twice. Ask the app's admin to check LivePerson's list of deletion requests first.",
+        'know whether it was received.\nDo not file it again yet: a second request could delete twice and use ' +
+        "quota twice. Ask the app's admin to check LivePerson's list of deletion requests first."
       );
     case 'cancelled':
-      return notice(`${subject} was cancelled at LivePerson. Nothing will be deleted.`);
+      return `${subject} was cancelled at LivePerson. Nothing will be deleted.`;
     case 'expired':
-      return notice(
-        `${subject} expired without a decision. Nothing was sent to LivePerson; file it again with \`${COMMAND}\` if it is still needed.`,
-      );
+      return `${subject} expired without a decision. Nothing was sent to LivePerson; file it again with \`${COMMAND}\` if it is still needed.`;
     case 'pending_approval':
-      return notice(`${subject} is waiting for approval.`);
+      return `${subject} is waiting for approval.`;
   }
-}
-
-/** The requester's DM about the outcome: for a failed or unknown submission, what happened and what to do. */
-export function requesterOutcomeText(request: DeletionRequest, explanation?: FailureExplanation): string {
-  const base = outcomeNotice(request, explanation).text;
-  if (!explanation?.what) return base;
-  return `${base}\n${escapeMrkdwn(explanation.what)} ${escapeMrkdwn(explanation.next)}`;
 }
 
 /** Every form of the command, for `/lp-delete help` and unknown words. */
 export function helpText(): string {
-  const types = DELETION_TYPES.map((type) => `\`${COMMAND_WORD[type]}\``).join(', ');
+  const types = DELETION_TYPES.map((type) => `\`${commandWord(type)}\``).join(', ');
   return [
     `*${COMMAND}* files a LivePerson personal data deletion request; a second person approves it before it is sent.`,
     `• \`${COMMAND}\` opens the form.`,

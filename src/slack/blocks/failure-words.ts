@@ -1,7 +1,7 @@
 /**
  * The words for why a submission failed or may not have reached LivePerson, chosen when its notice is
  * delivered from the facts the service stored (or, for a notice an earlier version saved with its words,
- * those words as stored). Pure.
+ * those words as stored), and the thread reply that says them. Pure.
  */
 import {
   isWorded,
@@ -9,7 +9,10 @@ import {
   type RequestNotice,
   type SubmissionFailure,
 } from '../../domain/notices.js';
+import type { DeletionRequest } from '../../domain/request.js';
 import { describeFailureFacts } from '../../liveperson/describe-for-people.js';
+import { escapeMrkdwn, slackDate, truncate } from '../format.js';
+import { context, section, typeAndCount, type KnownBlock, type SlackMessage } from './parts.js';
 
 export interface FailureExplanation {
   /** What happened, in words a privacy officer understands. Plain text: escaped where it is shown. */
@@ -78,4 +81,38 @@ export function failurePostWords(notice: FailurePost): FailureExplanation {
 export function requesterOutcomeWords(notice: RequesterOutcome): FailureExplanation | undefined {
   if (isWorded(notice)) return notice.what ? { what: notice.what, next: notice.next ?? '' } : undefined;
   return notice.failure ? explainFailure(notice.failure) : undefined;
+}
+
+/** The thread reply when a submission failed or its outcome is unknown. */
+/** Room for both paragraphs in one 3,000-character section even after escaping. */
+const PARAGRAPH_MAX = 1200;
+
+function paragraph(text: string): string {
+  return escapeMrkdwn(truncate(text.trim(), PARAGRAPH_MAX));
+}
+
+export function buildFailureMessage(request: DeletionRequest, explanation: FailureExplanation): SlackMessage {
+  const unknown = request.status === 'outcome_unknown';
+  const headline = unknown
+    ? `:warning: *We do not know whether LivePerson received deletion request ${request.id}.*`
+    : `:x: *LivePerson did not accept deletion request ${request.id}.* Nothing was deleted.`;
+
+  const details = [`${typeAndCount(request)}, filed ${slackDate(request.createdAt)}`];
+  const failure = request.failure;
+  if (failure) {
+    const status = failure.httpStatus !== undefined ? `, HTTP ${failure.httpStatus}` : '';
+    details.push(`Error code \`${escapeMrkdwn(truncate(failure.code, 100))}\`${status}`);
+  }
+
+  const blocks: KnownBlock[] = [
+    section(headline),
+    section(
+      `*What happened*\n${paragraph(explanation.what)}\n\n*What to do next*\n${paragraph(explanation.next)}`,
+    ),
+    context(...details),
+  ];
+  const text = unknown
+    ? `Deletion request ${request.id}: outcome unknown`
+    : `Deletion request ${request.id}: submission failed`;
+  return { text, blocks };
 }

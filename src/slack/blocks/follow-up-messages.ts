@@ -4,8 +4,7 @@ import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
-import { escapeMrkdwn, slackDate } from '../format.js';
-import { calendarDate } from './lifecycle-messages.js';
+import { calendarDate, escapeMrkdwn, slackDate } from '../format.js';
 import { context, section, typeAndCount, type SlackMessage } from './parts.js';
 
 export interface Completion {
@@ -52,16 +51,23 @@ export function dataSubjectConfirmation(request: DeletionRequest, completion: Co
   );
 }
 
-/** DM to the requester: done, with the confirmation text to paste. */
-export function completedRequesterMessage(request: DeletionRequest, completion: Completion): SlackMessage {
+/** DM to the requester: done, whether the deletion was `verified` (a sentence), the confirmation to paste. */
+export function completedRequesterMessage(
+  request: DeletionRequest,
+  completion: Completion,
+  verified?: string,
+): SlackMessage {
   const head =
     `LivePerson finished deleting your deletion request *${request.id}* (${typeAndCount(request)}) ` +
     `on ${calendarDate(completion.completedOn)}.${deadlineNote(completion)}`;
   const confirmation = dataSubjectConfirmation(request, completion);
   return {
-    text: `${head}\nA confirmation you can send to the data subject:\n${confirmation}`,
+    text: [head, verified, `A confirmation you can send to the data subject:\n${confirmation}`]
+      .filter(Boolean)
+      .join('\n'),
     blocks: [
       section(head),
+      ...(verified ? [section(verified)] : []),
       section(`*A confirmation you can send to the data subject:*\n\`\`\`${confirmation}\`\`\``),
       context('Check the wording against your own templates before sending it.'),
     ],

@@ -4,7 +4,7 @@ import { awaitsLivePerson, OVERDUE_AFTER_DAYS } from '../../domain/follow-up.js'
 import type { DeletionRequest } from '../../domain/request.js';
 import type { QuotaReport } from '../../service/quota-service.js';
 import { COMMAND } from '../ids.js';
-import { escapeMrkdwn, mention, plural, slackDate } from '../format.js';
+import { escapeMrkdwn, mention, plural, safeLink, slackDate } from '../format.js';
 import { deadlineText, lpStatusInWords, quotaSourcesText } from './lifecycle-messages.js';
 import { context, header, section, typeAndCount, type KnownBlock } from './parts.js';
 
@@ -50,7 +50,7 @@ const STATUS_WORDS: Record<DeletionRequest['status'], string> = {
 
 /** One line per request: id, status (LivePerson's when known), what, when, GDPR deadline. */
 export function requestLine(request: DeletionRequest, today: string, link?: string): string {
-  const id = link && /^https:\/\/[^\s<>|]+$/.test(link) ? `<${link}|${request.id}>` : `*${request.id}*`;
+  const id = safeLink(link, request.id) ?? `*${request.id}*`;
   const lp =
     request.status === 'submitted' && request.lpRecord?.status
       ? ` (LivePerson: ${lpStatusInWords(request.lpRecord.status)})`

@@ -1,5 +1,6 @@
 import type { IdValidationError, TicketChanges } from '../../domain/ids.js';
 import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST, type DeletionType } from '../../domain/types.js';
+import { plural, truncate } from '../format.js';
 
 /*
  * What the person is told about the ids they gave: every word of id validation lives here; the domain
@@ -38,7 +39,8 @@ const TYPE_NOUNS: Record<DeletionType, string> = {
 
 /** One id validation error in words, at most MAX_ERROR_MESSAGE_LENGTH characters. */
 export function idErrorText(error: IdValidationError): string {
-  return clampMessage(words(error));
+  // Last line of defence for Slack's field error limit; the texts below stay far below it.
+  return truncate(words(error), MAX_ERROR_MESSAGE_LENGTH);
 }
 
 function words(error: IdValidationError): string {
@@ -105,23 +107,12 @@ export function displayId(raw: string): string {
   return points.length > MAX_SHOWN_ID_LENGTH ? `${points.slice(0, MAX_SHOWN_ID_LENGTH - 1).join('')}…` : text;
 }
 
-/** Last line of defence for Slack's field error limit; the texts above stay far below it. */
-function clampMessage(message: string): string {
-  return message.length <= MAX_ERROR_MESSAGE_LENGTH
-    ? message
-    : `${message.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
-}
-
 /** What the form changed on the way, said back to the person: one line per kind of change. */
 export function ticketChangeNotes(changes: TicketChanges): string[] {
   const notes: string[] = [];
   if (changes.prefixesRemoved > 0)
-    notes.push(`Removed the LTK prefix from ${ticketIds(changes.prefixesRemoved)}`);
+    notes.push(`Removed the LTK prefix from ${plural(changes.prefixesRemoved, 'ticket id')}`);
   if (changes.suffixesRemoved > 0)
-    notes.push(`Removed the X suffix from ${ticketIds(changes.suffixesRemoved)}`);
+    notes.push(`Removed the X suffix from ${plural(changes.suffixesRemoved, 'ticket id')}`);
   return notes;
-}
-
-function ticketIds(count: number): string {
-  return `${count} ticket id${count === 1 ? '' : 's'}`;
 }

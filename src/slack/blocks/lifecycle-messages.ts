@@ -8,7 +8,7 @@ import { DELETION_GUARANTEE_DAYS, type LpRecord } from '../../domain/types.js';
 import { cancelWindowEnds, deletionGuaranteedBy } from '../../domain/dates.js';
 import type { QuotaReport } from '../../service/quota-service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
-import { escapeMrkdwn, mention, MONTH_NAMES, plural, slackDate, truncate } from '../format.js';
+import { calendarDate, escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   context,
   plainText,
@@ -18,13 +18,6 @@ import {
   type KnownBlock,
   type SlackMessage,
 } from './parts.js';
-
-/** `2026-02-28` → `28 February 2026`; anything else is shown inert as given. */
-export function calendarDate(date: string): string {
-  if (!isCalendarDate(date)) return escapeMrkdwn(date);
-  const [year, month, day] = date.split('-').map(Number);
-  return `${day} ${MONTH_NAMES[(month ?? 1) - 1]} ${year}`;
-}
 
 const LP_STATUS_WORDS: Record<string, string> = {
   NOT_STARTED: 'not started (LivePerson has not begun deleting yet)',

@@ -36,36 +36,56 @@ function consumerOption(consumer: ConsumerMatch): types.Option {
 }
 
 /**
+ * Ticks for at most KEYWORD_HITS_MAX_GROUPS × KEYWORD_HITS_PER_GROUP options (Slack takes 10 checkboxes per
+ * element), one input block per group, labelled "Label (2 of 3)" when there are several; then what was
+ * left out, if anything.
+ */
+export function checkboxGroups(
+  options: readonly types.Option[],
+  input: {
+    label: string;
+    actionId: string;
+    blockId: (group: number) => string;
+    /** The sentence for options left out. */
+    notShown: (count: number) => string;
+  },
+): KnownBlock[] {
+  const shown = options.slice(0, KEYWORD_HITS_PER_GROUP * KEYWORD_HITS_MAX_GROUPS);
+  const groups = Math.ceil(shown.length / KEYWORD_HITS_PER_GROUP);
+  const blocks: KnownBlock[] = Array.from({ length: groups }, (_, index) => ({
+    type: 'input',
+    block_id: input.blockId(index),
+    optional: true,
+    label: plainText(groups > 1 ? `${input.label} (${index + 1} of ${groups})` : input.label),
+    element: {
+      type: 'checkboxes',
+      action_id: input.actionId,
+      options: shown.slice(index * KEYWORD_HITS_PER_GROUP, (index + 1) * KEYWORD_HITS_PER_GROUP),
+    },
+  }));
+  const hidden = options.length - shown.length;
+  if (hidden > 0) blocks.push(context(input.notShown(hidden)));
+  return blocks;
+}
+
+/**
  * Namesakes: every consumer with its conversations' count and first and last dates, each UNTICKED (a name,
  * or an identifier that leads to several consumers, may be several people). Only ticked ones are filed.
  */
 export function consumerChoiceBlocks(consumers: readonly ConsumerMatch[]): KnownBlock[] {
-  const shown = consumers.slice(0, KEYWORD_HITS_PER_GROUP * KEYWORD_HITS_MAX_GROUPS);
-  const blocks: KnownBlock[] = [
+  return [
     section(
       `:busts_in_silhouette: *${consumersMatchText(consumers.length)}.* They may be different people with the same ` +
         'name or details. Tick only those you have checked are this person: nothing of an unticked consumer is filed.',
     ),
+    ...checkboxGroups(consumers.map(consumerOption), {
+      label: 'Consumers',
+      actionId: PERSON_ACTION.consumers,
+      blockId: consumersBlockId,
+      notShown: (n) =>
+        `${plural(n, 'more consumer')} not shown, and not filed. A more specific identifier (an email address or consumer id) finds fewer.`,
+    }),
   ];
-  const groups = Math.ceil(shown.length / KEYWORD_HITS_PER_GROUP);
-  for (let index = 0; index < groups; index++) {
-    const group = shown.slice(index * KEYWORD_HITS_PER_GROUP, (index + 1) * KEYWORD_HITS_PER_GROUP);
-    blocks.push({
-      type: 'input',
-      block_id: consumersBlockId(index),
-      optional: true,
-      label: plainText(groups > 1 ? `Consumers (${index + 1} of ${groups})` : 'Consumers'),
-      element: { type: 'checkboxes', action_id: PERSON_ACTION.consumers, options: group.map(consumerOption) },
-    });
-  }
-  if (consumers.length > shown.length) {
-    blocks.push(
-      context(
-        `${plural(consumers.length - shown.length, 'more consumer')} not shown, and not filed. A more specific identifier (an email address or consumer id) finds fewer.`,
-      ),
-    );
-  }
-  return blocks;
 }
 
 /** The plan section while nothing is chosen yet (the plan is worked out from the ticks when sent). */

@@ -4,14 +4,7 @@ import type { PlanOutcome } from '../../domain/plan.js';
 import type { HistoryErrorCode } from '../../liveperson/liveperson-error.js';
 import type { PersonSearchResult } from '../../service/person-search-result.js';
 import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
-import {
-  keywordHitsBlockId,
-  KEYWORD_HITS_MAX_GROUPS,
-  KEYWORD_HITS_PER_GROUP,
-  PERSON_ACTION,
-  PERSON_BLOCK,
-  PERSON_CALLBACK,
-} from '../ids.js';
+import { keywordHitsBlockId, PERSON_ACTION, PERSON_BLOCK, PERSON_CALLBACK } from '../ids.js';
 import {
   REASON_MAX,
   context,
@@ -22,7 +15,7 @@ import {
   type ModalView,
 } from './parts.js';
 import { planRefusalText, planSummaryLine, requestsByType } from './plan-lines.js';
-import { consumerChoiceBlocks, NOTHING_CHOSEN_TEXT } from './person-consumers.js';
+import { checkboxGroups, consumerChoiceBlocks, NOTHING_CHOSEN_TEXT } from './person-consumers.js';
 
 const TITLE = 'Erase a person';
 /** The identifier is shown back to the officer, cut to this length. */
@@ -106,39 +99,19 @@ function keywordHitOption(hit: PersonSearchResult['keywordOnly'][number]): types
 function keywordHitBlocks(hits: PersonSearchResult['keywordOnly'], capped: boolean): KnownBlock[] {
   if (hits.length === 0) return [];
   const count = capped ? `${hits.length}+ conversations` : plural(hits.length, 'conversation');
-  const shown = hits.slice(0, KEYWORD_HITS_PER_GROUP * KEYWORD_HITS_MAX_GROUPS);
-  const groups: (typeof shown)[] = [];
-  for (let i = 0; i < shown.length; i += KEYWORD_HITS_PER_GROUP) {
-    groups.push(shown.slice(i, i + KEYWORD_HITS_PER_GROUP));
-  }
-  const blocks: KnownBlock[] = [
+  return [
     { type: 'divider' },
     section(
       `*${count} only mention${hits.length === 1 && !capped ? 's' : ''} it in message text.* ` +
         'They are left out unless you tick them: tick only those you have checked belong to this person.',
     ),
+    ...checkboxGroups(hits.map(keywordHitOption), {
+      label: 'Mentions',
+      actionId: PERSON_ACTION.keywordHits,
+      blockId: keywordHitsBlockId,
+      notShown: (n) => `${plural(n, 'more mention')} not shown. A more specific identifier finds fewer.`,
+    }),
   ];
-  groups.forEach((group, index) => {
-    blocks.push({
-      type: 'input',
-      block_id: keywordHitsBlockId(index),
-      optional: true,
-      label: plainText(groups.length > 1 ? `Mentions (${index + 1} of ${groups.length})` : 'Mentions'),
-      element: {
-        type: 'checkboxes',
-        action_id: PERSON_ACTION.keywordHits,
-        options: group.map(keywordHitOption),
-      },
-    });
-  });
-  if (hits.length > shown.length) {
-    blocks.push(
-      context(
-        `${plural(hits.length - shown.length, 'more mention')} not shown. A more specific identifier finds fewer.`,
-      ),
-    );
-  }
-  return blocks;
 }
 
 function reasonInput(initial?: string): types.InputBlock {

@@ -16,10 +16,6 @@ import {
 
 const NOT_GIVEN = '_not given by LivePerson_';
 
-function orNotGiven(value: string | null | undefined): string {
-  return value ? escapeMrkdwn(value) : NOT_GIVEN;
-}
-
 function cancelledLine(request: DeletionRequest): string {
   const record = request.lpRecord;
   if (!record?.isCanceled && request.status !== 'cancelled') return 'No';
@@ -39,7 +35,7 @@ export function buildRecordMessage(request: DeletionRequest, opts: { now?: Date 
     `*LivePerson request*\n${record ? escapeMrkdwn(record.requestId) : '_none yet_'}`,
     `*Site*\n${escapeMrkdwn(record?.siteId ?? request.accountId)}`,
     `*Request time*\n${started ? slackDate(started) : NOT_GIVEN}`,
-    `*Requested by (LivePerson)*\n${orNotGiven(record?.requestedBy)}`,
+    `*Requested by (LivePerson)*\n${record?.requestedBy ? escapeMrkdwn(record.requestedBy) : NOT_GIVEN}`,
     `*What*\n${typeAndCount(request)}`,
     `*Cancelled*\n${cancelledLine(request)}`,
   ];

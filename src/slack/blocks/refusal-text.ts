@@ -5,7 +5,7 @@ import type { Refusal } from '../../domain/outcome.js';
 import type { DeletionRequest, RequestStatus } from '../../domain/request.js';
 import { readableTime } from '../../domain/zoned-time.js';
 import { describeForPeople } from '../../liveperson/describe-for-people.js';
-import { mention, plural } from '../format.js';
+import { mention, plural, utcMinute } from '../format.js';
 import { COMMAND } from '../ids.js';
 import { idErrorText } from './id-messages.js';
 
@@ -67,7 +67,7 @@ export function refusalText(refusal: Refusal): string {
     case 'WINDOW_CLOSED':
       return (
         `${refusal.requestId} can no longer be cancelled: LivePerson accepts a cancel only for ${CANCEL_WINDOW_DAYS} days after the request ` +
-        `time${refusal.until ? `, which ended ${utc(refusal.until)}` : ''}. ` +
+        `time${refusal.until ? `, which ended ${utcMinute(refusal.until)}` : ''}. ` +
         `The deletion is final. Use \`${COMMAND} status\` to follow it.`
       );
     case 'NOT_ALLOWED':
@@ -108,11 +108,11 @@ export function refusalText(refusal: Refusal): string {
         ? 'Enter the person’s email address, consumer id, phone number or name (invisible characters do not count).'
         : `This is longer than ${refusal.max} characters: enter one email address, consumer id, phone number or name.`;
     case 'SEARCH_BUSY':
-      return `Your previous person search is still running: one at a time. Wait for its result (at the latest, search again after ${utc(refusal.retryAt)}).`;
+      return `Your previous person search is still running: one at a time. Wait for its result (at the latest, search again after ${utcMinute(refusal.retryAt)}).`;
     case 'SEARCH_LIMIT':
       return (
         `You have run ${refusal.limit} person searches in the last ${refusal.windowMinutes} minutes, the most one person ` +
-        `may. Nothing was searched. You can search again after ${utc(refusal.retryAt)}.`
+        `may. Nothing was searched. You can search again after ${utcMinute(refusal.retryAt)}.`
       );
     case 'SEARCH_NOT_YOURS':
       return `This search was run by someone else, so only they can send it for approval. Run \`${COMMAND} person …\` yourself.`;
@@ -140,15 +140,6 @@ export function subjectDateText(problem: SubjectDateProblem): string {
   return problem === 'in_the_future'
     ? 'This day is in the future. Choose the day the data subject made the request.'
     : 'Choose the day the data subject made the request.';
-}
-
-/** The warning beside a filing the quota may not cover yet: the requests already waiting would use it up. */
-export function quotaTightText(quota: QuotaStatus): string {
-  return (
-    `${plural(quota.pendingApprovals, 'request')} already ${quota.pendingApprovals === 1 ? 'waits' : 'wait'} for approval ` +
-    `and only ${quota.remaining} of this month's ${quota.limit} ${quota.remaining === 1 ? 'is' : 'are'} left, ` +
-    `so this one may have to wait until the quota resets. ${resetSentence(quota)}`
-  );
 }
 
 const NOT_SAVED_WHAT: Record<Extract<Refusal, { code: 'NOT_SAVED' }>['action'], string> = {
@@ -222,7 +213,7 @@ function alreadyDecided(
   const verb = decision.outcome === 'approved' ? 'approved' : 'rejected';
   const after = STATUS_AFTER_APPROVAL[status];
   const at = new Date(decision.at);
-  const when = Number.isNaN(at.getTime()) ? decision.at : utc(at);
+  const when = Number.isNaN(at.getTime()) ? decision.at : utcMinute(at);
   return `${prefix} Already ${verb} by ${mention(decision.by)} at ${when}.${after ? ` ${after}` : ''}`;
 }
 
@@ -241,11 +232,6 @@ function resetSentence(quota: QuotaStatus): string {
   if (!quota.resetsAt) return 'The quota resets on the 1st of next month.';
   const tz = quota.timeZone ?? 'UTC';
   return `The quota resets on ${readableTime(quota.resetsAt, tz)} (${tz}).`;
-}
-
-/** `2026-11-30 14:03 UTC`. */
-function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function statusWords(status: RequestStatus): string {

@@ -21,7 +21,6 @@ import {
 
 /** Slack's ceiling for one plain_text_input: 100 UUIDs one per line (3,700 characters) need two inputs. */
 const IDS_INPUT_MAX = 3000;
-const REQUEST_REASON_MAX = REASON_MAX;
 
 interface RequestModalPrefill {
   type?: DeletionType;
@@ -149,7 +148,7 @@ export function buildRequestModal(opts: RequestModalOptions): ModalView {
       label: 'Reason (DSR reference)',
       hint: 'The data subject request this fulfils, e.g. its ticket number. The approver sees it.',
       placeholder: 'e.g. DSR-2024-0173',
-      maxLength: REQUEST_REASON_MAX,
+      maxLength: REASON_MAX,
       multiline: false,
       optional: false,
       initialValue: prefill.reason,

@@ -6,9 +6,8 @@
 import { DELETION_GUARANTEE_DAYS, CANCEL_WINDOW_DAYS } from '../../domain/types.js';
 import type { StepFacts } from '../../domain/workflow-step.js';
 import type { StepRefusal } from '../../service/workflow-steps.js';
-import { plural } from '../format.js';
+import { calendarDate, plural } from '../format.js';
 import { COMMAND, PERSON_COMMAND_WORD } from '../ids.js';
-import { calendarDate } from './lifecycle-messages.js';
 import { refusalText } from './refusal-text.js';
 
 /** The outputs of `lp_erase_person`; optional ones are left out when there is nothing to say. */
