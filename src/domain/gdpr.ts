@@ -1,5 +1,4 @@
 import { DAY_MS } from './durations.js';
-export { todayIn } from './zoned-time.js';
 
 /*
  * GDPR Art. 12(3): the controller answers a data subject's request "within one month of receipt". A

@@ -24,8 +24,6 @@ export type IdValidationError =
   | { field: 'ids'; code: 'too_many_ids'; count: number; max: number }
   /** The texts are `length` characters long together, more than the `max` read before parsing. */
   | { field: 'ids'; code: 'text_too_long'; length: number; max: number };
-export type IdField = IdValidationError['field'];
-export type IdErrorCode = IdValidationError['code'];
 export type IdValidation =
   | {
       ok: true;
