@@ -15,8 +15,3 @@ export function cancelWindowEnds(requestTime: Date): Date {
 export function deletionGuaranteedBy(requestTime: Date): Date {
   return new Date(requestTime.getTime() + (CANCEL_WINDOW_DAYS + DELETION_GUARANTEE_DAYS) * DAY_MS);
 }
-
-/** True while the cancel window is open. An invalid date is never cancellable. */
-export function isCancellable(requestTime: Date, now: Date): boolean {
-  return now.getTime() < cancelWindowEnds(requestTime).getTime();
-}

@@ -1,13 +1,7 @@
 import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
 import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
 
-export {
-  ID_INPUT_MAX_LENGTH,
-  MAX_IDS_TEXT_LENGTH,
-  parseIdsText,
-  parseIdsTexts,
-  stripEdgePunctuation,
-} from './id-parsing.js';
+export { ID_INPUT_MAX_LENGTH, MAX_IDS_TEXT_LENGTH } from './id-parsing.js';
 
 /**
  * Why ids were refused, as a code and the facts the words need: the sentences are written by
