@@ -50,19 +50,14 @@ function computeMonthRange(month: string, tz: string): MonthRange {
   if (!match) throw new RangeError(`Expected a month as yyyy-mm, got "${month}"`);
   const year = Number(match[1]);
   const monthIndex = Number(match[2]) - 1;
-  const next = monthIndex === 11 ? { year: year + 1, monthIndex: 0 } : { year, monthIndex: monthIndex + 1 };
   const daysInMonth = new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  // Midnight on the 1st (the first instant of that day when midnight is skipped); month 12 is next January.
   return {
     fromDate: `${month}-01`,
     toDate: `${month}-${String(daysInMonth).padStart(2, '0')}`,
-    start: startOfMonthIn(year, monthIndex, tz),
-    end: startOfMonthIn(next.year, next.monthIndex, tz),
+    start: zonedInstant(year, monthIndex, 1, 0, 0, tz),
+    end: zonedInstant(year, monthIndex + 1, 1, 0, 0, tz),
   };
-}
-
-/** Midnight on the 1st in `tz` as an instant (the first instant of that day when midnight is skipped). */
-function startOfMonthIn(year: number, monthIndex: number, tz: string): Date {
-  return zonedInstant(year, monthIndex, 1, 0, 0, tz);
 }
 
 // ---------------------------------------------------------------------------------------------------
