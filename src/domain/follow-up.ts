@@ -57,11 +57,8 @@ export function overdueFlagDue(request: DeletionRequest, now: Date): boolean {
 /** LivePerson's newer answer wins field by field; a field it left out keeps what we knew. */
 export function mergeRecord(old: LpRecord | undefined, fresh: LpRecord): LpRecord {
   if (!old) return fresh;
-  const merged = { ...old };
-  for (const [key, value] of Object.entries(fresh) as [keyof LpRecord, LpRecord[keyof LpRecord]][]) {
-    if (value !== null) (merged as Record<string, unknown>)[key] = value;
-  }
-  return merged;
+  const known = Object.entries(fresh).filter(([, value]) => value !== null);
+  return { ...old, ...(Object.fromEntries(known) as Partial<LpRecord>) };
 }
 
 /**

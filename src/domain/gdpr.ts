@@ -1,5 +1,7 @@
-import { DAY_MS } from './durations.js';
-export { todayIn } from './zoned-time.js';
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+
+dayjs.extend(utc);
 
 /*
  * GDPR Art. 12(3): the controller answers a data subject's request "within one month of receipt". A
@@ -14,12 +16,14 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Days before the deadline from which it is shown as near. */
 export const DEADLINE_WARNING_DAYS = 7;
 
+/** Midnight UTC of a `yyyy-mm-dd` date (an ISO instant, so years below 100 stay themselves). */
+function midnight(date: string): dayjs.Dayjs {
+  return dayjs.utc(`${date}T00:00:00Z`);
+}
+
 /** True for a real calendar date written `yyyy-mm-dd` (no 31 April, no 29 February 2027). */
 export function isCalendarDate(value: string): boolean {
-  const match = CALENDAR_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return CALENDAR_DATE.test(value) && midnight(value).format('YYYY-MM-DD') === value;
 }
 
 /** Why the day the data subject asked cannot be used: not a real `yyyy-mm-dd` day, or after today. */
@@ -33,18 +37,16 @@ export function subjectDateProblem(date: string, today: string): SubjectDateProb
 
 /** The last day to answer a request received on `receivedOn` (`yyyy-mm-dd`). Throws on a malformed date. */
 export function gdprDeadline(receivedOn: string): string {
-  const match = CALENDAR_DATE.exec(receivedOn);
-  if (!match || !isCalendarDate(receivedOn)) {
+  if (!isCalendarDate(receivedOn)) {
     throw new RangeError(`Expected a date as yyyy-mm-dd, got "${receivedOn}"`);
   }
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
-  return formatDate(next.year, next.month, Math.min(day, daysInMonth(next.year, next.month)));
+  // dayjs adds a month as Art. 3 counts it: the same day, or the month's last when that day is missing.
+  return midnight(receivedOn).add(1, 'month').format('YYYY-MM-DD');
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return midnight(to).diff(midnight(from), 'day');
 }
 
 type DeadlineUrgency = 'ok' | 'near' | 'today' | 'passed';
@@ -68,12 +70,4 @@ export function deadlineStatus(
   const urgency: DeadlineUrgency =
     daysLeft < 0 ? 'passed' : daysLeft === 0 ? 'today' : daysLeft <= warningDays ? 'near' : 'ok';
   return { deadline, daysLeft, urgency };
-}
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-function formatDate(year: number, month: number, day: number): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -1,13 +1,7 @@
 import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
 import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
 
-export {
-  ID_INPUT_MAX_LENGTH,
-  MAX_IDS_TEXT_LENGTH,
-  parseIdsText,
-  parseIdsTexts,
-  stripEdgePunctuation,
-} from './id-parsing.js';
+export { ID_INPUT_MAX_LENGTH, MAX_IDS_TEXT_LENGTH } from './id-parsing.js';
 
 /**
  * Why ids were refused, as a code and the facts the words need: the sentences are written by
@@ -24,8 +18,6 @@ export type IdValidationError =
   | { field: 'ids'; code: 'too_many_ids'; count: number; max: number }
   /** The texts are `length` characters long together, more than the `max` read before parsing. */
   | { field: 'ids'; code: 'text_too_long'; length: number; max: number };
-export type IdField = IdValidationError['field'];
-export type IdErrorCode = IdValidationError['code'];
 export type IdValidation =
   | {
       ok: true;

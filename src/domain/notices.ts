@@ -2,10 +2,6 @@ import { z } from 'zod';
 import { verificationResultSchema } from './verification-schema.js';
 
 /**
- * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the
- * notice is delivered (src/slack), so the service writes no sentences and rewording needs no migration.
- */
-/**
  * Where to look in LivePerson's list for a request whose outcome is unknown: `request_time` between
  * `from` and `to` (UTC, LivePerson's clock), `requested_by` as lp-delete's own creates show it (null
  * when lp-delete has not yet seen one), and how many such requests no stored request accounts for.
@@ -18,6 +14,10 @@ export const reconcileCheckSchema = z.object({
 });
 export type ReconcileCheck = z.infer<typeof reconcileCheckSchema>;
 
+/**
+ * Why a submission failed or may not have reached LivePerson, as facts: the words are chosen when the
+ * notice is delivered (src/slack), so the service writes no sentences and rewording needs no migration.
+ */
 export const submissionFailureSchema = z.union([
   /** lp-delete itself failed while sending (no LivePerson answer): the request may or may not exist there. */
   z.object({ code: z.literal('UNEXPECTED') }),

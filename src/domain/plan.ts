@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { planSummarySchema } from './request.js';
 import { MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
 
 /**
@@ -44,16 +46,7 @@ export interface PlannedRequest {
 }
 
 /** Counts for the one-line summary ("1 consumer id, 12 closed conversations (2 open held back) → 2 …"). */
-export interface PlanSummary {
-  consumerIds: number;
-  closedConversations: number;
-  openHeldBack: number;
-  chats: number;
-  tickets: number;
-  /** Keyword-only hits the officer ticked in (part of closedConversations / openHeldBack). */
-  keywordTicked: number;
-  requests: number;
-}
+export type PlanSummary = z.infer<typeof planSummarySchema>;
 
 export interface DeletionPlan {
   requests: PlannedRequest[];

@@ -1,5 +1,5 @@
-import { refuse, type Permission, type QuotaMoment, type QuotaStatus, type Refusal } from './outcome.js';
-import { calendarMonth, wallClock, zonedInstant } from './zoned-time.js';
+import { refuse, type Permission, type QuotaMoment, type QuotaStatus } from './outcome.js';
+import { wallClock, zonedInstant } from './zoned-time.js';
 
 /*
  * LivePerson limits deletion requests per calendar month but never says in which time zone the month
@@ -11,7 +11,7 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** The quota month `now` falls in, as `yyyy-mm` in time zone `tz`. */
 export function quotaMonth(now: Date, tz: string): string {
-  return calendarMonth(wallClock(now, tz));
+  return wallClock(now, tz).format('YYYY-MM');
 }
 
 /** The instant the next quota month starts: the 1st of next month at 00:00 in `tz`. */
@@ -50,19 +50,14 @@ function computeMonthRange(month: string, tz: string): MonthRange {
   if (!match) throw new RangeError(`Expected a month as yyyy-mm, got "${month}"`);
   const year = Number(match[1]);
   const monthIndex = Number(match[2]) - 1;
-  const next = monthIndex === 11 ? { year: year + 1, monthIndex: 0 } : { year, monthIndex: monthIndex + 1 };
   const daysInMonth = new Date(Date.UTC(year, monthIndex + 1, 0)).getUTCDate();
+  // Midnight on the 1st (the first instant of that day when midnight is skipped); month 12 is next January.
   return {
     fromDate: `${month}-01`,
     toDate: `${month}-${String(daysInMonth).padStart(2, '0')}`,
-    start: startOfMonthIn(year, monthIndex, tz),
-    end: startOfMonthIn(next.year, next.monthIndex, tz),
+    start: zonedInstant(year, monthIndex, 1, 0, 0, tz),
+    end: zonedInstant(year, monthIndex + 1, 1, 0, 0, tz),
   };
-}
-
-/** Midnight on the 1st in `tz` as an instant (the first instant of that day when midnight is skipped). */
-function startOfMonthIn(year: number, monthIndex: number, tz: string): Date {
-  return zonedInstant(year, monthIndex, 1, 0, 0, tz);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -83,15 +78,6 @@ export interface QuotaInput {
   timeZone?: string;
 }
 
-/** May it be filed or sent? With a warning when the requests already waiting would use up what is left. */
-export type QuotaDecision = { ok: true; warning?: QuotaWarning } | Refusal<'QUOTA_SPENT'>;
-
-/** Filing is allowed, but the requests already waiting for approval would use up what is left. */
-export interface QuotaWarning {
-  code: 'QUOTA_TIGHT';
-  quota: QuotaStatus;
-}
-
 export function quotaStatus(input: QuotaInput): QuotaStatus {
   const remaining = input.spent ? 0 : Math.max(0, input.limit - input.used);
   return {
@@ -105,20 +91,14 @@ export function quotaStatus(input: QuotaInput): QuotaStatus {
   };
 }
 
-/**
- * May a new request be filed for approval? Refused only when nothing can be submitted this month; when
- * the requests already waiting would use up what is left, filing is allowed with a warning.
- */
-export function canFile(quota: QuotaStatus): QuotaDecision {
-  if (quota.spent) return refuse({ code: 'QUOTA_SPENT', at: 'filing', quota });
-  if (quota.pendingApprovals >= quota.remaining) return { ok: true, warning: { code: 'QUOTA_TIGHT', quota } };
-  return { ok: true };
+/** May a new request be filed for approval? Refused only when nothing can be submitted this month. */
+export function canFile(quota: QuotaStatus): Permission<'QUOTA_SPENT'> {
+  return quota.spent ? refuse({ code: 'QUOTA_SPENT', at: 'filing', quota }) : { ok: true };
 }
 
 /** May an approved request be sent to LivePerson now? Sending past the threshold only earns a 429. */
-export function canSubmit(quota: QuotaStatus): QuotaDecision {
-  if (quota.spent) return refuse({ code: 'QUOTA_SPENT', at: 'approval', quota });
-  return { ok: true };
+export function canSubmit(quota: QuotaStatus): Permission<'QUOTA_SPENT'> {
+  return quota.spent ? refuse({ code: 'QUOTA_SPENT', at: 'approval', quota }) : { ok: true };
 }
 
 /**

@@ -81,6 +81,7 @@ export const planSummarySchema = z.object({
   openHeldBack: z.number().int().min(0),
   chats: z.number().int().min(0),
   tickets: z.number().int().min(0),
+  /** Keyword-only hits the officer ticked in (part of closedConversations / openHeldBack). */
   keywordTicked: z.number().int().min(0),
   requests: z.number().int().min(1),
 });

@@ -9,7 +9,7 @@ import type {
   VerificationState,
 } from './verification-schema.js';
 
-export type { VerificationCounts, VerificationOutcome, VerificationResult, VerificationState };
+export type { VerificationCounts, VerificationResult } from './verification-schema.js';
 
 /*
  * Proof of erasure: after LivePerson reports a request DONE, lp-delete reads back what it covered and

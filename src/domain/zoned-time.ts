@@ -68,11 +68,6 @@ export function zonedInstant(
   return new Date(local - before);
 }
 
-/** `yyyy-mm` of a wall clock. */
-export function calendarMonth(wall: Dayjs): string {
-  return wall.format('YYYY-MM');
-}
-
 /** Today's calendar date in time zone `tz`, as `yyyy-mm-dd`: the one "today in the team's zone". */
 export function todayIn(now: Date, tz: string): string {
   return wallClock(now, tz).format('YYYY-MM-DD');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysBetween, deadlineStatus, gdprDeadline, isCalendarDate, todayIn } from '../../src/domain/gdpr.js';
+import { daysBetween, deadlineStatus, gdprDeadline, isCalendarDate } from '../../src/domain/gdpr.js';
+import { todayIn } from '../../src/domain/zoned-time.js';
 
 describe('gdprDeadline (Art. 12(3): one calendar month)', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIdsText, stripEdgePunctuation } from '../../src/domain/ids.js';
+import { parseIdsText, stripEdgePunctuation } from '../../src/domain/id-parsing.js';
 
 /**
  * Issue 12: stripping quotes and brackets from a token used `/^[…]+|[…]+$/gu`, which retries the `$`

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_IDS_TEXT_LENGTH,
-  parseIdsText,
-  parseIdsTexts,
-  validateIds,
-  validateIdsText,
-} from '../../src/domain/ids.js';
+import { MAX_IDS_TEXT_LENGTH, parseIdsText, parseIdsTexts } from '../../src/domain/id-parsing.js';
+import { validateIds, validateIdsText } from '../../src/domain/ids.js';
 import { DELETION_TYPES, MAX_IDS_PER_APPROVAL, type DeletionType } from '../../src/domain/types.js';
 
 const ctx = { accountId: 'le12345678', legacyTicketing: true };

@@ -4,8 +4,7 @@ import utc from 'dayjs/plugin/utc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quotaMonth } from '../../src/domain/quota.js';
-import { todayIn } from '../../src/domain/gdpr.js';
-import { readableTime, wallClock, zonedInstant, zoneOffsetMs } from '../../src/domain/zoned-time.js';
+import { readableTime, todayIn, wallClock, zonedInstant, zoneOffsetMs } from '../../src/domain/zoned-time.js';
 import { AWKWARD_ZONES } from '../support/zones.js';
 
 dayjs.extend(utc);
