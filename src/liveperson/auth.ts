@@ -1,13 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { LivePersonAuth } from '../config.js';
-import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../log.js';
 import { badResponse, httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
 import { tokenAnswerSchema } from './schemas.js';
-import type { Transport } from './transport.js';
+import type { CallDeps } from './transport.js';
 
-export type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
+type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
 type OAuth2Credentials = Extract<LivePersonAuth, { kind: 'oauth2' }>;
 
 /** Fetch a new token this long before LivePerson's `expires_in` runs out, so none expires mid-flight. */
@@ -31,12 +29,7 @@ export interface AuthProvider {
   fetchToken?(api: LivePersonApi): Promise<void>;
 }
 
-export interface AuthDeps {
-  accountId: string;
-  transport: Transport;
-  timeoutMs: number;
-  now: Clock;
-  log: Logger;
+interface AuthDeps extends CallDeps {
   /** Base URL of Sentinel (OAuth 2.0 only); resolved lazily through the Domain API. */
   sentinelBaseUrl: (api: LivePersonApi) => Promise<string>;
 }
@@ -60,11 +53,6 @@ export function createAuthProvider(auth: LivePersonAuth, deps: AuthDeps): AuthPr
   }
 }
 
-/** HMAC-SHA1 as OAuth Core 1.0 / RFC 5849 section 3.4.2 define it: base64 of the HMAC of the base string. */
-export function hmacSha1Base64(baseString: string, key: string): string {
-  return createHmac('sha1', key).update(baseString).digest('base64');
-}
-
 /**
  * The `Authorization: OAuth …` header for one request. The signature covers the method, the URL without
  * its query and every query parameter, so the URL signed must be exactly the URL sent. Nonce and
@@ -78,7 +66,8 @@ export function oauth1Authorization(
   const oauth = new OAuth({
     consumer: { key: credentials.appKey, secret: credentials.appSecret },
     signature_method: 'HMAC-SHA1',
-    hash_function: hmacSha1Base64,
+    // HMAC-SHA1 as RFC 5849 section 3.4.2 defines it: base64 of the HMAC of the base string.
+    hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
   });
   const data: OAuth.Data = {
     oauth_consumer_key: credentials.appKey,

@@ -117,9 +117,9 @@ export function createLivePersonClient(
 
     async check() {
       const { auth, resolver } = gateway;
-      const rtbfHost = hostOf(await resolver.baseUrl('rtbf'));
+      const rtbfHost = new URL(await resolver.baseUrl('rtbf')).host;
       if (auth.fetchToken) {
-        const sentinelHost = hostOf(await resolver.baseUrl('sentinel'));
+        const sentinelHost = new URL(await resolver.baseUrl('sentinel')).host;
         await auth.fetchToken('deletion');
         return { rtbfHost, sentinelHost, authKind: auth.kind, tokenOk: true };
       }
@@ -141,8 +141,4 @@ function checkRequestId(requestId: string, operation: LivePersonOperation): stri
     });
   }
   return trimmed;
-}
-
-function hostOf(baseUrl: string): string {
-  return new URL(baseUrl).host;
 }

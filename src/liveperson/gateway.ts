@@ -110,22 +110,15 @@ export function createGateway(config: LivePersonConfig, deps: GatewayDeps = {}):
   const now = deps.now ?? systemClock;
   const log = deps.log ?? silentLogger;
   const transport = createTransport(deps.http, log, now);
+  const calls = { accountId: config.accountId, transport, timeoutMs: config.timeoutMs, now, log };
   const resolver = createDomainResolver({
-    accountId: config.accountId,
+    ...calls,
     domainApiUrl: config.domainApiUrl,
     overrides: { rtbf: config.rtbfUrl, sentinel: config.sentinelUrl, ...deps.baseUrls },
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
     ttlMs: deps.domainCacheTtlMs,
   });
   const auth = createAuthProvider(config.auth, {
-    accountId: config.accountId,
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
+    ...calls,
     sentinelBaseUrl: (api) => resolver.baseUrl('sentinel', api),
   });
   const clock = new LpClock(now);

@@ -109,13 +109,9 @@ export class LivePersonError extends Error {
   }
 }
 
-export function isLivePersonError(err: unknown): err is LivePersonError {
-  return err instanceof LivePersonError;
-}
-
 /** The HISTORY_* code of a failed history search; undefined for anything else. */
 export function historyErrorCode(err: unknown): HistoryErrorCode | undefined {
-  if (!isLivePersonError(err)) return undefined;
+  if (!(err instanceof LivePersonError)) return undefined;
   return (HISTORY_ERROR_CODES as readonly string[]).includes(err.code)
     ? (err.code as HistoryErrorCode)
     : undefined;
@@ -154,13 +150,7 @@ export function networkError(
     const message = `${API_NAMES[api]} could not be reached for ${operation} (${code})`;
     return new LivePersonError('LP_UNREACHABLE', message, { ...base, retryable: true });
   }
-  if (WRITE_OPERATIONS.includes(operation)) {
-    return new LivePersonError(
-      'LP_OUTCOME_UNKNOWN',
-      `LivePerson ${operation} ${what}: the request may or may not have been carried out`,
-      { ...base, retryable: false },
-    );
-  }
+  if (WRITE_OPERATIONS.includes(operation)) return outcomeUnknown(operation, undefined, what, code);
   return new LivePersonError('LP_UNREACHABLE', `${API_NAMES[api]} ${operation} ${what}`, {
     ...base,
     retryable: true,
@@ -212,11 +202,12 @@ export function outcomeUnknown(
   operation: LivePersonOperation,
   httpStatus: number | undefined,
   why: string,
+  networkCode?: string,
 ): LivePersonError {
   return new LivePersonError(
     'LP_OUTCOME_UNKNOWN',
     `LivePerson ${operation} ${why}: the request may or may not have been carried out`,
-    { httpStatus, operation, retryable: false },
+    { httpStatus, operation, networkCode, retryable: false },
   );
 }
 
