@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { LivePersonAuth } from '../config.js';
-import { badResponse, httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
-import { tokenAnswerSchema } from './schemas.js';
-import type { CallDeps } from './transport.js';
+import { httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
+import { parseAnswer, ResponseShapeError, tokenAnswerSchema } from './schemas.js';
+import type { CallDeps, RawAnswer } from './transport.js';
 
 type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
 type OAuth2Credentials = Extract<LivePersonAuth, { kind: 'oauth2' }>;
@@ -112,7 +112,7 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
     });
     // Sentinel's error bodies are not echoed: they could repeat the client id.
     if (answer.status !== 200) throw httpError('token', answer.status, undefined, api);
-    const token = parseToken(answer.body, answer.status, api);
+    const token = parseToken(answer, api);
     const fetchedAt = deps.now().getTime();
     const ttlMs = (token.expires_in ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000;
     // A very short-lived token (sandbox, tests) would otherwise be "due for renewal" at birth.
@@ -149,22 +149,19 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
   };
 }
 
-function parseToken(body: string, status: number, api: LivePersonApi) {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw badResponse('token', status, 'not JSON', api);
-  }
-  const parsed = tokenAnswerSchema.safeParse(json);
-  if (!parsed.success) throw badResponse('token', status, 'no access_token', api);
-  if (parsed.data.token_type && parsed.data.token_type.toLowerCase() !== 'bearer') {
+function parseToken(answer: RawAnswer, api: LivePersonApi) {
+  const token = parseAnswer({ api, operation: 'token' }, answer, (json) => {
+    const parsed = tokenAnswerSchema.safeParse(json);
+    if (!parsed.success) throw new ResponseShapeError('no access_token');
+    return parsed.data;
+  });
+  if (token.token_type && token.token_type.toLowerCase() !== 'bearer') {
     throw new LivePersonError('LP_BAD_RESPONSE', `Sentinel issued an unsupported token type`, {
       api,
-      httpStatus: status,
+      httpStatus: answer.status,
       operation: 'token',
       retryable: false,
     });
   }
-  return parsed.data;
+  return token;
 }

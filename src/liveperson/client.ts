@@ -2,10 +2,10 @@ import type { LivePersonConfig } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { silentLogger } from '../log.js';
 import type { DeletionType, LpRecord } from '../domain/types.js';
-import { createGateway, parseAnswer, type GatewayDeps, type LivePersonRequest } from './gateway.js';
+import { createGateway, type GatewayDeps, type LivePersonRequest } from './gateway.js';
 import { LivePersonError, outcomeUnknown, type LivePersonOperation } from './liveperson-error.js';
 import type { LpClockReading } from './lp-clock.js';
-import { parseOptionalRecord, parseRecords, parseSingleRecord } from './schemas.js';
+import { parseAnswer, parseOptionalRecord, parseRecords, parseSingleRecord } from './schemas.js';
 import type { RawAnswer } from './transport.js';
 
 export interface ListFilter {

@@ -56,11 +56,8 @@ export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureRe
 
   return {
     async conversations(ids) {
-      const found = new Map<string, boolean>();
       const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += MSG_HIST_MAX_IDS) {
-        chunks.push(ids.slice(i, i + MSG_HIST_MAX_IDS));
-      }
+      for (let i = 0; i < ids.length; i += MSG_HIST_MAX_IDS) chunks.push(ids.slice(i, i + MSG_HIST_MAX_IDS));
       const pages = await Promise.all(
         chunks.map((chunk) =>
           readConversations(`${paths.conversations}/conversation/search`, {
@@ -69,18 +66,8 @@ export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureRe
           }),
         ),
       );
-      for (const record of pages.flatMap((p) => p.records)) {
-        found.set(record.id, (found.get(record.id) ?? true) && record.erased);
-      }
-      return ids.map((id) => {
-        const erased = found.get(id);
-        return {
-          id,
-          erased: erased === true ? 1 : 0,
-          residual: erased === false ? 1 : 0,
-          notCheckable: erased === undefined ? 1 : 0,
-        };
-      });
+      const found = erasedById(pages.flatMap((p) => p.records));
+      return ids.map((id) => counts(id, found.get(id)));
     },
 
     async consumer(consumerId, before) {
@@ -105,21 +92,31 @@ export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureRe
       const query = { offset: 0, limit: HISTORY_PAGE_MAX };
       const search = { api: 'engagement-history' as const, path: paths.chats, body, query };
       const answer = await gate(() => searchPage(gateway, search, chatCheckPageSchema));
-      const mine = answer.records.filter((r) => r.id === engagementId);
-      if (mine.length === 0) return { id: engagementId, erased: 0, residual: 0, notCheckable: 1 };
-      const erased = mine.every((r) => r.erased);
-      return { id: engagementId, erased: erased ? 1 : 0, residual: erased ? 0 : 1, notCheckable: 0 };
+      return counts(engagementId, erasedById(answer.records).get(engagementId));
     },
   };
 }
 
-function consumerCounts(consumerId: string, records: CheckedRecord[], before: number): IdErasure {
+/** Per id, whether every record LivePerson returned for it is erased. */
+function erasedById(records: readonly CheckedRecord[]): Map<string, boolean> {
   const byId = new Map<string, boolean>();
-  for (const r of records) {
-    // Started after the deletion request: not covered by it.
-    if (r.startTime !== null && r.startTime > before) continue;
-    byId.set(r.id, (byId.get(r.id) ?? true) && r.erased);
-  }
+  for (const r of records) byId.set(r.id, (byId.get(r.id) ?? true) && r.erased);
+  return byId;
+}
+
+/** One conversation's or chat's counts; `erased` undefined: LivePerson returned nothing to check. */
+function counts(id: string, erased: boolean | undefined): IdErasure {
+  return {
+    id,
+    erased: erased === true ? 1 : 0,
+    residual: erased === false ? 1 : 0,
+    notCheckable: erased === undefined ? 1 : 0,
+  };
+}
+
+function consumerCounts(consumerId: string, records: CheckedRecord[], before: number): IdErasure {
+  // Started after the deletion request: not covered by it.
+  const byId = erasedById(records.filter((r) => r.startTime === null || r.startTime <= before));
   const erased = [...byId.values()].filter(Boolean).length;
   const residual = byId.size - erased;
   // Nothing readable for the consumer: the consumer itself cannot be checked.

@@ -1,6 +1,7 @@
-import { parseAnswer, type Gateway } from '../gateway.js';
+import type { Gateway } from '../gateway.js';
 import { HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
 import { LivePersonError, type HistoryApi } from '../liveperson-error.js';
+import { parseAnswer } from '../schemas.js';
 import { conversationPageSchema, type ConversationPage, type ConversationStatus } from './schemas.js';
 
 /**
