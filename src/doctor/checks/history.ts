@@ -50,7 +50,7 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<History
       ok: false,
       detail: `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
       fix:
-        (FIXES[access.code] ?? 'run the doctor again; if it persists, see lp.history lines in the log') +
+        (FIXES[access.code] ?? 'see the lp.http and lp.retry lines in the log') +
         (access.service !== 'msgHist' ? ', or set LP_CHAT_HISTORY=false' : ''),
     };
   });
