@@ -4,7 +4,7 @@ import { httpError, insecureUrl, LivePersonError, type LivePersonApi } from './l
 import { baseUrlForHost, checkLivePersonUrl, type CallDeps } from './transport.js';
 
 /** LivePerson's service names are case sensitive. */
-export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep' | 'msgHist' | 'engHistDomain';
+export type LivePersonService = 'rtbf' | 'sentinel' | 'msgHist' | 'engHistDomain';
 
 /** LivePerson's own SDK caches the Domain API answer for about a minute. */
 const DOMAIN_CACHE_TTL_MS = 60_000;
@@ -31,7 +31,6 @@ const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 const OVERRIDE_SETTINGS: Record<LivePersonService, string> = {
   rtbf: 'LP_RTBF_URL',
   sentinel: 'LP_SENTINEL_URL',
-  agentVep: 'the agentVep base URL',
   msgHist: 'the msgHist base URL',
   engHistDomain: 'the engHistDomain base URL',
 };

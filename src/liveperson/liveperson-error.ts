@@ -22,25 +22,6 @@ export const LIVEPERSON_ERROR_CODES = [
 ] as const;
 export type LivePersonErrorCode = (typeof LIVEPERSON_ERROR_CODES)[number];
 
-/**
- * The same failures as the history searches' callers know them: the doctor prints them, verification
- * stores them, the person modal words them.
- */
-export const HISTORY_ERROR_CODES = [
-  'HISTORY_BAD_REQUEST',
-  'HISTORY_UNAUTHORIZED',
-  'HISTORY_FORBIDDEN',
-  'HISTORY_RATE_LIMITED',
-  'HISTORY_SERVER_ERROR',
-  'HISTORY_UNREACHABLE',
-  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
-  'HISTORY_HOST_UNKNOWN',
-  'HISTORY_BAD_RESPONSE',
-  /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
-  'HISTORY_INCOMPLETE',
-] as const;
-export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
-
 /** Which LivePerson API a call was for. */
 export type LivePersonApi = 'deletion' | 'messaging-history' | 'engagement-history';
 export type HistoryApi = Exclude<LivePersonApi, 'deletion'>;
@@ -51,15 +32,28 @@ export type LivePersonOperation = 'create' | 'get' | 'list' | 'cancel' | 'search
 /** Operations that change something at LivePerson: a lost answer leaves their outcome unknown. */
 export const WRITE_OPERATIONS: readonly LivePersonOperation[] = ['create', 'cancel'];
 
-const HISTORY_NAMES: Partial<Record<LivePersonErrorCode, HistoryErrorCode>> = {
+/**
+ * The same failures as the history searches' callers know them: the doctor prints them, verification
+ * stores them, the person modal words them. A deletion code without a history name here is
+ * HISTORY_BAD_RESPONSE.
+ */
+const HISTORY_NAMES = {
   LP_BAD_REQUEST: 'HISTORY_BAD_REQUEST',
   LP_UNAUTHORIZED: 'HISTORY_UNAUTHORIZED',
   LP_FORBIDDEN: 'HISTORY_FORBIDDEN',
   LP_RATE_LIMITED: 'HISTORY_RATE_LIMITED',
   LP_SERVER_ERROR: 'HISTORY_SERVER_ERROR',
   LP_UNREACHABLE: 'HISTORY_UNREACHABLE',
+  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
   LP_DOMAIN_LOOKUP_FAILED: 'HISTORY_HOST_UNKNOWN',
-};
+} as const satisfies Partial<Record<LivePersonErrorCode, string>>;
+export const HISTORY_ERROR_CODES = [
+  ...Object.values(HISTORY_NAMES),
+  'HISTORY_BAD_RESPONSE',
+  /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
+  'HISTORY_INCOMPLETE',
+] as const;
+export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
 
 interface LivePersonErrorOptions {
   /** Defaults to the deletion API. */
@@ -99,7 +93,8 @@ export class LivePersonError extends Error {
     this.code =
       this.api === 'deletion' || code === 'HISTORY_INCOMPLETE'
         ? code
-        : (HISTORY_NAMES[code] ?? 'HISTORY_BAD_RESPONSE');
+        : ((HISTORY_NAMES as Partial<Record<LivePersonErrorCode, HistoryErrorCode>>)[code] ??
+          'HISTORY_BAD_RESPONSE');
     this.httpStatus = options.httpStatus;
     this.retryable = options.retryable;
     this.operation = options.operation;
@@ -133,6 +128,15 @@ const NOT_SENT_CODES = new Set([
   'ERR_INVALID_URL',
 ]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+/** A call refused before it is sent (an id, a date or a page LivePerson would refuse): nothing left. */
+export function refusedBeforeSending(
+  operation: LivePersonOperation,
+  why: string,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  return new LivePersonError('LP_BAD_REQUEST', why, { api, operation, retryable: false });
+}
 
 /**
  * Classifies a failure without an HTTP answer. A timeout or reset during a write may have happened after

@@ -53,7 +53,6 @@ export const PERSONAL_SDE_KEYS: ReadonlySet<string> = new Set([
 /** A leaf: absent, null or empty → nothing left; one of the masking texts → masked; anything else → left. */
 export function isMasked(value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (typeof value === 'number') return false;
   if (typeof value !== 'string') return false;
   // Longest spelling first, so `*** … ***` is not read as `** … **` with stray asterisks.
   let text = value;

@@ -1,6 +1,6 @@
 import type { Gateway } from '../gateway.js';
 import { HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
-import { LivePersonError, type HistoryApi } from '../liveperson-error.js';
+import { refusedBeforeSending, type HistoryApi } from '../liveperson-error.js';
 import { parseAnswer } from '../schemas.js';
 import { conversationPageSchema, type ConversationPage, type ConversationStatus } from './schemas.js';
 
@@ -59,14 +59,9 @@ export function quotedPhrase(text: string): string {
   return `"${text.replace(/"/g, ' ').trim()}"`;
 }
 
-/** A history call refused before it is sent, because it would break one of LivePerson's limits. */
-function beyondLimits(api: HistoryApi, why: string) {
-  return new LivePersonError('LP_BAD_REQUEST', why, { api, operation: 'search', retryable: false });
-}
-
 export function checkPage(api: HistoryApi, page: PageRequest): void {
   if (page.limit < 1 || page.limit > HISTORY_PAGE_MAX || page.offset < 0) {
-    throw beyondLimits(api, `limit must be 1–${HISTORY_PAGE_MAX} and offset ≥ 0`);
+    throw refusedBeforeSending('search', `limit must be 1–${HISTORY_PAGE_MAX} and offset ≥ 0`, api);
   }
 }
 
@@ -127,7 +122,8 @@ export function createMsgHistoryClient(gateway: Gateway): MsgHistoryClient {
     async conversationsByIds(conversationIds) {
       if (conversationIds.length === 0) return { count: 0, records: [], partial: false };
       if (conversationIds.length > MSG_HIST_MAX_IDS) {
-        throw beyondLimits('messaging-history', `at most ${MSG_HIST_MAX_IDS} conversation ids per call`);
+        const why = `at most ${MSG_HIST_MAX_IDS} conversation ids per call`;
+        throw refusedBeforeSending('search', why, 'messaging-history');
       }
       return post(`${base}/conversation/search`, {
         conversationIds: [...conversationIds],
