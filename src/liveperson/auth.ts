@@ -1,13 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import type { LivePersonAuth } from '../config/credentials.js';
-import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../log.js';
-import { badResponse, httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
-import { tokenAnswerSchema } from './schemas.js';
-import type { Transport } from './transport.js';
+import { httpError, LivePersonError, type LivePersonApi } from './liveperson-error.js';
+import { parseAnswer, ResponseShapeError, tokenAnswerSchema } from './schemas.js';
+import type { CallDeps, RawAnswer } from './transport.js';
 
-export type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
+type OAuth1Credentials = Extract<LivePersonAuth, { kind: 'oauth1' }>;
 type OAuth2Credentials = Extract<LivePersonAuth, { kind: 'oauth2' }>;
 
 /** Fetch a new token this long before LivePerson's `expires_in` runs out, so none expires mid-flight. */
@@ -31,12 +29,7 @@ export interface AuthProvider {
   fetchToken?(api: LivePersonApi): Promise<void>;
 }
 
-export interface AuthDeps {
-  accountId: string;
-  transport: Transport;
-  timeoutMs: number;
-  now: Clock;
-  log: Logger;
+interface AuthDeps extends CallDeps {
   /** Base URL of Sentinel (OAuth 2.0 only); resolved lazily through the Domain API. */
   sentinelBaseUrl: (api: LivePersonApi) => Promise<string>;
 }
@@ -60,11 +53,6 @@ export function createAuthProvider(auth: LivePersonAuth, deps: AuthDeps): AuthPr
   }
 }
 
-/** HMAC-SHA1 as OAuth Core 1.0 / RFC 5849 section 3.4.2 define it: base64 of the HMAC of the base string. */
-export function hmacSha1Base64(baseString: string, key: string): string {
-  return createHmac('sha1', key).update(baseString).digest('base64');
-}
-
 /**
  * The `Authorization: OAuth …` header for one request. The signature covers the method, the URL without
  * its query and every query parameter, so the URL signed must be exactly the URL sent. Nonce and
@@ -78,7 +66,8 @@ export function oauth1Authorization(
   const oauth = new OAuth({
     consumer: { key: credentials.appKey, secret: credentials.appSecret },
     signature_method: 'HMAC-SHA1',
-    hash_function: hmacSha1Base64,
+    // HMAC-SHA1 as RFC 5849 section 3.4.2 defines it: base64 of the HMAC of the base string.
+    hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
   });
   const data: OAuth.Data = {
     oauth_consumer_key: credentials.appKey,
@@ -123,7 +112,7 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
     });
     // Sentinel's error bodies are not echoed: they could repeat the client id.
     if (answer.status !== 200) throw httpError('token', answer.status, undefined, api);
-    const token = parseToken(answer.body, answer.status, api);
+    const token = parseToken(answer, api);
     const fetchedAt = deps.now().getTime();
     const ttlMs = (token.expires_in ?? DEFAULT_TOKEN_TTL_SECONDS) * 1000;
     // A very short-lived token (sandbox, tests) would otherwise be "due for renewal" at birth.
@@ -160,22 +149,19 @@ function createOAuth2Provider(credentials: OAuth2Credentials, deps: AuthDeps): A
   };
 }
 
-function parseToken(body: string, status: number, api: LivePersonApi) {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw badResponse('token', status, 'not JSON', api);
-  }
-  const parsed = tokenAnswerSchema.safeParse(json);
-  if (!parsed.success) throw badResponse('token', status, 'no access_token', api);
-  if (parsed.data.token_type && parsed.data.token_type.toLowerCase() !== 'bearer') {
+function parseToken(answer: RawAnswer, api: LivePersonApi) {
+  const token = parseAnswer({ api, operation: 'token' }, answer, (json) => {
+    const parsed = tokenAnswerSchema.safeParse(json);
+    if (!parsed.success) throw new ResponseShapeError('no access_token');
+    return parsed.data;
+  });
+  if (token.token_type && token.token_type.toLowerCase() !== 'bearer') {
     throw new LivePersonError('LP_BAD_RESPONSE', `Sentinel issued an unsupported token type`, {
       api,
-      httpStatus: status,
+      httpStatus: answer.status,
       operation: 'token',
       retryable: false,
     });
   }
-  return parsed.data;
+  return token;
 }

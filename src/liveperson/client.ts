@@ -2,10 +2,10 @@ import type { LivePersonConfig } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { silentLogger } from '../log.js';
 import type { DeletionType, LpRecord } from '../domain/types.js';
-import { createGateway, parseAnswer, type GatewayDeps, type LivePersonRequest } from './gateway.js';
-import { LivePersonError, outcomeUnknown, type LivePersonOperation } from './liveperson-error.js';
+import { createGateway, type GatewayDeps, type LivePersonRequest } from './gateway.js';
+import { outcomeUnknown, refusedBeforeSending, type LivePersonOperation } from './liveperson-error.js';
 import type { LpClockReading } from './lp-clock.js';
-import { parseOptionalRecord, parseRecords, parseSingleRecord } from './schemas.js';
+import { parseAnswer, parseOptionalRecord, parseRecords, parseSingleRecord } from './schemas.js';
 import type { RawAnswer } from './transport.js';
 
 export interface ListFilter {
@@ -69,10 +69,7 @@ export function createLivePersonClient(
       ['toDate', filter.toDate],
     ] as const) {
       if (value !== undefined && !DATE_PATTERN.test(value)) {
-        throw new LivePersonError('LP_BAD_REQUEST', `${name} must be a date as yyyy-mm-dd`, {
-          retryable: false,
-          operation: 'list',
-        });
+        throw refusedBeforeSending('list', `${name} must be a date as yyyy-mm-dd`);
       }
     }
     const query = { status: filter.status, fromDate: filter.fromDate, toDate: filter.toDate };
@@ -117,9 +114,9 @@ export function createLivePersonClient(
 
     async check() {
       const { auth, resolver } = gateway;
-      const rtbfHost = hostOf(await resolver.baseUrl('rtbf'));
+      const rtbfHost = new URL(await resolver.baseUrl('rtbf')).host;
       if (auth.fetchToken) {
-        const sentinelHost = hostOf(await resolver.baseUrl('sentinel'));
+        const sentinelHost = new URL(await resolver.baseUrl('sentinel')).host;
         await auth.fetchToken('deletion');
         return { rtbfHost, sentinelHost, authKind: auth.kind, tokenOk: true };
       }
@@ -135,14 +132,7 @@ export function createLivePersonClient(
 function checkRequestId(requestId: string, operation: LivePersonOperation): string {
   const trimmed = requestId.trim();
   if (!REQUEST_ID_PATTERN.test(trimmed)) {
-    throw new LivePersonError('LP_BAD_REQUEST', `${operation} needs a LivePerson request id (digits)`, {
-      retryable: false,
-      operation,
-    });
+    throw refusedBeforeSending(operation, `${operation} needs a LivePerson request id (digits)`);
   }
   return trimmed;
-}
-
-function hostOf(baseUrl: string): string {
-  return new URL(baseUrl).host;
 }

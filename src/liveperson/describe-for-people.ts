@@ -59,9 +59,7 @@ function isLivePersonErrorCode(code: string): code is LivePersonErrorCode {
 }
 
 /** Whether `operation` changes something at LivePerson (a lost answer then leaves its outcome unknown). */
-function isWrite(operation: string | undefined): boolean {
-  return WRITE_OPERATIONS.some((write) => write === operation);
-}
+const isWrite = (operation: string | undefined) => WRITE_OPERATIONS.some((write) => write === operation);
 
 /**
  * The two sentences for a LivePerson failure from its facts alone (what describeForPeople says of the

@@ -1,31 +1,18 @@
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import type { Clock } from '../domain/clock.js';
-import type { Logger } from '../log.js';
-import {
-  httpError,
-  insecureUrl,
-  isLivePersonError,
-  LivePersonError,
-  type LivePersonApi,
-} from './liveperson-error.js';
-import { baseUrlForHost, checkLivePersonUrl, type Transport } from './transport.js';
+import { httpError, insecureUrl, LivePersonError, type LivePersonApi } from './liveperson-error.js';
+import { baseUrlForHost, checkLivePersonUrl, type CallDeps } from './transport.js';
 
 /** LivePerson's service names are case sensitive. */
-export type LivePersonService = 'rtbf' | 'sentinel' | 'agentVep' | 'msgHist' | 'engHistDomain';
+export type LivePersonService = 'rtbf' | 'sentinel' | 'msgHist' | 'engHistDomain';
 
 /** LivePerson's own SDK caches the Domain API answer for about a minute. */
-export const DOMAIN_CACHE_TTL_MS = 60_000;
+const DOMAIN_CACHE_TTL_MS = 60_000;
 
-export interface DomainResolverOptions {
-  accountId: string;
+interface DomainResolverOptions extends CallDeps {
   domainApiUrl: string;
   /** Fixed base URLs (LP_RTBF_URL / LP_SENTINEL_URL) that skip the look-up. */
   overrides?: Partial<Record<LivePersonService, string | undefined>>;
-  transport: Transport;
-  timeoutMs: number;
-  now: Clock;
-  log: Logger;
   ttlMs?: number;
 }
 
@@ -44,7 +31,6 @@ const HOST_PATTERN = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 const OVERRIDE_SETTINGS: Record<LivePersonService, string> = {
   rtbf: 'LP_RTBF_URL',
   sentinel: 'LP_SENTINEL_URL',
-  agentVep: 'the agentVep base URL',
   msgHist: 'the msgHist base URL',
   engHistDomain: 'the engHistDomain base URL',
 };
@@ -98,7 +84,7 @@ export function createDomainResolver(options: DomainResolverOptions): DomainReso
         timeoutMs: options.timeoutMs,
       });
     } catch (err) {
-      const why = isLivePersonError(err) ? err.message : 'network error';
+      const why = err instanceof LivePersonError ? err.message : 'network error';
       throw lookupFailed(api, service, why, undefined, true);
     }
     // A 429 is a short-term rate limit on reads, not a broken look-up (and never the monthly threshold).

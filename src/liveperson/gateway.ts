@@ -8,7 +8,6 @@ import { createAuthProvider, type AuthProvider } from './auth.js';
 import { createDomainResolver, type DomainResolver, type LivePersonService } from './domain-api.js';
 import { HISTORY_SOURCE } from './limits.js';
 import {
-  badResponse,
   extractDetail,
   httpError,
   LivePersonError,
@@ -17,7 +16,6 @@ import {
   type LivePersonOperation,
 } from './liveperson-error.js';
 import { LpClock } from './lp-clock.js';
-import { ResponseShapeError } from './schemas.js';
 import { createTransport, type RawAnswer } from './transport.js';
 
 /**
@@ -110,22 +108,15 @@ export function createGateway(config: LivePersonConfig, deps: GatewayDeps = {}):
   const now = deps.now ?? systemClock;
   const log = deps.log ?? silentLogger;
   const transport = createTransport(deps.http, log, now);
+  const calls = { accountId: config.accountId, transport, timeoutMs: config.timeoutMs, now, log };
   const resolver = createDomainResolver({
-    accountId: config.accountId,
+    ...calls,
     domainApiUrl: config.domainApiUrl,
     overrides: { rtbf: config.rtbfUrl, sentinel: config.sentinelUrl, ...deps.baseUrls },
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
     ttlMs: deps.domainCacheTtlMs,
   });
   const auth = createAuthProvider(config.auth, {
-    accountId: config.accountId,
-    transport,
-    timeoutMs: config.timeoutMs,
-    now,
-    log,
+    ...calls,
     sentinelBaseUrl: (api) => resolver.baseUrl('sentinel', api),
   });
   const clock = new LpClock(now);
@@ -234,28 +225,4 @@ function rfc3986(value: string): string {
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-}
-
-/**
- * Parses an answer's JSON with `parse` (which throws on a shape it does not know); anything unreadable is
- * LP_BAD_RESPONSE naming the call, never echoing the body.
- */
-export function parseAnswer<T>(
-  request: Pick<LivePersonRequest, 'api' | 'operation'>,
-  answer: RawAnswer,
-  parse: (json: unknown) => T,
-): T {
-  const { api, operation } = request;
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.body);
-  } catch {
-    throw badResponse(operation, answer.status, 'not JSON', api);
-  }
-  try {
-    return parse(json);
-  } catch (err) {
-    const why = err instanceof ResponseShapeError ? err.message : 'not in the documented shape';
-    throw badResponse(operation, answer.status, why, api);
-  }
 }

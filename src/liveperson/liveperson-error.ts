@@ -22,25 +22,6 @@ export const LIVEPERSON_ERROR_CODES = [
 ] as const;
 export type LivePersonErrorCode = (typeof LIVEPERSON_ERROR_CODES)[number];
 
-/**
- * The same failures as the history searches' callers know them: the doctor prints them, verification
- * stores them, the person modal words them.
- */
-export const HISTORY_ERROR_CODES = [
-  'HISTORY_BAD_REQUEST',
-  'HISTORY_UNAUTHORIZED',
-  'HISTORY_FORBIDDEN',
-  'HISTORY_RATE_LIMITED',
-  'HISTORY_SERVER_ERROR',
-  'HISTORY_UNREACHABLE',
-  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
-  'HISTORY_HOST_UNKNOWN',
-  'HISTORY_BAD_RESPONSE',
-  /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
-  'HISTORY_INCOMPLETE',
-] as const;
-export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
-
 /** Which LivePerson API a call was for. */
 export type LivePersonApi = 'deletion' | 'messaging-history' | 'engagement-history';
 export type HistoryApi = Exclude<LivePersonApi, 'deletion'>;
@@ -51,15 +32,28 @@ export type LivePersonOperation = 'create' | 'get' | 'list' | 'cancel' | 'search
 /** Operations that change something at LivePerson: a lost answer leaves their outcome unknown. */
 export const WRITE_OPERATIONS: readonly LivePersonOperation[] = ['create', 'cancel'];
 
-const HISTORY_NAMES: Partial<Record<LivePersonErrorCode, HistoryErrorCode>> = {
+/**
+ * The same failures as the history searches' callers know them: the doctor prints them, verification
+ * stores them, the person modal words them. A deletion code without a history name here is
+ * HISTORY_BAD_RESPONSE.
+ */
+const HISTORY_NAMES = {
   LP_BAD_REQUEST: 'HISTORY_BAD_REQUEST',
   LP_UNAUTHORIZED: 'HISTORY_UNAUTHORIZED',
   LP_FORBIDDEN: 'HISTORY_FORBIDDEN',
   LP_RATE_LIMITED: 'HISTORY_RATE_LIMITED',
   LP_SERVER_ERROR: 'HISTORY_SERVER_ERROR',
   LP_UNREACHABLE: 'HISTORY_UNREACHABLE',
+  /** The Domain API could not say which host serves msgHist / engHistDomain for this account. */
   LP_DOMAIN_LOOKUP_FAILED: 'HISTORY_HOST_UNKNOWN',
-};
+} as const satisfies Partial<Record<LivePersonErrorCode, string>>;
+export const HISTORY_ERROR_CODES = [
+  ...Object.values(HISTORY_NAMES),
+  'HISTORY_BAD_RESPONSE',
+  /** Fewer records came back than `_metadata.count` announced, or LivePerson flagged a partial result. */
+  'HISTORY_INCOMPLETE',
+] as const;
+export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
 
 interface LivePersonErrorOptions {
   /** Defaults to the deletion API. */
@@ -99,7 +93,8 @@ export class LivePersonError extends Error {
     this.code =
       this.api === 'deletion' || code === 'HISTORY_INCOMPLETE'
         ? code
-        : (HISTORY_NAMES[code] ?? 'HISTORY_BAD_RESPONSE');
+        : ((HISTORY_NAMES as Partial<Record<LivePersonErrorCode, HistoryErrorCode>>)[code] ??
+          'HISTORY_BAD_RESPONSE');
     this.httpStatus = options.httpStatus;
     this.retryable = options.retryable;
     this.operation = options.operation;
@@ -109,13 +104,9 @@ export class LivePersonError extends Error {
   }
 }
 
-export function isLivePersonError(err: unknown): err is LivePersonError {
-  return err instanceof LivePersonError;
-}
-
 /** The HISTORY_* code of a failed history search; undefined for anything else. */
 export function historyErrorCode(err: unknown): HistoryErrorCode | undefined {
-  if (!isLivePersonError(err)) return undefined;
+  if (!(err instanceof LivePersonError)) return undefined;
   return (HISTORY_ERROR_CODES as readonly string[]).includes(err.code)
     ? (err.code as HistoryErrorCode)
     : undefined;
@@ -138,6 +129,15 @@ const NOT_SENT_CODES = new Set([
 ]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
+/** A call refused before it is sent (an id, a date or a page LivePerson would refuse): nothing left. */
+export function refusedBeforeSending(
+  operation: LivePersonOperation,
+  why: string,
+  api: LivePersonApi = 'deletion',
+): LivePersonError {
+  return new LivePersonError('LP_BAD_REQUEST', why, { api, operation, retryable: false });
+}
+
 /**
  * Classifies a failure without an HTTP answer. A timeout or reset during a write may have happened after
  * LivePerson acted, so it is LP_OUTCOME_UNKNOWN; for reads it is just "no answer, try again".
@@ -154,13 +154,7 @@ export function networkError(
     const message = `${API_NAMES[api]} could not be reached for ${operation} (${code})`;
     return new LivePersonError('LP_UNREACHABLE', message, { ...base, retryable: true });
   }
-  if (WRITE_OPERATIONS.includes(operation)) {
-    return new LivePersonError(
-      'LP_OUTCOME_UNKNOWN',
-      `LivePerson ${operation} ${what}: the request may or may not have been carried out`,
-      { ...base, retryable: false },
-    );
-  }
+  if (WRITE_OPERATIONS.includes(operation)) return outcomeUnknown(operation, undefined, what, code);
   return new LivePersonError('LP_UNREACHABLE', `${API_NAMES[api]} ${operation} ${what}`, {
     ...base,
     retryable: true,
@@ -212,11 +206,12 @@ export function outcomeUnknown(
   operation: LivePersonOperation,
   httpStatus: number | undefined,
   why: string,
+  networkCode?: string,
 ): LivePersonError {
   return new LivePersonError(
     'LP_OUTCOME_UNKNOWN',
     `LivePerson ${operation} ${why}: the request may or may not have been carried out`,
-    { httpStatus, operation, retryable: false },
+    { httpStatus, operation, networkCode, retryable: false },
   );
 }
 

@@ -34,14 +34,9 @@ export class LpClock {
     this.last = { offsetMs: theirs + 500 - at.getTime(), at };
   }
 
-  /** LivePerson's time now, by the latest reading (undefined before the first). */
-  lpNow(): Date | undefined {
-    return this.last ? new Date(this.now().getTime() + this.last.offsetMs) : undefined;
-  }
-
   /** The latest reading, or undefined before LivePerson has answered with a `Date`. */
   reading(): LpClockReading | undefined {
-    const lpNow = this.lpNow();
-    return this.last && lpNow ? { ...this.last, lpNow } : undefined;
+    if (!this.last) return undefined;
+    return { ...this.last, lpNow: new Date(this.now().getTime() + this.last.offsetMs) };
   }
 }

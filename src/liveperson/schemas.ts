@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { lpRecordSchema, type LpRecord } from '../domain/types.js';
+import { badResponse, type LivePersonApi, type LivePersonOperation } from './liveperson-error.js';
+import type { RawAnswer } from './transport.js';
 
 /**
  * LivePerson's answers, parsed with every documented quirk tolerated (see the reference's "Quirks"):
@@ -42,10 +44,6 @@ type RawRecord = z.infer<typeof rawRecordSchema>;
 /** LivePerson writes account ids both plain and with an `le` prefix; compare them without it. */
 export function normaliseSiteId(siteId: string): string {
   return siteId.trim().replace(/^le/i, '');
-}
-
-export function sameAccount(a: string | null | undefined, b: string | null | undefined): boolean {
-  return a != null && b != null && normaliseSiteId(a) === normaliseSiteId(b);
 }
 
 function toRecord(raw: RawRecord): LpRecord {
@@ -112,3 +110,27 @@ export const tokenAnswerSchema = z.object({
   token_type: z.string().optional(),
   expires_in: z.coerce.number().positive().optional(),
 });
+
+/**
+ * Parses an answer's JSON with `parse` (which throws on a shape it does not know); anything unreadable is
+ * LP_BAD_RESPONSE naming the call, never echoing the body.
+ */
+export function parseAnswer<T>(
+  request: { api: LivePersonApi; operation: LivePersonOperation },
+  answer: RawAnswer,
+  parse: (json: unknown) => T,
+): T {
+  const { api, operation } = request;
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.body);
+  } catch {
+    throw badResponse(operation, answer.status, 'not JSON', api);
+  }
+  try {
+    return parse(json);
+  } catch (err) {
+    const why = err instanceof ResponseShapeError ? err.message : 'not in the documented shape';
+    throw badResponse(operation, answer.status, why, api);
+  }
+}

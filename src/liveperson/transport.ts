@@ -108,6 +108,15 @@ export interface Transport {
   send(options: SendOptions): Promise<RawAnswer>;
 }
 
+/** What the calls beside the gateway's own (the token and the Domain API look-ups) are made with. */
+export interface CallDeps {
+  accountId: string;
+  transport: Transport;
+  timeoutMs: number;
+  now: Clock;
+  log: Logger;
+}
+
 /**
  * One connection pool per destination for every LivePerson client in the process, kept alive between
  * calls: a submission makes several calls to the same hosts (token, domain, rtbf), and a new TCP and TLS

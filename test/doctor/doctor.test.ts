@@ -170,6 +170,15 @@ describe('npm run doctor', () => {
     expect(line).toMatch(/→ have a LivePerson admin let the API key read it$/);
   });
 
+  it('points at the log lines the history calls write when a failure has no fix of its own', async () => {
+    await writeValidData();
+    history.inject({ kind: 'mi.search', status: 400 });
+    const { lines } = await doctor();
+    const line = lines.find((l) => /messaging history/.test(l)) ?? '';
+    expect(line).toMatch(/^WARN/);
+    expect(line).toMatch(/→ see the lp\.http and lp\.retry lines in the log$/);
+  });
+
   it('checks Engagement History too when LP_CHAT_HISTORY=true', async () => {
     await writeValidData();
     env.LP_CHAT_HISTORY = 'true';

@@ -6,7 +6,6 @@ import {
   parseRecords,
   parseSingleRecord,
   ResponseShapeError,
-  sameAccount,
 } from '../../src/liveperson/schemas.js';
 
 /** LivePerson's own documented create example, `delete_json` (invalid JSON) and all, as a parsed value. */
@@ -39,8 +38,6 @@ describe('LivePerson record parsing', () => {
   it('accepts siteId as well as siteid, and strips the le prefix', () => {
     expect(parseSingleRecord({ request_id: 1, siteId: 'le20762324' }).siteId).toBe('20762324');
     expect(parseSingleRecord({ request_id: 1, siteid: 20762324 }).siteId).toBe('20762324');
-    expect(sameAccount('le20762324', '20762324')).toBe(true);
-    expect(sameAccount('20762324', '1')).toBe(false);
     expect(normaliseSiteId(' LE42 ')).toBe('42');
   });
 

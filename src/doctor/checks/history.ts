@@ -38,7 +38,7 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<CheckRe
     return failed(
       name,
       `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
-      (FIXES[access.code] ?? 'run the doctor again; if it persists, see lp.history lines in the log') +
+      (FIXES[access.code] ?? 'see the lp.http and lp.retry lines in the log') +
         (access.service !== 'msgHist' ? ', or set LP_CHAT_HISTORY=false' : ''),
     );
   });

@@ -1,8 +1,9 @@
 import type { Gateway } from '../gateway.js';
 import {
   checkPage,
-  parsePage,
+  historyPaths,
   quotedPhrase,
+  searchPage,
   type PageRequest,
   type TimeRange,
 } from './msg-history-client.js';
@@ -37,10 +38,8 @@ export interface EngagementHistoryClient {
   searchChats(search: ChatSearch, page: PageRequest): Promise<ChatPage>;
 }
 
-const EMPTY: ChatPage = { count: 0, records: [], partial: false };
-
 export function createEngagementHistoryClient(gateway: Gateway): EngagementHistoryClient {
-  const path = `/interaction_history/api/account/${encodeURIComponent(gateway.accountId)}/interactions/search`;
+  const path = historyPaths(gateway.accountId).chats;
   const api = 'engagement-history';
   return {
     async searchChats(search, page) {
@@ -52,15 +51,8 @@ export function createEngagementHistoryClient(gateway: Gateway): EngagementHisto
       };
       if (search.phrase !== undefined) body.keyword = quotedPhrase(search.phrase);
       if (search.visitorId !== undefined) body.visitor = search.visitorId;
-      const answer = await gateway.request({
-        api,
-        operation: 'search',
-        method: 'POST',
-        path,
-        body: JSON.stringify(body),
-        query: { offset: page.offset, limit: page.limit, sort: 'start:asc' },
-      });
-      return parsePage(api, answer, chatPageSchema, EMPTY);
+      const query = { offset: page.offset, limit: page.limit, sort: 'start:asc' };
+      return searchPage(gateway, { api, path, body, query }, chatPageSchema);
     },
   };
 }

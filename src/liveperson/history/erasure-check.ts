@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epoch, idText } from './schemas.js';
+import { idText, metadataSchema, startFields } from './schemas.js';
 
 /**
  * Whether a record LivePerson still returns after a deletion is erased: LivePerson's deletion is a
@@ -8,7 +8,7 @@ import { epoch, idText } from './schemas.js';
  * The masking text, as LivePerson's Personal Data Deletion overview writes it (developer-center,
  * `pages/Documents/Reporting/PersonalDataDeletionAPI/overview.md` and the older
  * `pages/documents/data/...` copies): the page's source reads `*** LP deleted data ***`, which the
- * rendered page (and ../shared/reference/liveperson-find-ids.md §3) shows as `** LP deleted data **`.
+ * rendered page (and LivePerson's Messaging Interactions documentation) shows as `** LP deleted data **`.
  * Both spellings count as masked; nothing else does. A value made only of masking texts is masked (a
  * `consumerName` joined from a masked first and last name); a value with anything else beside them, or
  * any other placeholder, is still personal data.
@@ -53,7 +53,6 @@ export const PERSONAL_SDE_KEYS: ReadonlySet<string> = new Set([
 /** A leaf: absent, null or empty → nothing left; one of the masking texts → masked; anything else → left. */
 export function isMasked(value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (typeof value === 'number') return false;
   if (typeof value !== 'string') return false;
   // Longest spelling first, so `*** … ***` is not read as `** … **` with stray asterisks.
   let text = value;
@@ -91,8 +90,7 @@ const conversationSchema = z
     info: z.object({
       conversationId: idText,
       status: z.string().nullish(),
-      startTimeL: epoch,
-      startTime: epoch,
+      ...startFields,
     }),
     consumerParticipants: z
       .array(
@@ -130,15 +128,13 @@ const conversationSchema = z
       (r.sdes?.events ?? []).every((e) => sdeEventErased(e)),
   }));
 
-const metadataSchema = z.object({ count: z.number().int().nonnegative() });
-
 export const conversationCheckPageSchema = z
   .object({ _metadata: metadataSchema, conversationHistoryRecords: z.array(conversationSchema).nullish() })
-  .transform((p) => ({ count: p._metadata.count, records: p.conversationHistoryRecords ?? [] }));
+  .transform((p) => ({ ...p._metadata, records: p.conversationHistoryRecords ?? [] }));
 
 const chatSchema = z
   .object({
-    info: z.object({ engagementId: idText, visitorName: leaf, startTimeL: epoch, startTime: epoch }),
+    info: z.object({ engagementId: idText, visitorName: leaf, ...startFields }),
     transcript: z.object({ lines: z.array(z.object({ text: leaf }).partial()).nullish() }).nullish(),
     surveys: z.object({ preChat: z.array(z.object({ value: leaf }).partial()).nullish() }).nullish(),
     sdes: sdesSchema,
@@ -155,4 +151,4 @@ const chatSchema = z
 
 export const chatCheckPageSchema = z
   .object({ _metadata: metadataSchema, interactionHistoryRecords: z.array(chatSchema).nullish() })
-  .transform((p) => ({ count: p._metadata.count, records: p.interactionHistoryRecords ?? [] }));
+  .transform((p) => ({ ...p._metadata, records: p.interactionHistoryRecords ?? [] }));

@@ -2,7 +2,7 @@ import type { Gateway } from '../gateway.js';
 import { CHAT_WINDOW_DAYS, HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
 import { LivePersonError } from '../liveperson-error.js';
 import { chatCheckPageSchema, conversationCheckPageSchema, type CheckedRecord } from './erasure-check.js';
-import { parsePage } from './msg-history-client.js';
+import { historyPaths, searchPage } from './msg-history-client.js';
 
 /**
  * Reading back what a finished deletion request covered, to see whether LivePerson masked it
@@ -23,7 +23,6 @@ import { parsePage } from './msg-history-client.js';
 const MAX_CONSUMER_PAGES = 100;
 /** The `start` window sent with an engagementId: well inside the 1-month limit after rounding. */
 const CHAT_WINDOW_MS = CHAT_WINDOW_DAYS * 24 * 60 * 60 * 1000;
-const NOTHING = { count: 0, records: [] };
 
 const CONTENT = ['messageRecords', 'sdes', 'consumerParticipants'];
 
@@ -49,60 +48,33 @@ export interface ErasureReader {
 }
 
 export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureReader {
-  const account = encodeURIComponent(gateway.accountId);
-  const msgBase = `/messaging_history/api/account/${account}/conversations`;
-  const ehPath = `/interaction_history/api/account/${account}/interactions/search`;
-
-  const search = (
-    api: 'messaging-history' | 'engagement-history',
-    path: string,
-    body: unknown,
-    query: Record<string, number>,
-  ) => gateway.request({ api, operation: 'search', method: 'POST', path, body: JSON.stringify(body), query });
-  const readConversations = (path: string, body: unknown, query: Record<string, number> = {}) =>
-    gate(async () =>
-      parsePage(
-        'messaging-history',
-        await search('messaging-history', path, body, query),
-        conversationCheckPageSchema,
-        NOTHING,
-      ),
+  const paths = historyPaths(gateway.accountId);
+  const readConversations = (path: string, body: unknown, query?: Record<string, number>) =>
+    gate(() =>
+      searchPage(gateway, { api: 'messaging-history', path, body, query }, conversationCheckPageSchema),
     );
 
   return {
     async conversations(ids) {
-      const found = new Map<string, boolean>();
       const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += MSG_HIST_MAX_IDS) {
-        chunks.push(ids.slice(i, i + MSG_HIST_MAX_IDS));
-      }
+      for (let i = 0; i < ids.length; i += MSG_HIST_MAX_IDS) chunks.push(ids.slice(i, i + MSG_HIST_MAX_IDS));
       const pages = await Promise.all(
         chunks.map((chunk) =>
-          readConversations(`${msgBase}/conversation/search`, {
+          readConversations(`${paths.conversations}/conversation/search`, {
             conversationIds: chunk,
             contentToRetrieve: CONTENT,
           }),
         ),
       );
-      for (const record of pages.flatMap((p) => p.records)) {
-        found.set(record.id, (found.get(record.id) ?? true) && record.erased);
-      }
-      return ids.map((id) => {
-        const erased = found.get(id);
-        return {
-          id,
-          erased: erased === true ? 1 : 0,
-          residual: erased === false ? 1 : 0,
-          notCheckable: erased === undefined ? 1 : 0,
-        };
-      });
+      const found = erasedById(pages.flatMap((p) => p.records));
+      return ids.map((id) => counts(id, found.get(id)));
     },
 
     async consumer(consumerId, before) {
       const records: CheckedRecord[] = [];
       for (let page = 0; page < MAX_CONSUMER_PAGES; page++) {
         const answer = await readConversations(
-          `${msgBase}/consumer/search`,
+          `${paths.conversations}/consumer/search`,
           { consumer: consumerId, status: ['CLOSE'], contentToRetrieve: CONTENT },
           { offset: records.length, limit: HISTORY_PAGE_MAX },
         );
@@ -116,27 +88,35 @@ export function createErasureReader(gateway: Gateway, gate: CallGate): ErasureRe
     },
 
     async chat(engagementId, now) {
-      const answer = await gate(async () => {
-        const body = { start: { from: now - CHAT_WINDOW_MS, to: now }, engagementId };
-        const query = { offset: 0, limit: HISTORY_PAGE_MAX };
-        const raw = await search('engagement-history', ehPath, body, query);
-        return parsePage('engagement-history', raw, chatCheckPageSchema, NOTHING);
-      });
-      const mine = answer.records.filter((r) => r.id === engagementId);
-      if (mine.length === 0) return { id: engagementId, erased: 0, residual: 0, notCheckable: 1 };
-      const erased = mine.every((r) => r.erased);
-      return { id: engagementId, erased: erased ? 1 : 0, residual: erased ? 0 : 1, notCheckable: 0 };
+      const body = { start: { from: now - CHAT_WINDOW_MS, to: now }, engagementId };
+      const query = { offset: 0, limit: HISTORY_PAGE_MAX };
+      const search = { api: 'engagement-history' as const, path: paths.chats, body, query };
+      const answer = await gate(() => searchPage(gateway, search, chatCheckPageSchema));
+      return counts(engagementId, erasedById(answer.records).get(engagementId));
     },
   };
 }
 
-function consumerCounts(consumerId: string, records: CheckedRecord[], before: number): IdErasure {
+/** Per id, whether every record LivePerson returned for it is erased. */
+function erasedById(records: readonly CheckedRecord[]): Map<string, boolean> {
   const byId = new Map<string, boolean>();
-  for (const r of records) {
-    // Started after the deletion request: not covered by it.
-    if (r.startTime !== null && r.startTime > before) continue;
-    byId.set(r.id, (byId.get(r.id) ?? true) && r.erased);
-  }
+  for (const r of records) byId.set(r.id, (byId.get(r.id) ?? true) && r.erased);
+  return byId;
+}
+
+/** One conversation's or chat's counts; `erased` undefined: LivePerson returned nothing to check. */
+function counts(id: string, erased: boolean | undefined): IdErasure {
+  return {
+    id,
+    erased: erased === true ? 1 : 0,
+    residual: erased === false ? 1 : 0,
+    notCheckable: erased === undefined ? 1 : 0,
+  };
+}
+
+function consumerCounts(consumerId: string, records: CheckedRecord[], before: number): IdErasure {
+  // Started after the deletion request: not covered by it.
+  const byId = erasedById(records.filter((r) => r.startTime === null || r.startTime <= before));
   const erased = [...byId.values()].filter(Boolean).length;
   const residual = byId.size - erased;
   // Nothing readable for the consumer: the consumer itself cannot be checked.
@@ -144,13 +124,10 @@ function consumerCounts(consumerId: string, records: CheckedRecord[], before: nu
 }
 
 function incomplete(): LivePersonError {
+  const options = { api: 'messaging-history', operation: 'search', retryable: false } as const;
   return new LivePersonError(
     'HISTORY_INCOMPLETE',
     'LivePerson returned fewer conversations than it counted',
-    {
-      api: 'messaging-history',
-      operation: 'search',
-      retryable: false,
-    },
+    options,
   );
 }

@@ -1,7 +1,7 @@
-import { parseAnswer, type Gateway } from '../gateway.js';
+import type { Gateway } from '../gateway.js';
 import { HISTORY_PAGE_MAX, MSG_HIST_MAX_IDS } from '../limits.js';
-import { LivePersonError, type HistoryApi } from '../liveperson-error.js';
-import type { RawAnswer } from '../transport.js';
+import { refusedBeforeSending, type HistoryApi } from '../liveperson-error.js';
+import { parseAnswer } from '../schemas.js';
 import { conversationPageSchema, type ConversationPage, type ConversationStatus } from './schemas.js';
 
 /**
@@ -53,51 +53,44 @@ export interface MsgHistoryClient {
 }
 
 const CONTENT = ['consumerParticipants'];
-const EMPTY: ConversationPage = { count: 0, records: [], partial: false };
 
 /** A phrase in double quotes, LivePerson's syntax for an exact, ordered match; inner quotes are dropped. */
 export function quotedPhrase(text: string): string {
   return `"${text.replace(/"/g, ' ').trim()}"`;
 }
 
-/** A history call refused before it is sent, because it would break one of LivePerson's limits. */
-function beyondLimits(api: HistoryApi, why: string) {
-  return new LivePersonError('LP_BAD_REQUEST', why, { api, operation: 'search', retryable: false });
-}
-
 export function checkPage(api: HistoryApi, page: PageRequest): void {
   if (page.limit < 1 || page.limit > HISTORY_PAGE_MAX || page.offset < 0) {
-    throw beyondLimits(api, `limit must be 1–${HISTORY_PAGE_MAX} and offset ≥ 0`);
+    throw refusedBeforeSending('search', `limit must be 1–${HISTORY_PAGE_MAX} and offset ≥ 0`, api);
   }
 }
 
-/** A search's answer: a 204 (or an empty body) is no records. */
-export function parsePage<T>(
-  api: HistoryApi,
-  answer: RawAnswer,
+/** The history APIs' paths for an account: the Messaging Interactions searches' base, and the chat search. */
+export function historyPaths(accountId: string) {
+  const account = encodeURIComponent(accountId);
+  return {
+    conversations: `/messaging_history/api/account/${account}/conversations`,
+    chats: `/interaction_history/api/account/${account}/interactions/search`,
+  };
+}
+
+/** One page of a history search (a POST); a 204 (or an empty body) is a page without records. */
+export async function searchPage<T>(
+  gateway: Gateway,
+  search: { api: HistoryApi; path: string; body: unknown; query?: Record<string, string | number> },
   schema: { parse(value: unknown): T },
-  empty: T,
-): T {
-  if (answer.status === 204 || answer.body.trim() === '') return empty;
+): Promise<T> {
+  const { api, path, query } = search;
+  const body = JSON.stringify(search.body);
+  const answer = await gateway.request({ api, operation: 'search', method: 'POST', path, body, query });
+  if (answer.status === 204 || answer.body.trim() === '') return schema.parse({ _metadata: { count: 0 } });
   return parseAnswer({ api, operation: 'search' }, answer, (json) => schema.parse(json));
 }
 
 export function createMsgHistoryClient(gateway: Gateway): MsgHistoryClient {
-  const account = encodeURIComponent(gateway.accountId);
-  const base = `/messaging_history/api/account/${account}/conversations`;
-
-  async function post(path: string, body: unknown, query?: Record<string, string | number>) {
-    const api = 'messaging-history';
-    const request = {
-      api,
-      operation: 'search',
-      method: 'POST',
-      path,
-      query,
-      body: JSON.stringify(body),
-    } as const;
-    return parsePage(api, await gateway.request(request), conversationPageSchema, EMPTY);
-  }
+  const base = historyPaths(gateway.accountId).conversations;
+  const post = (path: string, body: unknown, query?: Record<string, string | number>) =>
+    searchPage(gateway, { api: 'messaging-history', path, body, query }, conversationPageSchema);
 
   return {
     async searchConversations(search, page) {
@@ -127,9 +120,10 @@ export function createMsgHistoryClient(gateway: Gateway): MsgHistoryClient {
       );
     },
     async conversationsByIds(conversationIds) {
-      if (conversationIds.length === 0) return EMPTY;
+      if (conversationIds.length === 0) return { count: 0, records: [], partial: false };
       if (conversationIds.length > MSG_HIST_MAX_IDS) {
-        throw beyondLimits('messaging-history', `at most ${MSG_HIST_MAX_IDS} conversation ids per call`);
+        const why = `at most ${MSG_HIST_MAX_IDS} conversation ids per call`;
+        throw refusedBeforeSending('search', why, 'messaging-history');
       }
       return post(`${base}/conversation/search`, {
         conversationIds: [...conversationIds],

@@ -66,7 +66,12 @@ export const epoch = z
     return Number.isFinite(ms) && ms > 0 ? ms : null;
   });
 
-const metadataSchema = z
+/** The start fields both history APIs send: epoch ms (`startTimeL`) or the text form (`startTime`). */
+export const startFields = { startTimeL: epoch, startTime: epoch };
+const timeFields = { ...startFields, endTimeL: epoch, endTime: epoch };
+
+/** A search page's `_metadata`; an answer without records (a 204, an empty body) parses as `{ _metadata: { count: 0 } }`. */
+export const metadataSchema = z
   .object({
     count: z.number().int().nonnegative(),
     shardsStatusResult: z.object({ partialResult: z.boolean().optional() }).nullish(),
@@ -78,10 +83,7 @@ const conversationRecordSchema = z
     info: z.object({
       conversationId: idText,
       status: z.string().nullish(),
-      startTimeL: epoch,
-      startTime: epoch,
-      endTimeL: epoch,
-      endTime: epoch,
+      ...timeFields,
     }),
     consumerParticipants: z.array(z.object({ participantId: optionalId })).nullish(),
   })
@@ -102,21 +104,14 @@ export const conversationPageSchema = z
     _metadata: metadataSchema,
     conversationHistoryRecords: z.array(conversationRecordSchema).nullish(),
   })
-  .transform((p): ConversationPage => ({
-    count: p._metadata.count,
-    partial: p._metadata.partial,
-    records: p.conversationHistoryRecords ?? [],
-  }));
+  .transform((p): ConversationPage => ({ ...p._metadata, records: p.conversationHistoryRecords ?? [] }));
 
 const chatRecordSchema = z
   .object({
     info: z.object({
       engagementId: idText,
       visitorId: optionalId,
-      startTimeL: epoch,
-      startTime: epoch,
-      endTimeL: epoch,
-      endTime: epoch,
+      ...timeFields,
     }),
   })
   .transform((r): ChatSummary => ({
@@ -131,8 +126,4 @@ export const chatPageSchema = z
     _metadata: metadataSchema,
     interactionHistoryRecords: z.array(chatRecordSchema).nullish(),
   })
-  .transform((p): ChatPage => ({
-    count: p._metadata.count,
-    partial: p._metadata.partial,
-    records: p.interactionHistoryRecords ?? [],
-  }));
+  .transform((p): ChatPage => ({ ...p._metadata, records: p.interactionHistoryRecords ?? [] }));
