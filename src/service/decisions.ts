@@ -1,27 +1,19 @@
 import { canSubmit, canTakePlan } from '../domain/quota.js';
-import type { Clock } from '../domain/clock.js';
 import { expiresAt, historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
 import { canDecide } from '../domain/decide.js';
 import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
 import { GroupParts } from './group-parts.js';
-import type { Directory, MessageRef } from './ports.js';
-import type { QuotaService } from './quota-service.js';
+import type { MessageRef, UseCaseDeps } from './ports.js';
 import { notFound, notSaved } from './refusals.js';
 import type { Submission } from './submission.js';
 
-export interface DecisionsDeps {
-  store: RequestStore;
-  quota: QuotaService;
-  directory: Directory;
+export interface DecisionsDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'directory' | 'now' | 'log'> {
   submission: Submission;
   /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */
   timers: ApprovalTimers;
-  now: Clock;
-  log: Logger;
 }
 
 /**

@@ -1,23 +1,17 @@
-import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { awaitsLivePerson, followUpDue, overdueFlagDue, takeLpStatus } from '../domain/follow-up.js';
 import { historyEntry, submittedAt } from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
 import { errorCode } from '../domain/error-code.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface FollowUpDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
+export interface FollowUpDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'now' | 'log'> {
   /** Reconciles unknown outcomes and interrupted submissions with LivePerson's list (Submission.recover). */
   recover: () => Promise<void>;
   /** STATUS_POLL_MINUTES in milliseconds. */
   intervalMs: number;
-  now: Clock;
-  log: Logger;
   /** Proof of erasure: DONE starts a read-back, and each round starts the checks due (in the background). */
   verification?: { kick(): void };
 }

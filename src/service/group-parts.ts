@@ -1,18 +1,9 @@
-import type { Clock } from '../domain/clock.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
-import type { QuotaService } from './quota-service.js';
+import type { Change } from '../store/port.js';
 import { historyEntry } from '../domain/lifecycle.js';
-import type { Submission } from './submission.js';
+import type { DecisionsDeps } from './decisions.js';
 
-export interface GroupPartsDeps {
-  store: RequestStore;
-  quota: QuotaService;
-  submission: Submission;
-  now: Clock;
-  log: Logger;
-}
+type GroupPartsDeps = Pick<DecisionsDeps, 'store' | 'quota' | 'submission' | 'now' | 'log'>;
 
 /**
  * The parts of a group (several requests under one approval) follow their lead's decision: each part in
