@@ -8,7 +8,7 @@ import { errorCode } from './domain/error-code.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { STORE_PROBE_DEADLINE_MS, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
-import { watchOrphans, wireServices, type ServiceDeps } from './wiring.js';
+import { watchOrphans, wireServices, type ServiceDeps, type Services } from './wiring.js';
 import { intakeApi, type RouteHandler } from './intake/api.js';
 import { INTAKE_PATHS, listenIntake } from './intake/server.js';
 
@@ -38,7 +38,7 @@ export type AppDeps = Omit<ServiceDeps, 'slack' | 'noticeSlack' | 'now' | 'log'>
 };
 
 /** The running app: Bolt, the services (tests call them directly), readiness, start and stop. */
-export type RunningApp = ReturnType<typeof wireServices> & {
+export type RunningApp = Services & {
   app: InstanceType<typeof App>;
   /** What /readyz answers from: the store (AppDeps.storeOk) and Slack sign-in at start-up. */
   readiness: Readiness;

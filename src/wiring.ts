@@ -63,6 +63,9 @@ export interface ServiceDeps {
   intakeIntervalMs?: number;
 }
 
+/** The use cases and their plumbing, as the app and the listeners get them. */
+export type Services = ReturnType<typeof wireServices>;
+
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;
   const directory = new SlackDirectory({

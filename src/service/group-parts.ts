@@ -1,9 +1,12 @@
 import type { DeletionRequest } from '../domain/request.js';
 import type { Change } from '../store/port.js';
 import { historyEntry } from '../domain/lifecycle.js';
-import type { DecisionsDeps } from './decisions.js';
+import type { Submission } from './submission.js';
+import type { UseCaseDeps } from './ports.js';
 
-type GroupPartsDeps = Pick<DecisionsDeps, 'store' | 'quota' | 'submission' | 'now' | 'log'>;
+interface GroupPartsDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'now' | 'log'> {
+  submission: Submission;
+}
 
 /**
  * The parts of a group (several requests under one approval) follow their lead's decision: each part in
