@@ -2,29 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { createBolt } from './bolt-app.js';
-import type { Config } from './config.js';
-import type { LivePersonClient } from './liveperson/client.js';
 import { createLogger, type Logger } from './log.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import type { Decisions } from './service/decisions.js';
-import type { Filing } from './service/filing.js';
-import type { Submission } from './service/submission.js';
-import type { StatusReads } from './service/status-reads.js';
-import type { Cancellation } from './service/cancellation.js';
-import type { Sweeps } from './service/approval-sweeps.js';
-import type { Verification } from './service/verification.js';
-import type { FollowUp } from './service/follow-up.js';
-import type { Housekeeping } from './service/housekeeping.js';
-import type { NoticeDelivery } from './service/notice-delivery.js';
-import type { HistoryClients, PersonErasure } from './service/person-erasure.js';
-import type { QuotaService } from './service/quota-service.js';
-import type { QuotaSync } from './service/quota-sync.js';
 import { errorCode } from './domain/error-code.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { STORE_PROBE_DEADLINE_MS, type Readiness } from './startup/probes.js';
 import { explainSocketModeFailure, signInToSlack } from './startup/slack-auth.js';
-import type { RequestStore } from './store/port.js';
-import { watchOrphans, wireServices } from './wiring.js';
+import { watchOrphans, wireServices, type ServiceDeps, type Services } from './wiring.js';
 import { intakeApi, type RouteHandler } from './intake/api.js';
 import { INTAKE_PATHS, listenIntake } from './intake/server.js';
 
@@ -33,24 +17,14 @@ import { INTAKE_PATHS, listenIntake } from './intake/server.js';
  * registered, and the order in which everything starts and stops.
  */
 
-export interface AppDeps {
-  config: Config;
-  lp: LivePersonClient;
-  store: RequestStore;
+/** What createApp is built from: the services' own settings (wiring.ts), and the app's. */
+export type AppDeps = Omit<ServiceDeps, 'slack' | 'noticeSlack' | 'now' | 'log'> & {
   now?: Clock;
   log?: Logger;
   /** Tests and the demo set 0 retries so a failing fake answers at once; notices are retried durably anyway. */
   slackRetries?: number;
-  /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
-  sweepIntervalMs?: number;
-  /** First retry delay of Slack notices (default 1 s); tests shorten it. */
-  noticeBaseDelayMs?: number;
   /** How long shutdown waits for submissions under way and for queued Slack messages (default 10 s). */
   shutdownGraceMs?: number;
-  /** How long any Slack call may take (default 10 s). */
-  slackTimeoutMs?: number;
-  /** How long a notice's claim holds (default 30 s); must exceed slackTimeoutMs. */
-  noticeClaimMs?: number;
   /** For /readyz: whether the store is open and usable (default: always, once createApp has it). */
   storeOk?: () => boolean;
   /** Called once the app listens (before start-up recovery and the first quota sync finish). */
@@ -61,42 +35,17 @@ export interface AppDeps {
   shutdownRequested?: () => boolean;
   /** Told a plain line for a person at start-up (Slack unreachable, retrying); index.ts writes it to stderr. */
   say?: (line: string) => void;
-  /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
-  history?: HistoryClients;
-  /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
-  historyPageSize?: number;
-  /** How often erasures of the intake API are followed and their callbacks sent (tests shorten it). */
-  intakeIntervalMs?: number;
-}
-export interface RunningApp {
+};
+
+/** The running app: Bolt, the services (tests call them directly), readiness, start and stop. */
+export type RunningApp = Services & {
   app: InstanceType<typeof App>;
-  filing: Filing;
-  /** Approve and reject (four eyes); tests approve through it. */
-  decisions: Decisions;
-  /** Sending approved requests to LivePerson, and looking up those a crash cut off. */
-  submission: Submission;
-  statusReads: StatusReads;
-  cancellation: Cancellation;
-  /** Approval reminders and expiry; Cancel buttons taken off closed windows. */
-  sweeps: Sweeps;
-  quotaSync: QuotaSync;
-  /** The periodic sweep; tests call `housekeeping.runOnce()` with their own clock. */
-  housekeeping: Housekeeping;
-  /** Submitted requests followed at LivePerson until final, every STATUS_POLL_MINUTES. */
-  followUp: FollowUp;
-  quota: QuotaService;
-  /** Delivers the Slack notices the store holds. */
-  delivery: NoticeDelivery;
   /** What /readyz answers from: the store (AppDeps.storeOk) and Slack sign-in at start-up. */
   readiness: Readiness;
-  /** Erasing a person: search, file the plan, held-back conversations. */
-  person: PersonErasure;
-  /** Proof of erasure: read-backs after DONE; tests call `verification.sweep()`. */
-  verification: Verification;
   /** Starts listening (HTTP on `port`, default config.slack.port; or Socket Mode) and runs start-up recovery. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
-}
+};
 
 export function createApp(deps: AppDeps): RunningApp {
   const { config, store } = deps;
@@ -122,25 +71,10 @@ export function createApp(deps: AppDeps): RunningApp {
     slackTimeoutMs: deps.slackTimeoutMs,
     routes: INTAKE_PATHS.map((path) => ({ path, method: ['GET', 'POST'], handler: intakeRoute })),
   });
-  const services = wireServices({
-    config,
-    lp: deps.lp,
-    store,
-    slack: app.client,
-    noticeSlack: noticeClient,
-    slackTimeoutMs: deps.slackTimeoutMs,
-    noticeClaimMs: deps.noticeClaimMs,
-    now,
-    log,
-    sweepIntervalMs: deps.sweepIntervalMs,
-    noticeBaseDelayMs: deps.noticeBaseDelayMs,
-    history: deps.history,
-    historyPageSize: deps.historyPageSize,
-    intakeIntervalMs: deps.intakeIntervalMs,
-  });
+  const services = wireServices({ ...deps, slack: app.client, noticeSlack: noticeClient, now, log });
   intakeHandler = intakeApi({ config: config.intake, intake: services.intake, log, now });
   let intakeServer: Server | undefined;
-  const { submission, quotaSync, delivery, person, housekeeping, followUp, workflow } = services;
+  const { submission, quotaSync, delivery, housekeeping, followUp, workflow } = services;
   registerListeners(app, {
     ...services,
     legacyTicketing: config.liveperson.legacyTicketing,
@@ -170,21 +104,9 @@ export function createApp(deps: AppDeps): RunningApp {
   /** With PostgreSQL only: see watchOrphans. */
   let orphanWatch: NodeJS.Timeout | undefined;
   return {
+    ...services,
     app,
-    filing: services.filing,
-    decisions: services.decisions,
-    submission,
-    statusReads: services.statusReads,
-    cancellation: services.cancellation,
-    sweeps: services.sweeps,
-    quota: services.quota,
-    delivery,
     readiness,
-    quotaSync,
-    housekeeping,
-    followUp,
-    person,
-    verification: services.verification,
     async start(port = config.slack.port) {
       // Creates cut off by the last stop are looked up first: the create lock is a queue, so approvals
       // clicked as soon as the app listens are sent after it (each cut-off attempt is then looked for

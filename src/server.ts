@@ -2,7 +2,7 @@ import { createApp, type AppDeps, type RunningApp } from './app.js';
 import { loadConfig } from './config.js';
 import { logSelfCheck, runChecks } from './doctor/doctor.js';
 import { createLivePersonClient, type LivePersonClient } from './liveperson/client.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger } from './log.js';
 import { errorCode } from './domain/error-code.js';
 import { openStore } from './store/open-store.js';
 import type { RequestStore } from './store/port.js';
@@ -15,17 +15,11 @@ import {
 } from './startup/warnings.js';
 import { StoreError } from './store/errors.js';
 
-export interface ServerOptions {
+/** The app's start-up hooks (see AppDeps: index.ts prints "lp-delete is running" and the start-up lines). */
+export interface ServerOptions extends Pick<AppDeps, 'log' | 'onListening' | 'shutdownRequested' | 'say'> {
   env?: Record<string, string | undefined>;
-  log?: Logger;
   /** Lets a test process put a fault around the LivePerson client (e.g. die right after a create). */
   wrapLivePerson?: (client: LivePersonClient) => LivePersonClient;
-  /** Called as soon as the app listens (index.ts prints "lp-delete is running"). */
-  onListening?: (info: { port?: number }) => void;
-  /** True once a signal asked the process to stop (set by serveUntilSignalled). */
-  shutdownRequested?: () => boolean;
-  /** Told the plain lines a person at a terminal reads during start-up (index.ts: stderr). */
-  say?: (line: string) => void;
   /** Timings a test process shortens (the sweep interval, Slack retries); production uses the defaults. */
   timings?: Pick<
     AppDeps,

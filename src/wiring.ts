@@ -44,18 +44,26 @@ export interface ServiceDeps {
   slack: WebClient;
   /** The client the notices post with: no retries of its own (see bolt-app.ts). */
   noticeSlack?: WebClient;
-  /** The Slack clients' timeout per call, and how long a notice's claim holds (defaults 10 s, 60 s). */
+  /** How long any Slack call may take (default 10 s). */
   slackTimeoutMs?: number;
+  /** How long a notice's claim holds (default 30 s); must exceed slackTimeoutMs. */
   noticeClaimMs?: number;
   now: Clock;
   log: Logger;
+  /** How often the sweep (reminders, expiry, daily quota sync) runs; default 10 minutes. */
   sweepIntervalMs?: number;
+  /** First retry delay of Slack notices (default 1 s); tests shorten it. */
   noticeBaseDelayMs?: number;
+  /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
   history?: HistoryClients;
+  /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
   historyPageSize?: number;
-  /** How often the intake API's erasures are brought up to date and callbacks sent (default 5 s). */
+  /** How often erasures of the intake API are followed and their callbacks sent (default 5 s). */
   intakeIntervalMs?: number;
 }
+
+/** The use cases and their plumbing, as the app and the listeners get them. */
+export type Services = ReturnType<typeof wireServices>;
 
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;

@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import {
   approvalDue,
   cancellableUntil,
@@ -7,19 +6,16 @@ import {
   type ApprovalTimers,
 } from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
+import type { UseCaseDeps } from './ports.js';
 
 export interface SweepResult {
   reminded: string[];
   expired: string[];
 }
 
-export interface SweepsDeps {
-  store: RequestStore;
+export interface SweepsDeps extends Pick<UseCaseDeps, 'store' | 'now' | 'log'> {
   timers: ApprovalTimers;
-  now: Clock;
-  log: Logger;
 }
 
 /** The timed sweeps: approvals nobody decided (remind, then expire) and records whose cancel window closed. */

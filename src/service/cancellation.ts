@@ -1,25 +1,16 @@
-import type { Clock } from '../domain/clock.js';
 import { canCancel, historyEntry } from '../domain/lifecycle.js';
 import { mergeRecord } from '../domain/follow-up.js';
 import type { RequestNotice } from '../domain/notices.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
-import type { Directory, MessageRef } from './ports.js';
+import type { Change } from '../store/port.js';
+import type { MessageRef, UseCaseDeps } from './ports.js';
 import { notAllowedToCancel, notFound } from './refusals.js';
 import { errorCode } from '../domain/error-code.js';
 import { findRequest } from './status-reads.js';
 
-export interface CancellationDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
-  directory: Directory;
-  now: Clock;
-  log: Logger;
-}
+type CancellationDeps = Pick<UseCaseDeps, 'store' | 'lp' | 'directory' | 'now' | 'log'>;
 
 /** Cancelling a submitted request at LivePerson inside its cancel window. */
 export class Cancellation {

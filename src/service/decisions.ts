@@ -1,27 +1,19 @@
 import { canSubmit, canTakePlan } from '../domain/quota.js';
-import type { Clock } from '../domain/clock.js';
 import { expiresAt, historyEntry, type ApprovalTimers } from '../domain/lifecycle.js';
 import { canDecide } from '../domain/decide.js';
 import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change, ChangeFn, QuotaKey } from '../store/port.js';
 import { GroupParts } from './group-parts.js';
-import type { Directory, MessageRef } from './ports.js';
-import type { QuotaService } from './quota-service.js';
+import type { MessageRef, UseCaseDeps } from './ports.js';
 import { notFound, notSaved } from './refusals.js';
 import type { Submission } from './submission.js';
 
-export interface DecisionsDeps {
-  store: RequestStore;
-  quota: QuotaService;
-  directory: Directory;
+export interface DecisionsDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'directory' | 'now' | 'log'> {
   submission: Submission;
   /** When a pending request expires: a decision after that is refused (and the request expired) at the click. */
   timers: ApprovalTimers;
-  now: Clock;
-  log: Logger;
 }
 
 /**
@@ -64,11 +56,7 @@ export class Decisions {
   }
 
   /** The request, when `userId` may decide it now (before opening the reject dialog); otherwise why not. */
-  async mayDecide(
-    requestId: string,
-    userId: string,
-    at?: MessageRef,
-  ): Promise<Outcome<{ request: DeletionRequest }>> {
+  async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Decided> {
     const approvers = await this.deps.directory.approvers();
     const request = await this.deps.store.get(requestId);
     const refusal: Refusal | null = decisionRefusal(request, userId, approvers, at, this.clock());
@@ -79,57 +67,36 @@ export class Decisions {
    * Approves and submits. The check, the quota reservation and the move to `submitting` are one store
    * change under the month's lock, so however many clicks arrive (on any replica) one wins.
    */
-  async approve(
-    requestId: string,
-    userId: string,
-    at?: MessageRef,
-  ): Promise<Outcome<{ request: DeletionRequest }>> {
+  async approve(requestId: string, userId: string, at?: MessageRef): Promise<Decided> {
     const approvers = await this.deps.directory.approvers();
     const now = this.deps.now();
     const key = this.deps.quota.key(now);
-    let outcome: Outcome<{ request: DeletionRequest }>;
-    try {
-      outcome = await this.deps.store.update(
-        requestId,
-        (request, context): Change<Outcome<{ request: DeletionRequest }>> => {
-          const quota = context.usage
-            ? canSubmit(this.deps.quota.reportFrom(key.month, context.usage, now))
-            : ({ ok: true } as const);
-          const plan = context.usage
-            ? canTakePlan(
-                this.deps.quota.reportFrom(key.month, context.usage, now),
-                request?.group?.size ?? 1,
-              )
-            : ({ ok: true } as const);
-          const refusal =
-            partRefusal(request) ??
-            decisionRefusal(request, userId, approvers, at, this.clock(now)) ??
-            (quota.ok ? null : quota) ??
-            (plan.ok ? null : plan);
-          if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
-          const next: DeletionRequest = {
-            ...request,
-            quotaMonth: key.month,
-            status: 'submitting',
-            unsent: true,
-            decision: { outcome: 'approved', by: userId, at: now.toISOString() },
-            history: [...request.history, historyEntry(now, 'approved', userId)],
-          };
-          return {
-            value: { ok: true, request: next },
-            request: next,
-            notices: [{ kind: 'approval_update' }],
-          };
-        },
-        { quota: key },
-      );
-    } catch (error) {
-      return notSaved(error, 'approve');
-    }
-    if (!outcome.ok) {
-      this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
-      return outcome;
-    }
+    const outcome = await this.decideOnce(
+      requestId,
+      'approve',
+      (request, context) => {
+        const report = context.usage && this.deps.quota.reportFrom(key.month, context.usage, now);
+        const quota = report ? canSubmit(report) : null;
+        const plan = report ? canTakePlan(report, request?.group?.size ?? 1) : null;
+        const refusal =
+          partRefusal(request) ??
+          decisionRefusal(request, userId, approvers, at, this.clock(now)) ??
+          (quota?.ok === false ? quota : null) ??
+          (plan?.ok === false ? plan : null);
+        if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
+        const next: DeletionRequest = {
+          ...request,
+          quotaMonth: key.month,
+          status: 'submitting',
+          unsent: true,
+          decision: { outcome: 'approved', by: userId, at: now.toISOString() },
+          history: [...request.history, historyEntry(now, 'approved', userId)],
+        };
+        return { value: { ok: true, request: next }, request: next, notices: [{ kind: 'approval_update' }] };
+      },
+      { quota: key },
+    );
+    if (!outcome.ok) return outcome;
     this.deps.log.info('request_approved', { request: requestId });
     if (!outcome.request.group) {
       const sent = await this.deps.submission.submit(outcome.request);
@@ -145,47 +112,52 @@ export class Decisions {
     return { ok: true, request: lead };
   }
 
-  async reject(
-    requestId: string,
-    userId: string,
-    reason: string,
-    at?: MessageRef,
-  ): Promise<Outcome<{ request: DeletionRequest }>> {
+  async reject(requestId: string, userId: string, reason: string, at?: MessageRef): Promise<Decided> {
     const approvers = await this.deps.directory.approvers();
     const now = this.deps.now();
-    let outcome: Outcome<{ request: DeletionRequest }>;
+    const outcome = await this.decideOnce(requestId, 'reject', (request) => {
+      const refusal =
+        partRefusal(request) ?? decisionRefusal(request, userId, approvers, at, this.clock(now));
+      if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
+      const next: DeletionRequest = {
+        ...request,
+        status: 'rejected',
+        decision: { outcome: 'rejected', by: userId, at: now.toISOString(), reason },
+        history: [...request.history, historyEntry(now, 'rejected', userId)],
+      };
+      const notices: RequestNotice[] = [
+        { kind: 'approval_update' },
+        { kind: 'decision_note' },
+        { kind: 'requester_outcome' },
+      ];
+      return { value: { ok: true, request: next }, request: next, notices };
+    });
+    if (!outcome.ok) return outcome;
+    this.deps.log.info('request_rejected', { request: requestId });
+    if (outcome.request.group) await this.parts.decide(outcome.request);
+    this.decided(requestId);
+    return outcome;
+  }
+
+  /** The decision's one store change; a refusal is logged, a change the store could not save is said so. */
+  private async decideOnce(
+    requestId: string,
+    action: 'approve' | 'reject',
+    change: ChangeFn<Decided>,
+    options?: { quota?: QuotaKey },
+  ): Promise<Decided> {
+    let outcome: Decided;
     try {
-      outcome = await this.deps.store.update(
-        requestId,
-        (request): Change<Outcome<{ request: DeletionRequest }>> => {
-          const refusal =
-            partRefusal(request) ?? decisionRefusal(request, userId, approvers, at, this.clock(now));
-          if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
-          const next: DeletionRequest = {
-            ...request,
-            status: 'rejected',
-            decision: { outcome: 'rejected', by: userId, at: now.toISOString(), reason },
-            history: [...request.history, historyEntry(now, 'rejected', userId)],
-          };
-          const notices: RequestNotice[] = [
-            { kind: 'approval_update' },
-            { kind: 'decision_note' },
-            { kind: 'requester_outcome' },
-          ];
-          return { value: { ok: true, request: next }, request: next, notices };
-        },
-      );
+      outcome = await this.deps.store.update(requestId, change, options);
     } catch (error) {
-      return notSaved(error, 'reject');
+      return notSaved(error, action);
     }
-    if (outcome.ok) {
-      this.deps.log.info('request_rejected', { request: requestId });
-      if (outcome.request.group) await this.parts.decide(outcome.request);
-      this.decided(requestId);
-    } else this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
+    if (!outcome.ok) this.deps.log.info('decision_refused', { request: requestId, code: outcome.code });
     return outcome;
   }
 }
+
+type Decided = Outcome<{ request: DeletionRequest }>;
 
 /**
  * A refused click is kept in the audit trail, in the same change that decides to refuse it. A click on

@@ -1,15 +1,13 @@
-import type { Clock } from '../domain/clock.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest, HistoryEntry } from '../domain/request.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
 import type { FileInput } from './filing.js';
 import { notFound } from './refusals.js';
 import { historyEntry } from '../domain/lifecycle.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface FileAgainDeps {
-  store: RequestStore;
+export interface FileAgainDeps extends Pick<UseCaseDeps, 'store' | 'now'> {
   file: (input: FileInput & { refileOf: string }) => Promise<Outcome<{ request: DeletionRequest }>>;
-  now: Clock;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { canRequest } from '../domain/decide.js';
+import { canFileContent } from '../domain/filing-rules.js';
 import { subjectDateProblem } from '../domain/gdpr.js';
 import { validateIdsText } from '../domain/ids.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
@@ -49,7 +50,9 @@ export async function checkForm(form: FilingForm, ctx: FormContext) {
   }
   const problems: FieldProblem[] = [];
   const reason = form.reason.trim();
-  if (!reason) problems.push({ field: 'reason', refusal: refuse({ code: 'NO_REASON' }) });
+  // The reason rule is the domain's (filing-rules.ts); the ids and the date are checked below, each under its field.
+  const reasonOk = canFileContent({ reason, requests: [] }, ctx);
+  if (!reasonOk.ok) problems.push({ field: 'reason', refusal: reasonOk });
   const ids = form.type ? validateIdsText(form.type, form.idTexts, ctx) : undefined;
   for (const error of ids && !ids.ok ? ids.errors : []) {
     const field = error.field === 'type' ? 'type' : 'ids';

@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import { canTakePlan } from '../domain/quota.js';
 import { canRequest } from '../domain/decide.js';
 import { canFileContent } from '../domain/filing-rules.js';
@@ -9,10 +8,8 @@ import type { DeletionRequest, IntakeLink, WorkflowStep } from '../domain/reques
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
 import type { DeletionType } from '../domain/types.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
-import type { Directory } from './ports.js';
-import type { QuotaService } from './quota-service.js';
+import type { Change } from '../store/port.js';
+import type { Directory, UseCaseDeps } from './ports.js';
 import { notSaved } from './refusals.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import { checkForm, fieldOf, type FieldProblem, type FilingForm } from './filing-form.js';
@@ -57,16 +54,12 @@ export interface FormRefusal {
   problems: FieldProblem[];
 }
 
-export interface FilingDeps {
-  store: RequestStore;
-  quota: QuotaService;
+export interface FilingDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'now' | 'log'> {
   /** Who may file (REQUESTER_*): enforced here, so every entry point gets the rule. */
   directory: Pick<Directory, 'requesters'>;
   accountId: string;
   legacyTicketing: boolean;
   timeZone: string;
-  now: Clock;
-  log: Logger;
 }
 
 /** Filing: a request, or a plan of several under one approval, stored pending with its notices. */

@@ -1,23 +1,18 @@
-import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { awaitsLivePerson, followUpDue, overdueFlagDue, takeLpStatus } from '../domain/follow-up.js';
 import { historyEntry, submittedAt } from '../domain/lifecycle.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
 import { errorCode } from '../domain/error-code.js';
+import type { UseCaseDeps } from './ports.js';
+import { Periodic } from './periodic.js';
 
-export interface FollowUpDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
+export interface FollowUpDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'now' | 'log'> {
   /** Reconciles unknown outcomes and interrupted submissions with LivePerson's list (Submission.recover). */
   recover: () => Promise<void>;
   /** STATUS_POLL_MINUTES in milliseconds. */
   intervalMs: number;
-  now: Clock;
-  log: Logger;
   /** Proof of erasure: DONE starts a read-back, and each round starts the checks due (in the background). */
   verification?: { kick(): void };
 }
@@ -35,36 +30,12 @@ export interface FollowUpResult {
  * restart neither forgets a request nor asks about it early; with replicas, one runs it
  * (`store.exclusive('follow-up', …)`). Unknown outcomes are reconciled on the same schedule.
  */
-export class FollowUp {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<FollowUpResult> | undefined;
-
-  constructor(private readonly deps: FollowUpDeps) {}
-
-  /** One round; a round already under way is joined rather than run twice at once. */
-  runOnce(): Promise<FollowUpResult> {
-    this.running ??= this.deps.store
-      .exclusive('follow-up', () => this.round())
-      .then((result) => result ?? { checked: 0, completed: [], overdue: [] })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+export class FollowUp extends Periodic<FollowUpResult> {
+  constructor(private readonly deps: FollowUpDeps) {
+    super({ ...deps, lock: 'follow-up', idle: () => ({ checked: 0, completed: [], overdue: [] }) });
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.deps.intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private async round(): Promise<FollowUpResult> {
+  protected async round(): Promise<FollowUpResult> {
     const result: FollowUpResult = { checked: 0, completed: [], overdue: [] };
     try {
       await this.deps.recover();

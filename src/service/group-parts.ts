@@ -1,17 +1,11 @@
-import type { Clock } from '../domain/clock.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
-import type { QuotaService } from './quota-service.js';
+import type { Change } from '../store/port.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import type { Submission } from './submission.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface GroupPartsDeps {
-  store: RequestStore;
-  quota: QuotaService;
+interface GroupPartsDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'now' | 'log'> {
   submission: Submission;
-  now: Clock;
-  log: Logger;
 }
 
 /**

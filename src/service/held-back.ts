@@ -5,17 +5,13 @@ import type { DeletionRequest } from '../domain/request.js';
 import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
 import { MSG_HIST_MAX_IDS } from '../liveperson/limits.js';
 import type { ConversationStatus } from '../liveperson/history/schemas.js';
-import type { Logger } from '../log.js';
-import type { Change, RequestStore } from '../store/port.js';
+import type { Change } from '../store/port.js';
 import type { Filing } from './filing.js';
-import type { QuotaService } from './quota-service.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface HeldBackDeps {
-  store: RequestStore;
-  quota: QuotaService;
+export interface HeldBackDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'log'> {
   filing: Filing;
   msgHist: Pick<MsgHistoryClient, 'conversationsByIds'>;
-  log: Logger;
 }
 
 /**

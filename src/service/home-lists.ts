@@ -1,11 +1,7 @@
 import type { DeletionRequest } from '../domain/request.js';
-import type { RequestStore } from '../store/port.js';
-import type { Directory } from './ports.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface HomeListsDeps {
-  store: RequestStore;
-  directory: Directory;
-}
+type HomeListsDeps = Pick<UseCaseDeps, 'store' | 'directory'>;
 
 /** What the Home tab lists for one person. */
 export interface HomeLists {

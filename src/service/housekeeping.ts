@@ -3,6 +3,7 @@ import type { RequestStore } from '../store/port.js';
 import type { SweepResult, Sweeps } from './approval-sweeps.js';
 import type { QuotaSync } from './quota-sync.js';
 import { errorCode } from '../domain/error-code.js';
+import { Periodic } from './periodic.js';
 
 export interface HousekeepingDeps {
   store: RequestStore;
@@ -29,39 +30,17 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  * Everything it does is decided from the store and the clock, so a restart loses nothing and a run
  * never repeats what an earlier one did; with replicas, one runs it at a time (store.exclusive).
  */
-export class Housekeeping {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<SweepResult> | undefined;
-
-  constructor(private readonly deps: HousekeepingDeps) {}
-
-  /** One sweep; a sweep already under way is joined rather than run twice at once. */
-  runOnce(): Promise<SweepResult> {
-    this.running ??= this.deps.store
-      .exclusive('sweep', () => this.sweep())
-      .then((result) => result ?? { reminded: [], expired: [] })
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
+export class Housekeeping extends Periodic<SweepResult> {
+  constructor(private readonly deps: HousekeepingDeps) {
+    super({
+      store: deps.store,
+      lock: 'sweep',
+      intervalMs: deps.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
+      idle: () => ({ reminded: [], expired: [] }),
+    });
   }
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(
-      () => void this.runOnce().catch(() => undefined),
-      this.deps.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS,
-    );
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  private async sweep(): Promise<SweepResult> {
+  protected async round(): Promise<SweepResult> {
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await work();

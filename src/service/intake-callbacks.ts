@@ -1,8 +1,6 @@
-import type { Clock } from '../domain/clock.js';
 import { errorCode } from '../domain/error-code.js';
 import type { ErasureCallback, StoredErasure } from '../domain/erasure.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
+import type { UseCaseDeps } from './ports.js';
 
 /**
  * Delivers the callbacks erasures owe their DSR platform (issue 21), kept in the store like Slack
@@ -17,13 +15,10 @@ import type { RequestStore } from '../store/port.js';
 /** Posts one signed callback; resolves with the HTTP status, rejects when no answer came. */
 export type CallbackPost = (url: string, body: string) => Promise<number>;
 
-export interface IntakeCallbacksDeps {
-  store: RequestStore;
+export interface IntakeCallbacksDeps extends Pick<UseCaseDeps, 'store' | 'now' | 'log'> {
   post: CallbackPost;
   /** Brings open erasures up to date with their requests (Intake.refreshAll) before each round. */
   refresh: () => Promise<void>;
-  now: Clock;
-  log: Logger;
   /** How often a round runs (default 5 s). */
   intervalMs?: number;
   /** First retry wait (default 1 s), doubled per attempt up to an hour. */

@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanIdentifier } from '../domain/identifier.js';
@@ -12,11 +11,9 @@ import {
   type StoredErasure,
 } from '../domain/erasure.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import type { Filing } from './filing.js';
-import type { QuotaService } from './quota-service.js';
 import type { PersonErasure } from './person-erasure.js';
+import type { UseCaseDeps } from './ports.js';
 
 /**
  * The intake API's erasures (issue 21): accepted, searched as a person erasure, filed for the usual
@@ -40,13 +37,9 @@ export interface IntakeInput {
   idempotencyKey?: string;
 }
 
-export interface IntakeDeps {
+export interface IntakeDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'now' | 'log'> {
   filing: Filing;
-  quota: QuotaService;
   person: PersonErasure;
-  store: RequestStore;
-  now: Clock;
-  log: Logger;
   /** Called after a write that queued a callback (the deliverer wakes up). */
   onCallbacksQueued?: () => void;
 }

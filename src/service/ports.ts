@@ -1,6 +1,20 @@
 import type { Notice } from '../domain/notices.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { QuotaReport } from './quota-service.js';
+import type { Clock } from '../domain/clock.js';
+import type { LivePersonClient } from '../liveperson/client.js';
+import type { Logger } from '../log.js';
+import type { RequestStore } from '../store/port.js';
+import type { QuotaReport, QuotaService } from './quota-service.js';
+
+/** What the use cases are built from (wiring.ts makes each once): each one's deps pick what they use. */
+export interface UseCaseDeps {
+  store: RequestStore;
+  lp: LivePersonClient;
+  directory: Directory;
+  quota: QuotaService;
+  now: Clock;
+  log: Logger;
+}
 
 /** Who may approve and who may file: resolved at the moment they act (user groups can change). */
 export interface Directory {

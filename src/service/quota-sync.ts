@@ -1,20 +1,12 @@
-import type { Clock } from '../domain/clock.js';
 import { DAY_MS, shiftDate } from '../domain/durations.js';
 import { monthRange } from '../domain/quota.js';
 import { alertsDue } from '../domain/quota-usage.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
-import type { QuotaReport, QuotaService } from './quota-service.js';
+import type { QuotaReport } from './quota-service.js';
 import { errorCode } from '../domain/error-code.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface QuotaSyncDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
-  quota: QuotaService;
+export interface QuotaSyncDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'quota' | 'now' | 'log'> {
   quotaTimeZone: string;
-  now: Clock;
-  log: Logger;
 }
 
 export type SyncOutcome =

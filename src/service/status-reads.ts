@@ -1,13 +1,10 @@
-import type { Clock } from '../domain/clock.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import { REFRESH_MIN_INTERVAL_MS, takeLpStatus } from '../domain/follow-up.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
 import type { Change, RequestStore } from '../store/port.js';
 import { STALE_CANCEL_MS } from '../domain/lifecycle.js';
-import type { Directory, MessageRef } from './ports.js';
+import type { MessageRef, UseCaseDeps } from './ports.js';
 import { PersonRateLimit } from './rate-limit.js';
 import { notFound, notYours, onlyApproversLookUp } from './refusals.js';
 import { errorCode } from '../domain/error-code.js';
@@ -15,12 +12,7 @@ import { errorCode } from '../domain/error-code.js';
 /** How many status / quota / Refresh reads one person may make a minute. */
 export const READS_PER_MINUTE = 10;
 
-export interface StatusReadsDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
-  directory: Directory;
-  now: Clock;
-  log: Logger;
+export interface StatusReadsDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'directory' | 'now' | 'log'> {
   /** Proof of erasure: DONE seen here starts a read-back too. */
   verification?: { kick(): void };
 }

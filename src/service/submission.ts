@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import pRetry from 'p-retry';
 import type { HistoryFacts } from '../domain/history-facts.js';
 import type { SubmissionFailure } from '../domain/notices.js';
@@ -6,21 +5,15 @@ import type { DeletionRequest, Failure } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import { failureFacts } from '../liveperson/describe-for-people.js';
 import { LivePersonError } from '../liveperson/liveperson-error.js';
-import type { LivePersonClient } from '../liveperson/client.js';
-import type { Logger } from '../log.js';
 import { StoreError } from '../store/errors.js';
-import type { RequestStore } from '../store/port.js';
 import { CreateGate } from './create-gate.js';
 import { PendingSaves } from './pending-saves.js';
 import { Reconciliation } from './reconciliation.js';
 import { outcomeNotices } from './outcome-notices.js';
 import { historyEntry } from '../domain/lifecycle.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface SubmissionDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
-  now: Clock;
-  log: Logger;
+export interface SubmissionDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'now' | 'log'> {
   /** The LivePerson account creates are serialised for (one in flight at a time). */
   accountId: string;
   /** Back-off of an outcome the store could not save yet (tests shorten it). */

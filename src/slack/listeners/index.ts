@@ -1,16 +1,18 @@
 import type { App } from '@slack/bolt';
 import { ACTION, CALLBACK, COMMAND, FUNCTION, PERSON_CALLBACK } from '../ids.js';
 import { erasePersonStep } from './functions/erase-person-step.js';
-import { fileHeldBackAction } from './actions/file-held-back.js';
-import { fileAgainAction } from './actions/file-again.js';
 import { personSubmission } from './views/person-submission.js';
-import { approveAction } from './actions/approve.js';
-import { rejectAction } from './actions/reject.js';
 import { lpDeleteCommand } from './commands/lp-delete-command.js';
+import {
+  approveAction,
+  cancelDeletionAction,
+  fileAgainAction,
+  fileHeldBackAction,
+  refreshStatusAction,
+  rejectAction,
+} from './actions/request-buttons.js';
 import type { ListenerContext } from './context.js';
 import { rejectSubmission } from './views/reject-submission.js';
-import { cancelDeletionAction } from './actions/cancel-deletion.js';
-import { refreshStatusAction } from './actions/refresh-status.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { requestSubmission } from './views/request-submission.js';
 import { registerUnknownHandlers } from './unknown.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approveAction } from '../../../src/slack/listeners/actions/approve.js';
+import { approveAction } from '../../../src/slack/listeners/actions/request-buttons.js';
 import { buildActionArguments, listenerContext } from '../../support/listener-args.js';
 import { APPROVER, REQUESTER, deliverDue, lpRecord, serviceWorld } from '../../support/service-fixture.js';
 

@@ -1,9 +1,7 @@
-import type { WebClient } from '@slack/web-api';
 import type { SyncOutcome } from '../../../service/quota-sync.js';
 import { quotaReportText, statusText } from '../../blocks/lifecycle-messages.js';
 import { describeForPeople } from '../../../liveperson/describe-for-people.js';
 import { COMMAND } from '../../ids.js';
-import { tellPrivately } from '../actions/tell-privately.js';
 import { today, type ListenerContext } from '../context.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 import { verifyAnswerText } from '../../blocks/verification-messages.js';
@@ -11,35 +9,30 @@ import { verifyAnswerText } from '../../blocks/verification-messages.js';
 /** Slack wants the command acknowledged within 3 s; LivePerson gets this much of it for the quota sync. */
 export const QUOTA_SYNC_BUDGET_MS = 2000;
 
-interface CommandArgs {
-  ctx: ListenerContext;
-  client: WebClient;
-  userId: string;
-  channelId: string;
-}
-
-/** `/lp-delete status <id>`: acked at once, answered privately once LivePerson has replied. */
-export async function answerStatus({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  const answer = await ctx.statusReads.status(ref, userId);
-  const text = answer.ok ? statusText(answer, ctx.now(), today(ctx)) : refusalText(answer);
-  await tellPrivately(client, ctx, userId, channelId, text);
-}
-
-/** `/lp-delete cancel <id>`: the same rules as the button; a refusal says why (e.g. the window closed). */
-export async function answerCancel({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  const outcome = await ctx.cancellation.cancel(ref, userId);
-  const text = outcome.ok
-    ? `${outcome.request.id} was cancelled at LivePerson. Nothing will be deleted; the requester was told.`
-    : refusalText(outcome);
-  await tellPrivately(client, ctx, userId, channelId, text);
-}
-
-/** `/lp-delete verify <DR-…>`: reads LivePerson's history back now and answers privately with the counts. */
-export async function answerVerify({ ctx, client, userId, channelId }: CommandArgs, ref: string) {
-  if (!ctx.verification) return;
+/**
+ * `/lp-delete status|cancel|verify <id>`: acked at once, answered privately once LivePerson has replied.
+ * Cancel keeps the button's rules (a refusal says why, e.g. the window closed); verify reads LivePerson's
+ * history back now and answers with the counts.
+ */
+export async function answerRef(
+  ctx: ListenerContext,
+  kind: 'status' | 'cancel' | 'verify',
+  ref: string,
+  userId: string,
+): Promise<string | undefined> {
+  if (kind === 'status') {
+    const answer = await ctx.statusReads.status(ref, userId);
+    return answer.ok ? statusText(answer, ctx.now(), today(ctx)) : refusalText(answer);
+  }
+  if (kind === 'cancel') {
+    const outcome = await ctx.cancellation.cancel(ref, userId);
+    return outcome.ok
+      ? `${outcome.request.id} was cancelled at LivePerson. Nothing will be deleted; the requester was told.`
+      : refusalText(outcome);
+  }
+  if (!ctx.verification) return undefined;
   const outcome = await ctx.verification.verifyNow(ref, userId);
-  const text = outcome.ok ? verifyAnswerText(outcome.request, outcome.result) : refusalText(outcome);
-  await tellPrivately(client, ctx, userId, channelId, text);
+  return outcome.ok ? verifyAnswerText(outcome.request, outcome.result) : refusalText(outcome);
 }
 
 /** Usage line for `status` / `cancel` / `verify` without an id. */

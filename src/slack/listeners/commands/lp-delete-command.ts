@@ -6,7 +6,8 @@ import { parseCommandText } from '../../command-text.js';
 import { escapeMrkdwn } from '../../format.js';
 import { slackPlatformError } from '../../slack-errors.js';
 import { today, type ListenerContext } from '../context.js';
-import { answerCancel, answerStatus, answerVerify, needsId, quotaAnswer } from './lifecycle-commands.js';
+import { answerRef, needsId, quotaAnswer } from './lifecycle-commands.js';
+import { tellPrivately } from '../actions/tell-privately.js';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { WebClient } from '@slack/web-api';
@@ -20,19 +21,12 @@ export function lpDeleteCommand(ctx: ListenerContext) {
     if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
     if (intent.kind === 'quota')
       return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx, command.user_id) });
-    if (intent.kind === 'verify') {
+    if (intent.kind === 'status' || intent.kind === 'cancel' || intent.kind === 'verify') {
       if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
       await ack();
-      return answerVerify(
-        { ctx, client, userId: command.user_id, channelId: command.channel_id },
-        intent.ref,
-      );
-    }
-    if (intent.kind === 'status' || intent.kind === 'cancel') {
-      if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
-      await ack();
-      const args = { ctx, client, userId: command.user_id, channelId: command.channel_id };
-      return intent.kind === 'status' ? answerStatus(args, intent.ref) : answerCancel(args, intent.ref);
+      const text = await answerRef(ctx, intent.kind, intent.ref, command.user_id);
+      if (text !== undefined) await tellPrivately(client, ctx, command.user_id, command.channel_id, text);
+      return;
     }
     if (intent.kind === 'unknown') {
       return ack({
