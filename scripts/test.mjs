@@ -1,4 +1,4 @@
-// `npm test`: the type check, lint, format check and the in-process test suite side by side (they wait on
+// `npm test`: the type check, lint, format check, knip and the in-process test suite side by side (they wait on
 // different things, so together they take about as long as the slowest). The tests' output streams as it
 // comes; each check prints one line when it passes, or its whole output when it fails. Arguments go to
 // vitest (`npm test -- test/domain`). The exit status is non-zero if any step failed.
@@ -59,6 +59,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     { name: 'typecheck', command: bin('tsc'), args: ['--noEmit'] },
     { name: 'eslint', command: bin('eslint'), args: ['.'] },
     { name: 'prettier', command: bin('prettier'), args: ['--check', '.'] },
+    // Dead exports, unused files and unused dependencies (issue 23): knip.json says what is an entry.
+    { name: 'knip', command: bin('knip'), args: [] },
     {
       name: 'tests',
       command: bin('vitest'),
