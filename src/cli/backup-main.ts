@@ -3,12 +3,9 @@ import { basename, resolve } from 'node:path';
 import { openFileStore } from '../store/lowdb/file-store.js';
 import { LOCK_FILE } from '../store/lowdb/folder-lock.js';
 import { errorMessage } from '../domain/error-code.js';
+import type { LpIo } from './lp-io.js';
 
-export interface BackupIo {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
+export type BackupIo = Pick<LpIo, 'env' | 'stdout' | 'stderr'>;
 
 export const BACKUP_USAGE = `Usage: npm run -s backup -- <destination folder>
 

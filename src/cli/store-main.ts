@@ -7,6 +7,7 @@ import { migrate } from '../store/postgres/migrations.js';
 import type { ImportedNotice } from '../store/postgres/notice-queries.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
+import type { LpIo } from './lp-io.js';
 
 /**
  * `npm run -s store -- migrate` and `npm run -s store -- copy --from <data folder> --to <postgres url>`: the
@@ -14,11 +15,7 @@ import { errorMessage } from '../domain/error-code.js';
  * RequestStore port so any store can be the source.
  */
 
-export interface StoreIo {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
+export type StoreIo = Pick<LpIo, 'env' | 'stdout' | 'stderr'>;
 
 export interface StoreCliDeps {
   /** Opens a data folder read-only (the lowdb store). A `postgres://` --from is opened as a PostgresStore. */

@@ -1,3 +1,4 @@
+import type { SlackConfig } from '../config.js';
 import { coreSchema } from './core.js';
 import { CREDENTIAL_VARIABLES } from './credentials.js';
 import { slackSchema } from './slack.js';
@@ -71,10 +72,9 @@ export const IGNORED_DATA_FILE_FIX = 'remove DATA_FILE; set DATA_DIR if the data
  * the number of APPROVER_USER_IDS when no APPROVER_USERGROUP_ID adds members, else undefined (only
  * Slack knows the group's members; the doctor counts them when Slack answers).
  */
-export function approverShortfall(slack: {
-  approverUserIds: readonly string[];
-  approverUsergroupId?: string;
-}): number | undefined {
+export function approverShortfall(
+  slack: Pick<SlackConfig, 'approverUserIds' | 'approverUsergroupId'>,
+): number | undefined {
   if (slack.approverUsergroupId) return undefined;
   const count = new Set(slack.approverUserIds).size;
   return count < 2 ? count : undefined;

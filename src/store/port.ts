@@ -203,6 +203,9 @@ export interface MonthChange<T> {
 /** The lane of notices about no single request. */
 export const CHANNEL_LANE = '_channel';
 
+/** How long a claimed notice stays with its claimer when claimDueNotices is not told. */
+export const DEFAULT_CLAIM_MS = 30_000;
+
 /** A request id, `DR-yyyy-mm-nnnn`: the month it was filed in, and its number within that month. */
 const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IDENTIFIER_KINDS } from '../domain/identifier.js';
 
 /* The stored shapes both stores read back through a schema (checked, never trusted), and their types. */
 
@@ -13,7 +14,7 @@ export const storedSearchSchema = z.object({
   /** Random, 32 hex digits: the view carries it. */
   token: z.string().regex(SEARCH_TOKEN),
   userId: z.string(),
-  identifierKind: z.enum(['email', 'consumer_id', 'phone', 'name']),
+  identifierKind: z.enum(IDENTIFIER_KINDS),
   /** ISO. */
   startedAt: z.string(),
   /** ISO. */

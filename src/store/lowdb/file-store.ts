@@ -4,6 +4,7 @@ import type { DeletionRequest } from '../../domain/request.js';
 import { StoreError } from '../errors.js';
 import {
   CHANNEL_LANE,
+  DEFAULT_CLAIM_MS,
   type Change,
   type ChangeFn,
   type MonthChange,
@@ -190,7 +191,7 @@ export class FileStore implements RequestStore {
     });
   }
 
-  async claimDueNotices(now: Date, limit: number, claimMs = 30_000): Promise<ClaimedNotice[]> {
+  async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
     this.writable();
     const mark = (lane: string, change: NoticesChange) => this.changeNotices(lane, change);
     return this.lanes.claim(this.noticeLanes(), now, limit, claimMs, mark);

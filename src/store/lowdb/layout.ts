@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import { monthOfId } from '../port.js';
+import { monthStateSchema } from '../schemas.js';
 import { errorCode } from '../../domain/error-code.js';
 import { AtomicJsonFile, readDocument, unreadable } from './atomic-json-file.js';
 
@@ -53,13 +54,6 @@ export type RequestDoc = z.infer<typeof requestDocSchema>;
 export function newDoc(request: DeletionRequest): RequestDoc {
   return { version: 1, request, notices: [], nextSeq: 1 };
 }
-
-const monthStateSchema = z.object({
-  livePerson: z
-    .object({ total: z.number().int().min(0), external: z.number().int().min(0), syncedAt: z.string() })
-    .optional(),
-  alertsSent: z.record(z.string(), z.string()),
-});
 
 export const monthsDocSchema = z.object({
   version: z.literal(1),

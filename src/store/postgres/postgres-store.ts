@@ -5,6 +5,7 @@ import type { RequestNotice } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
 import {
   CHANNEL_LANE,
+  DEFAULT_CLAIM_MS,
   type ChangeContext,
   type ChangeFn,
   type MonthChange,
@@ -38,8 +39,6 @@ export interface PostgresStoreOptions extends DatabaseOptions {
   now?: () => Date;
 }
 
-/** How long a claimed notice stays with its claimer when claimDueNotices is not told. */
-export const DEFAULT_CLAIM_MS = 30_000;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
