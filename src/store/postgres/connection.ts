@@ -110,21 +110,14 @@ function sslOptions(mode: string, files: readonly SslFile[]): false | Connection
  * - `queryMs`: the client's own deadline for an answer, for a server too frozen to apply its timeouts; the
  *   connection is then closed (see PgSession).
  */
-export interface PgTimeouts {
-  connectMs: number;
-  statementMs: number;
-  lockMs: number;
-  idleInTransactionMs: number;
-  queryMs: number;
-}
-
-export const PG_TIMEOUTS: PgTimeouts = {
+export const PG_TIMEOUTS = {
   connectMs: 5_000,
   statementMs: 10_000,
   lockMs: 5_000,
   idleInTransactionMs: 30_000,
   queryMs: 15_000,
 };
+export type PgTimeouts = typeof PG_TIMEOUTS;
 
 /** pg's settings for `timeouts` (PG_TIMEOUTS unless told). */
 export function timeoutSettings(timeouts: Partial<PgTimeouts> = {}): pg.PoolConfig {
