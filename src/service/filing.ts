@@ -3,7 +3,7 @@ import { canRequest } from '../domain/decide.js';
 import { canFileContent } from '../domain/filing-rules.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Outcome, Refusal } from '../domain/outcome.js';
-import type { PlanSummary } from '../domain/plan.js';
+import type { DeletionPlan, PlanSummary } from '../domain/plan.js';
 import type { DeletionRequest, IntakeLink, WorkflowStep } from '../domain/request.js';
 import type { TicketChanges } from '../domain/ids.js';
 import type { RequestNotice } from '../domain/notices.js';
@@ -47,6 +47,14 @@ export interface FilePlanInput extends Omit<FileInput, 'type' | 'ids'> {
   /** Filed for conversations held back from this group (its lead's id). */
   heldBackFrom?: string;
 }
+
+/** A searched plan's part of the input (the search has already dropped duplicate ids). */
+export const planInput = (plan: DeletionPlan) => ({
+  duplicatesDropped: 0,
+  requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
+  summary: plan.summary,
+  heldBack: plan.heldBack,
+});
 
 /** The form refused: every problem with its field (the words are src/slack/blocks' job). */
 export interface FormRefusal {

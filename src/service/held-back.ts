@@ -5,7 +5,7 @@ import type { DeletionRequest } from '../domain/request.js';
 import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
 import { MSG_HIST_MAX_IDS } from '../liveperson/limits.js';
 import type { ConversationStatus } from '../liveperson/history/schemas.js';
-import type { Change } from '../store/port.js';
+import type { Change, RequestStore } from '../store/port.js';
 import type { Filing } from './filing.js';
 import type { UseCaseDeps } from './ports.js';
 
@@ -27,12 +27,8 @@ export class HeldBack {
    */
   async recheck(): Promise<number> {
     const leads = new Map<string, DeletionRequest>();
-    const months = (await this.deps.store.months()).slice(-2);
-    const candidates = [
-      ...(await this.deps.store.listOpen()),
-      ...(await Promise.all(months.map((m) => this.deps.store.listMonth(m)))).flat(),
-    ];
-    for (const r of candidates) if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
+    for (const r of await recentRequests(this.deps.store))
+      if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
     let found = 0;
     for (const lead of leads.values()) {
       const check = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
@@ -115,6 +111,12 @@ export class HeldBack {
     }
     return outcome;
   }
+}
+
+/** For the sweeps: the open requests, then those of the last two months (a request may be in both). */
+export async function recentRequests(store: RequestStore): Promise<DeletionRequest[]> {
+  const months = (await store.months()).slice(-2);
+  return [...(await store.listOpen()), ...(await Promise.all(months.map((m) => store.listMonth(m)))).flat()];
 }
 
 /** Held-back conversations of an approved plan not yet found closed. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { settledWithin } from './periodic.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
@@ -11,7 +12,7 @@ import {
   type StoredErasure,
 } from '../domain/erasure.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { Filing } from './filing.js';
+import { planInput, type Filing } from './filing.js';
 import type { PersonErasure } from './person-erasure.js';
 import type { UseCaseDeps } from './ports.js';
 
@@ -134,12 +135,7 @@ export class Intake {
    */
   async idle(timeoutMs: number): Promise<void> {
     this.stopping.abort();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.running]), waited]);
-    clearTimeout(timer);
+    await settledWithin([...this.running], timeoutMs);
   }
 
   private async recover(erasure: StoredErasure): Promise<void> {
@@ -185,16 +181,12 @@ export class Intake {
       return outcome.openHeldBack > 0 ? failed('ONLY_OPEN') : { status: 'nothing_found' };
     }
     if (!outcome.ok) return failed('QUOTA_SHORT');
-    const plan = outcome.plan;
     const filed = await this.deps.filing.filePlan({
       userId: `${erasure.caller} (case ${erasure.caseRef})`,
       reason: erasure.caseRef,
       subjectKind: erasure.identifierKind,
       subjectRequestedOn: erasure.receivedOn,
-      duplicatesDropped: 0,
-      requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
-      summary: plan.summary,
-      heldBack: plan.heldBack,
+      ...planInput(outcome.plan),
       intake: { erasureId: erasure.id, caller: erasure.caller },
     });
     if (!filed.ok) return failed(filed.code);

@@ -37,3 +37,16 @@ export abstract class Periodic<T> {
     await this.running?.catch(() => undefined);
   }
 }
+
+/** Waits for `work` to settle, at most `ms` (shutdown): true when it did, false when the time ran out. */
+export async function settledWithin(work: readonly unknown[], ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(work).then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

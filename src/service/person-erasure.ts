@@ -9,7 +9,7 @@ import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.
 import { historyErrorCode, type HistoryErrorCode } from '../liveperson/liveperson-error.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import type { Filing } from './filing.js';
+import { planInput, type Filing } from './filing.js';
 import { searchPerson } from './person-search.js';
 import type { PersonSearchResult } from './person-search-result.js';
 import type { QuotaService } from './quota-service.js';
@@ -174,7 +174,6 @@ export class PersonErasure {
       }
       return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
-    const plan = outcome.plan;
     return this.deps.filing.filePlan({
       userId: choice.userId,
       reason: choice.reason,
@@ -188,10 +187,7 @@ export class PersonErasure {
           }
         : {}),
       subjectRequestedOn: todayIn(this.deps.now(), this.deps.timeZone),
-      duplicatesDropped: 0,
-      requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
-      summary: plan.summary,
-      heldBack: plan.heldBack,
+      ...planInput(outcome.plan),
     });
   }
 }

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { settledWithin } from './periodic.js';
 import type { HistoryFacts } from '../domain/history-facts.js';
 import type { SubmissionFailure } from '../domain/notices.js';
 import type { DeletionRequest, Failure } from '../domain/request.js';
@@ -55,13 +56,7 @@ export class Submission {
   }
 
   async idle(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const settled = Promise.allSettled([...this.inFlight, this.saves.settled()]).then(() => true);
-    const result = await Promise.race([settled, timeout]);
-    clearTimeout(timer);
+    const result = await settledWithin([...this.inFlight, this.saves.settled()], timeoutMs);
     if (!result) {
       // Shutdown gives up waiting: unsent requests stay `submitting` without an attempt, unsaved
       // outcomes are found in LivePerson's list at the next start.

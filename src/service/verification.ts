@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { settledWithin } from './periodic.js';
 import pLimit from 'p-limit';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
@@ -81,12 +82,7 @@ export class Verification {
   /** No new sweeps; waits up to `graceMs` for the one under way (its answers are stored when they come). */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs);
-    });
-    await Promise.race([this.sweeping?.catch(() => undefined), late]);
-    clearTimeout(timer);
+    await settledWithin([this.sweeping], graceMs);
   }
 
   /** Checks every request whose check is due; resolves with how many were checked. */

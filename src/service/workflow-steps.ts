@@ -1,4 +1,5 @@
 import type { Clock } from '../domain/clock.js';
+import { settledWithin } from './periodic.js';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
@@ -8,9 +9,10 @@ import { stepFacts, type StepFacts } from '../domain/workflow-step.js';
 import { todayIn } from '../domain/zoned-time.js';
 import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
-import type { Filing } from './filing.js';
+import { planInput, type Filing } from './filing.js';
 import type { QuotaService } from './quota-service.js';
 import type { PersonErasure } from './person-erasure.js';
+import { recentRequests } from './held-back.js';
 
 /**
  * The Workflow Builder step "Erase a person in LivePerson" (`lp_erase_person`): a workflow hands lp-delete
@@ -175,16 +177,12 @@ export class WorkflowSteps {
         : verdict;
       return fail({ code: 'FILING_REFUSED', refusal });
     }
-    const plan = outcome.plan;
     const filed = await this.deps.filing.filePlan({
       userId: input.requester,
       reason: input.caseRef.trim(),
       subject: clean.value,
       subjectRequestedOn,
-      duplicatesDropped: 0,
-      requests: plan.requests.map((r) => ({ type: r.type, ids: r.ids })),
-      summary: plan.summary,
-      heldBack: plan.heldBack,
+      ...planInput(outcome.plan),
       workflowStep: { executionId: input.executionId },
     });
     if (!filed.ok) return fail({ code: 'FILING_REFUSED', refusal: filed });
@@ -206,24 +204,14 @@ export class WorkflowSteps {
 
   /** For the sweep: every step still running whose request is decided (after a restart, a lost call). */
   async settleAll(): Promise<number> {
-    const months = (await this.deps.store.months()).slice(-2);
-    const candidates = [
-      ...(await this.deps.store.listOpen()),
-      ...(await Promise.all(months.map((m) => this.deps.store.listMonth(m)))).flat(),
-    ];
-    const leads = new Set(candidates.filter(waitingStep).map((r) => r.id));
+    const leads = new Set((await recentRequests(this.deps.store)).filter(waitingStep).map((r) => r.id));
     for (const id of leads) await this.settle(id);
     return leads.size;
   }
 
   /** Resolves when no completion is under way, or after `timeoutMs` (stop waits before the store closes). */
   async idle(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.settling.values()]), waited]);
-    clearTimeout(timer);
+    await settledWithin([...this.settling.values()], timeoutMs);
   }
 
   private async complete(executionId: string, completion: StepCompletion): Promise<CompletionAnswer> {

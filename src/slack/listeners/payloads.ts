@@ -41,16 +41,11 @@ function messageRef(body: BlockActionBody): MessageRef | undefined {
   return channelId && ts ? { channelId, ts } : undefined;
 }
 
-/** What a button click says: the request id its value holds, who clicked, and on which message. */
-export interface ParsedAction {
-  requestId: string;
-  userId: string;
-  at: MessageRef | undefined;
-  triggerId: string | undefined;
-}
-
-/** Reads a button click of the five request buttons; a malformed one is logged (by `action`) and dropped. */
-export function parseAction(body: unknown, log: Logger, action: string): ParsedAction | undefined {
+/**
+ * Reads a button click of the five request buttons: the request id its value holds, who clicked, and on
+ * which message. A malformed one is logged (by `action`) and dropped.
+ */
+export function parseAction(body: unknown, log: Logger, action: string) {
   const parsed = blockActionSchema.safeParse(body);
   const requestId = parsed.success ? parsed.data.actions[0]?.value : undefined;
   if (!parsed.success || !requestId) {
@@ -64,6 +59,7 @@ export function parseAction(body: unknown, log: Logger, action: string): ParsedA
     triggerId: parsed.data.trigger_id,
   };
 }
+export type ParsedAction = NonNullable<ReturnType<typeof parseAction>>;
 
 export const rejectMetadataSchema = z.object({
   requestId: z.string(),
