@@ -63,14 +63,13 @@ export async function signInToSlack(init: () => Promise<void>, options: SlackAut
       if (attempt > 1) options.log.info('slack_reachable', { attempts: attempt });
       return true;
     } catch (err) {
-      const error = slackPlatformError(err);
+      const { error, transport } = slackErrorOf(err, host, timeoutMs);
       if (error !== undefined && !waitsOutAtSignIn(error)) {
         const { detail, fix } = tokenFailure(err);
         throw new StartupError('SLACK_TOKEN_REJECTED', startupRefusal(detail, fix));
       }
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 30_000;
-      const { error: answered, transport } = slackErrorOf(err, host, timeoutMs);
-      const cause = transport ?? `${host} answered ${answered}`;
+      const cause = transport ?? `${host} answered ${error}`;
       // The cause in words (never the token): "DNS failure for slack.com", "slack.com answered HTTP 503".
       options.log.warn('slack_unreachable', { attempt, host, detail: cause, retryInMs: delayMs });
       options.say?.(
