@@ -55,37 +55,28 @@ export const HISTORY_ERROR_CODES = [
 ] as const;
 export type HistoryErrorCode = (typeof HISTORY_ERROR_CODES)[number];
 
-interface LivePersonErrorOptions {
-  /** Defaults to the deletion API. */
-  api?: LivePersonApi;
-  httpStatus?: number;
-  /** True when repeating the same call later may succeed (not: that it is safe to repeat a write blindly). */
-  retryable: boolean;
-  operation?: LivePersonOperation;
-  /** Low-level network code such as ECONNRESET, for diagnostics. */
-  networkCode?: string;
-  /** LivePerson's own explanation of a 400, stripped of anything the caller sent. */
-  detail?: string;
-  /** The setting a person must change (LP_INSECURE_URL: e.g. LP_RTBF_URL). */
-  setting?: string;
-}
-
 export class LivePersonError extends Error {
   /** The failure as the API's callers know it: LP_* for the deletion API, HISTORY_* for the history APIs. */
   readonly code: LivePersonErrorCode | HistoryErrorCode;
   readonly api: LivePersonApi;
   readonly httpStatus?: number;
+  /** True when repeating the same call later may succeed (not: that it is safe to repeat a write blindly). */
   readonly retryable: boolean;
   readonly operation?: LivePersonOperation;
+  /** Low-level network code such as ECONNRESET, for diagnostics. */
   readonly networkCode?: string;
+  /** LivePerson's own explanation of a 400, stripped of anything the caller sent. */
   readonly detail?: string;
+  /** The setting a person must change (LP_INSECURE_URL: e.g. LP_RTBF_URL). */
   readonly setting?: string;
 
   /** `code` is the deletion API's name for the failure; a history API's error gets its HISTORY_* name. */
   constructor(
     code: LivePersonErrorCode | 'HISTORY_INCOMPLETE',
     message: string,
-    options: LivePersonErrorOptions,
+    // `api` defaults to the deletion API.
+    options: Partial<Pick<LivePersonError, 'api'>> &
+      Pick<LivePersonError, 'httpStatus' | 'retryable' | 'operation' | 'networkCode' | 'detail' | 'setting'>,
   ) {
     super(message);
     this.name = 'LivePersonError';

@@ -1,6 +1,5 @@
-import { webApi } from '@slack/bolt';
-import { tokenFailure } from '../doctor/checks/slack.js';
-import { hostOf, networkCause } from '../doctor/network-cause.js';
+import { slackErrorOf, tokenFailure } from '../doctor/checks/slack.js';
+import { hostOf } from '../doctor/network-cause.js';
 import { startupRefusal } from '../doctor/words.js';
 import type { Logger } from '../log.js';
 import { refusesToken, slackPlatformError, waitsOutAtSignIn } from '../slack/slack-errors.js';
@@ -37,16 +36,6 @@ function inWords(ms: number): string {
   return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
-/** Why Slack gave no usable answer, naming the host: DNS, refused, TLS, timeout, an HTTP status or Slack's error. */
-function slackUnreachableCause(err: unknown, host: string, timeoutMs: number): string {
-  const error = slackPlatformError(err);
-  if (error !== undefined) return `${host} answered ${error}`;
-  if ((err as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError) {
-    return `${host} is rate limiting this token`;
-  }
-  return networkCause(host, err, { timeoutMs });
-}
-
 /**
  * Runs `init` until it succeeds; returns false when `stopping()` ended the wait first. One attempt is in
  * flight at a time: when an attempt outlives its deadline, the next try waits on that same call again
@@ -74,13 +63,13 @@ export async function signInToSlack(init: () => Promise<void>, options: SlackAut
       if (attempt > 1) options.log.info('slack_reachable', { attempts: attempt });
       return true;
     } catch (err) {
-      const error = slackPlatformError(err);
+      const { error, transport } = slackErrorOf(err, host, timeoutMs);
       if (error !== undefined && !waitsOutAtSignIn(error)) {
         const { detail, fix } = tokenFailure(err);
         throw new StartupError('SLACK_TOKEN_REJECTED', startupRefusal(detail, fix));
       }
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 30_000;
-      const cause = slackUnreachableCause(err, host, timeoutMs);
+      const cause = transport ?? `${host} answered ${error}`;
       // The cause in words (never the token): "DNS failure for slack.com", "slack.com answered HTTP 503".
       options.log.warn('slack_unreachable', { attempt, host, detail: cause, retryInMs: delayMs });
       options.say?.(

@@ -1,6 +1,6 @@
 import type { CoreConfig } from '../../config.js';
 import { createGateway, NO_RETRY } from '../../liveperson/gateway.js';
-import { apiName, checkHistoryAccess, type HistoryAccess } from '../../liveperson/history/check.js';
+import { checkHistoryAccess, HISTORY_API_NAMES, type HistoryAccess } from '../../liveperson/history/check.js';
 import { createEngagementHistoryClient } from '../../liveperson/history/engagement-history-client.js';
 import { createMsgHistoryClient } from '../../liveperson/history/msg-history-client.js';
 import type { HistoryErrorCode } from '../../liveperson/liveperson-error.js';
@@ -32,12 +32,13 @@ export async function checkHistory(core: CoreConfig, now: Date): Promise<CheckRe
   );
   return results.map((access: HistoryAccess) => {
     const name = access.service === 'msgHist' ? 'messaging history' : 'chat history';
+    const api = HISTORY_API_NAMES[access.service];
     if (access.ok) {
-      return passed(name, `${apiName(access.service)}: the credentials can read it (erasing a person works)`);
+      return passed(name, `${api}: the credentials can read it (erasing a person works)`);
     }
     return failed(
       name,
-      `${apiName(access.service)}: ${access.code}, so erasing a person will not work`,
+      `${api}: ${access.code}, so erasing a person will not work`,
       (FIXES[access.code] ?? 'see the lp.http and lp.retry lines in the log') +
         (access.service !== 'msgHist' ? ', or set LP_CHAT_HISTORY=false' : ''),
     );

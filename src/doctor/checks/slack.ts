@@ -6,6 +6,7 @@ import {
   tooFewApproversLine,
 } from '../../config/known-settings.js';
 import { plural } from '../../slack/format.js';
+import { slackPlatformError } from '../../slack/slack-errors.js';
 import { hostOf, networkCause } from '../network-cause.js';
 import { failed, passed, skipped, warned, type CheckResult } from '../result.js';
 
@@ -16,13 +17,20 @@ const REINSTALL =
 /** How long the doctor waits for each Slack call. */
 const SLACK_TIMEOUT_MS = 10_000;
 
-/** The Slack error code (`invalid_auth`, `channel_not_found`, …) or the cause of no answer, host first. */
-function slackErrorOf(err: unknown, slackHost: string): { error?: string; transport?: string } {
-  const e = err as { code?: string; data?: { error?: unknown } };
-  if (typeof e.data?.error === 'string') return { error: e.data.error };
-  if (e.code === webApi.ErrorCode.RateLimitedError)
+/**
+ * The Slack error code (`invalid_auth`, `channel_not_found`, …) or the cause of no answer, host first: DNS,
+ * refused, TLS, timeout, an HTTP status. Start-up's sign-in words its retries with it too.
+ */
+export function slackErrorOf(
+  err: unknown,
+  slackHost: string,
+  timeoutMs = SLACK_TIMEOUT_MS,
+): { error?: string; transport?: string } {
+  const error = slackPlatformError(err);
+  if (error !== undefined) return { error };
+  if ((err as { code?: unknown } | undefined)?.code === webApi.ErrorCode.RateLimitedError)
     return { transport: `${slackHost} is rate limiting this token` };
-  return { transport: networkCause(slackHost, err, { timeoutMs: SLACK_TIMEOUT_MS }) };
+  return { transport: networkCause(slackHost, err, { timeoutMs }) };
 }
 
 function slackFailure(

@@ -11,14 +11,10 @@ export type HistoryAccess =
   | { service: HistoryService; ok: true }
   | { service: HistoryService; ok: false; code: HistoryErrorCode | 'UNKNOWN' };
 
-const API_NAMES: Record<HistoryService, string> = {
+export const HISTORY_API_NAMES: Record<HistoryService, string> = {
   msgHist: 'Messaging Interactions',
   engHistDomain: 'Engagement History',
 };
-
-export function apiName(service: HistoryService): string {
-  return API_NAMES[service];
-}
 
 const HOUR_MS = 60 * 60 * 1000;
 

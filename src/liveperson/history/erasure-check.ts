@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idText, metadataSchema, startFields } from './schemas.js';
+import { chatsPage, conversationsPage, idText, startFields } from './schemas.js';
 
 /**
  * Whether a record LivePerson still returns after a deletion is erased: LivePerson's deletion is a
@@ -128,9 +128,7 @@ const conversationSchema = z
       (r.sdes?.events ?? []).every((e) => sdeEventErased(e)),
   }));
 
-export const conversationCheckPageSchema = z
-  .object({ _metadata: metadataSchema, conversationHistoryRecords: z.array(conversationSchema).nullish() })
-  .transform((p) => ({ ...p._metadata, records: p.conversationHistoryRecords ?? [] }));
+export const conversationCheckPageSchema = conversationsPage(conversationSchema);
 
 const chatSchema = z
   .object({
@@ -149,6 +147,4 @@ const chatSchema = z
       (r.sdes?.events ?? []).every((e) => sdeEventErased(e)),
   }));
 
-export const chatCheckPageSchema = z
-  .object({ _metadata: metadataSchema, interactionHistoryRecords: z.array(chatSchema).nullish() })
-  .transform((p) => ({ ...p._metadata, records: p.interactionHistoryRecords ?? [] }));
+export const chatCheckPageSchema = chatsPage(chatSchema);

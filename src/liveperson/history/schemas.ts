@@ -71,7 +71,7 @@ export const startFields = { startTimeL: epoch, startTime: epoch };
 const timeFields = { ...startFields, endTimeL: epoch, endTime: epoch };
 
 /** A search page's `_metadata`; an answer without records (a 204, an empty body) parses as `{ _metadata: { count: 0 } }`. */
-export const metadataSchema = z
+const metadataSchema = z
   .object({
     count: z.number().int().nonnegative(),
     shardsStatusResult: z.object({ partialResult: z.boolean().optional() }).nullish(),
@@ -99,12 +99,19 @@ const conversationRecordSchema = z
     };
   });
 
-export const conversationPageSchema = z
-  .object({
-    _metadata: metadataSchema,
-    conversationHistoryRecords: z.array(conversationRecordSchema).nullish(),
-  })
-  .transform((p): ConversationPage => ({ ...p._metadata, records: p.conversationHistoryRecords ?? [] }));
+/** A Messaging Interactions search page of `record`s (none when the key is absent). */
+export const conversationsPage = <R extends z.ZodType>(record: R) =>
+  z
+    .object({ _metadata: metadataSchema, conversationHistoryRecords: z.array(record).nullish() })
+    .transform((p) => ({ ...p._metadata, records: p.conversationHistoryRecords ?? [] }));
+/** An Engagement History search page of `record`s (none when the key is absent). */
+export const chatsPage = <R extends z.ZodType>(record: R) =>
+  z
+    .object({ _metadata: metadataSchema, interactionHistoryRecords: z.array(record).nullish() })
+    .transform((p) => ({ ...p._metadata, records: p.interactionHistoryRecords ?? [] }));
+
+export const conversationPageSchema: z.ZodType<ConversationPage> =
+  conversationsPage(conversationRecordSchema);
 
 const chatRecordSchema = z
   .object({
@@ -121,9 +128,4 @@ const chatRecordSchema = z
     endTime: r.info.endTimeL ?? r.info.endTime,
   }));
 
-export const chatPageSchema = z
-  .object({
-    _metadata: metadataSchema,
-    interactionHistoryRecords: z.array(chatRecordSchema).nullish(),
-  })
-  .transform((p): ChatPage => ({ ...p._metadata, records: p.interactionHistoryRecords ?? [] }));
+export const chatPageSchema: z.ZodType<ChatPage> = chatsPage(chatRecordSchema);
