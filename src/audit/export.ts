@@ -12,13 +12,11 @@ import { historyDetail } from './history-words.js';
  * personal data, so they are included only when asked for.
  */
 
-type AuditFormat = 'csv' | 'json';
-
 export interface AuditOptions {
   /** `yyyy-mm`. */
   month: string;
   timeZone: string;
-  format: AuditFormat;
+  format: 'csv' | 'json';
   withIds: boolean;
 }
 

@@ -1,9 +1,6 @@
 import { refuse, type Permission } from './outcome.js';
 import type { DeletionRequest } from './request.js';
 
-export type DecideRefusalCode = 'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED';
-export type RequestRefusalCode = 'NOT_REQUESTER';
-
 export interface DecideInput {
   request: DeletionRequest;
   /** Slack user id of whoever clicked approve or reject. */
@@ -29,7 +26,7 @@ export function canDecide({
   approvers,
   now,
   expiresAt,
-}: DecideInput): Permission<DecideRefusalCode> {
+}: DecideInput): Permission<'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED'> {
   if (request.status !== 'pending_approval') {
     return refuse({
       code: 'ALREADY_DECIDED',
@@ -54,7 +51,7 @@ export interface RequestInput {
 }
 
 /** May this person file a deletion request? */
-export function canRequest({ userId, requesters }: RequestInput): Permission<RequestRefusalCode> {
+export function canRequest({ userId, requesters }: RequestInput): Permission<'NOT_REQUESTER'> {
   if (requesters === null || requesters.has(userId)) return { ok: true };
   return refuse({ code: 'NOT_REQUESTER' });
 }

@@ -111,18 +111,9 @@ export function statusOfRequests(parts: readonly DeletionRequest[]): DerivedStat
 }
 
 /** What GET /api/v1/erasures/{id} answers, and every callback posts. */
-export interface ErasureView {
-  id: string;
-  status: ErasureStatus;
-  case_ref: string;
-  received_on: string;
-  gdpr_deadline: string;
-  requests: { id: string; type: string; ids: number; lp_request_id: string | null; status: string }[];
-  failure?: { code: string };
-  updated_at: string;
-}
+export type ErasureView = ReturnType<typeof erasureView>;
 
-export function erasureView(erasure: StoredErasure, parts: readonly DeletionRequest[]): ErasureView {
+export function erasureView(erasure: StoredErasure, parts: readonly DeletionRequest[]) {
   return {
     id: erasure.id,
     status: erasure.status,

@@ -105,11 +105,15 @@ export function takeLpStatus(
   return { next, notices };
 }
 
+export interface Completion {
+  /** `yyyy-mm-dd` in the team's zone. */
+  completedOn: string;
+  /** Whether that was on or before the GDPR deadline; undefined when the request date is not known. */
+  beforeDeadline?: boolean;
+}
+
 /** The completion date (`yyyy-mm-dd` in `timeZone`) and whether it was on or before the GDPR deadline. */
-export function completion(
-  request: DeletionRequest,
-  timeZone: string,
-): { completedOn: string; beforeDeadline?: boolean } | undefined {
+export function completion(request: DeletionRequest, timeZone: string): Completion | undefined {
   if (!request.completedAt) return undefined;
   const completedOn = todayIn(new Date(request.completedAt), timeZone);
   const received = request.subjectRequestedOn;

@@ -11,7 +11,7 @@ import type { DeletionRequest, HistoryEntry } from './request.js';
 /** A cancel claim older than this with LivePerson not reporting it cancelled was interrupted. */
 export const STALE_CANCEL_MS = 2 * 60 * 1000;
 
-export type CancelRefusalCode =
+type CancelRefusalCode =
   'NOT_SUBMITTED' | 'ALREADY_CANCELLED' | 'CANCEL_IN_PROGRESS' | 'WINDOW_CLOSED' | 'NOT_ALLOWED';
 
 /**
@@ -94,7 +94,6 @@ export function approvalDue(
   return null;
 }
 
-/** When a pending request expires. */
 export function expiresAt(request: DeletionRequest, timers: ApprovalTimers): Date {
   return new Date(Date.parse(request.createdAt) + timers.expiryDays * DAY_MS);
 }

@@ -27,7 +27,6 @@ export const SECOND_CHECK_AFTER_DAYS = 2;
 /** Failed reads are retried until this many days after completion. */
 export const VERIFY_GIVE_UP_DAYS = 14;
 
-/** The outcome of counts that were all read. */
 export function outcomeOf(counts: VerificationCounts): VerificationOutcome {
   if (counts.residual > 0) return 'residual';
   if (counts.erased === 0) return 'not_checkable';
@@ -44,7 +43,6 @@ export function startVerification(now: Date): VerificationState {
   return { dueAt: now.toISOString(), round: 'first' };
 }
 
-/** Whether an automatic check is due. */
 export function verificationDue(request: DeletionRequest, now: Date): boolean {
   const due = request.verification?.dueAt;
   return request.status === 'submitted' && due !== undefined && Date.parse(due) <= now.getTime();

@@ -1,16 +1,13 @@
 import type { WebClient } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
+import type { SlackConfig } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import type { Directory } from '../service/ports.js';
 
-interface DirectoryOptions {
-  client: WebClient;
-  approverUserIds: readonly string[];
-  approverUsergroupId?: string;
-  requesterUserIds: readonly string[];
-  requesterUsergroupId?: string;
-  now?: Clock;
-}
+type DirectoryOptions = Pick<
+  SlackConfig,
+  'approverUserIds' | 'approverUsergroupId' | 'requesterUserIds' | 'requesterUsergroupId'
+> & { client: WebClient; now?: Clock };
 
 /**
  * Approvers and requesters: configured user ids plus the members of a user group, looked up with

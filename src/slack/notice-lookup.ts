@@ -25,12 +25,7 @@ const LOOK_BACK_MARGIN_MS = 60 * 60_000;
 const MAX_PAGES = 50;
 const PAGE_SIZE = 200;
 
-export interface NoticeMetadata {
-  event_type: string;
-  event_payload: { notice_id: string };
-}
-
-export function noticeMetadata(noticeId: string): NoticeMetadata {
+export function noticeMetadata(noticeId: string) {
   return { event_type: NOTICE_EVENT_TYPE, event_payload: { notice_id: noticeId } };
 }
 
@@ -43,10 +38,7 @@ interface Page {
   response_metadata?: { next_cursor?: string };
 }
 
-function carries(
-  metadata: { event_type?: string; event_payload?: unknown } | undefined,
-  id: string,
-): boolean {
+function carries({ metadata }: NonNullable<Page['messages']>[number], id: string): boolean {
   const payload = metadata?.event_payload as { notice_id?: unknown } | null | undefined;
   return metadata?.event_type === NOTICE_EVENT_TYPE && payload?.notice_id === id;
 }
@@ -73,7 +65,7 @@ export async function findPosted(
     const answer: Page = thread
       ? await client.conversations.replies({ ...args, ts: thread })
       : await client.conversations.history(args);
-    const hit = answer.messages?.find((m) => carries(m.metadata, noticeId));
+    const hit = answer.messages?.find((m) => carries(m, noticeId));
     if (hit?.ts) return { channelId: channel, ts: hit.ts };
     cursor = answer.response_metadata?.next_cursor;
     if (!answer.has_more || !cursor) return undefined;

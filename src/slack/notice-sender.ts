@@ -15,13 +15,8 @@ import {
 } from './blocks/lifecycle-messages.js';
 import { buildFailureMessage, failurePostWords, requesterOutcomeWords } from './blocks/failure-words.js';
 import { filedNotice, requesterOutcomeText } from './blocks/direct-messages.js';
-import { completion } from '../domain/follow-up.js';
-import {
-  completedMessage,
-  completedRequesterMessage,
-  overdueMessage,
-  type Completion,
-} from './blocks/follow-up-messages.js';
+import { completion, type Completion } from '../domain/follow-up.js';
+import { completedMessage, completedRequesterMessage, overdueMessage } from './blocks/follow-up-messages.js';
 import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';

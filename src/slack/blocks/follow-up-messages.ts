@@ -1,18 +1,11 @@
 /** What the follow-up tells people once LivePerson finished a deletion, or is late with one. Pure. */
-import { OVERDUE_AFTER_DAYS } from '../../domain/follow-up.js';
+import { OVERDUE_AFTER_DAYS, type Completion } from '../../domain/follow-up.js';
 import { submittedAt } from '../../domain/lifecycle.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { COMMAND } from '../ids.js';
 import { calendarDate, escapeMrkdwn, slackDate } from '../format.js';
 import { context, section, typeAndCount, type SlackMessage } from './parts.js';
-
-export interface Completion {
-  /** `yyyy-mm-dd` in the team's zone. */
-  completedOn: string;
-  /** Whether that was on or before the GDPR deadline; undefined when the request date is not known. */
-  beforeDeadline?: boolean;
-}
 
 function lpId(request: DeletionRequest): string {
   return request.lpRecord ? ` (LivePerson request ${escapeMrkdwn(request.lpRecord.requestId)})` : '';

@@ -45,7 +45,6 @@ export function requestsByType(requests: readonly PlannedRequest[]): string[] {
   });
 }
 
-/** The words for a plan the domain refused. */
 export function planRefusalText(refusal: PlanRefusal): string {
   switch (refusal.code) {
     case 'quota_short': {

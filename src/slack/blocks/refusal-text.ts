@@ -1,7 +1,6 @@
 import { CANCEL_WINDOW_DAYS } from '../../domain/types.js';
 import type { SubjectDateProblem } from '../../domain/gdpr.js';
-import type { QuotaStatus } from '../../domain/outcome.js';
-import type { Refusal } from '../../domain/outcome.js';
+import type { QuotaStatus, Refusal } from '../../domain/outcome.js';
 import type { DeletionRequest, RequestStatus } from '../../domain/request.js';
 import { readableTime } from '../../domain/zoned-time.js';
 import { describeForPeople } from '../../liveperson/describe-for-people.js';
