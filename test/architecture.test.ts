@@ -160,6 +160,17 @@ describe('no file that only re-exports (issue 23)', () => {
     expect(corridors).toEqual([]);
   });
 
+  it('and no file passes on a name another defines: importers use the module that defines it', () => {
+    const reExports = sourceFiles(SRC).flatMap((file) =>
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /^export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s*from\s*['"][^'"]+['"]/gm,
+        ),
+      ].map((match) => `${relative(SRC, file)}: ${match[0].replace(/\s+/g, ' ')}`),
+    );
+    expect(reExports).toEqual([]);
+  });
+
   it('would find one', () => {
     expect(onlyReExports("/** x */\nexport { a } from './a.js';\nexport type { B } from './b.js';\n")).toBe(
       true,

@@ -1,8 +1,6 @@
 import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
 import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
 
-export { ID_INPUT_MAX_LENGTH, MAX_IDS_TEXT_LENGTH } from './id-parsing.js';
-
 /**
  * Why ids were refused, as a code and the facts the words need: the sentences are written by
  * slack/blocks/id-messages.ts (idErrorText), for the form and for `npm run lp -- create` alike.

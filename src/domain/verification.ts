@@ -9,8 +9,6 @@ import type {
   VerificationState,
 } from './verification-schema.js';
 
-export type { VerificationCounts, VerificationResult } from './verification-schema.js';
-
 /*
  * Proof of erasure: after LivePerson reports a request DONE, lp-delete reads back what it covered and
  * counts what is masked. When checks are due, what one check changes, and what it owes people. Pure.

@@ -4,14 +4,8 @@ import pLimit from 'p-limit';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
-import {
-  failedResult,
-  outcomeOf,
-  takeVerification,
-  verificationDue,
-  type VerificationCounts,
-  type VerificationResult,
-} from '../domain/verification.js';
+import { failedResult, outcomeOf, takeVerification, verificationDue } from '../domain/verification.js';
+import type { VerificationCounts, VerificationResult } from '../domain/verification-schema.js';
 import {
   createErasureReader,
   type ErasureReader,

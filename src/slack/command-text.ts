@@ -1,4 +1,4 @@
-import { ID_INPUT_MAX_LENGTH } from '../domain/ids.js';
+import { ID_INPUT_MAX_LENGTH } from '../domain/id-parsing.js';
 import type { DeletionType } from '../domain/types.js';
 
 export type CommandIntent =

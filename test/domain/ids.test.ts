@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ID_INPUT_MAX_LENGTH,
-  MAX_IDS_TEXT_LENGTH,
   normaliseAccountId,
   validateIds,
   validateIdsText,
   type IdValidation,
   type IdValidationError,
 } from '../../src/domain/ids.js';
-import { parseIdsText, parseIdsTexts } from '../../src/domain/id-parsing.js';
+import {
+  ID_INPUT_MAX_LENGTH,
+  MAX_IDS_TEXT_LENGTH,
+  parseIdsText,
+  parseIdsTexts,
+} from '../../src/domain/id-parsing.js';
 import { MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
 
 const A = '3f2b9c1e-8a4d-4e6f-9b2a-1c3d5e7f9a0b';

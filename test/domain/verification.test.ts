@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { historyDetail } from '../../src/audit/history-words.js';
 import { takeLpStatus } from '../../src/domain/follow-up.js';
 import type { DeletionRequest } from '../../src/domain/request.js';
-import {
-  failedResult,
-  takeVerification,
-  verificationDue,
-  type VerificationResult,
-} from '../../src/domain/verification.js';
+import { failedResult, takeVerification, verificationDue } from '../../src/domain/verification.js';
+import type { VerificationResult } from '../../src/domain/verification-schema.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = new Date('2026-12-06T10:00:00Z');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_IDS_TEXT_LENGTH, validateIds, type IdValidationError } from '../../src/domain/ids.js';
+import { MAX_IDS_TEXT_LENGTH } from '../../src/domain/id-parsing.js';
+import { validateIds, type IdValidationError } from '../../src/domain/ids.js';
 import { DELETION_TYPES, MAX_IDS_PER_APPROVAL, MAX_IDS_PER_REQUEST } from '../../src/domain/types.js';
 import {
   displayId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { VerificationResult } from '../../src/domain/verification.js';
+import type { VerificationResult } from '../../src/domain/verification-schema.js';
 import {
   verificationHeadline,
   verificationMessage,

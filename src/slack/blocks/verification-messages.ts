@@ -1,6 +1,7 @@
 import type { DeletionRequest } from '../../domain/request.js';
 import type { DeletionType } from '../../domain/types.js';
-import { SECOND_CHECK_AFTER_DAYS, type VerificationResult } from '../../domain/verification.js';
+import { SECOND_CHECK_AFTER_DAYS } from '../../domain/verification.js';
+import type { VerificationResult } from '../../domain/verification-schema.js';
 import { mention, plural } from '../format.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { context, plainText, section, type KnownBlock, type SlackMessage } from './parts.js';
