@@ -75,6 +75,8 @@ function sdeEventErased(event: unknown, depth = 0): boolean {
 }
 
 const leaf = z.unknown();
+/** A consumer participant's personal fields; the parse keeps these only, and every one must be masked. */
+const participantFields = { firstName: leaf, lastName: leaf, consumerName: leaf, email: leaf, phone: leaf };
 const sdesSchema = z.object({ events: z.array(z.unknown()).nullish() }).nullish();
 
 export interface CheckedRecord {
@@ -87,16 +89,8 @@ export interface CheckedRecord {
 
 const conversationSchema = z
   .object({
-    info: z.object({
-      conversationId: idText,
-      status: z.string().nullish(),
-      ...startFields,
-    }),
-    consumerParticipants: z
-      .array(
-        z.object({ firstName: leaf, lastName: leaf, consumerName: leaf, email: leaf, phone: leaf }).partial(),
-      )
-      .nullish(),
+    info: z.object({ conversationId: idText, ...startFields }),
+    consumerParticipants: z.array(z.object(participantFields).partial()).nullish(),
     messageRecords: z
       .array(
         z
@@ -111,20 +105,12 @@ const conversationSchema = z
       .nullish(),
     sdes: sdesSchema,
   })
-  .transform((r): CheckedRecord & { status: string } => ({
+  .transform((r): CheckedRecord => ({
     id: r.info.conversationId,
-    status: (r.info.status ?? '').toUpperCase(),
     startTime: r.info.startTimeL ?? r.info.startTime,
     erased:
       (r.messageRecords ?? []).every((m) => isMasked(m.messageData?.msg?.text)) &&
-      (r.consumerParticipants ?? []).every(
-        (p) =>
-          isMasked(p.firstName) &&
-          isMasked(p.lastName) &&
-          isMasked(p.consumerName) &&
-          isMasked(p.email) &&
-          isMasked(p.phone),
-      ) &&
+      (r.consumerParticipants ?? []).every((p) => Object.values(p).every(isMasked)) &&
       (r.sdes?.events ?? []).every((e) => sdeEventErased(e)),
   }));
 

@@ -73,6 +73,14 @@ describe('what counts as masked', () => {
     expect(erased(conversation({ text: { rich: 'content' } }))).toBe(false);
   });
 
+  it('each personal participant field left unmasked keeps the conversation from being erased', () => {
+    for (const field of ['firstName', 'lastName', 'consumerName', 'email', 'phone']) {
+      const page = conversation({});
+      Object.assign(page.conversationHistoryRecords[0]?.consumerParticipants[0] ?? {}, { [field]: 'Jo' });
+      expect(erased(page), field).toBe(false);
+    }
+  });
+
   it('parses only what the check needs and keeps no value', () => {
     const parsed = conversationCheckPageSchema.parse(conversation({ text: 'secret words' }));
     expect(JSON.stringify(parsed)).not.toContain('secret words');
