@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, webApi, type Logger as SlackLogger } from '@slack/bolt';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import type { RouteHandler } from './intake/api.js';
+import { sendJson } from './intake/requests.js';
 import { probeRoutes, type Readiness } from './startup/probes.js';
 
 /** The Bolt app and, in HTTP mode, its receiver with the health and readiness routes: transport only. */
@@ -29,11 +30,7 @@ export function createBolt(
     slackRetries?: number;
     slackTimeoutMs?: number;
     /** Served beside Slack's routes in HTTP mode (the intake API). */
-    routes?: {
-      path: string;
-      method: string[];
-      handler: (req: IncomingMessage, res: ServerResponse) => void;
-    }[];
+    routes?: { path: string; method: string[]; handler: RouteHandler }[];
   },
 ): Bolt {
   const timeout = options.slackTimeoutMs ?? SLACK_TIMEOUT_MS;
@@ -51,10 +48,7 @@ export function createBolt(
           {
             path: '/health',
             method: ['GET'],
-            handler: (_req, res) => {
-              res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: true }));
-            },
+            handler: (_req, res) => sendJson(res, 200, { ok: true }),
           },
           ...probeRoutes(options.readiness),
           ...(options.routes ?? []),

@@ -7,11 +7,7 @@ import { pino, type DestinationStream } from 'pino';
  * defence for field names that must never appear.
  */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
-export interface Logger {
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-}
+export type Logger = Record<'info' | 'warn' | 'error', (event: string, fields?: LogFields) => void>;
 
 /*
  * In any spelling (`Token`, `EMAIL`): pino's `redact` paths match exact key names only, so the names are

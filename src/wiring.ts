@@ -67,30 +67,17 @@ export type Services = ReturnType<typeof wireServices>;
 
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;
-  const directory = new SlackDirectory({
-    client: deps.slack,
-    approverUserIds: config.slack.approverUserIds,
-    approverUsergroupId: config.slack.approverUsergroupId,
-    requesterUserIds: config.slack.requesterUserIds,
-    requesterUsergroupId: config.slack.requesterUsergroupId,
-  });
-  const quota = new QuotaService({
-    store,
-    accountId: config.liveperson.accountId,
-    monthlyLimit: config.monthlyLimit,
-    quotaTimeZone: config.quotaTimeZone,
-    now,
-  });
+  const directory = new SlackDirectory({ ...config.slack, client: deps.slack });
+  const quota = new QuotaService({ ...config, store, accountId: config.liveperson.accountId, now });
   const timers = {
     reminderHours: config.slack.approvalReminderHours,
     expiryDays: config.slack.approvalExpiryDays,
   };
   const filing = new Filing({
+    ...config.liveperson,
     store,
     quota,
     directory,
-    accountId: config.liveperson.accountId,
-    legacyTicketing: config.liveperson.legacyTicketing,
     timeZone: config.quotaTimeZone,
     now,
     log,

@@ -20,13 +20,10 @@ export interface DecideInput {
  * act on it, and saying who decided is the most useful answer); then the requester is refused even when
  * they are an approver themselves; then anyone who is not an approver.
  */
-export function canDecide({
-  request,
-  userId,
-  approvers,
-  now,
-  expiresAt,
-}: DecideInput): Permission<'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED'> {
+export function canDecide(
+  input: DecideInput,
+): Permission<'NOT_APPROVER' | 'OWN_REQUEST' | 'ALREADY_DECIDED' | 'EXPIRED'> {
+  const { request, userId, approvers, now, expiresAt } = input;
   if (request.status !== 'pending_approval') {
     return refuse({
       code: 'ALREADY_DECIDED',

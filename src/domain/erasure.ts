@@ -83,10 +83,7 @@ export function erasureOpen(erasure: StoredErasure): boolean {
   return !FINAL_ERASURE_STATUSES.has(erasure.status) || erasure.callbacks.some((c) => !c.deliveredAt);
 }
 
-export interface DerivedStatus {
-  status: ErasureStatus;
-  failure?: { code: string };
-}
+export type DerivedStatus = Pick<StoredErasure, 'status' | 'failure'>;
 
 /**
  * The status the requests of an erasure add up to; undefined while they are between two statuses

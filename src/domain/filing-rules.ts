@@ -1,5 +1,5 @@
 import { subjectDateProblem } from './gdpr.js';
-import { validateIds } from './ids.js';
+import { validateIds, type IdValidationContext } from './ids.js';
 import { refuse, type Permission } from './outcome.js';
 import { MAX_IDS_PER_REQUEST, type DeletionType } from './types.js';
 
@@ -19,12 +19,8 @@ export interface FilingContent {
   requests: readonly { type: DeletionType; ids: readonly string[] }[];
 }
 
-export interface FilingContext {
-  /** Today in the app's zone (`yyyy-mm-dd`). */
-  today: string;
-  accountId: string;
-  legacyTicketing: boolean;
-}
+/** The account's id rules, and today in the app's zone (`yyyy-mm-dd`). */
+export type FilingContext = Omit<IdValidationContext, 'maxIds'> & { today: string };
 
 /** May this content be filed? Checked in the order the form shows its fields. */
 export function canFileContent(content: FilingContent, ctx: FilingContext): Permission<FilingContentCode> {

@@ -31,8 +31,7 @@ export function awaitsLivePerson(request: DeletionRequest): boolean {
 
 /** When LivePerson was last asked about the request (its submission counts as the first answer). */
 export function lastCheckedAt(request: DeletionRequest): Date | undefined {
-  if (request.lpStatusCheckedAt) return new Date(request.lpStatusCheckedAt);
-  return submittedAt(request);
+  return request.lpStatusCheckedAt ? new Date(request.lpStatusCheckedAt) : submittedAt(request);
 }
 
 /** Whether the follow-up should ask LivePerson now: never asked, or asked at least `intervalMs` ago. */

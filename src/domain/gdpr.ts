@@ -49,14 +49,12 @@ export function daysBetween(from: string, to: string): number {
   return midnight(to).diff(midnight(from), 'day');
 }
 
-type DeadlineUrgency = 'ok' | 'near' | 'today' | 'passed';
-
 export interface DeadlineStatus {
   /** `yyyy-mm-dd`: the last day to answer. */
   deadline: string;
   /** Calendar days from today to the deadline; negative once it has passed. */
   daysLeft: number;
-  urgency: DeadlineUrgency;
+  urgency: 'ok' | 'near' | 'today' | 'passed';
 }
 
 /** Where a request received on `receivedOn` stands on `today` (both `yyyy-mm-dd`). */
@@ -67,7 +65,7 @@ export function deadlineStatus(
 ): DeadlineStatus {
   const deadline = gdprDeadline(receivedOn);
   const daysLeft = daysBetween(today, deadline);
-  const urgency: DeadlineUrgency =
+  const urgency: DeadlineStatus['urgency'] =
     daysLeft < 0 ? 'passed' : daysLeft === 0 ? 'today' : daysLeft <= warningDays ? 'near' : 'ok';
   return { deadline, daysLeft, urgency };
 }

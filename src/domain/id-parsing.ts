@@ -41,12 +41,10 @@ export function parseIdsText(text: string): string[] {
     .replace(EXTRA_LINE_BREAKS, ' ')
     .replace(/[\t\n\v\f\r]/g, ' ')
     .replace(CONTROL, '');
-  const ids: string[] = [];
-  for (const token of cleaned.split(SEPARATORS)) {
-    const id = stripEdgePunctuation(token);
-    if (id !== '') ids.push(id);
-  }
-  return ids;
+  return cleaned
+    .split(SEPARATORS)
+    .map((token) => stripEdgePunctuation(token))
+    .filter((id) => id !== '');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { MAX_IDS_PER_APPROVAL, type DeletionType } from './types.js';
 import { INVISIBLE, MAX_IDS_TEXT_LENGTH, parseIdsTexts } from './id-parsing.js';
+import { uniqueBy } from './plan.js';
 
 /**
  * Why ids were refused, as a code and the facts the words need: the sentences are written by
@@ -90,7 +91,7 @@ export function validateIds(
     .filter((raw) => raw !== '')
     .map((raw) => toCandidate(type, raw, accountId));
 
-  const unique = dedupe(candidates);
+  const unique = uniqueBy(candidates, (c) => c.id);
   const duplicatesDropped = candidates.length - unique.length;
   if (unique.length === 0) {
     return { ok: false, errors: [{ field: 'ids', code: 'no_ids' }] };
@@ -168,13 +169,4 @@ function toTicketCandidate(raw: string): Candidate {
   const suffixRemoved = (prefixRemoved || /^\d+X$/i.test(unprefixed)) && /.X$/i.test(unprefixed);
   const id = suffixRemoved ? unprefixed.slice(0, -1) : unprefixed;
   return { raw, id, valid: ALPHANUMERIC.test(id), prefixRemoved, suffixRemoved };
-}
-
-function dedupe(candidates: readonly Candidate[]): Candidate[] {
-  const seen = new Set<string>();
-  return candidates.filter((c) => {
-    if (seen.has(c.id)) return false;
-    seen.add(c.id);
-    return true;
-  });
 }

@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS } from './durations.js';
 import { cancelWindowEnds } from './dates.js';
+import type { DecideInput } from './decide.js';
 import { refuse, type Permission } from './outcome.js';
 import type { DeletionRequest, HistoryEntry } from './request.js';
 
@@ -42,12 +43,7 @@ export function cancelOffered(request: DeletionRequest, now: Date): boolean {
   );
 }
 
-export interface CancelInput {
-  request: DeletionRequest;
-  userId: string;
-  approvers: ReadonlySet<string>;
-  now: Date;
-}
+type CancelInput = Required<Omit<DecideInput, 'expiresAt'>>;
 
 /**
  * May `userId` cancel the request at LivePerson now? The requester and any approver may, while the

@@ -4,13 +4,16 @@ import type { DeletionRequest, RequestStatus } from './request.js';
 
 /** What the month's quota looks like when a rule is checked (built by quotaStatus in quota.ts). */
 export interface QuotaStatus {
+  /** Requests counted against this month (by lp-delete and, where known, outside it). */
   used: number;
   limit: number;
   remaining: number;
   /** True when LivePerson refused with 429 or our count reached the limit. */
   spent: boolean;
   pendingApprovals: number;
+  /** When known, refusals say exactly when the quota resets (see nextQuotaReset). */
   resetsAt?: Date;
+  /** Zone `resetsAt` is shown in; UTC when absent. */
   timeZone?: string;
 }
 

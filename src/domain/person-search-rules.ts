@@ -1,3 +1,4 @@
+import type { DecideInput, RequestInput } from './decide.js';
 import { refuse, type Permission } from './outcome.js';
 import type { PersonFindings } from './plan.js';
 
@@ -20,11 +21,9 @@ export const SEARCH_RUN_MAX_MS = 5 * 60 * 1000;
  * With a requester allow-list, the people on it (as for filing); without one, approvers only: anyone else
  * in the workspace could otherwise look up anybody's conversations by email or name.
  */
-export function canSearchPerson(input: {
-  userId: string;
-  requesters: ReadonlySet<string> | null;
-  approvers: ReadonlySet<string>;
-}): Permission<'NOT_REQUESTER' | 'SEARCH_NOT_ALLOWED'> {
+export function canSearchPerson(
+  input: RequestInput & Pick<DecideInput, 'approvers'>,
+): Permission<'NOT_REQUESTER' | 'SEARCH_NOT_ALLOWED'> {
   if (input.requesters !== null) {
     return input.requesters.has(input.userId) ? { ok: true } : refuse({ code: 'NOT_REQUESTER' });
   }

@@ -71,18 +71,17 @@ export function splitIds<T>(ids: readonly T[], max: number = MAX_IDS_PER_REQUEST
   return chunks;
 }
 
+/** The first item of each key, in order. */
+export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const first = new Map<string, T>();
+  for (const item of items) if (!first.has(key(item))) first.set(key(item), item);
+  return [...first.values()];
+}
+
 /** UUIDs (conversation and consumer ids) compare case-insensitively; the first spelling is kept. */
-function unique(ids: Iterable<string>): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const raw of ids) {
-    const id = raw.trim();
-    const key = id.toLowerCase();
-    if (id === '' || seen.has(key)) continue;
-    seen.add(key);
-    out.push(id);
-  }
-  return out;
+function unique(ids: readonly string[]): string[] {
+  const trimmed = ids.map((id) => id.trim()).filter((id) => id !== '');
+  return uniqueBy(trimmed, (id) => id.toLowerCase());
 }
 
 export function planRequests(input: PlanInput): DeletionPlan {

@@ -64,19 +64,11 @@ function computeMonthRange(month: string, tz: string): MonthRange {
 // Quota status and refusals
 // ---------------------------------------------------------------------------------------------------
 
-export interface QuotaInput {
-  /** Requests counted against this month (by lp-delete and, where known, outside it). */
-  used: number;
-  limit: number;
-  /** LivePerson answered 429 this month: the threshold is reached whatever our count says. */
-  spent: boolean;
-  /** Requests filed but not yet approved; each will use one unit when approved. */
-  pendingApprovals?: number;
-  /** When known, refusals say exactly when the quota resets (see nextQuotaReset). */
-  resetsAt?: Date;
-  /** Zone `resetsAt` is shown in; UTC when absent. */
-  timeZone?: string;
-}
+/**
+ * What quotaStatus works from: `spent` is LivePerson's 429 this month (the threshold is reached whatever
+ * our count says); `pendingApprovals` are filed, not yet approved (each uses one unit once approved).
+ */
+type QuotaInput = Omit<QuotaStatus, 'remaining' | 'pendingApprovals'> & { pendingApprovals?: number };
 
 export function quotaStatus(input: QuotaInput): QuotaStatus {
   const remaining = input.spent ? 0 : Math.max(0, input.limit - input.used);

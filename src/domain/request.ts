@@ -15,7 +15,7 @@ import { verificationStateSchema } from './verification-schema.js';
  * `submitting` is written to disk before LivePerson is called, so a crash never leads to a silent
  * second submission: a request found in `submitting` at start-up is never re-sent automatically.
  */
-export const REQUEST_STATUSES = [
+export const requestStatusSchema = z.enum([
   'pending_approval',
   'rejected',
   'submitting',
@@ -24,8 +24,7 @@ export const REQUEST_STATUSES = [
   'outcome_unknown',
   'cancelled',
   'expired',
-] as const;
-export const requestStatusSchema = z.enum(REQUEST_STATUSES);
+]);
 export type RequestStatus = z.infer<typeof requestStatusSchema>;
 
 export const historyEntrySchema = z.object({

@@ -52,9 +52,7 @@ export function intakeApi(deps: IntakeApiDeps): RouteHandler {
         'Unauthorized',
         'Send Authorization: Bearer <token> with a token from INTAKE_TOKENS.',
         {},
-        {
-          'www-authenticate': 'Bearer realm="lp-delete"',
-        },
+        { 'www-authenticate': 'Bearer realm="lp-delete"' },
       );
     }
     return found;
@@ -75,9 +73,7 @@ export function intakeApi(deps: IntakeApiDeps): RouteHandler {
         'Too many requests',
         `At most ${RATE_PER_MINUTE} requests a minute per caller.`,
         {},
-        {
-          'retry-after': String(retry),
-        },
+        { 'retry-after': String(retry) },
       );
     }
   };
@@ -101,14 +97,7 @@ export function intakeApi(deps: IntakeApiDeps): RouteHandler {
       const body = parsed.data;
       const key = req.headers['idempotency-key'];
       if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-        throw new HttpProblem(
-          400,
-          'Invalid request',
-          'Idempotency-Key must be 1 to 200 visible ASCII characters.',
-          {
-            field: 'Idempotency-Key',
-          },
-        );
+        throw badField('Idempotency-Key', 'Idempotency-Key must be 1 to 200 visible ASCII characters.');
       }
       if (body.callback_url && !deps.config.callbackSecret) {
         throw badField(

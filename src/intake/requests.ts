@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { isCalendarDate } from '../domain/gdpr.js';
 import { cleanIdentifier } from '../domain/identifier.js';
 
 /** Reading and answering the intake API's HTTP requests: the body with its limit, problem+json (RFC 9457). */
@@ -89,11 +90,7 @@ export const erasureBodySchema = z.object({
   received_on: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-    .refine(
-      (v) =>
-        !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-      'must be a real date',
-    ),
+    .refine(isCalendarDate, 'must be a real date'),
   callback_url: z
     .string()
     .refine((v) => {
