@@ -68,21 +68,24 @@ export type Services = ReturnType<typeof wireServices>;
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;
   const directory = new SlackDirectory({ ...config.slack, client: deps.slack });
-  const quota = new QuotaService({ ...config, store, accountId: config.liveperson.accountId, now });
+  const { accountId, legacyTicketing } = config.liveperson;
+  const { monthlyLimit, quotaTimeZone } = config;
+  const quota = new QuotaService({ store, accountId, monthlyLimit, quotaTimeZone, now });
   const timers = {
     reminderHours: config.slack.approvalReminderHours,
     expiryDays: config.slack.approvalExpiryDays,
   };
   const filing = new Filing({
-    ...config.liveperson,
     store,
     quota,
     directory,
-    timeZone: config.quotaTimeZone,
+    accountId,
+    legacyTicketing,
+    timeZone: quotaTimeZone,
     now,
     log,
   });
-  const submission = new Submission({ store, lp, accountId: config.liveperson.accountId, now, log });
+  const submission = new Submission({ store, lp, accountId, now, log });
   const decisions = new Decisions({ store, quota, directory, submission, timers, now, log });
   const verification = new Verification({
     store,
@@ -97,14 +100,14 @@ export function wireServices(deps: ServiceDeps) {
   const statusReads = new StatusReads({ store, lp, directory, verification, now, log });
   const cancellation = new Cancellation({ store, lp, directory, now, log });
   const sweeps = new Sweeps({ store, timers, now, log });
-  const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone: config.quotaTimeZone, now, log });
+  const quotaSync = new QuotaSync({ store, lp, quota, quotaTimeZone, now, log });
   const delivery = new NoticeDelivery({
     store,
     sender: new SlackNoticeSender(
       deps.noticeSlack ?? deps.slack,
       config.slack.privacyChannelId,
       now,
-      config.quotaTimeZone,
+      quotaTimeZone,
       config.slack.approverUserIds,
     ),
     quota: () => quota.report(),
@@ -127,7 +130,7 @@ export function wireServices(deps: ServiceDeps) {
     store,
     history,
     chatHistory,
-    timeZone: config.quotaTimeZone,
+    timeZone: quotaTimeZone,
     now,
     log,
   });
@@ -139,7 +142,7 @@ export function wireServices(deps: ServiceDeps) {
     person,
     store,
     completer: new SlackStepCompleter(deps.slack),
-    timeZone: config.quotaTimeZone,
+    timeZone: quotaTimeZone,
     now,
     log,
   });
