@@ -160,23 +160,19 @@ export async function copyStore(source: RequestStore, target: PostgresStore): Pr
     if (!byId.has(request.id)) byId.set(request.id, request);
   }
 
-  const owed = await source.owedNotices();
+  const owed = (await source.owedNotices()).sort((a, b) => a.seq - b.seq);
   const lanes = new Map<string, OwedNotice[]>();
   for (const notice of owed) lanes.set(notice.lane, [...(lanes.get(notice.lane) ?? []), notice]);
-  const imported = (notice: OwedNotice): ImportedNotice => {
-    const { lane: _lane, seq: _seq, ...rest } = notice;
-    return rest;
-  };
+  const imported = ({ lane: _lane, seq: _seq, ...rest }: OwedNotice): ImportedNotice => rest;
 
   for (const request of byId.values()) {
-    const notices = (lanes.get(request.id) ?? []).sort((a, b) => a.seq - b.seq).map(imported);
+    const notices = (lanes.get(request.id) ?? []).map(imported);
     lanes.delete(request.id);
     await target.importRequest(request, notices);
   }
   // The channel lane, and any lane whose request the source did not list (kept rather than lost).
   for (const [lane, notices] of lanes) {
-    for (const notice of notices.sort((a, b) => a.seq - b.seq))
-      await target.importNotice(lane, imported(notice));
+    for (const notice of notices) await target.importNotice(lane, imported(notice));
   }
 
   const keys = quotaKeys([...byId.values()], await source.months());
