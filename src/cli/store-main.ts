@@ -7,7 +7,7 @@ import { migrate } from '../store/postgres/migrations.js';
 import type { ImportedNotice } from '../store/postgres/notice-queries.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
-import type { LpIo } from './lp-io.js';
+import { EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
 
 /**
  * `npm run -s store -- migrate` and `npm run -s store -- copy --from <data folder> --to <postgres url>`: the
@@ -22,9 +22,8 @@ export interface StoreCliDeps {
   openDataFolder(folder: string): Promise<RequestStore>;
 }
 
-export const EXIT_OK = 0;
+/** The store could not be read or written, or the copy does not match (lp-io.ts has the other codes). */
 export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 export const STORE_USAGE = `Usage:
   npm run -s store -- migrate
