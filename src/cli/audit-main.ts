@@ -6,7 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
 import { errorMessage } from '../domain/error-code.js';
-import type { LpIo } from './lp-io.js';
+import { wrongUsage, type LpIo } from './lp-io.js';
 
 /** `npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
 
@@ -38,21 +38,16 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
       },
     }));
   } catch (error) {
-    io.stderr.write(`${errorMessage(error)}\n\n${AUDIT_USAGE}`);
-    return 2;
+    return wrongUsage(io, errorMessage(error), AUDIT_USAGE);
   }
   if (values.help) {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
-  if (values.month !== undefined && !MONTH.test(values.month)) {
-    io.stderr.write(`--month must be a month such as 2026-11.\n\n${AUDIT_USAGE}`);
-    return 2;
-  }
-  if (values.format !== 'csv' && values.format !== 'json') {
-    io.stderr.write(`--format must be csv or json.\n\n${AUDIT_USAGE}`);
-    return 2;
-  }
+  if (values.month !== undefined && !MONTH.test(values.month))
+    return wrongUsage(io, '--month must be a month such as 2026-11.', AUDIT_USAGE);
+  if (values.format !== 'csv' && values.format !== 'json')
+    return wrongUsage(io, '--format must be csv or json.', AUDIT_USAGE);
   const zone = quotaTimeZone.safeParse(io.env.QUOTA_TIMEZONE?.trim());
   if (!zone.success) {
     io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);

@@ -7,7 +7,7 @@ import { migrate } from '../store/postgres/migrations.js';
 import type { ImportedNotice } from '../store/postgres/notice-queries.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
-import { EXIT_OK, EXIT_USAGE, type LpIo } from './lp-io.js';
+import { EXIT_OK, EXIT_USAGE, wrongUsage, type LpIo } from './lp-io.js';
 
 /**
  * `npm run -s store -- migrate` and `npm run -s store -- copy --from <data folder> --to <postgres url>`: the
@@ -48,8 +48,7 @@ export async function runStore(argv: string[], io: StoreIo, deps: StoreCliDeps):
       options: { from: { type: 'string' }, to: { type: 'string' } },
     }));
   } catch (error) {
-    io.stderr.write(`${errorMessage(error)}\n\n${STORE_USAGE}`);
-    return EXIT_USAGE;
+    return wrongUsage(io, errorMessage(error), STORE_USAGE);
   }
   try {
     switch (command) {
@@ -58,8 +57,7 @@ export async function runStore(argv: string[], io: StoreIo, deps: StoreCliDeps):
       case 'copy':
         return await runCopy(values, io, deps);
       default:
-        io.stderr.write(`Unknown command "${command}".\n\n${STORE_USAGE}`);
-        return EXIT_USAGE;
+        return wrongUsage(io, `Unknown command "${command}".`, STORE_USAGE);
     }
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
@@ -90,10 +88,8 @@ async function runCopy(
 ): Promise<number> {
   const to = values.to ?? io.env.DATABASE_URL;
   if (!values.from || !to) {
-    io.stderr.write(
-      `copy needs --from <data folder> and --to <postgres://…> (or DATABASE_URL).\n\n${STORE_USAGE}`,
-    );
-    return EXIT_USAGE;
+    const needs = 'copy needs --from <data folder> and --to <postgres://…> (or DATABASE_URL).';
+    return wrongUsage(io, needs, STORE_USAGE);
   }
   const from = values.from;
   const source = /^postgres(ql)?:\/\//.test(from)

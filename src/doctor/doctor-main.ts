@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { LpIo } from '../cli/lp-io.js';
+import { wrongUsage, type LpIo } from '../cli/lp-io.js';
 import { errorMessage } from '../domain/error-code.js';
 import { plural } from '../slack/format.js';
 import { runChecks, type DoctorDeps } from './doctor.js';
@@ -32,8 +32,7 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
-    io.stderr.write(`${errorMessage(err)}\n\n${DOCTOR_USAGE}`);
-    return 2;
+    return wrongUsage(io, errorMessage(err), DOCTOR_USAGE);
   }
   if (values.help) {
     io.stdout.write(DOCTOR_USAGE);
