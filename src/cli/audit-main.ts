@@ -1,19 +1,17 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { auditExport, formatAudit } from '../audit/export.js';
+import { timeZone as quotaTimeZone } from '../config/fields.js';
+import { systemClock } from '../domain/clock.js';
 import { quotaMonth } from '../domain/quota.js';
 import { openStore } from '../store/open-store.js';
 import { errorMessage } from '../domain/error-code.js';
+import { wrongUsage, type LpIo } from './lp-io.js';
 
 /** `npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]`: reads the data folder (or the database) only. */
 
-export interface AuditIo {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-  /** The clock that picks the default month; default the real time. */
-  now?: () => Date;
-}
+/** `now` picks the default month; default the real time. */
+export type AuditIo = Pick<LpIo, 'env' | 'stdout' | 'stderr' | 'now'>;
 
 const AUDIT_USAGE = `Usage: npm run -s audit -- [--month yyyy-mm] [--format csv|json] [--with-ids]
 
@@ -40,29 +38,23 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
       },
     }));
   } catch (error) {
-    io.stderr.write(`${errorMessage(error)}\n\n${AUDIT_USAGE}`);
-    return 2;
+    return wrongUsage(io, errorMessage(error), AUDIT_USAGE);
   }
   if (values.help) {
     io.stdout.write(AUDIT_USAGE);
     return 0;
   }
-  if (values.month !== undefined && !MONTH.test(values.month)) {
-    io.stderr.write(`--month must be a month such as 2026-11.\n\n${AUDIT_USAGE}`);
-    return 2;
-  }
-  if (values.format !== 'csv' && values.format !== 'json') {
-    io.stderr.write(`--format must be csv or json.\n\n${AUDIT_USAGE}`);
-    return 2;
-  }
-  const timeZone = io.env.QUOTA_TIMEZONE?.trim() || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
+  if (values.month !== undefined && !MONTH.test(values.month))
+    return wrongUsage(io, '--month must be a month such as 2026-11.', AUDIT_USAGE);
+  if (values.format !== 'csv' && values.format !== 'json')
+    return wrongUsage(io, '--format must be csv or json.', AUDIT_USAGE);
+  const zone = quotaTimeZone.safeParse(io.env.QUOTA_TIMEZONE?.trim());
+  if (!zone.success) {
     io.stderr.write(`QUOTA_TIMEZONE must be an IANA time zone name such as UTC or Europe/Berlin.\n`);
     return 2;
   }
-  const month = values.month ?? monthIn(timeZone, (io.now ?? (() => new Date()))());
+  const timeZone = zone.data;
+  const month = values.month ?? quotaMonth((io.now ?? systemClock)(), timeZone);
   const dataDir = io.env.DATA_DIR?.trim() || './data';
   const databaseUrl = io.env.DATABASE_URL?.trim() || undefined;
   if (!databaseUrl && !existsSync(dataDir)) {
@@ -93,9 +85,4 @@ export async function runAudit(argv: string[], io: AuditIo): Promise<number> {
     io.stderr.write(`Could not read ${databaseUrl ? 'the database' : dataDir}: ${errorMessage(error)}\n`);
     return 1;
   }
-}
-
-/** The calendar month (yyyy-mm) that `at` falls in, in `timeZone`: the quota's month rule. */
-export function monthIn(timeZone: string, at: Date): string {
-  return quotaMonth(at, timeZone);
 }

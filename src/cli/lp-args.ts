@@ -146,12 +146,10 @@ function listFilter(values: { status?: string; from?: string; to?: string }) {
   if (status !== undefined && !(LIST_STATUSES as readonly string[]).includes(status)) {
     throw new UsageError(`--status takes one of ${LIST_STATUSES.join(', ')}`);
   }
-  for (const [option, date] of [
-    ['--from', values.from],
-    ['--to', values.to],
-  ] as const) {
+  for (const option of ['from', 'to'] as const) {
+    const date = values[option];
     if (date !== undefined && !isCalendarDate(date)) {
-      throw new UsageError(`${option} takes a calendar date as yyyy-mm-dd, such as 2025-03-01`);
+      throw new UsageError(`--${option} takes a calendar date as yyyy-mm-dd, such as 2025-03-01`);
     }
   }
   if (values.from !== undefined && values.to !== undefined && values.from > values.to) {

@@ -93,9 +93,8 @@ export function reportFailure(err: unknown, io: LpIo, json: boolean, command: Co
     if (json) nothingFiled(io, 'NOT_RECORDED', err.message);
     return EXIT_API_ERROR;
   }
-  const people = describeForPeople(err);
-  const what = people.what;
-  const next = cliAdvice(err, command, now) ?? people.next;
+  const { what, next: generalAdvice } = describeForPeople(err);
+  const next = cliAdvice(err, command, now) ?? generalAdvice;
   const lp = err instanceof LivePersonError ? err : undefined;
   const technical = lp
     ? `${lp.code}${lp.httpStatus ? `, HTTP ${lp.httpStatus}` : ''}: ${lp.message}`

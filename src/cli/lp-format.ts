@@ -13,19 +13,17 @@ function columns(rows: ReadonlyArray<readonly string[]>): string {
   return rows.map((row) => `${line(row)}\n`).join('');
 }
 
-const orDash = (value: string | null | undefined) => (value === null || value === undefined ? '-' : value);
-
 export function formatRecord(record: LpRecord): string {
   return columns([
     ['request id', record.requestId],
-    ['site id', orDash(record.siteId)],
-    ['status', orDash(record.status)],
-    ['requested at', orDash(record.requestTime)],
-    ['requested by', orDash(record.requestedBy)],
+    ['site id', record.siteId ?? '-'],
+    ['status', record.status ?? '-'],
+    ['requested at', record.requestTime ?? '-'],
+    ['requested by', record.requestedBy ?? '-'],
     ['canceled', record.isCanceled ? 'yes' : 'no'],
-    ['cancelled by', orDash(record.cancelledBy)],
-    ['cancelled at', orDash(record.cancelTimestamp)],
-    ['body', orDash(record.deleteJson)],
+    ['cancelled by', record.cancelledBy ?? '-'],
+    ['cancelled at', record.cancelTimestamp ?? '-'],
+    ['body', record.deleteJson ?? '-'],
   ]);
 }
 
@@ -33,7 +31,7 @@ export function formatRecordTable(records: readonly LpRecord[]): string {
   if (records.length === 0) return 'No deletion requests match.\n';
   const table = columns([
     ['REQUEST ID', 'STATUS', 'REQUESTED AT', 'REQUESTED BY'],
-    ...records.map((r) => [r.requestId, orDash(r.status), orDash(r.requestTime), orDash(r.requestedBy)]),
+    ...records.map((r) => [r.requestId, r.status ?? '-', r.requestTime ?? '-', r.requestedBy ?? '-']),
   ]);
   return `${table}${plural(records.length, 'request')}\n`;
 }

@@ -33,6 +33,12 @@ export function writeJson(io: LpIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A usage error of a command line with options: what is wrong, a blank line, its usage; exit 2. */
+export function wrongUsage(io: Pick<LpIo, 'stderr'>, message: string, usage: string): number {
+  io.stderr.write(`${message}\n\n${usage}`);
+  return EXIT_USAGE;
+}
+
 /** --json's answer when nothing was filed (create refused, declined or not recorded); `next` says what to do. */
 export function nothingFiled(io: LpIo, code: string, next: string): void {
   writeJson(io, { ok: false, error: { code, what: 'Nothing was filed.', next } });

@@ -23,8 +23,6 @@ export interface ProgressOptions {
 const TICK_MS = 100;
 
 export class Progress {
-  private readonly showAfterMs: number;
-  private readonly slowAfterMs: number;
   private label = '';
   private service: string | undefined;
   private startedAt = 0;
@@ -33,10 +31,7 @@ export class Progress {
   private ticker: NodeJS.Timeout | undefined;
   private spinner: Spinner | undefined;
 
-  constructor(private readonly options: ProgressOptions) {
-    this.showAfterMs = options.showAfterMs ?? 1000;
-    this.slowAfterMs = options.slowAfterMs ?? 5000;
-  }
+  constructor(private readonly options: ProgressOptions) {}
 
   /** Begins a step (ending the previous one): `label` says what is going on, `service` whom it waits for. */
   step(label: string, service?: string): void {
@@ -73,9 +68,9 @@ export class Progress {
 
   private tick(): void {
     const waited = systemClock().getTime() - this.startedAt;
-    if (waited < this.showAfterMs) return;
+    if (waited < (this.options.showAfterMs ?? 1000)) return;
     const seconds = Math.floor(waited / 1000);
-    const slow = this.service !== undefined && waited >= this.slowAfterMs;
+    const slow = this.service !== undefined && waited >= (this.options.slowAfterMs ?? 5000);
     const text = slow
       ? `${this.label}: ${this.service} has not answered for ${seconds} s; still waiting (Ctrl-C to give up)`
       : `${this.label}…`;

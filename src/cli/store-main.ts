@@ -7,7 +7,7 @@ import { migrate } from '../store/postgres/migrations.js';
 import type { ImportedNotice } from '../store/postgres/notice-queries.js';
 import { PostgresStore } from '../store/postgres/postgres-store.js';
 import { errorMessage } from '../domain/error-code.js';
-import type { LpIo } from './lp-io.js';
+import { EXIT_OK, EXIT_USAGE, wrongUsage, type LpIo } from './lp-io.js';
 
 /**
  * `npm run -s store -- migrate` and `npm run -s store -- copy --from <data folder> --to <postgres url>`: the
@@ -22,9 +22,8 @@ export interface StoreCliDeps {
   openDataFolder(folder: string): Promise<RequestStore>;
 }
 
-export const EXIT_OK = 0;
+/** The store could not be read or written, or the copy does not match (lp-io.ts has the other codes). */
 export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
 
 export const STORE_USAGE = `Usage:
   npm run -s store -- migrate
@@ -49,8 +48,7 @@ export async function runStore(argv: string[], io: StoreIo, deps: StoreCliDeps):
       options: { from: { type: 'string' }, to: { type: 'string' } },
     }));
   } catch (error) {
-    io.stderr.write(`${errorMessage(error)}\n\n${STORE_USAGE}`);
-    return EXIT_USAGE;
+    return wrongUsage(io, errorMessage(error), STORE_USAGE);
   }
   try {
     switch (command) {
@@ -59,8 +57,7 @@ export async function runStore(argv: string[], io: StoreIo, deps: StoreCliDeps):
       case 'copy':
         return await runCopy(values, io, deps);
       default:
-        io.stderr.write(`Unknown command "${command}".\n\n${STORE_USAGE}`);
-        return EXIT_USAGE;
+        return wrongUsage(io, `Unknown command "${command}".`, STORE_USAGE);
     }
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
@@ -91,10 +88,8 @@ async function runCopy(
 ): Promise<number> {
   const to = values.to ?? io.env.DATABASE_URL;
   if (!values.from || !to) {
-    io.stderr.write(
-      `copy needs --from <data folder> and --to <postgres://…> (or DATABASE_URL).\n\n${STORE_USAGE}`,
-    );
-    return EXIT_USAGE;
+    const needs = 'copy needs --from <data folder> and --to <postgres://…> (or DATABASE_URL).';
+    return wrongUsage(io, needs, STORE_USAGE);
   }
   const from = values.from;
   const source = /^postgres(ql)?:\/\//.test(from)
@@ -160,23 +155,19 @@ export async function copyStore(source: RequestStore, target: PostgresStore): Pr
     if (!byId.has(request.id)) byId.set(request.id, request);
   }
 
-  const owed = await source.owedNotices();
+  const owed = (await source.owedNotices()).sort((a, b) => a.seq - b.seq);
   const lanes = new Map<string, OwedNotice[]>();
   for (const notice of owed) lanes.set(notice.lane, [...(lanes.get(notice.lane) ?? []), notice]);
-  const imported = (notice: OwedNotice): ImportedNotice => {
-    const { lane: _lane, seq: _seq, ...rest } = notice;
-    return rest;
-  };
+  const imported = ({ lane: _lane, seq: _seq, ...rest }: OwedNotice): ImportedNotice => rest;
 
   for (const request of byId.values()) {
-    const notices = (lanes.get(request.id) ?? []).sort((a, b) => a.seq - b.seq).map(imported);
+    const notices = (lanes.get(request.id) ?? []).map(imported);
     lanes.delete(request.id);
     await target.importRequest(request, notices);
   }
   // The channel lane, and any lane whose request the source did not list (kept rather than lost).
   for (const [lane, notices] of lanes) {
-    for (const notice of notices.sort((a, b) => a.seq - b.seq))
-      await target.importNotice(lane, imported(notice));
+    for (const notice of notices) await target.importNotice(lane, imported(notice));
   }
 
   const keys = quotaKeys([...byId.values()], await source.months());

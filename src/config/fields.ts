@@ -58,27 +58,14 @@ export const timeZone = z.preprocess(
 // Only values with a digit: real ids have them, and "general" is a channel name, not the id G-ENERAL.
 const upperCaseId = (s: string) => (/\d/.test(s) ? s.toUpperCase() : s);
 export const upperCase = (v: unknown) =>
-  typeof v === 'string'
-    ? blankToUndefined(
-        v
-          .trim()
-          .split(/([\s,]+)/)
-          .map(upperCaseId)
-          .join(''),
-      )
-    : v;
+  typeof v === 'string' ? blankToUndefined(v.trim().replace(/[^\s,]+/g, upperCaseId)) : v;
 const idList = (pattern: RegExp, what: string) =>
   z.preprocess(
     upperCase,
     z
       .string()
       .optional()
-      .transform((v) =>
-        (v ?? '')
-          .split(/[\s,]+/)
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
+      .transform((v) => (v ?? '').split(/[\s,]+/).filter(Boolean))
       .refine((ids) => ids.every((id) => pattern.test(id)), {
         error: `must be a comma-separated list of ${what}`,
       }),

@@ -1,3 +1,4 @@
+import { closest } from 'fastest-levenshtein';
 import type { SlackConfig } from '../config.js';
 import { coreSchema } from './core.js';
 import { CREDENTIAL_VARIABLES } from './credentials.js';
@@ -23,37 +24,13 @@ export interface UnknownSetting {
   nearest: string;
 }
 
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitute = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitute));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-export function nearestSetting(name: string): string {
-  let best = KNOWN_SETTINGS[0] ?? '';
-  let bestDistance = Infinity;
-  for (const known of KNOWN_SETTINGS) {
-    const d = distance(name, known);
-    if (d < bestDistance) [best, bestDistance] = [known, d];
-  }
-  return best;
-}
-
 /** Set (non-blank) variables named like ours that lp-delete does not read, in name order. */
 export function unknownSettings(env: Record<string, string | undefined>): UnknownSetting[] {
   return Object.keys(env)
     .filter((name) => OURS.test(name) && !NOT_OURS.test(name) && !KNOWN_SETTINGS.includes(name))
     .filter((name) => Boolean(env[name]?.trim()))
     .sort()
-    .map((name) => ({ name, nearest: nearestSetting(name) }));
+    .map((name) => ({ name, nearest: closest(name, KNOWN_SETTINGS) }));
 }
 
 /** The one line for an unknown setting, at start-up and in the doctor. */

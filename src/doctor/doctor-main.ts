@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { wrongUsage, type LpIo } from '../cli/lp-io.js';
+import { errorMessage } from '../domain/error-code.js';
 import { plural } from '../slack/format.js';
 import { runChecks, type DoctorDeps } from './doctor.js';
 import type { CheckResult } from './result.js';
@@ -8,11 +10,7 @@ import type { CheckResult } from './result.js';
  * one line per check, with the fix for each failure. All logic lives here so tests run it in-process.
  */
 
-export interface DoctorIo extends DoctorDeps {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
+export type DoctorIo = DoctorDeps & Pick<LpIo, 'env' | 'stdout' | 'stderr'>;
 
 export const DOCTOR_USAGE = `Usage: npm run -s doctor [-- --json]
 
@@ -34,8 +32,7 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
       options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${DOCTOR_USAGE}`);
-    return 2;
+    return wrongUsage(io, errorMessage(err), DOCTOR_USAGE);
   }
   if (values.help) {
     io.stdout.write(DOCTOR_USAGE);
@@ -45,7 +42,7 @@ export async function runDoctor(argv: readonly string[], io: DoctorIo): Promise<
   try {
     results = await runChecks(io.env, io);
   } catch (err) {
-    io.stderr.write(`The doctor itself failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr.write(`The doctor itself failed: ${errorMessage(err)}\n`);
     return 1;
   }
   const allOk = results.every((r) => r.ok);

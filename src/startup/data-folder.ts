@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { checkDataFolder } from '../doctor/checks/storage.js';
-import { startupRefusal } from '../doctor/words.js';
 import { StartupError } from './startup-error.js';
 
 /**
@@ -12,10 +11,10 @@ import { StartupError } from './startup-error.js';
 export async function explainUnwritableDataFolder(dataDir: string): Promise<void> {
   const result = await checkDataFolder(dataDir);
   if (!result.ok) {
-    throw new StartupError(
-      'DATA_FOLDER_UNWRITABLE',
-      startupRefusal(result.detail, result.fix ?? 'set DATA_DIR to a folder lp-delete can write'),
-    );
+    throw new StartupError('DATA_FOLDER_UNWRITABLE', {
+      detail: result.detail,
+      fix: result.fix ?? 'set DATA_DIR to a folder lp-delete can write',
+    });
   }
 }
 

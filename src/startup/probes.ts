@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { ServerResponse } from 'node:http';
 
 /**
  * What `/readyz` asks before saying the app can take work. Others feed it: the store says whether it is
@@ -14,12 +15,6 @@ export interface Readiness {
 /** How long /readyz waits for the store's answer: under the 1 s a Kubernetes probe waits by default. */
 export const STORE_PROBE_DEADLINE_MS = 800;
 
-interface Route {
-  path: string;
-  method: string[];
-  handler: (req: IncomingMessage, res: ServerResponse) => void;
-}
-
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -31,7 +26,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
  * store can be asked) and Slack sign-in is done (503 with what is missing otherwise).
  * No ids, tokens or data in either answer.
  */
-export function probeRoutes(readiness: Readiness): Route[] {
+export function probeRoutes(readiness: Readiness): CustomRoute[] {
   return [
     {
       path: '/healthz',

@@ -1,6 +1,5 @@
 import { slackErrorOf, tokenFailure } from '../doctor/checks/slack.js';
 import { hostOf } from '../doctor/network-cause.js';
-import { startupRefusal } from '../doctor/words.js';
 import type { Logger } from '../log.js';
 import { refusesToken, slackPlatformError, waitsOutAtSignIn } from '../slack/slack-errors.js';
 import { StartupError } from './startup-error.js';
@@ -65,8 +64,7 @@ export async function signInToSlack(init: () => Promise<void>, options: SlackAut
     } catch (err) {
       const { error, transport } = slackErrorOf(err, host, timeoutMs);
       if (error !== undefined && !waitsOutAtSignIn(error)) {
-        const { detail, fix } = tokenFailure(err);
-        throw new StartupError('SLACK_TOKEN_REJECTED', startupRefusal(detail, fix));
+        throw new StartupError('SLACK_TOKEN_REJECTED', tokenFailure(err));
       }
       const delayMs = delays[Math.min(attempt - 1, delays.length - 1)] ?? 30_000;
       const cause = transport ?? `${host} answered ${error}`;
@@ -121,11 +119,8 @@ async function sleepUnlessStopping(ms: number, stopping: () => boolean): Promise
 export function explainSocketModeFailure(err: unknown): unknown {
   const error = slackPlatformError(err);
   if (error === undefined || !refusesToken(error)) return err;
-  return new StartupError(
-    'SLACK_APP_TOKEN_REJECTED',
-    startupRefusal(
-      `Slack answered ${error} for SLACK_APP_TOKEN`,
-      'make an app-level token with connections:write (Basic Information) and turn Socket Mode on',
-    ),
-  );
+  return new StartupError('SLACK_APP_TOKEN_REJECTED', {
+    detail: `Slack answered ${error} for SLACK_APP_TOKEN`,
+    fix: 'make an app-level token with connections:write (Basic Information) and turn Socket Mode on',
+  });
 }

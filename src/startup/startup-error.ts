@@ -1,13 +1,16 @@
+import { startupRefusal } from '../doctor/words.js';
+
 /**
  * A reason the app cannot start that a person can fix: the message is one line saying what is wrong and
- * what to do, printed as it is (no stack trace), and the process exits 1.
+ * what to do (the doctor's detail and fix, worded by startupRefusal), printed as it is (no stack trace),
+ * and the process exits 1.
  */
 export class StartupError extends Error {
   constructor(
     readonly code: 'SLACK_TOKEN_REJECTED' | 'SLACK_APP_TOKEN_REJECTED' | 'DATA_FOLDER_UNWRITABLE',
-    message: string,
+    { detail, fix }: { detail: string; fix: string },
   ) {
-    super(message);
+    super(startupRefusal(detail, fix));
     this.name = 'StartupError';
   }
 }

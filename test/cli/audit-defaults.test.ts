@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AUDIT_COLUMNS } from '../../src/audit/export.js';
-import { monthIn, runAudit } from '../../src/cli/audit-main.js';
+import { runAudit } from '../../src/cli/audit-main.js';
+import { quotaMonth } from '../../src/domain/quota.js';
 import { openFileStore } from '../../src/store/lowdb/file-store.js';
 import { cliIo } from '../support/capture.js';
 
@@ -26,7 +27,7 @@ describe('npm run audit on a fresh install', () => {
     const berlin = cliIo({ DATA_DIR: file, QUOTA_TIMEZONE: 'Europe/Berlin' }, at);
     expect(await runAudit(['--format', 'json'], berlin.io)).toBe(0);
     expect(JSON.parse(berlin.out())).toMatchObject({ month: '2026-12' });
-    expect(monthIn('UTC', new Date('2027-01-01T00:00:00Z'))).toBe('2027-01');
+    expect(quotaMonth(new Date('2027-01-01T00:00:00Z'), 'UTC')).toBe('2027-01');
   });
 
   it('prints an empty export, not a failure, when nothing has been filed yet (no data folder)', async () => {

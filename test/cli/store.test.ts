@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runStore, type StoreCliDeps } from '../../src/cli/store-main.js';
+import { EXIT_OK, EXIT_USAGE } from '../../src/cli/lp-io.js';
+import { EXIT_FAILED, runStore, type StoreCliDeps } from '../../src/cli/store-main.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { CHANNEL_LANE } from '../../src/store/port.js';
 import { capture } from '../support/capture.js';
