@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
-import { isFinished, monthOfId } from '../port.js';
+import { idParts, isFinished } from '../port.js';
 import { ensureFolder, syncFolder, writeFileAtomic } from './atomic-json-file.js';
 import {
   archivedFile,
@@ -85,7 +85,7 @@ export class RequestFiles {
   async listMonth(month: string): Promise<DeletionRequest[]> {
     const found = new Map((await readFolder(this.folder, month)).map((r) => [r.id, r]));
     for (const doc of this.open.values()) {
-      if (monthOfId(doc.request.id) === month) found.set(doc.request.id, structuredClone(doc.request));
+      if (idParts(doc.request.id)?.month === month) found.set(doc.request.id, structuredClone(doc.request));
     }
     return [...found.values()].sort(byId);
   }
@@ -94,7 +94,7 @@ export class RequestFiles {
   async months(): Promise<string[]> {
     const months = new Set(await monthFolders(this.folder));
     for (const id of this.open.keys()) {
-      const month = monthOfId(id);
+      const month = idParts(id)?.month;
       if (month) months.add(month);
     }
     return [...months].sort();
@@ -135,7 +135,7 @@ export class RequestFiles {
   /** Moves a finished request that owes Slack nothing from open/ to its month's folder (one rename). */
   async settle(id: string): Promise<void> {
     const doc = this.open.get(id);
-    const month = monthOfId(id);
+    const month = idParts(id)?.month;
     if (!doc || !month || doc.notices.length > 0 || !isFinished(doc.request)) return;
     const from = join(this.folder, OPEN_FOLDER, `${id}.json`);
     const folder = join(this.folder, month);
