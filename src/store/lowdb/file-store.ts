@@ -78,8 +78,9 @@ export class FileStore implements RequestStore {
     private readonly now: () => Date,
   ) {
     this.lanes = new NoticeLanes(now);
-    this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
-    this.erasures = new ErasureFiles(folder, this.mutex, this.health, () => this.writable());
+    const store = { health: this.health, mutex: this.mutex, writable: () => this.writable() };
+    this.searches = new SearchFiles(folder, store);
+    this.erasures = new ErasureFiles(folder, store);
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */

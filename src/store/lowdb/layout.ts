@@ -88,7 +88,7 @@ export function readDocIfPresent(file: string): Promise<RequestDoc | undefined> 
 }
 
 /** A folder's entries; none when the folder does not exist. */
-async function entries(folder: string): Promise<Dirent[]> {
+export async function entries(folder: string): Promise<Dirent[]> {
   try {
     return await readdir(folder, { withFileTypes: true });
   } catch (error) {
