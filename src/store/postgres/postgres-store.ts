@@ -18,7 +18,7 @@ import {
   type RequestStore,
 } from '../port.js';
 import type { MonthState } from '../schemas.js';
-import { dropLease, orphanedSubmissions, renewEveryThird, renewLease } from './leases.js';
+import { dropLease, ORPHANED_SUBMISSIONS, renewEveryThird, renewLease } from './leases.js';
 import * as notices from './notice-queries.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 import {
@@ -30,7 +30,7 @@ import {
   selectRequest,
   usageWith,
 } from './request-queries.js';
-import { owedFromRow, parseRequest } from './rows.js';
+import { owedFromRow, parseRequest, selectDocs } from './rows.js';
 import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
 
@@ -205,8 +205,7 @@ export class PostgresStore implements RequestStore {
   }
 
   async orphanedSubmissions(): Promise<DeletionRequest[]> {
-    const docs = await this.session.read((q) => orphanedSubmissions(q));
-    return docs.map((doc) => parseRequest(this.options.server, doc));
+    return this.docs(ORPHANED_SUBMISSIONS);
   }
 
   async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
@@ -265,8 +264,8 @@ export class PostgresStore implements RequestStore {
   }
 
   /** The requests a read of `doc` rows finds, in its order. */
-  private async docs(sql: string, params?: unknown[]): Promise<DeletionRequest[]> {
-    const rows = await this.session.read((q) => q<{ doc: unknown }>(sql, params));
-    return rows.rows.map((row) => parseRequest(this.options.server, row.doc));
+  private docs(sql: string, params?: unknown[]): Promise<DeletionRequest[]> {
+    const parse = (doc: unknown) => parseRequest(this.options.server, doc);
+    return this.session.read((q) => selectDocs(q, parse, sql, params));
   }
 }

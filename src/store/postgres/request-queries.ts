@@ -9,7 +9,7 @@ import {
   type QuotaKey,
 } from '../port.js';
 import { monthStateSchema, type MonthState } from '../schemas.js';
-import { parseMonthState, parseRequest } from './rows.js';
+import { parseMonthState, parseRequest, selectDocs } from './rows.js';
 import type { Query } from './session.js';
 
 /*
@@ -26,13 +26,9 @@ export async function selectRequest(
   id: string,
   forUpdate = false,
 ): Promise<DeletionRequest | undefined> {
-  const row = await q<{ doc: unknown }>(
-    forUpdate
-      ? 'SELECT doc FROM requests WHERE id = $1 FOR UPDATE'
-      : 'SELECT doc FROM requests WHERE id = $1',
-    [id],
-  );
-  return row.rows[0] ? parseRequest(server, row.rows[0].doc) : undefined;
+  const sql = `SELECT doc FROM requests WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
+  const [request] = await selectDocs(q, (doc) => parseRequest(server, doc), sql, [id]);
+  return request;
 }
 
 /** The months requests are listed under, oldest first. */
