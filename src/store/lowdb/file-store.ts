@@ -5,7 +5,6 @@ import { StoreError } from '../errors.js';
 import {
   CHANNEL_LANE,
   DEFAULT_CLAIM_MS,
-  type Change,
   type ChangeFn,
   type MonthChange,
   type MonthUsage,
@@ -149,7 +148,7 @@ export class FileStore implements RequestStore {
       const current = await this.files.current(id);
       const quota = options.quota;
       const usage = quota ? this.files.index.usage(quota, this.monthsFile.state(quota)) : undefined;
-      const decided: Change<T> = change(current ? structuredClone(current.request) : undefined, { usage });
+      const decided = change(current ? structuredClone(current.request) : undefined, { usage });
       if (!decided.request && !decided.notices?.length) return decided;
       this.writable();
       const base = current ?? (decided.request ? newDoc(decided.request) : undefined);

@@ -92,21 +92,15 @@ export class RequestFiles {
 
   /** Months with a folder, or with a request in open/. */
   async months(): Promise<string[]> {
-    const months = new Set(await monthFolders(this.folder));
-    for (const id of this.open.keys()) {
-      const month = idParts(id)?.month;
-      if (month) months.add(month);
-    }
-    return [...months].sort();
+    const inOpen = [...this.open.keys()].flatMap((id) => idParts(id)?.month ?? []);
+    return [...new Set([...(await monthFolders(this.folder)), ...inOpen])].sort();
   }
 
   orphanedSubmissions(): DeletionRequest[] {
-    const out: DeletionRequest[] = [];
-    for (const id of this.orphans) {
-      const doc = this.open.get(id);
-      if (doc?.request.status === 'submitting') out.push(structuredClone(doc.request));
-    }
-    return out;
+    return [...this.orphans].flatMap((id) => {
+      const request = this.open.get(id)?.request;
+      return request?.status === 'submitting' ? [structuredClone(request)] : [];
+    });
   }
 
   /**
