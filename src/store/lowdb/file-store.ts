@@ -29,6 +29,7 @@ import { ErasureFiles } from './erasure-files.js';
 import { WriteHealth } from './write-health.js';
 
 type NoticesChange = (notices: QueuedNotice[]) => QueuedNotice[];
+type RequestEffect = (request: DeletionRequest) => DeletionRequest;
 export interface FileStoreOptions {
   /** Readers (audit, doctor): no lock, no writes; they work beside the running app. */
   readOnly?: boolean;
@@ -201,22 +202,9 @@ export class FileStore implements RequestStore {
     return nextDueAt(this.noticeLanes());
   }
 
-  async noticeDelivered(
-    ref: NoticeRef,
-    effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<boolean> {
+  async noticeDelivered(ref: NoticeRef, effect?: RequestEffect): Promise<boolean> {
     const remaining = (notices: QueuedNotice[]) => notices.filter((q) => q.seq !== ref.seq);
-    const settled = await this.lanes.settle(ref, () =>
-      ref.lane === CHANNEL_LANE
-        ? this.changeNotices(ref.lane, remaining)
-        : this.mutex.run([`request:${ref.lane}`], () =>
-            this.files.changeOpen(ref.lane, (doc) => ({
-              ...doc,
-              request: effect ? effect(structuredClone(doc.request)) : doc.request,
-              notices: remaining(doc.notices),
-            })),
-          ),
-    );
+    const settled = await this.lanes.settle(ref, () => this.changeNotices(ref.lane, remaining, effect));
     if (settled && ref.lane !== CHANNEL_LANE) void this.settleSoon(ref.lane);
     return settled;
   }
@@ -249,11 +237,15 @@ export class FileStore implements RequestStore {
     await this.lock?.release();
   }
 
-  /** Changes one lane's stored notices (months.json for the channel's, else the request's document). */
-  private changeNotices(lane: string, change: NoticesChange): Promise<void> {
+  /** Changes a lane's notices: the channel's in months.json, a request's in its document (with `effect`). */
+  private changeNotices(lane: string, change: NoticesChange, effect?: RequestEffect): Promise<void> {
     if (lane === CHANNEL_LANE) return this.mutex.run(['months'], () => this.monthsFile.changeNotices(change));
     return this.mutex.run([`request:${lane}`], () =>
-      this.files.changeOpen(lane, (doc) => ({ ...doc, notices: change(doc.notices) })),
+      this.files.changeOpen(lane, (doc) => ({
+        ...doc,
+        request: effect ? effect(structuredClone(doc.request)) : doc.request,
+        notices: change(doc.notices),
+      })),
     );
   }
 
