@@ -209,12 +209,7 @@ export const DEFAULT_CLAIM_MS = 30_000;
 /** A request id, `DR-yyyy-mm-nnnn`: the month it was filed in, and its number within that month. */
 const REQUEST_ID = /^DR-(\d{4}-\d{2})-(\d{4,})$/;
 
-/** The month (`yyyy-mm`) in a request id; undefined for a string that is not one. */
-export function monthOfId(id: string): string | undefined {
-  return REQUEST_ID.exec(id)?.[1];
-}
-
-/** A request id's month and number; undefined for a string that is not one. */
+/** A request id's month (`yyyy-mm`) and number; undefined for a string that is not one. */
 export function idParts(id: string): { month: string; number: number } | undefined {
   const match = REQUEST_ID.exec(id);
   return match?.[1] && match[2] ? { month: match[1], number: Number(match[2]) } : undefined;

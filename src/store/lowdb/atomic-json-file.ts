@@ -54,7 +54,7 @@ export async function ensureFolder(folder: string): Promise<void> {
 export async function ensureWritableFolder(folder: string): Promise<void> {
   try {
     await ensureFolder(folder);
-    await tightenMode(folder, DIR_MODE);
+    await chmod(folder, DIR_MODE).catch(() => undefined); // one restored by hand may be 0755
     // Can we write here at all? A probe file says so now rather than at the first request.
     await writeFileAtomic(join(folder, '.write-check'), '{}');
     await rm(join(folder, '.write-check'), { force: true });
@@ -196,9 +196,4 @@ export function parseDocument<T>(file: string, text: string, schema: z.ZodType<T
     );
   }
   return parsed.data;
-}
-
-/** A file restored by hand may be 0644: make it owner-only again. */
-export async function tightenMode(path: string, mode = FILE_MODE): Promise<void> {
-  await chmod(path, mode).catch(() => undefined);
 }

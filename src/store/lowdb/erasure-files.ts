@@ -1,8 +1,6 @@
 import { ERASURE_ID, erasureOpen, storedErasureSchema, type StoredErasure } from '../../domain/erasure.js';
 import type { ErasureChange, ErasureStore } from '../port.js';
-import { JsonFolder } from './json-folder.js';
-import type { KeyedMutex } from './keyed-mutex.js';
-import type { WriteHealth } from './write-health.js';
+import { JsonFolder, type FolderStore } from './json-folder.js';
 
 /*
  * Intake erasures in the data folder: erasures/<id>.json, one owner-only file each, written atomically
@@ -12,7 +10,6 @@ import type { WriteHealth } from './write-health.js';
 
 const ERASURES = {
   folder: 'erasures',
-  what: 'erasure',
   id: ERASURE_ID,
   idRule: 'an erasure id is ER- and 24 hex digits',
   schema: storedErasureSchema,
@@ -24,12 +21,9 @@ export class ErasureFiles implements ErasureStore {
 
   constructor(
     dataFolder: string,
-    private readonly mutex: KeyedMutex,
-    health: WriteHealth,
-    /** Throws when the store may not be written (read-only, closing). */
-    private readonly writable: () => void,
+    private readonly store: FolderStore,
   ) {
-    this.files = new JsonFolder(dataFolder, ERASURES, health);
+    this.files = new JsonFolder(dataFolder, ERASURES, store.health);
   }
 
   /** Reads which erasures are open. A file that does not parse stops the start: a platform waits for it. */
@@ -41,8 +35,8 @@ export class ErasureFiles implements ErasureStore {
   }
 
   change<T>(id: string, change: (current: StoredErasure | undefined) => ErasureChange<T>): Promise<T> {
-    this.writable();
-    return this.mutex.run([`erasure:${id}`], async () => {
+    this.store.writable();
+    return this.store.mutex.run([`erasure:${id}`], async () => {
       const current = await this.files.read(id);
       const { value, erasure } = change(current);
       if (erasure) {

@@ -5,7 +5,6 @@ import { StoreError } from '../errors.js';
 import {
   CHANNEL_LANE,
   DEFAULT_CLAIM_MS,
-  type Change,
   type ChangeFn,
   type MonthChange,
   type MonthUsage,
@@ -30,6 +29,7 @@ import { ErasureFiles } from './erasure-files.js';
 import { WriteHealth } from './write-health.js';
 
 type NoticesChange = (notices: QueuedNotice[]) => QueuedNotice[];
+type RequestEffect = (request: DeletionRequest) => DeletionRequest;
 export interface FileStoreOptions {
   /** Readers (audit, doctor): no lock, no writes; they work beside the running app. */
   readOnly?: boolean;
@@ -78,8 +78,9 @@ export class FileStore implements RequestStore {
     private readonly now: () => Date,
   ) {
     this.lanes = new NoticeLanes(now);
-    this.searches = new SearchFiles(folder, this.mutex, this.health, () => this.writable());
-    this.erasures = new ErasureFiles(folder, this.mutex, this.health, () => this.writable());
+    const store = { health: this.health, mutex: this.mutex, writable: () => this.writable() };
+    this.searches = new SearchFiles(folder, store);
+    this.erasures = new ErasureFiles(folder, store);
   }
 
   /** Reads store.json, months.json, every open request and the newest months' index. */
@@ -148,7 +149,7 @@ export class FileStore implements RequestStore {
       const current = await this.files.current(id);
       const quota = options.quota;
       const usage = quota ? this.files.index.usage(quota, this.monthsFile.state(quota)) : undefined;
-      const decided: Change<T> = change(current ? structuredClone(current.request) : undefined, { usage });
+      const decided = change(current ? structuredClone(current.request) : undefined, { usage });
       if (!decided.request && !decided.notices?.length) return decided;
       this.writable();
       const base = current ?? (decided.request ? newDoc(decided.request) : undefined);
@@ -201,22 +202,9 @@ export class FileStore implements RequestStore {
     return nextDueAt(this.noticeLanes());
   }
 
-  async noticeDelivered(
-    ref: NoticeRef,
-    effect?: (request: DeletionRequest) => DeletionRequest,
-  ): Promise<boolean> {
+  async noticeDelivered(ref: NoticeRef, effect?: RequestEffect): Promise<boolean> {
     const remaining = (notices: QueuedNotice[]) => notices.filter((q) => q.seq !== ref.seq);
-    const settled = await this.lanes.settle(ref, () =>
-      ref.lane === CHANNEL_LANE
-        ? this.changeNotices(ref.lane, remaining)
-        : this.mutex.run([`request:${ref.lane}`], () =>
-            this.files.changeOpen(ref.lane, (doc) => ({
-              ...doc,
-              request: effect ? effect(structuredClone(doc.request)) : doc.request,
-              notices: remaining(doc.notices),
-            })),
-          ),
-    );
+    const settled = await this.lanes.settle(ref, () => this.changeNotices(ref.lane, remaining, effect));
     if (settled && ref.lane !== CHANNEL_LANE) void this.settleSoon(ref.lane);
     return settled;
   }
@@ -249,11 +237,15 @@ export class FileStore implements RequestStore {
     await this.lock?.release();
   }
 
-  /** Changes one lane's stored notices (months.json for the channel's, else the request's document). */
-  private changeNotices(lane: string, change: NoticesChange): Promise<void> {
+  /** Changes a lane's notices: the channel's in months.json, a request's in its document (with `effect`). */
+  private changeNotices(lane: string, change: NoticesChange, effect?: RequestEffect): Promise<void> {
     if (lane === CHANNEL_LANE) return this.mutex.run(['months'], () => this.monthsFile.changeNotices(change));
     return this.mutex.run([`request:${lane}`], () =>
-      this.files.changeOpen(lane, (doc) => ({ ...doc, notices: change(doc.notices) })),
+      this.files.changeOpen(lane, (doc) => ({
+        ...doc,
+        request: effect ? effect(structuredClone(doc.request)) : doc.request,
+        notices: change(doc.notices),
+      })),
     );
   }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
-import { isFinished, monthOfId } from '../port.js';
+import { idParts, isFinished } from '../port.js';
 import { byId, listJson, OPEN_FOLDER, readDocIfPresent, type RequestDoc } from './layout.js';
 
 /*
@@ -25,7 +25,7 @@ export async function readOpenFresh(folder: string): Promise<DeletionRequest[]> 
 
 /** A reader's look-up: open/, its month, then open/ again (it may be moving while we look). */
 export async function readFresh(folder: string, id: string): Promise<RequestDoc | undefined> {
-  const month = monthOfId(id);
+  const month = idParts(id)?.month;
   if (!month) return undefined;
   const inOpen = join(folder, OPEN_FOLDER, `${id}.json`);
   return (
@@ -41,7 +41,7 @@ export async function readMonthFresh(folder: string, month: string): Promise<Del
   // The app may move a request between open/ and its month while we read: open/, the month, open/
   // again catches it on whichever side it is.
   const put = (r: DeletionRequest) => {
-    if (monthOfId(r.id) === month) found.set(r.id, r);
+    if (idParts(r.id)?.month === month) found.set(r.id, r);
   };
   (await readFolder(folder, OPEN_FOLDER)).forEach(put);
   (await readFolder(folder, month)).forEach(put);

@@ -1,10 +1,18 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { errorCode } from '../../domain/error-code.js';
-import { StoreError } from '../errors.js';
-import { parseDocument, writeFileAtomic } from './atomic-json-file.js';
+import { readDocument, writeFileAtomic } from './atomic-json-file.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+import { entries } from './layout.js';
 import type { WriteHealth } from './write-health.js';
+
+/** What the keepers of a folder of documents (searches, erasures) use of the file store. */
+export interface FolderStore {
+  health: WriteHealth;
+  mutex: KeyedMutex;
+  /** Throws when the store may not be written (read-only, closing). */
+  writable: () => void;
+}
 
 /**
  * A folder of owner-only JSON documents, `<id>.json`, each written atomically like a request's and read
@@ -16,7 +24,7 @@ export class JsonFolder<T> {
 
   constructor(
     dataFolder: string,
-    private readonly kind: { folder: string; what: string; id: RegExp; idRule: string; schema: z.ZodType<T> },
+    private readonly kind: { folder: string; id: RegExp; idRule: string; schema: z.ZodType<T> },
     private readonly health: WriteHealth,
   ) {
     this.folder = join(dataFolder, kind.folder);
@@ -24,30 +32,13 @@ export class JsonFolder<T> {
 
   /** The ids of the documents there (none when the folder does not exist yet). */
   async ids(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.folder);
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return [];
-      throw error;
-    }
+    const names = (await entries(this.folder)).map((entry) => entry.name);
     const ids = names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
     return ids.filter((id) => this.kind.id.test(id));
   }
 
-  async read(id: string): Promise<T | undefined> {
-    const file = this.file(id);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return undefined;
-      throw new StoreError(
-        'STORE_UNREADABLE',
-        `The ${this.kind.what} file ${file} could not be read (${errorCode(error)}).`,
-      );
-    }
-    return parseDocument(file, text, this.kind.schema);
+  read(id: string): Promise<T | undefined> {
+    return readDocument(this.file(id), this.kind.schema);
   }
 
   write(id: string, document: T): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { queuedNoticeSchema } from '../../domain/notices.js';
 import { deletionRequestSchema, type DeletionRequest } from '../../domain/request.js';
-import { monthOfId } from '../port.js';
+import { idParts } from '../port.js';
 import { monthStateSchema } from '../schemas.js';
 import { errorCode } from '../../domain/error-code.js';
 import { AtomicJsonFile, readDocument, unreadable } from './atomic-json-file.js';
@@ -79,7 +79,7 @@ export async function loadLayout(folder: string, readOnly: boolean, now: () => D
 
 /** The file of a request in its month's folder; undefined for an id that names no file of ours. */
 export function archivedFile(folder: string, id: string): string | undefined {
-  const month = monthOfId(id);
+  const month = idParts(id)?.month;
   return month ? join(folder, month, `${id}.json`) : undefined;
 }
 
@@ -88,7 +88,7 @@ export function readDocIfPresent(file: string): Promise<RequestDoc | undefined> 
 }
 
 /** A folder's entries; none when the folder does not exist. */
-async function entries(folder: string): Promise<Dirent[]> {
+export async function entries(folder: string): Promise<Dirent[]> {
   try {
     return await readdir(folder, { withFileTypes: true });
   } catch (error) {

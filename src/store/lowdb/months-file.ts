@@ -18,12 +18,8 @@ export class MonthsFile {
   ) {}
 
   static async open(folder: string, health: WriteHealth): Promise<MonthsFile> {
-    const db = new Low(new AtomicJsonFile(join(folder, MONTHS_FILE), monthsDocSchema), {
-      version: 1,
-      accounts: {},
-      notices: [],
-      nextSeq: 1,
-    });
+    const empty: MonthsDoc = { version: 1, accounts: {}, notices: [], nextSeq: 1 };
+    const db = new Low(new AtomicJsonFile(join(folder, MONTHS_FILE), monthsDocSchema), empty);
     await db.read();
     return new MonthsFile(db, health);
   }

@@ -64,8 +64,11 @@ export class NoticeLanes {
     for (const owed of this.claimDue(lanes, now, limit, claimMs)) {
       try {
         // An update (chat.update) may be repeated harmlessly: no write for it.
-        if (!owed.maybePosted && postsNewMessage(owed.notice))
-          await mark(owed.lane, (notices) => notices.map(markClaimed(owed.seq)));
+        if (!owed.maybePosted && postsNewMessage(owed.notice)) {
+          await mark(owed.lane, (notices) =>
+            notices.map((q) => (q.seq === owed.seq ? { ...q, maybePosted: true } : q)),
+          );
+        }
         out.push(owed);
       } catch (error) {
         this.unclaim(owed);
@@ -124,20 +127,14 @@ export class NoticeLanes {
 }
 
 export function nextDueAt(lanes: Iterable<Lane>): Date | undefined {
-  let next: number | undefined;
-  for (const [, notices] of lanes) {
-    const head = notices[0];
-    if (!head) continue;
-    const t = Date.parse(head.nextAttemptAt);
-    if (next === undefined || t < next) next = t;
-  }
-  return next === undefined ? undefined : new Date(next);
+  const due = [...lanes].flatMap(([, notices]) =>
+    notices.slice(0, 1).map((q) => Date.parse(q.nextAttemptAt)),
+  );
+  return due.length > 0 ? new Date(due.reduce((a, b) => Math.min(a, b))) : undefined;
 }
 
 export function owedIn(lanes: Iterable<Lane>): OwedNotice[] {
-  const out: OwedNotice[] = [];
-  for (const [lane, notices] of lanes) for (const q of notices) out.push({ ...structuredClone(q), lane });
-  return out;
+  return [...lanes].flatMap(([lane, notices]) => notices.map((q) => ({ ...structuredClone(q), lane })));
 }
 
 /** The notice `seq` with one more failed attempt, due again at `retryAt`; the others as they are. */
@@ -153,9 +150,4 @@ export function bumpFailed(seq: number, failure: NoticeFailure): (q: QueuedNotic
       ...(failure.maybePosted ? { maybePosted: true } : {}),
     };
   };
-}
-
-/** The notice `seq` marked as possibly posted (saved when it is claimed); the others as they are. */
-export function markClaimed(seq: number): (q: QueuedNotice) => QueuedNotice {
-  return (q) => (q.seq === seq ? { ...q, maybePosted: true } : q);
 }

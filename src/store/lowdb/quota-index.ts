@@ -31,10 +31,7 @@ export class QuotaIndex {
 
   /** The id of the request LivePerson knows by `lpRequestId`, if one is indexed. */
   idOfLpRequest(lpRequestId: string): string | undefined {
-    for (const [id, entry] of this.entries) {
-      if (entry.lpRequestId === lpRequestId) return id;
-    }
-    return undefined;
+    return [...this.entries].find(([, entry]) => entry.lpRequestId === lpRequestId)?.[0];
   }
 
   /** The month's usage: the indexed requests' counts with the month's stored state. */

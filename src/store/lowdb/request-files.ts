@@ -1,7 +1,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeletionRequest } from '../../domain/request.js';
-import { isFinished, monthOfId } from '../port.js';
+import { idParts, isFinished } from '../port.js';
 import { ensureFolder, syncFolder, writeFileAtomic } from './atomic-json-file.js';
 import {
   archivedFile,
@@ -85,28 +85,22 @@ export class RequestFiles {
   async listMonth(month: string): Promise<DeletionRequest[]> {
     const found = new Map((await readFolder(this.folder, month)).map((r) => [r.id, r]));
     for (const doc of this.open.values()) {
-      if (monthOfId(doc.request.id) === month) found.set(doc.request.id, structuredClone(doc.request));
+      if (idParts(doc.request.id)?.month === month) found.set(doc.request.id, structuredClone(doc.request));
     }
     return [...found.values()].sort(byId);
   }
 
   /** Months with a folder, or with a request in open/. */
   async months(): Promise<string[]> {
-    const months = new Set(await monthFolders(this.folder));
-    for (const id of this.open.keys()) {
-      const month = monthOfId(id);
-      if (month) months.add(month);
-    }
-    return [...months].sort();
+    const inOpen = [...this.open.keys()].flatMap((id) => idParts(id)?.month ?? []);
+    return [...new Set([...(await monthFolders(this.folder)), ...inOpen])].sort();
   }
 
   orphanedSubmissions(): DeletionRequest[] {
-    const out: DeletionRequest[] = [];
-    for (const id of this.orphans) {
-      const doc = this.open.get(id);
-      if (doc?.request.status === 'submitting') out.push(structuredClone(doc.request));
-    }
-    return out;
+    return [...this.orphans].flatMap((id) => {
+      const request = this.open.get(id)?.request;
+      return request?.status === 'submitting' ? [structuredClone(request)] : [];
+    });
   }
 
   /**
@@ -135,7 +129,7 @@ export class RequestFiles {
   /** Moves a finished request that owes Slack nothing from open/ to its month's folder (one rename). */
   async settle(id: string): Promise<void> {
     const doc = this.open.get(id);
-    const month = monthOfId(id);
+    const month = idParts(id)?.month;
     if (!doc || !month || doc.notices.length > 0 || !isFinished(doc.request)) return;
     const from = join(this.folder, OPEN_FOLDER, `${id}.json`);
     const folder = join(this.folder, month);

@@ -1,8 +1,6 @@
 import { SEARCH_TOKEN, storedSearchSchema, type StoredPersonSearch } from '../schemas.js';
 import type { PersonSearchStore, SearchChange } from '../port.js';
-import { JsonFolder } from './json-folder.js';
-import type { KeyedMutex } from './keyed-mutex.js';
-import type { WriteHealth } from './write-health.js';
+import { JsonFolder, type FolderStore } from './json-folder.js';
 
 /*
  * Person searches in the data folder: searches/<token>.json, one owner-only file per search (written
@@ -13,7 +11,6 @@ import type { WriteHealth } from './write-health.js';
 
 const SEARCHES = {
   folder: 'searches',
-  what: 'search',
   id: SEARCH_TOKEN,
   idRule: 'a search token is 32 hex digits',
   schema: storedSearchSchema,
@@ -26,12 +23,9 @@ export class SearchFiles implements PersonSearchStore {
 
   constructor(
     dataFolder: string,
-    private readonly mutex: KeyedMutex,
-    health: WriteHealth,
-    /** Throws when the store may not be written (read-only, closing). */
-    private readonly writable: () => void,
+    private readonly store: FolderStore,
   ) {
-    this.files = new JsonFolder(dataFolder, SEARCHES, health);
+    this.files = new JsonFolder(dataFolder, SEARCHES, store.health);
   }
 
   /**
@@ -46,8 +40,8 @@ export class SearchFiles implements PersonSearchStore {
   }
 
   start<T>(userId: string, admit: (earlier: StoredPersonSearch[]) => SearchChange<T>): Promise<T> {
-    this.writable();
-    return this.mutex.run([`search-user:${userId}`], async () => {
+    this.store.writable();
+    return this.store.mutex.run([`search-user:${userId}`], async () => {
       const earlier = [...this.index.values()].filter((s) => s.userId === userId);
       const { value, search } = admit(structuredClone(earlier));
       if (search) {
@@ -61,8 +55,8 @@ export class SearchFiles implements PersonSearchStore {
   }
 
   change<T>(token: string, change: (current: StoredPersonSearch | undefined) => SearchChange<T>): Promise<T> {
-    this.writable();
-    return this.mutex.run([`search:${token}`], async () => {
+    this.store.writable();
+    return this.store.mutex.run([`search:${token}`], async () => {
       const current = await this.get(token);
       const { value, search } = change(current);
       if (search) {
@@ -79,14 +73,14 @@ export class SearchFiles implements PersonSearchStore {
   }
 
   async purge(now: Date, keep: number): Promise<number> {
-    this.writable();
+    this.store.writable();
     const at = now.getTime();
     const newestFirst = [...this.index.values()].sort(
       (a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt),
     );
     const gone = newestFirst.filter((s, i) => Date.parse(s.expiresAt) <= at || i >= keep);
     for (const search of gone) {
-      await this.mutex.run([`search:${search.token}`], async () => {
+      await this.store.mutex.run([`search:${search.token}`], async () => {
         await this.files.remove(search.token);
         this.index.delete(search.token);
       });

@@ -1,7 +1,7 @@
 import { erasureOpen, storedErasureSchema, type StoredErasure } from '../../domain/erasure.js';
 import type { ErasureChange, ErasureStore } from '../port.js';
-import { parseRow } from './rows.js';
-import type { PgSession } from './session.js';
+import { parseRow, selectDocs } from './rows.js';
+import type { PgSession, Query } from './session.js';
 
 /** Advisory lock class of an erasure id (beside migrations.ts's and search-queries.ts's classes). */
 const LOCK_CLASS_ERASURE = 0x6c7067;
@@ -20,8 +20,7 @@ export class PgErasures implements ErasureStore {
   change<T>(id: string, change: (current: StoredErasure | undefined) => ErasureChange<T>): Promise<T> {
     return this.session.write(async (q) => {
       await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS_ERASURE, id]);
-      const row = (await q<{ doc: unknown }>('SELECT doc FROM erasures WHERE id = $1', [id])).rows[0];
-      const { value, erasure } = change(row ? this.parse(row.doc) : undefined);
+      const { value, erasure } = change(await this.select(q, id));
       if (erasure) {
         if (erasure.id !== id) throw new RangeError('change(): the same erasure');
         await q(
@@ -35,23 +34,20 @@ export class PgErasures implements ErasureStore {
   }
 
   get(id: string): Promise<StoredErasure | undefined> {
-    return this.session.read(async (q) => {
-      const row = (await q<{ doc: unknown }>('SELECT doc FROM erasures WHERE id = $1', [id])).rows[0];
-      return row ? this.parse(row.doc) : undefined;
-    });
+    return this.session.read((q) => this.select(q, id));
   }
 
   listOpen(): Promise<StoredErasure[]> {
-    return this.session.read(async (q) => {
-      const rows = await q<{ doc: unknown }>(
-        'SELECT doc FROM erasures WHERE is_open ORDER BY updated_at, id',
-      );
-      return rows.rows.map((r) => this.parse(r.doc));
-    });
+    const sql = 'SELECT doc FROM erasures WHERE is_open ORDER BY updated_at, id';
+    return this.session.read((q) => selectDocs(q, this.parse, sql));
   }
 
-  private parse(doc: unknown): StoredErasure {
+  private async select(q: Query, id: string): Promise<StoredErasure | undefined> {
+    return (await selectDocs(q, this.parse, 'SELECT doc FROM erasures WHERE id = $1', [id]))[0];
+  }
+
+  private readonly parse = (doc: unknown): StoredErasure => {
     const refusal = `An erasure in the database at ${this.server} does not match what lp-delete writes.`;
     return parseRow(storedErasureSchema, doc, refusal);
-  }
+  };
 }

@@ -45,12 +45,7 @@ export async function dropLease(q: Query, replicaId: string): Promise<void> {
   await q('DELETE FROM replicas WHERE id = $1', [replicaId]);
 }
 
-/** The documents of requests 'submitting' whose replica no longer holds a lease (parsed by the caller). */
-export async function orphanedSubmissions(q: Query): Promise<unknown[]> {
-  const rows = await q<{ doc: unknown }>(
-    `SELECT doc FROM requests r WHERE r.status = 'submitting' AND NOT EXISTS (
-       SELECT 1 FROM replicas p WHERE p.id = r.submitting_replica AND p.lease_until > now()
-     ) ORDER BY created_at, month_seq, id`,
-  );
-  return rows.rows.map((row) => row.doc);
-}
+/** The documents of requests 'submitting' whose replica no longer holds a lease. */
+export const ORPHANED_SUBMISSIONS = `SELECT doc FROM requests r WHERE r.status = 'submitting' AND NOT EXISTS (
+  SELECT 1 FROM replicas p WHERE p.id = r.submitting_replica AND p.lease_until > now()
+) ORDER BY created_at, month_seq, id`;

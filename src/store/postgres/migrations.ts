@@ -80,14 +80,6 @@ export async function schemaVersion(client: pg.ClientBase): Promise<number> {
   return result.rows[0]?.version ?? 0;
 }
 
-export function newerSchemaError(server: string, found: number, known: number): StoreError {
-  return new StoreError(
-    'STORE_UNREADABLE',
-    `The database ${server} has schema version ${found}, newer than this lp-delete knows (${known}): a newer ` +
-      'release has migrated it. Run that release (or newer); an older one cannot use this database.',
-  );
-}
-
 /**
  * Brings the schema up to the newest migration. Holds `pg_advisory_xact_lock` for the transaction, so of
  * two replicas starting together one migrates and the other then finds nothing to do. A database newer
@@ -107,7 +99,13 @@ export async function migrateWith(
     await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS_MIGRATE]);
     await client.query(SCHEMA_TABLE);
     const from = await schemaVersion(client);
-    if (from > known) throw newerSchemaError(server, from, known);
+    if (from > known) {
+      throw new StoreError(
+        'STORE_UNREADABLE',
+        `The database ${server} has schema version ${from}, newer than this lp-delete knows (${known}): a newer ` +
+          'release has migrated it. Run that release (or newer); an older one cannot use this database.',
+      );
+    }
     for (const migration of migrations.slice(from)) {
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [

@@ -18,7 +18,7 @@ import {
   type RequestStore,
 } from '../port.js';
 import type { MonthState } from '../schemas.js';
-import { dropLease, orphanedSubmissions, renewEveryThird, renewLease } from './leases.js';
+import { dropLease, ORPHANED_SUBMISSIONS, renewEveryThird, renewLease } from './leases.js';
 import * as notices from './notice-queries.js';
 import { openDatabase, type DatabaseOptions } from './open-database.js';
 import {
@@ -30,7 +30,7 @@ import {
   selectRequest,
   usageWith,
 } from './request-queries.js';
-import { owedFromRow, parseRequest } from './rows.js';
+import { owedFromRow, parseRequest, selectDocs } from './rows.js';
 import { PgSearches } from './search-queries.js';
 import { PgSession, type Query } from './session.js';
 
@@ -57,12 +57,13 @@ export class PostgresStore implements RequestStore {
 
   private constructor(
     private readonly session: PgSession,
-    private readonly options: Required<Pick<PostgresStoreOptions, 'now' | 'log' | 'replicaLeaseSeconds'>> & {
-      server: string;
-    },
+    /** host:port/database, for messages. */
+    private readonly server: string,
+    private readonly leaseSeconds: number,
+    private readonly now: () => Date,
   ) {
-    this.searches = new PgSearches(session, options.server);
-    this.erasures = new PgErasures(session, options.server);
+    this.searches = new PgSearches(session, server);
+    this.erasures = new PgErasures(session, server);
   }
 
   /**
@@ -71,12 +72,7 @@ export class PostgresStore implements RequestStore {
    */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const { session, server, lease, log } = await openDatabase(options);
-    const store = new PostgresStore(session, {
-      now: options.now ?? (() => new Date()),
-      log,
-      replicaLeaseSeconds: lease,
-      server,
-    });
+    const store = new PostgresStore(session, server, lease, options.now ?? (() => new Date()));
     try {
       await store.renewLease();
     } catch (error) {
@@ -122,7 +118,7 @@ export class PostgresStore implements RequestStore {
   }
 
   async usage(key: QuotaKey): Promise<MonthUsage> {
-    return this.session.read((q) => usageWith(q, this.options.server, key));
+    return this.session.read((q) => usageWith(q, this.server, key));
   }
 
   /** Other replicas' notices are found by the deliverer's polling; this process's wake it at once. */
@@ -149,10 +145,10 @@ export class PostgresStore implements RequestStore {
     return this.writeQueuing(async (q) => {
       const context: ChangeContext = {};
       if (options.quota) {
-        await lockMonth(q, this.options.server, options.quota);
-        context.usage = await usageWith(q, this.options.server, options.quota);
+        await lockMonth(q, this.server, options.quota);
+        context.usage = await usageWith(q, this.server, options.quota);
       }
-      const current = await selectRequest(q, this.options.server, id, true);
+      const current = await selectRequest(q, this.server, id, true);
       const result = change(current, context);
       if ((result.request || result.notices?.length) && !current) {
         throw new RangeError(`update(): there is no request ${id} to change; create() stores new ones`);
@@ -167,7 +163,7 @@ export class PostgresStore implements RequestStore {
 
   async updateMonth<T>(key: QuotaKey, change: (month: MonthState) => MonthChange<T>): Promise<T> {
     return this.writeQueuing(async (q) => {
-      const result = change(await lockMonth(q, this.options.server, key));
+      const result = change(await lockMonth(q, this.server, key));
       if (result.state) await saveMonthState(q, key, result.state);
       return { value: result.value, queued: await this.queue(q, CHANNEL_LANE, result.notices) };
     });
@@ -176,12 +172,12 @@ export class PostgresStore implements RequestStore {
   async claimDueNotices(now: Date, limit: number, claimMs = DEFAULT_CLAIM_MS): Promise<ClaimedNotice[]> {
     const claim = { now, limit, claimMs, replicaId: this.replicaId };
     const rows = limit > 0 ? await this.session.write((q) => notices.claimDue(q, claim)) : [];
-    return notices.claimedInOrder(this.options.server, rows);
+    return notices.claimedInOrder(this.server, rows);
   }
 
   /** Claims are taken over once the lease runs out: safe while it holds, less min(2 s, a quarter). */
   claimsSafeUntil(): number {
-    return this.leaseHeldUntil - Math.min(2_000, this.options.replicaLeaseSeconds * 250);
+    return this.leaseHeldUntil - Math.min(2_000, this.leaseSeconds * 250);
   }
 
   async nextNoticeDueAt(): Promise<Date | undefined> {
@@ -192,7 +188,7 @@ export class PostgresStore implements RequestStore {
     ref: NoticeRef,
     effect?: (request: DeletionRequest) => DeletionRequest,
   ): Promise<boolean> {
-    return this.session.write((q) => notices.delivered(q, this.options.server, this.replicaId, ref, effect));
+    return this.session.write((q) => notices.delivered(q, this.server, this.replicaId, ref, effect));
   }
 
   async noticeFailed(ref: NoticeRef, failure: NoticeFailure): Promise<boolean> {
@@ -201,12 +197,11 @@ export class PostgresStore implements RequestStore {
 
   async owedNotices(): Promise<OwedNotice[]> {
     const rows = await this.session.read((q) => notices.allNotices(q));
-    return rows.map((row) => owedFromRow(this.options.server, row));
+    return rows.map((row) => owedFromRow(this.server, row));
   }
 
   async orphanedSubmissions(): Promise<DeletionRequest[]> {
-    const docs = await this.session.read((q) => orphanedSubmissions(q));
-    return docs.map((doc) => parseRequest(this.options.server, doc));
+    return this.docs(ORPHANED_SUBMISSIONS);
   }
 
   async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
@@ -243,8 +238,8 @@ export class PostgresStore implements RequestStore {
   private async renewLease(): Promise<void> {
     if (this.session.isClosed()) return;
     const started = performance.now();
-    await this.session.write((q) => renewLease(q, this.replicaId, this.options.replicaLeaseSeconds));
-    this.leaseHeldUntil = started + this.options.replicaLeaseSeconds * 1000;
+    await this.session.write((q) => renewLease(q, this.replicaId, this.leaseSeconds));
+    this.leaseHeldUntil = started + this.leaseSeconds * 1000;
   }
 
   /** A transaction that may queue notices; once it committed with some, this process's deliverer wakes. */
@@ -260,13 +255,12 @@ export class PostgresStore implements RequestStore {
     lane: string,
     queued: Parameters<typeof notices.queueNotices>[4] = [],
   ): Promise<number> {
-    await notices.queueNotices(q, this.options.server, this.options.now(), lane, queued);
+    await notices.queueNotices(q, this.server, this.now(), lane, queued);
     return queued.length;
   }
 
   /** The requests a read of `doc` rows finds, in its order. */
-  private async docs(sql: string, params?: unknown[]): Promise<DeletionRequest[]> {
-    const rows = await this.session.read((q) => q<{ doc: unknown }>(sql, params));
-    return rows.rows.map((row) => parseRequest(this.options.server, row.doc));
+  private docs(sql: string, params?: unknown[]): Promise<DeletionRequest[]> {
+    return this.session.read((q) => selectDocs(q, (doc) => parseRequest(this.server, doc), sql, params));
   }
 }

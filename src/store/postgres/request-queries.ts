@@ -9,7 +9,7 @@ import {
   type QuotaKey,
 } from '../port.js';
 import { monthStateSchema, type MonthState } from '../schemas.js';
-import { parseMonthState, parseRequest } from './rows.js';
+import { parseMonthState, parseRequest, selectDocs } from './rows.js';
 import type { Query } from './session.js';
 
 /*
@@ -26,13 +26,9 @@ export async function selectRequest(
   id: string,
   forUpdate = false,
 ): Promise<DeletionRequest | undefined> {
-  const row = await q<{ doc: unknown }>(
-    forUpdate
-      ? 'SELECT doc FROM requests WHERE id = $1 FOR UPDATE'
-      : 'SELECT doc FROM requests WHERE id = $1',
-    [id],
-  );
-  return row.rows[0] ? parseRequest(server, row.rows[0].doc) : undefined;
+  const sql = `SELECT doc FROM requests WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`;
+  const [request] = await selectDocs(q, (doc) => parseRequest(server, doc), sql, [id]);
+  return request;
 }
 
 /** The months requests are listed under, oldest first. */
@@ -103,13 +99,11 @@ export async function saveRequest(q: Query, replicaId: string, request: Deletion
 
 /** The month's row, created when missing, locked until the transaction ends; returns its state. */
 export async function lockMonth(q: Query, server: string, key: QuotaKey): Promise<MonthState> {
-  await q('INSERT INTO months (account_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-    key.accountId,
-    key.month,
-  ]);
+  const params = [key.accountId, key.month];
+  await q('INSERT INTO months (account_id, month) VALUES ($1, $2) ON CONFLICT DO NOTHING', params);
   const row = await q<{ state: unknown }>(
     'SELECT state FROM months WHERE account_id = $1 AND month = $2 FOR UPDATE',
-    [key.accountId, key.month],
+    params,
   );
   return parseMonthState(server, row.rows[0]?.state);
 }
@@ -141,14 +135,9 @@ export async function usageWith(q: Query, server: string, key: QuotaKey): Promis
        (SELECT count(*)::int FROM requests WHERE status = 'pending_approval') AS pending`,
     [key.accountId, key.month, COUNTING],
   );
-  const state = await q<{ state: unknown }>('SELECT state FROM months WHERE account_id = $1 AND month = $2', [
-    key.accountId,
-    key.month,
-  ]);
-  const month = parseMonthState(server, state.rows[0]?.state);
+  const sql = 'SELECT state FROM months WHERE account_id = $1 AND month = $2';
+  const state = await q<{ state: unknown }>(sql, [key.accountId, key.month]);
   const row = counts.rows[0];
-  return monthUsage(
-    { used: row?.used ?? 0, spent: row?.spent ?? false, pendingApprovals: row?.pending ?? 0 },
-    month,
-  );
+  const counted = { used: row?.used ?? 0, spent: row?.spent ?? false, pendingApprovals: row?.pending ?? 0 };
+  return monthUsage(counted, parseMonthState(server, state.rows[0]?.state));
 }

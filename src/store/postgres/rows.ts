@@ -4,6 +4,7 @@ import { deletionRequestSchema, type DeletionRequest } from '../../domain/reques
 import { StoreError } from '../errors.js';
 import type { OwedNotice } from '../port.js';
 import { monthStateSchema, type MonthState } from '../schemas.js';
+import type { Query } from './session.js';
 
 /*
  * The rows of the requests, notices and months tables turned back into the domain's values. A row that
@@ -17,6 +18,17 @@ export function parseRow<T>(schema: z.ZodType<T>, value: unknown, refusal: strin
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new StoreError('STORE_UNREADABLE', refusal);
   return parsed.data;
+}
+
+/** The `doc` column of each row `sql` finds, read through `parse`. */
+export async function selectDocs<T>(
+  q: Query,
+  parse: (doc: unknown) => T,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const rows = await q<{ doc: unknown }>(sql, params);
+  return rows.rows.map((row) => parse(row.doc));
 }
 
 export interface NoticeRow {

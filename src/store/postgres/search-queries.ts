@@ -1,6 +1,6 @@
 import { storedSearchSchema, type StoredPersonSearch } from '../schemas.js';
 import type { PersonSearchStore, SearchChange } from '../port.js';
-import { parseRow } from './rows.js';
+import { parseRow, selectDocs } from './rows.js';
 import type { PgSession, Query } from './session.js';
 
 /** Advisory lock class of a user's search starts (beside migrations.ts's LOCK_CLASS_MIGRATE, _EXCLUSIVE). */
@@ -19,8 +19,8 @@ export class PgSearches implements PersonSearchStore {
   start<T>(userId: string, admit: (earlier: StoredPersonSearch[]) => SearchChange<T>): Promise<T> {
     return this.session.write(async (q) => {
       await q('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS_SEARCH, userId]);
-      const rows = await q<{ doc: unknown }>('SELECT doc FROM person_searches WHERE user_id = $1', [userId]);
-      const { value, search } = admit(rows.rows.map((r) => this.parse(r.doc)));
+      const sql = 'SELECT doc FROM person_searches WHERE user_id = $1';
+      const { value, search } = admit(await selectDocs(q, this.parse, sql, [userId]));
       if (search) {
         if (search.userId !== userId) throw new RangeError('start(): a new search of this user');
         await q(
@@ -65,12 +65,11 @@ export class PgSearches implements PersonSearchStore {
 
   private async select(q: Query, token: string, forUpdate: boolean): Promise<StoredPersonSearch | undefined> {
     const sql = `SELECT doc FROM person_searches WHERE token = $1${forUpdate ? ' FOR UPDATE' : ''}`;
-    const row = (await q<{ doc: unknown }>(sql, [token])).rows[0];
-    return row ? this.parse(row.doc) : undefined;
+    return (await selectDocs(q, this.parse, sql, [token]))[0];
   }
 
-  private parse(doc: unknown): StoredPersonSearch {
+  private readonly parse = (doc: unknown): StoredPersonSearch => {
     const refusal = `A person search in the database at ${this.server} does not match what lp-delete writes.`;
     return parseRow(storedSearchSchema, doc, refusal);
-  }
+  };
 }
