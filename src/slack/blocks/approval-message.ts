@@ -1,5 +1,4 @@
 /** The message approvers see in the approval channel, re-rendered as the request moves on. Pure. */
-import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
@@ -9,11 +8,13 @@ import { namesakesLine } from './person-consumers.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
+  button,
+  buttonRow,
+  confirmDialog,
   context,
   decisionLine,
   fieldsSection,
   header,
-  plainText,
   quoteNote,
   section,
   statusInWords,
@@ -114,35 +115,20 @@ function decisionBlocks(
   }
   const what = group ? `${plural(ids, 'id')} in ${plural(parts, 'request')}` : plural(ids, 'id');
   const sends = !group ? 'it' : `${parts === 2 ? 'both' : `all ${parts}`} requests`;
-  const buttons: types.ActionsBlock = {
-    type: 'actions',
-    block_id: BLOCK.decision,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION.approve,
-        style: 'primary',
-        text: plainText('Approve'),
-        value: lead.id,
-        confirm: {
-          title: plainText('Approve deletion?'),
-          text: plainText(
-            `LivePerson will delete the personal data for these ${what}. ${group ? 'Each' : 'It'} can be ` +
-              `cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
-          ),
-          confirm: plainText('Approve and send'),
-          deny: plainText('Go back'),
-        },
-      },
-      {
-        type: 'button',
-        action_id: ACTION.reject,
-        style: 'danger',
-        text: plainText('Reject'),
-        value: lead.id,
-      },
-    ],
-  };
+  const buttons = buttonRow(
+    BLOCK.decision,
+    button(ACTION.approve, 'Approve', lead.id, {
+      style: 'primary',
+      confirm: confirmDialog(
+        'Approve deletion?',
+        `LivePerson will delete the personal data for these ${what}. ${group ? 'Each' : 'It'} can be ` +
+          `cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
+        'Approve and send',
+        'Go back',
+      ),
+    }),
+    button(ACTION.reject, 'Reject', lead.id, { style: 'danger' }),
+  );
   return [
     quota,
     buttons,

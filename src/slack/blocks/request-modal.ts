@@ -10,14 +10,7 @@ import {
 } from '../../domain/types.js';
 import { ACTION, BLOCK, CALLBACK, PERSON_TYPE_VALUE } from '../ids.js';
 import { truncate } from '../format.js';
-import {
-  REASON_MAX,
-  plainText,
-  section,
-  type KnownBlock,
-  type ModalView,
-  type PlainTextOption,
-} from './parts.js';
+import { REASON_MAX, plainText, section, type KnownBlock, type ModalView } from './parts.js';
 
 /** Slack's ceiling for one plain_text_input: 100 UUIDs one per line (3,700 characters) need two inputs. */
 const IDS_INPUT_MAX = 3000;
@@ -39,7 +32,7 @@ export interface RequestModalOptions {
   today?: string;
 }
 
-function typeOption(type: DeletionType): PlainTextOption {
+function typeOption(type: DeletionType): types.PlainTextOption {
   return { text: plainText(DELETION_TYPE_LABELS[type]), value: type };
 }
 
