@@ -73,6 +73,14 @@ export async function findPosted(
   throw Object.assign(new Error('too many messages to look through'), { code: 'notice_lookup_incomplete' });
 }
 
+/** A message's permalink, or undefined when Slack gives none (a failed look-up included). */
+export async function permalinkOf(client: WebClient, ref: MessageRef): Promise<string | undefined> {
+  const answer = await client.chat
+    .getPermalink({ channel: ref.channelId, message_ts: ref.ts })
+    .catch(() => undefined);
+  return answer?.permalink;
+}
+
 async function dmChannel(client: WebClient, user: string): Promise<string> {
   const answer = await client.conversations.open({ users: user });
   const id = answer.channel?.id;
