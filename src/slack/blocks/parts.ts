@@ -49,6 +49,37 @@ export function context(...lines: string[]): types.ContextBlock {
   };
 }
 
+/** A text box; `initialValue` (a prefill) is cut to `maxLength`. */
+export function textInput(opts: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  hint: string;
+  placeholder: string;
+  maxLength: number;
+  multiline?: boolean;
+  optional?: boolean;
+  initialValue?: string | undefined;
+}): types.InputBlock {
+  const element: types.PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: opts.actionId,
+    multiline: opts.multiline,
+    max_length: opts.maxLength,
+    placeholder: plainText(opts.placeholder),
+  };
+  // Slack refuses an initial_value longer than max_length, so a long prefill is cut rather than lost.
+  if (opts.initialValue) element.initial_value = truncate(opts.initialValue, opts.maxLength);
+  return {
+    type: 'input',
+    block_id: opts.blockId,
+    optional: opts.optional,
+    label: plainText(opts.label),
+    hint: plainText(opts.hint),
+    element,
+  };
+}
+
 /** A button whose value is the request id its listener reads back; `extra`: a style, a confirm dialog. */
 export function button(
   actionId: string,
