@@ -52,29 +52,24 @@ function idListSections(
 ): SectionBlock[] {
   const heading = options.heading ?? `*${DELETION_TYPE_LABELS[request.type]} ids (${request.ids.length})*`;
   const budget = options.budget ?? ID_LIST_BUDGET;
-  const chunks: string[] = [];
-  let current = heading;
-  const add = (line: string) => {
-    if (current.length + line.length + 1 > SECTION_TEXT_MAX) {
-      chunks.push(current);
-      current = line;
-    } else {
-      current = current ? `${current}\n${line}` : line;
-    }
-  };
+  const lines = [heading];
   let used = heading.length;
-  let shown = 0;
   for (const id of request.ids) {
     const line = formatId(id);
-    if (used + line.length + 1 > budget) break;
-    add(line);
     used += line.length + 1;
-    shown += 1;
+    if (used > budget) break;
+    lines.push(line);
   }
-  const hidden = request.ids.length - shown;
+  const hidden = request.ids.length - (lines.length - 1);
   if (hidden > 0)
-    add(`_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`);
-  chunks.push(current);
+    lines.push(`_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`);
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= SECTION_TEXT_MAX)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
   return chunks.map((text) => section(text));
 }
 
@@ -203,14 +198,10 @@ export function buildGroupApprovalMessage(
     budget -= sections.reduce((sum, b) => sum + (b.text?.text.length ?? 0), 0);
     blocks.push(...sections);
   }
-  const [firstUnlisted] = unlisted;
-  const lastUnlisted = unlisted[unlisted.length - 1];
-  if (firstUnlisted && lastUnlisted) {
+  if (unlisted.length > 0) {
     const ids = unlisted.reduce((sum, p) => sum + p.ids.length, 0);
-    const range =
-      firstUnlisted === lastUnlisted
-        ? escapeMrkdwn(firstUnlisted.id)
-        : `${escapeMrkdwn(firstUnlisted.id)} to ${escapeMrkdwn(lastUnlisted.id)}`;
+    const ends = unlisted.filter((_, index) => index === 0 || index === unlisted.length - 1);
+    const range = ends.map((part) => escapeMrkdwn(part.id)).join(' to ');
     blocks.push(
       section(
         `*${plural(unlisted.length, 'more request')}* (${range}, ${plural(ids, 'id')}): their ids are not shown, Slack limits how long one message can be. Every id is kept with its request (\`npm run audit -- --with-ids\`).`,
