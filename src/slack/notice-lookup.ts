@@ -18,7 +18,6 @@ import type { MessageRef, SendAttempt } from '../service/ports.js';
  *   `conversations.open` (im:write), which returns the existing DM.
  */
 
-/** The `event_type` of lp-delete's notices. */
 const NOTICE_EVENT_TYPE = 'lp_delete_notice';
 const LOOK_BACK_MARGIN_MS = 60 * 60_000;
 /** More pages than this and Slack cannot show in reasonable time whether the post arrived: wait instead. */
