@@ -68,23 +68,17 @@ export const PERSON_ACTION = {
 export const KEYWORD_HITS_PER_GROUP = 10;
 export const KEYWORD_HITS_MAX_GROUPS = 5;
 
-/** `person_keyword_hits_0`, `person_keyword_hits_1`, … */
-export function keywordHitsBlockId(group: number): string {
-  return `${PERSON_BLOCK.keywordHits}_${group}`;
-}
+/**
+ * `person_keyword_hits_0`, `person_consumers_1`, …: the block id of a group (of KEYWORD_HITS_PER_GROUP), and
+ * whether a block id is one of those groups.
+ */
+const groupBlockId = (base: string) => (group: number) => `${base}_${group}`;
+const isGroupBlockId = (base: string) => (blockId: string) => new RegExp(`^${base}_\\d+$`).test(blockId);
+export const keywordHitsBlockId = groupBlockId(PERSON_BLOCK.keywordHits);
+export const isKeywordHitsBlockId = isGroupBlockId(PERSON_BLOCK.keywordHits);
+export const consumersBlockId = groupBlockId(PERSON_BLOCK.consumers);
+export const isConsumersBlockId = isGroupBlockId(PERSON_BLOCK.consumers);
 
-export function isKeywordHitsBlockId(blockId: string): boolean {
-  return new RegExp(`^${PERSON_BLOCK.keywordHits}_\\d+$`).test(blockId);
-}
-
-/** `person_consumers_0`, `person_consumers_1`, … (groups of KEYWORD_HITS_PER_GROUP). */
-export function consumersBlockId(group: number): string {
-  return `${PERSON_BLOCK.consumers}_${group}`;
-}
-
-export function isConsumersBlockId(blockId: string): boolean {
-  return new RegExp(`^${PERSON_BLOCK.consumers}_\\d+$`).test(blockId);
-}
 /** The Workflow Builder step (a custom function in both manifests): its callback id. */
 export const FUNCTION = {
   erasePerson: 'lp_erase_person',

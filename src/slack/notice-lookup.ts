@@ -18,7 +18,6 @@ import type { MessageRef, SendAttempt } from '../service/ports.js';
  *   `conversations.open` (im:write), which returns the existing DM.
  */
 
-/** The `event_type` of lp-delete's notices. */
 const NOTICE_EVENT_TYPE = 'lp_delete_notice';
 const LOOK_BACK_MARGIN_MS = 60 * 60_000;
 /** More pages than this and Slack cannot show in reasonable time whether the post arrived: wait instead. */
@@ -71,6 +70,14 @@ export async function findPosted(
     if (!answer.has_more || !cursor) return undefined;
   }
   throw Object.assign(new Error('too many messages to look through'), { code: 'notice_lookup_incomplete' });
+}
+
+/** A message's permalink, or undefined when Slack gives none (a failed look-up included). */
+export async function permalinkOf(client: WebClient, ref: MessageRef): Promise<string | undefined> {
+  const answer = await client.chat
+    .getPermalink({ channel: ref.channelId, message_ts: ref.ts })
+    .catch(() => undefined);
+  return answer?.permalink;
 }
 
 async function dmChannel(client: WebClient, user: string): Promise<string> {

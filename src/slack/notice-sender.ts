@@ -20,14 +20,19 @@ import { completedMessage, completedRequesterMessage, overdueMessage } from './b
 import { buildRecordMessage } from './blocks/record-message.js';
 import { verificationMessage, verificationSentence } from './blocks/verification-messages.js';
 import { ticketChangeNotes } from './blocks/id-messages.js';
+import { section, type SlackMessage } from './blocks/parts.js';
 import { escapeMrkdwn, isUserId, mention, slackDate } from './format.js';
 import { classifySlackError } from './slack-errors.js';
-import { claimExpired, FIRST_ATTEMPT, findPosted, noticeMetadata, type PostPlace } from './notice-lookup.js';
+import {
+  claimExpired,
+  FIRST_ATTEMPT,
+  findPosted,
+  noticeMetadata,
+  permalinkOf,
+  type PostPlace,
+} from './notice-lookup.js';
 
-interface Message {
-  text: string;
-  blocks?: unknown[];
-}
+type Message = Pick<SlackMessage, 'text'> & Partial<Pick<SlackMessage, 'blocks'>>;
 
 /** Posts one notice's message: at most once per attempt, after looking for an earlier one if need be. */
 type Post = (place: PostPlace, message: Message) => Promise<MessageRef | undefined>;
@@ -90,8 +95,8 @@ export class SlackNoticeSender implements NoticeSender {
     const thread = request.approvalMessage ?? group?.lead.approvalMessage;
     // Thread messages wait for the approval message (same lane, in order); without it there is no thread.
     const inThread = async (message: Message) =>
-      thread ? post({ channel: thread.channelId, thread: thread.ts }, message) : undefined;
-    const dm = (message: Message) => post({ user: request.requestedBy }, message);
+      thread ? { posted: await post({ channel: thread.channelId, thread: thread.ts }, message) } : {};
+    const dm = async (message: Message) => ({ posted: await post({ user: request.requestedBy }, message) });
     switch (notice.kind) {
       case 'approval_post': {
         const posted = await post(
@@ -114,53 +119,41 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       }
       case 'held_back_closed':
-        await inThread(heldBackClosedMessage(request, notice.conversationIds));
-        return {};
+        return inThread(heldBackClosedMessage(request, notice.conversationIds));
       case 'requester_filed':
-        await this.requesterFiled(dm, request, notice.duplicatesDropped, [
+        return this.requesterFiled(dm, request, notice.duplicatesDropped, [
           ...(notice.notes ?? []),
           ...(notice.ticketChanges ? ticketChangeNotes(notice.ticketChanges) : []),
         ]);
-        return {};
       case 'record_post':
-        return {
-          posted: await inThread(buildRecordMessage(request, { now: this.now() })),
-        };
+        return inThread(buildRecordMessage(request, { now: this.now() }));
       case 'record_update':
         if (!attempt.mayPost()) throw claimExpired();
         await this.client.chat.update({
           channel: notice.channelId,
           ts: notice.ts,
-          ...(buildRecordMessage(request, { now: this.now() }) as Message),
+          ...buildRecordMessage(request, { now: this.now() }),
         });
         return {};
       case 'failure_post':
-        await inThread(buildFailureMessage(request, failurePostWords(notice)));
-        return {};
+        return inThread(buildFailureMessage(request, failurePostWords(notice)));
       case 'decision_note':
-        await inThread(decisionNote(request));
-        return {};
+        return inThread(decisionNote(request));
       case 'requester_outcome':
-        await dm({ text: requesterOutcomeText(request, requesterOutcomeWords(notice)) });
-        return {};
+        return dm({ text: requesterOutcomeText(request, requesterOutcomeWords(notice)) });
       case 'cancelled_post':
-        await inThread(cancelledMessage(request));
-        return {};
+        return inThread(cancelledMessage(request));
       case 'reminder_post': {
         const today = todayIn(this.now(), this.timeZone);
-        await inThread(reminderMessage(request, new Date(notice.expiresAt), today));
-        return {};
+        return inThread(reminderMessage(request, new Date(notice.expiresAt), today));
       }
       case 'expired_post':
-        await inThread(expiredMessage(request));
-        return {};
+        return inThread(expiredMessage(request));
       case 'completed_post':
-        await inThread(completedMessage(request, this.completion(request)));
-        return {};
+        return inThread(completedMessage(request, this.completion(request)));
       case 'completed_requester': {
         const verified = notice.verification && verificationSentence(request.type, notice.verification);
-        await dm(completedRequesterMessage(request, this.completion(request), verified));
-        return {};
+        return dm(completedRequesterMessage(request, this.completion(request), verified));
       }
       case 'verification_post': {
         if (!thread) return {};
@@ -173,8 +166,7 @@ export class SlackNoticeSender implements NoticeSender {
         return {};
       }
       case 'overdue_post':
-        await inThread(overdueMessage(request));
-        return {};
+        return inThread(overdueMessage(request));
     }
   }
 
@@ -193,12 +185,12 @@ export class SlackNoticeSender implements NoticeSender {
   }
 
   private async requesterFiled(
-    dm: (message: Message) => Promise<MessageRef | undefined>,
+    dm: (message: Message) => Promise<{ posted?: MessageRef }>,
     request: DeletionRequest,
     duplicatesDropped: number,
     notes: string[],
   ) {
-    const permalink = request.approvalMessage ? await this.permalink(request.approvalMessage) : undefined;
+    const permalink = request.approvalMessage && (await permalinkOf(this.client, request.approvalMessage));
     const notice = filedNotice(request, permalink);
     const extra = [
       duplicatesDropped > 0
@@ -207,7 +199,7 @@ export class SlackNoticeSender implements NoticeSender {
       ...notes,
     ].filter(Boolean);
     const text = extra.length > 0 ? `${notice.text}\n${extra.map(escapeMrkdwn).join('\n')}` : notice.text;
-    await dm({ text, ...(extra.length === 0 ? { blocks: notice.blocks } : {}) });
+    return dm({ text, ...(extra.length === 0 ? { blocks: notice.blocks } : {}) });
   }
 
   /**
@@ -227,8 +219,7 @@ export class SlackNoticeSender implements NoticeSender {
       const args = {
         channel,
         text: message.text,
-        // Builders return Block Kit objects checked against Slack's limits in their tests.
-        blocks: message.blocks as never,
+        blocks: message.blocks,
         metadata: noticeMetadata(attempt.noticeId),
       };
       const broadcast = 'broadcast' in place && place.broadcast === true;
@@ -242,15 +233,6 @@ export class SlackNoticeSender implements NoticeSender {
       return answer.ts ? { channelId: answer.channel ?? channel, ts: answer.ts } : undefined;
     };
   }
-
-  private async permalink(ref: MessageRef): Promise<string | undefined> {
-    try {
-      const answer = await this.client.chat.getPermalink({ channel: ref.channelId, message_ts: ref.ts });
-      return answer.permalink;
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 function decisionNote(request: DeletionRequest): Message {
@@ -259,5 +241,5 @@ function decisionNote(request: DeletionRequest): Message {
   const verb = decision.outcome === 'approved' ? 'Approved' : 'Rejected';
   const reason = decision.reason ? `: ${escapeMrkdwn(decision.reason)}` : '';
   const text = `${verb} by ${mention(decision.by)} ${slackDate(decision.at)}${reason}`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }

@@ -56,13 +56,6 @@ export function slackPlatformError(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Slack's own error code of an @slack/web-api error, or the client's code. */
-export function slackErrorCode(error: unknown): string {
-  const platform = slackPlatformError(error);
-  if (platform !== undefined) return platform;
-  return ownCode(error) ?? 'unexpected';
-}
-
 /**
  * The one classifier of Slack Web API failures: wait (outage, rate limit), needs an admin (token revoked,
  * bot removed from the channel, missing scope…: retried for days), or ours (blocks Slack refuses).
@@ -77,7 +70,7 @@ export function classifySlackError(error: unknown): DeliveryVerdict {
     statusCode?: number;
     data?: { error?: string; response_metadata?: { messages?: string[] } };
   };
-  const code = slackErrorCode(error);
+  const code = slackPlatformError(error) ?? ownCode(error) ?? 'unexpected';
   switch (e.code) {
     case 'slack_webapi_rate_limited_error':
       return { kind: 'transient', afterMs: (e.retryAfter ?? 1) * 1000, code: 'ratelimited' };

@@ -1,5 +1,4 @@
 /** The message approvers see in the approval channel, re-rendered as the request moves on. Pure. */
-import type { types } from '@slack/bolt';
 import type { DeletionRequest } from '../../domain/request.js';
 import { CANCEL_WINDOW_DAYS, DELETION_TYPE_LABELS } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
@@ -9,11 +8,13 @@ import { namesakesLine } from './person-consumers.js';
 import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
   SECTION_TEXT_MAX,
+  button,
+  buttonRow,
+  confirmDialog,
   context,
   decisionLine,
   fieldsSection,
   header,
-  plainText,
   quoteNote,
   section,
   statusInWords,
@@ -51,29 +52,24 @@ function idListSections(
 ): SectionBlock[] {
   const heading = options.heading ?? `*${DELETION_TYPE_LABELS[request.type]} ids (${request.ids.length})*`;
   const budget = options.budget ?? ID_LIST_BUDGET;
-  const chunks: string[] = [];
-  let current = heading;
-  const add = (line: string) => {
-    if (current.length + line.length + 1 > SECTION_TEXT_MAX) {
-      chunks.push(current);
-      current = line;
-    } else {
-      current = current ? `${current}\n${line}` : line;
-    }
-  };
+  const lines = [heading];
   let used = heading.length;
-  let shown = 0;
   for (const id of request.ids) {
     const line = formatId(id);
-    if (used + line.length + 1 > budget) break;
-    add(line);
     used += line.length + 1;
-    shown += 1;
+    if (used > budget) break;
+    lines.push(line);
   }
-  const hidden = request.ids.length - shown;
+  const hidden = request.ids.length - (lines.length - 1);
   if (hidden > 0)
-    add(`_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`);
-  chunks.push(current);
+    lines.push(`_…and ${plural(hidden, 'more id')}, not shown: Slack limits how long one message can be._`);
+  const chunks: string[] = [];
+  for (const line of lines) {
+    const last = chunks.at(-1);
+    if (last !== undefined && last.length + line.length + 1 <= SECTION_TEXT_MAX)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
+    else chunks.push(line);
+  }
   return chunks.map((text) => section(text));
 }
 
@@ -114,35 +110,20 @@ function decisionBlocks(
   }
   const what = group ? `${plural(ids, 'id')} in ${plural(parts, 'request')}` : plural(ids, 'id');
   const sends = !group ? 'it' : `${parts === 2 ? 'both' : `all ${parts}`} requests`;
-  const buttons: types.ActionsBlock = {
-    type: 'actions',
-    block_id: BLOCK.decision,
-    elements: [
-      {
-        type: 'button',
-        action_id: ACTION.approve,
-        style: 'primary',
-        text: plainText('Approve'),
-        value: lead.id,
-        confirm: {
-          title: plainText('Approve deletion?'),
-          text: plainText(
-            `LivePerson will delete the personal data for these ${what}. ${group ? 'Each' : 'It'} can be ` +
-              `cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
-          ),
-          confirm: plainText('Approve and send'),
-          deny: plainText('Go back'),
-        },
-      },
-      {
-        type: 'button',
-        action_id: ACTION.reject,
-        style: 'danger',
-        text: plainText('Reject'),
-        value: lead.id,
-      },
-    ],
-  };
+  const buttons = buttonRow(
+    BLOCK.decision,
+    button(ACTION.approve, 'Approve', lead.id, {
+      style: 'primary',
+      confirm: confirmDialog(
+        'Approve deletion?',
+        `LivePerson will delete the personal data for these ${what}. ${group ? 'Each' : 'It'} can be ` +
+          `cancelled for ${CANCEL_WINDOW_DAYS} days after submission; after that it is irreversible.`,
+        'Approve and send',
+        'Go back',
+      ),
+    }),
+    button(ACTION.reject, 'Reject', lead.id, { style: 'danger' }),
+  );
   return [
     quota,
     buttons,
@@ -217,14 +198,10 @@ export function buildGroupApprovalMessage(
     budget -= sections.reduce((sum, b) => sum + (b.text?.text.length ?? 0), 0);
     blocks.push(...sections);
   }
-  const [firstUnlisted] = unlisted;
-  const lastUnlisted = unlisted[unlisted.length - 1];
-  if (firstUnlisted && lastUnlisted) {
+  if (unlisted.length > 0) {
     const ids = unlisted.reduce((sum, p) => sum + p.ids.length, 0);
-    const range =
-      firstUnlisted === lastUnlisted
-        ? escapeMrkdwn(firstUnlisted.id)
-        : `${escapeMrkdwn(firstUnlisted.id)} to ${escapeMrkdwn(lastUnlisted.id)}`;
+    const ends = unlisted.filter((_, index) => index === 0 || index === unlisted.length - 1);
+    const range = ends.map((part) => escapeMrkdwn(part.id)).join(' to ');
     blocks.push(
       section(
         `*${plural(unlisted.length, 'more request')}* (${range}, ${plural(ids, 'id')}): their ids are not shown, Slack limits how long one message can be. Every id is kept with its request (\`npm run audit -- --with-ids\`).`,

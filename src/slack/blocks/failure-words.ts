@@ -11,7 +11,7 @@ import {
 } from '../../domain/notices.js';
 import type { DeletionRequest } from '../../domain/request.js';
 import { describeFailureFacts } from '../../liveperson/describe-for-people.js';
-import { escapeMrkdwn, slackDate, truncate } from '../format.js';
+import { escapeMrkdwn, plural, slackDate, truncate } from '../format.js';
 import { context, section, typeAndCount, type KnownBlock, type SlackMessage } from './parts.js';
 
 export interface FailureExplanation {
@@ -58,7 +58,7 @@ function afterInterruption(candidates: readonly string[] | null, check?: Reconci
   if (candidates.length === 0) {
     return `lp-delete found no request in LivePerson’s list it can prove is this one; LivePerson may still hold it. ${where} ${dont}`;
   }
-  return `LivePerson has ${candidates.length} request${candidates.length === 1 ? '' : 's'} from around that time that no lp-delete request holds (${candidates.join(', ')}), so lp-delete cannot tell which is this one. ${where} ${dont}`;
+  return `LivePerson has ${plural(candidates.length, 'request')} from around that time that no lp-delete request holds (${candidates.join(', ')}), so lp-delete cannot tell which is this one. ${where} ${dont}`;
 }
 
 /** Exactly what to compare: the time window on LivePerson's clock, requested_by, and the count. */
@@ -83,7 +83,6 @@ export function requesterOutcomeWords(notice: RequesterOutcome): FailureExplanat
   return notice.failure ? explainFailure(notice.failure) : undefined;
 }
 
-/** The thread reply when a submission failed or its outcome is unknown. */
 /** Room for both paragraphs in one 3,000-character section even after escaping. */
 const PARAGRAPH_MAX = 1200;
 
@@ -91,6 +90,7 @@ function paragraph(text: string): string {
   return escapeMrkdwn(truncate(text.trim(), PARAGRAPH_MAX));
 }
 
+/** The thread reply when a submission failed or its outcome is unknown. */
 export function buildFailureMessage(request: DeletionRequest, explanation: FailureExplanation): SlackMessage {
   const unknown = request.status === 'outcome_unknown';
   const headline = unknown

@@ -1,7 +1,7 @@
 import type { DeletionRequest } from '../../domain/request.js';
 import { plural } from '../format.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { plainText, section, type SlackMessage } from './parts.js';
+import { button, buttonRow, section, type SlackMessage } from './parts.js';
 
 /**
  * In the lead's thread: held-back conversations have closed; the button files them for a new four-eyes
@@ -20,18 +20,7 @@ export function heldBackClosedMessage(
         `:white_check_mark: *${text}.* LivePerson can delete ${count === 1 ? 'it' : 'them'} now. ` +
           'Filing them starts a new approval: someone other than the person who clicks must approve it.',
       ),
-      {
-        type: 'actions',
-        block_id: BLOCK.heldBack,
-        elements: [
-          {
-            type: 'button',
-            action_id: ACTION.fileHeldBack,
-            text: plainText('File them for approval'),
-            value: lead.id,
-          },
-        ],
-      },
+      buttonRow(BLOCK.heldBack, button(ACTION.fileHeldBack, 'File them for approval', lead.id)),
     ],
   };
 }

@@ -10,8 +10,10 @@ import type { QuotaReport } from '../../service/quota-service.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
 import { calendarDate, escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js';
 import {
+  button,
+  buttonRow,
+  confirmDialog,
   context,
-  plainText,
   section,
   statusInWords,
   typeAndCount,
@@ -58,29 +60,23 @@ export function deadlineText(request: DeletionRequest, today?: string): string |
 /** The buttons under a thread record: Refresh always, Cancel only while LivePerson's window is open. */
 export function recordActions(request: DeletionRequest, now: Date): types.ActionsBlock | undefined {
   if (!request.lpRecord) return undefined;
-  const elements: types.Button[] = [
-    { type: 'button', action_id: ACTION.refreshStatus, text: plainText('Refresh status'), value: request.id },
-  ];
+  const buttons = [button(ACTION.refreshStatus, 'Refresh status', request.id)];
   const until = cancellableUntil(request);
   if (cancelOffered(request, now) && until) {
-    elements.push({
-      type: 'button',
-      action_id: ACTION.cancelDeletion,
-      style: 'danger',
-      text: plainText('Cancel deletion'),
-      value: request.id,
-      confirm: {
-        title: plainText('Cancel this deletion?'),
-        text: plainText(
+    buttons.push(
+      button(ACTION.cancelDeletion, 'Cancel deletion', request.id, {
+        style: 'danger',
+        confirm: confirmDialog(
+          'Cancel this deletion?',
           `LivePerson will not delete anything for ${request.id} (${plural(request.ids.length, 'id')}). ` +
             'To delete the data later, a new request must be filed and approved, and it uses another unit of the monthly quota.',
+          'Cancel the deletion',
+          'Keep it',
         ),
-        confirm: plainText('Cancel the deletion'),
-        deny: plainText('Keep it'),
-      },
-    });
+      }),
+    );
   }
-  return { type: 'actions', block_id: BLOCK.recordActions, elements };
+  return buttonRow(BLOCK.recordActions, ...buttons);
 }
 
 export interface StatusView {

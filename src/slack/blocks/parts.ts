@@ -9,9 +9,6 @@ import { escapeMrkdwn, mention, plural, slackDate, truncate } from '../format.js
 export type KnownBlock = types.KnownBlock;
 export type ModalView = types.ModalView;
 export type SectionBlock = types.SectionBlock;
-export type ContextBlock = types.ContextBlock;
-export type HeaderBlock = types.HeaderBlock;
-export type PlainTextOption = types.PlainTextOption;
 
 /** What chat.postMessage / chat.update / chat.postEphemeral take: blocks plus the notification text. */
 export interface SlackMessage {
@@ -29,7 +26,7 @@ export function plainText(text: string): types.PlainTextElement {
   return { type: 'plain_text', text, emoji: true };
 }
 
-export function header(text: string): HeaderBlock {
+export function header(text: string): types.HeaderBlock {
   return { type: 'header', text: plainText(truncate(text, HEADER_TEXT_MAX)) };
 }
 
@@ -45,11 +42,66 @@ export function fieldsSection(fields: string[]): SectionBlock {
   };
 }
 
-export function context(...lines: string[]): ContextBlock {
+export function context(...lines: string[]): types.ContextBlock {
   return {
     type: 'context',
     elements: lines.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: truncate(text, SECTION_TEXT_MAX) })),
   };
+}
+
+/** A text box; `initialValue` (a prefill) is cut to `maxLength`. */
+export function textInput(opts: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  hint: string;
+  placeholder: string;
+  maxLength: number;
+  multiline?: boolean;
+  optional?: boolean;
+  initialValue?: string | undefined;
+}): types.InputBlock {
+  const element: types.PlainTextInput = {
+    type: 'plain_text_input',
+    action_id: opts.actionId,
+    multiline: opts.multiline,
+    max_length: opts.maxLength,
+    placeholder: plainText(opts.placeholder),
+  };
+  // Slack refuses an initial_value longer than max_length, so a long prefill is cut rather than lost.
+  if (opts.initialValue) element.initial_value = truncate(opts.initialValue, opts.maxLength);
+  return {
+    type: 'input',
+    block_id: opts.blockId,
+    optional: opts.optional,
+    label: plainText(opts.label),
+    hint: plainText(opts.hint),
+    element,
+  };
+}
+
+/** A button whose value is the request id its listener reads back; `extra`: a style, a confirm dialog. */
+export function button(
+  actionId: string,
+  label: string,
+  value: string,
+  extra: Pick<types.Button, 'style' | 'confirm'> = {},
+): types.Button {
+  return { type: 'button', action_id: actionId, text: plainText(label), value, ...extra };
+}
+
+/** Slack's dialog before a button acts: title, what happens, the confirm and the deny words. */
+export function confirmDialog(title: string, text: string, confirm: string, deny: string) {
+  return {
+    title: plainText(title),
+    text: plainText(text),
+    confirm: plainText(confirm),
+    deny: plainText(deny),
+  };
+}
+
+export function buttonRow(blockId: string, ...buttons: types.Button[]): types.ActionsBlock {
+  return { type: 'actions', block_id: blockId, elements: buttons };
 }
 
 /** A person-typed note (reason, rejection note), cut to the input's length and made inert. */

@@ -11,6 +11,7 @@ import {
   fieldsSection,
   plainText,
   section,
+  textInput,
   type KnownBlock,
   type ModalView,
 } from './parts.js';
@@ -41,34 +42,28 @@ export interface PersonSearchingModalOptions {
 /** Opened at once (inside the 3-second ack); `views.update` replaces it when the search is done. */
 export function buildPersonSearchingModal(options: PersonSearchingModalOptions): ModalView {
   const what = options.chatHistory ? 'messaging conversations and chats' : 'messaging conversations';
-  return withMetadata(
-    {
-      type: 'modal',
-      callback_id: PERSON_CALLBACK.searching,
-      title: plainText(TITLE),
-      close: plainText('Cancel'),
-      blocks: [
-        section(
-          `:hourglass_flowing_sand: *Searching LivePerson* for *${shownIdentifier(options.identifier)}*…`,
-        ),
-        context(
-          `Looking through the last 13 months of ${what}. This can take a minute; this view updates by itself.`,
-          'Nothing is filed until you send it for approval.',
-        ),
-        ...(options.progress
-          ? [
-              {
-                ...context(
-                  `${options.progress.done} of ${plural(options.progress.total, 'period')} searched`,
-                ),
-                block_id: PERSON_BLOCK.progress,
-              },
-            ]
-          : []),
-      ],
-    },
-    options.privateMetadata,
-  );
+  const blocks: KnownBlock[] = [
+    section(`:hourglass_flowing_sand: *Searching LivePerson* for *${shownIdentifier(options.identifier)}*…`),
+    context(
+      `Looking through the last 13 months of ${what}. This can take a minute; this view updates by itself.`,
+      'Nothing is filed until you send it for approval.',
+    ),
+  ];
+  if (options.progress) {
+    const { done, total } = options.progress;
+    blocks.push({
+      ...context(`${done} of ${plural(total, 'period')} searched`),
+      block_id: PERSON_BLOCK.progress,
+    });
+  }
+  const view: ModalView = {
+    type: 'modal',
+    callback_id: PERSON_CALLBACK.searching,
+    title: plainText(TITLE),
+    close: plainText('Cancel'),
+    blocks,
+  };
+  return withMetadata(view, options.privateMetadata);
 }
 
 export interface PersonResultModalOptions {
@@ -112,22 +107,6 @@ function keywordHitBlocks(hits: PersonSearchResult['keywordOnly'], capped: boole
       notShown: (n) => `${plural(n, 'more mention')} not shown. A more specific identifier finds fewer.`,
     }),
   ];
-}
-
-function reasonInput(initial?: string): types.InputBlock {
-  return {
-    type: 'input',
-    block_id: PERSON_BLOCK.reason,
-    label: plainText('Reason'),
-    hint: plainText('The DSR reference or ticket, shown to the approver and kept with the request.'),
-    element: {
-      type: 'plain_text_input',
-      action_id: PERSON_ACTION.reason,
-      max_length: REASON_MAX,
-      placeholder: plainText('e.g. DSR-2026-0142'),
-      ...(initial?.trim() ? { initial_value: truncate(initial.trim(), REASON_MAX) } : {}),
-    },
-  };
 }
 
 /**
@@ -182,7 +161,15 @@ export function buildPersonResultModal(options: PersonResultModalOptions): Modal
     blocks.push(
       ...keywordHitBlocks(result.keywordOnly, result.keywordOnlyCapped),
       { type: 'divider' },
-      reasonInput(options.reason),
+      textInput({
+        blockId: PERSON_BLOCK.reason,
+        actionId: PERSON_ACTION.reason,
+        label: 'Reason',
+        hint: 'The DSR reference or ticket, shown to the approver and kept with the request.',
+        placeholder: 'e.g. DSR-2026-0142',
+        maxLength: REASON_MAX,
+        initialValue: options.reason?.trim(),
+      }),
     );
     blocks.push(context('Nothing reaches LivePerson until a second person approves in the privacy channel.'));
   }

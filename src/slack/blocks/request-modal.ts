@@ -9,15 +9,7 @@ import {
   type DeletionType,
 } from '../../domain/types.js';
 import { ACTION, BLOCK, CALLBACK, PERSON_TYPE_VALUE } from '../ids.js';
-import { truncate } from '../format.js';
-import {
-  REASON_MAX,
-  plainText,
-  section,
-  type KnownBlock,
-  type ModalView,
-  type PlainTextOption,
-} from './parts.js';
+import { REASON_MAX, plainText, section, textInput, type KnownBlock, type ModalView } from './parts.js';
 
 /** Slack's ceiling for one plain_text_input: 100 UUIDs one per line (3,700 characters) need two inputs. */
 const IDS_INPUT_MAX = 3000;
@@ -39,38 +31,8 @@ export interface RequestModalOptions {
   today?: string;
 }
 
-function typeOption(type: DeletionType): PlainTextOption {
+function typeOption(type: DeletionType): types.PlainTextOption {
   return { text: plainText(DELETION_TYPE_LABELS[type]), value: type };
-}
-
-function textInput(opts: {
-  blockId: string;
-  actionId: string;
-  label: string;
-  hint: string;
-  placeholder: string;
-  maxLength: number;
-  multiline: boolean;
-  optional: boolean;
-  initialValue: string | undefined;
-}): types.InputBlock {
-  const element: types.PlainTextInput = {
-    type: 'plain_text_input',
-    action_id: opts.actionId,
-    multiline: opts.multiline,
-    max_length: opts.maxLength,
-    placeholder: plainText(opts.placeholder),
-  };
-  // Slack refuses an initial_value longer than max_length, so a long prefill is cut rather than lost.
-  if (opts.initialValue) element.initial_value = truncate(opts.initialValue, opts.maxLength);
-  return {
-    type: 'input',
-    block_id: opts.blockId,
-    optional: opts.optional,
-    label: plainText(opts.label),
-    hint: plainText(opts.hint),
-    element,
-  };
 }
 
 /** GDPR Art. 12(3): the answer is due one month after the data subject's request arrived. */

@@ -4,7 +4,7 @@ import { SECOND_CHECK_AFTER_DAYS } from '../../domain/verification.js';
 import type { VerificationResult } from '../../domain/verification-schema.js';
 import { mention, plural } from '../format.js';
 import { ACTION, BLOCK, COMMAND } from '../ids.js';
-import { context, plainText, section, type KnownBlock, type SlackMessage } from './parts.js';
+import { button, buttonRow, context, section, type KnownBlock, type SlackMessage } from './parts.js';
 
 /**
  * The words of proof of erasure: what reading LivePerson's history back found. Counts only: nothing
@@ -81,13 +81,7 @@ export function verificationMessage(
         `${who}*File again* starts a new request for exactly the ${plural(result.residual, unitOf(request.type))} ` +
           'still readable, linked to this one; someone other than the person who clicks must approve it.',
       ),
-      {
-        type: 'actions',
-        block_id: BLOCK.fileAgain,
-        elements: [
-          { type: 'button', action_id: ACTION.fileAgain, text: plainText('File again'), value: request.id },
-        ],
-      },
+      buttonRow(BLOCK.fileAgain, button(ACTION.fileAgain, 'File again', request.id)),
     );
   }
   blocks.push(

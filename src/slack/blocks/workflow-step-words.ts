@@ -11,17 +11,7 @@ import { COMMAND, PERSON_COMMAND_WORD } from '../ids.js';
 import { refusalText } from './refusal-text.js';
 
 /** The outputs of `lp_erase_person`; optional ones are left out when there is nothing to say. */
-export interface StepOutputs {
-  outcome: StepFacts['outcome'];
-  conversations: number;
-  held_back: number;
-  request_ids?: string;
-  lp_request_ids?: string;
-  approver?: string;
-  receipt_text?: string;
-}
-
-export function stepOutputs(facts: StepFacts): StepOutputs {
+export function stepOutputs(facts: StepFacts) {
   const receipt = receiptText(facts);
   return {
     outcome: facts.outcome,

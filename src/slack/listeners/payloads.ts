@@ -30,6 +30,11 @@ export const viewSubmissionSchema = z.object({
 });
 export type ViewSubmissionBody = z.infer<typeof viewSubmissionSchema>;
 
+/** The ack that shows `text` under the form's block `blockId`: the view stays open, nothing typed is lost. */
+export function fieldError(blockId: string, text: string) {
+  return { response_action: 'errors' as const, errors: { [blockId]: text } };
+}
+
 export function stateValue(body: ViewSubmissionBody, blockId: string, actionId: string) {
   return body.view.state.values[blockId]?.[actionId];
 }
@@ -60,6 +65,15 @@ export function parseAction(body: unknown, log: Logger, action: string) {
   };
 }
 export type ParsedAction = NonNullable<ReturnType<typeof parseAction>>;
+
+/** A view's private_metadata read back: undefined when it is not JSON. */
+export function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return undefined;
+  }
+}
 
 export const rejectMetadataSchema = z.object({
   requestId: z.string(),

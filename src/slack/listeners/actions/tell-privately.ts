@@ -14,8 +14,6 @@ export async function tellPrivately(
     if (channelId) await client.chat.postEphemeral({ channel: channelId, user: userId, text });
     else await client.chat.postMessage({ channel: userId, text });
   } catch (error) {
-    ctx.log.warn('private_notice_failed', {
-      slackError: slackPlatformError(error),
-    });
+    ctx.log.warn('private_notice_failed', { slackError: slackPlatformError(error) });
   }
 }

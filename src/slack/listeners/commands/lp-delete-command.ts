@@ -18,34 +18,28 @@ import { refusalText } from '../../blocks/refusal-text.js';
 export function lpDeleteCommand(ctx: ListenerContext) {
   return async ({ ack, command, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const intent = parseCommandText(command.text);
-    if (intent.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText() });
-    if (intent.kind === 'quota')
-      return ack({ response_type: 'ephemeral', text: await quotaAnswer(ctx, command.user_id) });
+    const answer = (text: string) => ack({ response_type: 'ephemeral', text });
+    if (intent.kind === 'help') return answer(helpText());
+    if (intent.kind === 'quota') return answer(await quotaAnswer(ctx, command.user_id));
     if (intent.kind === 'status' || intent.kind === 'cancel' || intent.kind === 'verify') {
-      if (!intent.ref) return ack({ response_type: 'ephemeral', text: needsId(intent.kind) });
+      if (!intent.ref) return answer(needsId(intent.kind));
       await ack();
       const text = await answerRef(ctx, intent.kind, intent.ref, command.user_id);
       if (text !== undefined) await tellPrivately(client, ctx, command.user_id, command.channel_id, text);
       return;
     }
     if (intent.kind === 'unknown') {
-      return ack({
-        response_type: 'ephemeral',
-        text: `I don't know "${escapeMrkdwn(intent.word.slice(0, 40))}".\n\n${helpText()}`,
-      });
+      return answer(`I don't know "${escapeMrkdwn(intent.word.slice(0, 40))}".\n\n${helpText()}`);
     }
     const verdict = canRequest({ userId: command.user_id, requesters: await ctx.directory.requesters() });
-    if (!verdict.ok) return ack({ response_type: 'ephemeral', text: refusalText(verdict) });
+    if (!verdict.ok) return answer(refusalText(verdict));
     if (intent.kind === 'person') {
       if (!intent.identifier) {
-        return ack({
-          response_type: 'ephemeral',
-          text: 'Say whom to look for: `/lp-delete person <email address, consumer id or name>`.',
-        });
+        return answer('Say whom to look for: `/lp-delete person <email address, consumer id or name>`.');
       }
       // Who may search, how often, and a clean identifier: answered before anything opens.
       const started = await ctx.person.start(command.user_id, intent.identifier);
-      if (!started.ok) return ack({ response_type: 'ephemeral', text: refusalText(started) });
+      if (!started.ok) return answer(refusalText(started));
       await ack();
       return openPersonSearch(ctx, client, command, started.search);
     }

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { buildHomeView, HOME_MAX_PENDING } from '../../blocks/home-view.js';
+import { permalinkOf } from '../../notice-lookup.js';
 import { slackPlatformError } from '../../slack-errors.js';
 import { today, type ListenerContext } from '../context.js';
 
@@ -17,11 +18,7 @@ export function appHomeOpened(ctx: ListenerContext) {
     const pending = await Promise.all(
       lists.pending.map(async (request, index) => {
         if (index >= HOME_MAX_PENDING || !request.approvalMessage) return { request };
-        const { channelId, ts } = request.approvalMessage;
-        const answer = await client.chat
-          .getPermalink({ channel: channelId, message_ts: ts })
-          .catch(() => undefined);
-        return { request, link: answer?.permalink };
+        return { request, link: await permalinkOf(client, request.approvalMessage) };
       }),
     );
     const view = buildHomeView({
@@ -35,9 +32,7 @@ export function appHomeOpened(ctx: ListenerContext) {
     try {
       await client.views.publish({ user_id: userId, view });
     } catch (error) {
-      ctx.log.warn('home_publish_failed', {
-        slackError: slackPlatformError(error),
-      });
+      ctx.log.warn('home_publish_failed', { slackError: slackPlatformError(error) });
     }
   };
 }

@@ -8,6 +8,7 @@ import {
 import type { ModalView } from '../../blocks/parts.js';
 import { slackPlatformError } from '../../slack-errors.js';
 import type { ListenerContext } from '../context.js';
+import { safeJson } from '../payloads.js';
 
 /** What the searching view carries back: the search's token (never the identifier, never ids). */
 export function personMetadata(token: string): string {
@@ -15,12 +16,8 @@ export function personMetadata(token: string): string {
 }
 
 export function tokenFrom(privateMetadata: string | undefined): string | undefined {
-  try {
-    const parsed = JSON.parse(privateMetadata ?? '') as { search?: unknown };
-    return typeof parsed.search === 'string' ? parsed.search : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = safeJson(privateMetadata) as { search?: unknown } | null | undefined;
+  return typeof parsed?.search === 'string' ? parsed.search : undefined;
 }
 
 /**

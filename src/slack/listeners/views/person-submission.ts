@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { PERSON_ACTION, PERSON_BLOCK, isConsumersBlockId, isKeywordHitsBlockId } from '../../ids.js';
 import type { ListenerContext } from '../context.js';
 import { tokenFrom } from '../person/run-search.js';
-import { stateValue, viewSubmissionSchema } from '../payloads.js';
+import { fieldError, stateValue, viewSubmissionSchema } from '../payloads.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 
 /**
@@ -15,10 +15,7 @@ export function personSubmission(ctx: ListenerContext) {
     const token = parsed.success ? tokenFrom(parsed.data.view.private_metadata) : undefined;
     if (!parsed.success || !token) {
       ctx.log.warn('malformed_view_submission', { view: 'person' });
-      return ack({
-        response_action: 'errors',
-        errors: { [PERSON_BLOCK.reason]: 'Slack sent an incomplete form. Please search again.' },
-      });
+      return ack(fieldError(PERSON_BLOCK.reason, 'Slack sent an incomplete form. Please search again.'));
     }
     const submission = parsed.data;
     // Who may file and that a reason is given are Filing's rules: a refusal comes back under the reason.
@@ -35,12 +32,7 @@ export function personSubmission(ctx: ListenerContext) {
       ticked: chosen(isKeywordHitsBlockId, PERSON_ACTION.keywordHits),
       consumers: chosen(isConsumersBlockId, PERSON_ACTION.consumers),
     });
-    if (!filed.ok) {
-      return ack({
-        response_action: 'errors',
-        errors: { [PERSON_BLOCK.reason]: refusalText(filed).slice(0, 2000) },
-      });
-    }
+    if (!filed.ok) return ack(fieldError(PERSON_BLOCK.reason, refusalText(filed).slice(0, 2000)));
     await ack();
   };
 }

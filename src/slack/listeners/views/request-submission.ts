@@ -5,7 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { buildPersonSearchingModal } from '../../blocks/person-modal.js';
 import { personMetadata, runPersonSearch } from '../person/run-search.js';
 import type { ListenerContext } from '../context.js';
-import { stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
+import { fieldError, stateValue, viewSubmissionSchema, type ViewSubmissionBody } from '../payloads.js';
 import { refusalText } from '../../blocks/refusal-text.js';
 import type { FormField } from '../../../service/filing-form.js';
 
@@ -19,10 +19,7 @@ export function requestSubmission(ctx: ListenerContext) {
     const parsed = viewSubmissionSchema.safeParse(body);
     if (!parsed.success) {
       ctx.log.warn('malformed_view_submission', { issues: parsed.error.issues.length });
-      return ack({
-        response_action: 'errors',
-        errors: { [BLOCK.ids]: 'Slack sent an incomplete form. Please try again.' },
-      });
+      return ack(fieldError(BLOCK.ids, 'Slack sent an incomplete form. Please try again.'));
     }
     const submission = parsed.data;
     const chosen = stateValue(submission, BLOCK.type, ACTION.type)?.selected_option?.value;
@@ -70,9 +67,7 @@ async function searchForPerson(
     .trim();
   // Cleaned (NFKC, invisible characters gone), who may search and how often: a refusal under the field.
   const started = await ctx.person.start(submission.user.id, identifier);
-  if (!started.ok) {
-    return ack({ response_action: 'errors', errors: { [BLOCK.ids]: refusalText(started).slice(0, 2000) } });
-  }
+  if (!started.ok) return ack(fieldError(BLOCK.ids, refusalText(started).slice(0, 2000)));
   const { search } = started;
   const viewId = submission.view.id;
   await ack({
