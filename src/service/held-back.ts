@@ -31,11 +31,11 @@ export class HeldBack {
       if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
     let found = 0;
     for (const lead of leads.values()) {
-      const check = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
-      if (check.closed.length === 0) continue;
+      const closedIds = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
+      if (closedIds.length === 0) continue;
       const closed = await this.deps.store.update(lead.id, (r): Change<number> => {
         const waiting = r ? waitingHeldBack(r) : [];
-        const now = check.closed.filter((id) => waiting.includes(id));
+        const now = closedIds.filter((id) => waiting.includes(id));
         if (!r?.group || now.length === 0) return { value: 0 };
         const next: DeletionRequest = {
           ...r,
@@ -128,27 +128,15 @@ function waitingHeldBack(request: DeletionRequest): string[] {
   return group.heldBack.filter((id) => !offered.has(id));
 }
 
-interface HeldBackCheck {
-  /** Closed since: can go into a new approval. */
-  closed: string[];
-  stillOpen: string[];
-  /** No longer returned (past retention, or deleted meanwhile). */
-  gone: string[];
-}
-
 /** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
 export async function closedSince(
   conversationIds: readonly string[],
   msgHist: Pick<MsgHistoryClient, 'conversationsByIds'>,
-): Promise<HeldBackCheck> {
+): Promise<string[]> {
   const status = new Map<string, ConversationStatus>();
   for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
     const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
     for (const record of page.records) status.set(record.conversationId, record.status);
   }
-  return {
-    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
-    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
-    gone: conversationIds.filter((id) => !status.has(id)),
-  };
+  return conversationIds.filter((id) => status.get(id) === 'CLOSE');
 }
