@@ -1,12 +1,10 @@
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import type { SweepResult, Sweeps } from './approval-sweeps.js';
 import type { QuotaSync } from './quota-sync.js';
 import { errorCode } from '../domain/error-code.js';
 import { Periodic } from './periodic.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface HousekeepingDeps {
-  store: RequestStore;
+export interface HousekeepingDeps extends Pick<UseCaseDeps, 'store' | 'log'> {
   sweeps: Sweeps;
   quotaSync: QuotaSync;
   /** Looks up submissions cut off by a crash (here or on a replica) and unknown outcomes at LivePerson. */
@@ -19,7 +17,6 @@ export interface HousekeepingDeps {
   settleWorkflowSteps?: () => Promise<unknown>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
-  log: Logger;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
