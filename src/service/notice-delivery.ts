@@ -9,6 +9,7 @@ import type { QuotaReport } from './quota-service.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import { errorCode } from '../domain/error-code.js';
 import { logFailure, retryDelay } from './notice-retry.js';
+import { settledWithin } from './periodic.js';
 
 export interface NoticeDeliveryDeps {
   store: RequestStore;
@@ -109,14 +110,9 @@ export class NoticeDelivery {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const all = Promise.all([this.pumping, ...this.inFlight.values()]).then(() => undefined);
-    if (timeoutMs === undefined) return all;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, timeoutMs));
-    });
-    await Promise.race([all, late]);
-    clearTimeout(timer);
+    const all = Promise.all([this.pumping, ...this.inFlight.values()]);
+    if (timeoutMs === undefined) await all;
+    else await settledWithin([all], Math.max(0, timeoutMs));
   }
 
   private now(): Date {
@@ -221,7 +217,7 @@ export class NoticeDelivery {
         : code.startsWith('STORE_')
           ? { kind: 'transient', code }
           : this.deps.sender.classify(error);
-    const delay = this.delay(verdict, owed.attempts);
+    const delay = retryDelay(this.deps, verdict, owed.attempts);
     logFailure(this.deps.log, this.warned, owed, verdict, delay);
     const maybePosted = owed.maybePosted || (verdict.kind !== 'ours' && verdict.unknown === true);
     const retryAt = new Date(this.now().getTime() + delay);
@@ -244,7 +240,7 @@ export class NoticeDelivery {
 
   /** The store refused: every lane waits, with growing back-off, rather than trying again at once. */
   private storeFailed(step: 'claim' | 'record', error: unknown): void {
-    const delay = this.delay({ kind: 'transient', code: 'store' }, this.storeFailures);
+    const delay = retryDelay(this.deps, { kind: 'transient', code: 'store' }, this.storeFailures);
     this.storeFailures += 1;
     this.pausedUntil = Math.max(this.pausedUntil, performance.now() + delay);
     this.deps.log.error('notice_bookkeeping_failed', { step, code: errorCode(error), retryInMs: delay });
@@ -261,10 +257,6 @@ export class NoticeDelivery {
       if (part) parts.push(part);
     }
     return { lead, parts };
-  }
-
-  private delay(verdict: DeliveryVerdict, attempts: number): number {
-    return retryDelay(this.deps, verdict, attempts);
   }
 }
 

@@ -1,13 +1,10 @@
 import type { Logger } from '../log.js';
 import { CHANNEL_LANE, type OwedNotice } from '../store/port.js';
 import type { DeliveryVerdict } from './ports.js';
+import type { NoticeDeliveryDeps } from './notice-delivery.js';
 
-/** The delays a notice's retries wait (NoticeDeliveryDeps' settings of the same names). */
-export interface RetryTimings {
-  baseDelayMs?: number;
-  maxTransientDelayMs?: number;
-  maxAdminDelayMs?: number;
-}
+/** The delays a notice's retries wait. */
+type RetryTimings = Pick<NoticeDeliveryDeps, 'baseDelayMs' | 'maxTransientDelayMs' | 'maxAdminDelayMs'>;
 
 /** How long to wait before attempt `attempts + 1`: doubling from the base, capped by the verdict's kind. */
 export function retryDelay(timings: RetryTimings, verdict: DeliveryVerdict, attempts: number): number {

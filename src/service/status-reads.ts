@@ -37,11 +37,9 @@ export interface StatusAnswer {
 
 /** A request's live status at LivePerson, read for the people allowed to see it, at a pace LivePerson allows. */
 export class StatusReads {
-  private readonly reads: PersonRateLimit;
+  private readonly reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
 
-  constructor(private readonly deps: StatusReadsDeps) {
-    this.reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
-  }
+  constructor(private readonly deps: StatusReadsDeps) {}
 
   /**
    * LivePerson's live status of a request, for `viewer`: only its requester and the approvers may see a
