@@ -28,13 +28,3 @@ export function notSaved(
 export function notYours(ref: string): Refusal<'NOT_YOURS'> {
   return refuse({ code: 'NOT_YOURS', ref, asked: 'see' });
 }
-
-/** A LivePerson request id lp-delete did not file: only approvers may look those up. */
-export function onlyApproversLookUp(ref: string): Refusal<'NOT_YOURS'> {
-  return refuse({ code: 'NOT_YOURS', ref, asked: 'look_up_elsewhere' });
-}
-
-/** Someone who is neither the requester nor an approver asked to cancel: nothing was done. */
-export function notAllowedToCancel(ref: string): Refusal<'NOT_YOURS'> {
-  return refuse({ code: 'NOT_YOURS', ref, asked: 'cancel' });
-}

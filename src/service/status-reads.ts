@@ -6,7 +6,7 @@ import type { Change, RequestStore } from '../store/port.js';
 import { STALE_CANCEL_MS } from '../domain/lifecycle.js';
 import type { MessageRef, UseCaseDeps } from './ports.js';
 import { PersonRateLimit } from './rate-limit.js';
-import { notFound, notYours, onlyApproversLookUp } from './refusals.js';
+import { notFound, notYours } from './refusals.js';
 import { errorCode } from '../domain/error-code.js';
 
 /** How many status / quota / Refresh reads one person may make a minute. */
@@ -60,7 +60,7 @@ export class StatusReads {
     }
     if (!request && !isApprover) {
       this.deps.log.info('status_refused', { code: 'UNKNOWN_LP_ID_NOT_APPROVER' });
-      return onlyApproversLookUp(ref);
+      return refuse({ code: 'NOT_YOURS', ref, asked: 'look_up_elsewhere' });
     }
     const lpRequestId = request?.lpRecord?.requestId ?? (request ? undefined : ref.trim());
     if (!lpRequestId) return { ok: true, request };
