@@ -1,10 +1,10 @@
 import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, type PlanOutcome } from '../domain/plan.js';
-import { canTakePlan } from '../domain/quota.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
 import { historyErrorCode, type HistoryErrorCode } from '../liveperson/liveperson-error.js';
 import { planInput, type Filing } from './filing.js';
+import { quotaShort } from './refusals.js';
 import { searchPerson, type PersonSearchClients } from './person-search.js';
 import type { PersonSearchResult } from './person-search-result.js';
 import { errorCode } from '../domain/error-code.js';
@@ -141,13 +141,8 @@ export class PersonErasure {
       { remaining: report.remaining, resetsAt: report.resetsAt },
     );
     if (!outcome.ok) {
-      if (outcome.code === 'quota_short') {
-        const verdict = canTakePlan(report, outcome.needed);
-        // The plan was short when it was viewed; the month may have changed since: say what it is now.
-        return verdict.ok
-          ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota: report })
-          : verdict;
-      }
+      // The plan was short when it was viewed; the month may have changed since: say what it is now.
+      if (outcome.code === 'quota_short') return quotaShort(report, outcome.needed);
       return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
     return this.deps.filing.filePlan({

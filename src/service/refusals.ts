@@ -1,5 +1,7 @@
 import { refuse, type Refusal, type RefusalFacts } from '../domain/outcome.js';
+import { canTakePlan } from '../domain/quota.js';
 import { StoreError } from '../store/errors.js';
+import type { QuotaReport } from './quota-service.js';
 
 /*
  * The service layer's own refusals (the domain's rules return theirs from domain/): one definition each,
@@ -27,4 +29,10 @@ export function notSaved(
 /** Someone who is neither the requester nor an approver: nothing about the request, not even whose it is. */
 export function notYours(ref: string): Refusal<'NOT_YOURS'> {
   return refuse({ code: 'NOT_YOURS', ref, asked: 'see' });
+}
+
+/** A plan short of quota at filing, worded as the month is now (spent, or a number left). */
+export function quotaShort(quota: QuotaReport, needed: number): Refusal {
+  const verdict = canTakePlan(quota, needed);
+  return verdict.ok ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed, quota }) : verdict;
 }

@@ -2,11 +2,11 @@ import { settledWithin } from './periodic.js';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
-import { canTakePlan } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
 import { stepFacts, type StepFacts } from '../domain/workflow-step.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { planInput, type Filing } from './filing.js';
+import { quotaShort } from './refusals.js';
 import type { PersonErasure } from './person-erasure.js';
 import { recentRequests } from './held-back.js';
 import type { UseCaseDeps } from './ports.js';
@@ -163,11 +163,7 @@ export class WorkflowSteps {
     }
     if (!outcome.ok) {
       // Short of quota: worded as the month is now (spent, or a number left), as the modal's filing does.
-      const quota = await this.deps.quota.report();
-      const verdict = canTakePlan(quota, outcome.needed);
-      const refusal: Refusal = verdict.ok
-        ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota })
-        : verdict;
+      const refusal = quotaShort(await this.deps.quota.report(), outcome.needed);
       return fail({ code: 'FILING_REFUSED', refusal });
     }
     const filed = await this.deps.filing.filePlan({
