@@ -38,9 +38,9 @@ export class Housekeeping extends Periodic<SweepResult> {
   }
 
   protected async round(): Promise<SweepResult> {
-    const step = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    const step = async <T>(name: string, work?: () => Promise<T>): Promise<T | undefined> => {
       try {
-        return await work();
+        return await work?.();
       } catch (error) {
         this.deps.log.error('sweep_failed', { step: name, code: errorCode(error) });
         return undefined;
@@ -54,12 +54,9 @@ export class Housekeeping extends Periodic<SweepResult> {
     await step('records', () => this.deps.sweeps.sweepRecords());
     await step('quota_sync', () => this.deps.quotaSync.syncIfStale());
     await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
-    const recheck = this.deps.recheckHeldBack;
-    if (recheck) await step('held_back', recheck);
-    const purge = this.deps.purgeSearches;
-    if (purge) await step('person_searches', purge);
-    const settle = this.deps.settleWorkflowSteps;
-    if (settle) await step('workflow_steps', settle);
+    await step('held_back', this.deps.recheckHeldBack);
+    await step('person_searches', this.deps.purgeSearches);
+    await step('workflow_steps', this.deps.settleWorkflowSteps);
     return result;
   }
 }
