@@ -8,21 +8,15 @@ import type { DeliveryVerdict, GroupState, MessageRef, NoticeSender, SendAttempt
 import type { QuotaReport } from './quota-service.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import { errorCode } from '../domain/error-code.js';
-import { logFailure, retryDelay } from './notice-retry.js';
+import { logFailure, retryDelay, type RetryTimings } from './notice-retry.js';
 import { settledWithin } from './periodic.js';
 
-export interface NoticeDeliveryDeps {
+export interface NoticeDeliveryDeps extends RetryTimings {
   store: RequestStore;
   sender: NoticeSender;
   quota: () => Promise<QuotaReport>;
   log: Logger;
   now?: Clock;
-  /** First retry delay (default 1 s); doubles per attempt. */
-  baseDelayMs?: number;
-  /** Longest pause between tries of a transient failure (default 5 minutes). */
-  maxTransientDelayMs?: number;
-  /** Longest pause between tries of a failure an admin must fix (default 1 hour): tried for days. */
-  maxAdminDelayMs?: number;
   /** How often waiting notices are looked for without a kick (other replicas add them too). */
   pollMs?: number;
   /** Lanes delivered at the same time. */

@@ -1,10 +1,16 @@
 import type { Logger } from '../log.js';
 import { CHANNEL_LANE, type OwedNotice } from '../store/port.js';
 import type { DeliveryVerdict } from './ports.js';
-import type { NoticeDeliveryDeps } from './notice-delivery.js';
 
 /** The delays a notice's retries wait. */
-type RetryTimings = Pick<NoticeDeliveryDeps, 'baseDelayMs' | 'maxTransientDelayMs' | 'maxAdminDelayMs'>;
+export interface RetryTimings {
+  /** First retry delay (default 1 s); doubles per attempt. */
+  baseDelayMs?: number;
+  /** Longest pause between tries of a transient failure (default 5 minutes). */
+  maxTransientDelayMs?: number;
+  /** Longest pause between tries of a failure an admin must fix (default 1 hour): tried for days. */
+  maxAdminDelayMs?: number;
+}
 
 /** How long to wait before attempt `attempts + 1`: doubling from the base, capped by the verdict's kind. */
 export function retryDelay(timings: RetryTimings, verdict: DeliveryVerdict, attempts: number): number {

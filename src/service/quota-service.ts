@@ -1,8 +1,8 @@
 import { canFile, nextQuotaReset, quotaMonth, quotaStatus } from '../domain/quota.js';
 import { effectiveUsed, type UsageSources } from '../domain/quota-usage.js';
 import type { QuotaStatus, Refusal } from '../domain/outcome.js';
-import type { MonthUsage, QuotaKey } from '../store/port.js';
-import type { UseCaseDeps } from './ports.js';
+import type { Clock } from '../domain/clock.js';
+import type { MonthUsage, QuotaKey, RequestStore } from '../store/port.js';
 
 export interface QuotaReport extends QuotaStatus {
   month: string;
@@ -11,10 +11,12 @@ export interface QuotaReport extends QuotaStatus {
   sources?: UsageSources;
 }
 
-export interface QuotaServiceDeps extends Pick<UseCaseDeps, 'store' | 'now'> {
+export interface QuotaServiceDeps {
+  store: RequestStore;
   accountId: string;
   monthlyLimit: number;
   quotaTimeZone: string;
+  now: Clock;
 }
 
 /** The month's quota: what the store counts, LivePerson's list, the limit, and when it resets. */
