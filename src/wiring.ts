@@ -15,7 +15,8 @@ import { homeLists } from './service/home-lists.js';
 import { FollowUp } from './service/follow-up.js';
 import { Housekeeping } from './service/housekeeping.js';
 import { NoticeDelivery } from './service/notice-delivery.js';
-import { PersonErasure, type HistoryClients } from './service/person-erasure.js';
+import { PersonErasure } from './service/person-erasure.js';
+import type { PersonSearchClients } from './service/person-search.js';
 import { HeldBack } from './service/held-back.js';
 import { QuotaService } from './service/quota-service.js';
 import { QuotaSync } from './service/quota-sync.js';
@@ -55,7 +56,7 @@ export interface ServiceDeps {
   /** First retry delay of Slack notices (default 1 s); tests shorten it. */
   noticeBaseDelayMs?: number;
   /** LivePerson's history APIs (erasing a person); built from `config.liveperson` when absent. */
-  history?: HistoryClients;
+  history?: PersonSearchClients;
   /** Records per history page (LivePerson's maximum of 100 by default); tests make pages small. */
   historyPageSize?: number;
   /** How often erasures of the intake API are followed and their callbacks sent (default 5 s). */
@@ -220,7 +221,7 @@ export function wireServices(deps: ServiceDeps) {
 }
 
 /** The history clients from the rtbf client's settings (same Domain API, same credentials). */
-function historyClients(config: Config, chatHistory: boolean, log: Logger): HistoryClients {
+function historyClients(config: Config, chatHistory: boolean, log: Logger): PersonSearchClients {
   const connection = createGateway(config.liveperson, { log });
   return {
     msgHist: createMsgHistoryClient(connection),

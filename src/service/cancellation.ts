@@ -6,7 +6,7 @@ import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
 import type { Change } from '../store/port.js';
 import type { MessageRef, UseCaseDeps } from './ports.js';
-import { notAllowedToCancel, notFound } from './refusals.js';
+import { notFound } from './refusals.js';
 import { errorCode } from '../domain/error-code.js';
 import { findRequest } from './status-reads.js';
 
@@ -28,7 +28,7 @@ export class Cancellation {
     if (found.requestedBy !== userId && !approvers.has(userId)) {
       // Before anything about the request (its state, who filed or is cancelling it) reaches the message.
       this.deps.log.info('cancel_refused', { request: id, code: 'NOT_ALLOWED' });
-      return notAllowedToCancel(ref);
+      return refuse({ code: 'NOT_YOURS', ref, asked: 'cancel' });
     }
     const now = this.deps.now();
     const claim = await this.deps.store.update(

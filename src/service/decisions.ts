@@ -29,10 +29,6 @@ export class Decisions {
     this.parts = new GroupParts(deps);
   }
 
-  private clock(now: Date = this.deps.now()): { now: Date; timers: ApprovalTimers } {
-    return { now, timers: this.deps.timers };
-  }
-
   /**
    * `listener` hears a lead's id once a decision on it has played out: approved and every part sent to
    * LivePerson, or rejected. The Workflow Builder step (service/workflow-steps.ts) completes then; the
@@ -59,7 +55,7 @@ export class Decisions {
   async mayDecide(requestId: string, userId: string, at?: MessageRef): Promise<Decided> {
     const approvers = await this.deps.directory.approvers();
     const request = await this.deps.store.get(requestId);
-    const refusal: Refusal | null = decisionRefusal(request, userId, approvers, at, this.clock());
+    const refusal = decisionRefusal(request, userId, approvers, at, this.deps.now(), this.deps.timers);
     return refusal ?? (request ? { ok: true, request } : notFound());
   }
 
@@ -80,7 +76,7 @@ export class Decisions {
         const plan = report ? canTakePlan(report, request?.group?.size ?? 1) : null;
         const refusal =
           partRefusal(request) ??
-          decisionRefusal(request, userId, approvers, at, this.clock(now)) ??
+          decisionRefusal(request, userId, approvers, at, now, this.deps.timers) ??
           (quota?.ok === false ? quota : null) ??
           (plan?.ok === false ? plan : null);
         if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
@@ -117,7 +113,7 @@ export class Decisions {
     const now = this.deps.now();
     const outcome = await this.decideOnce(requestId, 'reject', (request) => {
       const refusal =
-        partRefusal(request) ?? decisionRefusal(request, userId, approvers, at, this.clock(now));
+        partRefusal(request) ?? decisionRefusal(request, userId, approvers, at, now, this.deps.timers);
       if (refusal || !request) return refused(request, refusal ?? notFound(), userId, now);
       const next: DeletionRequest = {
         ...request,
@@ -191,7 +187,8 @@ function decisionRefusal(
   userId: string,
   approvers: ReadonlySet<string>,
   at: MessageRef | undefined,
-  clock: { now: Date; timers: ApprovalTimers },
+  now: Date,
+  timers: ApprovalTimers,
 ): Refusal | null {
   if (!request) return notFound();
   const { approvalMessage } = request;
@@ -202,8 +199,8 @@ function decisionRefusal(
     request,
     userId,
     approvers,
-    now: clock.now,
-    expiresAt: expiresAt(request, clock.timers),
+    now,
+    expiresAt: expiresAt(request, timers),
   });
   return verdict.ok ? null : verdict;
 }

@@ -133,40 +133,11 @@ export class Filing {
 
   private async storeOne(input: FileInput): Promise<Outcome<{ request: DeletionRequest }>> {
     const now = this.deps.now();
-    const at = now.toISOString();
     let request: DeletionRequest;
     try {
       request = await this.deps.store.create(
         this.deps.quota.key(now).month,
-        (id) => ({
-          id,
-          accountId: this.deps.accountId,
-          type: input.type,
-          ids: input.ids,
-          reason: input.reason,
-          requestedBy: input.userId,
-          createdAt: at,
-          status: 'pending_approval',
-          ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
-          ...(input.subject ? { subject: input.subject } : {}),
-          ...person(input),
-          ...(input.refileOf ? { refileOf: input.refileOf } : {}),
-          ...(input.workflowStep ? { workflowStep: input.workflowStep } : {}),
-          ...(input.intake ? { intake: input.intake } : {}),
-          history: [
-            {
-              at,
-              event: 'filed',
-              by: input.userId,
-              facts: {
-                kind: 'ids',
-                ids: input.ids.length,
-                type: input.type,
-                ...(input.duplicatesDropped ? { duplicatesDropped: input.duplicatesDropped } : {}),
-              },
-            },
-          ],
-        }),
+        (id) => this.pending(id, input, input, now),
         [{ kind: 'approval_post' }, requesterFiled(input)],
       );
     } catch (error) {
@@ -198,47 +169,19 @@ export class Filing {
     const short = canTakePlan(await this.deps.quota.report(), input.requests.length);
     if (!short.ok) return short;
     const now = this.deps.now();
-    const at = now.toISOString();
     const month = this.deps.quota.key(now).month;
     const size = input.requests.length;
-    const part = (
-      id: string,
-      request: { type: DeletionType; ids: string[] },
-      index: number,
-      lead: string,
-    ) => ({
-      id,
-      accountId: this.deps.accountId,
-      type: request.type,
-      ids: request.ids,
-      reason: input.reason,
-      requestedBy: input.userId,
-      createdAt: at,
-      status: 'pending_approval' as const,
-      group: { id: lead, index, size },
-      ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
-      ...(input.subject ? { subject: input.subject } : {}),
-      ...person(input),
-      ...(index === 0 && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
-      ...(index === 0 && input.intake ? { intake: input.intake } : {}),
-      history: [
-        {
-          ...historyEntry(now, 'filed', input.userId),
-          facts: {
-            kind: 'ids' as const,
-            ids: request.ids.length,
-            type: request.type,
-            part: { number: index + 1, of: size },
-          },
-        },
-      ],
-    });
     let lead: DeletionRequest;
     try {
-      lead = await this.deps.store.create(month, (id) => part(id, first, 0, id));
+      lead = await this.deps.store.create(month, (id) =>
+        this.pending(id, input, first, now, { id, index: 0, size }),
+      );
       const members = [lead.id];
       for (const [i, request] of rest.entries()) {
-        const created = await this.deps.store.create(month, (id) => part(id, request, i + 1, lead.id));
+        const group = { id: lead.id, index: i + 1, size };
+        const created = await this.deps.store.create(month, (id) =>
+          this.pending(id, input, request, now, group),
+        );
         members.push(created.id);
       }
       lead = await this.deps.store.update(lead.id, (r): Change<DeletionRequest> => {
@@ -269,6 +212,50 @@ export class Filing {
     });
     return { ok: true, request: lead };
   }
+
+  /** A new pending request: on its own, or a part of a group (only the lead keeps the step or erasure). */
+  private pending(
+    id: string,
+    input: FileInput | FilePlanInput,
+    request: { type: DeletionType; ids: string[] },
+    now: Date,
+    group?: { id: string; index: number; size: number },
+  ): DeletionRequest {
+    const lead = !group || group.index === 0;
+    return {
+      id,
+      accountId: this.deps.accountId,
+      type: request.type,
+      ids: request.ids,
+      reason: input.reason,
+      requestedBy: input.userId,
+      createdAt: now.toISOString(),
+      status: 'pending_approval',
+      ...(group ? { group } : {}),
+      ...(input.subjectRequestedOn ? { subjectRequestedOn: input.subjectRequestedOn } : {}),
+      ...(input.subject ? { subject: input.subject } : {}),
+      ...(input.subjectKind ? { subjectKind: input.subjectKind } : {}),
+      ...(input.namesakes ? { namesakes: input.namesakes } : {}),
+      ...(input.refileOf ? { refileOf: input.refileOf } : {}),
+      ...(lead && input.workflowStep ? { workflowStep: input.workflowStep } : {}),
+      ...(lead && input.intake ? { intake: input.intake } : {}),
+      history: [
+        {
+          ...historyEntry(now, 'filed', input.userId),
+          facts: {
+            kind: 'ids',
+            ids: request.ids.length,
+            type: request.type,
+            ...(group
+              ? { part: { number: group.index + 1, of: group.size } }
+              : input.duplicatesDropped
+                ? { duplicatesDropped: input.duplicatesDropped }
+                : {}),
+          },
+        },
+      ],
+    };
+  }
 }
 
 /** The requester's DM on filing: with what the form changed, when it changed anything. */
@@ -280,13 +267,5 @@ function requesterFiled(input: FileInput | FilePlanInput): RequestNotice {
     ...(changed && (changed.prefixesRemoved > 0 || changed.suffixesRemoved > 0)
       ? { ticketChanges: changed }
       : {}),
-  };
-}
-
-/** What a person's request keeps of the search: the identifier's kind and the namesakes' count. */
-function person(input: FileInput | FilePlanInput): Pick<DeletionRequest, 'subjectKind' | 'namesakes'> {
-  return {
-    ...(input.subjectKind ? { subjectKind: input.subjectKind } : {}),
-    ...(input.namesakes ? { namesakes: input.namesakes } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { splitIds } from '../domain/plan.js';
+import { planRequests } from '../domain/plan.js';
 import { canTakePlan } from '../domain/quota.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
@@ -6,7 +6,7 @@ import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.
 import { MSG_HIST_MAX_IDS } from '../liveperson/limits.js';
 import type { ConversationStatus } from '../liveperson/history/schemas.js';
 import type { Change, RequestStore } from '../store/port.js';
-import type { Filing } from './filing.js';
+import { planInput, type Filing } from './filing.js';
 import type { UseCaseDeps } from './ports.js';
 
 export interface HeldBackDeps extends Pick<UseCaseDeps, 'store' | 'quota' | 'log'> {
@@ -31,11 +31,11 @@ export class HeldBack {
       if (waitingHeldBack(r).length > 0) leads.set(r.id, r);
     let found = 0;
     for (const lead of leads.values()) {
-      const check = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
-      if (check.closed.length === 0) continue;
+      const closedIds = await closedSince(waitingHeldBack(lead), this.deps.msgHist);
+      if (closedIds.length === 0) continue;
       const closed = await this.deps.store.update(lead.id, (r): Change<number> => {
         const waiting = r ? waitingHeldBack(r) : [];
-        const now = check.closed.filter((id) => waiting.includes(id));
+        const now = closedIds.filter((id) => waiting.includes(id));
         if (!r?.group || now.length === 0) return { value: 0 };
         const next: DeletionRequest = {
           ...r,
@@ -67,8 +67,9 @@ export class HeldBack {
     if (!lead?.group || toFile.length === 0) {
       return refuse({ code: 'ALREADY_FILED', justNow: false });
     }
-    const chunks = splitIds(toFile);
-    const short = canTakePlan(await this.deps.quota.report(), chunks.length);
+    // The conversations were closed when offered: they plan as closed conversations, 100 to a request.
+    const plan = planRequests({ ids: { conversation: toFile } });
+    const short = canTakePlan(await this.deps.quota.report(), plan.requests.length);
     if (!short.ok) return short;
     const claimed = await this.deps.store.update(lead.id, (r): Change<boolean> => {
       const already = new Set(r?.group?.heldBackFiled ?? []);
@@ -88,17 +89,7 @@ export class HeldBack {
       ...(lead.subject ? { subject: lead.subject } : {}),
       ...(lead.subjectKind ? { subjectKind: lead.subjectKind } : {}),
       ...(lead.subjectRequestedOn ? { subjectRequestedOn: lead.subjectRequestedOn } : {}),
-      duplicatesDropped: 0,
-      requests: chunks.map((ids) => ({ type: 'conversation' as const, ids })),
-      summary: {
-        consumerIds: 0,
-        closedConversations: toFile.length,
-        openHeldBack: 0,
-        chats: 0,
-        tickets: 0,
-        keywordTicked: 0,
-        requests: chunks.length,
-      },
+      ...planInput(plan),
       heldBackFrom: lead.id,
     });
     if (!outcome.ok) {
@@ -128,27 +119,15 @@ function waitingHeldBack(request: DeletionRequest): string[] {
   return group.heldBack.filter((id) => !offered.has(id));
 }
 
-interface HeldBackCheck {
-  /** Closed since: can go into a new approval. */
-  closed: string[];
-  stillOpen: string[];
-  /** No longer returned (past retention, or deleted meanwhile). */
-  gone: string[];
-}
-
 /** For the sweep: which held-back conversations have closed since, by id (1b, 100 ids per call). */
 export async function closedSince(
   conversationIds: readonly string[],
   msgHist: Pick<MsgHistoryClient, 'conversationsByIds'>,
-): Promise<HeldBackCheck> {
+): Promise<string[]> {
   const status = new Map<string, ConversationStatus>();
   for (let i = 0; i < conversationIds.length; i += MSG_HIST_MAX_IDS) {
     const page = await msgHist.conversationsByIds(conversationIds.slice(i, i + MSG_HIST_MAX_IDS));
     for (const record of page.records) status.set(record.conversationId, record.status);
   }
-  return {
-    closed: conversationIds.filter((id) => status.get(id) === 'CLOSE'),
-    stillOpen: conversationIds.filter((id) => status.has(id) && status.get(id) !== 'CLOSE'),
-    gone: conversationIds.filter((id) => !status.has(id)),
-  };
+  return conversationIds.filter((id) => status.get(id) === 'CLOSE');
 }

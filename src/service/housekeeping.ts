@@ -1,12 +1,10 @@
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import type { SweepResult, Sweeps } from './approval-sweeps.js';
 import type { QuotaSync } from './quota-sync.js';
 import { errorCode } from '../domain/error-code.js';
 import { Periodic } from './periodic.js';
+import type { UseCaseDeps } from './ports.js';
 
-export interface HousekeepingDeps {
-  store: RequestStore;
+export interface HousekeepingDeps extends Pick<UseCaseDeps, 'store' | 'log'> {
   sweeps: Sweeps;
   quotaSync: QuotaSync;
   /** Looks up submissions cut off by a crash (here or on a replica) and unknown outcomes at LivePerson. */
@@ -19,7 +17,6 @@ export interface HousekeepingDeps {
   settleWorkflowSteps?: () => Promise<unknown>;
   /** How often the sweep runs (default 10 minutes). */
   intervalMs?: number;
-  log: Logger;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -41,9 +38,9 @@ export class Housekeeping extends Periodic<SweepResult> {
   }
 
   protected async round(): Promise<SweepResult> {
-    const step = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    const step = async <T>(name: string, work?: () => Promise<T>): Promise<T | undefined> => {
       try {
-        return await work();
+        return await work?.();
       } catch (error) {
         this.deps.log.error('sweep_failed', { step: name, code: errorCode(error) });
         return undefined;
@@ -57,12 +54,9 @@ export class Housekeeping extends Periodic<SweepResult> {
     await step('records', () => this.deps.sweeps.sweepRecords());
     await step('quota_sync', () => this.deps.quotaSync.syncIfStale());
     await step('quota_alerts', () => this.deps.quotaSync.checkAlerts());
-    const recheck = this.deps.recheckHeldBack;
-    if (recheck) await step('held_back', recheck);
-    const purge = this.deps.purgeSearches;
-    if (purge) await step('person_searches', purge);
-    const settle = this.deps.settleWorkflowSteps;
-    if (settle) await step('workflow_steps', settle);
+    await step('held_back', this.deps.recheckHeldBack);
+    await step('person_searches', this.deps.purgeSearches);
+    await step('workflow_steps', this.deps.settleWorkflowSteps);
     return result;
   }
 }

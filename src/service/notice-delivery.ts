@@ -8,20 +8,15 @@ import type { DeliveryVerdict, GroupState, MessageRef, NoticeSender, SendAttempt
 import type { QuotaReport } from './quota-service.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import { errorCode } from '../domain/error-code.js';
-import { logFailure, retryDelay } from './notice-retry.js';
+import { logFailure, retryDelay, type RetryTimings } from './notice-retry.js';
+import { settledWithin } from './periodic.js';
 
-export interface NoticeDeliveryDeps {
+export interface NoticeDeliveryDeps extends RetryTimings {
   store: RequestStore;
   sender: NoticeSender;
   quota: () => Promise<QuotaReport>;
   log: Logger;
   now?: Clock;
-  /** First retry delay (default 1 s); doubles per attempt. */
-  baseDelayMs?: number;
-  /** Longest pause between tries of a transient failure (default 5 minutes). */
-  maxTransientDelayMs?: number;
-  /** Longest pause between tries of a failure an admin must fix (default 1 hour): tried for days. */
-  maxAdminDelayMs?: number;
   /** How often waiting notices are looked for without a kick (other replicas add them too). */
   pollMs?: number;
   /** Lanes delivered at the same time. */
@@ -109,14 +104,9 @@ export class NoticeDelivery {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const all = Promise.all([this.pumping, ...this.inFlight.values()]).then(() => undefined);
-    if (timeoutMs === undefined) return all;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.max(0, timeoutMs));
-    });
-    await Promise.race([all, late]);
-    clearTimeout(timer);
+    const all = Promise.all([this.pumping, ...this.inFlight.values()]);
+    if (timeoutMs === undefined) await all;
+    else await settledWithin([all], Math.max(0, timeoutMs));
   }
 
   private now(): Date {
@@ -221,7 +211,7 @@ export class NoticeDelivery {
         : code.startsWith('STORE_')
           ? { kind: 'transient', code }
           : this.deps.sender.classify(error);
-    const delay = this.delay(verdict, owed.attempts);
+    const delay = retryDelay(this.deps, verdict, owed.attempts);
     logFailure(this.deps.log, this.warned, owed, verdict, delay);
     const maybePosted = owed.maybePosted || (verdict.kind !== 'ours' && verdict.unknown === true);
     const retryAt = new Date(this.now().getTime() + delay);
@@ -244,7 +234,7 @@ export class NoticeDelivery {
 
   /** The store refused: every lane waits, with growing back-off, rather than trying again at once. */
   private storeFailed(step: 'claim' | 'record', error: unknown): void {
-    const delay = this.delay({ kind: 'transient', code: 'store' }, this.storeFailures);
+    const delay = retryDelay(this.deps, { kind: 'transient', code: 'store' }, this.storeFailures);
     this.storeFailures += 1;
     this.pausedUntil = Math.max(this.pausedUntil, performance.now() + delay);
     this.deps.log.error('notice_bookkeeping_failed', { step, code: errorCode(error), retryInMs: delay });
@@ -261,10 +251,6 @@ export class NoticeDelivery {
       if (part) parts.push(part);
     }
     return { lead, parts };
-  }
-
-  private delay(verdict: DeliveryVerdict, attempts: number): number {
-    return retryDelay(this.deps, verdict, attempts);
   }
 }
 

@@ -2,10 +2,13 @@ import type { Logger } from '../log.js';
 import { CHANNEL_LANE, type OwedNotice } from '../store/port.js';
 import type { DeliveryVerdict } from './ports.js';
 
-/** The delays a notice's retries wait (NoticeDeliveryDeps' settings of the same names). */
+/** The delays a notice's retries wait. */
 export interface RetryTimings {
+  /** First retry delay (default 1 s); doubles per attempt. */
   baseDelayMs?: number;
+  /** Longest pause between tries of a transient failure (default 5 minutes). */
   maxTransientDelayMs?: number;
+  /** Longest pause between tries of a failure an admin must fix (default 1 hour): tried for days. */
   maxAdminDelayMs?: number;
 }
 

@@ -23,11 +23,6 @@ export class PendingSaves {
     return this.waiting.size;
   }
 
-  /** Whether `id`'s outcome waits for the store. */
-  has(id: string): boolean {
-    return this.waiting.has(id);
-  }
-
   /**
    * Writes now; when the store refuses, keeps the write and retries it in the background, and answers
    * undefined. Any other error is the caller's.

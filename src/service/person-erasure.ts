@@ -1,21 +1,15 @@
-import type { Clock } from '../domain/clock.js';
 import { todayIn } from '../domain/zoned-time.js';
 import { buildPlan, type PlanOutcome } from '../domain/plan.js';
-import { canTakePlan } from '../domain/quota.js';
 import { refuse, type Outcome } from '../domain/outcome.js';
 import type { DeletionRequest } from '../domain/request.js';
-import type { EngagementHistoryClient } from '../liveperson/history/engagement-history-client.js';
-import type { MsgHistoryClient } from '../liveperson/history/msg-history-client.js';
 import { historyErrorCode, type HistoryErrorCode } from '../liveperson/liveperson-error.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import { planInput, type Filing } from './filing.js';
-import { searchPerson } from './person-search.js';
+import { quotaShort } from './refusals.js';
+import { searchPerson, type PersonSearchClients } from './person-search.js';
 import type { PersonSearchResult } from './person-search-result.js';
-import type { QuotaService } from './quota-service.js';
 import { errorCode } from '../domain/error-code.js';
 import { chooseFindings, chosenCount } from '../domain/person-search-rules.js';
-import type { Directory } from './ports.js';
+import type { UseCaseDeps } from './ports.js';
 import {
   claimSearch,
   findingsOf,
@@ -27,27 +21,14 @@ import {
   type StartedSearch,
 } from './person-search-runs.js';
 
-export interface HistoryClients {
-  msgHist: MsgHistoryClient;
-  /** Only when LP_CHAT_HISTORY=true. */
-  engHist?: EngagementHistoryClient;
-  /** Records per page (LivePerson's maximum of 100 unless a test wants more pages). */
-  pageSize?: number;
-  log?: Logger;
-}
-
-export interface PersonErasureDeps {
+export interface PersonErasureDeps extends Pick<UseCaseDeps, 'quota' | 'store' | 'now' | 'log'> {
   filing: Filing;
-  quota: QuotaService;
-  store: RequestStore;
   /** Who may search a person (approvers, or the requester list when there is one). */
-  directory: Pick<Directory, 'approvers' | 'requesters'>;
-  history: HistoryClients;
+  directory: UseCaseDeps['directory'];
+  history: PersonSearchClients;
   chatHistory: boolean;
   /** QUOTA_TIMEZONE: "today" for the GDPR date of a person's request. */
   timeZone: string;
-  now: Clock;
-  log: Logger;
 }
 
 /** What the result view shows: the search, the plan as it starts (nothing of namesakes chosen), the quota. */
@@ -101,12 +82,7 @@ export class PersonErasure {
     try {
       result = await searchPerson(
         { identifier: started.identifier, now: this.deps.now(), chatHistory: this.deps.chatHistory },
-        {
-          msgHist: this.deps.history.msgHist,
-          engHist: this.deps.history.engHist,
-          pageSize: this.deps.history.pageSize,
-          log: this.deps.history.log,
-        },
+        this.deps.history,
         onProgress,
       );
       await finishSearch(this.deps.store, started.token, result);
@@ -165,13 +141,8 @@ export class PersonErasure {
       { remaining: report.remaining, resetsAt: report.resetsAt },
     );
     if (!outcome.ok) {
-      if (outcome.code === 'quota_short') {
-        const verdict = canTakePlan(report, outcome.needed);
-        // The plan was short when it was viewed; the month may have changed since: say what it is now.
-        return verdict.ok
-          ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota: report })
-          : verdict;
-      }
+      // The plan was short when it was viewed; the month may have changed since: say what it is now.
+      if (outcome.code === 'quota_short') return quotaShort(report, outcome.needed);
       return refuse({ code: 'NOTHING_TO_DELETE', openHeldBack: outcome.openHeldBack });
     }
     return this.deps.filing.filePlan({

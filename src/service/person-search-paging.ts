@@ -87,8 +87,7 @@ export async function readWindow<T>(
   const halves = splitWindow(start);
   if (!halves) throw incomplete(options.service, MAX_READABLE + 1, outcome.records.length);
   const parts = await Promise.all(halves.map((half) => readWindow(half, fetchPage, options)));
-  const seen = new Map<string, T>();
-  for (const part of parts) for (const record of part.records) seen.set(options.idOf(record), record);
+  const records = new Map(parts.flatMap((part) => part.records).map((r) => [options.idOf(r), r]));
   const stopped = parts.some((part) => part.kind === 'stopped');
-  return { kind: stopped ? 'stopped' : 'complete', records: [...seen.values()] };
+  return { kind: stopped ? 'stopped' : 'complete', records: [...records.values()] };
 }

@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { HOUR_MS } from '../domain/durations.js';
@@ -6,11 +5,10 @@ import { cleanIdentifier, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from '../
 import { refuse, type Outcome, type Refusal } from '../domain/outcome.js';
 import { admitSearch, canSearchPerson, type SearchFindings } from '../domain/person-search-rules.js';
 import type { Permission } from '../domain/outcome.js';
-import type { Logger } from '../log.js';
 import type { RequestStore } from '../store/port.js';
 import type { StoredPersonSearch } from '../store/schemas.js';
 import type { PersonSearchResult } from './person-search-result.js';
-import type { Directory } from './ports.js';
+import type { UseCaseDeps } from './ports.js';
 
 /**
  * A person search's life in the store (issue 19): started by someone allowed to (a search looks up anyone's
@@ -32,12 +30,7 @@ export interface StartedSearch {
   kind: IdentifierKind;
 }
 
-export interface SearchStartDeps {
-  store: RequestStore;
-  directory: Pick<Directory, 'approvers' | 'requesters'>;
-  now: Clock;
-  log: Logger;
-}
+type SearchStartDeps = Pick<UseCaseDeps, 'store' | 'directory' | 'now' | 'log'>;
 
 /** Cleans the identifier, checks who may search and how often, and records the search as running. */
 export async function startSearch(
@@ -85,24 +78,6 @@ export async function startSearch(
   return { ok: true, search: { token, identifier: cleaned.value, kind: cleaned.kind } };
 }
 
-/** What filing needs of a search's result: the consumers and the ids, no dates, no identifier. */
-export function findingsOf(result: PersonSearchResult): SearchFindings {
-  return {
-    consumers: result.consumers.map((c) => ({
-      consumerId: c.consumerId,
-      channel: c.channel,
-      closedConversationIds: c.closedConversationIds,
-      openConversationIds: c.openConversationIds,
-    })),
-    namesakes: result.namesakes,
-    closedConversationIds: result.closedConversationIds,
-    openConversationIds: result.openConversationIds,
-    consumerIds: result.consumerIds,
-    chatEngagementIds: result.chatEngagementIds,
-    keywordOnly: result.keywordOnly.map((k) => ({ conversationId: k.conversationId, status: k.status })),
-  };
-}
-
 const ids = z.array(z.string());
 /** The stored findings, read back from a file or a row: checked, never trusted. */
 const findingsSchema = z.object({
@@ -121,6 +96,11 @@ const findingsSchema = z.object({
   chatEngagementIds: ids,
   keywordOnly: z.array(z.object({ conversationId: z.string(), status: z.enum(['OPEN', 'CLOSE']) })),
 });
+
+/** What filing needs of a search's result: the consumers and the ids (zod drops dates and the rest). */
+export function findingsOf(result: PersonSearchResult): SearchFindings {
+  return findingsSchema.parse(result);
+}
 
 /** Records how the search ended: its findings, or that it failed (it then holds nobody back). */
 export async function finishSearch(
@@ -155,7 +135,7 @@ export async function claimSearch(
   userId: string,
   now: Date,
 ): Promise<Outcome<{ claimed: ClaimedSearch }>> {
-  const taken = await store.searches.change(
+  return store.searches.change(
     token,
     (current): { value: Outcome<{ claimed: ClaimedSearch }>; search?: StoredPersonSearch } => {
       if (!current || Date.parse(current.expiresAt) <= now.getTime())
@@ -172,7 +152,6 @@ export async function claimSearch(
       };
     },
   );
-  return taken;
 }
 
 /** After filing: `requestId` when it was filed (its findings are dropped), or given back to try again. */

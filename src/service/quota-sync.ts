@@ -9,13 +9,8 @@ export interface QuotaSyncDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'quota
   quotaTimeZone: string;
 }
 
-export type SyncOutcome =
-  | { ok: true; quota: QuotaReport }
-  | {
-      ok: false;
-      /** Why LivePerson could not be asked (described where it is shown). */ error: unknown;
-      quota: QuotaReport;
-    };
+/** `error`: why LivePerson could not be asked (described where it is shown). */
+export type SyncOutcome = { quota: QuotaReport } & ({ ok: true } | { ok: false; error: unknown });
 
 /** `/lp-delete quota` reuses a sync younger than this. */
 export const QUOTA_REUSE_MS = 60_000;
@@ -31,16 +26,12 @@ export class QuotaSync {
   constructor(private readonly deps: QuotaSyncDeps) {}
 
   /**
-   * For `/lp-delete quota`: the last sync when it is younger than `maxAgeMs` (60 s), else a new one; a
-   * sync under way is joined. So any number of people asking within a minute cost one LivePerson call.
+   * For `/lp-delete quota`: the last sync when it is younger than QUOTA_REUSE_MS, else a new one; a sync
+   * under way is joined. So any number of people asking within a minute cost one LivePerson call.
    */
-  async syncFresh(maxAgeMs: number = QUOTA_REUSE_MS): Promise<SyncOutcome> {
+  async syncFresh(): Promise<SyncOutcome> {
     if (this.inFlight) return this.inFlight;
-    const now = this.deps.now();
-    const last = (await this.deps.store.usage(this.deps.quota.key(now))).livePerson?.syncedAt;
-    if (last && now.getTime() - Date.parse(last) < maxAgeMs) {
-      return { ok: true, quota: await this.deps.quota.report() };
-    }
+    if (await this.syncedWithin(QUOTA_REUSE_MS)) return { ok: true, quota: await this.deps.quota.report() };
     return this.sync();
   }
 
@@ -85,12 +76,15 @@ export class QuotaSync {
     }
   }
 
-  /** Syncs when this month was never synced or the last sync is older than `maxAgeMs` (a day). */
-  async syncIfStale(maxAgeMs: number = DAY_MS): Promise<SyncOutcome | undefined> {
+  /** Syncs when this month was never synced or the last sync is older than a day. */
+  async syncIfStale(): Promise<SyncOutcome | undefined> {
+    return (await this.syncedWithin(DAY_MS)) ? undefined : this.sync();
+  }
+
+  private async syncedWithin(maxAgeMs: number): Promise<boolean> {
     const now = this.deps.now();
     const last = (await this.deps.store.usage(this.deps.quota.key(now))).livePerson?.syncedAt;
-    if (last && now.getTime() - Date.parse(last) < maxAgeMs) return undefined;
-    return this.sync();
+    return !!last && now.getTime() - Date.parse(last) < maxAgeMs;
   }
 
   /**

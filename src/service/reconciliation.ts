@@ -1,4 +1,3 @@
-import type { Clock } from '../domain/clock.js';
 import { DAY_MS, utcDate } from '../domain/durations.js';
 import { errorCode } from '../domain/error-code.js';
 import type { HistoryFacts } from '../domain/history-facts.js';
@@ -6,23 +5,17 @@ import type { ReconcileCheck, SubmissionFailure } from '../domain/notices.js';
 import { matchUnsure, type AttemptWindow } from '../domain/reconcile-match.js';
 import type { DeletionRequest } from '../domain/request.js';
 import type { LpRecord } from '../domain/types.js';
-import type { LivePersonClient } from '../liveperson/client.js';
 import { LP_CLOCK_ACCURACY_MS } from '../liveperson/lp-clock.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import { historyEntry } from '../domain/lifecycle.js';
 import { outcomeNotices } from './outcome-notices.js';
+import type { UseCaseDeps } from './ports.js';
 
 /** Failures after which LivePerson may hold the request: reconciled with its list. */
 const UNSURE_CODES = ['INTERRUPTED', 'LP_OUTCOME_UNKNOWN', 'UNEXPECTED'];
 /** Unknown outcomes are looked up again for this long; after that a person must check. */
 const RECONCILE_MAX_AGE_MS = 30 * DAY_MS;
 
-export interface ReconciliationDeps {
-  store: RequestStore;
-  lp: LivePersonClient;
-  now: Clock;
-  log: Logger;
+export interface ReconciliationDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'now' | 'log'> {
   /** Saves LivePerson's record as the request's (Submission.completed: forward only). */
   complete: (id: string, record: LpRecord, facts: HistoryFacts) => Promise<DeletionRequest>;
   /** LivePerson ids this process holds for requests whose save waits for the store. */

@@ -1,5 +1,7 @@
 import { refuse, type Refusal, type RefusalFacts } from '../domain/outcome.js';
+import { canTakePlan } from '../domain/quota.js';
 import { StoreError } from '../store/errors.js';
+import type { QuotaReport } from './quota-service.js';
 
 /*
  * The service layer's own refusals (the domain's rules return theirs from domain/): one definition each,
@@ -29,12 +31,8 @@ export function notYours(ref: string): Refusal<'NOT_YOURS'> {
   return refuse({ code: 'NOT_YOURS', ref, asked: 'see' });
 }
 
-/** A LivePerson request id lp-delete did not file: only approvers may look those up. */
-export function onlyApproversLookUp(ref: string): Refusal<'NOT_YOURS'> {
-  return refuse({ code: 'NOT_YOURS', ref, asked: 'look_up_elsewhere' });
-}
-
-/** Someone who is neither the requester nor an approver asked to cancel: nothing was done. */
-export function notAllowedToCancel(ref: string): Refusal<'NOT_YOURS'> {
-  return refuse({ code: 'NOT_YOURS', ref, asked: 'cancel' });
+/** A plan short of quota at filing, worded as the month is now (spent, or a number left). */
+export function quotaShort(quota: QuotaReport, needed: number): Refusal {
+  const verdict = canTakePlan(quota, needed);
+  return verdict.ok ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed, quota }) : verdict;
 }

@@ -6,7 +6,7 @@ import type { Change, RequestStore } from '../store/port.js';
 import { STALE_CANCEL_MS } from '../domain/lifecycle.js';
 import type { MessageRef, UseCaseDeps } from './ports.js';
 import { PersonRateLimit } from './rate-limit.js';
-import { notFound, notYours, onlyApproversLookUp } from './refusals.js';
+import { notFound, notYours } from './refusals.js';
 import { errorCode } from '../domain/error-code.js';
 
 /** How many status / quota / Refresh reads one person may make a minute. */
@@ -37,11 +37,9 @@ export interface StatusAnswer {
 
 /** A request's live status at LivePerson, read for the people allowed to see it, at a pace LivePerson allows. */
 export class StatusReads {
-  private readonly reads: PersonRateLimit;
+  private readonly reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
 
-  constructor(private readonly deps: StatusReadsDeps) {
-    this.reads = new PersonRateLimit(READS_PER_MINUTE, 60_000);
-  }
+  constructor(private readonly deps: StatusReadsDeps) {}
 
   /**
    * LivePerson's live status of a request, for `viewer`: only its requester and the approvers may see a
@@ -62,7 +60,7 @@ export class StatusReads {
     }
     if (!request && !isApprover) {
       this.deps.log.info('status_refused', { code: 'UNKNOWN_LP_ID_NOT_APPROVER' });
-      return onlyApproversLookUp(ref);
+      return refuse({ code: 'NOT_YOURS', ref, asked: 'look_up_elsewhere' });
     }
     const lpRequestId = request?.lpRecord?.requestId ?? (request ? undefined : ref.trim());
     if (!lpRequestId) return { ok: true, request };

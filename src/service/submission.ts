@@ -12,6 +12,7 @@ import { PendingSaves } from './pending-saves.js';
 import { Reconciliation } from './reconciliation.js';
 import { outcomeNotices } from './outcome-notices.js';
 import { historyEntry } from '../domain/lifecycle.js';
+import { errorCode } from '../domain/error-code.js';
 import type { UseCaseDeps } from './ports.js';
 
 export interface SubmissionDeps extends Pick<UseCaseDeps, 'store' | 'lp' | 'now' | 'log'> {
@@ -73,7 +74,7 @@ export class Submission {
     const work = this.gate
       .run(() => this.send(request))
       .catch((error: unknown) => {
-        this.deps.log.warn('submission_not_sent', { request: request.id, code: codeOf(error) });
+        this.deps.log.warn('submission_not_sent', { request: request.id, code: errorCode(error) });
         return request;
       })
       .finally(() => this.sending.delete(request.id));
@@ -209,8 +210,4 @@ export class Submission {
     // Approved, never sent (the process stopped before the attempt was saved): sent now, once.
     for (const request of unsent) await this.submit(request);
   }
-}
-
-function codeOf(error: unknown): string {
-  return error instanceof StoreError ? error.code : error instanceof Error ? error.name : 'UNKNOWN';
 }

@@ -166,9 +166,8 @@ export class Verification {
   private async check(request: DeletionRequest): Promise<VerificationResult> {
     const now = this.deps.now();
     try {
-      const counts = await this.read(request, now);
-      const residualIds = counts.perId.filter((c) => c.residual > 0).map((c) => c.id);
-      const totals = counts.totals;
+      const { perId, totals } = await this.read(request, now);
+      const residualIds = perId.filter((c) => c.residual > 0).map((c) => c.id);
       return {
         at: now.toISOString(),
         outcome: outcomeOf(totals),

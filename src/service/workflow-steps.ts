@@ -1,18 +1,15 @@
-import type { Clock } from '../domain/clock.js';
 import { settledWithin } from './periodic.js';
 import { cleanIdentifier } from '../domain/identifier.js';
 import { errorCode } from '../domain/error-code.js';
 import { refuse, type Refusal } from '../domain/outcome.js';
-import { canTakePlan } from '../domain/quota.js';
 import type { DeletionRequest } from '../domain/request.js';
 import { stepFacts, type StepFacts } from '../domain/workflow-step.js';
 import { todayIn } from '../domain/zoned-time.js';
-import type { Logger } from '../log.js';
-import type { RequestStore } from '../store/port.js';
 import { planInput, type Filing } from './filing.js';
-import type { QuotaService } from './quota-service.js';
+import { quotaShort } from './refusals.js';
 import type { PersonErasure } from './person-erasure.js';
 import { recentRequests } from './held-back.js';
+import type { UseCaseDeps } from './ports.js';
 
 /**
  * The Workflow Builder step "Erase a person in LivePerson" (`lp_erase_person`): a workflow hands lp-delete
@@ -72,15 +69,11 @@ export interface StepCompleter {
   complete(executionId: string, completion: StepCompletion): Promise<CompletionAnswer>;
 }
 
-export interface WorkflowStepsDeps {
+export interface WorkflowStepsDeps extends Pick<UseCaseDeps, 'quota' | 'store' | 'now' | 'log'> {
   filing: Filing;
-  quota: QuotaService;
   person: PersonErasure;
-  store: RequestStore;
   completer: StepCompleter;
   timeZone: string;
-  now: Clock;
-  log: Logger;
   /** Waits before trying again a completion that has no request to keep it (default 0.5 s, 2 s). */
   retryDelaysMs?: readonly number[];
   /**
@@ -170,11 +163,7 @@ export class WorkflowSteps {
     }
     if (!outcome.ok) {
       // Short of quota: worded as the month is now (spent, or a number left), as the modal's filing does.
-      const quota = await this.deps.quota.report();
-      const verdict = canTakePlan(quota, outcome.needed);
-      const refusal: Refusal = verdict.ok
-        ? refuse({ code: 'QUOTA_SHORT', at: 'filing', needed: outcome.needed, quota })
-        : verdict;
+      const refusal = quotaShort(await this.deps.quota.report(), outcome.needed);
       return fail({ code: 'FILING_REFUSED', refusal });
     }
     const filed = await this.deps.filing.filePlan({
