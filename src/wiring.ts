@@ -68,7 +68,13 @@ export type Services = ReturnType<typeof wireServices>;
 
 export function wireServices(deps: ServiceDeps) {
   const { config, lp, store, now, log } = deps;
-  const directory = new SlackDirectory({ ...config.slack, client: deps.slack });
+  const directory = new SlackDirectory({
+    client: deps.slack,
+    approverUserIds: config.slack.approverUserIds,
+    approverUsergroupId: config.slack.approverUsergroupId,
+    requesterUserIds: config.slack.requesterUserIds,
+    requesterUsergroupId: config.slack.requesterUsergroupId,
+  });
   const { accountId, legacyTicketing } = config.liveperson;
   const { monthlyLimit, quotaTimeZone } = config;
   const quota = new QuotaService({ store, accountId, monthlyLimit, quotaTimeZone, now });
